@@ -1,0 +1,230 @@
+//! Identity: a bearer JWT becomes a [`Principal`]. No header means `PUBLIC`; a header with a
+//! bad token is an error, never a silent fall-back.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use anyhow::Context;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Settings, read_or_create_key};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    StaffingOffice,
+    Department,
+    Evaluator,
+    Public,
+}
+
+impl Role {
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::StaffingOffice => "STAFFING_OFFICE",
+            Self::Department => "DEPARTMENT",
+            Self::Evaluator => "EVALUATOR",
+            Self::Public => "PUBLIC",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<Self> {
+        [Self::StaffingOffice, Self::Department, Self::Evaluator, Self::Public]
+            .into_iter()
+            .find(|role| role.word() == word)
+    }
+}
+
+/// The claims CONTRACT.md names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<i32>,
+    pub exp: u64,
+    pub iat: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+}
+
+/// Who is calling, as the verified token says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub subject: String,
+    pub role: Role,
+    pub jurisdiction: Option<String>,
+    pub department: Option<i32>,
+}
+
+impl Principal {
+    pub fn public() -> Self {
+        Self { subject: "public".into(), role: Role::Public, jurisdiction: None, department: None }
+    }
+
+    fn from_claims(claims: Claims) -> Result<Self, ApiError> {
+        let role = Role::from_word(&claims.role)
+            .ok_or_else(|| ApiError::Unauthenticated(format!("unknown role `{}`", claims.role)))?;
+        let needs_jurisdiction = matches!(role, Role::StaffingOffice | Role::Department | Role::Evaluator);
+        if needs_jurisdiction && claims.jurisdiction.is_none() {
+            return Err(ApiError::Unauthenticated("token has no jurisdiction claim".into()));
+        }
+        if role == Role::Department && claims.department.is_none() {
+            return Err(ApiError::Unauthenticated("department token has no department claim".into()));
+        }
+        Ok(Self { subject: claims.sub, role, jurisdiction: claims.jurisdiction, department: claims.department })
+    }
+}
+
+/// Verifies tokens with the one configured algorithm and key.
+#[derive(Clone)]
+pub struct JwtVerifier {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+/// Signs tokens (the `api token` command and tests).
+#[derive(Clone)]
+pub struct JwtSigner {
+    key: EncodingKey,
+    algorithm: Algorithm,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+/// The key material a deployment is configured with.
+pub struct JwtKeys {
+    pub verifier: JwtVerifier,
+    pub signer: Option<JwtSigner>,
+}
+
+impl JwtKeys {
+    /// HS256 with a shared secret: the default.
+    pub fn from_secret(secret: &[u8], issuer: Option<String>, audience: Option<String>) -> Self {
+        let verifier = JwtVerifier::new(
+            DecodingKey::from_secret(secret),
+            Algorithm::HS256,
+            issuer.as_deref(),
+            audience.as_deref(),
+        );
+        let signer = JwtSigner { key: EncodingKey::from_secret(secret), algorithm: Algorithm::HS256, issuer, audience };
+        Self { verifier, signer: Some(signer) }
+    }
+
+    /// Loads keys as the settings say: a PEM public key (RS256 or ES256) when given, else the
+    /// HS256 secret from `JWT_SECRET` or the data folder.
+    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
+        let issuer = settings.jwt_issuer.clone();
+        let audience = settings.jwt_audience.clone();
+        if let Some(path) = &settings.jwt_public_key_file {
+            let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let (decoding, algorithm) = match DecodingKey::from_rsa_pem(&pem) {
+                Ok(key) => (key, Algorithm::RS256),
+                Err(_) => (
+                    DecodingKey::from_ec_pem(&pem)
+                        .context("JWT_PUBLIC_KEY_FILE is neither an RSA nor an EC public key")?,
+                    Algorithm::ES256,
+                ),
+            };
+            let signer = match &settings.jwt_private_key_file {
+                Some(private) => {
+                    let pem = std::fs::read(private).with_context(|| format!("reading {}", private.display()))?;
+                    let key = match algorithm {
+                        Algorithm::RS256 => EncodingKey::from_rsa_pem(&pem)?,
+                        _ => EncodingKey::from_ec_pem(&pem)?,
+                    };
+                    Some(JwtSigner { key, algorithm, issuer: issuer.clone(), audience: audience.clone() })
+                }
+                None => None,
+            };
+            let verifier = JwtVerifier::new(decoding, algorithm, issuer.as_deref(), audience.as_deref());
+            return Ok(Self { verifier, signer });
+        }
+        let secret = match &settings.jwt_secret {
+            Some(secret) => secret.clone(),
+            None => read_or_create_key(&settings.data_dir.join("jwt.secret"))?,
+        };
+        Ok(Self::from_secret(secret.as_bytes(), issuer, audience))
+    }
+}
+
+impl JwtVerifier {
+    fn new(key: DecodingKey, algorithm: Algorithm, issuer: Option<&str>, audience: Option<&str>) -> Self {
+        let mut validation = Validation::new(algorithm);
+        validation.algorithms = vec![algorithm];
+        validation.leeway = 5;
+        validation.validate_nbf = true;
+        let mut required: HashSet<String> = ["exp", "iat", "sub"].into_iter().map(String::from).collect();
+        match issuer {
+            Some(issuer) => {
+                validation.set_issuer(&[issuer]);
+                required.insert("iss".into());
+            }
+            None => validation.iss = None,
+        }
+        match audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                required.insert("aud".into());
+            }
+            None => validation.validate_aud = false,
+        }
+        validation.required_spec_claims = required;
+        Self { key, validation }
+    }
+
+    /// The principal a bearer token stands for; any flaw is `UNAUTHENTICATED`.
+    pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
+            .map_err(|error| ApiError::Unauthenticated(format!("invalid token: {error}")))?;
+        Principal::from_claims(data.claims)
+    }
+}
+
+impl JwtSigner {
+    pub fn sign(
+        &self,
+        role: Role,
+        jurisdiction: Option<&str>,
+        department: Option<i32>,
+        subject: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            sub: subject.to_string(),
+            role: role.word().to_string(),
+            jurisdiction: jurisdiction.map(str::to_string),
+            department,
+            iat: now,
+            exp: now + ttl.as_secs(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        };
+        Ok(jsonwebtoken::encode(&Header::new(self.algorithm), &claims, &self.key)?)
+    }
+}
+
+/// Parses a lifetime such as `90s`, `30m`, `1h` or `7d`.
+pub fn parse_ttl(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let (number, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
+    let value: u64 = number.parse().map_err(|_| format!("bad lifetime `{raw}`"))?;
+    let seconds = match unit {
+        "" | "s" => value,
+        "m" => value * 60,
+        "h" => value * 3600,
+        "d" => value * 86_400,
+        _ => return Err(format!("bad lifetime unit in `{raw}` (use s, m, h or d)")),
+    };
+    if seconds == 0 {
+        return Err("lifetime must be positive".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}

@@ -1,0 +1,164 @@
+//! Supervising departments (主管部门).
+
+use async_graphql::{Context, ID, Object};
+use entity::department;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::audit::{self, Actor, Change, snapshot};
+use crate::codes;
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::{actor, db, scope};
+use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::institution::parse_id;
+use crate::jurisdiction::Jurisdiction;
+use crate::scope::Scope;
+
+pub struct Department(pub department::Model);
+
+#[Object]
+impl Department {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn jurisdiction(&self, ctx: &Context<'_>) -> async_graphql::Result<Jurisdiction> {
+        let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
+        Ok(Jurisdiction(loaded.map_err(to_graphql)?.ok_or("jurisdiction missing")?))
+    }
+}
+
+#[derive(Default)]
+pub struct DepartmentQuery;
+
+#[Object]
+impl DepartmentQuery {
+    /// Supervising departments in the caller's reach, optionally of one jurisdiction.
+    async fn departments(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+    ) -> async_graphql::Result<Vec<Department>> {
+        let scope = scope(ctx);
+        let mut query = scope.departments();
+        if let Some(code) = jurisdiction {
+            let ids = scope.narrow(db(ctx), &code, false).await?;
+            query = query.filter(department::Column::JurisdictionId.is_in(ids));
+        }
+        let rows = query
+            .order_by_asc(department::Column::JurisdictionId)
+            .order_by_asc(department::Column::Name)
+            .all(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(Department).collect())
+    }
+}
+
+/// Finds a department by name in a jurisdiction, creating it when absent (imports).
+pub async fn find_or_create<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    jurisdiction_id: i32,
+    name: &str,
+) -> ApiResult<(department::Model, bool)> {
+    let name = codes::name("department", name).map_err(ApiError::BadInput)?;
+    let existing = department::Entity::find()
+        .filter(department::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(department::Column::Name.eq(name.as_str()))
+        .one(db)
+        .await?;
+    if let Some(existing) = existing {
+        return Ok((existing, false));
+    }
+    let row = department::ActiveModel {
+        jurisdiction_id: Set(jurisdiction_id),
+        name: Set(name),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let change = Change {
+        action: "department.create",
+        entity: "department",
+        entity_id: Some(row.id),
+        jurisdiction_id: Some(jurisdiction_id),
+        before: None,
+        after: snapshot(&row),
+    };
+    audit::record(db, actor, change).await?;
+    Ok((row, true))
+}
+
+pub async fn create(db: &DatabaseConnection, scope: &Scope, actor: &Actor, name: &str) -> ApiResult<department::Model> {
+    let own = scope.office()?.id;
+    let txn = begin_write(db).await?;
+    let (row, created) = find_or_create(&txn, actor, own, name).await?;
+    if !created {
+        return Err(ApiError::conflict(format!("department `{}` already exists", row.name)));
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn rename(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    id: i32,
+    name: &str,
+) -> ApiResult<department::Model> {
+    let name = codes::name("name", name).map_err(ApiError::BadInput)?;
+    let txn = begin_write(db).await?;
+    let before = scope
+        .departments()
+        .filter(department::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("department {id} not found")))?;
+    scope.require_writer(before.jurisdiction_id)?;
+    let clash = department::Entity::find()
+        .filter(department::Column::JurisdictionId.eq(before.jurisdiction_id))
+        .filter(department::Column::Name.eq(name.as_str()))
+        .filter(department::Column::Id.ne(id))
+        .one(&txn)
+        .await?;
+    if clash.is_some() {
+        return Err(ApiError::conflict(format!("department `{name}` already exists")));
+    }
+    let mut row: department::ActiveModel = before.clone().into();
+    row.name = Set(name);
+    let after = row.update(&txn).await?;
+    let change = Change {
+        action: "department.update",
+        entity: "department",
+        entity_id: Some(after.id),
+        jurisdiction_id: Some(after.jurisdiction_id),
+        before: snapshot(&before),
+        after: snapshot(&after),
+    };
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[derive(Default)]
+pub struct DepartmentMutation;
+
+#[Object]
+impl DepartmentMutation {
+    /// Adds a supervising department to the caller's own jurisdiction.
+    async fn create_department(&self, ctx: &Context<'_>, name: String) -> async_graphql::Result<Department> {
+        Ok(Department(create(db(ctx), scope(ctx), &actor(ctx), &name).await?))
+    }
+
+    async fn update_department(&self, ctx: &Context<'_>, id: ID, name: String) -> async_graphql::Result<Department> {
+        let id = parse_id(&id)?;
+        Ok(Department(rename(db(ctx), scope(ctx), &actor(ctx), id, &name).await?))
+    }
+}

@@ -1,0 +1,38 @@
+//! What every resolver reads from the request context.
+
+use async_graphql::Context;
+use sea_orm::DatabaseConnection;
+
+use crate::audit::Actor;
+use crate::pii::PiiCipher;
+use crate::scope::Scope;
+
+/// The id of the HTTP request, on every log line and on `INTERNAL` errors.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+pub fn scope<'a>(ctx: &Context<'a>) -> &'a Scope {
+    ctx.data_unchecked::<Scope>()
+}
+
+pub fn pii<'a>(ctx: &Context<'a>) -> &'a PiiCipher {
+    ctx.data_unchecked::<PiiCipher>()
+}
+
+pub fn actor(ctx: &Context<'_>) -> Actor {
+    Actor::of(scope(ctx), ctx.data_opt::<RequestId>().map(|id| id.0.clone()))
+}
+
+/// Lets only non-public callers read a field: establishment figures, staff counts and
+/// history are not public data (disclosure releases are).
+pub struct InternalGuard;
+
+impl async_graphql::Guard for InternalGuard {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        scope(ctx).require_internal().map_err(Into::into)
+    }
+}

@@ -1,0 +1,48 @@
+//! The GraphQL schema: feature rooms' queries and mutations merged, with abuse limits.
+
+pub mod context;
+pub mod loaders;
+pub mod pagination;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use crate::department::{DepartmentMutation, DepartmentQuery};
+use crate::establishment::EstablishmentMutation;
+use crate::institution::{InstitutionMutation, InstitutionQuery};
+use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
+use crate::overview::OverviewQuery;
+use crate::staff::{StaffMutation, StaffQuery};
+
+#[derive(MergedObject, Default)]
+pub struct Query(JurisdictionQuery, DepartmentQuery, InstitutionQuery, StaffQuery, OverviewQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    JurisdictionMutation,
+    DepartmentMutation,
+    InstitutionMutation,
+    EstablishmentMutation,
+    StaffMutation,
+);
+
+pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Deepest selection accepted.
+pub const MAX_DEPTH: usize = 12;
+/// Largest complexity accepted (each field counts one, lists by their page size).
+pub const MAX_COMPLEXITY: usize = 5_000;
+
+/// The schema with its limits; the server adds the database and the PII cipher, and each
+/// request its caller's scope.
+pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(16)
+}
+
+/// The schema in SDL, as served at `/schema.graphql` and checked in as `api/schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

@@ -1,0 +1,195 @@
+//! Institutions (事业单位): what they are, what they are for, and who supervises them.
+
+mod listing;
+mod service;
+
+pub use listing::{InstitutionConnection, InstitutionOrder};
+pub use service::{find_for_write, parse_id};
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::NaiveDate;
+use entity::enums::{Classification, FundingForm, InstitutionStatus, Level, ManagementMode, Sector};
+use entity::{classification_decision, institution};
+use sea_orm::{ColumnTrait, QueryFilter};
+
+use crate::department::Department;
+use crate::establishment::Establishment;
+use crate::graphql::context::{InternalGuard, db, scope};
+use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::jurisdiction::Jurisdiction;
+use crate::staff::StaffCounts;
+
+pub struct Institution(pub institution::Model);
+
+#[derive(SimpleObject, serde::Serialize, serde::Deserialize, Clone, Debug)]
+pub struct LeadershipPost {
+    pub title: String,
+    pub count: i32,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ClassificationDecision {
+    pub classification: Classification,
+    pub previous: Option<Classification>,
+    pub document_no: String,
+    pub decided_on: NaiveDate,
+    pub actor: String,
+}
+
+impl From<classification_decision::Model> for ClassificationDecision {
+    fn from(row: classification_decision::Model) -> Self {
+        Self {
+            classification: row.classification,
+            previous: row.previous,
+            document_no: row.document_no,
+            decided_on: row.decided_on,
+            actor: row.actor,
+        }
+    }
+}
+
+/// Public fields: identity, classification, where it sits. Everything else is for staffing
+/// offices and supervising departments (the public reads disclosure releases).
+#[Object]
+impl Institution {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Unified social credit code (统一社会信用代码).
+    async fn credit_code(&self) -> &str {
+        &self.0.credit_code
+    }
+    async fn classification(&self) -> Classification {
+        self.0.classification
+    }
+    async fn status(&self) -> InstitutionStatus {
+        self.0.status
+    }
+    async fn jurisdiction(&self, ctx: &Context<'_>) -> async_graphql::Result<Jurisdiction> {
+        let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
+        let row = loaded.map_err(to_graphql)?.ok_or("jurisdiction missing")?;
+        Ok(Jurisdiction(row))
+    }
+    async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Department> {
+        let loaded = ctx.data_unchecked::<Loaders>().department.load_one(self.0.department_id).await;
+        let row = loaded.map_err(to_graphql)?.ok_or("department missing")?;
+        Ok(Department(row))
+    }
+    async fn sector(&self) -> Sector {
+        self.0.sector
+    }
+    #[graphql(guard = "InternalGuard")]
+    async fn level(&self) -> Level {
+        self.0.level
+    }
+    #[graphql(guard = "InternalGuard")]
+    async fn funding_form(&self) -> FundingForm {
+        self.0.funding_form
+    }
+    #[graphql(guard = "InternalGuard")]
+    async fn management_mode(&self) -> ManagementMode {
+        self.0.management_mode
+    }
+    #[graphql(guard = "InternalGuard")]
+    async fn legal_person(&self) -> bool {
+        self.0.legal_person
+    }
+    #[graphql(guard = "InternalGuard")]
+    async fn established_on(&self) -> NaiveDate {
+        self.0.established_on
+    }
+    #[graphql(guard = "InternalGuard")]
+    async fn merged_into_id(&self) -> Option<ID> {
+        self.0.merged_into_id.map(|id| ID(id.to_string()))
+    }
+    /// 三定: responsibilities and tasks.
+    #[graphql(guard = "InternalGuard")]
+    async fn responsibilities(&self) -> &str {
+        &self.0.responsibilities
+    }
+    /// 三定: internal bodies.
+    #[graphql(guard = "InternalGuard")]
+    async fn internal_bodies(&self) -> Vec<String> {
+        serde_json::from_str(&self.0.internal_bodies).unwrap_or_default()
+    }
+    /// 三定: leadership posts.
+    #[graphql(guard = "InternalGuard")]
+    async fn leadership_posts(&self) -> Vec<LeadershipPost> {
+        serde_json::from_str(&self.0.leadership_posts).unwrap_or_default()
+    }
+    /// Approved, frozen, occupied and vacant slots by funding kind.
+    #[graphql(guard = "InternalGuard")]
+    async fn establishment(&self, ctx: &Context<'_>) -> async_graphql::Result<Establishment> {
+        let loaded = ctx.data_unchecked::<Loaders>().balances.load_one(self.0.id).await;
+        Ok(Establishment::from_balances(&loaded.map_err(to_graphql)?.unwrap_or_default()))
+    }
+    /// Staff on the real-name list, counted.
+    #[graphql(guard = "InternalGuard")]
+    async fn staff_counts(&self, ctx: &Context<'_>) -> async_graphql::Result<StaffCounts> {
+        let loaded = ctx.data_unchecked::<Loaders>().staff_counts.load_one(self.0.id).await;
+        Ok(loaded.map_err(to_graphql)?.unwrap_or_default())
+    }
+    /// Classification decisions, oldest first.
+    #[graphql(guard = "InternalGuard")]
+    async fn classification_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ClassificationDecision>> {
+        let loaded = ctx.data_unchecked::<Loaders>().classification_history.load_one(self.0.id).await;
+        Ok(loaded.map_err(to_graphql)?.unwrap_or_default().into_iter().map(Into::into).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct InstitutionQuery;
+
+#[Object]
+impl InstitutionQuery {
+    /// Institutions in the caller's scope, filtered and sorted, as a Relay connection.
+    #[allow(clippy::too_many_arguments)]
+    async fn institutions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Division code; without it, everything in the caller's scope")] jurisdiction: Option<String>,
+        #[graphql(default = false)] include_descendants: bool,
+        department_id: Option<ID>,
+        sector: Option<Sector>,
+        level: Option<Level>,
+        funding_form: Option<FundingForm>,
+        management_mode: Option<ManagementMode>,
+        classification: Option<Classification>,
+        status: Option<InstitutionStatus>,
+        #[graphql(desc = "Part of the name")] search: Option<String>,
+        order_by: Option<InstitutionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<InstitutionConnection> {
+        let filters = listing::Filters {
+            jurisdiction,
+            include_descendants,
+            department_id,
+            sector,
+            level,
+            funding_form,
+            management_mode,
+            classification,
+            status,
+            search,
+        };
+        Ok(listing::list(db(ctx), scope(ctx), filters, order_by.unwrap_or_default(), first, after).await?)
+    }
+
+    /// One institution, when it is in the caller's scope.
+    async fn institution(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Institution>> {
+        let id = parse_id(&id)?;
+        let row = scope(ctx)
+            .institutions()
+            .filter(institution::Column::Id.eq(id))
+            .one(db(ctx))
+            .await
+            .map_err(crate::error::ApiError::from)?;
+        Ok(row.map(Institution))
+    }
+}
+
+pub use service::InstitutionMutation;

@@ -1,0 +1,213 @@
+//! Jurisdictions (tenants): the province > city > county/district tree.
+
+use async_graphql::{Context, ID, InputObject, Object};
+use entity::enums::JurisdictionKind;
+use entity::jurisdiction;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::audit::{self, Actor, Change, snapshot};
+use crate::codes::{self, DivisionCode};
+use crate::db::begin_write;
+use crate::department::Department;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::{actor, db, scope};
+use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::scope::Scope;
+
+pub struct Jurisdiction(pub jurisdiction::Model);
+
+#[Object]
+impl Jurisdiction {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Administrative division code (GB/T 2260).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> JurisdictionKind {
+        self.0.kind
+    }
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Jurisdiction>> {
+        let Some(parent_id) = self.0.parent_id else { return Ok(None) };
+        // The parent is shown only when it is itself in the caller's reach.
+        let visible = scope(ctx).jurisdictions().filter(jurisdiction::Column::Id.eq(parent_id)).one(db(ctx)).await;
+        match visible.map_err(ApiError::from)? {
+            Some(_) => {
+                let row = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(parent_id).await.map_err(to_graphql)?;
+                Ok(row.map(Jurisdiction))
+            }
+            None => Ok(None),
+        }
+    }
+    /// Jurisdictions directly below, within the caller's reach.
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Jurisdiction>> {
+        let rows = scope(ctx)
+            .jurisdictions()
+            .filter(jurisdiction::Column::ParentId.eq(self.0.id))
+            .order_by_asc(jurisdiction::Column::Code)
+            .all(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(Jurisdiction).collect())
+    }
+    /// Supervising departments of this jurisdiction, within the caller's reach.
+    async fn departments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Department>> {
+        let rows = scope(ctx)
+            .departments()
+            .filter(entity::department::Column::JurisdictionId.eq(self.0.id))
+            .order_by_asc(entity::department::Column::Name)
+            .all(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(Department).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct JurisdictionQuery;
+
+#[Object]
+impl JurisdictionQuery {
+    /// Jurisdictions in the caller's reach, ordered by code (a tree through `parent` and
+    /// `children`).
+    async fn jurisdictions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Jurisdiction>> {
+        let rows = scope(ctx)
+            .jurisdictions()
+            .order_by_asc(jurisdiction::Column::Path)
+            .all(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(Jurisdiction).collect())
+    }
+
+    async fn jurisdiction(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Jurisdiction>> {
+        let row = scope(ctx)
+            .jurisdictions()
+            .filter(jurisdiction::Column::Code.eq(code))
+            .one(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(row.map(Jurisdiction))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateJurisdictionInput {
+    pub code: String,
+    pub name: String,
+    pub kind: JurisdictionKind,
+    /// The parent's code: creating a child is a write of the parent's staffing office.
+    pub parent_code: String,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: CreateJurisdictionInput,
+) -> ApiResult<jurisdiction::Model> {
+    let code = DivisionCode::parse(&input.code).map_err(ApiError::BadInput)?;
+    let name = codes::name("name", &input.name).map_err(ApiError::BadInput)?;
+    let parent_code = DivisionCode::parse(&input.parent_code).map_err(ApiError::BadInput)?;
+    let txn = begin_write(db).await?;
+    let parent = jurisdiction::Entity::find()
+        .filter(jurisdiction::Column::Code.eq(parent_code.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::bad_input(format!("parent jurisdiction {} does not exist", parent_code.as_str())))?;
+    scope.require_writer(parent.id)?;
+    let rank = |kind: JurisdictionKind| match kind {
+        JurisdictionKind::Province => 0,
+        JurisdictionKind::City => 1,
+        JurisdictionKind::County | JurisdictionKind::District => 2,
+    };
+    if rank(input.kind) <= rank(parent.kind) {
+        return Err(ApiError::bad_input(format!("a {} cannot sit below a {}", input.kind.word(), parent.kind.word())));
+    }
+    let exists = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code.as_str())).one(&txn).await?;
+    if exists.is_some() {
+        return Err(ApiError::conflict(format!("jurisdiction {} already exists", code.as_str())));
+    }
+    let row = jurisdiction::ActiveModel {
+        code: Set(code.as_str().to_string()),
+        name: Set(name),
+        kind: Set(input.kind),
+        parent_id: Set(Some(parent.id)),
+        path: Set(format!("{}{}/", parent.path, code.as_str())),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let change = Change {
+        action: "jurisdiction.create",
+        entity: "jurisdiction",
+        entity_id: Some(row.id),
+        jurisdiction_id: Some(parent.id),
+        before: None,
+        after: snapshot(&row),
+    };
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn rename(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    code: &str,
+    name: &str,
+) -> ApiResult<jurisdiction::Model> {
+    let name = codes::name("name", name).map_err(ApiError::BadInput)?;
+    let txn = begin_write(db).await?;
+    let before = jurisdiction::Entity::find()
+        .filter(jurisdiction::Column::Code.eq(code))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("jurisdiction {code} not found")))?;
+    scope.require_writer(before.id)?;
+    let mut row: jurisdiction::ActiveModel = before.clone().into();
+    row.name = Set(name);
+    let after = row.update(&txn).await?;
+    let change = Change {
+        action: "jurisdiction.update",
+        entity: "jurisdiction",
+        entity_id: Some(after.id),
+        jurisdiction_id: Some(after.id),
+        before: snapshot(&before),
+        after: snapshot(&after),
+    };
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[derive(Default)]
+pub struct JurisdictionMutation;
+
+#[Object]
+impl JurisdictionMutation {
+    /// Creates a county, district or city below the caller's own jurisdiction.
+    async fn create_jurisdiction(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateJurisdictionInput,
+    ) -> async_graphql::Result<Jurisdiction> {
+        Ok(Jurisdiction(create(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+
+    /// Renames the caller's own jurisdiction.
+    async fn update_jurisdiction(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        name: String,
+    ) -> async_graphql::Result<Jurisdiction> {
+        Ok(Jurisdiction(rename(db(ctx), scope(ctx), &actor(ctx), &code, &name).await?))
+    }
+}

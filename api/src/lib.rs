@@ -1,0 +1,33 @@
+//! The establishment control service: staffing offices, supervising departments, evaluation
+//! committees and the public over one GraphQL API.
+
+pub mod audit;
+pub mod auth;
+pub mod codes;
+pub mod config;
+pub mod db;
+pub mod department;
+pub mod error;
+pub mod establishment;
+pub mod graphql;
+pub mod institution;
+pub mod jurisdiction;
+pub mod overview;
+pub mod pii;
+pub mod portal;
+pub mod scope;
+pub mod seed;
+pub mod server;
+pub mod staff;
+
+use config::{Settings, read_or_create_key};
+use pii::PiiCipher;
+
+/// The PII cipher as the settings say: `PII_KEY`, or a key kept in the data folder.
+pub fn pii_cipher(settings: &Settings) -> anyhow::Result<PiiCipher> {
+    let key = match &settings.pii_key {
+        Some(key) => key.clone(),
+        None => read_or_create_key(&settings.data_dir.join("pii.key"))?,
+    };
+    Ok(PiiCipher::new(&key))
+}

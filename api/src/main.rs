@@ -1,0 +1,83 @@
+//! The `api` command line (CONTRACT.md).
+
+use std::net::TcpListener;
+
+use anyhow::Context;
+use api::auth::{JwtKeys, Role, parse_ttl};
+use api::config::Settings;
+use api::server::{AppState, serve};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "api", about = "Establishment control for public institutions")]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrates the database if needed and serves HTTP.
+    Serve {
+        /// Load the demo city first when the database holds no jurisdiction.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Prints a signed JWT on stdout.
+    Token {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        #[arg(long)]
+        department: Option<i32>,
+        #[arg(long, default_value = "cli")]
+        subject: String,
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+    },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
+    let settings = cli.settings;
+    match cli.command {
+        Command::Serve { demo } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::db::migrate(&db).await.context("migrating the database")?;
+            if demo {
+                tracing::warn!("--demo: the demo city loader is not available in this build");
+            }
+            let keys = JwtKeys::load(&settings)?;
+            let pii = api::pii_cipher(&settings)?;
+            let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+            tracing::info!(address = %listener.local_addr()?, "serving");
+            serve(listener, AppState::new(db, keys.verifier, pii))?.await?;
+        }
+        Command::Token { role, jurisdiction, department, subject, ttl } => {
+            let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;
+            let ttl = parse_ttl(&ttl).map_err(anyhow::Error::msg)?;
+            let keys = JwtKeys::load(&settings)?;
+            let signer = keys
+                .signer
+                .context("no signing key: set JWT_SECRET, or JWT_PRIVATE_KEY_FILE beside JWT_PUBLIC_KEY_FILE")?;
+            println!("{}", signer.sign(role, jurisdiction.as_deref(), department, &subject, ttl)?);
+        }
+    }
+    Ok(())
+}

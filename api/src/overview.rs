@@ -1,0 +1,246 @@
+//! The overview (CONTRACT.md): the report's section 1 figures for a jurisdiction, computed by
+//! GROUP BY in the database — three statements whatever the jurisdiction's size.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use entity::enums::{
+    Classification, FundingForm, Level, ManagementMode, Sector, StaffBasis, StaffCategory, StaffStatus,
+};
+use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
+
+use crate::error::ApiResult;
+use crate::graphql::context::{db, scope};
+use crate::scope::Scope;
+use crate::staff::StaffCounts;
+
+/// Active staff in establishment per institution, banded as the report bands them.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SizeBand {
+    #[graphql(name = "OVER_100")]
+    Over100,
+    #[graphql(name = "FROM_50_TO_100")]
+    From50To100,
+    #[graphql(name = "FROM_20_TO_50")]
+    From20To50,
+    #[graphql(name = "FROM_10_TO_20")]
+    From10To20,
+    #[graphql(name = "FROM_5_TO_10")]
+    From5To10,
+    #[graphql(name = "UNDER_5")]
+    Under5,
+}
+
+impl SizeBand {
+    pub const ALL: [SizeBand; 6] =
+        [Self::Over100, Self::From50To100, Self::From20To50, Self::From10To20, Self::From5To10, Self::Under5];
+
+    pub fn of(staff: i64) -> Self {
+        match staff {
+            n if n > 100 => Self::Over100,
+            n if n >= 50 => Self::From50To100,
+            n if n >= 20 => Self::From20To50,
+            n if n >= 10 => Self::From10To20,
+            n if n >= 5 => Self::From5To10,
+            _ => Self::Under5,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Over100 => "OVER_100",
+            Self::From50To100 => "FROM_50_TO_100",
+            Self::From20To50 => "FROM_20_TO_50",
+            Self::From10To20 => "FROM_10_TO_20",
+            Self::From5To10 => "FROM_5_TO_10",
+            Self::Under5 => "UNDER_5",
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    /// The enumeration word.
+    pub key: String,
+    pub count: i64,
+}
+
+#[derive(SimpleObject, Debug, Clone, Default)]
+pub struct EstablishmentTotals {
+    pub approved: i64,
+    pub fiscal: i64,
+    pub self_financed: i64,
+    pub frozen: i64,
+    pub occupied: i64,
+    pub vacant: i64,
+    /// People over establishment (超编), summed over institutions and funding kinds.
+    pub over_establishment: i64,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Overview {
+    pub jurisdiction: String,
+    pub include_descendants: bool,
+    pub institution_count: i64,
+    pub by_level: Vec<Count>,
+    pub by_funding_form: Vec<Count>,
+    pub by_management_mode: Vec<Count>,
+    pub by_sector: Vec<Count>,
+    pub by_size_band: Vec<Count>,
+    pub by_classification: Vec<Count>,
+    pub establishment: EstablishmentTotals,
+    pub staff: StaffCounts,
+}
+
+#[derive(FromQueryResult)]
+struct ProfileRow {
+    level: String,
+    funding_form: String,
+    management_mode: String,
+    sector: String,
+    classification: String,
+    staff: i64,
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct BalanceRow {
+    funding: String,
+    approved: i64,
+    frozen: i64,
+    occupied: i64,
+    vacant: i64,
+    over: i64,
+}
+
+#[derive(FromQueryResult)]
+struct StaffRow {
+    basis: String,
+    status: String,
+    category: String,
+    n: i64,
+}
+
+/// Ids come from our own tables (never from input), so they are inlined as integers.
+fn id_list(ids: &[i32]) -> String {
+    if ids.is_empty() {
+        return "NULL".to_string();
+    }
+    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn counts<T: Copy>(all: &[T], word: fn(T) -> &'static str, tally: &BTreeMap<&'static str, i64>) -> Vec<Count> {
+    all.iter().map(|v| Count { key: word(*v).to_string(), count: tally.get(word(*v)).copied().unwrap_or(0) }).collect()
+}
+
+pub async fn compute(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    code: &str,
+    include_descendants: bool,
+) -> ApiResult<Overview> {
+    let ids = id_list(&scope.narrow(db, code, include_descendants).await?);
+    let backend = db.get_database_backend();
+    // One row per institution profile and staff count: grouped again in Rust into the six
+    // dimensions (a few hundred rows at most, however many institutions).
+    let profile_sql = format!(
+        "SELECT i.level, i.funding_form, i.management_mode, i.sector, i.classification, \
+                COALESCE(s.n, 0) AS staff, COUNT(*) AS n \
+         FROM institution i \
+         LEFT JOIN (SELECT institution_id, COUNT(*) AS n FROM staff \
+                    WHERE jurisdiction_id IN ({ids}) AND basis IN ('FISCAL', 'SELF_FINANCED') \
+                      AND status IN ('ACTIVE', 'SECONDED_OUT') \
+                    GROUP BY institution_id) s ON s.institution_id = i.id \
+         WHERE i.jurisdiction_id IN ({ids}) AND i.status = 'ACTIVE' \
+         GROUP BY i.level, i.funding_form, i.management_mode, i.sector, i.classification, COALESCE(s.n, 0)"
+    );
+    let balance_sql = format!(
+        "SELECT b.funding, SUM(b.approved) AS approved, SUM(b.frozen) AS frozen, SUM(b.occupied) AS occupied, \
+                SUM(CASE WHEN b.approved - b.frozen - b.occupied > 0 THEN b.approved - b.frozen - b.occupied ELSE 0 END) AS vacant, \
+                SUM(CASE WHEN b.occupied > b.approved THEN b.occupied - b.approved ELSE 0 END) AS over \
+         FROM establishment_balance b JOIN institution i ON i.id = b.institution_id \
+         WHERE b.jurisdiction_id IN ({ids}) AND i.status = 'ACTIVE' \
+         GROUP BY b.funding"
+    );
+    let staff_sql = format!(
+        "SELECT basis, status, category, COUNT(*) AS n FROM staff \
+         WHERE jurisdiction_id IN ({ids}) GROUP BY basis, status, category"
+    );
+    let profiles = ProfileRow::find_by_statement(Statement::from_string(backend, profile_sql)).all(db).await?;
+    let balances = BalanceRow::find_by_statement(Statement::from_string(backend, balance_sql)).all(db).await?;
+    let staff_rows = StaffRow::find_by_statement(Statement::from_string(backend, staff_sql)).all(db).await?;
+
+    let mut tallies: [BTreeMap<&'static str, i64>; 6] = Default::default();
+    let mut institution_count = 0;
+    for row in &profiles {
+        institution_count += row.n;
+        let words = [
+            Level::from_word(&row.level).map(Level::word),
+            FundingForm::from_word(&row.funding_form).map(FundingForm::word),
+            ManagementMode::from_word(&row.management_mode).map(ManagementMode::word),
+            Sector::from_word(&row.sector).map(Sector::word),
+            Some(SizeBand::of(row.staff).word()),
+            Classification::from_word(&row.classification).map(Classification::word),
+        ];
+        for (tally, word) in tallies.iter_mut().zip(words) {
+            if let Some(word) = word {
+                *tally.entry(word).or_default() += row.n;
+            }
+        }
+    }
+    let mut establishment = EstablishmentTotals::default();
+    for row in &balances {
+        establishment.approved += row.approved;
+        if row.funding == "FISCAL" {
+            establishment.fiscal += row.approved;
+        } else {
+            establishment.self_financed += row.approved;
+        }
+        establishment.frozen += row.frozen;
+        establishment.occupied += row.occupied;
+        establishment.vacant += row.vacant;
+        establishment.over_establishment += row.over;
+    }
+    let mut staff = StaffCounts::default();
+    for row in &staff_rows {
+        if let (Some(basis), Some(status), Some(category)) = (
+            StaffBasis::from_word(&row.basis),
+            StaffStatus::from_word(&row.status),
+            StaffCategory::from_word(&row.category),
+        ) {
+            staff.add(basis, status, category, row.n as i32);
+        }
+    }
+    Ok(Overview {
+        jurisdiction: code.to_string(),
+        include_descendants,
+        institution_count,
+        by_level: counts(Level::all(), Level::word, &tallies[0]),
+        by_funding_form: counts(FundingForm::all(), FundingForm::word, &tallies[1]),
+        by_management_mode: counts(ManagementMode::all(), ManagementMode::word, &tallies[2]),
+        by_sector: counts(Sector::all(), Sector::word, &tallies[3]),
+        by_size_band: counts(&SizeBand::ALL, SizeBand::word, &tallies[4]),
+        by_classification: counts(Classification::all(), Classification::word, &tallies[5]),
+        establishment,
+        staff,
+    })
+}
+
+#[derive(Default)]
+pub struct OverviewQuery;
+
+#[Object]
+impl OverviewQuery {
+    /// The report's section 1 figures for a jurisdiction (active institutions only).
+    async fn overview(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: String,
+        #[graphql(default = false)] include_descendants: bool,
+    ) -> async_graphql::Result<Overview> {
+        let scope = scope(ctx);
+        // Jurisdiction-wide figures are for staffing offices; departments see their own units.
+        scope.office()?;
+        Ok(compute(db(ctx), scope, &jurisdiction, include_descendants).await?)
+    }
+}

@@ -1,0 +1,188 @@
+//! The caller's reach over tenant data. A [`Scope`] is made once per request from the verified
+//! principal, and every query on tenant tables starts from one of its builders, so no resolver
+//! can forget the tenant rule.
+
+use entity::{department, institution, jurisdiction, staff};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
+
+use crate::auth::{Principal, Role};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone)]
+pub enum Reach {
+    /// A staffing office: reads its jurisdiction and every one below, writes its own.
+    Office { own: jurisdiction::Model, readable: Vec<i32> },
+    /// A supervising department: reads the institutions it supervises and their staff.
+    Department { jurisdiction: jurisdiction::Model, department_id: i32 },
+    /// The public and (until evaluation exists) evaluators: public data only.
+    Public,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub principal: Principal,
+    pub reach: Reach,
+}
+
+impl Scope {
+    pub fn public() -> Self {
+        Self { principal: Principal::public(), reach: Reach::Public }
+    }
+
+    /// Resolves the principal's jurisdiction (and subtree) in one query.
+    pub async fn resolve(db: &DatabaseConnection, principal: Principal) -> ApiResult<Self> {
+        let reach = match principal.role {
+            Role::Public | Role::Evaluator => Reach::Public,
+            Role::StaffingOffice => {
+                let code = principal.jurisdiction.as_deref().unwrap_or_default();
+                let subtree = jurisdiction::Entity::find()
+                    .filter(jurisdiction::Column::Path.contains(format!("/{code}/")))
+                    .all(db)
+                    .await?;
+                let own = subtree
+                    .iter()
+                    .find(|j| j.code == code)
+                    .cloned()
+                    .ok_or_else(|| ApiError::forbidden(format!("jurisdiction {code} does not exist")))?;
+                Reach::Office { own, readable: subtree.iter().map(|j| j.id).collect() }
+            }
+            Role::Department => {
+                let code = principal.jurisdiction.as_deref().unwrap_or_default();
+                let department_id = principal.department.unwrap_or_default();
+                let department = department::Entity::find_by_id(department_id).one(db).await?;
+                let jurisdiction = match department {
+                    Some(department) => jurisdiction::Entity::find_by_id(department.jurisdiction_id).one(db).await?,
+                    None => None,
+                };
+                match jurisdiction {
+                    Some(jurisdiction) if jurisdiction.code == code => {
+                        Reach::Department { jurisdiction, department_id }
+                    }
+                    _ => {
+                        return Err(ApiError::forbidden(format!(
+                            "department {department_id} does not belong to jurisdiction {code}"
+                        )));
+                    }
+                }
+            }
+        };
+        Ok(Self { principal, reach })
+    }
+
+    pub fn role(&self) -> Role {
+        self.principal.role
+    }
+
+    pub fn is_public(&self) -> bool {
+        matches!(self.reach, Reach::Public)
+    }
+
+    /// Jurisdictions the caller may read.
+    pub fn jurisdictions(&self) -> Select<jurisdiction::Entity> {
+        let query = jurisdiction::Entity::find();
+        match &self.reach {
+            Reach::Office { readable, .. } => query.filter(jurisdiction::Column::Id.is_in(readable.clone())),
+            Reach::Department { jurisdiction, .. } => query.filter(jurisdiction::Column::Id.eq(jurisdiction.id)),
+            Reach::Public => query,
+        }
+    }
+
+    /// Supervising departments the caller may read.
+    pub fn departments(&self) -> Select<department::Entity> {
+        let query = department::Entity::find();
+        match &self.reach {
+            Reach::Office { readable, .. } => query.filter(department::Column::JurisdictionId.is_in(readable.clone())),
+            Reach::Department { department_id, .. } => query.filter(department::Column::Id.eq(*department_id)),
+            Reach::Public => query,
+        }
+    }
+
+    /// Institutions the caller may read (the public sees only public fields of them).
+    pub fn institutions(&self) -> Select<institution::Entity> {
+        let query = institution::Entity::find();
+        match &self.reach {
+            Reach::Office { readable, .. } => query.filter(institution::Column::JurisdictionId.is_in(readable.clone())),
+            Reach::Department { department_id, .. } => {
+                query.filter(institution::Column::DepartmentId.eq(*department_id))
+            }
+            Reach::Public => query,
+        }
+    }
+
+    /// Staff the caller may read; the public may read none.
+    pub fn staff(&self) -> ApiResult<Select<staff::Entity>> {
+        let query = staff::Entity::find();
+        match &self.reach {
+            Reach::Office { readable, .. } => Ok(query.filter(staff::Column::JurisdictionId.is_in(readable.clone()))),
+            Reach::Department { department_id, .. } => Ok(query.filter(
+                staff::Column::InstitutionId.in_subquery(
+                    Query::select()
+                        .column(institution::Column::Id)
+                        .from(institution::Entity)
+                        .and_where(institution::Column::DepartmentId.eq(*department_id))
+                        .to_owned(),
+                ),
+            )),
+            Reach::Public => Err(ApiError::forbidden("staff records are not public")),
+        }
+    }
+
+    /// Fails unless the caller may see non-public institution data (establishment, staff
+    /// counts, history).
+    pub fn require_internal(&self) -> ApiResult<()> {
+        if self.is_public() { Err(ApiError::forbidden("this field is not public")) } else { Ok(()) }
+    }
+
+    /// Narrows a read to one jurisdiction (and, with `descendants`, its subtree). A code
+    /// outside the caller's reach is `FORBIDDEN`.
+    pub async fn narrow(&self, db: &DatabaseConnection, code: &str, descendants: bool) -> ApiResult<Vec<i32>> {
+        let target = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(db).await?;
+        let Some(target) = target else {
+            return match self.reach {
+                Reach::Public => Err(ApiError::not_found(format!("jurisdiction {code} does not exist"))),
+                _ => Err(ApiError::forbidden(format!("jurisdiction {code} is outside your scope"))),
+            };
+        };
+        let allowed = match &self.reach {
+            Reach::Office { readable, .. } => readable.contains(&target.id),
+            Reach::Department { jurisdiction, .. } => jurisdiction.id == target.id,
+            Reach::Public => true,
+        };
+        if !allowed {
+            return Err(ApiError::forbidden(format!("jurisdiction {code} is outside your scope")));
+        }
+        if !descendants {
+            return Ok(vec![target.id]);
+        }
+        let subtree = jurisdiction::Entity::find()
+            .filter(jurisdiction::Column::Path.starts_with(target.path.clone()))
+            .all(db)
+            .await?;
+        Ok(subtree.into_iter().map(|j| j.id).collect())
+    }
+
+    /// The caller's own jurisdiction, when it is a staffing office; the only one it writes.
+    pub fn office(&self) -> ApiResult<&jurisdiction::Model> {
+        match &self.reach {
+            Reach::Office { own, .. } => Ok(own),
+            _ => Err(ApiError::forbidden("only a staffing office may change establishment records")),
+        }
+    }
+
+    /// Fails unless the caller is the staffing office of `jurisdiction_id`.
+    pub fn require_writer(&self, jurisdiction_id: i32) -> ApiResult<()> {
+        let own = self.office()?;
+        if own.id == jurisdiction_id {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("a staffing office writes only its own jurisdiction's records"))
+        }
+    }
+
+    /// Whether personal data of a jurisdiction's staff may be shown unmasked: only to that
+    /// jurisdiction's own staffing office.
+    pub fn sees_personal_data(&self, jurisdiction_id: i32) -> bool {
+        matches!(&self.reach, Reach::Office { own, .. } if own.id == jurisdiction_id)
+    }
+}

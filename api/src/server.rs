@@ -1,0 +1,247 @@
+//! The HTTP surface (CONTRACT.md): GraphQL, the schema, health, readiness, metrics and the
+//! portal. Every request gets an id that is on each of its log lines and on `INTERNAL` errors.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
+use async_graphql::ServerError;
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use sea_orm::DatabaseConnection;
+use tracing::Instrument;
+
+use crate::auth::{JwtVerifier, Principal};
+use crate::error::ApiError;
+use crate::graphql::context::RequestId;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::{self, ApiSchema};
+use crate::pii::PiiCipher;
+use crate::scope::Scope;
+
+/// Largest request body accepted (a GraphQL document with its variables).
+const MAX_BODY: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub verifier: Arc<JwtVerifier>,
+    pub schema: ApiSchema,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, verifier: JwtVerifier, pii: PiiCipher) -> Self {
+        let schema = graphql::builder().data(db.clone()).data(pii).finish();
+        Self { db, verifier: Arc::new(verifier), schema, metrics: Metrics::new() }
+    }
+}
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    duration: HistogramVec,
+}
+
+impl Metrics {
+    fn new() -> Self {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route and status"),
+            &["route", "status"],
+        )
+        .expect("static metric definition");
+        let duration = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route"),
+            &["route"],
+        )
+        .expect("static metric definition");
+        registry.register(Box::new(requests.clone())).expect("metric registered once");
+        registry.register(Box::new(duration.clone())).expect("metric registered once");
+        Self { registry, requests, duration }
+    }
+
+    fn observe(&self, route: &str, status: u16, elapsed: Duration) {
+        self.requests.with_label_values(&[route, &status.to_string()]).inc();
+        self.duration.with_label_values(&[route]).observe(elapsed.as_secs_f64());
+    }
+}
+
+/// Starts serving on an already bound listener (port 0 in tests).
+pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .app_data(web::PayloadConfig::new(MAX_BODY))
+            .wrap_fn(|req, service| {
+                let request_id = client_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+                req.extensions_mut().insert(RequestId(request_id.clone()));
+                let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+                let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.path());
+                let started = Instant::now();
+                let call = {
+                    let _entered = span.enter();
+                    service.call(req)
+                };
+                async move {
+                    let mut response = call.await?;
+                    let status = response.status().as_u16();
+                    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+                    if let Some(metrics) = metrics {
+                        metrics.observe(&route, status, started.elapsed());
+                    }
+                    tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "request finished");
+                    if let Ok(value) = HeaderValue::from_str(&request_id) {
+                        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+                    }
+                    Ok(response)
+                }
+                .instrument(span)
+            })
+            .route("/graphql", web::post().to(graphql_post))
+            .route("/graphql", web::get().to(graphiql))
+            .route("/schema.graphql", web::get().to(schema_sdl))
+            .route("/healthz", web::get().to(healthz))
+            .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(metrics))
+            .route("/", web::get().to(crate::portal::index))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// A caller may pass its own request id (letters, digits and dashes, up to 64).
+fn client_request_id(req: &actix_web::dev::ServiceRequest) -> Option<String> {
+    let value = req.headers().get("x-request-id")?.to_str().ok()?;
+    let valid = !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    valid.then(|| value.to_string())
+}
+
+fn request_id(req: &HttpRequest) -> RequestId {
+    req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId(uuid::Uuid::new_v4().to_string()))
+}
+
+fn error_body(error: &ApiError, request_id: &RequestId) -> serde_json::Value {
+    if let ApiError::Internal(cause) = error {
+        tracing::error!(error = ?cause, "internal error");
+    }
+    let message = error.message();
+    serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": error.code(), "requestId": request_id.0 } }]
+    })
+}
+
+fn error_response(error: ApiError, request_id: &RequestId) -> HttpResponse {
+    let status = match error {
+        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::BadInput(_) => StatusCode::BAD_REQUEST,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
+        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let mut response = HttpResponse::build(status);
+    if status == StatusCode::UNAUTHORIZED {
+        response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+    }
+    response.json(error_body(&error, request_id))
+}
+
+/// The principal the `Authorization` header stands for: none means `PUBLIC`, anything
+/// unverifiable is an error.
+fn principal(req: &HttpRequest, verifier: &JwtVerifier) -> Result<Principal, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(Principal::public());
+    };
+    let value = value.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header".into()))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .ok_or_else(|| ApiError::Unauthenticated("Authorization must be `Bearer <token>`".into()))?;
+    verifier.verify(token.trim())
+}
+
+async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let request_id = request_id(&req);
+    let principal = match principal(&req, &state.verifier) {
+        Ok(principal) => principal,
+        Err(error) => return error_response(error, &request_id),
+    };
+    let scope = match Scope::resolve(&state.db, principal).await {
+        Ok(scope) => scope,
+        Err(error) => return error_response(error, &request_id),
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(_) => {
+            let error = ApiError::bad_input("the body must be one GraphQL request as JSON");
+            return error_response(error, &request_id);
+        }
+    };
+    let request = request.data(scope).data(Loaders::new(&state.db)).data(request_id.clone());
+    let mut response = state.schema.execute(request).await;
+    for error in &mut response.errors {
+        finish_error(error, &request_id);
+    }
+    HttpResponse::Ok().json(response)
+}
+
+/// Gives every error a CONTRACT.md code: request-level failures (syntax, validation, limits)
+/// are the client's; resolver failures without a code are internal and lose their text.
+fn finish_error(error: &mut ServerError, request_id: &RequestId) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    let code = match extensions.get("code") {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ if error.path.is_empty() => {
+            extensions.set("code", "BAD_USER_INPUT");
+            "BAD_USER_INPUT".to_string()
+        }
+        _ => {
+            tracing::error!(message = %error.message, "resolver error without a code");
+            error.message = "internal error".to_string();
+            extensions.set("code", "INTERNAL");
+            "INTERNAL".to_string()
+        }
+    };
+    if code == "INTERNAL" {
+        extensions.set("requestId", request_id.0.clone());
+    }
+}
+
+async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+async fn schema_sdl(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(state.schema.sdl())
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().body("ok")
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
+        Ok(Ok(())) => HttpResponse::Ok().body("ready"),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "database not ready");
+            HttpResponse::ServiceUnavailable().body("database unavailable")
+        }
+        Err(_) => HttpResponse::ServiceUnavailable().body("database timed out"),
+    }
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let mut buffer = Vec::new();
+    let families = state.metrics.registry.gather();
+    if TextEncoder::new().encode(&families, &mut buffer).is_err() {
+        return HttpResponse::InternalServerError().finish();
+    }
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(buffer)
+}

@@ -1,0 +1,268 @@
+//! The real-name staff database (实名制): every occupied slot is a named person.
+
+mod service;
+
+pub use service::{HireInput, NewPerson, StaffMutation, hire_person};
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::NaiveDate;
+use entity::enums::{StaffBasis, StaffCategory, StaffStatus};
+use entity::staff;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::{db, pii, scope};
+use crate::graphql::loaders::{LoadError, Loaders, to_graphql};
+use crate::graphql::pagination::{Cursor, PageInfo, page_size};
+use crate::institution::{Institution, parse_id};
+
+/// Staff of one institution (or area), counted the way the overview counts them.
+#[derive(SimpleObject, Debug, Clone, Default)]
+pub struct StaffCounts {
+    /// Basis FISCAL or SELF_FINANCED, status ACTIVE or SECONDED_OUT: they occupy a slot.
+    pub in_establishment: i32,
+    pub fiscal: i32,
+    pub self_financed: i32,
+    pub management: i32,
+    pub professional_technical: i32,
+    pub logistics_service: i32,
+    /// Basis TEMPORARY (编外), status ACTIVE.
+    pub temporary: i32,
+    /// In establishment but seconded out (借调).
+    pub seconded_out: i32,
+}
+
+impl StaffCounts {
+    pub fn add(&mut self, basis: StaffBasis, status: StaffStatus, category: StaffCategory, n: i32) {
+        if basis == StaffBasis::Temporary {
+            if status == StaffStatus::Active {
+                self.temporary += n;
+            }
+            return;
+        }
+        if !status.holds_slot() {
+            return;
+        }
+        self.in_establishment += n;
+        match basis {
+            StaffBasis::Fiscal => self.fiscal += n,
+            _ => self.self_financed += n,
+        }
+        match category {
+            StaffCategory::Management => self.management += n,
+            StaffCategory::ProfessionalTechnical => self.professional_technical += n,
+            StaffCategory::LogisticsService => self.logistics_service += n,
+        }
+        if status == StaffStatus::SecondedOut {
+            self.seconded_out += n;
+        }
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    institution_id: i32,
+    basis: StaffBasis,
+    status: StaffStatus,
+    category: StaffCategory,
+    n: i64,
+}
+
+/// Staff counts of many institutions in one GROUP BY query.
+pub struct StaffCountLoader(pub DatabaseConnection);
+
+impl Loader<i32> for StaffCountLoader {
+    type Value = StaffCounts;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let mut found: HashMap<i32, StaffCounts> = keys.iter().map(|k| (*k, StaffCounts::default())).collect();
+        for chunk in keys.chunks(5_000) {
+            let rows = staff::Entity::find()
+                .select_only()
+                .column(staff::Column::InstitutionId)
+                .column(staff::Column::Basis)
+                .column(staff::Column::Status)
+                .column(staff::Column::Category)
+                .column_as(staff::Column::Id.count(), "n")
+                .filter(staff::Column::InstitutionId.is_in(chunk.iter().copied()))
+                .group_by(staff::Column::InstitutionId)
+                .group_by(staff::Column::Basis)
+                .group_by(staff::Column::Status)
+                .group_by(staff::Column::Category)
+                .into_model::<CountRow>()
+                .all(&self.0)
+                .await
+                .map_err(|e| Arc::new(ApiError::from(e)))?;
+            for row in rows {
+                found.entry(row.institution_id).or_default().add(row.basis, row.status, row.category, row.n as i32);
+            }
+        }
+        Ok(found)
+    }
+}
+
+pub struct Staff(pub staff::Model);
+
+#[Object]
+impl Staff {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Shown in full only to the staffing office of the person's jurisdiction; masked for
+    /// everyone else.
+    async fn national_id(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let number = pii(ctx).decrypt(&self.0.national_id_cipher).map_err(ApiError::internal)?;
+        if scope(ctx).sees_personal_data(self.0.jurisdiction_id) {
+            Ok(number)
+        } else {
+            Ok(crate::codes::mask_national_id(&number))
+        }
+    }
+    /// A person in the caller's reach works in an institution in that reach.
+    async fn institution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Institution>> {
+        let loaded = ctx.data_unchecked::<Loaders>().institution.load_one(self.0.institution_id).await;
+        Ok(loaded.map_err(to_graphql)?.map(Institution))
+    }
+    async fn institution_id(&self) -> ID {
+        ID(self.0.institution_id.to_string())
+    }
+    async fn category(&self) -> StaffCategory {
+        self.0.category
+    }
+    async fn basis(&self) -> StaffBasis {
+        self.0.basis
+    }
+    async fn status(&self) -> StaffStatus {
+        self.0.status
+    }
+    async fn hire_date(&self) -> NaiveDate {
+        self.0.hire_date
+    }
+    async fn birth_year(&self) -> i32 {
+        self.0.birth_year
+    }
+    async fn title_level(&self) -> Option<&str> {
+        self.0.title_level.as_deref()
+    }
+    /// Recorded over establishment (超编), inherited and accepted on import.
+    async fn over_establishment(&self) -> bool {
+        self.0.over_establishment
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct StaffEdge {
+    pub cursor: String,
+    pub node: Staff,
+}
+
+#[derive(SimpleObject)]
+pub struct StaffConnection {
+    pub total_count: u64,
+    pub page_info: PageInfo,
+    pub edges: Vec<StaffEdge>,
+}
+
+#[derive(Default)]
+pub struct StaffQuery;
+
+#[Object]
+impl StaffQuery {
+    /// People on the real-name list in the caller's reach, by id.
+    #[allow(clippy::too_many_arguments)]
+    async fn staff(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+        #[graphql(default = false)] include_descendants: bool,
+        institution_id: Option<ID>,
+        category: Option<StaffCategory>,
+        basis: Option<StaffBasis>,
+        status: Option<StaffStatus>,
+        #[graphql(desc = "Part of the name")] search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<StaffConnection> {
+        let filters =
+            StaffFilters { jurisdiction, include_descendants, institution_id, category, basis, status, search };
+        Ok(list(db(ctx), ctx, filters, first, after).await?)
+    }
+
+    /// One person, when in the caller's reach.
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Staff>> {
+        let id = parse_id(&id)?;
+        let row = scope(ctx).staff()?.filter(staff::Column::Id.eq(id)).one(db(ctx)).await.map_err(ApiError::from)?;
+        Ok(row.map(Staff))
+    }
+}
+
+struct StaffFilters {
+    jurisdiction: Option<String>,
+    include_descendants: bool,
+    institution_id: Option<ID>,
+    category: Option<StaffCategory>,
+    basis: Option<StaffBasis>,
+    status: Option<StaffStatus>,
+    search: Option<String>,
+}
+
+async fn list(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    filters: StaffFilters,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<StaffConnection> {
+    let scope = scope(ctx);
+    let limit = page_size(first)?;
+    let mut query = scope.staff()?;
+    if let Some(code) = &filters.jurisdiction {
+        let ids = scope.narrow(db, code, filters.include_descendants).await?;
+        query = query.filter(staff::Column::JurisdictionId.is_in(ids));
+    }
+    if let Some(id) = &filters.institution_id {
+        query = query.filter(staff::Column::InstitutionId.eq(parse_id(id)?));
+    }
+    if let Some(v) = filters.category {
+        query = query.filter(staff::Column::Category.eq(v));
+    }
+    if let Some(v) = filters.basis {
+        query = query.filter(staff::Column::Basis.eq(v));
+    }
+    if let Some(v) = filters.status {
+        query = query.filter(staff::Column::Status.eq(v));
+    }
+    if let Some(search) = filters.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if search.chars().count() > 50 {
+            return Err(ApiError::bad_input("`search` is longer than 50 characters"));
+        }
+        query = query.filter(staff::Column::Name.contains(search));
+    }
+    let total_count = query.clone().count(db).await?;
+    if let Some(raw) = &after {
+        let cursor = Cursor::decode(raw, "staff:id")?;
+        query = query.filter(staff::Column::Id.gt(cursor.id));
+    }
+    let mut rows = query.order_by_asc(staff::Column::Id).limit(limit + 1).all(db).await?;
+    let has_next_page = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let edges: Vec<StaffEdge> = rows
+        .into_iter()
+        .map(|row| {
+            let cursor = Cursor { order: "staff:id".into(), key: String::new(), id: row.id }.encode();
+            StaffEdge { cursor, node: Staff(row) }
+        })
+        .collect();
+    let end_cursor = edges.last().map(|e| e.cursor.clone());
+    Ok(StaffConnection { total_count, page_info: PageInfo { has_next_page, end_cursor }, edges })
+}

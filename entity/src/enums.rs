@@ -1,0 +1,187 @@
+//! Enumerations shared by the tables, the GraphQL schema and the import files.
+//! The stored string, the GraphQL value and the CSV word are the same word.
+
+use async_graphql::Enum;
+use sea_orm::entity::prelude::*;
+
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, serde::Serialize)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum $name {
+            $(
+                #[sea_orm(string_value = $word)]
+                #[graphql(name = $word)]
+                #[serde(rename = $word)]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// The word used in storage, GraphQL and files.
+            pub fn word(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $word,)+
+                }
+            }
+
+            /// Parses the word used in storage, GraphQL and files.
+            pub fn from_word(word: &str) -> Option<Self> {
+                match word {
+                    $($word => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// Every value, in declaration order.
+            pub fn all() -> &'static [Self] {
+                &[$(Self::$variant),+]
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// Where a jurisdiction sits in the administrative tree.
+    JurisdictionKind {
+        Province = "PROVINCE",
+        City = "CITY",
+        County = "COUNTY",
+        District = "DISTRICT",
+    }
+);
+
+word_enum!(
+    /// Classification (分类) of a public institution.
+    Classification {
+        PublicWelfareI = "PUBLIC_WELFARE_I",
+        PublicWelfareII = "PUBLIC_WELFARE_II",
+        Administrative = "ADMINISTRATIVE",
+        ProductionOperation = "PRODUCTION_OPERATION",
+        Unclassified = "UNCLASSIFIED",
+        Excluded = "EXCLUDED",
+    }
+);
+
+word_enum!(
+    /// Funding form (经费形式) of an institution.
+    FundingForm {
+        FullAppropriation = "FULL_APPROPRIATION",
+        DifferentialAppropriation = "DIFFERENTIAL_APPROPRIATION",
+        SelfFinanced = "SELF_FINANCED",
+    }
+);
+
+word_enum!(
+    /// Management mode: with reference to the Civil Servant Law (参公管理) or not.
+    ManagementMode {
+        CivilServantReferenced = "CIVIL_SERVANT_REFERENCED",
+        Regular = "REGULAR",
+    }
+);
+
+word_enum!(
+    /// Administrative level (机构规格).
+    Level {
+        Division = "DIVISION",
+        DeputyDivision = "DEPUTY_DIVISION",
+        Section = "SECTION",
+        DeputySection = "DEPUTY_SECTION",
+        Unranked = "UNRANKED",
+    }
+);
+
+word_enum!(
+    /// Sector (行业) an institution works in.
+    Sector {
+        DirectParty = "DIRECT_PARTY",
+        DirectGovernment = "DIRECT_GOVERNMENT",
+        AgricultureForestryWaterLivestock = "AGRICULTURE_FORESTRY_WATER_LIVESTOCK",
+        Education = "EDUCATION",
+        Health = "HEALTH",
+        CultureTourismSports = "CULTURE_TOURISM_SPORTS",
+        CivilAffairsSocialWelfare = "CIVIL_AFFAIRS_SOCIAL_WELFARE",
+        IndustryTransport = "INDUSTRY_TRANSPORT",
+        ScienceResearch = "SCIENCE_RESEARCH",
+        Other = "OTHER",
+    }
+);
+
+word_enum!(
+    /// Lifecycle status of an institution.
+    InstitutionStatus {
+        Active = "ACTIVE",
+        Dissolved = "DISSOLVED",
+        Merged = "MERGED",
+        Converted = "CONVERTED",
+    }
+);
+
+word_enum!(
+    /// Staff category (岗位类别).
+    StaffCategory {
+        Management = "MANAGEMENT",
+        ProfessionalTechnical = "PROFESSIONAL_TECHNICAL",
+        LogisticsService = "LOGISTICS_SERVICE",
+    }
+);
+
+word_enum!(
+    /// Employment basis: in establishment (fiscal or self-financed) or temporary (编外).
+    StaffBasis {
+        Fiscal = "FISCAL",
+        SelfFinanced = "SELF_FINANCED",
+        Temporary = "TEMPORARY",
+    }
+);
+
+word_enum!(
+    /// Staff status.
+    StaffStatus {
+        Active = "ACTIVE",
+        SecondedOut = "SECONDED_OUT",
+        Retired = "RETIRED",
+        Left = "LEFT",
+    }
+);
+
+word_enum!(
+    /// Funding kind of an establishment slot (编制类型).
+    Funding {
+        Fiscal = "FISCAL",
+        SelfFinanced = "SELF_FINANCED",
+    }
+);
+
+word_enum!(
+    /// Kind of a recorded establishment event.
+    EventKind {
+        Approve = "APPROVE",
+        Reduce = "REDUCE",
+        Freeze = "FREEZE",
+        Unfreeze = "UNFREEZE",
+        Reclaim = "RECLAIM",
+        Allocate = "ALLOCATE",
+        TransferOut = "TRANSFER_OUT",
+        TransferIn = "TRANSFER_IN",
+    }
+);
+
+impl StaffBasis {
+    /// The slot funding a person of this basis occupies; temporary staff occupy none.
+    pub fn funding(self) -> Option<Funding> {
+        match self {
+            Self::Fiscal => Some(Funding::Fiscal),
+            Self::SelfFinanced => Some(Funding::SelfFinanced),
+            Self::Temporary => None,
+        }
+    }
+}
+
+impl StaffStatus {
+    /// Active and seconded-out staff keep their slot; retired and departed staff do not.
+    pub fn holds_slot(self) -> bool {
+        matches!(self, Self::Active | Self::SecondedOut)
+    }
+}

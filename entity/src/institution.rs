@@ -1,0 +1,41 @@
+//! A public institution (事业单位) with its "three determinations" (三定).
+
+use crate::enums::{Classification, FundingForm, InstitutionStatus, Level, ManagementMode, Sector};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "institution")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub jurisdiction_id: i32,
+    pub department_id: i32,
+    #[sea_orm(unique)]
+    pub credit_code: String,
+    pub name: String,
+    pub sector: Sector,
+    pub level: Level,
+    pub funding_form: FundingForm,
+    pub management_mode: ManagementMode,
+    pub classification: Classification,
+    pub legal_person: bool,
+    pub established_on: Date,
+    pub status: InstitutionStatus,
+    pub merged_into_id: Option<i32>,
+    /// 三定: responsibilities and tasks.
+    #[sea_orm(column_type = "Text")]
+    pub responsibilities: String,
+    /// 三定: internal bodies, a JSON array of names.
+    #[sea_orm(column_type = "Text")]
+    pub internal_bodies: String,
+    /// 三定: leadership posts, a JSON array of `{title, count}`.
+    #[sea_orm(column_type = "Text")]
+    pub leadership_posts: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,12 @@
+//! Tables of the establishment system. Entities are hand-written and backend-neutral:
+//! enumerations are stored as their GraphQL words so SQLite and PostgreSQL share one schema.
+
+pub mod audit_log;
+pub mod classification_decision;
+pub mod department;
+pub mod enums;
+pub mod establishment_balance;
+pub mod establishment_event;
+pub mod institution;
+pub mod jurisdiction;
+pub mod staff;

@@ -1,0 +1,57 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_and_readiness_answer_200() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+    assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn readiness_is_503_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    app.db.clone().close().await.ok();
+    assert_eq!(app.get("/readyz").await.status().as_u16(), 503);
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn served_schema_equals_the_checked_in_schema() {
+    let app = spawn_app().await;
+    let served = app.get("/schema.graphql").await.text().await.unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/api/schema.graphql");
+    if std::env::var("UPDATE_SCHEMA").is_ok() {
+        std::fs::write(path, &served).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(path).expect("api/schema.graphql is checked in");
+    assert_eq!(served, checked_in, "api/schema.graphql differs from the served schema; run with UPDATE_SCHEMA=1");
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_with_request_counts() {
+    let app = spawn_app().await;
+    app.get("/healthz").await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("http_requests_total{route=\"/healthz\",status=\"200\"} 1"), "{body}");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let response = app.get("/healthz").await;
+    let id = response.headers().get("x-request-id").expect("x-request-id header");
+    assert!(!id.to_str().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn graphiql_and_portal_are_served() {
+    let app = spawn_app().await;
+    let graphiql = app.get("/graphql").await;
+    assert_eq!(graphiql.status().as_u16(), 200);
+    assert!(graphiql.text().await.unwrap().to_lowercase().contains("graphiql"));
+    let portal = app.get("/").await;
+    assert_eq!(portal.status().as_u16(), 200);
+    assert!(portal.text().await.unwrap().contains("事业单位"));
+}

@@ -1,0 +1,115 @@
+#![allow(dead_code)] // shared by every test module; not each uses every helper
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use api::auth::{JwtKeys, JwtSigner, Role};
+use api::pii::PiiCipher;
+use api::server::{AppState, serve};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+
+pub const SECRET: &[u8] = b"integration-test-secret-0123456789";
+pub const ISSUER: &str = "establishment-tests";
+pub const AUDIENCE: &str = "establishment-api";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub pii: PiiCipher,
+    pub signer: JwtSigner,
+    statements: Arc<AtomicUsize>,
+    _dir: tempfile::TempDir,
+}
+
+/// A fresh database: an SQLite file in a temp folder, or a new schema in TEST_DATABASE_URL.
+async fn fresh_database(dir: &tempfile::TempDir) -> DatabaseConnection {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let admin = api::db::connect(&url).await.expect("connect to TEST_DATABASE_URL");
+            admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create test schema");
+            admin.close().await.ok();
+            api::db::connect_with(&url, Some(&schema)).await.expect("connect to test schema")
+        }
+        _ => {
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            api::db::connect(&url).await.expect("open SQLite test database")
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = fresh_database(&dir).await;
+    api::db::migrate(&db).await.expect("migrations run");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let keys = JwtKeys::from_secret(SECRET, Some(ISSUER.into()), Some(AUDIENCE.into()));
+    let pii = PiiCipher::new("integration-test-pii-key");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let server = serve(listener, AppState::new(db.clone(), keys.verifier, pii.clone())).expect("server starts");
+    tokio::spawn(server);
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+    TestApp { address, client, db, pii, signer: keys.signer.unwrap(), statements, _dir: dir }
+}
+
+impl TestApp {
+    pub fn token(&self, role: Role, jurisdiction: &str) -> String {
+        self.signer.sign(role, Some(jurisdiction), None, "tester", Duration::from_secs(600)).unwrap()
+    }
+
+    pub fn office(&self, jurisdiction: &str) -> String {
+        self.token(Role::StaffingOffice, jurisdiction)
+    }
+
+    pub fn department_token(&self, jurisdiction: &str, department: i32) -> String {
+        self.signer
+            .sign(Role::Department, Some(jurisdiction), Some(department), "dept", Duration::from_secs(600))
+            .unwrap()
+    }
+
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent")
+    }
+
+    /// Posts a GraphQL request with an optional bearer token; returns status and body.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&json!({
+            "query": query,
+            "variables": variables,
+        }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Runs a GraphQL request that must succeed, returning `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, body) = self.graphql(token, query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Runs a GraphQL request that must fail, returning the first error's code.
+    pub async fn error_code(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let (_, body) = self.graphql(token, query, variables).await;
+        let code = body["errors"][0]["extensions"]["code"].as_str();
+        code.unwrap_or_else(|| panic!("expected an error with a code, got {body}")).to_string()
+    }
+}
