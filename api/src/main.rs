@@ -7,6 +7,7 @@ use api::auth::{JwtKeys, Role, parse_ttl};
 use api::config::Settings;
 use api::server::{AppState, serve};
 use clap::{Parser, Subcommand};
+use sea_orm::EntityTrait;
 
 #[derive(Parser)]
 #[command(name = "api", about = "Establishment control for public institutions")]
@@ -22,6 +23,12 @@ enum Command {
     /// Migrates the database if needed and serves HTTP.
     Serve {
         /// Load the demo city first when the database holds no jurisdiction.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Loads data.
+    Seed {
+        /// The demo city: Zhangye (620700) with its six counties and districts.
         #[arg(long)]
         demo: bool,
     },
@@ -60,14 +67,29 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::db::migrate(&db).await.context("migrating the database")?;
-            if demo {
-                tracing::warn!("--demo: the demo city loader is not available in this build");
-            }
             let keys = JwtKeys::load(&settings)?;
             let pii = api::pii_cipher(&settings)?;
+            if demo && entity::jurisdiction::Entity::find().one(&db).await?.is_none() {
+                let summary = api::seed::demo::load(&db, &pii).await?;
+                tracing::info!(?summary, "demo city loaded");
+            }
             let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
             tracing::info!(address = %listener.local_addr()?, "serving");
             serve(listener, AppState::new(db, keys.verifier, pii))?.await?;
+        }
+        Command::Seed { demo } => {
+            anyhow::ensure!(demo, "say what to load: `api seed --demo`");
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::db::migrate(&db).await.context("migrating the database")?;
+            let summary = api::seed::demo::load(&db, &api::pii_cipher(&settings)?).await?;
+            if summary.already_loaded {
+                println!("the demo city is already loaded");
+            } else {
+                println!(
+                    "loaded the demo city: {} jurisdictions, {} institutions, {} people",
+                    summary.jurisdictions, summary.institutions, summary.staff
+                );
+            }
         }
         Command::Token { role, jurisdiction, department, subject, ttl } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;

@@ -5,3 +5,4 @@ mod helpers;
 
 mod auth;
 mod health;
+mod overview;

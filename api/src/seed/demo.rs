@@ -1,1 +1,344 @@
-//! The demo city (filled in below).
+//! The demo city: Zhangye (620700) with its six counties and districts. The city's own figures
+//! are the report's section 1; the counties are smaller jurisdictions of the same shape.
+//! Deterministic: each jurisdiction's generator is seeded with its division code.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use entity::enums::{Classification, EventKind, Funding};
+use entity::{
+    classification_decision, department, establishment_balance, establishment_event, institution, jurisdiction, staff,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
+
+use super::plan::{PlannedInstitution, Targets, plan};
+use super::zhangye_tree;
+use crate::audit::{self, Actor, Change};
+use crate::codes::{CreditCode, NationalId};
+use crate::db::begin_write;
+use crate::pii::PiiCipher;
+
+/// Size of each county or district relative to the city.
+const COUNTY_SCALE: [(&str, f64); 6] =
+    [("620702", 0.42), ("620721", 0.18), ("620722", 0.30), ("620723", 0.24), ("620724", 0.27), ("620725", 0.26)];
+
+pub const CITY: &str = "620700";
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub jurisdictions: usize,
+    pub institutions: usize,
+    pub staff: usize,
+    pub already_loaded: bool,
+}
+
+/// The targets each demo jurisdiction is generated from.
+pub fn targets() -> Vec<(&'static str, Targets)> {
+    let city = Targets::zhangye_city();
+    let mut all = vec![(CITY, city.clone())];
+    all.extend(COUNTY_SCALE.iter().map(|(code, factor)| (*code, city.scaled(*factor))));
+    all
+}
+
+/// Loads the demo city unless it is already there.
+pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Summary> {
+    let txn = begin_write(db).await?;
+    let tree = zhangye_tree(&txn).await?;
+    let city = tree.iter().find(|j| j.code == CITY).cloned().ok_or_else(|| anyhow::anyhow!("city missing"))?;
+    let existing =
+        institution::Entity::find().filter(institution::Column::JurisdictionId.eq(city.id)).count(&txn).await?;
+    if existing > 0 {
+        return Ok(Summary { already_loaded: true, ..Default::default() });
+    }
+    let actor = Actor::system("seed --demo");
+    let mut writer =
+        Writer { txn: &txn, pii, actor: &actor, credit_codes: HashSet::new(), national_ids: HashSet::new() };
+    let mut summary = Summary { jurisdictions: tree.len(), ..Default::default() };
+    for (code, targets) in targets() {
+        let jurisdiction = tree.iter().find(|j| j.code == code).ok_or_else(|| anyhow::anyhow!("{code} missing"))?;
+        let mut rng = ChaCha8Rng::seed_from_u64(code.parse::<u64>().unwrap_or(0));
+        let planned = plan(&targets, &mut rng);
+        let (institutions, people) = writer.write(jurisdiction, &planned, &mut rng).await?;
+        summary.institutions += institutions;
+        summary.staff += people;
+    }
+    let change = Change {
+        action: "seed.demo",
+        entity: "jurisdiction",
+        entity_id: Some(city.id),
+        jurisdiction_id: Some(city.id),
+        before: None,
+        after: Some(serde_json::json!({ "institutions": summary.institutions, "staff": summary.staff })),
+    };
+    audit::record(&txn, &actor, change).await?;
+    txn.commit().await?;
+    Ok(summary)
+}
+
+struct Writer<'a> {
+    txn: &'a DatabaseTransaction,
+    pii: &'a PiiCipher,
+    actor: &'a Actor,
+    credit_codes: HashSet<String>,
+    national_ids: HashSet<String>,
+}
+
+/// `市教育局` becomes `张掖市教育局` in the city and `民乐县教育局` in Minle.
+fn local_name(jurisdiction: &str, name: &str) -> String {
+    match name.strip_prefix('市') {
+        Some(rest) => format!("{jurisdiction}{rest}"),
+        None => name.replace("张掖市", jurisdiction),
+    }
+}
+
+/// The organisation code (GB 11714) with its check character.
+fn organisation_code(rng: &mut ChaCha8Rng) -> String {
+    const WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let digits: Vec<u32> = (0..8).map(|_| rng.gen_range(0..10)).collect();
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    let check = match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        c => char::from_digit(c, 10).unwrap_or('0'),
+    };
+    digits.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).chain(std::iter::once(check)).collect()
+}
+
+fn document_no(year: i32, rng: &mut ChaCha8Rng) -> String {
+    format!("张编发〔{year}〕{}号", rng.gen_range(1..120))
+}
+
+impl Writer<'_> {
+    fn credit_code(&mut self, division: &str, rng: &mut ChaCha8Rng) -> String {
+        loop {
+            // 1 = registered by the establishment office, 2 = public institution.
+            let code = CreditCode::complete(&format!("12{division}{}", organisation_code(rng)));
+            if let Some(code) = code.filter(|c| self.credit_codes.insert(c.as_str().to_string())) {
+                return code.into_string();
+            }
+        }
+    }
+
+    fn national_id(&mut self, division: &str, birth: NaiveDate, mut sequence: u16) -> String {
+        loop {
+            let id = NationalId::complete(&format!("{division}{}{:03}", birth.format("%Y%m%d"), sequence % 1000));
+            if self.national_ids.insert(id.clone()) {
+                return id;
+            }
+            sequence = sequence.wrapping_add(7);
+        }
+    }
+
+    async fn write(
+        &mut self,
+        jurisdiction: &jurisdiction::Model,
+        planned: &[PlannedInstitution],
+        rng: &mut ChaCha8Rng,
+    ) -> anyhow::Result<(usize, usize)> {
+        let txn = self.txn;
+        let mut departments: HashMap<String, i32> = HashMap::new();
+        let mut people_rows = Vec::new();
+        for inst in planned {
+            let department_name = local_name(&jurisdiction.name, inst.department);
+            let department_id = match departments.get(&department_name) {
+                Some(id) => *id,
+                None => {
+                    let row = department::ActiveModel {
+                        jurisdiction_id: Set(jurisdiction.id),
+                        name: Set(department_name.clone()),
+                        created_at: Set(chrono::Utc::now()),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    departments.insert(department_name, row.id);
+                    row.id
+                }
+            };
+            let row = self.institution(jurisdiction, department_id, inst, rng).await?;
+            for p in &inst.people {
+                let id = self.national_id(&jurisdiction.code, p.birth, p.sequence);
+                let hash = self.pii.lookup_hash(&id);
+                let holds = p.basis.funding().is_some() && p.status.holds_slot();
+                let now = chrono::Utc::now();
+                people_rows.push(staff::ActiveModel {
+                    jurisdiction_id: Set(jurisdiction.id),
+                    institution_id: Set(row.id),
+                    name: Set(p.name.clone()),
+                    national_id_cipher: Set(self.pii.encrypt(&id)),
+                    national_id_hash: Set(hash.clone()),
+                    slot_key: Set(holds.then_some(hash)),
+                    birth_year: Set(chrono::Datelike::year(&p.birth)),
+                    category: Set(p.category),
+                    basis: Set(p.basis),
+                    status: Set(p.status),
+                    hire_date: Set(p.hire_date),
+                    title_level: Set(p.title_level.map(str::to_string)),
+                    over_establishment: Set(p.over_establishment),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
+        let people = people_rows.len();
+        while !people_rows.is_empty() {
+            let batch: Vec<staff::ActiveModel> = people_rows.drain(..people_rows.len().min(1000)).collect();
+            staff::Entity::insert_many(batch).exec(txn).await?;
+        }
+        Ok((planned.len(), people))
+    }
+
+    async fn institution(
+        &mut self,
+        jurisdiction: &jurisdiction::Model,
+        department_id: i32,
+        inst: &PlannedInstitution,
+        rng: &mut ChaCha8Rng,
+    ) -> anyhow::Result<institution::Model> {
+        let txn = self.txn;
+        let name = format!("{}{}", jurisdiction.name, inst.unit);
+        let bodies: Vec<&str> = ["办公室", "业务科", "技术服务科", "综合管理科", "质量管理科"]
+            .into_iter()
+            .take(1 + (inst.in_establishment as usize / 15).min(4))
+            .collect();
+        let deputies = (inst.in_establishment / 25).clamp(1, 3);
+        let posts = serde_json::json!([{ "title": "主任", "count": 1 }, { "title": "副主任", "count": deputies }]);
+        let now = chrono::Utc::now();
+        let row = institution::ActiveModel {
+            jurisdiction_id: Set(jurisdiction.id),
+            department_id: Set(department_id),
+            credit_code: Set(self.credit_code(&jurisdiction.code, rng)),
+            name: Set(name.clone()),
+            sector: Set(inst.sector),
+            level: Set(inst.level),
+            funding_form: Set(inst.funding_form),
+            management_mode: Set(inst.management_mode),
+            classification: Set(inst.classification),
+            legal_person: Set(inst.legal_person),
+            established_on: Set(inst.established_on),
+            status: Set(entity::enums::InstitutionStatus::Active),
+            merged_into_id: Set(None),
+            responsibilities: Set(format!("承担{name}职责范围内的公益服务、技术支撑和事务性工作。")),
+            internal_bodies: Set(serde_json::to_string(&bodies)?),
+            leadership_posts: Set(posts.to_string()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        let approval_year = chrono::Datelike::year(&inst.established_on).max(2005);
+        let approval_on = NaiveDate::from_ymd_opt(approval_year, 6, 30).unwrap_or(inst.established_on);
+        let occupied_of =
+            |basis| inst.people.iter().filter(|p| p.basis == basis && p.status.holds_slot()).count() as i32;
+        for (funding, approved, occupied) in [
+            (Funding::Fiscal, inst.approved_fiscal, occupied_of(entity::enums::StaffBasis::Fiscal)),
+            (Funding::SelfFinanced, inst.approved_self, occupied_of(entity::enums::StaffBasis::SelfFinanced)),
+        ] {
+            establishment_balance::ActiveModel {
+                jurisdiction_id: Set(jurisdiction.id),
+                institution_id: Set(row.id),
+                funding: Set(funding),
+                approved: Set(approved),
+                frozen: Set(0),
+                occupied: Set(occupied),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            if approved > 0 {
+                establishment_event::ActiveModel {
+                    jurisdiction_id: Set(jurisdiction.id),
+                    institution_id: Set(Some(row.id)),
+                    kind: Set(EventKind::Approve),
+                    funding: Set(funding),
+                    approved_delta: Set(approved),
+                    frozen_delta: Set(0),
+                    document_no: Set(document_no(approval_year, rng)),
+                    effective_on: Set(approval_on),
+                    reason: Set("核定编制".to_string()),
+                    actor: Set(self.actor.subject.clone()),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+        if inst.classification != Classification::Unclassified {
+            let decided_on =
+                NaiveDate::from_ymd_opt(2021, rng.gen_range(3..=11), rng.gen_range(1..=28)).unwrap_or_default();
+            classification_decision::ActiveModel {
+                jurisdiction_id: Set(jurisdiction.id),
+                institution_id: Set(row.id),
+                classification: Set(inst.classification),
+                previous: Set(Some(Classification::Unclassified)),
+                document_no: Set(document_no(2021, rng)),
+                decided_on: Set(decided_on),
+                actor: Set(self.actor.subject.clone()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+        Ok(row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overview::SizeBand;
+    use entity::enums::{FundingForm, Level, ManagementMode, Sector, StaffBasis, StaffCategory};
+
+    fn count<T: PartialEq>(items: impl Iterator<Item = T>, value: T) -> usize {
+        items.filter(|v| *v == value).count()
+    }
+
+    /// The plan alone (no database) meets every figure of the report's section 1.
+    #[test]
+    fn city_plan_meets_the_report() {
+        let targets = Targets::zhangye_city();
+        let mut rng = ChaCha8Rng::seed_from_u64(620700);
+        let list = plan(&targets, &mut rng);
+        assert_eq!(list.len(), 236);
+        let levels = [Level::Division, Level::DeputyDivision, Level::Section];
+        assert_eq!(levels.map(|l| count(list.iter().map(|i| i.level), l)), [68, 26, 142]);
+        let forms = [FundingForm::FullAppropriation, FundingForm::DifferentialAppropriation, FundingForm::SelfFinanced];
+        assert_eq!(forms.map(|f| count(list.iter().map(|i| i.funding_form), f)), [198, 4, 34]);
+        assert_eq!(count(list.iter().map(|i| i.management_mode), ManagementMode::CivilServantReferenced), 97);
+        let classes: Vec<usize> =
+            Classification::all().iter().map(|c| count(list.iter().map(|i| i.classification), *c)).collect();
+        assert_eq!(classes, vec![160, 11, 7, 8, 44, 6]);
+        let bands: Vec<usize> = SizeBand::ALL
+            .iter()
+            .map(|b| count(list.iter().map(|i| SizeBand::of(i.in_establishment as i64)), *b))
+            .collect();
+        assert_eq!(bands, vec![5, 13, 23, 50, 57, 88]);
+        assert_eq!(list.iter().map(|i| i.approved_fiscal).sum::<i32>(), 3605);
+        assert_eq!(list.iter().map(|i| i.approved_self).sum::<i32>(), 553);
+        let people: Vec<_> = list.iter().flat_map(|i| i.people.iter()).collect();
+        let holding = |basis| people.iter().filter(|p| p.basis == basis && p.status.holds_slot()).count();
+        assert_eq!(holding(StaffBasis::Fiscal), 3353);
+        assert_eq!(holding(StaffBasis::SelfFinanced), 627);
+        let in_est: Vec<_> =
+            people.iter().filter(|p| p.basis != StaffBasis::Temporary && p.status.holds_slot()).collect();
+        let categories =
+            [StaffCategory::Management, StaffCategory::ProfessionalTechnical, StaffCategory::LogisticsService]
+                .map(|c| in_est.iter().filter(|p| p.category == c).count());
+        assert_eq!(categories, [1298, 1794, 888]);
+        assert_eq!(people.iter().filter(|p| p.basis == StaffBasis::Temporary).count(), 480);
+        assert_eq!(count(list.iter().map(|i| i.sector), Sector::AgricultureForestryWaterLivestock), 32);
+        assert_eq!(count(list.iter().map(|i| i.sector), Sector::Health), 13);
+        let names: HashSet<&str> = list.iter().map(|i| i.unit.as_str()).collect();
+        assert_eq!(names.len(), 236, "institution names are unique");
+    }
+}

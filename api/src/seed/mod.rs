@@ -1,6 +1,8 @@
 //! Loading data: the jurisdiction tree of the demo city, and the demo city itself.
 
 pub mod demo;
+mod names;
+mod plan;
 
 use entity::enums::JurisdictionKind;
 use entity::jurisdiction;

@@ -1,0 +1,635 @@
+//! The demo's figures, planned in memory before anything is written: deterministic (fixed
+//! seed), with every marginal the report gives met exactly for the city, and plausible
+//! correlations (hospitals and schools are large, self-financed units are engineering and
+//! design bureaus, micro-institutions hang off departments).
+
+use chrono::NaiveDate;
+use entity::enums::{
+    Classification, FundingForm, Level, ManagementMode, Sector, StaffBasis, StaffCategory, StaffStatus,
+};
+use rand::Rng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use super::names::{GENERIC_UNITS, SOCIETIES, catalog};
+use crate::overview::SizeBand;
+
+/// Every figure the plan must meet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Targets {
+    pub sectors: Vec<(Sector, usize)>,
+    /// DIVISION, DEPUTY_DIVISION, SECTION.
+    pub levels: [usize; 3],
+    /// FULL, DIFFERENTIAL, SELF_FINANCED.
+    pub funding: [usize; 3],
+    pub referenced: usize,
+    /// In `Classification::all()` order.
+    pub classification: [usize; 6],
+    /// In `SizeBand::ALL` order.
+    pub bands: [usize; 6],
+    pub approved_fiscal: i32,
+    pub approved_self: i32,
+    pub staff_fiscal: i32,
+    pub staff_self: i32,
+    /// MANAGEMENT, PROFESSIONAL_TECHNICAL, LOGISTICS_SERVICE.
+    pub categories: [i32; 3],
+    pub temporary: i32,
+    pub seconded_out: i32,
+    pub departed: i32,
+}
+
+impl Targets {
+    /// Zhangye's municipal institutions as the report counts them (section 1). The report
+    /// prints 1,299 management staff, which makes 3,981; 1,298 makes its own 3,980.
+    pub fn zhangye_city() -> Self {
+        Self {
+            sectors: vec![
+                (Sector::DirectParty, 4),
+                (Sector::DirectGovernment, 12),
+                (Sector::AgricultureForestryWaterLivestock, 32),
+                (Sector::Education, 16),
+                (Sector::Health, 13),
+                (Sector::CultureTourismSports, 12),
+                (Sector::CivilAffairsSocialWelfare, 12),
+                (Sector::IndustryTransport, 45),
+                (Sector::ScienceResearch, 12),
+                (Sector::Other, 78),
+            ],
+            levels: [68, 26, 142],
+            funding: [198, 4, 34],
+            referenced: 97,
+            classification: [160, 11, 7, 8, 44, 6],
+            bands: [5, 13, 23, 50, 57, 88],
+            approved_fiscal: 3605,
+            approved_self: 553,
+            staff_fiscal: 3353,
+            staff_self: 627,
+            categories: [1298, 1794, 888],
+            temporary: 480,
+            seconded_out: 46,
+            departed: 120,
+        }
+    }
+
+    pub fn institutions(&self) -> usize {
+        self.sectors.iter().map(|(_, n)| n).sum()
+    }
+
+    /// A smaller jurisdiction with the same shape: every marginal scaled by `factor` and
+    /// apportioned by largest remainder so each still sums to the institution count.
+    pub fn scaled(&self, factor: f64) -> Self {
+        let total = ((self.institutions() as f64) * factor).round().max(6.0) as usize;
+        let apportion = |counts: &[usize]| -> Vec<usize> { apportion(counts, total) };
+        let sector_counts: Vec<usize> = self.sectors.iter().map(|(_, n)| *n).collect();
+        let sectors = self.sectors.iter().map(|(s, _)| *s).zip(apportion(&sector_counts)).collect();
+        let scale = |v: i32| ((v as f64) * factor).round() as i32;
+        let to3 = |v: Vec<usize>| [v[0], v[1], v[2]];
+        let to6 = |v: Vec<usize>| [v[0], v[1], v[2], v[3], v[4], v[5]];
+        let staff_fiscal = scale(self.staff_fiscal);
+        let staff_self = scale(self.staff_self);
+        let staff = staff_fiscal + staff_self;
+        let categories = apportion_i32(&self.categories, staff);
+        Self {
+            sectors,
+            levels: to3(apportion(&self.levels)),
+            funding: to3(apportion(&self.funding)),
+            referenced: ((self.referenced as f64) * factor).round() as usize,
+            classification: to6(apportion(&self.classification)),
+            bands: to6(apportion(&self.bands)),
+            approved_fiscal: scale(self.approved_fiscal),
+            approved_self: scale(self.approved_self),
+            staff_fiscal,
+            staff_self,
+            categories: [categories[0], categories[1], categories[2]],
+            temporary: scale(self.temporary),
+            seconded_out: scale(self.seconded_out),
+            departed: scale(self.departed),
+        }
+    }
+}
+
+/// Largest-remainder apportionment of `counts` onto `total`.
+fn apportion(counts: &[usize], total: usize) -> Vec<usize> {
+    let sum: usize = counts.iter().sum();
+    let exact: Vec<f64> = counts.iter().map(|c| *c as f64 * total as f64 / sum.max(1) as f64).collect();
+    let mut out: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    order.sort_by(|a, b| (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor())));
+    let mut missing = total - out.iter().sum::<usize>();
+    for i in order.into_iter().cycle() {
+        if missing == 0 {
+            break;
+        }
+        out[i] += 1;
+        missing -= 1;
+    }
+    out
+}
+
+fn apportion_i32(counts: &[i32; 3], total: i32) -> Vec<i32> {
+    let as_usize: Vec<usize> = counts.iter().map(|c| *c as usize).collect();
+    apportion(&as_usize, total.max(0) as usize).into_iter().map(|v| v as i32).collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedPerson {
+    pub name: String,
+    pub birth: NaiveDate,
+    pub sequence: u16,
+    pub category: StaffCategory,
+    pub basis: StaffBasis,
+    pub status: StaffStatus,
+    pub hire_date: NaiveDate,
+    pub title_level: Option<&'static str>,
+    pub over_establishment: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedInstitution {
+    pub sector: Sector,
+    pub department: &'static str,
+    pub unit: String,
+    pub level: Level,
+    pub funding_form: FundingForm,
+    pub management_mode: ManagementMode,
+    pub classification: Classification,
+    pub established_on: NaiveDate,
+    pub legal_person: bool,
+    pub approved_fiscal: i32,
+    pub approved_self: i32,
+    /// Staff in establishment holding a slot (active or seconded out).
+    pub in_establishment: i32,
+    pub people: Vec<PlannedPerson>,
+    size_score: f64,
+}
+
+impl PlannedInstitution {
+    pub fn is_self_financed(&self) -> bool {
+        self.funding_form == FundingForm::SelfFinanced
+    }
+}
+
+fn band_bounds(band: SizeBand, self_financed: bool) -> (i32, i32) {
+    match band {
+        SizeBand::Over100 => (101, 1000),
+        SizeBand::From50To100 => (50, 100),
+        SizeBand::From20To50 => (20, 49),
+        SizeBand::From10To20 => (10, 19),
+        SizeBand::From5To10 => (5, 9),
+        SizeBand::Under5 => (if self_financed { 1 } else { 0 }, 4),
+    }
+}
+
+/// Moves values within their bounds, one at a time at random, until they sum to `target`
+/// (or no value can move further).
+fn fit(values: &mut [i32], bounds: &[(i32, i32)], target: i32, rng: &mut ChaCha8Rng) {
+    let mut sum: i32 = values.iter().sum();
+    while sum != target {
+        let up = sum < target;
+        let movable: Vec<usize> = (0..values.len())
+            .filter(|i| if up { values[*i] < bounds[*i].1 } else { values[*i] > bounds[*i].0 })
+            .collect();
+        let Some(&i) = movable.choose(rng) else { break };
+        values[i] += if up { 1 } else { -1 };
+        sum += if up { 1 } else { -1 };
+    }
+}
+
+/// Picks `n` of `candidates` with the highest score (ties broken by the order given).
+fn top_n(candidates: &[usize], n: usize, score: impl Fn(usize) -> f64) -> Vec<usize> {
+    let mut ranked: Vec<(usize, f64)> = candidates.iter().map(|i| (*i, score(*i))).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked.into_iter().take(n).map(|(i, _)| i).collect()
+}
+
+fn size_weight(sector: Sector, unit: &str) -> f64 {
+    if unit.contains("医院") || unit.contains("保健院") {
+        return 6.0;
+    }
+    if unit.contains("中学") || unit.contains("职业技术") || unit.contains("科学研究院") {
+        return 4.5;
+    }
+    match sector {
+        Sector::Education => 3.0,
+        Sector::Health => 2.5,
+        Sector::AgricultureForestryWaterLivestock => 1.6,
+        Sector::IndustryTransport => 1.4,
+        Sector::CultureTourismSports | Sector::ScienceResearch => 1.2,
+        _ => 1.0,
+    }
+}
+
+/// Unit names for a sector, skipping any another sector already took.
+fn units_for(
+    sector: Sector,
+    count: usize,
+    societies: usize,
+    used: &mut std::collections::HashSet<String>,
+) -> Vec<(&'static str, String)> {
+    let mut candidates: Vec<(&'static str, String)> = Vec::new();
+    if sector == Sector::Other {
+        candidates.extend(SOCIETIES.iter().take(societies.min(count)).map(|(d, u)| (*d, u.to_string())));
+    }
+    let base = catalog(sector);
+    candidates.extend(base.iter().map(|(d, u)| (*d, u.to_string())));
+    let mut units: Vec<(&'static str, String)> = Vec::new();
+    for (department, unit) in candidates {
+        if units.len() < count && used.insert(unit.clone()) {
+            units.push((department, unit));
+        }
+    }
+    let mut generic = 0;
+    while units.len() < count {
+        let (department, _) = base[generic % base.len()];
+        let stem = department.trim_start_matches('市').trim_end_matches(['局', '会', '部', '室', '社']);
+        let kind = GENERIC_UNITS[(generic / base.len()) % GENERIC_UNITS.len()];
+        let round = generic / (base.len() * GENERIC_UNITS.len());
+        let suffix = if round == 0 { String::new() } else { format!("第{}", round + 1) };
+        let unit = format!("{stem}{kind}{suffix}");
+        if used.insert(unit.clone()) {
+            units.push((department, unit));
+        }
+        generic += 1;
+    }
+    units
+}
+
+/// Plans a jurisdiction's institutions and people.
+pub fn plan(targets: &Targets, rng: &mut ChaCha8Rng) -> Vec<PlannedInstitution> {
+    let mut list: Vec<PlannedInstitution> = Vec::new();
+    let mut used = std::collections::HashSet::new();
+    for (sector, count) in &targets.sectors {
+        for (department, unit) in units_for(*sector, *count, targets.classification[5], &mut used) {
+            let size_score = size_weight(*sector, &unit) * rng.gen_range(0.6..1.4);
+            list.push(PlannedInstitution {
+                sector: *sector,
+                department,
+                unit,
+                level: Level::Section,
+                funding_form: FundingForm::FullAppropriation,
+                management_mode: ManagementMode::Regular,
+                classification: Classification::PublicWelfareI,
+                established_on: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
+                legal_person: true,
+                approved_fiscal: 0,
+                approved_self: 0,
+                in_establishment: 0,
+                people: Vec::new(),
+                size_score,
+            });
+        }
+    }
+    let all: Vec<usize> = (0..list.len()).collect();
+    assign_funding(&mut list, targets, &all, rng);
+    assign_sizes(&mut list, targets, rng);
+    assign_levels_and_modes(&mut list, targets, &all, rng);
+    assign_classification(&mut list, targets, &all, rng);
+    for inst in list.iter_mut() {
+        let year = if inst.unit.contains("中学") || inst.unit.contains("医院") {
+            rng.gen_range(1950..1985)
+        } else {
+            rng.gen_range(1965..2019)
+        };
+        inst.established_on =
+            NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or_default();
+        inst.legal_person = !inst.unit.contains("后勤") && rng.gen_bool(0.92);
+    }
+    assign_people(&mut list, targets, rng);
+    list
+}
+
+fn assign_funding(list: &mut [PlannedInstitution], targets: &Targets, all: &[usize], rng: &mut ChaCha8Rng) {
+    let [_, differential, self_financed] = targets.funding;
+    let noise: Vec<f64> = all.iter().map(|_| rng.gn()).collect();
+    let diff = top_n(all, differential, |i| {
+        let hospital = list[i].unit.contains("医院") || list[i].unit.contains("保健院");
+        (if hospital {
+            10.0
+        } else if list[i].sector == Sector::Health {
+            3.0
+        } else {
+            0.0
+        }) + noise[i]
+    });
+    for i in &diff {
+        list[*i].funding_form = FundingForm::DifferentialAppropriation;
+    }
+    let rest: Vec<usize> = all.iter().copied().filter(|i| !diff.contains(i)).collect();
+    let selfs = top_n(&rest, self_financed, |i| {
+        let unit = &list[i].unit;
+        let engineering = ["工程", "设计", "勘测", "检验", "检测", "测绘", "交易", "培训", "评价", "登记", "公积金"]
+            .iter()
+            .any(|k| unit.contains(k));
+        let base = match list[i].sector {
+            Sector::IndustryTransport => 2.0,
+            Sector::Other | Sector::ScienceResearch => 0.8,
+            Sector::AgricultureForestryWaterLivestock => 0.6,
+            Sector::Education | Sector::Health | Sector::DirectParty | Sector::DirectGovernment => -5.0,
+            _ => 0.2,
+        };
+        base + if engineering { 3.0 } else { 0.0 } + noise[i]
+    });
+    for i in selfs {
+        list[i].funding_form = FundingForm::SelfFinanced;
+    }
+}
+
+fn assign_sizes(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut ChaCha8Rng) {
+    let institutions = list.len();
+    let self_group: Vec<usize> = (0..institutions).filter(|i| list[*i].is_self_financed()).collect();
+    let fiscal_group: Vec<usize> = (0..institutions).filter(|i| !list[*i].is_self_financed()).collect();
+    // Bands are shared out between the two funding groups in proportion to their size.
+    let self_bands = apportion(&targets.bands, self_group.len());
+    let fiscal_bands: Vec<usize> = targets.bands.iter().zip(&self_bands).map(|(all, s)| all - s).collect();
+    for (group, bands, staff_target, self_financed) in [
+        (&self_group, &self_bands, targets.staff_self, true),
+        (&fiscal_group, &fiscal_bands, targets.staff_fiscal, false),
+    ] {
+        let mut ranked = group.clone();
+        ranked.sort_by(|a, b| list[*b].size_score.total_cmp(&list[*a].size_score));
+        let mut band_of = Vec::with_capacity(ranked.len());
+        for (band, count) in SizeBand::ALL.iter().zip(bands.iter()) {
+            band_of.extend(std::iter::repeat_n(*band, *count));
+        }
+        let bounds: Vec<(i32, i32)> = band_of.iter().map(|b| band_bounds(*b, self_financed)).collect();
+        let mut sizes: Vec<i32> = bounds
+            .iter()
+            .map(|(lo, hi)| if *hi >= 1000 { rng.gen_range(*lo..=lo + 60) } else { rng.gen_range(*lo..=*hi) })
+            .collect();
+        fit(&mut sizes, &bounds, staff_target, rng);
+        for (i, size) in ranked.iter().zip(sizes) {
+            list[*i].in_establishment = size;
+        }
+    }
+    // Approved establishment: fiscal units carry the vacancies, self-financed units the
+    // inherited excess (超编), as the report's figures imply.
+    let vacancies = targets.approved_fiscal - targets.staff_fiscal;
+    let mut extra: Vec<i32> = fiscal_group.iter().map(|i| i32::from(list[*i].in_establishment == 0)).collect();
+    let caps: Vec<(i32, i32)> = fiscal_group
+        .iter()
+        .map(|i| (i32::from(list[*i].in_establishment == 0), (list[*i].in_establishment / 3).max(3)))
+        .collect();
+    fit(&mut extra, &caps, vacancies.max(0), rng);
+    for (i, vacant) in fiscal_group.iter().zip(extra) {
+        list[*i].approved_fiscal = list[*i].in_establishment + vacant;
+    }
+    let excess = targets.staff_self - targets.approved_self;
+    let mut over: Vec<i32> = vec![0; self_group.len()];
+    let caps: Vec<(i32, i32)> = self_group
+        .iter()
+        .map(|i| (0, (list[*i].in_establishment - 1).clamp(0, list[*i].in_establishment / 4 + 2)))
+        .collect();
+    fit(&mut over, &caps, excess.max(0), rng);
+    for (i, over) in self_group.iter().zip(over) {
+        list[*i].approved_self = list[*i].in_establishment - over;
+    }
+}
+
+fn assign_levels_and_modes(list: &mut [PlannedInstitution], targets: &Targets, all: &[usize], rng: &mut ChaCha8Rng) {
+    let noise: Vec<f64> = all.iter().map(|_| rng.gen_range(0.0..12.0)).collect();
+    let ranked = top_n(all, list.len(), |i| list[i].in_establishment as f64 + noise[i]);
+    for (rank, i) in ranked.into_iter().enumerate() {
+        list[i].level = if rank < targets.levels[0] {
+            Level::Division
+        } else if rank < targets.levels[0] + targets.levels[1] {
+            Level::DeputyDivision
+        } else {
+            Level::Section
+        };
+    }
+    let noise: Vec<f64> = all.iter().map(|_| rng.gn()).collect();
+    let referenced = top_n(all, targets.referenced, |i| {
+        let unit = &list[i].unit;
+        let administrative = ["执法", "监督", "监察", "管理局", "管理处", "中心"].iter().any(|k| unit.contains(k));
+        let base = match list[i].sector {
+            Sector::DirectParty | Sector::DirectGovernment => 3.0,
+            Sector::Other => 1.5,
+            Sector::AgricultureForestryWaterLivestock | Sector::IndustryTransport => 1.0,
+            Sector::Education | Sector::Health => -6.0,
+            _ => 0.0,
+        };
+        let funding = if list[i].funding_form == FundingForm::FullAppropriation { 0.0 } else { -6.0 };
+        base + funding + if administrative { 1.0 } else { 0.0 } + noise[i]
+    });
+    for i in referenced {
+        list[i].management_mode = ManagementMode::CivilServantReferenced;
+    }
+}
+
+/// Takes the `n` best-scoring of `free` out of it.
+fn pick(free: &mut Vec<usize>, n: usize, score: impl Fn(usize) -> f64) -> Vec<usize> {
+    let chosen = top_n(free, n, score);
+    free.retain(|i| !chosen.contains(i));
+    chosen
+}
+
+fn assign_classification(list: &mut [PlannedInstitution], targets: &Targets, all: &[usize], rng: &mut ChaCha8Rng) {
+    let [_, class_ii, administrative, production, unclassified, excluded] = targets.classification;
+    let noise: Vec<f64> = all.iter().map(|_| rng.gn()).collect();
+    let shuffle: Vec<f64> = all.iter().map(|_| rng.gen_range(0.0..1.0)).collect();
+    let view: &[PlannedInstitution] = list;
+    let mut free: Vec<usize> = all.to_vec();
+    let society = |i: usize| SOCIETIES.iter().any(|(_, u)| view[i].unit == *u);
+    let mut decided: Vec<(Vec<usize>, Classification)> = Vec::new();
+    let chosen = pick(&mut free, excluded, |i| if society(i) { 10.0 + noise[i] } else { noise[i] - 10.0 });
+    decided.push((chosen, Classification::Excluded));
+    let chosen = pick(&mut free, production, |i| {
+        let self_financed = view[i].funding_form == FundingForm::SelfFinanced;
+        (if self_financed { 5.0 } else { -5.0 })
+            + if view[i].sector == Sector::IndustryTransport { 2.0 } else { 0.0 }
+            + noise[i]
+    });
+    decided.push((chosen, Classification::ProductionOperation));
+    let chosen = pick(&mut free, class_ii, |i| {
+        let base = match view[i].funding_form {
+            FundingForm::DifferentialAppropriation => 8.0,
+            FundingForm::SelfFinanced => 4.0,
+            FundingForm::FullAppropriation => 0.0,
+        };
+        base + if view[i].sector == Sector::CultureTourismSports { 1.0 } else { 0.0 } + noise[i]
+    });
+    decided.push((chosen, Classification::PublicWelfareII));
+    let chosen = pick(&mut free, administrative, |i| {
+        let enforcement = ["执法", "监督", "监察"].iter().any(|k| view[i].unit.contains(k));
+        (if enforcement { 6.0 } else { 0.0 })
+            + if view[i].management_mode == ManagementMode::CivilServantReferenced { 3.0 } else { -3.0 }
+            + noise[i]
+    });
+    decided.push((chosen, Classification::Administrative));
+    let chosen = pick(&mut free, unclassified, |i| {
+        let referenced = view[i].management_mode == ManagementMode::CivilServantReferenced;
+        shuffle[i] + if referenced { 0.5 } else { 0.0 }
+    });
+    decided.push((chosen, Classification::Unclassified));
+    decided.push((free, Classification::PublicWelfareI));
+    for (indices, class) in decided {
+        for i in indices {
+            list[i].classification = class;
+        }
+    }
+}
+
+trait Noise {
+    fn gn(&mut self) -> f64;
+}
+
+impl Noise for ChaCha8Rng {
+    /// A little noise so ties and near-ties fall differently in each jurisdiction.
+    fn gn(&mut self) -> f64 {
+        self.gen_range(-1.0..1.0)
+    }
+}
+
+fn category_weights(inst: &PlannedInstitution) -> [f64; 3] {
+    match inst.sector {
+        Sector::Education | Sector::Health => [0.10, 0.82, 0.08],
+        Sector::DirectParty | Sector::DirectGovernment => [0.62, 0.22, 0.16],
+        Sector::ScienceResearch => [0.22, 0.55, 0.23],
+        _ if inst.management_mode == ManagementMode::CivilServantReferenced => [0.55, 0.25, 0.20],
+        _ => [0.24, 0.44, 0.32],
+    }
+}
+
+fn pick_weighted(weights: &[f64; 3], rng: &mut ChaCha8Rng) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut roll = rng.gen_range(0.0..total);
+    for (i, w) in weights.iter().enumerate() {
+        if roll < *w {
+            return i;
+        }
+        roll -= w;
+    }
+    2
+}
+
+const CATEGORIES: [StaffCategory; 3] =
+    [StaffCategory::Management, StaffCategory::ProfessionalTechnical, StaffCategory::LogisticsService];
+
+fn title_for(category: StaffCategory, rng: &mut ChaCha8Rng) -> Option<&'static str> {
+    let titles: &[&'static str] = match category {
+        StaffCategory::Management => &["五级职员", "六级职员", "七级职员", "八级职员", "九级职员"],
+        StaffCategory::ProfessionalTechnical => &["正高级", "副高级", "中级", "中级", "初级", "初级"],
+        StaffCategory::LogisticsService => &["高级技师", "技师", "高级工", "中级工", "普通工"],
+    };
+    titles.choose(rng).copied()
+}
+
+fn person(
+    category: StaffCategory,
+    basis: StaffBasis,
+    status: StaffStatus,
+    ageing: bool,
+    rng: &mut ChaCha8Rng,
+) -> PlannedPerson {
+    use super::names::{FAMILY_NAMES, GIVEN_CHARS};
+    let family = FAMILY_NAMES[(rng.gen_range(0.0f64..1.0).powi(2) * FAMILY_NAMES.len() as f64) as usize];
+    let given: String = (0..rng.gen_range(1..=2)).map(|_| *GIVEN_CHARS.choose(rng).unwrap_or(&"明")).collect();
+    let age = match status {
+        StaffStatus::Retired => rng.gen_range(60..75),
+        _ if ageing => rng.gen_range(38..60),
+        _ => rng.gen_range(23..60),
+    };
+    let birth_year = 2026 - age;
+    let birth = NaiveDate::from_ymd_opt(birth_year, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or_default();
+    let hire_year = rng.gen_range((birth_year + 21).min(2025)..=2025.min(birth_year + 40).max(birth_year + 21));
+    let hire_date = NaiveDate::from_ymd_opt(hire_year.min(2025), rng.gen_range(1..=12), 1).unwrap_or_default();
+    PlannedPerson {
+        name: format!("{family}{given}"),
+        birth,
+        sequence: rng.gen_range(1..999),
+        category,
+        basis,
+        status,
+        hire_date,
+        title_level: title_for(category, rng),
+        over_establishment: false,
+    }
+}
+
+fn assign_people(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut ChaCha8Rng) {
+    // Categories per person, drawn from each unit's profile, then nudged to the exact totals.
+    let mut slots: Vec<(usize, usize)> = Vec::new();
+    for (i, inst) in list.iter().enumerate() {
+        let weights = category_weights(inst);
+        for _ in 0..inst.in_establishment {
+            slots.push((i, pick_weighted(&weights, rng)));
+        }
+    }
+    loop {
+        let mut have = [0i32; 3];
+        for (_, c) in &slots {
+            have[*c] += 1;
+        }
+        let over = (0..3).find(|c| have[*c] > targets.categories[*c]);
+        let under = (0..3).find(|c| have[*c] < targets.categories[*c]);
+        let (Some(from), Some(to)) = (over, under) else { break };
+        let candidates: Vec<usize> = (0..slots.len()).filter(|s| slots[*s].1 == from).collect();
+        match candidates.choose(rng) {
+            Some(&s) => slots[s].1 = to,
+            None => break,
+        }
+    }
+    let mut per_institution: Vec<Vec<StaffCategory>> = vec![Vec::new(); list.len()];
+    for (i, c) in slots {
+        per_institution[i].push(CATEGORIES[c]);
+    }
+    // Seconded staff come from administrative-looking units, never schools or hospitals.
+    let mut secondable: Vec<usize> = (0..list.len())
+        .filter(|i| !matches!(list[*i].sector, Sector::Education | Sector::Health) && list[*i].in_establishment > 2)
+        .collect();
+    secondable.shuffle(rng);
+    let mut seconded = vec![0; list.len()];
+    let mut left = targets.seconded_out;
+    while left > 0 && !secondable.is_empty() {
+        for i in &secondable {
+            if left > 0 && seconded[*i] < list[*i].in_establishment / 3 {
+                seconded[*i] += 1;
+                left -= 1;
+            }
+        }
+        if secondable.iter().all(|i| seconded[*i] >= list[*i].in_establishment / 3) {
+            break;
+        }
+    }
+    let temporary = spread(list, targets.temporary, rng);
+    let departed = spread(list, targets.departed, rng);
+    for (i, inst) in list.iter_mut().enumerate() {
+        let basis = if inst.is_self_financed() { StaffBasis::SelfFinanced } else { StaffBasis::Fiscal };
+        let ageing = inst.unit.contains("后勤") || rng.gen_bool(0.1);
+        let over = (inst.in_establishment - inst.approved_self.max(inst.approved_fiscal)).max(0);
+        for (n, category) in per_institution[i].iter().enumerate() {
+            let status = if (n as i32) < seconded[i] { StaffStatus::SecondedOut } else { StaffStatus::Active };
+            let mut p = person(*category, basis, status, ageing, rng);
+            p.over_establishment = (n as i32) >= inst.in_establishment - over;
+            inst.people.push(p);
+        }
+        for _ in 0..temporary[i] {
+            let category =
+                if rng.gen_bool(0.6) { StaffCategory::LogisticsService } else { StaffCategory::ProfessionalTechnical };
+            inst.people.push(person(category, StaffBasis::Temporary, StaffStatus::Active, false, rng));
+        }
+        for _ in 0..departed[i] {
+            let status = if rng.gen_bool(0.7) { StaffStatus::Retired } else { StaffStatus::Left };
+            let category = CATEGORIES[rng.gen_range(0..3)];
+            inst.people.push(person(category, basis, status, true, rng));
+        }
+    }
+}
+
+/// Spreads `total` people over institutions in proportion to their size.
+fn spread(list: &[PlannedInstitution], total: i32, rng: &mut ChaCha8Rng) -> Vec<i32> {
+    let weights: Vec<f64> = list.iter().map(|i| i.in_establishment as f64 + 0.5).collect();
+    let sum: f64 = weights.iter().sum();
+    let mut out = vec![0; list.len()];
+    for _ in 0..total {
+        let mut roll = rng.gen_range(0.0..sum);
+        for (i, w) in weights.iter().enumerate() {
+            if roll < *w {
+                out[i] += 1;
+                break;
+            }
+            roll -= w;
+        }
+    }
+    out
+}

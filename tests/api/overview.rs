@@ -1,0 +1,136 @@
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+const OVERVIEW: &str = r#"query($code: String!, $all: Boolean!) {
+  overview(jurisdiction: $code, includeDescendants: $all) {
+    institutionCount
+    byLevel { key count } byFundingForm { key count } byManagementMode { key count }
+    bySector { key count } bySizeBand { key count } byClassification { key count }
+    establishment { approved fiscal selfFinanced frozen occupied vacant overEstablishment }
+    staff { inEstablishment fiscal selfFinanced management professionalTechnical logisticsService temporary secondedOut }
+  }
+}"#;
+
+fn counts(list: &Value) -> Vec<(String, i64)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["key"].as_str().unwrap().to_string(), c["count"].as_i64().unwrap()))
+        .collect()
+}
+
+fn pairs(expected: &[(&str, i64)]) -> Vec<(String, i64)> {
+    expected.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+#[tokio::test]
+async fn the_demo_city_overview_equals_the_report() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let token = app.office("620700");
+    let data = app.ok(Some(&token), OVERVIEW, json!({"code": "620700", "all": false})).await;
+    let o = &data["overview"];
+    assert_eq!(o["institutionCount"], 236);
+    assert_eq!(
+        counts(&o["byLevel"]),
+        pairs(&[("DIVISION", 68), ("DEPUTY_DIVISION", 26), ("SECTION", 142), ("DEPUTY_SECTION", 0), ("UNRANKED", 0)])
+    );
+    assert_eq!(
+        counts(&o["byFundingForm"]),
+        pairs(&[("FULL_APPROPRIATION", 198), ("DIFFERENTIAL_APPROPRIATION", 4), ("SELF_FINANCED", 34)])
+    );
+    assert_eq!(counts(&o["byManagementMode"]), pairs(&[("CIVIL_SERVANT_REFERENCED", 97), ("REGULAR", 139)]));
+    assert_eq!(
+        counts(&o["byClassification"]),
+        pairs(&[
+            ("PUBLIC_WELFARE_I", 160),
+            ("PUBLIC_WELFARE_II", 11),
+            ("ADMINISTRATIVE", 7),
+            ("PRODUCTION_OPERATION", 8),
+            ("UNCLASSIFIED", 44),
+            ("EXCLUDED", 6)
+        ])
+    );
+    assert_eq!(
+        counts(&o["bySizeBand"]),
+        pairs(&[
+            ("OVER_100", 5),
+            ("FROM_50_TO_100", 13),
+            ("FROM_20_TO_50", 23),
+            ("FROM_10_TO_20", 50),
+            ("FROM_5_TO_10", 57),
+            ("UNDER_5", 88)
+        ])
+    );
+    let sectors = counts(&o["bySector"]);
+    for (sector, n) in [
+        ("DIRECT_PARTY", 4),
+        ("DIRECT_GOVERNMENT", 12),
+        ("AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 32),
+        ("EDUCATION", 16),
+        ("HEALTH", 13),
+        ("CULTURE_TOURISM_SPORTS", 12),
+        ("CIVIL_AFFAIRS_SOCIAL_WELFARE", 12),
+    ] {
+        assert!(sectors.contains(&(sector.to_string(), n)), "{sector}: {sectors:?}");
+    }
+    assert_eq!(sectors.iter().map(|(_, n)| n).sum::<i64>(), 236);
+    let e = &o["establishment"];
+    assert_eq!(
+        (e["approved"].as_i64(), e["fiscal"].as_i64(), e["selfFinanced"].as_i64()),
+        (Some(4158), Some(3605), Some(553))
+    );
+    assert_eq!(e["overEstablishment"], 74, "627 self-financed staff on 553 self-financed slots");
+    assert_eq!(e["vacant"], 252, "3,605 fiscal slots for 3,353 fiscal staff");
+    let s = &o["staff"];
+    assert_eq!(s["inEstablishment"], 3980);
+    assert_eq!((s["fiscal"].as_i64(), s["selfFinanced"].as_i64()), (Some(3353), Some(627)));
+    assert_eq!(
+        (s["management"].as_i64(), s["professionalTechnical"].as_i64(), s["logisticsService"].as_i64()),
+        (Some(1298), Some(1794), Some(888))
+    );
+    assert_eq!(s["temporary"], 480);
+}
+
+#[tokio::test]
+async fn the_city_overview_with_descendants_adds_the_counties() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let token = app.office("620700");
+    let city = app.ok(Some(&token), OVERVIEW, json!({"code": "620700", "all": false})).await;
+    let all = app.ok(Some(&token), OVERVIEW, json!({"code": "620700", "all": true})).await;
+    let mut counties = 0;
+    for code in ["620702", "620721", "620722", "620723", "620724", "620725"] {
+        let county = app.ok(Some(&token), OVERVIEW, json!({"code": code, "all": false})).await;
+        let n = county["overview"]["institutionCount"].as_i64().unwrap();
+        assert!(n > 10 && n < 236, "{code} has {n} institutions");
+        counties += n;
+    }
+    assert_eq!(all["overview"]["institutionCount"].as_i64().unwrap(), 236 + counties);
+    assert!(
+        all["overview"]["establishment"]["approved"].as_i64() > city["overview"]["establishment"]["approved"].as_i64()
+    );
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing() {
+    let app = spawn_app().await;
+    let first = api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    assert!(!first.already_loaded && first.institutions > 236);
+    let second = api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    assert!(second.already_loaded);
+}
+
+#[tokio::test]
+async fn a_county_office_cannot_read_the_city_overview() {
+    let app = spawn_app().await;
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+    let token = app.office("620722");
+    let code = app.error_code(Some(&token), OVERVIEW, json!({"code": "620700", "all": false})).await;
+    assert_eq!(code, "FORBIDDEN");
+    let code = app.error_code(Some(&token), OVERVIEW, json!({"code": "620721", "all": false})).await;
+    assert_eq!(code, "FORBIDDEN");
+    let code = app.error_code(None, OVERVIEW, json!({"code": "620722", "all": false})).await;
+    assert_eq!(code, "FORBIDDEN");
+}
