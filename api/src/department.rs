@@ -11,7 +11,7 @@ use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{actor, db, scope};
-use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::graphql::loaders::{Loaders, required};
 use crate::institution::parse_id;
 use crate::jurisdiction::Jurisdiction;
 use crate::scope::Scope;
@@ -28,7 +28,7 @@ impl Department {
     }
     async fn jurisdiction(&self, ctx: &Context<'_>) -> async_graphql::Result<Jurisdiction> {
         let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
-        Ok(Jurisdiction(loaded.map_err(to_graphql)?.ok_or("jurisdiction missing")?))
+        Ok(Jurisdiction(required(loaded, "jurisdiction")?))
     }
 }
 

@@ -190,21 +190,16 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     HttpResponse::Ok().json(response)
 }
 
-/// Gives every error a CONTRACT.md code: request-level failures (syntax, validation, limits)
-/// are the client's; resolver failures without a code are internal and lose their text.
+/// Gives every error a CONTRACT.md code. Every error our resolvers raise carries one (they
+/// are `ApiError`s); the ones without come from async-graphql itself — syntax, validation,
+/// limits, an argument that does not parse — and are the client's.
 fn finish_error(error: &mut ServerError, request_id: &RequestId) {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     let code = match extensions.get("code") {
         Some(async_graphql::Value::String(code)) => code.clone(),
-        _ if error.path.is_empty() => {
+        _ => {
             extensions.set("code", "BAD_USER_INPUT");
             "BAD_USER_INPUT".to_string()
-        }
-        _ => {
-            tracing::error!(message = %error.message, "resolver error without a code");
-            error.message = "internal error".to_string();
-            extensions.set("code", "INTERNAL");
-            "INTERNAL".to_string()
         }
     };
     if code == "INTERNAL" {

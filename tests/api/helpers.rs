@@ -76,6 +76,41 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Rows in every table a write touches: a refused request must leave them all unchanged.
+    pub async fn row_counts(&self) -> Vec<(&'static str, i64)> {
+        use sea_orm::{FromQueryResult, Statement};
+        #[derive(FromQueryResult)]
+        struct N {
+            n: i64,
+        }
+        let mut counts = Vec::new();
+        for table in [
+            "jurisdiction",
+            "department",
+            "institution",
+            "classification_decision",
+            "establishment_event",
+            "establishment_balance",
+            "staff",
+            "audit_log",
+        ] {
+            let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+            let backend = self.db.get_database_backend();
+            let row = N::find_by_statement(Statement::from_string(backend, sql)).one(&self.db).await.unwrap().unwrap();
+            counts.push((table, row.n));
+        }
+        counts
+    }
+
+    /// Asserts a request is refused with `code` and writes nothing.
+    pub async fn refused(&self, token: Option<&str>, query: &str, variables: Value, code: &str) -> Value {
+        let before = self.row_counts().await;
+        let (_, body) = self.graphql(token, query, variables).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"].as_str(), Some(code), "{body}");
+        assert_eq!(self.row_counts().await, before, "a refused request wrote something: {body}");
+        body
+    }
+
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
     }

@@ -1,8 +1,12 @@
 //! Integration tests: the real server on a random port, each test with its own fresh
 //! database (an SQLite file, or a PostgreSQL schema when TEST_DATABASE_URL is set).
 
+mod fixture;
 mod helpers;
 
 mod auth;
 mod health;
+mod limits;
 mod overview;
+mod scope;
+mod validation;

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::Lookahead;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{classification_decision, department, establishment_balance, institution, jurisdiction};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -15,26 +16,80 @@ pub type LoadError = Arc<ApiError>;
 /// SQLite accepts at most 32,766 bound values; stay well below.
 const CHUNK: usize = 5_000;
 
+type Cached<T> = DataLoader<T, HashMapCache>;
+
+/// The loaders of one request. Their caches live as long as the request, so nothing loaded
+/// for one caller is ever served to another.
 pub struct Loaders {
-    pub jurisdiction: DataLoader<ById<jurisdiction::Entity>>,
-    pub department: DataLoader<ById<department::Entity>>,
-    pub institution: DataLoader<ById<institution::Entity>>,
-    pub balances: DataLoader<BalancesByInstitution>,
-    pub staff_counts: DataLoader<crate::staff::StaffCountLoader>,
-    pub classification_history: DataLoader<ClassificationHistory>,
+    pub jurisdiction: Cached<ById<jurisdiction::Entity>>,
+    pub department: Cached<ById<department::Entity>>,
+    pub institution: Cached<ById<institution::Entity>>,
+    pub balances: Cached<BalancesByInstitution>,
+    pub staff_counts: Cached<crate::staff::StaffCountLoader>,
+    pub classification_history: Cached<ClassificationHistory>,
+}
+
+fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
+    DataLoader::with_cache(loader, |fut| tokio::spawn(fut), HashMapCache::default())
 }
 
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
-        let spawn = |fut| tokio::spawn(fut);
         Self {
-            jurisdiction: DataLoader::new(ById::new(db), spawn),
-            department: DataLoader::new(ById::new(db), spawn),
-            institution: DataLoader::new(ById::new(db), spawn),
-            balances: DataLoader::new(BalancesByInstitution(db.clone()), spawn),
-            staff_counts: DataLoader::new(crate::staff::StaffCountLoader(db.clone()), spawn),
-            classification_history: DataLoader::new(ClassificationHistory(db.clone()), spawn),
+            jurisdiction: cached(ById::new(db)),
+            department: cached(ById::new(db)),
+            institution: cached(ById::new(db)),
+            balances: cached(BalancesByInstitution(db.clone())),
+            staff_counts: cached(crate::staff::StaffCountLoader(db.clone())),
+            classification_history: cached(ClassificationHistory(db.clone())),
         }
+    }
+
+    /// Loads the institutions of a page of staff in one query, when the query asks for them.
+    pub async fn prefetch_staff(&self, node: Lookahead<'_>, institution_ids: Vec<i32>) -> Result<(), LoadError> {
+        if node.field("institution").exists() {
+            let mut keys = institution_ids;
+            keys.sort_unstable();
+            keys.dedup();
+            self.institution.feed_many(self.institution.loader().load(&keys).await?).await;
+        }
+        Ok(())
+    }
+
+    /// Loads, in one query per relation the query asks for, what a page of institutions
+    /// will need, so the page costs the same number of statements at any size (the
+    /// loaders' own batching can split a large page across timer ticks).
+    pub async fn prefetch_institutions(
+        &self,
+        node: Lookahead<'_>,
+        rows: &[institution::Model],
+    ) -> Result<(), LoadError> {
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let distinct = |values: Vec<i32>| -> Vec<i32> {
+            let mut values = values;
+            values.sort_unstable();
+            values.dedup();
+            values
+        };
+        if node.field("department").exists() {
+            let keys = distinct(rows.iter().map(|r| r.department_id).collect());
+            self.department.feed_many(self.department.loader().load(&keys).await?).await;
+        }
+        if node.field("jurisdiction").exists() {
+            let keys = distinct(rows.iter().map(|r| r.jurisdiction_id).collect());
+            self.jurisdiction.feed_many(self.jurisdiction.loader().load(&keys).await?).await;
+        }
+        if node.field("establishment").exists() {
+            self.balances.feed_many(self.balances.loader().load(&ids).await?).await;
+        }
+        if node.field("staffCounts").exists() {
+            self.staff_counts.feed_many(self.staff_counts.loader().load(&ids).await?).await;
+        }
+        if node.field("classificationHistory").exists() {
+            let loaded = self.classification_history.loader().load(&ids).await?;
+            self.classification_history.feed_many(loaded).await;
+        }
+        Ok(())
     }
 }
 
@@ -42,6 +97,14 @@ pub fn to_graphql(error: LoadError) -> async_graphql::Error {
     match Arc::try_unwrap(error) {
         Ok(error) => error.into(),
         Err(shared) => ApiError::internal(anyhow::anyhow!("{shared:?}")).into(),
+    }
+}
+
+/// A related record that must exist (a foreign key points at it).
+pub fn required<T>(loaded: Result<Option<T>, LoadError>, what: &str) -> async_graphql::Result<T> {
+    match loaded.map_err(to_graphql)? {
+        Some(row) => Ok(row),
+        None => Err(ApiError::internal(anyhow::anyhow!("{what} missing")).into()),
     }
 }
 

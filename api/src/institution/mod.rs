@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, QueryFilter};
 use crate::department::Department;
 use crate::establishment::Establishment;
 use crate::graphql::context::{InternalGuard, db, scope};
-use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::graphql::loaders::{Loaders, required, to_graphql};
 use crate::jurisdiction::Jurisdiction;
 use crate::staff::StaffCounts;
 
@@ -70,13 +70,11 @@ impl Institution {
     }
     async fn jurisdiction(&self, ctx: &Context<'_>) -> async_graphql::Result<Jurisdiction> {
         let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
-        let row = loaded.map_err(to_graphql)?.ok_or("jurisdiction missing")?;
-        Ok(Jurisdiction(row))
+        Ok(Jurisdiction(required(loaded, "jurisdiction")?))
     }
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Department> {
         let loaded = ctx.data_unchecked::<Loaders>().department.load_one(self.0.department_id).await;
-        let row = loaded.map_err(to_graphql)?.ok_or("department missing")?;
-        Ok(Department(row))
+        Ok(Department(required(loaded, "department")?))
     }
     async fn sector(&self) -> Sector {
         self.0.sector
@@ -176,7 +174,12 @@ impl InstitutionQuery {
             status,
             search,
         };
-        Ok(listing::list(db(ctx), scope(ctx), filters, order_by.unwrap_or_default(), first, after).await?)
+        let connection =
+            listing::list(db(ctx), scope(ctx), filters, order_by.unwrap_or_default(), first, after).await?;
+        let rows: Vec<institution::Model> = connection.edges.iter().map(|e| e.node.0.clone()).collect();
+        let node = ctx.look_ahead().field("edges").field("node");
+        ctx.data_unchecked::<Loaders>().prefetch_institutions(node, &rows).await.map_err(to_graphql)?;
+        Ok(connection)
     }
 
     /// One institution, when it is in the caller's scope.

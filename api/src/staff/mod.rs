@@ -195,7 +195,11 @@ impl StaffQuery {
     ) -> async_graphql::Result<StaffConnection> {
         let filters =
             StaffFilters { jurisdiction, include_descendants, institution_id, category, basis, status, search };
-        Ok(list(db(ctx), ctx, filters, first, after).await?)
+        let connection = list(db(ctx), ctx, filters, first, after).await?;
+        let institutions = connection.edges.iter().map(|e| e.node.0.institution_id).collect();
+        let node = ctx.look_ahead().field("edges").field("node");
+        ctx.data_unchecked::<Loaders>().prefetch_staff(node, institutions).await.map_err(to_graphql)?;
+        Ok(connection)
     }
 
     /// One person, when in the caller's reach.
