@@ -10,6 +10,7 @@ pub mod department;
 pub mod error;
 pub mod establishment;
 pub mod graphql;
+pub mod import;
 pub mod institution;
 pub mod jurisdiction;
 pub mod overview;

@@ -1,6 +1,7 @@
 //! The `api` command line (CONTRACT.md).
 
 use std::net::TcpListener;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use api::auth::{JwtKeys, Role, parse_ttl};
@@ -32,6 +33,11 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Loads institutions or staff from a .csv or .xlsx file: all rows or none.
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
     /// Prints a signed JWT on stdout.
     Token {
         #[arg(long)]
@@ -47,6 +53,40 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Columns: credit_code,name,jurisdiction,department,sector,level,funding_form,
+    /// management_mode,classification,legal_person,established_on,approved_fiscal,approved_self_financed
+    Institutions { file: PathBuf },
+    /// Columns: national_id,name,institution_credit_code,category,basis,status,hire_date
+    Staff {
+        file: PathBuf,
+        /// Record rows beyond an institution's vacancies as over establishment (超编)
+        /// instead of refusing the file.
+        #[arg(long)]
+        accept_over_establishment: bool,
+    },
+}
+
+fn print_report(report: &api::import::ImportReport, what: &str) -> std::process::ExitCode {
+    if !report.errors.is_empty() {
+        eprintln!("nothing imported: {} bad row(s)", report.errors.len());
+        for error in &report.errors {
+            eprintln!("{error}");
+        }
+        return std::process::ExitCode::FAILURE;
+    }
+    let mut summary = format!("imported {} {what}", report.written);
+    if !report.created_departments.is_empty() {
+        summary.push_str(&format!("; created departments: {}", report.created_departments.join(", ")));
+    }
+    if report.over_establishment > 0 {
+        summary.push_str(&format!("; {} recorded over establishment (超编)", report.over_establishment));
+    }
+    println!("{summary}");
+    std::process::ExitCode::SUCCESS
+}
+
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
@@ -59,7 +99,7 @@ fn init_tracing() {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     init_tracing();
     let settings = cli.settings;
@@ -91,6 +131,21 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Import { what } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::db::migrate(&db).await.context("migrating the database")?;
+            let code = match what {
+                ImportKind::Institutions { file } => {
+                    print_report(&api::import::import_institutions(&db, &file).await?, "institutions")
+                }
+                ImportKind::Staff { file, accept_over_establishment } => {
+                    let pii = api::pii_cipher(&settings)?;
+                    let report = api::import::import_staff(&db, &pii, &file, accept_over_establishment).await?;
+                    print_report(&report, "people")
+                }
+            };
+            return Ok(code);
+        }
         Command::Token { role, jurisdiction, department, subject, ttl } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;
             let ttl = parse_ttl(&ttl).map_err(anyhow::Error::msg)?;
@@ -101,5 +156,5 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", signer.sign(role, jurisdiction.as_deref(), department, &subject, ttl)?);
         }
     }
-    Ok(())
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod health;
+mod import;
 mod limits;
 mod overview;
 mod scope;

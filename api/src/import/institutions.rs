@@ -1,0 +1,196 @@
+//! Importing institutions with their initial establishment.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use entity::enums::{Classification, EventKind, Funding, FundingForm, Level, ManagementMode, Sector};
+use entity::jurisdiction;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::{Check, ImportReport, RowError, import_document, read_rows};
+use crate::audit::{self, Actor, Change, snapshot};
+use crate::codes::{self, CreditCode};
+use crate::db::begin_write;
+use crate::establishment::{Entry, record_entry};
+use crate::institution::{NewInstitution, insert};
+
+pub const COLUMNS: [&str; 13] = [
+    "credit_code",
+    "name",
+    "jurisdiction",
+    "department",
+    "sector",
+    "level",
+    "funding_form",
+    "management_mode",
+    "classification",
+    "legal_person",
+    "established_on",
+    "approved_fiscal",
+    "approved_self_financed",
+];
+
+struct Checked {
+    line: usize,
+    jurisdiction_id: i32,
+    department: String,
+    new: NewInstitution,
+    classification: Classification,
+    approved: [(Funding, i32); 2],
+}
+
+pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow::Result<ImportReport> {
+    let rows = match read_rows(path, &COLUMNS) {
+        Ok(rows) => rows,
+        Err(error) => return Ok(ImportReport::refused(vec![error])),
+    };
+    let jurisdictions: HashMap<String, i32> =
+        jurisdiction::Entity::find().all(db).await?.into_iter().map(|j| (j.code, j.id)).collect();
+    let mut errors = Vec::new();
+    let mut checked = Vec::new();
+    let mut seen_codes: HashMap<String, usize> = HashMap::new();
+    for row in &rows {
+        let mut check = Check::new(row, &mut errors);
+        let credit_code = check.field("credit_code", CreditCode::parse);
+        let name = check.field("name", |v| codes::name("name", v));
+        let jurisdiction_id = check.field("jurisdiction", |v| {
+            jurisdictions.get(v).copied().ok_or_else(|| format!("jurisdiction `{v}` does not exist"))
+        });
+        let department = check.field("department", |v| codes::name("department", v));
+        let sector = check.word("sector", Sector::from_word);
+        let level = check.word("level", Level::from_word);
+        let funding_form = check.word("funding_form", FundingForm::from_word);
+        let management_mode = check.word("management_mode", ManagementMode::from_word);
+        let classification = check.word("classification", Classification::from_word);
+        let legal_person = check.field("legal_person", |v| match v {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(format!("`{v}` must be true or false")),
+        });
+        let established_on = check.date("established_on");
+        let fiscal = check.count("approved_fiscal");
+        let self_financed = check.count("approved_self_financed");
+        if let Some(code) = &credit_code
+            && let Some(first) = seen_codes.insert(code.as_str().to_string(), row.line)
+        {
+            check.fail(format!("credit_code: {} repeats line {first}", code.as_str()));
+        }
+        if let (
+            Some(credit_code),
+            Some(name),
+            Some(jurisdiction_id),
+            Some(department),
+            Some(sector),
+            Some(level),
+            Some(funding_form),
+            Some(management_mode),
+            Some(classification),
+            Some(legal_person),
+            Some(established_on),
+            Some(fiscal),
+            Some(self_financed),
+        ) = (
+            credit_code,
+            name,
+            jurisdiction_id,
+            department,
+            sector,
+            level,
+            funding_form,
+            management_mode,
+            classification,
+            legal_person,
+            established_on,
+            fiscal,
+            self_financed,
+        ) {
+            let new = NewInstitution {
+                credit_code,
+                name,
+                department_id: 0,
+                sector,
+                level,
+                funding_form,
+                management_mode,
+                legal_person,
+                established_on,
+                responsibilities: row.get("responsibilities").to_string(),
+                internal_bodies: Vec::new(),
+                leadership_posts: Vec::new(),
+            };
+            let approved = [(Funding::Fiscal, fiscal), (Funding::SelfFinanced, self_financed)];
+            checked.push(Checked { line: row.line, jurisdiction_id, department, new, classification, approved });
+        }
+    }
+    let codes: Vec<String> = checked.iter().map(|c| c.new.credit_code.as_str().to_string()).collect();
+    let taken: HashSet<String> = entity::institution::Entity::find()
+        .filter(entity::institution::Column::CreditCode.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.credit_code)
+        .collect();
+    for c in &checked {
+        if taken.contains(c.new.credit_code.as_str()) {
+            errors.push(RowError {
+                line: c.line,
+                reason: format!("credit_code: {} is already registered", c.new.credit_code.as_str()),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Ok(ImportReport::refused(errors));
+    }
+
+    let actor = Actor::system("import institutions");
+    let document = import_document(path);
+    let today = chrono::Utc::now().date_naive();
+    let txn = begin_write(db).await?;
+    let mut report = ImportReport::default();
+    for mut c in checked {
+        let (department, created) = crate::department::find_or_create(&txn, &actor, c.jurisdiction_id, &c.department)
+            .await
+            .map_err(to_anyhow)?;
+        if created {
+            report.created_departments.push(department.name.clone());
+        }
+        c.new.department_id = department.id;
+        let classification = Some((c.classification, document.as_str(), today));
+        let row = insert(&txn, &actor, c.jurisdiction_id, c.new, classification).await.map_err(to_anyhow)?;
+        for (funding, slots) in c.approved {
+            if slots > 0 {
+                let entry = Entry {
+                    institution: &row,
+                    kind: EventKind::Approve,
+                    funding,
+                    approved_delta: slots,
+                    frozen_delta: 0,
+                    document_no: &document,
+                    effective_on: today,
+                    reason: "initial establishment (import)",
+                };
+                record_entry(&txn, &actor, entry).await?;
+            }
+        }
+        let change = Change {
+            action: "institution.import",
+            entity: "institution",
+            entity_id: Some(row.id),
+            jurisdiction_id: Some(row.jurisdiction_id),
+            before: None,
+            after: snapshot(&row),
+        };
+        audit::record(&txn, &actor, change).await?;
+        report.written += 1;
+    }
+    txn.commit().await?;
+    Ok(report)
+}
+
+pub(super) fn to_anyhow(error: crate::error::ApiError) -> anyhow::Error {
+    match error {
+        crate::error::ApiError::Internal(cause) => cause,
+        other => anyhow::anyhow!(other.message()),
+    }
+}

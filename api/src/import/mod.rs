@@ -1,0 +1,169 @@
+//! `api import institutions|staff FILE`: CSV or XLSX, all rows or none. Every row is checked
+//! before anything is written; any bad row refuses the whole file, with each bad row's line
+//! and reason.
+
+mod institutions;
+mod staff;
+
+pub use institutions::import_institutions;
+pub use staff::import_staff;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+/// One data row: its line in the file (the header is line 1) and its cells by column.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: usize,
+    cells: HashMap<String, String>,
+}
+
+impl Row {
+    /// A cell, trimmed; missing columns read as empty.
+    pub fn get(&self, column: &str) -> &str {
+        self.cells.get(column).map(|v| v.trim()).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// What an import did, or why it did nothing.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub written: usize,
+    pub created_departments: Vec<String>,
+    pub over_establishment: usize,
+    pub errors: Vec<RowError>,
+}
+
+impl ImportReport {
+    pub fn refused(errors: Vec<RowError>) -> Self {
+        Self { errors, ..Default::default() }
+    }
+}
+
+/// Reads a `.csv` or `.xlsx` file into rows, checking that the required columns are there.
+pub fn read_rows(path: &Path, required: &[&str]) -> Result<Vec<Row>, RowError> {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let table = match extension.as_deref() {
+        Some("csv") => read_csv(path),
+        Some("xlsx") => read_xlsx(path),
+        _ => Err("the file must be .csv or .xlsx".to_string()),
+    }
+    .map_err(|reason| RowError { line: 1, reason })?;
+    let Some((header, body)) = table.split_first() else {
+        return Err(RowError { line: 1, reason: "the file is empty; a header row is required".into() });
+    };
+    let header: Vec<String> =
+        header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect();
+    let missing: Vec<&str> = required.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
+    if !missing.is_empty() {
+        return Err(RowError { line: 1, reason: format!("missing columns: {}", missing.join(", ")) });
+    }
+    Ok(body
+        .iter()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(i, cells)| Row { line: i + 2, cells: header.iter().cloned().zip(cells.iter().cloned()).collect() })
+        .collect())
+}
+
+fn read_csv(path: &Path) -> Result<Vec<Vec<String>>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    reader
+        .records()
+        .map(|record| record.map(|r| r.iter().map(str::to_string).collect()).map_err(|e| format!("not valid CSV: {e}")))
+        .collect()
+}
+
+fn read_xlsx(path: &Path) -> Result<Vec<Vec<String>>, String> {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut workbook: Xlsx<_> = open_workbook(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or("the workbook has no sheet")?
+        .map_err(|e| format!("cannot read the first sheet: {e}"))?;
+    let cell = |data: &Data| match data {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => dt.as_datetime().map(|d| d.date().to_string()).unwrap_or_default(),
+        Data::Error(e) => format!("#{e:?}"),
+    };
+    Ok(range.rows().map(|row| row.iter().map(cell).collect()).collect())
+}
+
+/// Collects the errors of checking one row, so every problem of a row is reported at once.
+pub struct Check<'a> {
+    row: &'a Row,
+    errors: &'a mut Vec<RowError>,
+}
+
+impl<'a> Check<'a> {
+    pub fn new(row: &'a Row, errors: &'a mut Vec<RowError>) -> Self {
+        Self { row, errors }
+    }
+
+    pub fn fail(&mut self, reason: impl Into<String>) {
+        self.errors.push(RowError { line: self.row.line, reason: reason.into() });
+    }
+
+    /// A value parsed by `parse`, or `None` after recording why not.
+    pub fn field<T>(&mut self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        match parse(self.row.get(column)) {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                self.fail(format!("{column}: {reason}"));
+                None
+            }
+        }
+    }
+
+    pub fn word<T>(&mut self, column: &str, from_word: fn(&str) -> Option<T>) -> Option<T> {
+        self.field(column, |v| from_word(v).ok_or_else(|| format!("`{v}` is not a valid value")))
+    }
+
+    pub fn date(&mut self, column: &str) -> Option<NaiveDate> {
+        self.field(column, |v| {
+            let date =
+                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| format!("`{v}` is not a YYYY-MM-DD date"))?;
+            if date > chrono::Utc::now().date_naive() {
+                return Err(format!("{date} is in the future"));
+            }
+            Ok(date)
+        })
+    }
+
+    pub fn count(&mut self, column: &str) -> Option<i32> {
+        self.field(column, |v| match v.parse::<i32>() {
+            Ok(n) if (0..=100_000).contains(&n) => Ok(n),
+            _ => Err(format!("`{v}` is not a whole number from 0 to 100000")),
+        })
+    }
+}
+
+/// The document number import-made ledger and classification entries carry.
+pub fn import_document(path: &Path) -> String {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let document = format!("导入:{name}");
+    document.chars().take(100).collect()
+}

@@ -1,0 +1,203 @@
+//! `api import`: all rows or none, every bad row reported with its line and reason.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::fixture::{HIRE, credit_code, hire_input, national_id};
+use crate::helpers::{TestApp, spawn_app};
+
+const INSTITUTION_HEADER: &str = "credit_code,name,jurisdiction,department,sector,level,funding_form,management_mode,classification,legal_person,established_on,approved_fiscal,approved_self_financed";
+
+fn write(app_dir: &tempfile::TempDir, name: &str, contents: &str) -> PathBuf {
+    let path = app_dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn institution_line(code: &str, name: &str, jurisdiction: &str, fiscal: i32, own: i32) -> String {
+    format!(
+        "{code},{name},{jurisdiction},张掖市水务局,AGRICULTURE_FORESTRY_WATER_LIVESTOCK,SECTION,FULL_APPROPRIATION,REGULAR,PUBLIC_WELFARE_I,true,1979-05-01,{fiscal},{own}"
+    )
+}
+
+async fn seeded() -> (TestApp, tempfile::TempDir) {
+    let app = spawn_app().await;
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+    (app, tempfile::tempdir().unwrap())
+}
+
+#[tokio::test]
+async fn a_good_institution_file_is_imported_whole() {
+    let (app, dir) = seeded().await;
+    let csv = [
+        INSTITUTION_HEADER.to_string(),
+        institution_line(&credit_code("620700", 501), "张掖市水土保持试验站", "620700", 12, 0),
+        institution_line(&credit_code("620700", 502), "张掖市灌溉试验站", "620700", 3, 2),
+    ]
+    .join("\n");
+    let report = api::import::import_institutions(&app.db, &write(&dir, "units.csv", &csv)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.written, 2);
+    assert_eq!(report.created_departments, vec!["张掖市水务局".to_string()]);
+    let token = app.office("620700");
+    let q = r#"{ institutions(search: "试验站", orderBy: {field: NAME}) { totalCount edges { node { name department { name }
+        classification classificationHistory { documentNo } establishment { fiscal selfFinanced } } } } }"#;
+    let data = app.ok(Some(&token), q, json!({})).await;
+    assert_eq!(data["institutions"]["totalCount"], 2);
+    let node = &data["institutions"]["edges"][0]["node"];
+    assert_eq!(node["department"]["name"], "张掖市水务局");
+    assert_eq!(node["classification"], "PUBLIC_WELFARE_I");
+    assert_eq!(node["classificationHistory"][0]["documentNo"], "导入:units.csv");
+    let establishment: Vec<(i64, i64)> = data["institutions"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["establishment"]["fiscal"].as_i64().unwrap(),
+                e["node"]["establishment"]["selfFinanced"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(establishment.contains(&(12, 0)) && establishment.contains(&(3, 2)), "{establishment:?}");
+}
+
+#[tokio::test]
+async fn a_file_with_bad_rows_writes_nothing_and_names_every_bad_row() {
+    let (app, dir) = seeded().await;
+    let good = credit_code("620700", 601);
+    let mut wrong = credit_code("620700", 602);
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '0' { '1' } else { '0' });
+    let csv = [
+        INSTITUTION_HEADER.to_string(),
+        institution_line(&good, "张掖市甲站", "620700", 1, 0),
+        institution_line(&wrong, "张掖市乙站", "620700", 1, 0),
+        institution_line(&credit_code("620700", 603), "张掖市丙站", "629999", 1, 0),
+        institution_line(&credit_code("620700", 604), "张掖市丁站", "620700", -2, 0).replace("SECTION", "BUREAU"),
+        institution_line(&good, "张掖市戊站", "620700", 1, 0),
+    ]
+    .join("\n");
+    let before = app.row_counts().await;
+    let report = api::import::import_institutions(&app.db, &write(&dir, "bad.csv", &csv)).await.unwrap();
+    assert_eq!(report.written, 0);
+    let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![3, 4, 5, 5, 6], "{:?}", report.errors);
+    assert!(report.errors[0].reason.contains("check character"));
+    assert!(report.errors[1].reason.contains("629999"));
+    assert!(report.errors[4].reason.contains("repeats line 2"));
+    assert_eq!(app.row_counts().await, before);
+    let missing = write(&dir, "short.csv", "credit_code,name\n1,2\n");
+    let report = api::import::import_institutions(&app.db, &missing).await.unwrap();
+    assert_eq!(report.errors[0].line, 1);
+    assert!(report.errors[0].reason.contains("missing columns"));
+}
+
+#[tokio::test]
+async fn an_xlsx_institution_file_is_imported() {
+    let (app, dir) = seeded().await;
+    let path = dir.path().join("units.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in INSTITUTION_HEADER.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    let line = institution_line(&credit_code("620722", 701), "民乐县水利站", "620722", 4, 0);
+    for (c, v) in line.split(',').enumerate() {
+        match v.parse::<f64>() {
+            Ok(n) if c >= 11 => sheet.write_number(1, c as u16, n).unwrap(),
+            _ => sheet.write_string(1, c as u16, v).unwrap(),
+        };
+    }
+    book.save(&path).unwrap();
+    let report = api::import::import_institutions(&app.db, &path).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.written, 1);
+    let data = app
+        .ok(
+            Some(&app.office("620722")),
+            "{ institutions { edges { node { name establishment { fiscal } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["institutions"]["edges"][0]["node"]["establishment"]["fiscal"], 4);
+}
+
+const STAFF_HEADER: &str = "national_id,name,institution_credit_code,category,basis,status,hire_date";
+
+async fn one_institution(app: &TestApp, dir: &tempfile::TempDir, fiscal: i32) -> String {
+    let code = credit_code("620700", 801);
+    let csv = format!("{INSTITUTION_HEADER}\n{}", institution_line(&code, "张掖市水文站", "620700", fiscal, 0));
+    let report = api::import::import_institutions(&app.db, &write(dir, "one.csv", &csv)).await.unwrap();
+    assert_eq!(report.written, 1);
+    code
+}
+
+fn staff_file(code: &str, people: u32) -> String {
+    let mut lines = vec![STAFF_HEADER.to_string()];
+    for n in 0..people {
+        lines.push(format!(
+            "{},职工{n},{code},PROFESSIONAL_TECHNICAL,FISCAL,ACTIVE,2010-09-01",
+            national_id("620700", "19850101", n)
+        ));
+    }
+    lines.join("\n")
+}
+
+#[tokio::test]
+async fn a_staff_file_that_overfills_is_refused_unless_accepted_and_then_flagged() {
+    let (app, dir) = seeded().await;
+    let code = one_institution(&app, &dir, 3).await;
+    let path = write(&dir, "staff.csv", &staff_file(&code, 5));
+    let before = app.row_counts().await;
+    let refused = api::import::import_staff(&app.db, &app.pii, &path, false).await.unwrap();
+    assert_eq!(refused.errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![5, 6]);
+    assert!(refused.errors[0].reason.contains("over its establishment"));
+    assert_eq!(app.row_counts().await, before);
+
+    let accepted = api::import::import_staff(&app.db, &app.pii, &path, true).await.unwrap();
+    assert_eq!((accepted.written, accepted.over_establishment), (5, 2));
+    let token = app.office("620700");
+    let q = r#"{ overview(jurisdiction: "620700") { establishment { approved occupied overEstablishment } staff { inEstablishment } }
+        staff(first: 10) { edges { node { overEstablishment } } } }"#;
+    let data = app.ok(Some(&token), q, json!({})).await;
+    assert_eq!(data["overview"]["establishment"]["overEstablishment"], 2);
+    assert_eq!(data["overview"]["staff"]["inEstablishment"], 5);
+    let flagged =
+        data["staff"]["edges"].as_array().unwrap().iter().filter(|e| e["node"]["overEstablishment"] == true).count();
+    assert_eq!(flagged, 2);
+    // A hire may never worsen it.
+    let institution =
+        app.ok(Some(&token), r#"{ institutions(search: "水文站") { edges { node { id } } } }"#, json!({})).await;
+    let id = institution["institutions"]["edges"][0]["node"]["id"].as_str().unwrap().to_string();
+    let input = hire_input(&id, "新人", &national_id("620700", "19950101", 900), "FISCAL");
+    app.refused(Some(&token), HIRE, json!({ "input": input }), "CONFLICT").await;
+}
+
+#[tokio::test]
+async fn a_staff_file_is_checked_row_by_row_and_against_every_tenant() {
+    let (app, dir) = seeded().await;
+    let code = one_institution(&app, &dir, 10).await;
+    let first = api::import::import_staff(&app.db, &app.pii, &write(&dir, "a.csv", &staff_file(&code, 1)), false)
+        .await
+        .unwrap();
+    assert_eq!(first.written, 1);
+    let holder = national_id("620700", "19850101", 0);
+    let csv = [
+        STAFF_HEADER.to_string(),
+        format!("{holder},同一人,{code},MANAGEMENT,FISCAL,ACTIVE,2012-01-01"),
+        format!("{},甲,{code},MANAGEMENT,FISCAL,ACTIVE,2099-01-01", national_id("620700", "19900101", 1)),
+        format!("{},乙,12620700000000000X,MANAGEMENT,FISCAL,ACTIVE,2012-01-01", national_id("620700", "19900101", 2)),
+        format!("{},丙,{code},CLERK,FISCAL,ACTIVE,2012-01-01", national_id("620700", "19900101", 3)),
+        format!("{},丁,{code},MANAGEMENT,FISCAL,ACTIVE,2012-01-01", national_id("620700", "19900101", 4)),
+        format!("{},丁,{code},MANAGEMENT,FISCAL,ACTIVE,2013-01-01", national_id("620700", "19900101", 4)),
+        format!("{},戊,{code},MANAGEMENT,TEMPORARY,ACTIVE,2012-01-01", national_id("620700", "19900101", 5)),
+    ]
+    .join("\n");
+    let before = app.row_counts().await;
+    let report = api::import::import_staff(&app.db, &app.pii, &write(&dir, "b.csv", &csv), false).await.unwrap();
+    let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![2, 3, 4, 5, 7], "{:?}", report.errors);
+    assert_eq!(app.row_counts().await, before);
+}
