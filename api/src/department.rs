@@ -95,6 +95,7 @@ pub async fn find_or_create<C: ConnectionTrait>(
     Ok((row, true))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(db: &DatabaseConnection, scope: &Scope, actor: &Actor, name: &str) -> ApiResult<department::Model> {
     let own = scope.office()?.id;
     let txn = begin_write(db).await?;
@@ -106,6 +107,7 @@ pub async fn create(db: &DatabaseConnection, scope: &Scope, actor: &Actor, name:
     Ok(row)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn rename(
     db: &DatabaseConnection,
     scope: &Scope,

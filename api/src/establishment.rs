@@ -225,6 +225,7 @@ pub struct InitialEstablishmentInput {
 
 /// Sets an institution's initial establishment as approval events. Later changes are
 /// establishment events of their own, so a second initial setting is refused.
+#[tracing::instrument(skip_all)]
 pub async fn set_initial(
     db: &DatabaseConnection,
     scope: &Scope,

@@ -104,6 +104,7 @@ pub struct CreateJurisdictionInput {
     pub parent_code: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -156,6 +157,7 @@ pub async fn create(
     Ok(row)
 }
 
+#[tracing::instrument(skip_all, fields(code))]
 pub async fn rename(
     db: &DatabaseConnection,
     scope: &Scope,

@@ -9,6 +9,7 @@ pub mod db;
 pub mod department;
 pub mod error;
 pub mod establishment;
+pub mod export;
 pub mod graphql;
 pub mod import;
 pub mod institution;

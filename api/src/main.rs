@@ -4,8 +4,9 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use api::auth::{JwtKeys, Role, parse_ttl};
+use api::auth::{JwtKeys, Principal, Role, parse_ttl};
 use api::config::Settings;
+use api::scope::Scope;
 use api::server::{AppState, serve};
 use clap::{Parser, Subcommand};
 use sea_orm::EntityTrait;
@@ -38,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
+    /// Writes report tables.
+    Export {
+        #[command(subcommand)]
+        what: ExportKind,
+    },
     /// Prints a signed JWT on stdout.
     Token {
         #[arg(long)]
@@ -68,6 +74,23 @@ enum ImportKind {
     },
 }
 
+#[derive(Subcommand)]
+enum ExportKind {
+    /// The overview tables of one jurisdiction.
+    Overview {
+        #[arg(long)]
+        jurisdiction: String,
+        #[arg(long, value_parser = ["csv", "xlsx"])]
+        format: String,
+        /// Include the jurisdictions below.
+        #[arg(long)]
+        include_descendants: bool,
+        /// Output file; CSV goes to stdout when omitted, XLSX to overview-CODE.xlsx.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
 fn print_report(report: &api::import::ImportReport, what: &str) -> std::process::ExitCode {
     if !report.errors.is_empty() {
         eprintln!("nothing imported: {} bad row(s)", report.errors.len());
@@ -90,7 +113,8 @@ fn print_report(report: &api::import::ImportReport, what: &str) -> std::process:
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -145,6 +169,29 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
                 }
             };
             return Ok(code);
+        }
+        Command::Export { what: ExportKind::Overview { jurisdiction, format, include_descendants, output } } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::db::migrate(&db).await.context("migrating the database")?;
+            let principal = Principal {
+                subject: "cli".into(),
+                role: Role::StaffingOffice,
+                jurisdiction: Some(jurisdiction.clone()),
+                department: None,
+            };
+            let scope = Scope::resolve(&db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            let overview = api::overview::compute(&db, &scope, &jurisdiction, include_descendants)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+            match (format.as_str(), output) {
+                ("csv", Some(path)) => api::export::write_csv(&overview, std::fs::File::create(path)?)?,
+                ("csv", None) => api::export::write_csv(&overview, std::io::stdout().lock())?,
+                (_, path) => {
+                    let path = path.unwrap_or_else(|| PathBuf::from(format!("overview-{jurisdiction}.xlsx")));
+                    api::export::write_xlsx(&overview, &path)?;
+                    eprintln!("wrote {}", path.display());
+                }
+            }
         }
         Command::Token { role, jurisdiction, department, subject, ttl } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;

@@ -133,6 +133,7 @@ fn counts<T: Copy>(all: &[T], word: fn(T) -> &'static str, tally: &BTreeMap<&'st
     all.iter().map(|v| Count { key: word(*v).to_string(), count: tally.get(word(*v)).copied().unwrap_or(0) }).collect()
 }
 
+#[tracing::instrument(skip_all, fields(code, include_descendants))]
 pub async fn compute(
     db: &DatabaseConnection,
     scope: &Scope,

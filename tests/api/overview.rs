@@ -134,3 +134,36 @@ async fn a_county_office_cannot_read_the_city_overview() {
     let code = app.error_code(None, OVERVIEW, json!({"code": "620722", "all": false})).await;
     assert_eq!(code, "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn the_overview_exports_to_csv_and_xlsx() {
+    use calamine::Reader;
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let scope = api::scope::Scope::resolve(
+        &app.db,
+        api::auth::Principal {
+            subject: "t".into(),
+            role: api::auth::Role::StaffingOffice,
+            jurisdiction: Some("620700".into()),
+            department: None,
+        },
+    )
+    .await
+    .unwrap();
+    let overview = api::overview::compute(&app.db, &scope, "620700", false).await.unwrap();
+    let mut csv = Vec::new();
+    api::export::write_csv(&overview, &mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("jurisdiction,table,key,value\n"));
+    assert!(csv.contains("620700,institutions,total,236\n"));
+    assert!(csv.contains("620700,by_level,DIVISION,68\n"));
+    assert!(csv.contains("620700,establishment,approved,4158\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.xlsx");
+    api::export::write_xlsx(&overview, &path).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let staff = book.worksheet_range("staff").unwrap();
+    let first: Vec<String> = staff.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(first, vec!["in_establishment".to_string(), "3980".to_string()]);
+}

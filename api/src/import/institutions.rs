@@ -39,6 +39,7 @@ struct Checked {
     approved: [(Funding, i32); 2],
 }
 
+#[tracing::instrument(skip_all, fields(path = %path.display()))]
 pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow::Result<ImportReport> {
     let rows = match read_rows(path, &COLUMNS) {
         Ok(rows) => rows,

@@ -26,6 +26,7 @@ struct Checked {
     person: NewPerson,
 }
 
+#[tracing::instrument(skip_all, fields(path = %path.display(), accept_over_establishment))]
 pub async fn import_staff(
     db: &DatabaseConnection,
     pii: &PiiCipher,

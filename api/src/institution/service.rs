@@ -253,6 +253,7 @@ fn consistency_warnings(classification: Classification, funding: FundingForm) ->
     warnings
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -276,6 +277,7 @@ pub async fn create(
     Ok(row)
 }
 
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn update(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -347,6 +349,7 @@ pub async fn update(
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn classify(
     db: &DatabaseConnection,
     scope: &Scope,

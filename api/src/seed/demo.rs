@@ -46,6 +46,7 @@ pub fn targets() -> Vec<(&'static str, Targets)> {
 }
 
 /// Loads the demo city unless it is already there.
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Summary> {
     let txn = begin_write(db).await?;
     let tree = zhangye_tree(&txn).await?;

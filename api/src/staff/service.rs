@@ -136,6 +136,7 @@ pub async fn hire_person<C: ConnectionTrait>(
     .map_err(slot_conflict)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn hire(
     db: &DatabaseConnection,
     pii: &PiiCipher,
@@ -170,6 +171,7 @@ pub struct UpdateStaffInput {
     pub status: Option<StaffStatus>,
 }
 
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn update(
     db: &DatabaseConnection,
     scope: &Scope,
