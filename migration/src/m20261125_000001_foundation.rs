@@ -7,7 +7,7 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(from_table: &'static str, column: &'static str, to_table: &'static str) -> ForeignKeyCreateStatement {
+pub(crate) fn fk(from_table: &'static str, column: &'static str, to_table: &'static str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from_table}_{column}"))
         .from(from_table, column)
@@ -15,7 +15,7 @@ fn fk(from_table: &'static str, column: &'static str, to_table: &'static str) ->
         .to_owned()
 }
 
-fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+pub(crate) fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut statement = Index::create();
     statement.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
     for column in columns {
