@@ -228,3 +228,59 @@ pub fn parse_ttl(raw: &str) -> Result<Duration, String> {
     }
     Ok(Duration::from_secs(seconds))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["api"];
+        argv.extend_from_slice(args);
+        Cli::parse_from(argv).settings
+    }
+
+    fn fixture(name: &str) -> String {
+        format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn asymmetric_keys_verify_their_own_tokens_and_pin_the_algorithm() {
+        for kind in ["es256", "rs256"] {
+            let public = fixture(&format!("{kind}-public.pem"));
+            let private = fixture(&format!("{kind}-private.pem"));
+            let keys = JwtKeys::load(&settings(&[
+                "--jwt-public-key-file",
+                &public,
+                "--jwt-private-key-file",
+                &private,
+                "--jwt-audience",
+                "api",
+            ]))
+            .unwrap();
+            let signer = keys.signer.unwrap();
+            let token = signer.sign(Role::StaffingOffice, Some("620700"), None, "t", Duration::from_secs(60)).unwrap();
+            let principal = keys.verifier.verify(&token).unwrap();
+            assert_eq!(principal.jurisdiction.as_deref(), Some("620700"));
+            // An HS256 token made with the public key as the secret is the classic confusion attack.
+            let pem = std::fs::read(&public).unwrap();
+            let forged = JwtKeys::from_secret(&pem, None, Some("api".into())).signer.unwrap();
+            let forged = forged.sign(Role::StaffingOffice, Some("620700"), None, "t", Duration::from_secs(60)).unwrap();
+            assert!(keys.verifier.verify(&forged).is_err(), "{kind} accepted an HS256 token");
+        }
+    }
+
+    #[test]
+    fn lifetimes_parse() {
+        assert_eq!(parse_ttl("1h").unwrap(), Duration::from_secs(3600));
+        assert_eq!(parse_ttl("30m").unwrap(), Duration::from_secs(1800));
+        assert!(parse_ttl("0s").is_err());
+        assert!(parse_ttl("1w").is_err());
+    }
+}
