@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, Object, SimpleObject};
 use entity::enums::{
     Classification, FundingForm, Level, ManagementMode, Sector, StaffBasis, StaffCategory, StaffStatus,
 };
-use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Statement};
 
 use crate::error::ApiResult;
 use crate::graphql::context::{db, scope};
@@ -75,6 +75,22 @@ pub struct EstablishmentTotals {
     pub vacant: i64,
     /// People over establishment (超编), summed over institutions and funding kinds.
     pub over_establishment: i64,
+    /// Slots held in the jurisdictions' reserve (reclaimed, not yet allocated).
+    pub reserve: i64,
+}
+
+/// The control ceiling's base year against today ("two only-reduce", 两个只减不增).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Baseline {
+    pub base_year: i32,
+    pub base_total: i32,
+    pub base_fiscal: i32,
+    pub total_ceiling: i32,
+    pub fiscal_ceiling: i32,
+    /// Approved establishment of active institutions now.
+    pub approved_now: i64,
+    /// `approvedNow - baseTotal`.
+    pub change_since_base: i64,
 }
 
 #[derive(SimpleObject, Debug, Clone)]
@@ -90,6 +106,10 @@ pub struct Overview {
     pub by_classification: Vec<Count>,
     pub establishment: EstablishmentTotals,
     pub staff: StaffCounts,
+    /// The jurisdiction's control ceiling and base year, when set.
+    pub baseline: Option<Baseline>,
+    /// Reform results (撤并转) since the base year, when a ceiling is set.
+    pub reforms_since_base: Option<crate::reform::ReformResults>,
 }
 
 #[derive(FromQueryResult)]
@@ -140,7 +160,8 @@ pub async fn compute(
     code: &str,
     include_descendants: bool,
 ) -> ApiResult<Overview> {
-    let ids = id_list(&scope.narrow(db, code, include_descendants).await?);
+    let jurisdiction_ids = scope.narrow(db, code, include_descendants).await?;
+    let ids = id_list(&jurisdiction_ids);
     let backend = db.get_database_backend();
     // One row per institution profile and staff count: grouped again in Rust into the six
     // dimensions (a few hundred rows at most, however many institutions).
@@ -202,6 +223,28 @@ pub async fn compute(
         establishment.vacant += row.vacant;
         establishment.over_establishment += row.over;
     }
+    let reserves = entity::reserve_balance::Entity::find()
+        .filter(entity::reserve_balance::Column::JurisdictionId.is_in(jurisdiction_ids.clone()))
+        .all(db)
+        .await?;
+    establishment.reserve = reserves.iter().map(|r| i64::from(r.slots)).sum();
+    let ceiling = crate::establishment::current_ceiling(db, jurisdiction_ids[0]).await?;
+    let baseline = ceiling.as_ref().map(|c| Baseline {
+        base_year: c.base_year,
+        base_total: c.base_total,
+        base_fiscal: c.base_fiscal,
+        total_ceiling: c.total_ceiling,
+        fiscal_ceiling: c.fiscal_ceiling,
+        approved_now: establishment.approved,
+        change_since_base: establishment.approved - i64::from(c.base_total),
+    });
+    let reforms_since_base = match &ceiling {
+        Some(c) => {
+            let since = chrono::NaiveDate::from_ymd_opt(c.base_year, 1, 1).unwrap_or_default();
+            Some(crate::reform::results_since(db, &jurisdiction_ids, since).await?)
+        }
+        None => None,
+    };
     let mut staff = StaffCounts::default();
     for row in &staff_rows {
         if let (Some(basis), Some(status), Some(category)) = (
@@ -224,6 +267,8 @@ pub async fn compute(
         by_classification: counts(Classification::all(), Classification::word, &tallies[5]),
         establishment,
         staff,
+        baseline,
+        reforms_since_base,
     })
 }
 

@@ -2,7 +2,7 @@
 //! principal, and every query on tenant tables starts from one of its builders, so no resolver
 //! can forget the tenant rule.
 
-use entity::{department, institution, jurisdiction, staff};
+use entity::{audit_log, department, establishment_event, institution, jurisdiction, staff};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
@@ -128,13 +128,45 @@ impl Scope {
         }
     }
 
+    /// Establishment ledger rows the caller may read: an office's jurisdictions, a
+    /// department's institutions.
+    pub fn ledger(&self) -> ApiResult<Select<establishment_event::Entity>> {
+        let query = establishment_event::Entity::find();
+        match &self.reach {
+            Reach::Office { readable, .. } => {
+                Ok(query.filter(establishment_event::Column::JurisdictionId.is_in(readable.clone())))
+            }
+            Reach::Department { department_id, .. } => Ok(query.filter(
+                establishment_event::Column::InstitutionId.in_subquery(
+                    Query::select()
+                        .column(institution::Column::Id)
+                        .from(institution::Entity)
+                        .and_where(institution::Column::DepartmentId.eq(*department_id))
+                        .to_owned(),
+                ),
+            )),
+            Reach::Public => Err(ApiError::forbidden("the establishment ledger is not public")),
+        }
+    }
+
+    /// The audit log of the jurisdictions a staffing office reads.
+    pub fn audit_log(&self) -> ApiResult<Select<audit_log::Entity>> {
+        match &self.reach {
+            Reach::Office { readable, .. } => {
+                Ok(audit_log::Entity::find().filter(audit_log::Column::JurisdictionId.is_in(readable.clone())))
+            }
+            _ => Err(ApiError::forbidden("the audit log is for staffing offices")),
+        }
+    }
+
     /// Fails unless the caller may see non-public institution data (establishment, staff
     /// counts, history).
     pub fn require_internal(&self) -> ApiResult<()> {
         if self.is_public() { Err(ApiError::forbidden("this field is not public")) } else { Ok(()) }
     }
 
-    /// Narrows a read to one jurisdiction (and, with `descendants`, its subtree). A code
+    /// Narrows a read to one jurisdiction (and, with `descendants`, its subtree), the
+    /// jurisdiction itself first. A code
     /// outside the caller's reach is `FORBIDDEN`.
     pub async fn narrow(&self, db: &DatabaseConnection, code: &str, descendants: bool) -> ApiResult<Vec<i32>> {
         let target = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(db).await?;
@@ -159,7 +191,10 @@ impl Scope {
             .filter(jurisdiction::Column::Path.starts_with(target.path.clone()))
             .all(db)
             .await?;
-        Ok(subtree.into_iter().map(|j| j.id).collect())
+        // The target first, then the jurisdictions below it.
+        let mut ids = vec![target.id];
+        ids.extend(subtree.into_iter().map(|j| j.id).filter(|id| *id != target.id));
+        Ok(ids)
     }
 
     /// The caller's own jurisdiction, when it is a staffing office; the only one it writes.

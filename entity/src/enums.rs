@@ -165,6 +165,37 @@ word_enum!(
         Allocate = "ALLOCATE",
         TransferOut = "TRANSFER_OUT",
         TransferIn = "TRANSFER_IN",
+        Convert = "CONVERT",
+    }
+);
+
+word_enum!(
+    /// Reforms (撤并转): dissolve, merge into another, convert to an enterprise.
+    ReformKind {
+        Dissolve = "DISSOLVE",
+        Merge = "MERGE",
+        Convert = "CONVERT",
+    }
+);
+
+word_enum!(
+    /// A reduction plan is open until its target is reached.
+    PlanStatus {
+        Open = "OPEN",
+        Closed = "CLOSED",
+    }
+);
+
+word_enum!(
+    /// What happened to a person on the real-name list.
+    MovementKind {
+        Hire = "HIRE",
+        TransferOut = "TRANSFER_OUT",
+        TransferIn = "TRANSFER_IN",
+        SecondOut = "SECOND_OUT",
+        Return = "RETURN",
+        Retire = "RETIRE",
+        Leave = "LEAVE",
     }
 );
 

@@ -22,6 +22,9 @@ pub struct Model {
     pub reason: String,
     pub actor: String,
     pub created_at: DateTimeUtc,
+    /// Rows written by one operation share it (a transfer's two rows, a reform's rows).
+    pub operation: Option<String>,
+    pub reform_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

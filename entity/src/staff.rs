@@ -32,6 +32,8 @@ pub struct Model {
     pub over_establishment: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The government body a seconded person (借调) works at.
+    pub seconded_to: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

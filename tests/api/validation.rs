@@ -175,7 +175,7 @@ async fn one_person_holds_one_slot_across_tenants_without_revealing_where() {
     )
     .await;
     // Once they leave Minle, the city may hire them into a slot.
-    let leave = "mutation($id: ID!) { updateStaff(id: $id, input: {status: LEFT}) { status } }";
+    let leave = "mutation($id: ID!) { staffLeaves(input: {staffId: $id, effectiveOn: \"2024-06-30\"}) { status } }";
     app.ok(Some(&w.minle.token), leave, json!({"id": w.minle.person})).await;
     app.ok(
         Some(&w.city.token),
@@ -204,11 +204,11 @@ async fn a_full_institution_refuses_a_hire_with_conflict() {
     assert_eq!(data["institution"]["establishment"]["occupied"], 5);
     assert_eq!(data["institution"]["establishment"]["vacant"], 0);
     assert_eq!(data["institution"]["staffCounts"]["inEstablishment"], 5);
-    // Retiring frees the slot; returning to active needs one again.
-    let status = "mutation($id: ID!, $s: StaffStatus!) { updateStaff(id: $id, input: {status: $s}) { status } }";
-    app.ok(t, status, json!({"id": w.city.person, "s": "RETIRED"})).await;
+    // Retiring frees the slot for the next hire.
+    let retire = "mutation($id: ID!) { retireStaff(input: {staffId: $id, effectiveOn: \"2024-06-30\"}) { status } }";
+    app.ok(t, retire, json!({"id": w.city.person})).await;
     app.ok(t, HIRE, json!({"input": hire_input(&w.city.institution, "新职工", &id, "FISCAL")})).await;
-    app.refused(t, status, json!({"id": w.city.person, "s": "ACTIVE"}), "CONFLICT").await;
+    app.refused(t, retire, json!({"id": w.city.person}), "CONFLICT").await;
     app.refused(
         t,
         "mutation($id: ID!) { updateStaff(id: $id, input: {name: \"\"}) { id } }",

@@ -7,22 +7,40 @@ pub mod pagination;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::department::{DepartmentMutation, DepartmentQuery};
-use crate::establishment::EstablishmentMutation;
+use crate::establishment::{
+    CeilingMutation, CeilingQuery, EstablishmentMutation, LedgerQuery, PlanMutation, PlanQuery,
+};
+use crate::history::HistoryQuery;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
 use crate::overview::OverviewQuery;
-use crate::staff::{StaffMutation, StaffQuery};
+use crate::reform::ReformMutation;
+use crate::staff::{LifecycleMutation, StaffMutation, StaffQuery};
 
 #[derive(MergedObject, Default)]
-pub struct Query(JurisdictionQuery, DepartmentQuery, InstitutionQuery, StaffQuery, OverviewQuery);
+pub struct Query(
+    JurisdictionQuery,
+    DepartmentQuery,
+    InstitutionQuery,
+    StaffQuery,
+    OverviewQuery,
+    LedgerQuery,
+    CeilingQuery,
+    PlanQuery,
+    HistoryQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     JurisdictionMutation,
     DepartmentMutation,
     InstitutionMutation,
+    CeilingMutation,
+    PlanMutation,
     EstablishmentMutation,
     StaffMutation,
+    LifecycleMutation,
+    ReformMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -11,7 +11,7 @@ use super::{Check, ImportReport, RowError, import_document, read_rows};
 use crate::audit::{self, Actor, Change, snapshot};
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
-use crate::establishment::{Entry, record_entry};
+use crate::establishment::{Document, Entry, operation, record_entry};
 use crate::institution::{NewInstitution, insert};
 
 pub const COLUMNS: [&str; 13] = [
@@ -145,8 +145,13 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
     }
 
     let actor = Actor::system("import institutions");
-    let document = import_document(path);
     let today = chrono::Utc::now().date_naive();
+    let document = Document {
+        number: import_document(path),
+        effective_on: today,
+        reason: "initial establishment (import)".into(),
+    };
+    let operation = operation();
     let txn = begin_write(db).await?;
     let mut report = ImportReport::default();
     for mut c in checked {
@@ -157,21 +162,22 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
             report.created_departments.push(department.name.clone());
         }
         c.new.department_id = department.id;
-        let classification = Some((c.classification, document.as_str(), today));
+        let classification = Some((c.classification, document.number.as_str(), today));
         let row = insert(&txn, &actor, c.jurisdiction_id, c.new, classification).await.map_err(to_anyhow)?;
         for (funding, slots) in c.approved {
             if slots > 0 {
                 let entry = Entry {
-                    institution: &row,
+                    jurisdiction_id: row.jurisdiction_id,
+                    institution_id: Some(row.id),
                     kind: EventKind::Approve,
                     funding,
                     approved_delta: slots,
                     frozen_delta: 0,
-                    document_no: &document,
-                    effective_on: today,
-                    reason: "initial establishment (import)",
+                    document: &document,
+                    operation: &operation,
+                    reform_id: None,
                 };
-                record_entry(&txn, &actor, entry).await?;
+                record_entry(&txn, &actor, entry).await.map_err(to_anyhow)?;
             }
         }
         let change = Change {

@@ -102,8 +102,9 @@ pub async fn import_staff(
     let txn = begin_write(db).await?;
     let mut report = ImportReport::default();
     for c in checked {
-        let row =
-            hire_person(&txn, pii, &c.institution, c.person, accept_over_establishment).await.map_err(to_anyhow)?;
+        let row = hire_person(&txn, pii, &actor, &c.institution, c.person, accept_over_establishment)
+            .await
+            .map_err(to_anyhow)?;
         report.over_establishment += usize::from(row.over_establishment);
         let change = Change {
             action: "staff.import",

@@ -4,7 +4,7 @@ mod listing;
 mod service;
 
 pub use listing::{InstitutionConnection, InstitutionOrder};
-pub use service::{NewInstitution, find_for_write, insert, parse_id};
+pub use service::{CreateInstitutionInput, NewInstitution, create_in, find_for_write, insert, parse_id};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;

@@ -6,8 +6,7 @@ use chrono::NaiveDate;
 use entity::enums::{Classification, FundingForm, InstitutionStatus, Level, ManagementMode, Sector};
 use entity::{classification_decision, department, institution};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
 use super::{Institution, LeadershipPost};
@@ -24,7 +23,7 @@ pub fn parse_id(id: &ID) -> ApiResult<i32> {
 
 /// Loads an institution for a change, locked (`FOR UPDATE` on PostgreSQL), and checks that
 /// the caller is the staffing office of its jurisdiction.
-pub async fn find_for_write(txn: &DatabaseTransaction, scope: &Scope, id: i32) -> ApiResult<institution::Model> {
+pub async fn find_for_write<C: ConnectionTrait>(txn: &C, scope: &Scope, id: i32) -> ApiResult<institution::Model> {
     let row = scope
         .institutions()
         .filter(institution::Column::Id.eq(id))
@@ -260,10 +259,22 @@ pub async fn create(
     actor: &Actor,
     input: CreateInstitutionInput,
 ) -> ApiResult<institution::Model> {
+    let txn = begin_write(db).await?;
+    let row = create_in(&txn, scope, actor, input).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Registers an institution in the caller's own jurisdiction, in the caller's transaction.
+pub async fn create_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    actor: &Actor,
+    input: CreateInstitutionInput,
+) -> ApiResult<institution::Model> {
     let new = input.validate()?;
     let own = scope.office()?.id;
-    let txn = begin_write(db).await?;
-    let row = insert(&txn, actor, own, new, None).await?;
+    let row = insert(db, actor, own, new, None).await?;
     let change = Change {
         action: "institution.create",
         entity: "institution",
@@ -272,8 +283,7 @@ pub async fn create(
         before: None,
         after: snapshot(&row),
     };
-    audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    audit::record(db, actor, change).await?;
     Ok(row)
 }
 

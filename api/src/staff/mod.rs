@@ -1,7 +1,9 @@
 //! The real-name staff database (实名制): every occupied slot is a named person.
 
+mod lifecycle;
 mod service;
 
+pub use lifecycle::{LifecycleMutation, Occasion, depart, move_person, record_movement};
 pub use service::{HireInput, NewPerson, StaffMutation, hire_person};
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
-use entity::enums::{InstitutionStatus, StaffBasis, StaffCategory, StaffStatus};
+use entity::enums::{InstitutionStatus, MovementKind, StaffBasis, StaffCategory, StaffStatus};
 use entity::{institution, staff};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -11,11 +11,12 @@ use sea_orm::{
 };
 
 use super::Staff;
+use super::lifecycle::{Occasion, find_person_for_write, record_movement};
 use crate::audit::{self, Actor, Change, snapshot};
 use crate::codes::{self, NationalId};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::establishment::{occupy_slot, occupy_slot_accepting_excess, release_slot};
+use crate::establishment::{occupy_slot, occupy_slot_accepting_excess};
 use crate::graphql::context::{actor, db, pii, scope};
 use crate::institution::{find_for_write, parse_id};
 use crate::pii::PiiCipher;
@@ -85,6 +86,7 @@ fn slot_conflict(error: DbErr) -> ApiError {
 pub async fn hire_person<C: ConnectionTrait>(
     db: &C,
     pii: &PiiCipher,
+    actor: &Actor,
     institution: &institution::Model,
     person: NewPerson,
     accept_excess: bool,
@@ -113,7 +115,7 @@ pub async fn hire_person<C: ConnectionTrait>(
         }
     }
     let now = chrono::Utc::now();
-    staff::ActiveModel {
+    let hired = staff::ActiveModel {
         jurisdiction_id: Set(institution.jurisdiction_id),
         institution_id: Set(institution.id),
         name: Set(person.name),
@@ -133,7 +135,15 @@ pub async fn hire_person<C: ConnectionTrait>(
     }
     .insert(db)
     .await
-    .map_err(slot_conflict)
+    .map_err(slot_conflict)?;
+    let kind = if hired.status.holds_slot() || hired.basis == StaffBasis::Temporary {
+        MovementKind::Hire
+    } else {
+        MovementKind::Leave
+    };
+    let occasion = Occasion { on: hired.hire_date, document_no: None, note: "" };
+    record_movement(db, actor, &hired, institution.id, kind, occasion).await?;
+    Ok(hired)
 }
 
 #[tracing::instrument(skip_all)]
@@ -148,7 +158,7 @@ pub async fn hire(
     let institution_id = parse_id(&input.institution_id)?;
     let txn = begin_write(db).await?;
     let institution = find_for_write(&txn, scope, institution_id).await?;
-    let row = hire_person(&txn, pii, &institution, person, false).await?;
+    let row = hire_person(&txn, pii, actor, &institution, person, false).await?;
     let change = Change {
         action: "staff.hire",
         entity: "staff",
@@ -167,10 +177,10 @@ pub struct UpdateStaffInput {
     pub name: Option<String>,
     pub category: Option<StaffCategory>,
     pub title_level: Option<String>,
-    /// Retiring or leaving frees the slot; returning to ACTIVE needs a vacant one.
-    pub status: Option<StaffStatus>,
 }
 
+/// Corrects a person's record. Status changes are lifecycle operations of their own
+/// (transfer, secondment, retirement, leaving), so their slot rules cannot be bypassed.
 #[tracing::instrument(skip_all, fields(id))]
 pub async fn update(
     db: &DatabaseConnection,
@@ -180,14 +190,7 @@ pub async fn update(
     input: UpdateStaffInput,
 ) -> ApiResult<staff::Model> {
     let txn = begin_write(db).await?;
-    let before = scope
-        .staff()?
-        .filter(staff::Column::Id.eq(id))
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("person {id} not found")))?;
-    scope.require_writer(before.jurisdiction_id)?;
+    let before = find_person_for_write(&txn, scope, id).await?;
     let mut row: staff::ActiveModel = before.clone().into();
     if let Some(name) = &input.name {
         row.name = Set(codes::name("name", name).map_err(ApiError::BadInput)?);
@@ -199,32 +202,8 @@ pub async fn update(
         let title = title.trim();
         row.title_level = Set((!title.is_empty()).then(|| title.to_string()));
     }
-    if let Some(status) = input.status {
-        if let Some(funding) = before.basis.funding() {
-            match (before.status.holds_slot(), status.holds_slot()) {
-                (true, false) => {
-                    release_slot(&txn, before.institution_id, funding).await?;
-                    row.slot_key = Set(None);
-                    row.over_establishment = Set(false);
-                }
-                (false, true) => {
-                    let institution = institution::Entity::find_by_id(before.institution_id)
-                        .one(&txn)
-                        .await?
-                        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("staff without institution")))?;
-                    if institution.status != InstitutionStatus::Active {
-                        return Err(ApiError::conflict("the person's institution is no longer active"));
-                    }
-                    occupy_slot(&txn, before.institution_id, funding).await?;
-                    row.slot_key = Set(Some(before.national_id_hash.clone()));
-                }
-                _ => {}
-            }
-        }
-        row.status = Set(status);
-    }
     row.updated_at = Set(chrono::Utc::now());
-    let after = row.update(&txn).await.map_err(slot_conflict)?;
+    let after = row.update(&txn).await?;
     let change = Change {
         action: "staff.update",
         entity: "staff",

@@ -1,0 +1,86 @@
+//! Establishment (编制): balances per institution and funding kind, derived from the ledger
+//! of recorded events and from the real-name list, and the slot rules that guard them.
+
+mod ceiling;
+mod events;
+mod ledger;
+mod plan;
+mod slots;
+
+pub use ceiling::{CeilingMutation, CeilingQuery, current_ceiling, lower_by as lower_ceiling_by};
+pub use events::{EstablishmentChange, ReserveBalance};
+pub use events::{EstablishmentMutation, InitialEstablishmentInput, set_initial};
+pub use ledger::{Document, Entry, LedgerQuery, operation, record_entry, verify};
+pub use plan::{PlanMutation, PlanQuery, ReductionPlan, on_departure};
+pub use slots::{move_reserve, occupy_slot, occupy_slot_accepting_excess, open_balances, release_slot};
+
+use async_graphql::SimpleObject;
+use entity::enums::Funding;
+use entity::establishment_balance;
+
+/// One funding kind's balance.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+#[graphql(complex)]
+pub struct FundingBalance {
+    pub funding: Funding,
+    pub approved: i32,
+    pub frozen: i32,
+    pub occupied: i32,
+}
+
+#[async_graphql::ComplexObject]
+impl FundingBalance {
+    /// Approved minus frozen minus occupied, never below zero.
+    async fn vacant(&self) -> i32 {
+        Ord::max(self.approved - self.frozen - self.occupied, 0)
+    }
+
+    /// People over establishment (超编): occupied beyond approved.
+    async fn over_establishment(&self) -> i32 {
+        Ord::max(self.occupied - self.approved, 0)
+    }
+}
+
+/// An institution's (or a jurisdiction's) establishment across funding kinds.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Establishment {
+    /// Total approved slots.
+    pub approved: i32,
+    /// Approved fiscally funded slots (财政拨款).
+    pub fiscal: i32,
+    /// Approved self-financed slots (自收自支).
+    pub self_financed: i32,
+    pub frozen: i32,
+    pub occupied: i32,
+    pub vacant: i32,
+    pub over_establishment: i32,
+    pub by_funding: Vec<FundingBalance>,
+}
+
+impl Establishment {
+    pub fn from_balances(rows: &[establishment_balance::Model]) -> Self {
+        let by_funding: Vec<FundingBalance> = Funding::all()
+            .iter()
+            .map(|funding| {
+                let mut balance = FundingBalance { funding: *funding, approved: 0, frozen: 0, occupied: 0 };
+                for row in rows.iter().filter(|row| row.funding == *funding) {
+                    balance.approved += row.approved;
+                    balance.frozen += row.frozen;
+                    balance.occupied += row.occupied;
+                }
+                balance
+            })
+            .collect();
+        let sum = |f: fn(&FundingBalance) -> i32| by_funding.iter().map(f).sum::<i32>();
+        Self {
+            approved: sum(|b| b.approved),
+            fiscal: by_funding[0].approved,
+            self_financed: by_funding[1].approved,
+            frozen: sum(|b| b.frozen),
+            occupied: sum(|b| b.occupied),
+            vacant: sum(|b| Ord::max(b.approved - b.frozen - b.occupied, 0)),
+            over_establishment: sum(|b| Ord::max(b.occupied - b.approved, 0)),
+            by_funding,
+        }
+    }
+}

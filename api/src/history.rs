@@ -1,0 +1,243 @@
+//! History: an institution's timeline (establishment events, classification decisions,
+//! reforms, reduction plans, staff movements) and the audit log, for the caller's scope.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::MovementKind;
+use entity::{
+    audit_log, classification_decision, establishment_event, institution, reduction_plan, reform, staff_movement,
+};
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::error::ApiError;
+use crate::graphql::context::{db, scope};
+use crate::graphql::pagination::{Cursor, PageInfo, page_size};
+use crate::institution::parse_id;
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct TimelineEntry {
+    pub on: NaiveDate,
+    /// `ESTABLISHMENT`, `CLASSIFICATION`, `REFORM`, `REDUCTION_PLAN` or `STAFF`.
+    pub category: String,
+    /// What happened, in the enumeration words (e.g. `RECLAIM FISCAL -3`, `HIRE`).
+    pub what: String,
+    pub document_no: Option<String>,
+    pub detail: String,
+    pub actor: String,
+    /// Change of the staff count this entry caused (staff movements only).
+    pub staff_delta: i32,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Cap on each source of a timeline.
+const TIMELINE_ROWS: u64 = 500;
+
+#[derive(SimpleObject)]
+pub struct AuditEntry {
+    pub id: ID,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
+    pub actor_role: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<ID>,
+    /// The record before the change, as JSON.
+    pub before: Option<String>,
+    /// The record after the change, as JSON.
+    pub after: Option<String>,
+    pub request_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct AuditEdge {
+    pub cursor: String,
+    pub node: AuditEntry,
+}
+
+#[derive(SimpleObject)]
+pub struct AuditConnection {
+    pub total_count: u64,
+    pub page_info: PageInfo,
+    pub edges: Vec<AuditEdge>,
+}
+
+#[derive(Default)]
+pub struct HistoryQuery;
+
+#[Object]
+impl HistoryQuery {
+    /// Everything that happened to an institution, newest first.
+    async fn institution_timeline(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Vec<TimelineEntry>> {
+        let scope = scope(ctx);
+        scope.require_internal()?;
+        let db = db(ctx);
+        let id = parse_id(&id)?;
+        let visible =
+            scope.institutions().filter(institution::Column::Id.eq(id)).one(db).await.map_err(ApiError::from)?;
+        if visible.is_none() {
+            return Err(ApiError::not_found(format!("institution {id} not found")).into());
+        }
+        let mut entries = Vec::new();
+        let events = establishment_event::Entity::find()
+            .filter(establishment_event::Column::InstitutionId.eq(id))
+            .order_by_desc(establishment_event::Column::Id)
+            .limit(TIMELINE_ROWS)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        entries.extend(events.into_iter().map(|e| TimelineEntry {
+            on: e.effective_on,
+            category: "ESTABLISHMENT".into(),
+            what: format!("{} {} {:+}{}", e.kind.word(), e.funding.word(), e.approved_delta, frozen(e.frozen_delta)),
+            document_no: Some(e.document_no),
+            detail: e.reason,
+            actor: e.actor,
+            staff_delta: 0,
+            recorded_at: e.created_at,
+        }));
+        let decisions = classification_decision::Entity::find()
+            .filter(classification_decision::Column::InstitutionId.eq(id))
+            .limit(TIMELINE_ROWS)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        entries.extend(decisions.into_iter().map(|d| TimelineEntry {
+            on: d.decided_on,
+            category: "CLASSIFICATION".into(),
+            what: d.classification.word().to_string(),
+            document_no: Some(d.document_no),
+            detail: d.previous.map(|p| format!("was {}", p.word())).unwrap_or_default(),
+            actor: d.actor,
+            staff_delta: 0,
+            recorded_at: d.created_at,
+        }));
+        let reforms = reform::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(reform::Column::InstitutionId.eq(id))
+                    .add(reform::Column::TargetInstitutionId.eq(id)),
+            )
+            .limit(TIMELINE_ROWS)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        entries.extend(reforms.into_iter().map(|r| TimelineEntry {
+            on: r.effective_on,
+            category: "REFORM".into(),
+            what: if r.institution_id == id {
+                r.kind.word().to_string()
+            } else {
+                format!("{} (received)", r.kind.word())
+            },
+            document_no: Some(r.document_no),
+            detail: r.reason,
+            actor: r.actor,
+            staff_delta: 0,
+            recorded_at: r.created_at,
+        }));
+        let plans = reduction_plan::Entity::find()
+            .filter(reduction_plan::Column::InstitutionId.eq(id))
+            .limit(TIMELINE_ROWS)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        entries.extend(plans.into_iter().map(|p| TimelineEntry {
+            on: p.opened_on,
+            category: "REDUCTION_PLAN".into(),
+            what: format!("OPEN target {} ({} reduced, {})", p.target, p.reduced, p.status.word()),
+            document_no: Some(p.document_no),
+            detail: p.reason,
+            actor: String::new(),
+            staff_delta: 0,
+            recorded_at: p.created_at,
+        }));
+        let movements = staff_movement::Entity::find()
+            .filter(staff_movement::Column::InstitutionId.eq(id))
+            .order_by_desc(staff_movement::Column::Id)
+            .limit(TIMELINE_ROWS)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        entries.extend(movements.into_iter().map(|m| TimelineEntry {
+            on: m.occurred_on,
+            category: "STAFF".into(),
+            what: m.kind.word().to_string(),
+            document_no: m.document_no,
+            detail: m.note,
+            actor: m.actor,
+            staff_delta: match m.kind {
+                MovementKind::Hire | MovementKind::TransferIn => 1,
+                MovementKind::TransferOut | MovementKind::Retire | MovementKind::Leave => -1,
+                MovementKind::SecondOut | MovementKind::Return => 0,
+            },
+            recorded_at: m.created_at,
+        }));
+        entries.sort_by_key(|e| std::cmp::Reverse((e.on, e.recorded_at)));
+        Ok(entries)
+    }
+
+    /// The audit log of the caller's jurisdictions (staffing offices): who, when, what,
+    /// before and after; newest first.
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+        #[graphql(default = false)] include_descendants: bool,
+        entity: Option<String>,
+        entity_id: Option<ID>,
+        action: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditConnection> {
+        use audit_log::Column;
+        let scope = scope(ctx);
+        let db = db(ctx);
+        let limit = page_size(first)?;
+        let mut query = scope.audit_log()?;
+        if let Some(code) = &jurisdiction {
+            query = query.filter(Column::JurisdictionId.is_in(scope.narrow(db, code, include_descendants).await?));
+        }
+        if let Some(entity) = entity {
+            query = query.filter(Column::Entity.eq(entity));
+        }
+        if let Some(id) = &entity_id {
+            query = query.filter(Column::EntityId.eq(parse_id(id)?));
+        }
+        if let Some(action) = action {
+            query = query.filter(Column::Action.eq(action));
+        }
+        let total_count = query.clone().count(db).await.map_err(ApiError::from)?;
+        if let Some(raw) = &after {
+            query = query.filter(Column::Id.lt(Cursor::decode(raw, "audit:id")?.id));
+        }
+        let mut rows = query.order_by_desc(Column::Id).limit(limit + 1).all(db).await.map_err(ApiError::from)?;
+        let has_next_page = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let edges: Vec<AuditEdge> = rows
+            .into_iter()
+            .map(|r| AuditEdge {
+                cursor: Cursor { order: "audit:id".into(), key: String::new(), id: r.id }.encode(),
+                node: AuditEntry {
+                    id: ID(r.id.to_string()),
+                    occurred_at: r.occurred_at,
+                    actor: r.actor,
+                    actor_role: r.actor_role,
+                    action: r.action,
+                    entity: r.entity,
+                    entity_id: r.entity_id.map(|i| ID(i.to_string())),
+                    before: r.before,
+                    after: r.after,
+                    request_id: r.request_id,
+                },
+            })
+            .collect();
+        let end_cursor = edges.last().map(|e| e.cursor.clone());
+        Ok(AuditConnection { total_count, page_info: PageInfo { has_next_page, end_cursor }, edges })
+    }
+}
+
+fn frozen(delta: i32) -> String {
+    if delta == 0 { String::new() } else { format!(" frozen {delta:+}") }
+}

@@ -1,0 +1,504 @@
+//! Reforms (撤并转): dissolve an institution (its people placed elsewhere, its slots reclaimed
+//! into the reserve), merge institutions into one (people and establishment move), convert an
+//! institution to an enterprise (its people and slots leave the establishment system and the
+//! ceiling). Each reform is one transaction.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::NaiveDate;
+use entity::enums::{EventKind, Funding, InstitutionStatus, ReformKind, StaffStatus};
+use entity::{establishment_balance, institution, reform, staff};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+
+use crate::audit::{self, Actor, Change, snapshot};
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::establishment::{Document, Entry, operation, record_entry};
+use crate::graphql::context::{actor, db, scope};
+use crate::institution::{CreateInstitutionInput, Institution, find_for_write, parse_id};
+use crate::scope::Scope;
+use crate::staff::{Occasion, depart, move_person, record_movement};
+
+#[derive(InputObject)]
+pub struct Destination {
+    pub staff_id: ID,
+    pub institution_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct DissolveInput {
+    pub institution_id: ID,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    /// Where each remaining person goes; every one must be given.
+    #[graphql(default)]
+    pub destinations: Vec<Destination>,
+}
+
+#[derive(InputObject)]
+pub struct MergeInput {
+    pub source_ids: Vec<ID>,
+    /// An existing institution to merge into…
+    pub target_id: Option<ID>,
+    /// …or a new one, created in the same transaction.
+    pub new_target: Option<CreateInstitutionInput>,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(InputObject)]
+pub struct ConvertInput {
+    pub institution_id: ID,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ReformResult {
+    pub kind: ReformKind,
+    /// The institutions the reform ended.
+    pub ended: Vec<Institution>,
+    /// The institution that received people and slots (a merge).
+    pub target: Option<Institution>,
+    pub people_moved: i32,
+    pub people_left: i32,
+    pub slots_reclaimed: i32,
+    pub slots_moved: i32,
+    pub slots_removed: i32,
+}
+
+/// People still on an institution's list (holding a slot, seconded, or temporary).
+async fn people_of<C: ConnectionTrait>(db: &C, institution_id: i32) -> ApiResult<Vec<staff::Model>> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::InstitutionId.eq(institution_id))
+        .filter(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]))
+        .lock_exclusive()
+        .all(db)
+        .await?)
+}
+
+async fn balances_of<C: ConnectionTrait>(db: &C, institution_id: i32) -> ApiResult<Vec<establishment_balance::Model>> {
+    Ok(establishment_balance::Entity::find()
+        .filter(establishment_balance::Column::InstitutionId.eq(institution_id))
+        .all(db)
+        .await?)
+}
+
+async fn record_reform<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    kind: ReformKind,
+    institution: &institution::Model,
+    target: Option<i32>,
+    document: &Document,
+) -> ApiResult<reform::Model> {
+    Ok(reform::ActiveModel {
+        jurisdiction_id: Set(institution.jurisdiction_id),
+        kind: Set(kind),
+        institution_id: Set(institution.id),
+        target_institution_id: Set(target),
+        document_no: Set(document.number.clone()),
+        effective_on: Set(document.effective_on),
+        reason: Set(document.reason.clone()),
+        actor: Set(actor.subject.clone()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+async fn end_institution<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    before: &institution::Model,
+    status: InstitutionStatus,
+    merged_into: Option<i32>,
+) -> ApiResult<institution::Model> {
+    let mut row: institution::ActiveModel = before.clone().into();
+    row.status = Set(status);
+    row.merged_into_id = Set(merged_into);
+    row.updated_at = Set(chrono::Utc::now());
+    let after = row.update(db).await?;
+    let change = Change {
+        action: "institution.reform",
+        entity: "institution",
+        entity_id: Some(after.id),
+        jurisdiction_id: Some(after.jurisdiction_id),
+        before: snapshot(before),
+        after: snapshot(&after),
+    };
+    audit::record(db, actor, change).await?;
+    Ok(after)
+}
+
+fn check_active(institution: &institution::Model) -> ApiResult<()> {
+    if institution.status == InstitutionStatus::Active {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(format!("institution `{}` is no longer active", institution.name)))
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn dissolve(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: DissolveInput,
+) -> ApiResult<ReformResult> {
+    let id = parse_id(&input.institution_id)?;
+    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let mut destinations: HashMap<i32, i32> = HashMap::new();
+    for d in &input.destinations {
+        if destinations.insert(parse_id(&d.staff_id)?, parse_id(&d.institution_id)?).is_some() {
+            return Err(ApiError::bad_input("a person is given two destinations"));
+        }
+    }
+    let txn = begin_write(db).await?;
+    let institution = find_for_write(&txn, scope, id).await?;
+    check_active(&institution)?;
+    let people = people_of(&txn, institution.id).await?;
+    let missing: Vec<String> =
+        people.iter().filter(|p| !destinations.contains_key(&p.id)).map(|p| p.id.to_string()).collect();
+    if !missing.is_empty() {
+        return Err(ApiError::bad_input(format!(
+            "an institution is dissolved only when no staff remain or every person's destination is given; missing: {}",
+            missing.join(", ")
+        )));
+    }
+    if let Some(stray) = destinations.keys().find(|s| !people.iter().any(|p| p.id == **s)) {
+        return Err(ApiError::bad_input(format!("person {stray} does not work in this institution")));
+    }
+    let mut targets: HashMap<i32, institution::Model> = HashMap::new();
+    let mut moved = 0;
+    for person in people {
+        let to_id = destinations[&person.id];
+        if let std::collections::hash_map::Entry::Vacant(slot) = targets.entry(to_id) {
+            slot.insert(find_for_write(&txn, scope, to_id).await?);
+        }
+        move_person(&txn, actor, person, &institution, &targets[&to_id], document.effective_on, Some(&document.number))
+            .await?;
+        moved += 1;
+    }
+    let reform = record_reform(&txn, actor, ReformKind::Dissolve, &institution, None, &document).await?;
+    let op = operation();
+    let mut reclaimed = 0;
+    for balance in balances_of(&txn, institution.id).await? {
+        if balance.approved == 0 && balance.frozen == 0 {
+            continue;
+        }
+        let out = Entry {
+            jurisdiction_id: institution.jurisdiction_id,
+            institution_id: Some(institution.id),
+            kind: EventKind::Reclaim,
+            funding: balance.funding,
+            approved_delta: -balance.approved,
+            frozen_delta: -balance.frozen,
+            document: &document,
+            operation: &op,
+            reform_id: Some(reform.id),
+        };
+        record_entry(&txn, actor, out).await?;
+        let into_reserve = Entry { institution_id: None, frozen_delta: 0, approved_delta: balance.approved, ..out };
+        record_entry(&txn, actor, into_reserve).await?;
+        reclaimed += balance.approved;
+    }
+    let ended = end_institution(&txn, actor, &institution, InstitutionStatus::Dissolved, None).await?;
+    txn.commit().await?;
+    Ok(ReformResult {
+        kind: ReformKind::Dissolve,
+        ended: vec![Institution(ended)],
+        target: None,
+        people_moved: moved,
+        people_left: 0,
+        slots_reclaimed: reclaimed,
+        slots_moved: 0,
+        slots_removed: 0,
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn merge(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: MergeInput,
+) -> ApiResult<ReformResult> {
+    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let mut source_ids: Vec<i32> = input.source_ids.iter().map(parse_id).collect::<ApiResult<_>>()?;
+    source_ids.sort_unstable();
+    source_ids.dedup();
+    if source_ids.is_empty() {
+        return Err(ApiError::bad_input("name at least one institution to merge"));
+    }
+    let txn = begin_write(db).await?;
+    let target = match (&input.target_id, input.new_target) {
+        (Some(id), None) => find_for_write(&txn, scope, parse_id(id)?).await?,
+        (None, Some(new)) => crate::institution::create_in(&txn, scope, actor, new).await?,
+        _ => return Err(ApiError::bad_input("give either `targetId` or `newTarget`")),
+    };
+    check_active(&target)?;
+    if source_ids.contains(&target.id) {
+        return Err(ApiError::bad_input("an institution cannot be merged into itself"));
+    }
+    let mut ended = Vec::new();
+    let (mut moved_people, mut moved_slots) = (0, 0);
+    for source_id in source_ids {
+        let source = find_for_write(&txn, scope, source_id).await?;
+        check_active(&source)?;
+        if source.jurisdiction_id != target.jurisdiction_id {
+            return Err(ApiError::bad_input("institutions are merged within one jurisdiction"));
+        }
+        let reform = record_reform(&txn, actor, ReformKind::Merge, &source, Some(target.id), &document).await?;
+        let op = operation();
+        // Establishment first, so the people find their slots waiting at the target.
+        for balance in balances_of(&txn, source.id).await? {
+            if balance.approved == 0 && balance.frozen == 0 {
+                continue;
+            }
+            let base = Entry {
+                jurisdiction_id: source.jurisdiction_id,
+                institution_id: Some(source.id),
+                kind: EventKind::TransferOut,
+                funding: balance.funding,
+                approved_delta: 0,
+                frozen_delta: 0,
+                document: &document,
+                operation: &op,
+                reform_id: Some(reform.id),
+            };
+            // The frozen slots move as they are; so does the occupancy with the people below.
+            move_occupancy(&txn, source.id, target.id, balance.funding, balance.occupied).await?;
+            record_entry(
+                &txn,
+                actor,
+                Entry { approved_delta: -balance.approved, frozen_delta: -balance.frozen, ..base },
+            )
+            .await?;
+            let into = Entry {
+                institution_id: Some(target.id),
+                kind: EventKind::TransferIn,
+                approved_delta: balance.approved,
+                frozen_delta: balance.frozen,
+                ..base
+            };
+            record_entry(&txn, actor, into).await?;
+            moved_slots += balance.approved;
+        }
+        for person in people_of(&txn, source.id).await? {
+            let mut row: staff::ActiveModel = person.clone().into();
+            row.institution_id = Set(target.id);
+            row.updated_at = Set(chrono::Utc::now());
+            let moved = row.update(&txn).await?;
+            let kinds = [
+                (entity::enums::MovementKind::TransferOut, source.id, &target.name),
+                (entity::enums::MovementKind::TransferIn, target.id, &source.name),
+            ];
+            for (kind, at, note) in kinds {
+                record_movement(
+                    &txn,
+                    actor,
+                    &moved,
+                    at,
+                    kind,
+                    Occasion { on: document.effective_on, document_no: Some(&document.number), note },
+                )
+                .await?;
+            }
+            moved_people += 1;
+        }
+        ended.push(Institution(
+            end_institution(&txn, actor, &source, InstitutionStatus::Merged, Some(target.id)).await?,
+        ));
+    }
+    txn.commit().await?;
+    Ok(ReformResult {
+        kind: ReformKind::Merge,
+        ended,
+        target: Some(Institution(target)),
+        people_moved: moved_people,
+        people_left: 0,
+        slots_reclaimed: 0,
+        slots_moved: moved_slots,
+        slots_removed: 0,
+    })
+}
+
+/// Moves `n` occupied slots of a funding kind from one balance to another (people moving
+/// together with their establishment in a merge).
+async fn move_occupancy<C: ConnectionTrait>(db: &C, from: i32, to: i32, funding: Funding, n: i32) -> ApiResult<()> {
+    use establishment_balance::Column;
+    for (institution, delta) in [(from, -n), (to, n)] {
+        establishment_balance::Entity::update_many()
+            .col_expr(Column::Occupied, Expr::col(Column::Occupied).add(delta))
+            .filter(Column::InstitutionId.eq(institution))
+            .filter(Column::Funding.eq(funding))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn convert(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: ConvertInput,
+) -> ApiResult<ReformResult> {
+    let id = parse_id(&input.institution_id)?;
+    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let txn = begin_write(db).await?;
+    let institution = find_for_write(&txn, scope, id).await?;
+    check_active(&institution)?;
+    let mut left = 0;
+    for person in people_of(&txn, institution.id).await? {
+        let note = "converted to an enterprise (转企)";
+        depart(
+            &txn,
+            actor,
+            person,
+            &institution,
+            StaffStatus::Left,
+            Occasion { on: document.effective_on, document_no: Some(&document.number), note },
+        )
+        .await?;
+        left += 1;
+    }
+    let reform = record_reform(&txn, actor, ReformKind::Convert, &institution, None, &document).await?;
+    let op = operation();
+    let (mut removed, mut removed_fiscal) = (0, 0);
+    for balance in balances_of(&txn, institution.id).await? {
+        if balance.approved == 0 && balance.frozen == 0 {
+            continue;
+        }
+        let entry = Entry {
+            jurisdiction_id: institution.jurisdiction_id,
+            institution_id: Some(institution.id),
+            kind: EventKind::Convert,
+            funding: balance.funding,
+            approved_delta: -balance.approved,
+            frozen_delta: -balance.frozen,
+            document: &document,
+            operation: &op,
+            reform_id: Some(reform.id),
+        };
+        record_entry(&txn, actor, entry).await?;
+        removed += balance.approved;
+        if balance.funding == Funding::Fiscal {
+            removed_fiscal += balance.approved;
+        }
+    }
+    crate::establishment::lower_ceiling_by(&txn, institution.jurisdiction_id, removed, removed_fiscal).await?;
+    let ended = end_institution(&txn, actor, &institution, InstitutionStatus::Converted, None).await?;
+    txn.commit().await?;
+    Ok(ReformResult {
+        kind: ReformKind::Convert,
+        ended: vec![Institution(ended)],
+        target: None,
+        people_moved: 0,
+        people_left: left,
+        slots_reclaimed: 0,
+        slots_moved: 0,
+        slots_removed: removed,
+    })
+}
+
+/// Reform results since a date: institutions removed, slots reclaimed into the reserve and
+/// slots allocated from it, all from recorded reforms and the ledger.
+#[derive(SimpleObject, Debug, Clone, Default)]
+pub struct ReformResults {
+    pub since: Option<NaiveDate>,
+    pub institutions_removed: i64,
+    pub dissolved: i64,
+    pub merged: i64,
+    pub converted: i64,
+    pub slots_reclaimed: i64,
+    pub slots_allocated: i64,
+}
+
+pub async fn results_since<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_ids: &[i32],
+    since: NaiveDate,
+) -> ApiResult<ReformResults> {
+    use entity::establishment_event as event;
+    let kinds: Vec<(ReformKind, i64)> = reform::Entity::find()
+        .select_only()
+        .column(reform::Column::Kind)
+        .column_as(reform::Column::Id.count(), "n")
+        .filter(reform::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec()))
+        .filter(reform::Column::EffectiveOn.gte(since))
+        .group_by(reform::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Reserve-side reclaim rows (+) and institution-side allocation rows (+).
+    let moved: Vec<(EventKind, Option<i64>)> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Kind)
+        .column_as(event::Column::ApprovedDelta.sum(), "slots")
+        .filter(event::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec()))
+        .filter(event::Column::EffectiveOn.gte(since))
+        .filter(event::Column::Kind.is_in([EventKind::Reclaim, EventKind::Allocate]))
+        .filter(event::Column::ApprovedDelta.gt(0))
+        .group_by(event::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut results = ReformResults { since: Some(since), ..Default::default() };
+    for (kind, n) in kinds {
+        match kind {
+            ReformKind::Dissolve => results.dissolved = n,
+            ReformKind::Merge => results.merged = n,
+            ReformKind::Convert => results.converted = n,
+        }
+        results.institutions_removed += n;
+    }
+    for (kind, slots) in moved {
+        match kind {
+            EventKind::Reclaim => results.slots_reclaimed = slots.unwrap_or(0),
+            _ => results.slots_allocated = slots.unwrap_or(0),
+        }
+    }
+    Ok(results)
+}
+
+#[derive(Default)]
+pub struct ReformMutation;
+
+#[Object]
+impl ReformMutation {
+    /// Dissolves (撤销) an institution: every remaining person is placed elsewhere in the same
+    /// request, and its slots are reclaimed into the jurisdiction's reserve.
+    async fn dissolve_institution(
+        &self,
+        ctx: &Context<'_>,
+        input: DissolveInput,
+    ) -> async_graphql::Result<ReformResult> {
+        Ok(dissolve(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    }
+
+    /// Merges (合并) institutions into an existing or a new one: people and establishment move.
+    async fn merge_institutions(&self, ctx: &Context<'_>, input: MergeInput) -> async_graphql::Result<ReformResult> {
+        Ok(merge(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    }
+
+    /// Converts (转企) an institution to an enterprise: its people and slots leave the
+    /// establishment system, and the control ceiling goes down by its slots.
+    async fn convert_to_enterprise(
+        &self,
+        ctx: &Context<'_>,
+        input: ConvertInput,
+    ) -> async_graphql::Result<ReformResult> {
+        Ok(convert(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    }
+}

@@ -1,0 +1,362 @@
+//! The staff lifecycle: transfer between institutions, secondment out and return,
+//! retirement, leaving. Each is one transaction; the slot moves with the person, a departure
+//! under a reduction plan takes the slot away ("reduce one, verify one"), and every movement
+//! is recorded for the institution's timeline.
+
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::NaiveDate;
+use entity::enums::{InstitutionStatus, MovementKind, StaffStatus};
+use entity::{institution, staff, staff_movement};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QuerySelect, Set};
+
+use super::Staff;
+use crate::audit::{self, Actor, Change, snapshot};
+use crate::codes;
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::establishment::{occupy_slot, on_departure, release_slot};
+use crate::graphql::context::{actor, db, scope};
+use crate::institution::{find_for_write, parse_id};
+use crate::scope::Scope;
+
+/// When a movement happened, under which document, with what note.
+#[derive(Debug, Clone, Copy)]
+pub struct Occasion<'a> {
+    pub on: NaiveDate,
+    pub document_no: Option<&'a str>,
+    pub note: &'a str,
+}
+
+/// Writes one line of a person's history.
+pub async fn record_movement<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    person: &staff::Model,
+    institution_id: i32,
+    kind: MovementKind,
+    occasion: Occasion<'_>,
+) -> ApiResult<()> {
+    let Occasion { on, document_no, note } = occasion;
+    staff_movement::ActiveModel {
+        jurisdiction_id: Set(person.jurisdiction_id),
+        staff_id: Set(person.id),
+        institution_id: Set(institution_id),
+        kind: Set(kind),
+        occurred_on: Set(on),
+        document_no: Set(document_no.map(str::to_string)),
+        note: Set(note.to_string()),
+        actor: Set(actor.subject.clone()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Loads a person for a change, locked, and checks the caller is their staffing office.
+pub async fn find_person_for_write<C: ConnectionTrait>(db: &C, scope: &Scope, id: i32) -> ApiResult<staff::Model> {
+    let person = scope
+        .staff()?
+        .filter(staff::Column::Id.eq(id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("person {id} not found")))?;
+    scope.require_writer(person.jurisdiction_id)?;
+    Ok(person)
+}
+
+fn optional_document(raw: &Option<String>) -> ApiResult<Option<String>> {
+    match raw.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Ok(Some(codes::document_no(d).map_err(ApiError::BadInput)?)),
+        None => Ok(None),
+    }
+}
+
+fn not_future(on: NaiveDate) -> ApiResult<()> {
+    if on > chrono::Utc::now().date_naive() { Err(ApiError::bad_input("the date is in the future")) } else { Ok(()) }
+}
+
+/// Moves a person (and their slot) from one institution to another, in the caller's
+/// transaction. Leaving the source counts as a departure for its reduction plan.
+pub async fn move_person<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    person: staff::Model,
+    from: &institution::Model,
+    to: &institution::Model,
+    on: NaiveDate,
+    document_no: Option<&str>,
+) -> ApiResult<staff::Model> {
+    if to.status != InstitutionStatus::Active {
+        return Err(ApiError::conflict(format!("institution `{}` is no longer active", to.name)));
+    }
+    if from.id == to.id {
+        return Err(ApiError::bad_input("the person already works there"));
+    }
+    if let (Some(funding), true) = (person.basis.funding(), person.status.holds_slot()) {
+        release_slot(db, from.id, funding).await?;
+        on_departure(db, actor, from, funding, on).await?;
+        occupy_slot(db, to.id, funding).await?;
+    }
+    let out = Occasion { on, document_no, note: &to.name };
+    record_movement(db, actor, &person, from.id, MovementKind::TransferOut, out).await?;
+    let mut row: staff::ActiveModel = person.into();
+    row.institution_id = Set(to.id);
+    row.jurisdiction_id = Set(to.jurisdiction_id);
+    row.updated_at = Set(chrono::Utc::now());
+    let moved = row.update(db).await?;
+    let arrival = Occasion { on, document_no, note: &from.name };
+    record_movement(db, actor, &moved, to.id, MovementKind::TransferIn, arrival).await?;
+    Ok(moved)
+}
+
+/// Ends a person's tenure (retired or left), freeing their slot.
+pub async fn depart<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    person: staff::Model,
+    institution: &institution::Model,
+    status: StaffStatus,
+    occasion: Occasion<'_>,
+) -> ApiResult<staff::Model> {
+    if !matches!(person.status, StaffStatus::Active | StaffStatus::SecondedOut) {
+        return Err(ApiError::conflict("the person has already retired or left"));
+    }
+    if let (Some(funding), true) = (person.basis.funding(), person.status.holds_slot()) {
+        release_slot(db, institution.id, funding).await?;
+        on_departure(db, actor, institution, funding, occasion.on).await?;
+    }
+    let kind = if status == StaffStatus::Retired { MovementKind::Retire } else { MovementKind::Leave };
+    record_movement(db, actor, &person, institution.id, kind, occasion).await?;
+    let mut row: staff::ActiveModel = person.into();
+    row.status = Set(status);
+    row.slot_key = Set(None);
+    row.over_establishment = Set(false);
+    row.seconded_to = Set(None);
+    row.updated_at = Set(chrono::Utc::now());
+    Ok(row.update(db).await?)
+}
+
+#[derive(InputObject)]
+pub struct TransferStaffInput {
+    pub staff_id: ID,
+    pub to_institution_id: ID,
+    pub effective_on: NaiveDate,
+    pub document_no: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct SecondStaffInput {
+    pub staff_id: ID,
+    /// The government body the person is seconded to (借调).
+    pub seconded_to: String,
+    pub effective_on: NaiveDate,
+    pub document_no: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct StaffDateInput {
+    pub staff_id: ID,
+    pub effective_on: NaiveDate,
+    pub document_no: Option<String>,
+    #[graphql(default)]
+    pub note: String,
+}
+
+async fn audited<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: &'static str,
+    before: &staff::Model,
+    after: &staff::Model,
+) -> ApiResult<()> {
+    let change = Change {
+        action,
+        entity: "staff",
+        entity_id: Some(after.id),
+        jurisdiction_id: Some(after.jurisdiction_id),
+        before: snapshot(before),
+        after: snapshot(after),
+    };
+    Ok(audit::record(db, actor, change).await?)
+}
+
+async fn institution_of<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    person: &staff::Model,
+) -> ApiResult<institution::Model> {
+    find_for_write_lenient(db, scope, person.institution_id).await
+}
+
+/// The person's institution, locked; it may have been dissolved since (the person is then
+/// still the office's to move).
+async fn find_for_write_lenient<C: ConnectionTrait>(db: &C, scope: &Scope, id: i32) -> ApiResult<institution::Model> {
+    let row = scope
+        .institutions()
+        .filter(institution::Column::Id.eq(id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
+    scope.require_writer(row.jurisdiction_id)?;
+    Ok(row)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn transfer(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: TransferStaffInput,
+) -> ApiResult<staff::Model> {
+    let (staff_id, to_id) = (parse_id(&input.staff_id)?, parse_id(&input.to_institution_id)?);
+    not_future(input.effective_on)?;
+    let document = optional_document(&input.document_no)?;
+    let txn = begin_write(db).await?;
+    let before = find_person_for_write(&txn, scope, staff_id).await?;
+    if before.status != StaffStatus::Active {
+        return Err(ApiError::conflict("only an active person can be transferred"));
+    }
+    // Lock both institutions in id order so opposite transfers cannot deadlock.
+    let from_id = before.institution_id;
+    let (first, second) = (from_id.min(to_id), from_id.max(to_id));
+    let a = find_for_write_lenient(&txn, scope, first).await?;
+    let b = if first == second { a.clone() } else { find_for_write(&txn, scope, second).await? };
+    let (from, to) = if a.id == from_id { (a, b) } else { (b, a) };
+    let after = move_person(&txn, actor, before.clone(), &from, &to, input.effective_on, document.as_deref()).await?;
+    audited(&txn, actor, "staff.transfer", &before, &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[tracing::instrument(skip_all)]
+async fn second(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: SecondStaffInput,
+) -> ApiResult<staff::Model> {
+    let id = parse_id(&input.staff_id)?;
+    not_future(input.effective_on)?;
+    let body = codes::name("secondedTo", &input.seconded_to).map_err(ApiError::BadInput)?;
+    let document = optional_document(&input.document_no)?;
+    let txn = begin_write(db).await?;
+    let before = find_person_for_write(&txn, scope, id).await?;
+    if before.status != StaffStatus::Active || before.basis.funding().is_none() {
+        return Err(ApiError::conflict("only an active person in establishment can be seconded out"));
+    }
+    record_movement(
+        &txn,
+        actor,
+        &before,
+        before.institution_id,
+        MovementKind::SecondOut,
+        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &body },
+    )
+    .await?;
+    let mut row: staff::ActiveModel = before.clone().into();
+    row.status = Set(StaffStatus::SecondedOut);
+    row.seconded_to = Set(Some(body));
+    row.updated_at = Set(chrono::Utc::now());
+    let after = row.update(&txn).await?;
+    audited(&txn, actor, "staff.second", &before, &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[tracing::instrument(skip_all)]
+async fn give_back(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: StaffDateInput,
+) -> ApiResult<staff::Model> {
+    let id = parse_id(&input.staff_id)?;
+    not_future(input.effective_on)?;
+    let document = optional_document(&input.document_no)?;
+    let txn = begin_write(db).await?;
+    let before = find_person_for_write(&txn, scope, id).await?;
+    if before.status != StaffStatus::SecondedOut {
+        return Err(ApiError::conflict("the person is not seconded out"));
+    }
+    record_movement(
+        &txn,
+        actor,
+        &before,
+        before.institution_id,
+        MovementKind::Return,
+        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &input.note },
+    )
+    .await?;
+    let mut row: staff::ActiveModel = before.clone().into();
+    row.status = Set(StaffStatus::Active);
+    row.seconded_to = Set(None);
+    row.updated_at = Set(chrono::Utc::now());
+    let after = row.update(&txn).await?;
+    audited(&txn, actor, "staff.return", &before, &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[tracing::instrument(skip_all, fields(?status))]
+async fn end(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: StaffDateInput,
+    status: StaffStatus,
+) -> ApiResult<staff::Model> {
+    let id = parse_id(&input.staff_id)?;
+    not_future(input.effective_on)?;
+    let document = optional_document(&input.document_no)?;
+    let txn = begin_write(db).await?;
+    let before = find_person_for_write(&txn, scope, id).await?;
+    let institution = institution_of(&txn, scope, &before).await?;
+    let after = depart(
+        &txn,
+        actor,
+        before.clone(),
+        &institution,
+        status,
+        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &input.note },
+    )
+    .await?;
+    let action = if status == StaffStatus::Retired { "staff.retire" } else { "staff.leave" };
+    audited(&txn, actor, action, &before, &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[derive(Default)]
+pub struct LifecycleMutation;
+
+#[Object]
+impl LifecycleMutation {
+    /// Moves a person and their slot to another institution of the same office.
+    async fn transfer_staff(&self, ctx: &Context<'_>, input: TransferStaffInput) -> async_graphql::Result<Staff> {
+        Ok(Staff(transfer(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+
+    /// Seconds a person out to a government body (借调); the slot stays occupied.
+    async fn second_staff(&self, ctx: &Context<'_>, input: SecondStaffInput) -> async_graphql::Result<Staff> {
+        Ok(Staff(second(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+
+    /// Ends a secondment.
+    async fn return_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> async_graphql::Result<Staff> {
+        Ok(Staff(give_back(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+
+    /// Retires a person; the slot is freed (or taken away under a reduction plan).
+    async fn retire_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> async_graphql::Result<Staff> {
+        Ok(Staff(end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Retired).await?))
+    }
+
+    /// Records that a person has left; the slot is freed (or taken away under a reduction plan).
+    async fn staff_leaves(&self, ctx: &Context<'_>, input: StaffDateInput) -> async_graphql::Result<Staff> {
+        Ok(Staff(end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Left).await?))
+    }
+}
