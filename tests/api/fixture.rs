@@ -99,3 +99,46 @@ pub async fn world(app: &TestApp) -> World {
         sunan: unit(app, "620721", "肃南县", 3).await,
     }
 }
+
+pub const EVENT: &str = r#"mutation($input: EstablishmentEventInput!) {
+  recordEstablishmentEvent(input: $input) { operation reserve { funding slots }
+    institutions { establishment { approved frozen occupied vacant } } }
+}"#;
+
+pub fn event(institution: &str, action: &str, slots: i32) -> serde_json::Value {
+    json!({"input": {"institutionId": institution, "action": action, "funding": "FISCAL", "slots": slots,
+        "documentNo": "张编发〔2025〕7号", "effectiveOn": "2025-03-01", "reason": "工作需要"}})
+}
+
+pub const ESTABLISHMENT: &str =
+    "query($id: ID!) { institution(id: $id) { establishment { approved frozen occupied vacant overEstablishment } } }";
+
+/// The institution's fiscal (approved, frozen, occupied, vacant).
+pub async fn balance(app: &TestApp, token: &str, institution: &str) -> (i64, i64, i64, i64) {
+    let data = app.ok(Some(token), ESTABLISHMENT, json!({"id": institution})).await;
+    let e = &data["institution"]["establishment"];
+    let n = |k: &str| e[k].as_i64().unwrap();
+    (n("approved"), n("frozen"), n("occupied"), n("vacant"))
+}
+
+/// Asserts `verifyLedger` finds every balance of the jurisdiction (and below) explained.
+pub async fn assert_ledger_consistent(app: &TestApp, token: &str, code: &str) {
+    let q = "query($c: String!) { verifyLedger(jurisdiction: $c, includeDescendants: true) { consistent balancesChecked differences { institutionId field recorded derived } } }";
+    let data = app.ok(Some(token), q, json!({"c": code})).await;
+    assert_eq!(data["verifyLedger"]["consistent"], true, "{}", data["verifyLedger"]);
+    assert!(data["verifyLedger"]["balancesChecked"].as_i64().unwrap() > 0);
+}
+
+pub async fn second_institution(
+    app: &TestApp,
+    token: &str,
+    department: &str,
+    name: &str,
+    n: u32,
+    slots: i32,
+) -> String {
+    let code = if token.is_empty() { unreachable!() } else { credit_code("620700", n) };
+    let id = institution(app, token, department, name, &code).await;
+    establishment(app, token, &id, slots, 0).await;
+    id
+}

@@ -1,13 +1,17 @@
 //! Integration tests: the real server on a random port, each test with its own fresh
 //! database (an SQLite file, or a PostgreSQL schema when TEST_DATABASE_URL is set).
 
+mod concurrency;
+mod establishment;
 mod fixture;
 mod helpers;
 
 mod auth;
 mod health;
 mod import;
+mod lifecycle;
 mod limits;
 mod overview;
+mod reforms;
 mod scope;
 mod validation;

@@ -1,0 +1,164 @@
+//! Establishment events, the reserve, the control ceiling and the ledger behind them.
+
+use serde_json::json;
+
+use crate::fixture::{
+    EVENT, HIRE, assert_ledger_consistent, balance, event, hire_input, national_id, second_institution, world,
+};
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn every_event_moves_its_balance_and_writes_its_ledger_rows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    let other = second_institution(&app, t, &w.city.department, "张掖市卫生监督所", 41, 2).await;
+    assert_eq!(balance(&app, t, inst).await, (5, 0, 1, 4));
+    app.ok(Some(t), EVENT, event(inst, "APPROVE", 3)).await;
+    assert_eq!(balance(&app, t, inst).await, (8, 0, 1, 7));
+    app.ok(Some(t), EVENT, event(inst, "FREEZE", 2)).await;
+    assert_eq!(balance(&app, t, inst).await, (8, 2, 1, 5));
+    app.ok(Some(t), EVENT, event(inst, "UNFREEZE", 1)).await;
+    app.ok(Some(t), EVENT, event(inst, "REDUCE", 1)).await;
+    assert_eq!(balance(&app, t, inst).await, (7, 1, 1, 5));
+    let reclaimed = app.ok(Some(t), EVENT, event(inst, "RECLAIM", 2)).await;
+    let reserve = &reclaimed["recordEstablishmentEvent"]["reserve"];
+    assert_eq!(reserve[0], json!({"funding": "FISCAL", "slots": 2}));
+    assert_eq!(balance(&app, t, inst).await, (5, 1, 1, 3));
+    app.ok(Some(t), EVENT, event(&other, "ALLOCATE", 1)).await;
+    assert_eq!(balance(&app, t, &other).await, (3, 0, 0, 3));
+    let transfer = r#"mutation($i: TransferEstablishmentInput!) { transferEstablishment(input: $i) { operation } }"#;
+    let input = json!({"i": {"fromInstitutionId": inst, "toInstitutionId": other, "funding": "FISCAL", "slots": 2,
+        "documentNo": "张编发〔2025〕8号", "effectiveOn": "2025-04-01", "reason": "职能调整"}});
+    let op = app.ok(Some(t), transfer, input).await["transferEstablishment"]["operation"].as_str().unwrap().to_string();
+    assert_eq!(balance(&app, t, inst).await, (3, 1, 1, 1));
+    assert_eq!(balance(&app, t, &other).await, (5, 0, 0, 5));
+    let ledger = r#"query($id: ID!) { establishmentLedger(institutionId: $id, first: 50) { totalCount edges { node { kind approvedDelta frozenDelta documentNo operation } } } }"#;
+    let rows = app.ok(Some(t), ledger, json!({"id": inst})).await;
+    let kinds: Vec<&str> = rows["establishmentLedger"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["TRANSFER_OUT", "RECLAIM", "REDUCE", "UNFREEZE", "FREEZE", "APPROVE", "APPROVE"]);
+    let transfer_rows = app
+        .ok(
+            Some(t),
+            "{ establishmentLedger(kind: TRANSFER_IN) { edges { node { operation approvedDelta } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(transfer_rows["establishmentLedger"]["edges"][0]["node"]["operation"], op.as_str());
+    let reduce_reserve = r#"mutation { reduceReserve(input: {funding: FISCAL, slots: 1, documentNo: "张编发〔2025〕9号", effectiveOn: "2025-05-01", reason: "核销"}) { reserve { slots } } }"#;
+    let after = app.ok(Some(t), reduce_reserve, json!({})).await;
+    assert_eq!(after["reduceReserve"]["reserve"][0]["slots"], 0);
+    assert_ledger_consistent(&app, t, "620700").await;
+}
+
+#[tokio::test]
+async fn events_that_break_a_rule_are_refused_and_write_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = Some(w.city.token.as_str());
+    let inst = w.city.institution.as_str();
+    // 5 approved, 1 occupied: 4 vacant.
+    let body = app.refused(t, EVENT, event(inst, "REDUCE", 5), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("vacant"), "{body}");
+    app.refused(t, EVENT, event(inst, "RECLAIM", 5), "CONFLICT").await;
+    app.refused(t, EVENT, event(inst, "FREEZE", 5), "CONFLICT").await;
+    let body = app.refused(t, EVENT, event(inst, "UNFREEZE", 1), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("frozen"));
+    app.refused(t, EVENT, event(inst, "ALLOCATE", 1), "CONFLICT").await;
+    app.refused(t, EVENT, event(inst, "APPROVE", 0), "BAD_USER_INPUT").await;
+    let mut no_reason = event(inst, "APPROVE", 1);
+    no_reason["input"]["reason"] = json!(" ");
+    app.refused(t, EVENT, no_reason, "BAD_USER_INPUT").await;
+    let mut future = event(inst, "APPROVE", 1);
+    future["input"]["effectiveOn"] = json!("2999-01-01");
+    app.refused(t, EVENT, future, "BAD_USER_INPUT").await;
+    let mut no_document = event(inst, "APPROVE", 1);
+    no_document["input"]["documentNo"] = json!("");
+    app.refused(t, EVENT, no_document, "BAD_USER_INPUT").await;
+    // Frozen slots cannot be filled.
+    app.ok(t, EVENT, event(inst, "FREEZE", 4)).await;
+    let hire = hire_input(inst, "新人", &national_id("620700", "19950101", 50), "FISCAL");
+    app.refused(t, HIRE, json!({ "input": hire }), "CONFLICT").await;
+    // Another county's institution is not the city's to change; the county's own is.
+    app.refused(t, EVENT, event(&w.minle.institution, "APPROVE", 1), "FORBIDDEN").await;
+    app.refused(Some(&w.minle.token), EVENT, event(inst, "APPROVE", 1), "NOT_FOUND").await;
+    let transfer = r#"mutation($i: TransferEstablishmentInput!) { transferEstablishment(input: $i) { operation } }"#;
+    let across = json!({"i": {"fromInstitutionId": inst, "toInstitutionId": w.minle.institution, "funding": "FISCAL",
+        "slots": 1, "documentNo": "张编发〔2025〕8号", "effectiveOn": "2025-04-01", "reason": "x"}});
+    app.refused(t, transfer, across, "FORBIDDEN").await;
+    assert_ledger_consistent(&app, &w.city.token, "620700").await;
+}
+
+const SET_CEILING: &str =
+    r#"mutation($i: SetCeilingInput!) { setControlCeiling(input: $i) { totalCeiling fiscalCeiling } }"#;
+const LOWER_CEILING: &str = r#"mutation($i: LowerCeilingInput!) { lowerControlCeiling(input: $i) { totalCeiling } }"#;
+
+#[tokio::test]
+async fn the_control_ceiling_is_set_once_only_goes_down_and_caps_approvals() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = Some(w.city.token.as_str());
+    let inst = w.city.institution.as_str();
+    let ceiling = |total: i32, fiscal: i32| json!({"i": {"baseYear": 2019, "baseTotal": total, "baseFiscal": fiscal, "documentNo": "张编委〔2019〕1号"}});
+    app.refused(t, SET_CEILING, ceiling(5, 6), "BAD_USER_INPUT").await;
+    app.ok(t, SET_CEILING, ceiling(8, 7)).await;
+    app.refused(t, SET_CEILING, ceiling(9, 9), "CONFLICT").await;
+    // The city holds 5 fiscal slots: 2 more fit the fiscal ceiling of 7, a third does not.
+    app.ok(t, EVENT, event(inst, "APPROVE", 2)).await;
+    let body = app.refused(t, EVENT, event(inst, "APPROVE", 1), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("ceiling"));
+    // Reclaimed slots stay within the jurisdiction's total; allocating them back is allowed.
+    app.ok(t, EVENT, event(inst, "RECLAIM", 2)).await;
+    app.refused(t, EVENT, event(inst, "APPROVE", 1), "CONFLICT").await;
+    app.ok(t, EVENT, event(inst, "ALLOCATE", 2)).await;
+    let lower = |total: i32, fiscal: i32| json!({"i": {"totalCeiling": total, "fiscalCeiling": fiscal, "documentNo": "张编委〔2024〕2号"}});
+    app.refused(t, LOWER_CEILING, lower(9, 7), "BAD_USER_INPUT").await;
+    app.ok(t, LOWER_CEILING, lower(7, 7)).await;
+    let q = r#"{ overview(jurisdiction: "620700") { baseline { baseYear baseTotal totalCeiling approvedNow changeSinceBase } } }"#;
+    let data = app.ok(t, q, json!({})).await;
+    assert_eq!(
+        data["overview"]["baseline"],
+        json!({"baseYear": 2019, "baseTotal": 8, "totalCeiling": 7, "approvedNow": 7, "changeSinceBase": -1})
+    );
+    // The county has no ceiling of its own: none applies there.
+    app.ok(Some(&w.minle.token), EVENT, event(&w.minle.institution, "APPROVE", 50)).await;
+    assert_ledger_consistent(&app, &w.city.token, "620700").await;
+}
+
+#[tokio::test]
+async fn the_ledger_and_audit_log_follow_the_tree() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    app.ok(Some(&w.minle.token), EVENT, event(&w.minle.institution, "APPROVE", 1)).await;
+    let q = "{ establishmentLedger { totalCount } auditLog { totalCount edges { node { action actor entity before after } } } }";
+    let minle = app.ok(Some(&w.minle.token), q, json!({})).await;
+    let city = app.ok(Some(&w.city.token), q, json!({})).await;
+    let sunan = app.ok(Some(&w.sunan.token), q, json!({})).await;
+    let count = |d: &serde_json::Value, k: &str| d[k]["totalCount"].as_i64().unwrap();
+    assert_eq!(count(&minle, "establishmentLedger"), 2);
+    assert_eq!(count(&sunan, "establishmentLedger"), 1);
+    assert_eq!(count(&city, "establishmentLedger"), 4, "three initial approvals and Minle's");
+    assert!(count(&city, "auditLog") > count(&minle, "auditLog"));
+    let actions: Vec<&str> =
+        minle["auditLog"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["action"].as_str().unwrap()).collect();
+    assert_eq!(actions[0], "establishment.event");
+    assert!(actions.contains(&"staff.hire") && actions.contains(&"institution.create"));
+    let hire =
+        minle["auditLog"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["action"] == "staff.hire").unwrap();
+    let after = hire["node"]["after"].as_str().unwrap();
+    assert!(
+        !after.contains(&w.minle.national_id) && !after.contains("cipher"),
+        "no ID number in the audit log: {after}"
+    );
+    let department = app.department_token("620722", w.minle.department.parse().unwrap());
+    assert_eq!(app.error_code(Some(&department), "{ auditLog { totalCount } }", json!({})).await, "FORBIDDEN");
+    assert_eq!(app.error_code(None, "{ establishmentLedger { totalCount } }", json!({})).await, "FORBIDDEN");
+    let dept = app.ok(Some(&department), "{ establishmentLedger { totalCount } }", json!({})).await;
+    assert_eq!(dept["establishmentLedger"]["totalCount"], 2);
+}
