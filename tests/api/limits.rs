@@ -36,7 +36,7 @@ async fn pages_follow_cursors_without_gaps_or_repeats() {
     let app = spawn_app().await;
     api::seed::demo::load(&app.db, &app.pii).await.unwrap();
     let token = app.office("620700");
-    let q = r#"query($after: String) { institutions(jurisdiction: "620700", first: 100, after: $after,
+    let q = r#"query($after: String) { institutions(jurisdiction: "620700", status: ACTIVE, first: 100, after: $after,
         orderBy: {field: ESTABLISHED_ON, direction: DESC}) { totalCount pageInfo { hasNextPage endCursor }
         edges { node { id establishedOn } } } }"#;
     let mut seen = std::collections::HashSet::new();
@@ -65,7 +65,7 @@ async fn filters_narrow_the_listing() {
     api::seed::demo::load(&app.db, &app.pii).await.unwrap();
     let token = app.office("620700");
     let q = r#"{ a: institutions(jurisdiction: "620700", classification: EXCLUDED) { totalCount }
-        b: institutions(jurisdiction: "620700", fundingForm: SELF_FINANCED) { totalCount }
+        b: institutions(jurisdiction: "620700", fundingForm: SELF_FINANCED, status: ACTIVE) { totalCount }
         c: institutions(jurisdiction: "620700", sector: HEALTH, level: DIVISION) { edges { node { sector level } } }
         d: institutions(search: "人民医院") { edges { node { name } } } }"#;
     let data = app.ok(Some(&token), q, json!({})).await;

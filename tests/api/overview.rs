@@ -94,6 +94,29 @@ async fn the_demo_city_overview_equals_the_report() {
 }
 
 #[tokio::test]
+async fn the_demo_city_history_comes_out_of_its_ledger() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let token = app.office("620700");
+    let q = r#"{ overview(jurisdiction: "620700") { baseline { baseYear baseTotal approvedNow changeSinceBase }
+        reformsSinceBase { institutionsRemoved slotsReclaimed slotsAllocated } establishment { reserve } }
+        removed: institutions(jurisdiction: "620700", status: DISSOLVED) { totalCount }
+        verifyLedger(jurisdiction: "620700", includeDescendants: true) { consistent differences { field } } }"#;
+    let data = app.ok(Some(&token), q, json!({})).await;
+    assert_eq!(
+        data["overview"]["baseline"],
+        json!({"baseYear": 2019, "baseTotal": 4926, "approvedNow": 4158, "changeSinceBase": -768})
+    );
+    assert_eq!(
+        data["overview"]["reformsSinceBase"],
+        json!({"institutionsRemoved": 7, "slotsReclaimed": 391, "slotsAllocated": 224})
+    );
+    assert_eq!(data["overview"]["establishment"]["reserve"], 0);
+    assert_eq!(data["removed"]["totalCount"], 2);
+    assert_eq!(data["verifyLedger"]["consistent"], true, "{}", data["verifyLedger"]);
+}
+
+#[tokio::test]
 async fn the_city_overview_with_descendants_adds_the_counties() {
     let app = spawn_app().await;
     api::seed::demo::load(&app.db, &app.pii).await.unwrap();

@@ -5,9 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use entity::enums::{Classification, EventKind, Funding};
+use entity::enums::{
+    Classification, EventKind, Funding, FundingForm, InstitutionStatus, Level, ManagementMode, ReformKind,
+};
 use entity::{
-    classification_decision, department, establishment_balance, establishment_event, institution, jurisdiction, staff,
+    classification_decision, department, establishment_balance, establishment_ceiling, establishment_event,
+    institution, jurisdiction, reform, reserve_balance, staff,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -16,6 +19,7 @@ use sea_orm::{
     Set,
 };
 
+use super::history::{BASE_YEAR, CityHistory, city_history, reserve_cancelled_on};
 use super::plan::{PlannedInstitution, Targets, plan};
 use super::zhangye_tree;
 use crate::audit::{self, Actor, Change};
@@ -57,14 +61,24 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
         return Ok(Summary { already_loaded: true, ..Default::default() });
     }
     let actor = Actor::system("seed --demo");
-    let mut writer =
-        Writer { txn: &txn, pii, actor: &actor, credit_codes: HashSet::new(), national_ids: HashSet::new() };
+    let mut writer = Writer {
+        txn: &txn,
+        pii,
+        actor: &actor,
+        credit_codes: HashSet::new(),
+        national_ids: HashSet::new(),
+        reserve_sum: 0,
+    };
     let mut summary = Summary { jurisdictions: tree.len(), ..Default::default() };
     for (code, targets) in targets() {
         let jurisdiction = tree.iter().find(|j| j.code == code).ok_or_else(|| anyhow::anyhow!("{code} missing"))?;
         let mut rng = ChaCha8Rng::seed_from_u64(code.parse::<u64>().unwrap_or(0));
-        let planned = plan(&targets, &mut rng);
+        let mut planned = plan(&targets, &mut rng);
+        let history = (code == CITY).then(|| city_history(&mut planned, &mut rng));
         let (institutions, people) = writer.write(jurisdiction, &planned, &mut rng).await?;
+        if let Some(history) = history {
+            writer.write_history(jurisdiction, &planned, &history, &mut rng).await?;
+        }
         summary.institutions += institutions;
         summary.staff += people;
     }
@@ -87,6 +101,8 @@ struct Writer<'a> {
     actor: &'a Actor,
     credit_codes: HashSet<String>,
     national_ids: HashSet<String>,
+    /// The reserve as the rows written so far leave it.
+    reserve_sum: i32,
 }
 
 /// `市教育局` becomes `张掖市教育局` in the city and `民乐县教育局` in Minle.
@@ -115,6 +131,229 @@ fn document_no(year: i32, rng: &mut ChaCha8Rng) -> String {
 }
 
 impl Writer<'_> {
+    #[allow(clippy::too_many_arguments)]
+    async fn event(
+        &mut self,
+        jurisdiction_id: i32,
+        institution_id: Option<i32>,
+        kind: EventKind,
+        funding: Funding,
+        delta: i32,
+        on: NaiveDate,
+        document: &str,
+        reason: &str,
+        reform_id: Option<i32>,
+    ) -> anyhow::Result<()> {
+        if institution_id.is_none() {
+            self.reserve_sum += delta;
+        }
+        establishment_event::ActiveModel {
+            jurisdiction_id: Set(jurisdiction_id),
+            institution_id: Set(institution_id),
+            kind: Set(kind),
+            funding: Set(funding),
+            approved_delta: Set(delta),
+            frozen_delta: Set(0),
+            document_no: Set(document.to_string()),
+            effective_on: Set(on),
+            reason: Set(reason.to_string()),
+            actor: Set(self.actor.subject.clone()),
+            created_at: Set(chrono::Utc::now()),
+            operation: Set(Some(format!("seed:{document}:{on}"))),
+            reform_id: Set(reform_id),
+            ..Default::default()
+        }
+        .insert(self.txn)
+        .await?;
+        Ok(())
+    }
+
+    /// The institutions the reforms removed since the base year, the reserve's last
+    /// cancellation and the control ceiling.
+    async fn write_history(
+        &mut self,
+        jurisdiction: &jurisdiction::Model,
+        planned: &[PlannedInstitution],
+        history: &CityHistory,
+        rng: &mut ChaCha8Rng,
+    ) -> anyhow::Result<()> {
+        let txn = self.txn;
+        let current = institution::Entity::find()
+            .filter(institution::Column::JurisdictionId.eq(jurisdiction.id))
+            .all(txn)
+            .await?;
+        let id_of =
+            |unit: &str| current.iter().find(|i| i.name == format!("{}{unit}", jurisdiction.name)).map(|i| i.id);
+        for removed in &history.removed {
+            let department_name = local_name(&jurisdiction.name, removed.department);
+            let (department, _) = crate::department::find_or_create(txn, self.actor, jurisdiction.id, &department_name)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+            let (status, merged_into) = match removed.kind {
+                ReformKind::Dissolve => (InstitutionStatus::Dissolved, None),
+                ReformKind::Convert => (InstitutionStatus::Converted, None),
+                ReformKind::Merge => (InstitutionStatus::Merged, removed.merged_into.as_deref().and_then(id_of)),
+            };
+            let now = chrono::Utc::now();
+            let row = institution::ActiveModel {
+                jurisdiction_id: Set(jurisdiction.id),
+                department_id: Set(department.id),
+                credit_code: Set(self.credit_code(&jurisdiction.code, rng)),
+                name: Set(format!("{}{}", jurisdiction.name, removed.unit)),
+                sector: Set(removed.sector),
+                level: Set(Level::Section),
+                funding_form: Set(match removed.funding {
+                    Funding::Fiscal => FundingForm::FullAppropriation,
+                    Funding::SelfFinanced => FundingForm::SelfFinanced,
+                }),
+                management_mode: Set(ManagementMode::Regular),
+                classification: Set(Classification::Unclassified),
+                legal_person: Set(true),
+                established_on: Set(NaiveDate::from_ymd_opt(1986, 5, 1).unwrap_or_default()),
+                status: Set(status),
+                merged_into_id: Set(merged_into),
+                responsibilities: Set(String::new()),
+                internal_bodies: Set("[]".into()),
+                leadership_posts: Set("[]".into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            crate::establishment::open_balances(txn, &row).await?;
+            let base_on = NaiveDate::from_ymd_opt(2012, 6, 30).unwrap_or_default();
+            let document = document_no(2012, rng);
+            self.event(
+                jurisdiction.id,
+                Some(row.id),
+                EventKind::Approve,
+                removed.funding,
+                removed.base,
+                base_on,
+                &document,
+                "核定编制",
+                None,
+            )
+            .await?;
+            let document = document_no(chrono::Datelike::year(&removed.on), rng);
+            let reason = match removed.kind {
+                ReformKind::Dissolve => "职能消失，撤销",
+                ReformKind::Merge => "机构整合（合并）",
+                ReformKind::Convert => "转企改制",
+            };
+            let reform = reform::ActiveModel {
+                jurisdiction_id: Set(jurisdiction.id),
+                kind: Set(removed.kind),
+                institution_id: Set(row.id),
+                target_institution_id: Set(merged_into),
+                document_no: Set(document.clone()),
+                effective_on: Set(removed.on),
+                reason: Set(reason.to_string()),
+                actor: Set(self.actor.subject.clone()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            let (funding, n, on, id) = (removed.funding, removed.base, removed.on, Some(reform.id));
+            match removed.kind {
+                ReformKind::Dissolve => {
+                    self.event(
+                        jurisdiction.id,
+                        Some(row.id),
+                        EventKind::Reclaim,
+                        funding,
+                        -n,
+                        on,
+                        &document,
+                        reason,
+                        id,
+                    )
+                    .await?;
+                    self.event(jurisdiction.id, None, EventKind::Reclaim, funding, n, on, &document, reason, id)
+                        .await?;
+                }
+                ReformKind::Merge => {
+                    self.event(
+                        jurisdiction.id,
+                        Some(row.id),
+                        EventKind::TransferOut,
+                        funding,
+                        -n,
+                        on,
+                        &document,
+                        reason,
+                        id,
+                    )
+                    .await?;
+                }
+                ReformKind::Convert => {
+                    self.event(
+                        jurisdiction.id,
+                        Some(row.id),
+                        EventKind::Convert,
+                        funding,
+                        -n,
+                        on,
+                        &document,
+                        reason,
+                        id,
+                    )
+                    .await?;
+                }
+            }
+        }
+        // What was reclaimed and not allocated was cancelled (核销).
+        let left = self.reserve_sum;
+        if left > 0 {
+            let document = document_no(2025, rng);
+            self.event(
+                jurisdiction.id,
+                None,
+                EventKind::Reduce,
+                Funding::Fiscal,
+                -left,
+                reserve_cancelled_on(),
+                &document,
+                "核销储备编制",
+                None,
+            )
+            .await?;
+        }
+        for funding in Funding::all() {
+            reserve_balance::ActiveModel {
+                jurisdiction_id: Set(jurisdiction.id),
+                funding: Set(*funding),
+                slots: Set(0),
+                updated_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+        let removed_base: i32 = history.removed.iter().map(|r| r.base).sum();
+        let base_total = planned
+            .iter()
+            .map(|i| i.approved_fiscal + i.approved_self - i.history.iter().map(|a| a.delta).sum::<i32>())
+            .sum::<i32>()
+            + removed_base;
+        establishment_ceiling::ActiveModel {
+            jurisdiction_id: Set(jurisdiction.id),
+            base_year: Set(BASE_YEAR),
+            base_total: Set(base_total),
+            base_fiscal: Set(history.base_fiscal),
+            total_ceiling: Set(base_total),
+            fiscal_ceiling: Set(history.base_fiscal),
+            document_no: Set(format!("张编委〔{BASE_YEAR}〕3号")),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+
     fn credit_code(&mut self, division: &str, rng: &mut ChaCha8Rng) -> String {
         loop {
             // 1 = registered by the establishment office, 2 = public institution.
@@ -234,7 +473,7 @@ impl Writer<'_> {
         }
         .insert(txn)
         .await?;
-        let approval_year = chrono::Datelike::year(&inst.established_on).max(2005);
+        let approval_year = chrono::Datelike::year(&inst.established_on).clamp(2005, BASE_YEAR - 1);
         let approval_on = NaiveDate::from_ymd_opt(approval_year, 6, 30).unwrap_or(inst.established_on);
         let occupied_of =
             |basis| inst.people.iter().filter(|p| p.basis == basis && p.status.holds_slot()).count() as i32;
@@ -254,23 +493,33 @@ impl Writer<'_> {
             }
             .insert(txn)
             .await?;
-            if approved > 0 {
-                establishment_event::ActiveModel {
-                    jurisdiction_id: Set(jurisdiction.id),
-                    institution_id: Set(Some(row.id)),
-                    kind: Set(EventKind::Approve),
-                    funding: Set(funding),
-                    approved_delta: Set(approved),
-                    frozen_delta: Set(0),
-                    document_no: Set(document_no(approval_year, rng)),
-                    effective_on: Set(approval_on),
-                    reason: Set("核定编制".to_string()),
-                    actor: Set(self.actor.subject.clone()),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(txn)
+            let changed: i32 = inst.history.iter().filter(|a| a.funding == funding).map(|a| a.delta).sum();
+            let base = approved - changed;
+            if base > 0 {
+                let document = document_no(approval_year, rng);
+                self.event(
+                    jurisdiction.id,
+                    Some(row.id),
+                    EventKind::Approve,
+                    funding,
+                    base,
+                    approval_on,
+                    &document,
+                    "核定编制",
+                    None,
+                )
                 .await?;
+            }
+        }
+        for adjustment in &inst.history {
+            let year = chrono::Datelike::year(&adjustment.on);
+            let document = document_no(year, rng);
+            let (kind, funding, delta, on, reason) =
+                (adjustment.kind, adjustment.funding, adjustment.delta, adjustment.on, adjustment.reason);
+            self.event(jurisdiction.id, Some(row.id), kind, funding, delta, on, &document, reason, None).await?;
+            // Reclaims feed the reserve and allocations draw on it: its side of the same operation.
+            if matches!(kind, EventKind::Reclaim | EventKind::Allocate) {
+                self.event(jurisdiction.id, None, kind, funding, -delta, on, &document, reason, None).await?;
             }
         }
         if inst.classification != Classification::Unclassified {

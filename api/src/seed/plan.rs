@@ -160,6 +160,9 @@ pub struct PlannedInstitution {
     /// Staff in establishment holding a slot (active or seconded out).
     pub in_establishment: i32,
     pub people: Vec<PlannedPerson>,
+    /// Changes since the base year (the demo city only); the base approval is today's
+    /// figure less these.
+    pub history: Vec<super::history::Adjustment>,
     size_score: f64,
 }
 
@@ -275,6 +278,7 @@ pub fn plan(targets: &Targets, rng: &mut ChaCha8Rng) -> Vec<PlannedInstitution> 
                 approved_self: 0,
                 in_establishment: 0,
                 people: Vec::new(),
+                history: Vec::new(),
                 size_score,
             });
         }
