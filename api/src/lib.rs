@@ -9,6 +9,7 @@ pub mod db;
 pub mod department;
 pub mod error;
 pub mod establishment;
+pub mod evaluation;
 pub mod export;
 pub mod graphql;
 pub mod history;

@@ -216,3 +216,42 @@ impl StaffStatus {
         matches!(self, Self::Active | Self::SecondedOut)
     }
 }
+
+word_enum!(
+    /// Where an indicator applies: every institution, one or more sectors, or public opinion.
+    IndicatorCategory {
+        Common = "COMMON",
+        Sector = "SECTOR",
+        Public = "PUBLIC",
+    }
+);
+
+word_enum!(
+    /// DRAFT -> SCORING -> CLOSED -> PUBLISHED.
+    RoundStatus {
+        Draft = "DRAFT",
+        Scoring = "SCORING",
+        Closed = "CLOSED",
+        Published = "PUBLISHED",
+    }
+);
+
+word_enum!(
+    /// The group a committee member scores for.
+    MemberGroup {
+        Expert = "EXPERT",
+        ServiceRecipient = "SERVICE_RECIPIENT",
+        PublicRepresentative = "PUBLIC_REPRESENTATIVE",
+        Media = "MEDIA",
+    }
+);
+
+word_enum!(
+    /// An evaluation result's grade.
+    Grade {
+        Excellent = "EXCELLENT",
+        Good = "GOOD",
+        Pass = "PASS",
+        Fail = "FAIL",
+    }
+);

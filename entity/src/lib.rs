@@ -3,15 +3,24 @@
 
 pub mod audit_log;
 pub mod classification_decision;
+pub mod committee_member;
 pub mod department;
 pub mod enums;
 pub mod establishment_balance;
 pub mod establishment_ceiling;
 pub mod establishment_event;
+pub mod evaluation_round;
+pub mod indicator;
+pub mod indicator_set;
 pub mod institution;
 pub mod jurisdiction;
+pub mod recusal;
 pub mod reduction_plan;
 pub mod reform;
 pub mod reserve_balance;
+pub mod round_institution;
+pub mod round_result;
+pub mod score;
+pub mod score_correction;
 pub mod staff;
 pub mod staff_movement;

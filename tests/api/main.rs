@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod establishment;
+mod evaluation;
 mod fixture;
 mod helpers;
 

@@ -10,6 +10,7 @@ use crate::department::{DepartmentMutation, DepartmentQuery};
 use crate::establishment::{
     CeilingMutation, CeilingQuery, EstablishmentMutation, LedgerQuery, PlanMutation, PlanQuery,
 };
+use crate::evaluation::{EvaluationMutation, EvaluationQuery};
 use crate::history::HistoryQuery;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
@@ -28,6 +29,7 @@ pub struct Query(
     CeilingQuery,
     PlanQuery,
     HistoryQuery,
+    EvaluationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -41,6 +43,7 @@ pub struct Mutation(
     StaffMutation,
     LifecycleMutation,
     ReformMutation,
+    EvaluationMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

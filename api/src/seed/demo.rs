@@ -78,6 +78,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
         let (institutions, people) = writer.write(jurisdiction, &planned, &mut rng).await?;
         if let Some(history) = history {
             writer.write_history(jurisdiction, &planned, &history, &mut rng).await?;
+            super::evaluation::load(&txn, jurisdiction, &mut rng).await?;
         }
         summary.institutions += institutions;
         summary.staff += people;

@@ -1,6 +1,7 @@
 //! Loading data: the jurisdiction tree of the demo city, and the demo city itself.
 
 pub mod demo;
+mod evaluation;
 mod history;
 mod names;
 mod plan;
