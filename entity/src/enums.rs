@@ -128,11 +128,13 @@ word_enum!(
 );
 
 word_enum!(
-    /// Employment basis: in establishment (fiscal or self-financed) or temporary (编外).
+    /// Employment basis: in establishment (fiscal or self-financed), temporary (编外), or filed
+    /// in a hospital under total-staff filing beyond its establishment (备案制).
     StaffBasis {
         Fiscal = "FISCAL",
         SelfFinanced = "SELF_FINANCED",
         Temporary = "TEMPORARY",
+        Filed = "FILED",
     }
 );
 
@@ -155,7 +157,8 @@ word_enum!(
 );
 
 word_enum!(
-    /// Kind of a recorded establishment event.
+    /// Kind of a recorded establishment event. POOL_FUND puts reserve slots into the turnover
+    /// pool's base fund; DEPOSIT/WITHDRAW and LEND/REPAY are the pool's movements.
     EventKind {
         Approve = "APPROVE",
         Reduce = "REDUCE",
@@ -166,6 +169,11 @@ word_enum!(
         TransferOut = "TRANSFER_OUT",
         TransferIn = "TRANSFER_IN",
         Convert = "CONVERT",
+        PoolFund = "POOL_FUND",
+        Deposit = "DEPOSIT",
+        Withdraw = "WITHDRAW",
+        Lend = "LEND",
+        Repay = "REPAY",
     }
 );
 
@@ -205,7 +213,7 @@ impl StaffBasis {
         match self {
             Self::Fiscal => Some(Funding::Fiscal),
             Self::SelfFinanced => Some(Funding::SelfFinanced),
-            Self::Temporary => None,
+            Self::Temporary | Self::Filed => None,
         }
     }
 }
@@ -253,5 +261,41 @@ word_enum!(
         Good = "GOOD",
         Pass = "PASS",
         Fail = "FAIL",
+    }
+);
+
+word_enum!(
+    /// A pool loan is open until every borrowed slot is repaid.
+    LoanStatus {
+        Open = "OPEN",
+        Repaid = "REPAID",
+    }
+);
+
+word_enum!(
+    /// A withdrawal waits in the queue when every pooled slot is lent out.
+    WithdrawalStatus {
+        Queued = "QUEUED",
+        Served = "SERVED",
+    }
+);
+
+word_enum!(
+    /// Hospital grade (医院等级).
+    HospitalGrade {
+        Grade3A = "GRADE_3A",
+        Grade3 = "GRADE_3",
+        Grade2A = "GRADE_2A",
+        Grade2 = "GRADE_2",
+        Grade1 = "GRADE_1",
+        Ungraded = "UNGRADED",
+    }
+);
+
+word_enum!(
+    /// A total-staff filing is proposed, then approved by the staffing office.
+    FilingStatus {
+        Proposed = "PROPOSED",
+        Approved = "APPROVED",
     }
 );

@@ -17,6 +17,10 @@ pub struct Model {
     pub frozen: i32,
     pub occupied: i32,
     pub updated_at: DateTimeUtc,
+    /// Own vacant slots deposited in the turnover pool: still owned, not to be filled.
+    pub deposited: i32,
+    /// Slots borrowed from the turnover pool: to be filled, owed back.
+    pub borrowed: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,8 @@ pub struct Model {
     /// Rows written by one operation share it (a transfer's two rows, a reform's rows).
     pub operation: Option<String>,
     pub reform_id: Option<i32>,
+    pub deposited_delta: i32,
+    pub borrowed_delta: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_establishment_control;
 mod m20261125_000003_evaluation;
+mod m20261125_000004_pool_and_filing;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_establishment_control::Migration),
             Box::new(m20261125_000003_evaluation::Migration),
+            Box::new(m20261125_000004_pool_and_filing::Migration),
         ]
     }
 }

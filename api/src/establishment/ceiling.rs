@@ -87,6 +87,15 @@ pub async fn jurisdiction_totals<C: ConnectionTrait>(db: &C, jurisdiction_id: i3
             fiscal += i64::from(r.slots);
         }
     }
+    // Reserve slots put into the turnover pool's base fund are still the jurisdiction's.
+    let pool = entity::turnover_pool::Entity::find()
+        .filter(entity::turnover_pool::Column::JurisdictionId.eq(jurisdiction_id))
+        .one(db)
+        .await?;
+    if let Some(pool) = pool {
+        total += i64::from(pool.base_fund);
+        fiscal += i64::from(pool.base_fund);
+    }
     Ok((total, fiscal))
 }
 

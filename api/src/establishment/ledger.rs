@@ -114,6 +114,10 @@ pub struct LedgerVerification {
     pub consistent: bool,
 }
 
+/// Per jurisdiction, institution (or reserve) and funding: sums of approved, frozen,
+/// deposited and borrowed deltas.
+type LedgerSums = (i32, Option<i32>, Funding, i64, i64, i64, i64);
+
 /// Recomputes every balance of the given jurisdictions from the ledger and the real-name list.
 pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> ApiResult<LedgerVerification> {
     let ids = jurisdiction_ids.to_vec();
@@ -121,13 +125,15 @@ pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Api
         .filter(establishment_balance::Column::JurisdictionId.is_in(ids.clone()))
         .all(db)
         .await?;
-    let sums: Vec<(i32, Option<i32>, Funding, i64, i64)> = establishment_event::Entity::find()
+    let sums: Vec<LedgerSums> = establishment_event::Entity::find()
         .select_only()
         .column(establishment_event::Column::JurisdictionId)
         .column(establishment_event::Column::InstitutionId)
         .column(establishment_event::Column::Funding)
         .column_as(establishment_event::Column::ApprovedDelta.sum(), "approved")
         .column_as(establishment_event::Column::FrozenDelta.sum(), "frozen")
+        .column_as(establishment_event::Column::DepositedDelta.sum(), "deposited")
+        .column_as(establishment_event::Column::BorrowedDelta.sum(), "borrowed")
         .filter(establishment_event::Column::JurisdictionId.is_in(ids.clone()))
         .group_by(establishment_event::Column::JurisdictionId)
         .group_by(establishment_event::Column::InstitutionId)
@@ -148,12 +154,33 @@ pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Api
         .into_tuple()
         .all(db)
         .await?;
-    let reserves =
-        reserve_balance::Entity::find().filter(reserve_balance::Column::JurisdictionId.is_in(ids)).all(db).await?;
+    let reserves = reserve_balance::Entity::find()
+        .filter(reserve_balance::Column::JurisdictionId.is_in(ids.clone()))
+        .all(db)
+        .await?;
 
+    // The pool's base fund comes out of the reserve: those rows belong to the pool, not the reserve.
+    let pool_funds: Vec<(i32, Option<i64>)> = establishment_event::Entity::find()
+        .select_only()
+        .column(establishment_event::Column::JurisdictionId)
+        .column_as(establishment_event::Column::ApprovedDelta.sum(), "fund")
+        .filter(establishment_event::Column::JurisdictionId.is_in(ids.clone()))
+        .filter(establishment_event::Column::Kind.eq(EventKind::PoolFund))
+        .group_by(establishment_event::Column::JurisdictionId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let pools = entity::turnover_pool::Entity::find()
+        .filter(entity::turnover_pool::Column::JurisdictionId.is_in(ids.clone()))
+        .all(db)
+        .await?;
     let mut ledger: HashMap<(i32, Option<i32>, Funding), (i64, i64)> = HashMap::new();
-    for (jurisdiction, institution, funding, approved, frozen) in sums {
+    let mut pooled: HashMap<(i32, Option<i32>), (i64, i64)> = HashMap::new();
+    for (jurisdiction, institution, funding, approved, frozen, deposited, borrowed) in sums {
         ledger.insert((jurisdiction, institution, funding), (approved, frozen));
+        let entry = pooled.entry((jurisdiction, institution)).or_default();
+        entry.0 += deposited;
+        entry.1 += borrowed;
     }
     let occupied: HashMap<(i32, Funding), i64> = holders
         .into_iter()
@@ -180,6 +207,26 @@ pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Api
         differ(Some(b.institution_id), b.jurisdiction_id, b.funding, "frozen", b.frozen.into(), frozen);
         let holders = occupied.get(&(b.institution_id, b.funding)).copied().unwrap_or(0);
         differ(Some(b.institution_id), b.jurisdiction_id, b.funding, "occupied", b.occupied.into(), holders);
+        if b.funding == Funding::Fiscal {
+            let (deposited, borrowed) =
+                pooled.get(&(b.jurisdiction_id, Some(b.institution_id))).copied().unwrap_or((0, 0));
+            differ(Some(b.institution_id), b.jurisdiction_id, b.funding, "deposited", b.deposited.into(), deposited);
+            differ(Some(b.institution_id), b.jurisdiction_id, b.funding, "borrowed", b.borrowed.into(), borrowed);
+        }
+    }
+    // The pool: base fund from the reserve, deposits and loans from the institutions' rows.
+    for pool in &pools {
+        let fund = -pool_funds.iter().find(|(j, _)| *j == pool.jurisdiction_id).and_then(|(_, n)| *n).unwrap_or(0);
+        let (mut deposited, mut lent) = (0, 0);
+        for ((jurisdiction, institution), (d, b)) in &pooled {
+            if *jurisdiction == pool.jurisdiction_id && institution.is_some() {
+                deposited += d;
+                lent += b;
+            }
+        }
+        differ(None, pool.jurisdiction_id, Funding::Fiscal, "pool.baseFund", pool.base_fund.into(), fund);
+        differ(None, pool.jurisdiction_id, Funding::Fiscal, "pool.deposited", pool.deposited.into(), deposited);
+        differ(None, pool.jurisdiction_id, Funding::Fiscal, "pool.lent", pool.lent.into(), lent);
     }
     for r in &reserves {
         let (slots, _) = ledger.remove(&(r.jurisdiction_id, None, r.funding)).unwrap_or((0, 0));

@@ -26,18 +26,22 @@ pub struct FundingBalance {
     pub approved: i32,
     pub frozen: i32,
     pub occupied: i32,
+    /// Own vacant slots deposited in the turnover pool (still owned, not to be filled).
+    pub deposited: i32,
+    /// Slots borrowed from the turnover pool (to be filled, owed back).
+    pub borrowed: i32,
 }
 
 #[async_graphql::ComplexObject]
 impl FundingBalance {
-    /// Approved minus frozen minus occupied, never below zero.
+    /// Slots a hire may take: approved plus borrowed, less frozen, deposited and occupied.
     async fn vacant(&self) -> i32 {
-        Ord::max(self.approved - self.frozen - self.occupied, 0)
+        self.vacancy()
     }
 
-    /// People over establishment (超编): occupied beyond approved.
+    /// People over establishment (超编): occupied beyond approved plus borrowed.
     async fn over_establishment(&self) -> i32 {
-        Ord::max(self.occupied - self.approved, 0)
+        self.excess()
     }
 }
 
@@ -54,7 +58,21 @@ pub struct Establishment {
     pub occupied: i32,
     pub vacant: i32,
     pub over_establishment: i32,
+    /// Deposited in the turnover pool.
+    pub deposited: i32,
+    /// Borrowed from the turnover pool.
+    pub borrowed: i32,
     pub by_funding: Vec<FundingBalance>,
+}
+
+impl FundingBalance {
+    pub fn vacancy(&self) -> i32 {
+        Ord::max(self.approved + self.borrowed - self.frozen - self.deposited - self.occupied, 0)
+    }
+
+    pub fn excess(&self) -> i32 {
+        Ord::max(self.occupied - self.approved - self.borrowed, 0)
+    }
 }
 
 impl Establishment {
@@ -62,11 +80,20 @@ impl Establishment {
         let by_funding: Vec<FundingBalance> = Funding::all()
             .iter()
             .map(|funding| {
-                let mut balance = FundingBalance { funding: *funding, approved: 0, frozen: 0, occupied: 0 };
+                let mut balance = FundingBalance {
+                    funding: *funding,
+                    approved: 0,
+                    frozen: 0,
+                    occupied: 0,
+                    deposited: 0,
+                    borrowed: 0,
+                };
                 for row in rows.iter().filter(|row| row.funding == *funding) {
                     balance.approved += row.approved;
                     balance.frozen += row.frozen;
                     balance.occupied += row.occupied;
+                    balance.deposited += row.deposited;
+                    balance.borrowed += row.borrowed;
                 }
                 balance
             })
@@ -78,8 +105,10 @@ impl Establishment {
             self_financed: by_funding[1].approved,
             frozen: sum(|b| b.frozen),
             occupied: sum(|b| b.occupied),
-            vacant: sum(|b| Ord::max(b.approved - b.frozen - b.occupied, 0)),
-            over_establishment: sum(|b| Ord::max(b.occupied - b.approved, 0)),
+            vacant: sum(FundingBalance::vacancy),
+            over_establishment: sum(FundingBalance::excess),
+            deposited: sum(|b| b.deposited),
+            borrowed: sum(|b| b.borrowed),
             by_funding,
         }
     }

@@ -11,10 +11,12 @@ use crate::establishment::{
     CeilingMutation, CeilingQuery, EstablishmentMutation, LedgerQuery, PlanMutation, PlanQuery,
 };
 use crate::evaluation::{EvaluationMutation, EvaluationQuery};
+use crate::filing::{FilingMutation, FilingQuery};
 use crate::history::HistoryQuery;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
 use crate::overview::OverviewQuery;
+use crate::pool::{PoolMutation, PoolQuery};
 use crate::reform::ReformMutation;
 use crate::staff::{LifecycleMutation, StaffMutation, StaffQuery};
 
@@ -30,6 +32,8 @@ pub struct Query(
     PlanQuery,
     HistoryQuery,
     EvaluationQuery,
+    PoolQuery,
+    FilingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -44,6 +48,8 @@ pub struct Mutation(
     LifecycleMutation,
     ReformMutation,
     EvaluationMutation,
+    PoolMutation,
+    FilingMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -78,6 +78,26 @@ fn not_future(on: NaiveDate) -> ApiResult<()> {
     if on > chrono::Utc::now().date_naive() { Err(ApiError::bad_input("the date is in the future")) } else { Ok(()) }
 }
 
+/// What a freed slot does, in the departure's transaction: it repays a pool loan of the
+/// institution first; in a filed hospital it is reclaimed ("exit one, reclaim one",
+/// 出一收一); under a reduction plan it is reduced ("reduce one, verify one").
+async fn after_departure<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    institution: &institution::Model,
+    funding: entity::enums::Funding,
+    on: NaiveDate,
+) -> ApiResult<()> {
+    if crate::pool::repay_on_departure(db, actor, institution, funding, on).await? {
+        return Ok(());
+    }
+    if crate::filing::reclaim_on_departure(db, actor, institution, funding, on).await? {
+        return Ok(());
+    }
+    on_departure(db, actor, institution, funding, on).await?;
+    Ok(())
+}
+
 /// Moves a person (and their slot) from one institution to another, in the caller's
 /// transaction. Leaving the source counts as a departure for its reduction plan.
 pub async fn move_person<C: ConnectionTrait>(
@@ -97,7 +117,7 @@ pub async fn move_person<C: ConnectionTrait>(
     }
     if let (Some(funding), true) = (person.basis.funding(), person.status.holds_slot()) {
         release_slot(db, from.id, funding).await?;
-        on_departure(db, actor, from, funding, on).await?;
+        after_departure(db, actor, from, funding, on).await?;
         occupy_slot(db, to.id, funding).await?;
     }
     let out = Occasion { on, document_no, note: &to.name };
@@ -126,7 +146,7 @@ pub async fn depart<C: ConnectionTrait>(
     }
     if let (Some(funding), true) = (person.basis.funding(), person.status.holds_slot()) {
         release_slot(db, institution.id, funding).await?;
-        on_departure(db, actor, institution, funding, occasion.on).await?;
+        after_departure(db, actor, institution, funding, occasion.on).await?;
     }
     let kind = if status == StaffStatus::Retired { MovementKind::Retire } else { MovementKind::Leave };
     record_movement(db, actor, &person, institution.id, kind, occasion).await?;

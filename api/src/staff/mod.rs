@@ -38,6 +38,8 @@ pub struct StaffCounts {
     pub temporary: i32,
     /// In establishment but seconded out (借调).
     pub seconded_out: i32,
+    /// Hired in a filed hospital beyond its establishment (备案制), active.
+    pub filed: i32,
 }
 
 impl StaffCounts {
@@ -45,6 +47,12 @@ impl StaffCounts {
         if basis == StaffBasis::Temporary {
             if status == StaffStatus::Active {
                 self.temporary += n;
+            }
+            return;
+        }
+        if basis == StaffBasis::Filed {
+            if status.holds_slot() {
+                self.filed += n;
             }
             return;
         }

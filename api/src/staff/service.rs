@@ -94,6 +94,9 @@ pub async fn hire_person<C: ConnectionTrait>(
     if institution.status != InstitutionStatus::Active {
         return Err(ApiError::conflict("only an active institution can hire"));
     }
+    if person.basis == StaffBasis::Filed {
+        crate::filing::check_filed_hire(db, institution).await?;
+    }
     let hash = pii.lookup_hash(person.national_id.as_str());
     let holds_slot = person.basis.funding().is_some() && person.status.holds_slot();
     let mut over = false;

@@ -1,0 +1,918 @@
+//! The establishment turnover pool (编制周转池), modelled on a bank: long-vacant slots are
+//! deposited (the institution keeps ownership; the pool gets the right to use them), reserve
+//! slots form its base fund, and slots are lent for a term to institutions in urgent sectors —
+//! "second allocation, first use" (二次分配、优先使用). No institution's approved figure and
+//! no jurisdiction total changes through the pool; every movement is a ledger row.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{Months, NaiveDate};
+use entity::enums::{EventKind, Funding, InstitutionStatus, LoanStatus, Sector, WithdrawalStatus};
+use entity::{
+    establishment_balance, establishment_event, institution, pool_loan, staff_movement, turnover_pool,
+    withdrawal_request,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::audit::{self, Actor, Change, snapshot};
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::establishment::{Document, move_reserve, operation};
+use crate::graphql::context::{actor, db, scope};
+use crate::institution::{find_for_write, parse_id};
+use crate::scope::Scope;
+
+/// The pool lends fiscally funded slots (the ones schools and hospitals wait for).
+const FUNDING: Funding = Funding::Fiscal;
+
+#[derive(InputObject)]
+pub struct PoolRulesInput {
+    /// Share of the jurisdiction's vacant slots that may be pooled (0 to 1).
+    #[graphql(default = 0.3)]
+    pub cap_share: f64,
+    #[graphql(default = 24)]
+    pub default_term_months: i32,
+    /// Sectors that may borrow (default: education and health).
+    #[graphql(default_with = "vec![Sector::Education, Sector::Health]")]
+    pub borrowing_sectors: Vec<Sector>,
+    /// Months a slot must have been vacant to be deposited.
+    #[graphql(default = 12)]
+    pub min_vacant_months: i32,
+}
+
+#[derive(InputObject)]
+pub struct PoolMovementInput {
+    pub institution_id: ID,
+    pub slots: i32,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    #[graphql(default)]
+    pub reason: String,
+}
+
+#[derive(InputObject)]
+pub struct LoanInput {
+    pub institution_id: ID,
+    pub slots: i32,
+    /// Months; the pool's default term when omitted.
+    pub term_months: Option<i32>,
+    pub purpose: String,
+    pub document_no: String,
+    pub lent_on: NaiveDate,
+}
+
+#[derive(InputObject)]
+pub struct FundInput {
+    pub slots: i32,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+}
+
+pub struct Loan(pub pool_loan::Model);
+
+#[Object]
+impl Loan {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn institution_id(&self) -> ID {
+        ID(self.0.institution_id.to_string())
+    }
+    async fn slots(&self) -> i32 {
+        self.0.slots
+    }
+    async fn outstanding(&self) -> i32 {
+        self.0.outstanding
+    }
+    async fn lent_on(&self) -> NaiveDate {
+        self.0.lent_on
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+    async fn purpose(&self) -> &str {
+        &self.0.purpose
+    }
+    async fn document_no(&self) -> &str {
+        &self.0.document_no
+    }
+    async fn status(&self) -> LoanStatus {
+        self.0.status
+    }
+    async fn overdue(&self) -> bool {
+        self.0.status == LoanStatus::Open && self.0.due_on < chrono::Utc::now().date_naive()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SectorLoans {
+    pub sector: Sector,
+    pub outstanding: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct QueuedWithdrawal {
+    pub institution_id: ID,
+    pub remaining: i32,
+    pub requested_on: NaiveDate,
+}
+
+pub struct Pool {
+    row: turnover_pool::Model,
+}
+
+#[Object]
+impl Pool {
+    async fn cap_share(&self) -> f64 {
+        self.row.cap_share
+    }
+    async fn default_term_months(&self) -> i32 {
+        self.row.default_term_months
+    }
+    async fn borrowing_sectors(&self) -> Vec<Sector> {
+        sectors(&self.row)
+    }
+    async fn min_vacant_months(&self) -> i32 {
+        self.row.min_vacant_months
+    }
+    /// Reclaimed slots put into the pool.
+    async fn base_fund(&self) -> i32 {
+        self.row.base_fund
+    }
+    /// Slots deposited by their owners.
+    async fn deposited(&self) -> i32 {
+        self.row.deposited
+    }
+    /// Slots lent out and not yet repaid.
+    async fn lent(&self) -> i32 {
+        self.row.lent
+    }
+    /// Base fund plus deposits less loans outstanding; never negative.
+    async fn available(&self) -> i32 {
+        available(&self.row)
+    }
+    /// How many slots the pool may hold now: the cap share of the jurisdiction's vacant slots
+    /// plus what it already holds.
+    async fn cap(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        Ok(cap(db(ctx), &self.row).await?)
+    }
+    async fn loans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] overdue_only: bool,
+    ) -> async_graphql::Result<Vec<Loan>> {
+        let mut query = pool_loan::Entity::find()
+            .filter(pool_loan::Column::JurisdictionId.eq(self.row.jurisdiction_id))
+            .filter(pool_loan::Column::Status.eq(LoanStatus::Open));
+        if overdue_only {
+            query = query.filter(pool_loan::Column::DueOn.lt(chrono::Utc::now().date_naive()));
+        }
+        let rows = query.order_by_asc(pool_loan::Column::DueOn).all(db(ctx)).await.map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(Loan).collect())
+    }
+    /// Loans outstanding by the borrowers' sector.
+    async fn loans_by_sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectorLoans>> {
+        let db = db(ctx);
+        let loans = pool_loan::Entity::find()
+            .filter(pool_loan::Column::JurisdictionId.eq(self.row.jurisdiction_id))
+            .filter(pool_loan::Column::Status.eq(LoanStatus::Open))
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        let sectors: std::collections::HashMap<i32, Sector> = institution::Entity::find()
+            .filter(institution::Column::Id.is_in(loans.iter().map(|l| l.institution_id)))
+            .all(db)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .map(|i| (i.id, i.sector))
+            .collect();
+        let mut by_sector: Vec<SectorLoans> = Vec::new();
+        for loan in loans {
+            let Some(sector) = sectors.get(&loan.institution_id).copied() else { continue };
+            match by_sector.iter_mut().find(|s| s.sector == sector) {
+                Some(entry) => entry.outstanding += i64::from(loan.outstanding),
+                None => by_sector.push(SectorLoans { sector, outstanding: loan.outstanding.into() }),
+            }
+        }
+        Ok(by_sector)
+    }
+    async fn queued_withdrawals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<QueuedWithdrawal>> {
+        let rows = withdrawal_request::Entity::find()
+            .filter(withdrawal_request::Column::JurisdictionId.eq(self.row.jurisdiction_id))
+            .filter(withdrawal_request::Column::Status.eq(WithdrawalStatus::Queued))
+            .order_by_asc(withdrawal_request::Column::Id)
+            .all(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| QueuedWithdrawal {
+                institution_id: ID(r.institution_id.to_string()),
+                remaining: r.remaining,
+                requested_on: r.requested_on,
+            })
+            .collect())
+    }
+    /// "Second allocation, first use": slots ever lent through the pool.
+    async fn slots_ever_lent(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let total: Option<i64> = establishment_event::Entity::find()
+            .select_only()
+            .column_as(establishment_event::Column::BorrowedDelta.sum(), "n")
+            .filter(establishment_event::Column::JurisdictionId.eq(self.row.jurisdiction_id))
+            .filter(establishment_event::Column::Kind.eq(EventKind::Lend))
+            .into_tuple()
+            .one(db(ctx))
+            .await
+            .map_err(ApiError::from)?
+            .flatten();
+        Ok(total.unwrap_or(0))
+    }
+}
+
+fn sectors(row: &turnover_pool::Model) -> Vec<Sector> {
+    let words: Vec<String> = serde_json::from_str(&row.borrowing_sectors).unwrap_or_default();
+    words.iter().filter_map(|w| Sector::from_word(w)).collect()
+}
+
+fn available(row: &turnover_pool::Model) -> i32 {
+    Ord::max(row.base_fund + row.deposited - row.lent, 0)
+}
+
+async fn cap<C: ConnectionTrait>(db: &C, row: &turnover_pool::Model) -> ApiResult<i32> {
+    use establishment_balance::Column;
+    let vacant: Option<i64> = establishment_balance::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(Column::Approved)
+                .add(Expr::col(Column::Borrowed))
+                .sub(Expr::col(Column::Frozen))
+                .sub(Expr::col(Column::Deposited))
+                .sub(Expr::col(Column::Occupied))
+                .sum(),
+            "vacant",
+        )
+        .filter(Column::JurisdictionId.eq(row.jurisdiction_id))
+        .filter(Column::Funding.eq(FUNDING))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let pooled = row.base_fund + row.deposited;
+    let vacant = Ord::max(vacant.unwrap_or(0), 0) as f64 + f64::from(pooled);
+    Ok((vacant * row.cap_share).floor() as i32)
+}
+
+async fn pool_for_write<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<turnover_pool::Model> {
+    turnover_pool::Entity::find()
+        .filter(turnover_pool::Column::JurisdictionId.eq(jurisdiction_id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("the jurisdiction has no turnover pool; configure it first"))
+}
+
+/// Writes a pool ledger row: deposits and loans move `deposited` / `borrowed`, never `approved`.
+#[allow(clippy::too_many_arguments)]
+async fn ledger<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    jurisdiction_id: i32,
+    institution_id: Option<i32>,
+    kind: EventKind,
+    deltas: (i32, i32, i32),
+    document: &Document,
+    op: &str,
+) -> ApiResult<()> {
+    let (approved, deposited, borrowed) = deltas;
+    establishment_event::ActiveModel {
+        jurisdiction_id: Set(jurisdiction_id),
+        institution_id: Set(institution_id),
+        kind: Set(kind),
+        funding: Set(FUNDING),
+        approved_delta: Set(approved),
+        frozen_delta: Set(0),
+        deposited_delta: Set(deposited),
+        borrowed_delta: Set(borrowed),
+        document_no: Set(document.number.clone()),
+        effective_on: Set(document.effective_on),
+        reason: Set(document.reason.clone()),
+        actor: Set(actor.subject.clone()),
+        created_at: Set(chrono::Utc::now()),
+        operation: Set(Some(op.to_string())),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Moves the pool's balances under its one rule: available never below zero.
+async fn move_pool<C: ConnectionTrait>(db: &C, pool_id: i32, base: i32, deposited: i32, lent: i32) -> ApiResult<()> {
+    use turnover_pool::Column;
+    let after = Expr::col(Column::BaseFund)
+        .add(base)
+        .add(Expr::col(Column::Deposited))
+        .add(deposited)
+        .sub(Expr::col(Column::Lent))
+        .sub(lent);
+    let result = turnover_pool::Entity::update_many()
+        .col_expr(Column::BaseFund, Expr::col(Column::BaseFund).add(base))
+        .col_expr(Column::Deposited, Expr::col(Column::Deposited).add(deposited))
+        .col_expr(Column::Lent, Expr::col(Column::Lent).add(lent))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(pool_id))
+        .filter(after.gte(0))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(ApiError::conflict("the pool has too few available slots (base fund + deposits - loans outstanding)"))
+    }
+}
+
+/// Moves an institution's deposited or borrowed slots. Depositing needs own vacant, unfrozen
+/// slots; repaying needs the borrowed slots to be vacant.
+async fn move_institution<C: ConnectionTrait>(
+    db: &C,
+    institution_id: i32,
+    deposited: i32,
+    borrowed: i32,
+) -> ApiResult<()> {
+    use establishment_balance::Column;
+    let vacant = Expr::col(Column::Approved)
+        .add(Expr::col(Column::Borrowed))
+        .sub(Expr::col(Column::Frozen))
+        .sub(Expr::col(Column::Deposited))
+        .sub(Expr::col(Column::Occupied));
+    let mut update = establishment_balance::Entity::update_many()
+        .col_expr(Column::Deposited, Expr::col(Column::Deposited).add(deposited))
+        .col_expr(Column::Borrowed, Expr::col(Column::Borrowed).add(borrowed))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::InstitutionId.eq(institution_id))
+        .filter(Column::Funding.eq(FUNDING));
+    let taken = deposited - borrowed;
+    if taken > 0 {
+        let own = Expr::col(Column::Approved).sub(Expr::col(Column::Frozen)).sub(Expr::col(Column::Deposited));
+        update = update.filter(vacant.gte(taken)).filter(own.gte(Ord::max(deposited, 0)));
+    }
+    if deposited < 0 {
+        update = update.filter(Column::Deposited.gte(-deposited));
+    }
+    if borrowed < 0 {
+        update = update.filter(Column::Borrowed.gte(-borrowed));
+    }
+    if update.exec(db).await?.rows_affected == 1 {
+        Ok(())
+    } else if deposited > 0 {
+        Err(ApiError::conflict("only vacant, unfrozen slots of the institution's own can be deposited"))
+    } else if borrowed < 0 {
+        Err(ApiError::conflict("borrowed slots are repaid only when vacant"))
+    } else {
+        Err(ApiError::conflict("the institution has fewer slots deposited than that"))
+    }
+}
+
+fn count(slots: i32) -> ApiResult<()> {
+    if (1..=10_000).contains(&slots) { Ok(()) } else { Err(ApiError::bad_input("`slots` must be from 1 to 10000")) }
+}
+
+/// The date since which the institution's vacancy has stood: its last hire or arrival, or
+/// its last ledger change, whichever is later.
+async fn vacant_since<C: ConnectionTrait>(db: &C, institution_id: i32) -> ApiResult<Option<NaiveDate>> {
+    let arrival: Option<NaiveDate> = staff_movement::Entity::find()
+        .select_only()
+        .column_as(staff_movement::Column::OccurredOn.max(), "on")
+        .filter(staff_movement::Column::InstitutionId.eq(institution_id))
+        .filter(
+            staff_movement::Column::Kind
+                .is_in([entity::enums::MovementKind::Hire, entity::enums::MovementKind::TransferIn]),
+        )
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let change: Option<NaiveDate> = establishment_event::Entity::find()
+        .select_only()
+        .column_as(establishment_event::Column::EffectiveOn.max(), "on")
+        .filter(establishment_event::Column::InstitutionId.eq(institution_id))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    Ok(Ord::max(arrival, change))
+}
+
+async fn configure(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: PoolRulesInput,
+) -> ApiResult<turnover_pool::Model> {
+    let own = scope.office()?.id;
+    if !(0.0..=1.0).contains(&input.cap_share) || input.cap_share == 0.0 {
+        return Err(ApiError::bad_input("`capShare` must be above 0 and at most 1"));
+    }
+    if !(1..=120).contains(&input.default_term_months) || !(0..=240).contains(&input.min_vacant_months) {
+        return Err(ApiError::bad_input("terms are from 1 to 120 months; vacancy age from 0 to 240"));
+    }
+    if input.borrowing_sectors.is_empty() {
+        return Err(ApiError::bad_input("name at least one sector that may borrow"));
+    }
+    let words: Vec<&str> = input.borrowing_sectors.iter().map(|s| s.word()).collect();
+    let txn = begin_write(db).await?;
+    let existing =
+        turnover_pool::Entity::find().filter(turnover_pool::Column::JurisdictionId.eq(own)).one(&txn).await?;
+    let mut row: turnover_pool::ActiveModel = match existing {
+        Some(row) => row.into(),
+        None => turnover_pool::ActiveModel {
+            jurisdiction_id: Set(own),
+            base_fund: Set(0),
+            deposited: Set(0),
+            lent: Set(0),
+            ..Default::default()
+        },
+    };
+    row.cap_share = Set(input.cap_share);
+    row.default_term_months = Set(input.default_term_months);
+    row.borrowing_sectors = Set(serde_json::to_string(&words).unwrap_or_else(|_| "[]".into()));
+    row.min_vacant_months = Set(input.min_vacant_months);
+    row.updated_at = Set(chrono::Utc::now());
+    let saved = row.save(&txn).await?;
+    let saved = sea_orm::TryIntoModel::try_into_model(saved)?;
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "pool.configure",
+            entity: "turnover_pool",
+            entity_id: Some(saved.id),
+            jurisdiction_id: Some(own),
+            before: None,
+            after: snapshot(&saved),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+async fn fund(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: FundInput,
+) -> ApiResult<turnover_pool::Model> {
+    count(input.slots)?;
+    let own = scope.office()?.id;
+    let document =
+        Document::parse(&input.document_no, input.effective_on, "reclaimed slots into the pool's base fund")?;
+    let txn = begin_write(db).await?;
+    let pool = pool_for_write(&txn, own).await?;
+    if pool.base_fund + pool.deposited + input.slots > cap(&txn, &pool).await? {
+        return Err(ApiError::conflict("the pool would exceed its cap (a share of the jurisdiction's vacant slots)"));
+    }
+    move_reserve(&txn, own, FUNDING, -input.slots).await?;
+    move_pool(&txn, pool.id, input.slots, 0, 0).await?;
+    ledger(&txn, actor, own, None, EventKind::PoolFund, (-input.slots, 0, 0), &document, &operation()).await?;
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "pool.fund",
+            entity: "turnover_pool",
+            entity_id: Some(pool.id),
+            jurisdiction_id: Some(own),
+            before: snapshot(&pool),
+            after: Some(serde_json::json!({"slots": input.slots})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(turnover_pool::Entity::find_by_id(pool.id).one(db).await?.unwrap_or(pool))
+}
+
+async fn deposit(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: PoolMovementInput,
+) -> ApiResult<turnover_pool::Model> {
+    count(input.slots)?;
+    let reason = if input.reason.trim().is_empty() { "long-vacant slots deposited" } else { input.reason.trim() };
+    let document = Document::parse(&input.document_no, input.effective_on, reason)?;
+    let txn = begin_write(db).await?;
+    let institution = find_for_write(&txn, scope, parse_id(&input.institution_id)?).await?;
+    if institution.status != InstitutionStatus::Active {
+        return Err(ApiError::conflict("only an active institution deposits slots"));
+    }
+    let pool = pool_for_write(&txn, institution.jurisdiction_id).await?;
+    let since = vacant_since(&txn, institution.id).await?;
+    let eligible_from = since.and_then(|d| d.checked_add_months(Months::new(pool.min_vacant_months as u32)));
+    if eligible_from.is_some_and(|d| d > document.effective_on) {
+        return Err(ApiError::conflict(format!(
+            "the slots have been vacant only since {}; the pool takes slots vacant for {} months",
+            since.unwrap_or_default(),
+            pool.min_vacant_months
+        )));
+    }
+    if pool.base_fund + pool.deposited + input.slots > cap(&txn, &pool).await? {
+        return Err(ApiError::conflict("the pool would exceed its cap (a share of the jurisdiction's vacant slots)"));
+    }
+    move_institution(&txn, institution.id, input.slots, 0).await?;
+    move_pool(&txn, pool.id, 0, input.slots, 0).await?;
+    let op = operation();
+    ledger(
+        &txn,
+        actor,
+        institution.jurisdiction_id,
+        Some(institution.id),
+        EventKind::Deposit,
+        (0, input.slots, 0),
+        &document,
+        &op,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "pool.deposit",
+            entity: "institution",
+            entity_id: Some(institution.id),
+            jurisdiction_id: Some(institution.jurisdiction_id),
+            before: None,
+            after: Some(serde_json::json!({"slots": input.slots, "operation": op})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(turnover_pool::Entity::find_by_id(pool.id).one(db).await?.unwrap_or(pool))
+}
+
+#[derive(SimpleObject)]
+pub struct WithdrawalResult {
+    pub withdrawn: i32,
+    /// Slots waiting in the queue for the next repayment.
+    pub queued: i32,
+}
+
+async fn withdraw(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: PoolMovementInput,
+) -> ApiResult<WithdrawalResult> {
+    count(input.slots)?;
+    let reason = if input.reason.trim().is_empty() { "deposited slots withdrawn" } else { input.reason.trim() };
+    let document = Document::parse(&input.document_no, input.effective_on, reason)?;
+    let txn = begin_write(db).await?;
+    let institution = find_for_write(&txn, scope, parse_id(&input.institution_id)?).await?;
+    let pool = pool_for_write(&txn, institution.jurisdiction_id).await?;
+    let deposited: i32 = establishment_balance::Entity::find()
+        .filter(establishment_balance::Column::InstitutionId.eq(institution.id))
+        .filter(establishment_balance::Column::Funding.eq(FUNDING))
+        .one(&txn)
+        .await?
+        .map_or(0, |b| b.deposited);
+    let queued_already: i32 = withdrawal_request::Entity::find()
+        .filter(withdrawal_request::Column::InstitutionId.eq(institution.id))
+        .filter(withdrawal_request::Column::Status.eq(WithdrawalStatus::Queued))
+        .all(&txn)
+        .await?
+        .iter()
+        .map(|r| r.remaining)
+        .sum();
+    if input.slots > deposited - queued_already {
+        return Err(ApiError::conflict(format!(
+            "the institution has {} deposited slots not already being withdrawn",
+            deposited - queued_already
+        )));
+    }
+    let now_slots = Ord::min(input.slots, available(&pool));
+    if now_slots > 0 {
+        take_back(&txn, actor, &institution, pool.id, now_slots, &document).await?;
+    }
+    let queued = input.slots - now_slots;
+    if queued > 0 {
+        withdrawal_request::ActiveModel {
+            jurisdiction_id: Set(institution.jurisdiction_id),
+            institution_id: Set(institution.id),
+            slots: Set(queued),
+            remaining: Set(queued),
+            requested_on: Set(document.effective_on),
+            status: Set(WithdrawalStatus::Queued),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "pool.withdraw",
+            entity: "institution",
+            entity_id: Some(institution.id),
+            jurisdiction_id: Some(institution.jurisdiction_id),
+            before: None,
+            after: Some(serde_json::json!({"withdrawn": now_slots, "queued": queued})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(WithdrawalResult { withdrawn: now_slots, queued })
+}
+
+async fn take_back<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    institution: &institution::Model,
+    pool_id: i32,
+    slots: i32,
+    document: &Document,
+) -> ApiResult<()> {
+    move_pool(db, pool_id, 0, -slots, 0).await?;
+    move_institution(db, institution.id, -slots, 0).await?;
+    ledger(
+        db,
+        actor,
+        institution.jurisdiction_id,
+        Some(institution.id),
+        EventKind::Withdraw,
+        (0, -slots, 0),
+        document,
+        &operation(),
+    )
+    .await
+}
+
+/// Serves queued withdrawals, oldest first, from what a repayment freed.
+async fn serve_queue<C: ConnectionTrait>(db: &C, actor: &Actor, jurisdiction_id: i32, on: NaiveDate) -> ApiResult<()> {
+    let queue = withdrawal_request::Entity::find()
+        .filter(withdrawal_request::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(withdrawal_request::Column::Status.eq(WithdrawalStatus::Queued))
+        .order_by_asc(withdrawal_request::Column::Id)
+        .all(db)
+        .await?;
+    for request in queue {
+        let pool = pool_for_write(db, jurisdiction_id).await?;
+        let n = Ord::min(request.remaining, available(&pool));
+        if n == 0 {
+            break;
+        }
+        let Some(institution) = institution::Entity::find_by_id(request.institution_id).one(db).await? else {
+            continue;
+        };
+        let document = Document {
+            number: format!("withdrawal request {}", request.id),
+            effective_on: on,
+            reason: "queued withdrawal served by a repayment".into(),
+        };
+        take_back(db, actor, &institution, pool.id, n, &document).await?;
+        let mut row: withdrawal_request::ActiveModel = request.clone().into();
+        row.remaining = Set(request.remaining - n);
+        if request.remaining == n {
+            row.status = Set(WithdrawalStatus::Served);
+        }
+        row.update(db).await?;
+    }
+    Ok(())
+}
+
+async fn lend(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: LoanInput) -> ApiResult<pool_loan::Model> {
+    count(input.slots)?;
+    let purpose = input.purpose.trim().to_string();
+    if purpose.is_empty() {
+        return Err(ApiError::bad_input("a loan states its purpose"));
+    }
+    let document = Document::parse(&input.document_no, input.lent_on, &purpose)?;
+    let txn = begin_write(db).await?;
+    let institution = find_for_write(&txn, scope, parse_id(&input.institution_id)?).await?;
+    if institution.status != InstitutionStatus::Active {
+        return Err(ApiError::conflict("only an active institution borrows"));
+    }
+    let pool = pool_for_write(&txn, institution.jurisdiction_id).await?;
+    if !sectors(&pool).contains(&institution.sector) {
+        return Err(ApiError::conflict(format!(
+            "the pool lends to {:?} only",
+            sectors(&pool).iter().map(|s| s.word()).collect::<Vec<_>>()
+        )));
+    }
+    let term = input.term_months.unwrap_or(pool.default_term_months);
+    if !(1..=120).contains(&term) {
+        return Err(ApiError::bad_input("`termMonths` must be from 1 to 120"));
+    }
+    move_pool(&txn, pool.id, 0, 0, input.slots).await?;
+    move_institution(&txn, institution.id, 0, input.slots).await?;
+    let op = operation();
+    ledger(
+        &txn,
+        actor,
+        institution.jurisdiction_id,
+        Some(institution.id),
+        EventKind::Lend,
+        (0, 0, input.slots),
+        &document,
+        &op,
+    )
+    .await?;
+    let loan = pool_loan::ActiveModel {
+        jurisdiction_id: Set(institution.jurisdiction_id),
+        institution_id: Set(institution.id),
+        slots: Set(input.slots),
+        outstanding: Set(input.slots),
+        lent_on: Set(input.lent_on),
+        due_on: Set(input.lent_on.checked_add_months(Months::new(term as u32)).unwrap_or(input.lent_on)),
+        purpose: Set(purpose),
+        document_no: Set(document.number.clone()),
+        status: Set(LoanStatus::Open),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "pool.lend",
+            entity: "pool_loan",
+            entity_id: Some(loan.id),
+            jurisdiction_id: Some(loan.jurisdiction_id),
+            before: None,
+            after: snapshot(&loan),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(loan)
+}
+
+/// Repays `slots` of a loan (its borrowed slots must be vacant), then serves queued withdrawals.
+async fn repay_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    loan: pool_loan::Model,
+    slots: i32,
+    on: NaiveDate,
+    reason: &str,
+) -> ApiResult<pool_loan::Model> {
+    if slots > loan.outstanding {
+        return Err(ApiError::bad_input(format!("the loan has {} slots outstanding", loan.outstanding)));
+    }
+    let pool = pool_for_write(db, loan.jurisdiction_id).await?;
+    move_institution(db, loan.institution_id, 0, -slots).await?;
+    move_pool(db, pool.id, 0, 0, -slots).await?;
+    let document = Document { number: loan.document_no.clone(), effective_on: on, reason: reason.to_string() };
+    ledger(
+        db,
+        actor,
+        loan.jurisdiction_id,
+        Some(loan.institution_id),
+        EventKind::Repay,
+        (0, 0, -slots),
+        &document,
+        &operation(),
+    )
+    .await?;
+    let outstanding = loan.outstanding - slots;
+    let mut row: pool_loan::ActiveModel = loan.into();
+    row.outstanding = Set(outstanding);
+    if outstanding == 0 {
+        row.status = Set(LoanStatus::Repaid);
+    }
+    let loan = row.update(db).await?;
+    serve_queue(db, actor, loan.jurisdiction_id, on).await?;
+    Ok(loan)
+}
+
+async fn repay(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    loan_id: i32,
+    slots: i32,
+    on: NaiveDate,
+) -> ApiResult<pool_loan::Model> {
+    count(slots)?;
+    if on > chrono::Utc::now().date_naive() {
+        return Err(ApiError::bad_input("the date is in the future"));
+    }
+    let txn = begin_write(db).await?;
+    let loan = pool_loan::Entity::find_by_id(loan_id)
+        .filter(pool_loan::Column::Status.eq(LoanStatus::Open))
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("open loan {loan_id} not found")))?;
+    find_for_write(&txn, scope, loan.institution_id).await?;
+    let loan = repay_in(&txn, actor, loan, slots, on, "loan repaid").await?;
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "pool.repay",
+            entity: "pool_loan",
+            entity_id: Some(loan.id),
+            jurisdiction_id: Some(loan.jurisdiction_id),
+            before: None,
+            after: snapshot(&loan),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(loan)
+}
+
+/// Called in the transaction of every departure: a person leaving a borrower repays one
+/// borrowed slot first. Returns whether it did.
+pub async fn repay_on_departure<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    institution: &institution::Model,
+    funding: Funding,
+    on: NaiveDate,
+) -> ApiResult<bool> {
+    if funding != FUNDING {
+        return Ok(false);
+    }
+    let loan = pool_loan::Entity::find()
+        .filter(pool_loan::Column::InstitutionId.eq(institution.id))
+        .filter(pool_loan::Column::Status.eq(LoanStatus::Open))
+        .order_by_asc(pool_loan::Column::DueOn)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    let Some(loan) = loan else { return Ok(false) };
+    match repay_in(db, actor, loan, 1, on, "repaid as the borrower's own slot freed").await {
+        Ok(_) => Ok(true),
+        Err(ApiError::Conflict(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Default)]
+pub struct PoolQuery;
+
+#[Object]
+impl PoolQuery {
+    /// A jurisdiction's turnover pool: rules, balances, loans (overdue ones flagged), queue.
+    async fn turnover_pool(&self, ctx: &Context<'_>, jurisdiction: String) -> async_graphql::Result<Option<Pool>> {
+        let scope = scope(ctx);
+        scope.office()?;
+        let ids = scope.narrow(db(ctx), &jurisdiction, false).await?;
+        let row = turnover_pool::Entity::find()
+            .filter(turnover_pool::Column::JurisdictionId.eq(ids[0]))
+            .one(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(row.map(|row| Pool { row }))
+    }
+}
+
+#[derive(Default)]
+pub struct PoolMutation;
+
+#[Object]
+impl PoolMutation {
+    /// Creates or changes the caller's pool rules.
+    async fn configure_turnover_pool(&self, ctx: &Context<'_>, input: PoolRulesInput) -> async_graphql::Result<Pool> {
+        Ok(Pool { row: configure(db(ctx), scope(ctx), &actor(ctx), input).await? })
+    }
+    /// Puts reserve slots into the pool's base fund.
+    async fn fund_turnover_pool(&self, ctx: &Context<'_>, input: FundInput) -> async_graphql::Result<Pool> {
+        Ok(Pool { row: fund(db(ctx), scope(ctx), &actor(ctx), input).await? })
+    }
+    /// Deposits an institution's long-vacant slots; it keeps ownership but cannot fill them.
+    async fn deposit_slots(&self, ctx: &Context<'_>, input: PoolMovementInput) -> async_graphql::Result<Pool> {
+        Ok(Pool { row: deposit(db(ctx), scope(ctx), &actor(ctx), input).await? })
+    }
+    /// Withdraws deposited slots; what is lent out waits for the next repayment.
+    async fn withdraw_slots(
+        &self,
+        ctx: &Context<'_>,
+        input: PoolMovementInput,
+    ) -> async_graphql::Result<WithdrawalResult> {
+        Ok(withdraw(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    }
+    /// Lends pool slots to an institution of a borrowing sector for a term.
+    async fn lend_slots(&self, ctx: &Context<'_>, input: LoanInput) -> async_graphql::Result<Loan> {
+        Ok(Loan(lend(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+    /// Repays vacant borrowed slots of a loan.
+    async fn repay_loan(
+        &self,
+        ctx: &Context<'_>,
+        loan_id: ID,
+        slots: i32,
+        repaid_on: NaiveDate,
+    ) -> async_graphql::Result<Loan> {
+        Ok(Loan(repay(db(ctx), scope(ctx), &actor(ctx), parse_id(&loan_id)?, slots, repaid_on).await?))
+    }
+}
