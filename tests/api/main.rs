@@ -13,6 +13,7 @@ mod import;
 mod lifecycle;
 mod limits;
 mod overview;
+mod pool;
 mod reforms;
 mod scope;
 mod validation;

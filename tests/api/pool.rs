@@ -1,0 +1,221 @@
+//! The turnover pool and hospital total-staff filing.
+
+use serde_json::{Value, json};
+
+use crate::fixture::{
+    CREATE_INSTITUTION, EVENT, HIRE, assert_ledger_consistent, balance, credit_code, establishment, event, hire_input,
+    institution_input, national_id, world,
+};
+use crate::helpers::{TestApp, spawn_app};
+
+async fn unit(app: &TestApp, token: &str, department: &str, name: &str, n: u32, sector: &str, slots: i32) -> String {
+    let mut input = institution_input(department, name, &credit_code("620700", n));
+    input["sector"] = json!(sector);
+    let data = app.ok(Some(token), CREATE_INSTITUTION, json!({ "input": input })).await;
+    let id = data["createInstitution"]["id"].as_str().unwrap().to_string();
+    establishment(app, token, &id, slots, 0).await;
+    id
+}
+
+const CONFIGURE: &str =
+    "mutation { configureTurnoverPool(input: {capShare: 0.5, minVacantMonths: 12}) { capShare borrowingSectors } }";
+const DEPOSIT: &str = "mutation($i: PoolMovementInput!) { depositSlots(input: $i) { deposited available } }";
+const WITHDRAW: &str = "mutation($i: PoolMovementInput!) { withdrawSlots(input: $i) { withdrawn queued } }";
+const LEND: &str = "mutation($i: LoanInput!) { lendSlots(input: $i) { id outstanding dueOn overdue } }";
+const POOL: &str = r#"{ turnoverPool(jurisdiction: "620700") { baseFund deposited lent available cap slotsEverLent
+    loans { id outstanding overdue } loansBySector { sector outstanding } queuedWithdrawals { remaining } } }"#;
+
+fn movement(institution: &str, slots: i32, on: &str) -> Value {
+    json!({"i": {"institutionId": institution, "slots": slots, "documentNo": "张编发〔2025〕30号", "effectiveOn": on}})
+}
+
+fn loan(institution: &str, slots: i32, lent_on: &str, term: i32) -> Value {
+    json!({"i": {"institutionId": institution, "slots": slots, "termMonths": term, "purpose": "急需补充医护人员",
+        "documentNo": "张编发〔2025〕31号", "lentOn": lent_on}})
+}
+
+async fn pool(app: &TestApp, token: &str) -> Value {
+    app.ok(Some(token), POOL, json!({})).await["turnoverPool"].clone()
+}
+
+#[tokio::test]
+async fn deposit_lend_hire_repay_and_withdraw_keep_ownership_and_totals() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let farm =
+        unit(&app, t, &w.city.department, "张掖市农技推广站", 300, "AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 6).await;
+    app.refused(Some(t), DEPOSIT, movement(&farm, 3, "2025-06-01"), "NOT_FOUND").await;
+    app.ok(Some(t), CONFIGURE, json!({})).await;
+    let overview = r#"{ overview(jurisdiction: "620700") { establishment { approved } } }"#;
+    let approved_before = app.ok(Some(t), overview, json!({})).await;
+    app.ok(Some(t), DEPOSIT, movement(&farm, 3, "2025-06-01")).await;
+    assert_eq!(balance(&app, t, &farm).await, (6, 0, 0, 3), "owned still, three not to be filled");
+    let p = pool(&app, t).await;
+    assert_eq!((p["deposited"].as_i64(), p["available"].as_i64()), (Some(3), Some(3)));
+    // The borrower: the city's CDC (5 approved, 1 occupied).
+    let borrower = w.city.institution.as_str();
+    app.refused(Some(t), LEND, loan(&farm, 1, "2025-07-01", 24), "CONFLICT").await;
+    app.refused(Some(t), LEND, loan(borrower, 4, "2025-07-01", 24), "CONFLICT").await;
+    let lent = app.ok(Some(t), LEND, loan(borrower, 2, "2025-07-01", 24)).await;
+    let loan_id = lent["lendSlots"]["id"].as_str().unwrap().to_string();
+    assert_eq!(lent["lendSlots"]["dueOn"], "2027-07-01");
+    assert_eq!(balance(&app, t, borrower).await, (5, 0, 1, 6), "approved unchanged, two borrowed slots to fill");
+    // Hire into the borrowed slots.
+    let mut hired = Vec::new();
+    for n in 0..6 {
+        let input = hire_input(borrower, "护士", &national_id("620700", "19980101", 400 + n), "FISCAL");
+        let data = app.ok(Some(t), HIRE, json!({ "input": input })).await;
+        hired.push(data["hireStaff"]["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(balance(&app, t, borrower).await, (5, 0, 7, 0));
+    // The depositor asks for its three back: one is free now, two wait for repayments.
+    let withdrawn = app.ok(Some(t), WITHDRAW, movement(&farm, 3, "2025-08-01")).await;
+    assert_eq!(withdrawn["withdrawSlots"], json!({"withdrawn": 1, "queued": 2}));
+    // A person leaving the borrower repays one borrowed slot first; the queue is served.
+    let leave = r#"mutation($s: ID!) { staffLeaves(input: {staffId: $s, effectiveOn: "2025-09-01"}) { status } }"#;
+    app.ok(Some(t), leave, json!({"s": hired[0]})).await;
+    let p = pool(&app, t).await;
+    assert_eq!(p["lent"], 1);
+    assert_eq!(p["queuedWithdrawals"], json!([{"remaining": 1}]));
+    assert_eq!(balance(&app, t, borrower).await, (5, 0, 6, 0));
+    // An explicit repayment needs a vacant borrowed slot.
+    let repay =
+        r#"mutation($l: ID!) { repayLoan(loanId: $l, slots: 1, repaidOn: "2025-10-01") { outstanding status } }"#;
+    app.refused(Some(t), repay, json!({"l": loan_id}), "CONFLICT").await;
+    app.ok(Some(t), leave, json!({"s": hired[1]})).await;
+    let p = pool(&app, t).await;
+    assert_eq!(
+        (p["lent"].as_i64(), p["deposited"].as_i64(), p["queuedWithdrawals"].as_array().map(Vec::len)),
+        (Some(0), Some(0), Some(0))
+    );
+    assert_eq!(p["slotsEverLent"], 2);
+    assert_eq!(balance(&app, t, &farm).await, (6, 0, 0, 6), "all three back with their owner");
+    assert_eq!(app.ok(Some(t), overview, json!({})).await, approved_before, "the pool never changes totals");
+    assert_ledger_consistent(&app, t, "620700").await;
+}
+
+#[tokio::test]
+async fn pool_rules_refuse_young_vacancies_the_cap_and_bad_settings() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    app.refused(
+        Some(t),
+        "mutation { configureTurnoverPool(input: {capShare: 1.5}) { capShare } }",
+        json!({}),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    app.refused(
+        Some(t),
+        "mutation { configureTurnoverPool(input: {borrowingSectors: []}) { capShare } }",
+        json!({}),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    app.ok(Some(t), CONFIGURE, json!({})).await;
+    let farm =
+        unit(&app, t, &w.city.department, "张掖市林木种苗站", 301, "AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 4).await;
+    let body = app.refused(Some(t), DEPOSIT, movement(&farm, 1, "2024-06-01"), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("vacant only since"));
+    // The cap: half of the city's vacant fiscal slots (4 at the CDC, 4 here).
+    let q = pool(&app, t).await;
+    assert_eq!(q["cap"], 4);
+    app.ok(Some(t), DEPOSIT, movement(&farm, 4, "2025-06-01")).await;
+    // Four more vacant slots elsewhere lift the cap to half of 12: 6 < 4 + 4.
+    let other = unit(&app, t, &w.city.department, "张掖市草原站", 302, "AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 4).await;
+    let body = app.refused(Some(t), DEPOSIT, movement(&other, 4, "2025-06-01"), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("cap"));
+    app.ok(Some(t), DEPOSIT, movement(&other, 2, "2025-06-01")).await;
+    assert_ledger_consistent(&app, t, "620700").await;
+}
+
+#[tokio::test]
+async fn overdue_loans_are_listed_and_reserve_slots_fund_the_pool() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    app.ok(Some(t), CONFIGURE, json!({})).await;
+    let spare = unit(&app, t, &w.city.department, "张掖市水保站", 303, "AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 6).await;
+    app.ok(Some(t), EVENT, event(&spare, "RECLAIM", 2)).await;
+    let fund = r#"mutation { fundTurnoverPool(input: {slots: 2, documentNo: "张编发〔2025〕32号", effectiveOn: "2025-03-02"}) { baseFund available } }"#;
+    let funded = app.ok(Some(t), fund, json!({})).await;
+    assert_eq!(funded["fundTurnoverPool"], json!({"baseFund": 2, "available": 2}));
+    app.refused(Some(t), fund, json!({}), "CONFLICT").await;
+    app.ok(Some(t), LEND, loan(&w.city.institution, 1, "2023-01-10", 12)).await;
+    let overdue = app.ok(Some(t), r#"{ turnoverPool(jurisdiction: "620700") { loans(overdueOnly: true) { overdue dueOn } loansBySector { sector outstanding } } }"#, json!({})).await;
+    assert_eq!(overdue["turnoverPool"]["loans"], json!([{"overdue": true, "dueOn": "2024-01-10"}]));
+    assert_eq!(overdue["turnoverPool"]["loansBySector"], json!([{"sector": "HEALTH", "outstanding": 1}]));
+    assert_ledger_consistent(&app, t, "620700").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_loans_never_overdraw_the_pool() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let w = world(&app).await;
+    let t = w.city.token.clone();
+    app.ok(Some(&t), CONFIGURE, json!({})).await;
+    let farm =
+        unit(&app, &t, &w.city.department, "张掖市畜牧站", 304, "AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 20).await;
+    app.ok(Some(&t), DEPOSIT, movement(&farm, 5, "2025-06-01")).await;
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (app, t, borrower) = (app.clone(), t.clone(), w.city.institution.clone());
+        tasks.push(tokio::spawn(async move {
+            let (_, body) = app.graphql(Some(&t), LEND, loan(&borrower, 1, "2025-07-01", 24)).await;
+            body["errors"][0]["extensions"]["code"].as_str().unwrap_or("OK").to_string()
+        }));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        let outcome = task.await.unwrap();
+        assert!(outcome == "OK" || outcome == "CONFLICT", "{outcome}");
+        ok += i32::from(outcome == "OK");
+    }
+    assert_eq!(ok, 5);
+    let p = pool(&app, &t).await;
+    assert_eq!((p["lent"].as_i64(), p["available"].as_i64()), (Some(5), Some(0)));
+    assert_ledger_consistent(&app, &t, "620700").await;
+}
+
+#[tokio::test]
+async fn a_filed_hospital_hires_within_its_filed_total_and_reclaims_what_leaves() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let hospital = w.city.institution.as_str();
+    let profile = r#"mutation($id: ID!) { setHospitalProfile(input: {institutionId: $id, beds: 2, annualOutpatientVisits: 0, grade: GRADE_2}) }"#;
+    app.ok(Some(t), profile, json!({"id": hospital})).await;
+    let proposed = app
+        .ok(Some(t), "mutation($id: ID!) { proposeStaffingFiling(institutionId: $id) { id proposedTotal status basis { ratio bedStaff source } } }", json!({"id": hospital}))
+        .await;
+    // 2 beds x 1.325 (grade 2: a quarter into 1.30-1.40) = 2.65 -> 3.
+    assert_eq!(proposed["proposeStaffingFiling"]["proposedTotal"], 3);
+    assert!(proposed["proposeStaffingFiling"]["basis"]["source"].as_str().unwrap().contains("1978"));
+    let filed = |n: u32| hire_input(hospital, "备案护士", &national_id("620700", "19990101", 500 + n), "FILED");
+    app.refused(Some(t), HIRE, json!({ "input": filed(0) }), "CONFLICT").await;
+    let id = proposed["proposeStaffingFiling"]["id"].as_str().unwrap().to_string();
+    let approve = r#"mutation($id: ID!) { approveStaffingFiling(filingId: $id, documentNo: "张编发〔2025〕40号") { status approvedTotal staffTotal } }"#;
+    let approved = app.ok(Some(t), approve, json!({"id": id})).await;
+    assert_eq!(approved["approveStaffingFiling"], json!({"status": "APPROVED", "approvedTotal": 3, "staffTotal": 1}));
+    app.ok(Some(t), HIRE, json!({ "input": filed(1) })).await;
+    app.ok(Some(t), HIRE, json!({ "input": filed(2) })).await;
+    app.refused(Some(t), HIRE, json!({ "input": filed(3) }), "CONFLICT").await;
+    let counts = app
+        .ok(
+            Some(t),
+            r#"{ overview(jurisdiction: "620700") { staff { inEstablishment filed } establishment { reserve } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(counts["overview"]["staff"], json!({"inEstablishment": 1, "filed": 2}));
+    // "Exit one, reclaim one": the person in establishment leaves, the slot goes to the reserve.
+    let leave = r#"mutation($s: ID!) { staffLeaves(input: {staffId: $s, effectiveOn: "2025-09-01"}) { status } }"#;
+    app.ok(Some(t), leave, json!({"s": w.city.person})).await;
+    assert_eq!(balance(&app, t, hospital).await, (4, 0, 0, 4));
+    let reserve =
+        app.ok(Some(t), r#"{ overview(jurisdiction: "620700") { establishment { reserve } } }"#, json!({})).await;
+    assert_eq!(reserve["overview"]["establishment"]["reserve"], 1);
+    assert_ledger_consistent(&app, t, "620700").await;
+}
