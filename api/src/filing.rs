@@ -147,7 +147,7 @@ pub async fn reclaim_on_departure<C: ConnectionTrait>(
     Ok(true)
 }
 
-async fn set_profile(
+pub async fn set_profile(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
@@ -191,7 +191,7 @@ async fn set_profile(
     Ok(saved)
 }
 
-async fn propose_filing(
+pub async fn propose_filing(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
@@ -242,7 +242,7 @@ async fn propose_filing(
     Ok(row)
 }
 
-async fn approve_filing(
+pub async fn approve_filing(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,

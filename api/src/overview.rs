@@ -110,6 +110,17 @@ pub struct Overview {
     pub baseline: Option<Baseline>,
     /// Reform results (撤并转) since the base year, when a ceiling is set.
     pub reforms_since_base: Option<crate::reform::ReformResults>,
+    /// The jurisdiction's turnover pool, when it has one: "second allocation, first use".
+    pub pool: Option<PoolFigures>,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PoolFigures {
+    pub base_fund: i32,
+    pub deposited: i32,
+    /// Slots lent out now: put to use through the pool.
+    pub lent: i32,
+    pub available: i32,
 }
 
 #[derive(FromQueryResult)]
@@ -246,6 +257,16 @@ pub async fn compute(
         }
         None => None,
     };
+    let pool = entity::turnover_pool::Entity::find()
+        .filter(entity::turnover_pool::Column::JurisdictionId.eq(jurisdiction_ids[0]))
+        .one(db)
+        .await?
+        .map(|p| PoolFigures {
+            base_fund: p.base_fund,
+            deposited: p.deposited,
+            lent: p.lent,
+            available: (p.base_fund + p.deposited - p.lent).max(0),
+        });
     let mut staff = StaffCounts::default();
     for row in &staff_rows {
         if let (Some(basis), Some(status), Some(category)) = (
@@ -270,6 +291,7 @@ pub async fn compute(
         staff,
         baseline,
         reforms_since_base,
+        pool,
     })
 }
 

@@ -407,7 +407,7 @@ async fn vacant_since<C: ConnectionTrait>(db: &C, institution_id: i32) -> ApiRes
     Ok(Ord::max(arrival, change))
 }
 
-async fn configure(
+pub async fn configure(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
@@ -461,7 +461,7 @@ async fn configure(
     Ok(saved)
 }
 
-async fn fund(
+pub async fn fund(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
@@ -496,7 +496,7 @@ async fn fund(
     Ok(turnover_pool::Entity::find_by_id(pool.id).one(db).await?.unwrap_or(pool))
 }
 
-async fn deposit(
+pub async fn deposit(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
@@ -685,7 +685,12 @@ async fn serve_queue<C: ConnectionTrait>(db: &C, actor: &Actor, jurisdiction_id:
     Ok(())
 }
 
-async fn lend(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: LoanInput) -> ApiResult<pool_loan::Model> {
+pub async fn lend(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: LoanInput,
+) -> ApiResult<pool_loan::Model> {
     count(input.slots)?;
     let purpose = input.purpose.trim().to_string();
     if purpose.is_empty() {

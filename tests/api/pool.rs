@@ -219,3 +219,40 @@ async fn a_filed_hospital_hires_within_its_filed_total_and_reclaims_what_leaves(
     assert_eq!(reserve["overview"]["establishment"]["reserve"], 1);
     assert_ledger_consistent(&app, t, "620700").await;
 }
+
+#[tokio::test]
+async fn the_demo_city_has_a_pool_with_an_overdue_loan_and_two_filed_hospitals() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let t = app.office("620700");
+    let q = r#"{ overview(jurisdiction: "620700") { pool { baseFund deposited lent available } establishment { approved reserve } }
+        turnoverPool(jurisdiction: "620700") { loans { overdue outstanding } loansBySector { sector outstanding } }
+        hospitals: institutions(jurisdiction: "620700", sector: HEALTH, first: 50) { edges { node { id name } } } }"#;
+    let data = app.ok(Some(&t), q, json!({})).await;
+    let pool = &data["overview"]["pool"];
+    assert_eq!(pool["baseFund"], 10);
+    assert!(pool["deposited"].as_i64().unwrap() > 0, "{pool}");
+    assert_eq!(pool["lent"], 8);
+    assert_eq!(data["overview"]["establishment"]["approved"], 4158, "the pool changes no total");
+    let loans = data["turnoverPool"]["loans"].as_array().unwrap();
+    assert_eq!(loans.len(), 3);
+    assert_eq!(loans.iter().filter(|l| l["overdue"] == true).count(), 1);
+    let mut filed = 0;
+    for edge in data["hospitals"]["edges"].as_array().unwrap() {
+        let name = edge["node"]["name"].as_str().unwrap();
+        let f = app
+            .ok(
+                Some(&t),
+                "query($id: ID!) { hospitalFiling(institutionId: $id) { status approvedTotal staffTotal } }",
+                json!({"id": edge["node"]["id"]}),
+            )
+            .await;
+        if !f["hospitalFiling"].is_null() {
+            assert!(name.contains("中医医院") || name.contains("第二人民医院"), "{name}");
+            assert_eq!(f["hospitalFiling"]["status"], "APPROVED");
+            filed += 1;
+        }
+    }
+    assert_eq!(filed, 2);
+    assert_ledger_consistent(&app, &t, "620700").await;
+}

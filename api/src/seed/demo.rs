@@ -93,6 +93,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
     };
     audit::record(&txn, &actor, change).await?;
     txn.commit().await?;
+    super::pool::load(db, pii).await?;
     Ok(summary)
 }
 
@@ -305,8 +306,9 @@ impl Writer<'_> {
                 }
             }
         }
-        // What was reclaimed and not allocated was cancelled (核销).
-        let left = self.reserve_sum;
+        // What was reclaimed and not allocated was cancelled (核销), but for the slots kept to
+        // fund the turnover pool.
+        let left = self.reserve_sum - super::pool::POOL_BASE_FUND;
         if left > 0 {
             let document = document_no(2025, rng);
             self.event(
@@ -323,10 +325,12 @@ impl Writer<'_> {
             .await?;
         }
         for funding in Funding::all() {
+            // All reserve rows written here are fiscal.
+            let slots = if *funding == Funding::Fiscal { self.reserve_sum } else { 0 };
             reserve_balance::ActiveModel {
                 jurisdiction_id: Set(jurisdiction.id),
                 funding: Set(*funding),
-                slots: Set(0),
+                slots: Set(slots),
                 updated_at: Set(chrono::Utc::now()),
                 ..Default::default()
             }

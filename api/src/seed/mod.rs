@@ -5,6 +5,7 @@ mod evaluation;
 mod history;
 mod names;
 mod plan;
+mod pool;
 
 use entity::enums::JurisdictionKind;
 use entity::jurisdiction;
