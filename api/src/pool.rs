@@ -862,11 +862,73 @@ pub async fn repay_on_departure<C: ConnectionTrait>(
     }
 }
 
+#[derive(SimpleObject)]
+pub struct LoanCandidate {
+    pub institution: crate::institution::Institution,
+    /// The latest closed evaluation grade, when there is one.
+    pub latest_grade: Option<entity::enums::Grade>,
+}
+
 #[derive(Default)]
 pub struct PoolQuery;
 
 #[Object]
 impl PoolQuery {
+    /// Institutions that may borrow, EXCELLENT-graded ones first (the pool's priority).
+    async fn loan_candidates(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: String,
+    ) -> async_graphql::Result<Vec<LoanCandidate>> {
+        use entity::enums::{Grade, RoundStatus};
+        use entity::{evaluation_round, round_result};
+        let scope = scope(ctx);
+        scope.office()?;
+        let db = db(ctx);
+        let ids = scope.narrow(db, &jurisdiction, false).await?;
+        let pool = turnover_pool::Entity::find()
+            .filter(turnover_pool::Column::JurisdictionId.eq(ids[0]))
+            .one(db)
+            .await
+            .map_err(ApiError::from)?;
+        let Some(pool) = pool else { return Ok(Vec::new()) };
+        let units = institution::Entity::find()
+            .filter(institution::Column::JurisdictionId.eq(ids[0]))
+            .filter(institution::Column::Status.eq(InstitutionStatus::Active))
+            .filter(institution::Column::Sector.is_in(sectors(&pool)))
+            .order_by_asc(institution::Column::Name)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        let rounds = evaluation_round::Entity::find()
+            .filter(evaluation_round::Column::JurisdictionId.eq(ids[0]))
+            .filter(evaluation_round::Column::Status.is_in([RoundStatus::Closed, RoundStatus::Published]))
+            .order_by_desc(evaluation_round::Column::Year)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        let results = round_result::Entity::find()
+            .filter(round_result::Column::RoundId.is_in(rounds.iter().map(|r| r.id)))
+            .filter(round_result::Column::InstitutionId.is_in(units.iter().map(|u| u.id)))
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        let year_of = |round: i32| rounds.iter().find(|r| r.id == round).map_or(0, |r| r.year);
+        let mut candidates: Vec<LoanCandidate> = units
+            .into_iter()
+            .map(|unit| {
+                let latest_grade = results
+                    .iter()
+                    .filter(|r| r.institution_id == unit.id)
+                    .max_by_key(|r| year_of(r.round_id))
+                    .map(|r| r.grade);
+                LoanCandidate { institution: crate::institution::Institution(unit), latest_grade }
+            })
+            .collect();
+        candidates.sort_by_key(|c| c.latest_grade != Some(Grade::Excellent));
+        Ok(candidates)
+    }
+
     /// A jurisdiction's turnover pool: rules, balances, loans (overdue ones flagged), queue.
     async fn turnover_pool(&self, ctx: &Context<'_>, jurisdiction: String) -> async_graphql::Result<Option<Pool>> {
         let scope = scope(ctx);

@@ -256,3 +256,18 @@ async fn the_demo_city_has_a_pool_with_an_overdue_loan_and_two_filed_hospitals()
     assert_eq!(filed, 2);
     assert_ledger_consistent(&app, &t, "620700").await;
 }
+
+#[tokio::test]
+async fn excellent_institutions_come_first_among_loan_candidates() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let t = app.office("620700");
+    let data = app
+        .ok(Some(&t), r#"{ loanCandidates(jurisdiction: "620700") { latestGrade institution { sector } } }"#, json!({}))
+        .await;
+    let list = data["loanCandidates"].as_array().unwrap();
+    assert!(list.iter().all(|c| ["EDUCATION", "HEALTH"].contains(&c["institution"]["sector"].as_str().unwrap())));
+    let first_other = list.iter().position(|c| c["latestGrade"] != "EXCELLENT").unwrap();
+    assert!(first_other > 0, "the demo has EXCELLENT schools or hospitals: {list:?}");
+    assert!(list[first_other..].iter().all(|c| c["latestGrade"] != "EXCELLENT"));
+}
