@@ -835,6 +835,65 @@ async fn repay(
     Ok(loan)
 }
 
+#[derive(SimpleObject)]
+pub struct Settlement {
+    /// Slots repaid on loans past their term.
+    pub repaid: i32,
+    /// Due loans still outstanding because their borrowed slots are filled (listed as overdue).
+    pub still_overdue: i32,
+}
+
+/// A loan is repaid when its term ends: every due loan gives back as many borrowed slots as
+/// the borrower has vacant; what stays filled remains overdue.
+async fn settle(db: &DatabaseConnection, scope: &Scope, actor: &Actor, on: NaiveDate) -> ApiResult<Settlement> {
+    let own = scope.office()?.id;
+    if on > chrono::Utc::now().date_naive() {
+        return Err(ApiError::bad_input("the date is in the future"));
+    }
+    let txn = begin_write(db).await?;
+    let due = pool_loan::Entity::find()
+        .filter(pool_loan::Column::JurisdictionId.eq(own))
+        .filter(pool_loan::Column::Status.eq(LoanStatus::Open))
+        .filter(pool_loan::Column::DueOn.lte(on))
+        .order_by_asc(pool_loan::Column::DueOn)
+        .lock_exclusive()
+        .all(&txn)
+        .await?;
+    let (mut repaid, mut still_overdue) = (0, 0);
+    for loan in due {
+        let balance = establishment_balance::Entity::find()
+            .filter(establishment_balance::Column::InstitutionId.eq(loan.institution_id))
+            .filter(establishment_balance::Column::Funding.eq(FUNDING))
+            .one(&txn)
+            .await?;
+        let vacant = balance.map_or(0, |b| b.approved + b.borrowed - b.frozen - b.deposited - b.occupied);
+        let n = Ord::min(Ord::max(vacant, 0), loan.outstanding);
+        let outstanding = loan.outstanding;
+        if n > 0 {
+            repay_in(&txn, actor, loan, n, on, "loan term ended").await?;
+            repaid += n;
+        }
+        if n < outstanding {
+            still_overdue += 1;
+        }
+    }
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "pool.settle",
+            entity: "turnover_pool",
+            entity_id: None,
+            jurisdiction_id: Some(own),
+            before: None,
+            after: Some(serde_json::json!({"repaid": repaid, "stillOverdue": still_overdue})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Settlement { repaid, still_overdue })
+}
+
 /// Called in the transaction of every departure: a person leaving a borrower repays one
 /// borrowed slot first. Returns whether it did.
 pub async fn repay_on_departure<C: ConnectionTrait>(
@@ -971,6 +1030,10 @@ impl PoolMutation {
     /// Lends pool slots to an institution of a borrowing sector for a term.
     async fn lend_slots(&self, ctx: &Context<'_>, input: LoanInput) -> async_graphql::Result<Loan> {
         Ok(Loan(lend(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+    /// Repays what can be repaid of every loan past its term (borrowed slots that are vacant).
+    async fn settle_due_loans(&self, ctx: &Context<'_>, on: NaiveDate) -> async_graphql::Result<Settlement> {
+        Ok(settle(db(ctx), scope(ctx), &actor(ctx), on).await?)
     }
     /// Repays vacant borrowed slots of a loan.
     async fn repay_loan(

@@ -147,6 +147,12 @@ async fn overdue_loans_are_listed_and_reserve_slots_fund_the_pool() {
     let overdue = app.ok(Some(t), r#"{ turnoverPool(jurisdiction: "620700") { loans(overdueOnly: true) { overdue dueOn } loansBySector { sector outstanding } } }"#, json!({})).await;
     assert_eq!(overdue["turnoverPool"]["loans"], json!([{"overdue": true, "dueOn": "2024-01-10"}]));
     assert_eq!(overdue["turnoverPool"]["loansBySector"], json!([{"sector": "HEALTH", "outstanding": 1}]));
+    // At the end of its term a loan gives back what is vacant; the CDC has 4 + 1 vacant slots.
+    let settle = r#"mutation { settleDueLoans(on: "2025-01-10") { repaid stillOverdue } }"#;
+    let settled = app.ok(Some(t), settle, json!({})).await;
+    assert_eq!(settled["settleDueLoans"], json!({"repaid": 1, "stillOverdue": 0}));
+    let p = pool(&app, t).await;
+    assert_eq!((p["lent"].as_i64(), p["available"].as_i64()), (Some(0), Some(2)));
     assert_ledger_consistent(&app, t, "620700").await;
 }
 
