@@ -47,6 +47,20 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// Begins a transaction that reads a consistent snapshot and writes what it read (a
+/// disclosure release): REPEATABLE READ on PostgreSQL, IMMEDIATE on SQLite.
+pub async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let options = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }
+        }
+        _ => {
+            TransactionOptions { isolation_level: Some(sea_orm::IsolationLevel::RepeatableRead), ..Default::default() }
+        }
+    };
+    db.begin_with_options(options).await
+}
+
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (BEGIN IMMEDIATE) so concurrent writers queue instead of failing on upgrade; on
 /// PostgreSQL rules are held by row locks and conditional updates inside it.

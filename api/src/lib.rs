@@ -7,6 +7,7 @@ pub mod codes;
 pub mod config;
 pub mod db;
 pub mod department;
+pub mod disclosure;
 pub mod error;
 pub mod establishment;
 pub mod evaluation;

@@ -35,7 +35,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: DatabaseConnection, verifier: JwtVerifier, pii: PiiCipher) -> Self {
-        let schema = graphql::builder().data(db.clone()).data(pii).finish();
+        let schema =
+            graphql::builder().data(db.clone()).data(pii).data(crate::disclosure::ReleaseCache::default()).finish();
         Self { db, verifier: Arc::new(verifier), schema, metrics: Metrics::new() }
     }
 }

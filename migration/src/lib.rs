@@ -6,6 +6,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_establishment_control;
 mod m20261125_000003_evaluation;
 mod m20261125_000004_pool_and_filing;
+mod m20261125_000005_disclosure;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_establishment_control::Migration),
             Box::new(m20261125_000003_evaluation::Migration),
             Box::new(m20261125_000004_pool_and_filing::Migration),
+            Box::new(m20261125_000005_disclosure::Migration),
         ]
     }
 }

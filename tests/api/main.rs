@@ -2,6 +2,7 @@
 //! database (an SQLite file, or a PostgreSQL schema when TEST_DATABASE_URL is set).
 
 mod concurrency;
+mod disclosure;
 mod establishment;
 mod evaluation;
 mod fixture;

@@ -7,6 +7,7 @@ pub mod pagination;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::department::{DepartmentMutation, DepartmentQuery};
+use crate::disclosure::{DisclosureMutation, DisclosureQuery};
 use crate::establishment::{
     CeilingMutation, CeilingQuery, EstablishmentMutation, LedgerQuery, PlanMutation, PlanQuery,
 };
@@ -34,6 +35,7 @@ pub struct Query(
     EvaluationQuery,
     PoolQuery,
     FilingQuery,
+    DisclosureQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +52,7 @@ pub struct Mutation(
     EvaluationMutation,
     PoolMutation,
     FilingMutation,
+    DisclosureMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -84,7 +84,36 @@ struct CountRow {
     n: i64,
 }
 
-/// Staff counts of many institutions in one GROUP BY query.
+/// Staff counts of many institutions, one GROUP BY query per chunk of ids.
+pub async fn counts_by_institution<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+) -> Result<HashMap<i32, StaffCounts>, sea_orm::DbErr> {
+    let mut found: HashMap<i32, StaffCounts> = ids.iter().map(|k| (*k, StaffCounts::default())).collect();
+    for chunk in ids.chunks(5_000) {
+        let rows = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::InstitutionId)
+            .column(staff::Column::Basis)
+            .column(staff::Column::Status)
+            .column(staff::Column::Category)
+            .column_as(staff::Column::Id.count(), "n")
+            .filter(staff::Column::InstitutionId.is_in(chunk.iter().copied()))
+            .group_by(staff::Column::InstitutionId)
+            .group_by(staff::Column::Basis)
+            .group_by(staff::Column::Status)
+            .group_by(staff::Column::Category)
+            .into_model::<CountRow>()
+            .all(db)
+            .await?;
+        for row in rows {
+            found.entry(row.institution_id).or_default().add(row.basis, row.status, row.category, row.n as i32);
+        }
+    }
+    Ok(found)
+}
+
+/// Staff counts of many institutions in one batch (the request's DataLoader).
 pub struct StaffCountLoader(pub DatabaseConnection);
 
 impl Loader<i32> for StaffCountLoader {
@@ -92,29 +121,7 @@ impl Loader<i32> for StaffCountLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let mut found: HashMap<i32, StaffCounts> = keys.iter().map(|k| (*k, StaffCounts::default())).collect();
-        for chunk in keys.chunks(5_000) {
-            let rows = staff::Entity::find()
-                .select_only()
-                .column(staff::Column::InstitutionId)
-                .column(staff::Column::Basis)
-                .column(staff::Column::Status)
-                .column(staff::Column::Category)
-                .column_as(staff::Column::Id.count(), "n")
-                .filter(staff::Column::InstitutionId.is_in(chunk.iter().copied()))
-                .group_by(staff::Column::InstitutionId)
-                .group_by(staff::Column::Basis)
-                .group_by(staff::Column::Status)
-                .group_by(staff::Column::Category)
-                .into_model::<CountRow>()
-                .all(&self.0)
-                .await
-                .map_err(|e| Arc::new(ApiError::from(e)))?;
-            for row in rows {
-                found.entry(row.institution_id).or_default().add(row.basis, row.status, row.category, row.n as i32);
-            }
-        }
-        Ok(found)
+        counts_by_institution(&self.0, keys).await.map_err(|e| Arc::new(ApiError::from(e)))
     }
 }
 

@@ -1,0 +1,694 @@
+//! Information disclosure (信息公开): a staffing office publishes a release — a consistent
+//! snapshot, taken in one transaction, of every active institution's public record. The
+//! public reads releases only, never live tables; a release never changes; counts that could
+//! single out a person (below the office's threshold) are suppressed, with a second cell
+//! suppressed where one alone could be recovered from the totals.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums::{
+    Classification, FundingForm, Grade, InstitutionStatus, Level, ManagementMode, RoundStatus, Sector,
+};
+use entity::{
+    department, disclosure_release, establishment_balance, evaluation_round, institution, jurisdiction,
+    release_institution, round_result,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Actor, Change};
+use crate::db::begin_snapshot;
+use crate::error::{ApiError, ApiResult};
+use crate::establishment::Establishment;
+use crate::graphql::context::{actor, db, scope};
+use crate::institution::parse_id;
+use crate::overview::{Count, SizeBand};
+use crate::scope::Scope;
+use crate::staff::counts_by_institution;
+
+/// Release rows by release id. Releases never change, so entries never go stale; the map is
+/// bounded so memory stays flat however many releases are read.
+#[derive(Default)]
+pub struct ReleaseCache {
+    rows: Mutex<HashMap<i32, Arc<Vec<release_institution::Model>>>>,
+}
+
+const CACHED_RELEASES: usize = 128;
+
+impl ReleaseCache {
+    pub async fn rows(
+        &self,
+        db: &DatabaseConnection,
+        release_id: i32,
+    ) -> ApiResult<Arc<Vec<release_institution::Model>>> {
+        if let Some(rows) = self.rows.lock().ok().and_then(|m| m.get(&release_id).cloned()) {
+            return Ok(rows);
+        }
+        let rows = release_institution::Entity::find()
+            .filter(release_institution::Column::ReleaseId.eq(release_id))
+            .order_by_asc(release_institution::Column::Name)
+            .all(db)
+            .await?;
+        let rows = Arc::new(rows);
+        if let Ok(mut map) = self.rows.lock() {
+            if map.len() >= CACHED_RELEASES {
+                map.clear();
+            }
+            map.insert(release_id, rows.clone());
+        }
+        Ok(rows)
+    }
+}
+
+/// The CONTRACT.md overview computed over a release (from the true values at release time:
+/// aggregates over many institutions are safe to publish).
+#[derive(SimpleObject, Serialize, Deserialize, Debug, Clone, Default)]
+pub struct ReleaseOverview {
+    pub institution_count: i64,
+    pub by_level: Vec<ReleaseCount>,
+    pub by_funding_form: Vec<ReleaseCount>,
+    pub by_management_mode: Vec<ReleaseCount>,
+    pub by_sector: Vec<ReleaseCount>,
+    pub by_size_band: Vec<ReleaseCount>,
+    pub by_classification: Vec<ReleaseCount>,
+    pub approved: i64,
+    pub approved_fiscal: i64,
+    pub approved_self_financed: i64,
+    pub vacant: i64,
+    /// Staff totals; `null` when below the release's threshold (a small total could single
+    /// out a person).
+    pub staff_in_establishment: Option<i64>,
+    pub management: Option<i64>,
+    pub professional_technical: Option<i64>,
+    pub logistics_service: Option<i64>,
+    pub temporary: Option<i64>,
+}
+
+#[derive(SimpleObject, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseCount {
+    pub key: String,
+    pub count: i64,
+}
+
+impl From<Count> for ReleaseCount {
+    fn from(c: Count) -> Self {
+        Self { key: c.key, count: c.count }
+    }
+}
+
+fn tally<T: Copy>(
+    all: &[T],
+    word: fn(T) -> &'static str,
+    values: impl Iterator<Item = &'static str>,
+) -> Vec<ReleaseCount> {
+    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    all.iter()
+        .map(|v| ReleaseCount { key: word(*v).to_string(), count: counts.get(word(*v)).copied().unwrap_or(0) })
+        .collect()
+}
+
+/// Suppresses counts from 1 to `threshold - 1`; where that leaves exactly one suppressed cell
+/// in a column, the smallest other non-zero cell goes too, so totals cannot recover it.
+fn suppress(values: &[i32], threshold: i32) -> Vec<Option<i32>> {
+    let mut out: Vec<Option<i32>> =
+        values.iter().map(|v| if *v > 0 && *v < threshold { None } else { Some(*v) }).collect();
+    if out.iter().filter(|v| v.is_none()).count() == 1 {
+        let second = out.iter().enumerate().filter_map(|(i, v)| v.filter(|n| *n > 0).map(|n| (n, i))).min();
+        if let Some((_, i)) = second {
+            out[i] = None;
+        }
+    }
+    out
+}
+
+struct Snapshot {
+    row: institution::Model,
+    department: String,
+    establishment: Establishment,
+    staff: crate::staff::StaffCounts,
+    grade: Option<(Grade, i32)>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn publish(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    threshold: i32,
+    note: &str,
+) -> ApiResult<disclosure_release::Model> {
+    let own = scope.office()?.id;
+    if !(1..=50).contains(&threshold) {
+        return Err(ApiError::bad_input("`suppressionThreshold` must be from 1 to 50"));
+    }
+    let txn = begin_snapshot(db).await?;
+    let rows = institution::Entity::find()
+        .filter(institution::Column::JurisdictionId.eq(own))
+        .filter(institution::Column::Status.eq(InstitutionStatus::Active))
+        .order_by_asc(institution::Column::Id)
+        .all(&txn)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let departments: HashMap<i32, String> = department::Entity::find()
+        .filter(department::Column::JurisdictionId.eq(own))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let mut balances: HashMap<i32, Vec<establishment_balance::Model>> = HashMap::new();
+    for b in establishment_balance::Entity::find()
+        .filter(establishment_balance::Column::JurisdictionId.eq(own))
+        .all(&txn)
+        .await?
+    {
+        balances.entry(b.institution_id).or_default().push(b);
+    }
+    let staff = counts_by_institution(&txn, &ids).await?;
+    let grades = latest_grades(&txn, own).await?;
+    let snapshots: Vec<Snapshot> = rows
+        .into_iter()
+        .map(|row| Snapshot {
+            department: departments.get(&row.department_id).cloned().unwrap_or_default(),
+            establishment: Establishment::from_balances(balances.get(&row.id).map(Vec::as_slice).unwrap_or(&[])),
+            staff: staff.get(&row.id).cloned().unwrap_or_default(),
+            grade: grades.get(&row.id).copied(),
+            row,
+        })
+        .collect();
+    let overview = release_overview(&snapshots, threshold);
+    let release = disclosure_release::ActiveModel {
+        jurisdiction_id: Set(own),
+        released_at: Set(Utc::now()),
+        released_by: Set(actor.subject.clone()),
+        note: Set(note.trim().to_string()),
+        suppression_threshold: Set(threshold),
+        institution_count: Set(snapshots.len() as i32),
+        overview: Set(serde_json::to_string(&overview).unwrap_or_default()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let column = |f: fn(&Snapshot) -> i32| suppress(&snapshots.iter().map(f).collect::<Vec<_>>(), threshold);
+    let staff_col = column(|s| s.staff.in_establishment);
+    let management = column(|s| s.staff.management);
+    let technical = column(|s| s.staff.professional_technical);
+    let logistics = column(|s| s.staff.logistics_service);
+    let temporary = column(|s| s.staff.temporary);
+    let mut batch = Vec::new();
+    for (k, s) in snapshots.iter().enumerate() {
+        batch.push(release_institution::ActiveModel {
+            release_id: Set(release.id),
+            institution_id: Set(s.row.id),
+            name: Set(s.row.name.clone()),
+            credit_code: Set(s.row.credit_code.clone()),
+            department: Set(s.department.clone()),
+            sector: Set(s.row.sector.word().into()),
+            level: Set(s.row.level.word().into()),
+            classification: Set(s.row.classification.word().into()),
+            funding_form: Set(s.row.funding_form.word().into()),
+            management_mode: Set(s.row.management_mode.word().into()),
+            legal_person: Set(s.row.legal_person),
+            responsibilities: Set(s.row.responsibilities.clone()),
+            internal_bodies: Set(s.row.internal_bodies.clone()),
+            leadership_posts: Set(s.row.leadership_posts.clone()),
+            approved_fiscal: Set(s.establishment.fiscal),
+            approved_self_financed: Set(s.establishment.self_financed),
+            vacant: Set(s.establishment.vacant),
+            size_band: Set(SizeBand::of(s.staff.in_establishment.into()).word().into()),
+            staff_in_establishment: Set(staff_col[k]),
+            management: Set(management[k]),
+            professional_technical: Set(technical[k]),
+            logistics_service: Set(logistics[k]),
+            temporary: Set(temporary[k]),
+            grade: Set(s.grade.map(|g| g.0.word().to_string())),
+            grade_year: Set(s.grade.map(|g| g.1)),
+            ..Default::default()
+        });
+        if batch.len() == 200 {
+            release_institution::Entity::insert_many(std::mem::take(&mut batch)).exec(&txn).await?;
+        }
+    }
+    if !batch.is_empty() {
+        release_institution::Entity::insert_many(batch).exec(&txn).await?;
+    }
+    let change = Change {
+        action: "disclosure.release",
+        entity: "disclosure_release",
+        entity_id: Some(release.id),
+        jurisdiction_id: Some(own),
+        before: None,
+        after: Some(serde_json::json!({"institutions": release.institution_count, "threshold": threshold})),
+    };
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(release)
+}
+
+/// The latest published grade of each institution of a jurisdiction.
+async fn latest_grades<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<HashMap<i32, (Grade, i32)>> {
+    let rounds = evaluation_round::Entity::find()
+        .filter(evaluation_round::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(evaluation_round::Column::Status.eq(RoundStatus::Published))
+        .all(db)
+        .await?;
+    let year: HashMap<i32, i32> = rounds.iter().map(|r| (r.id, r.year)).collect();
+    let mut latest: HashMap<i32, (Grade, i32)> = HashMap::new();
+    for r in round_result::Entity::find()
+        .filter(round_result::Column::RoundId.is_in(rounds.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+    {
+        let y = year.get(&r.round_id).copied().unwrap_or_default();
+        if latest.get(&r.institution_id).is_none_or(|(_, seen)| *seen < y) {
+            latest.insert(r.institution_id, (r.grade, y));
+        }
+    }
+    Ok(latest)
+}
+
+fn release_overview(snapshots: &[Snapshot], threshold: i32) -> ReleaseOverview {
+    let sum = |f: fn(&Snapshot) -> i32| snapshots.iter().map(|s| i64::from(f(s))).sum::<i64>();
+    let people = |f: fn(&Snapshot) -> i32| Some(sum(f)).filter(|n| *n == 0 || *n >= i64::from(threshold));
+    ReleaseOverview {
+        institution_count: snapshots.len() as i64,
+        by_level: tally(Level::all(), Level::word, snapshots.iter().map(|s| s.row.level.word())),
+        by_funding_form: tally(
+            FundingForm::all(),
+            FundingForm::word,
+            snapshots.iter().map(|s| s.row.funding_form.word()),
+        ),
+        by_management_mode: tally(
+            ManagementMode::all(),
+            ManagementMode::word,
+            snapshots.iter().map(|s| s.row.management_mode.word()),
+        ),
+        by_sector: tally(Sector::all(), Sector::word, snapshots.iter().map(|s| s.row.sector.word())),
+        by_size_band: tally(
+            &SizeBand::ALL,
+            SizeBand::word,
+            snapshots.iter().map(|s| SizeBand::of(s.staff.in_establishment.into()).word()),
+        ),
+        by_classification: tally(
+            Classification::all(),
+            Classification::word,
+            snapshots.iter().map(|s| s.row.classification.word()),
+        ),
+        approved: sum(|s| s.establishment.approved),
+        approved_fiscal: sum(|s| s.establishment.fiscal),
+        approved_self_financed: sum(|s| s.establishment.self_financed),
+        vacant: sum(|s| s.establishment.vacant),
+        staff_in_establishment: people(|s| s.staff.in_establishment),
+        management: people(|s| s.staff.management),
+        professional_technical: people(|s| s.staff.professional_technical),
+        logistics_service: people(|s| s.staff.logistics_service),
+        temporary: people(|s| s.staff.temporary),
+    }
+}
+
+pub struct DisclosedInstitution(pub release_institution::Model);
+
+#[Object]
+impl DisclosedInstitution {
+    async fn id(&self) -> ID {
+        ID(self.0.institution_id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn credit_code(&self) -> &str {
+        &self.0.credit_code
+    }
+    async fn department(&self) -> &str {
+        &self.0.department
+    }
+    async fn sector(&self) -> Option<Sector> {
+        Sector::from_word(&self.0.sector)
+    }
+    async fn level(&self) -> Option<Level> {
+        Level::from_word(&self.0.level)
+    }
+    async fn classification(&self) -> Option<Classification> {
+        Classification::from_word(&self.0.classification)
+    }
+    async fn funding_form(&self) -> Option<FundingForm> {
+        FundingForm::from_word(&self.0.funding_form)
+    }
+    async fn management_mode(&self) -> Option<ManagementMode> {
+        ManagementMode::from_word(&self.0.management_mode)
+    }
+    async fn legal_person(&self) -> bool {
+        self.0.legal_person
+    }
+    /// 三定: responsibilities and tasks.
+    async fn responsibilities(&self) -> &str {
+        &self.0.responsibilities
+    }
+    async fn internal_bodies(&self) -> Vec<String> {
+        serde_json::from_str(&self.0.internal_bodies).unwrap_or_default()
+    }
+    async fn leadership_posts(&self) -> Vec<crate::institution::LeadershipPost> {
+        serde_json::from_str(&self.0.leadership_posts).unwrap_or_default()
+    }
+    async fn approved(&self) -> i32 {
+        self.0.approved_fiscal + self.0.approved_self_financed
+    }
+    async fn approved_fiscal(&self) -> i32 {
+        self.0.approved_fiscal
+    }
+    async fn approved_self_financed(&self) -> i32 {
+        self.0.approved_self_financed
+    }
+    async fn vacant(&self) -> i32 {
+        self.0.vacant
+    }
+    /// `null` when suppressed (a small count that could single out a person).
+    async fn staff_in_establishment(&self) -> Option<i32> {
+        self.0.staff_in_establishment
+    }
+    async fn management(&self) -> Option<i32> {
+        self.0.management
+    }
+    async fn professional_technical(&self) -> Option<i32> {
+        self.0.professional_technical
+    }
+    async fn logistics_service(&self) -> Option<i32> {
+        self.0.logistics_service
+    }
+    async fn temporary(&self) -> Option<i32> {
+        self.0.temporary
+    }
+    /// Whether any of this record's staff counts is suppressed.
+    async fn suppressed(&self) -> bool {
+        [
+            self.0.staff_in_establishment,
+            self.0.management,
+            self.0.professional_technical,
+            self.0.logistics_service,
+            self.0.temporary,
+        ]
+        .iter()
+        .any(Option::is_none)
+    }
+    async fn grade(&self) -> Option<Grade> {
+        self.0.grade.as_deref().and_then(Grade::from_word)
+    }
+    async fn grade_year(&self) -> Option<i32> {
+        self.0.grade_year
+    }
+}
+
+pub struct Release {
+    row: disclosure_release::Model,
+    code: String,
+    name: String,
+}
+
+#[Object]
+impl Release {
+    async fn id(&self) -> ID {
+        ID(self.row.id.to_string())
+    }
+    async fn jurisdiction(&self) -> &str {
+        &self.code
+    }
+    async fn jurisdiction_name(&self) -> &str {
+        &self.name
+    }
+    async fn released_at(&self) -> DateTime<Utc> {
+        self.row.released_at
+    }
+    async fn suppression_threshold(&self) -> i32 {
+        self.row.suppression_threshold
+    }
+    async fn institution_count(&self) -> i32 {
+        self.row.institution_count
+    }
+    /// The overview computed over this release.
+    async fn overview(&self) -> ReleaseOverview {
+        serde_json::from_str(&self.row.overview).unwrap_or_default()
+    }
+    /// The release's institutions, filtered; from the release cache.
+    #[allow(clippy::too_many_arguments)]
+    async fn institutions(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        sector: Option<Sector>,
+        classification: Option<Classification>,
+        #[graphql(default = 50)] first: i32,
+        #[graphql(default = 0)] offset: i32,
+    ) -> async_graphql::Result<DisclosedPage> {
+        if !(0..=200).contains(&first) || offset < 0 {
+            return Err(ApiError::bad_input("`first` may be 0 to 200 and `offset` not negative").into());
+        }
+        let rows = ctx.data_unchecked::<ReleaseCache>().rows(db(ctx), self.row.id).await?;
+        let search = search.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let matching: Vec<&release_institution::Model> = rows
+            .iter()
+            .filter(|r| search.as_ref().is_none_or(|s| r.name.contains(s.as_str())))
+            .filter(|r| sector.is_none_or(|s| r.sector == s.word()))
+            .filter(|r| classification.is_none_or(|c| r.classification == c.word()))
+            .collect();
+        let total_count = matching.len() as i32;
+        let items = matching
+            .into_iter()
+            .skip(offset as usize)
+            .take(first as usize)
+            .cloned()
+            .map(DisclosedInstitution)
+            .collect();
+        Ok(DisclosedPage { total_count, items })
+    }
+    /// One institution's record in this release.
+    async fn institution(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<DisclosedInstitution>> {
+        let id = parse_id(&id)?;
+        let rows = ctx.data_unchecked::<ReleaseCache>().rows(db(ctx), self.row.id).await?;
+        Ok(rows.iter().find(|r| r.institution_id == id).cloned().map(DisclosedInstitution))
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DisclosedPage {
+    pub total_count: i32,
+    pub items: Vec<DisclosedInstitution>,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+#[derive(SimpleObject)]
+pub struct ReleaseChange {
+    pub institution_id: ID,
+    pub name: String,
+    pub kind: ChangeKind,
+    /// The public fields that differ (for CHANGED).
+    pub fields: Vec<String>,
+}
+
+async fn release_of(db: &DatabaseConnection, id: i32) -> ApiResult<Release> {
+    let row = disclosure_release::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("release {id} not found")))?;
+    let j = jurisdiction::Entity::find_by_id(row.jurisdiction_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("jurisdiction"))?;
+    Ok(Release { row, code: j.code, name: j.name })
+}
+
+async fn latest_release(db: &DatabaseConnection, jurisdiction: &jurisdiction::Model) -> ApiResult<Option<Release>> {
+    let row = disclosure_release::Entity::find()
+        .filter(disclosure_release::Column::JurisdictionId.eq(jurisdiction.id))
+        .order_by_desc(disclosure_release::Column::Id)
+        .one(db)
+        .await?;
+    Ok(row.map(|row| Release { row, code: jurisdiction.code.clone(), name: jurisdiction.name.clone() }))
+}
+
+fn differences(a: &release_institution::Model, b: &release_institution::Model) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut check = |name: &str, same: bool| {
+        if !same {
+            fields.push(name.to_string());
+        }
+    };
+    check("name", a.name == b.name);
+    check("department", a.department == b.department);
+    check("sector", a.sector == b.sector);
+    check("level", a.level == b.level);
+    check("classification", a.classification == b.classification);
+    check("fundingForm", a.funding_form == b.funding_form);
+    check("managementMode", a.management_mode == b.management_mode);
+    check("responsibilities", a.responsibilities == b.responsibilities);
+    check("approvedFiscal", a.approved_fiscal == b.approved_fiscal);
+    check("approvedSelfFinanced", a.approved_self_financed == b.approved_self_financed);
+    check("vacant", a.vacant == b.vacant);
+    check("staffInEstablishment", a.staff_in_establishment == b.staff_in_establishment);
+    check("temporary", a.temporary == b.temporary);
+    check("grade", a.grade == b.grade);
+    fields
+}
+
+#[derive(Default)]
+pub struct DisclosureQuery;
+
+#[Object]
+impl DisclosureQuery {
+    /// A jurisdiction's releases, newest first (public).
+    async fn disclosure_releases(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: String,
+    ) -> async_graphql::Result<Vec<Release>> {
+        let db = db(ctx);
+        let j = jurisdiction::Entity::find()
+            .filter(jurisdiction::Column::Code.eq(jurisdiction.as_str()))
+            .one(db)
+            .await
+            .map_err(ApiError::from)?;
+        let j = j.ok_or_else(|| ApiError::not_found(format!("jurisdiction {jurisdiction} not found")))?;
+        let rows = disclosure_release::Entity::find()
+            .filter(disclosure_release::Column::JurisdictionId.eq(j.id))
+            .order_by_desc(disclosure_release::Column::Id)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(|row| Release { row, code: j.code.clone(), name: j.name.clone() }).collect())
+    }
+
+    /// A release (public): the given one, or the jurisdiction's latest.
+    async fn disclosure(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: String,
+        release_id: Option<ID>,
+    ) -> async_graphql::Result<Option<Release>> {
+        let db = db(ctx);
+        if let Some(id) = release_id {
+            let release = release_of(db, parse_id(&id)?).await?;
+            if release.code != jurisdiction {
+                return Err(ApiError::not_found("that release is not this jurisdiction's").into());
+            }
+            return Ok(Some(release));
+        }
+        let j = jurisdiction::Entity::find()
+            .filter(jurisdiction::Column::Code.eq(jurisdiction.as_str()))
+            .one(db)
+            .await
+            .map_err(ApiError::from)?;
+        let j = j.ok_or_else(|| ApiError::not_found(format!("jurisdiction {jurisdiction} not found")))?;
+        Ok(latest_release(db, &j).await?)
+    }
+
+    /// The latest releases of the jurisdictions directly below (a city's counties).
+    async fn child_disclosures(&self, ctx: &Context<'_>, jurisdiction: String) -> async_graphql::Result<Vec<Release>> {
+        let db = db(ctx);
+        let parent = jurisdiction::Entity::find()
+            .filter(jurisdiction::Column::Code.eq(jurisdiction.as_str()))
+            .one(db)
+            .await
+            .map_err(ApiError::from)?;
+        let parent = parent.ok_or_else(|| ApiError::not_found(format!("jurisdiction {jurisdiction} not found")))?;
+        let children = jurisdiction::Entity::find()
+            .filter(jurisdiction::Column::ParentId.eq(parent.id))
+            .order_by_asc(jurisdiction::Column::Code)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        let mut out = Vec::new();
+        for child in children {
+            if let Some(release) = latest_release(db, &child).await? {
+                out.push(release);
+            }
+        }
+        Ok(out)
+    }
+
+    /// What changed between two releases of one jurisdiction (public).
+    async fn release_changes(&self, ctx: &Context<'_>, from: ID, to: ID) -> async_graphql::Result<Vec<ReleaseChange>> {
+        let db = db(ctx);
+        let (a, b) = (release_of(db, parse_id(&from)?).await?, release_of(db, parse_id(&to)?).await?);
+        if a.row.jurisdiction_id != b.row.jurisdiction_id {
+            return Err(ApiError::bad_input("releases of different jurisdictions").into());
+        }
+        let cache = ctx.data_unchecked::<ReleaseCache>();
+        let (old, new) = (cache.rows(db, a.row.id).await?, cache.rows(db, b.row.id).await?);
+        let old_by: HashMap<i32, &release_institution::Model> = old.iter().map(|r| (r.institution_id, r)).collect();
+        let new_by: HashMap<i32, &release_institution::Model> = new.iter().map(|r| (r.institution_id, r)).collect();
+        let mut changes = Vec::new();
+        for r in new.iter() {
+            match old_by.get(&r.institution_id) {
+                None => changes.push(ReleaseChange {
+                    institution_id: ID(r.institution_id.to_string()),
+                    name: r.name.clone(),
+                    kind: ChangeKind::Added,
+                    fields: Vec::new(),
+                }),
+                Some(before) => {
+                    let fields = differences(before, r);
+                    if !fields.is_empty() {
+                        changes.push(ReleaseChange {
+                            institution_id: ID(r.institution_id.to_string()),
+                            name: r.name.clone(),
+                            kind: ChangeKind::Changed,
+                            fields,
+                        });
+                    }
+                }
+            }
+        }
+        for r in old.iter().filter(|r| !new_by.contains_key(&r.institution_id)) {
+            changes.push(ReleaseChange {
+                institution_id: ID(r.institution_id.to_string()),
+                name: r.name.clone(),
+                kind: ChangeKind::Removed,
+                fields: Vec::new(),
+            });
+        }
+        Ok(changes)
+    }
+}
+
+#[derive(Default)]
+pub struct DisclosureMutation;
+
+#[Object]
+impl DisclosureMutation {
+    /// Publishes a release of the caller's jurisdiction: a consistent snapshot of every active
+    /// institution's public record, staff counts below `suppressionThreshold` suppressed.
+    async fn publish_release(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] suppression_threshold: i32,
+        #[graphql(default)] note: String,
+    ) -> async_graphql::Result<Release> {
+        let row = publish(db(ctx), scope(ctx), &actor(ctx), suppression_threshold, &note).await?;
+        Ok(release_of(db(ctx), row.id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suppress;
+
+    #[test]
+    fn small_counts_are_suppressed_and_a_lone_one_takes_a_second_with_it() {
+        assert_eq!(suppress(&[0, 3, 12, 40], 5), vec![Some(0), None, None, Some(40)]);
+        assert_eq!(suppress(&[2, 3, 12], 5), vec![None, None, Some(12)]);
+        assert_eq!(suppress(&[7, 12], 5), vec![Some(7), Some(12)]);
+    }
+}

@@ -1,0 +1,83 @@
+//! Disclosure releases: snapshots the public reads, never live or personal data.
+
+use serde_json::json;
+
+use crate::fixture::{EVENT, HIRE, event, hire_input, national_id, world};
+use crate::helpers::spawn_app;
+
+const PUBLISH: &str =
+    "mutation($t: Int!) { publishRelease(suppressionThreshold: $t, note: \"季度公开\") { id institutionCount } }";
+const PUBLIC: &str = r#"query($r: ID) { disclosure(jurisdiction: "620700", releaseId: $r) { id institutionCount
+    overview { institutionCount approved staffInEstablishment }
+    institutions { totalCount items { id name department approved vacant staffInEstablishment professionalTechnical suppressed grade } } } }"#;
+
+#[tokio::test]
+async fn a_release_is_a_snapshot_the_public_reads_with_small_counts_suppressed() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let none = app.ok(None, PUBLIC, json!({"r": null})).await;
+    assert!(none["disclosure"].is_null(), "nothing public before a release");
+    assert_eq!(app.error_code(None, PUBLISH, json!({"t": 5})).await, "FORBIDDEN");
+    assert_eq!(app.error_code(Some(t), PUBLISH, json!({"t": 0})).await, "BAD_USER_INPUT");
+    let first = app.ok(Some(t), PUBLISH, json!({"t": 5})).await["publishRelease"]["id"].as_str().unwrap().to_string();
+    let seen = app.ok(None, PUBLIC, json!({"r": null})).await;
+    let d = &seen["disclosure"];
+    assert_eq!(d["id"], first.as_str());
+    let item = &d["institutions"]["items"][0];
+    assert_eq!(item["name"], "张掖市疾病预防控制中心");
+    assert_eq!(item["approved"], 5);
+    assert!(
+        item["staffInEstablishment"].is_null() && item["suppressed"] == true,
+        "one person is below the threshold: {item}"
+    );
+    assert!(d["overview"]["staffInEstablishment"].is_null(), "a total of one would single the person out");
+    let text = seen.to_string();
+    assert!(!text.contains("张掖市职工") && !text.contains(&w.city.national_id), "no names or ID numbers: {text}");
+    // Live changes do not touch the release; a new release shows them, and the difference.
+    app.ok(Some(t), EVENT, event(&w.city.institution, "APPROVE", 3)).await;
+    for n in 0..5 {
+        let input = hire_input(&w.city.institution, "新职工", &national_id("620700", "19930101", 600 + n), "FISCAL");
+        app.ok(Some(t), HIRE, json!({ "input": input })).await;
+    }
+    let again = app.ok(None, PUBLIC, json!({"r": first})).await;
+    assert_eq!(again["disclosure"]["institutions"], d["institutions"], "a release never changes");
+    let second = app.ok(Some(t), PUBLISH, json!({"t": 5})).await["publishRelease"]["id"].as_str().unwrap().to_string();
+    let latest = app.ok(None, PUBLIC, json!({"r": null})).await;
+    assert_eq!(latest["disclosure"]["id"], second.as_str());
+    assert_eq!(latest["disclosure"]["institutions"]["items"][0]["staffInEstablishment"], 6);
+    let changes = app
+        .ok(
+            None,
+            "query($a: ID!, $b: ID!) { releaseChanges(from: $a, to: $b) { name kind fields } }",
+            json!({"a": first, "b": second}),
+        )
+        .await;
+    assert_eq!(changes["releaseChanges"][0]["kind"], "CHANGED");
+    let fields = changes["releaseChanges"][0]["fields"].as_array().unwrap();
+    assert!(fields.contains(&json!("approvedFiscal")) && fields.contains(&json!("staffInEstablishment")), "{fields:?}");
+    let list = app.ok(None, r#"{ disclosureReleases(jurisdiction: "620700") { id } childDisclosures(jurisdiction: "620700") { jurisdiction } }"#, json!({})).await;
+    assert_eq!(list["disclosureReleases"].as_array().unwrap().len(), 2);
+    assert_eq!(list["childDisclosures"], json!([]));
+}
+
+#[tokio::test]
+async fn the_demo_citys_release_reproduces_the_report_for_the_public() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let t = app.office("620700");
+    app.ok(Some(&t), PUBLISH, json!({"t": 5})).await;
+    let q = r#"{ disclosure(jurisdiction: "620700") { overview { institutionCount approved approvedFiscal approvedSelfFinanced staffInEstablishment temporary
+        byClassification { key count } } institutions(search: "医院", first: 10) { totalCount items { name grade gradeYear } } } }"#;
+    let data = app.ok(None, q, json!({})).await;
+    let o = &data["disclosure"]["overview"];
+    assert_eq!((o["institutionCount"].as_i64(), o["approved"].as_i64()), (Some(236), Some(4158)));
+    assert_eq!((o["approvedFiscal"].as_i64(), o["approvedSelfFinanced"].as_i64()), (Some(3605), Some(553)));
+    assert_eq!((o["staffInEstablishment"].as_i64(), o["temporary"].as_i64()), (Some(3980), Some(480)));
+    assert_eq!(o["byClassification"][0], json!({"key": "PUBLIC_WELFARE_I", "count": 160}));
+    let hospitals = data["disclosure"]["institutions"]["items"].as_array().unwrap();
+    assert!(
+        hospitals.iter().any(|h| h["grade"].is_string() && h["gradeYear"] == 2025),
+        "published grades are disclosed: {hospitals:?}"
+    );
+}
