@@ -13,6 +13,7 @@ pub mod establishment;
 pub mod evaluation;
 pub mod export;
 pub mod filing;
+pub mod findings;
 pub mod graphql;
 pub mod history;
 pub mod import;

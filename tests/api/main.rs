@@ -5,6 +5,7 @@ mod concurrency;
 mod disclosure;
 mod establishment;
 mod evaluation;
+mod findings;
 mod fixture;
 mod helpers;
 

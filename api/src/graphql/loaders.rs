@@ -169,6 +169,17 @@ impl Loader<i32> for BalancesByInstitution {
     }
 }
 
+/// Establishment balances of many institutions, one query per chunk of ids.
+pub async fn balances_of(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> Result<HashMap<i32, Vec<establishment_balance::Model>>, ApiError> {
+    BalancesByInstitution(db.clone())
+        .load(ids)
+        .await
+        .map_err(|e| Arc::try_unwrap(e).unwrap_or_else(|shared| ApiError::internal(anyhow::anyhow!("{shared:?}"))))
+}
+
 /// Classification decisions of each institution, oldest first.
 pub struct ClassificationHistory(DatabaseConnection);
 

@@ -13,6 +13,7 @@ use crate::establishment::{
 };
 use crate::evaluation::{EvaluationMutation, EvaluationQuery};
 use crate::filing::{FilingMutation, FilingQuery};
+use crate::findings::FindingsQuery;
 use crate::history::HistoryQuery;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
@@ -36,6 +37,7 @@ pub struct Query(
     PoolQuery,
     FilingQuery,
     DisclosureQuery,
+    FindingsQuery,
 );
 
 #[derive(MergedObject, Default)]

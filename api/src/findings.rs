@@ -1,0 +1,363 @@
+//! Findings for staffing offices: the report's section 2 problems, each a query returning the
+//! institutions concerned with the figure behind each. Thresholds are arguments.
+
+use std::collections::{HashMap, HashSet};
+
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::Datelike;
+use entity::enums::{Classification, EventKind, InstitutionStatus, MovementKind, StaffBasis, StaffStatus};
+use entity::{establishment_event, institution, jurisdiction, reform, staff, staff_movement};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::error::{ApiError, ApiResult};
+use crate::establishment::Establishment;
+use crate::graphql::context::{db, scope};
+use crate::institution::Institution;
+use crate::staff::{StaffCounts, counts_by_institution};
+
+#[derive(SimpleObject)]
+pub struct Finding {
+    pub institution: Institution,
+    /// The figure behind the finding (a count, a share, an age, a year, a similarity).
+    pub figure: f64,
+    pub detail: String,
+}
+
+/// The office's institutions a set of findings is computed over, loaded once.
+pub struct Findings {
+    db: DatabaseConnection,
+    rows: Vec<institution::Model>,
+    counts: HashMap<i32, StaffCounts>,
+    jurisdiction_names: HashMap<i32, String>,
+}
+
+fn finding(row: &institution::Model, figure: f64, detail: String) -> Finding {
+    Finding { institution: Institution(row.clone()), figure: (figure * 1000.0).round() / 1000.0, detail }
+}
+
+fn share(part: i32, whole: i32) -> f64 {
+    if whole == 0 { 0.0 } else { f64::from(part) / f64::from(whole) }
+}
+
+/// Character bigrams of a text, for similarity.
+fn bigrams(text: &str) -> HashSet<String> {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect();
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+impl Findings {
+    fn counts(&self, id: i32) -> StaffCounts {
+        self.counts.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// The unit's name without its jurisdiction (the same kind of unit across counties).
+    fn kind_of(&self, row: &institution::Model) -> String {
+        let prefix = self.jurisdiction_names.get(&row.jurisdiction_id).map(String::as_str).unwrap_or("");
+        row.name.strip_prefix(prefix).unwrap_or(&row.name).to_string()
+    }
+}
+
+#[Object]
+impl Findings {
+    /// Micro-institutions: fewer than `maxStaff` people in establishment.
+    async fn micro_institutions(&self, #[graphql(default = 5)] max_staff: i32) -> Vec<Finding> {
+        self.rows
+            .iter()
+            .filter_map(|r| {
+                let n = self.counts(r.id).in_establishment;
+                (n < max_staff).then(|| finding(r, n.into(), format!("{n} in establishment")))
+            })
+            .collect()
+    }
+
+    /// Never adjusted: established before `establishedBefore`, with no establishment event
+    /// since its approval, no reform and no reduction plan.
+    async fn never_adjusted(
+        &self,
+        #[graphql(default = 1990)] established_before: i32,
+    ) -> async_graphql::Result<Vec<Finding>> {
+        let old: Vec<&institution::Model> =
+            self.rows.iter().filter(|r| r.established_on.year() < established_before).collect();
+        let ids: Vec<i32> = old.iter().map(|r| r.id).collect();
+        let adjusted: HashSet<i32> = establishment_event::Entity::find()
+            .select_only()
+            .column(establishment_event::Column::InstitutionId)
+            .filter(establishment_event::Column::InstitutionId.is_in(ids.clone()))
+            .filter(establishment_event::Column::Kind.ne(EventKind::Approve))
+            .into_tuple::<Option<i32>>()
+            .all(&self.db)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .flatten()
+            .collect();
+        let reformed: HashSet<i32> = reform::Entity::find()
+            .select_only()
+            .column(reform::Column::TargetInstitutionId)
+            .filter(reform::Column::TargetInstitutionId.is_in(ids))
+            .into_tuple::<Option<i32>>()
+            .all(&self.db)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .flatten()
+            .collect();
+        Ok(old
+            .into_iter()
+            .filter(|r| !adjusted.contains(&r.id) && !reformed.contains(&r.id))
+            .map(|r| {
+                finding(r, r.established_on.year().into(), format!("established {}, never adjusted", r.established_on))
+            })
+            .collect())
+    }
+
+    /// Possibly overlapping responsibilities: pairs in one department or sector whose names
+    /// and responsibilities share most of their wording (bigram Jaccard similarity, wording
+    /// common to more than half of all records ignored as boilerplate).
+    async fn overlapping_responsibilities(&self, #[graphql(default = 0.5)] min_similarity: f64) -> Vec<Finding> {
+        let texts: Vec<HashSet<String>> =
+            self.rows.iter().map(|r| bigrams(&format!("{}{}", self.kind_of(r), r.responsibilities))).collect();
+        let mut frequency: HashMap<&String, usize> = HashMap::new();
+        for text in &texts {
+            for gram in text {
+                *frequency.entry(gram).or_default() += 1;
+            }
+        }
+        let common: HashSet<&String> =
+            frequency.into_iter().filter(|(_, n)| *n * 2 > texts.len().max(2)).map(|(g, _)| g).collect();
+        let cleaned: Vec<HashSet<&String>> =
+            texts.iter().map(|t| t.iter().filter(|g| !common.contains(g)).collect()).collect();
+        let mut out = Vec::new();
+        for i in 0..self.rows.len() {
+            for j in (i + 1)..self.rows.len() {
+                let (a, b) = (&self.rows[i], &self.rows[j]);
+                if a.department_id != b.department_id && a.sector != b.sector {
+                    continue;
+                }
+                let union = cleaned[i].union(&cleaned[j]).count();
+                if union == 0 {
+                    continue;
+                }
+                let similarity = cleaned[i].intersection(&cleaned[j]).count() as f64 / union as f64;
+                if similarity >= min_similarity {
+                    out.push(finding(a, similarity, format!("overlaps {}", b.name)));
+                }
+            }
+        }
+        out.sort_by(|x, y| y.figure.total_cmp(&x.figure));
+        out.truncate(200);
+        out
+    }
+
+    /// Logistics staff (工勤技能) above `above` of staff in establishment (units of 5 or more).
+    async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Vec<Finding> {
+        self.rows
+            .iter()
+            .filter_map(|r| {
+                let c = self.counts(r.id);
+                let s = share(c.logistics_service, c.in_establishment);
+                (c.in_establishment >= 5 && s > above).then(|| {
+                    finding(r, s, format!("{} of {} are logistics staff", c.logistics_service, c.in_establishment))
+                })
+            })
+            .collect()
+    }
+
+    /// Professional-technical staff below `below` of staff in establishment (units of 5 or more).
+    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Vec<Finding> {
+        self.rows
+            .iter()
+            .filter_map(|r| {
+                let c = self.counts(r.id);
+                let s = share(c.professional_technical, c.in_establishment);
+                (c.in_establishment >= 5 && s < below).then(|| {
+                    finding(
+                        r,
+                        s,
+                        format!("{} of {} are professional-technical", c.professional_technical, c.in_establishment),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Ageing: the share of staff in establishment aged `age` or more above `share`, with the
+    /// median age (ages from the birth date in the ID number).
+    async fn ageing(
+        &self,
+        #[graphql(default = 50)] age: i32,
+        #[graphql(default = 0.4)] share_above: f64,
+    ) -> async_graphql::Result<Vec<Finding>> {
+        let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
+        let years: Vec<(i32, i32, i64)> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::InstitutionId)
+            .column(staff::Column::BirthYear)
+            .column_as(staff::Column::Id.count(), "n")
+            .filter(staff::Column::InstitutionId.is_in(ids))
+            .filter(staff::Column::Basis.is_in([StaffBasis::Fiscal, StaffBasis::SelfFinanced]))
+            .filter(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]))
+            .group_by(staff::Column::InstitutionId)
+            .group_by(staff::Column::BirthYear)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(ApiError::from)?;
+        let this_year = chrono::Utc::now().year();
+        let mut ages: HashMap<i32, Vec<(i32, i64)>> = HashMap::new();
+        for (institution, born, n) in years {
+            ages.entry(institution).or_default().push((this_year - born, n));
+        }
+        Ok(self
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let mut list = ages.get(&r.id)?.clone();
+                let total: i64 = list.iter().map(|(_, n)| n).sum();
+                let old: i64 = list.iter().filter(|(a, _)| *a >= age).map(|(_, n)| n).sum();
+                let s = old as f64 / total.max(1) as f64;
+                if total < 5 || s <= share_above {
+                    return None;
+                }
+                list.sort_unstable();
+                let mut seen = 0;
+                let median = list.iter().find(|(_, n)| {
+                    seen += n;
+                    seen * 2 >= total
+                });
+                let median = median.map_or(0, |(a, _)| *a);
+                Some(finding(r, s, format!("{old} of {total} aged {age}+, median age {median}")))
+            })
+            .collect())
+    }
+
+    /// Long-vacant slots: vacancies that have stood for more than `months` (since the last
+    /// arrival or ledger change, from the ledger and the real-name list).
+    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> async_graphql::Result<Vec<Finding>> {
+        let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
+        let arrivals: Vec<(i32, Option<chrono::NaiveDate>)> = staff_movement::Entity::find()
+            .select_only()
+            .column(staff_movement::Column::InstitutionId)
+            .column_as(staff_movement::Column::OccurredOn.max(), "on")
+            .filter(staff_movement::Column::InstitutionId.is_in(ids.clone()))
+            .filter(staff_movement::Column::Kind.is_in([MovementKind::Hire, MovementKind::TransferIn]))
+            .group_by(staff_movement::Column::InstitutionId)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(ApiError::from)?;
+        let changes: Vec<(Option<i32>, Option<chrono::NaiveDate>)> = establishment_event::Entity::find()
+            .select_only()
+            .column(establishment_event::Column::InstitutionId)
+            .column_as(establishment_event::Column::EffectiveOn.max(), "on")
+            .filter(establishment_event::Column::InstitutionId.is_in(ids.clone()))
+            .group_by(establishment_event::Column::InstitutionId)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(ApiError::from)?;
+        let mut since: HashMap<i32, chrono::NaiveDate> = HashMap::new();
+        for (id, on) in arrivals.into_iter().map(|(i, d)| (Some(i), d)).chain(changes) {
+            if let (Some(id), Some(on)) = (id, on) {
+                let entry = since.entry(id).or_insert(on);
+                *entry = Ord::max(*entry, on);
+            }
+        }
+        let balances = crate::graphql::loaders::balances_of(&self.db, &ids).await?;
+        let cutoff = chrono::Utc::now().date_naive().checked_sub_months(chrono::Months::new(months.max(0) as u32));
+        Ok(self
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let vacant = Establishment::from_balances(balances.get(&r.id).map(Vec::as_slice).unwrap_or(&[])).vacant;
+                let since = since.get(&r.id).copied()?;
+                (vacant > 0 && cutoff.is_some_and(|c| since < c))
+                    .then(|| finding(r, vacant.into(), format!("{vacant} vacant since {since}")))
+            })
+            .collect())
+    }
+
+    /// Staff seconded out to government bodies (借调).
+    async fn seconded_out(&self) -> Vec<Finding> {
+        self.rows
+            .iter()
+            .filter_map(|r| {
+                let n = self.counts(r.id).seconded_out;
+                (n > 0).then(|| finding(r, n.into(), format!("{n} seconded out")))
+            })
+            .collect()
+    }
+
+    /// Institutions not yet classified.
+    async fn unclassified(&self) -> Vec<Finding> {
+        self.rows
+            .iter()
+            .filter(|r| r.classification == Classification::Unclassified)
+            .map(|r| finding(r, 0.0, "not yet classified".into()))
+            .collect()
+    }
+
+    /// The same kind of institution (same name without its jurisdiction) classified
+    /// differently in different jurisdictions (the unified standard). Needs the subtree.
+    async fn inconsistent_classification(&self) -> Vec<Finding> {
+        let mut kinds: HashMap<String, Vec<&institution::Model>> = HashMap::new();
+        for r in &self.rows {
+            kinds.entry(self.kind_of(r)).or_default().push(r);
+        }
+        let mut out = Vec::new();
+        for (kind, rows) in kinds {
+            let classes: HashSet<Classification> = rows.iter().map(|r| r.classification).collect();
+            let places: HashSet<i32> = rows.iter().map(|r| r.jurisdiction_id).collect();
+            if classes.len() > 1 && places.len() > 1 {
+                let words: Vec<&str> = rows.iter().map(|r| r.classification.word()).collect();
+                for r in rows {
+                    out.push(finding(r, classes.len() as f64, format!("{kind}: {}", words.join(" / "))));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.detail.cmp(&b.detail));
+        out
+    }
+}
+
+async fn load(
+    db: &DatabaseConnection,
+    ids: &[i32],
+    scope_rows: sea_orm::Select<institution::Entity>,
+) -> ApiResult<Findings> {
+    let rows = scope_rows
+        .filter(institution::Column::JurisdictionId.is_in(ids.to_vec()))
+        .filter(institution::Column::Status.eq(InstitutionStatus::Active))
+        .all(db)
+        .await?;
+    let row_ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let counts = counts_by_institution(db, &row_ids).await?;
+    let jurisdiction_names = jurisdiction::Entity::find()
+        .filter(jurisdiction::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|j| (j.id, j.name))
+        .collect();
+    Ok(Findings { db: db.clone(), rows, counts, jurisdiction_names })
+}
+
+#[derive(Default)]
+pub struct FindingsQuery;
+
+#[Object]
+impl FindingsQuery {
+    /// The report's section 2 findings over a jurisdiction (and, with `includeDescendants`,
+    /// the jurisdictions below it), for staffing offices.
+    async fn findings(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: String,
+        #[graphql(default = false)] include_descendants: bool,
+    ) -> async_graphql::Result<Findings> {
+        let scope = scope(ctx);
+        scope.office()?;
+        let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
+        Ok(load(db(ctx), &ids, scope.institutions()).await?)
+    }
+}
