@@ -1,8 +1,17 @@
-//! The public disclosure portal's entry page. Disclosure releases and the full portal come
-//! with the disclosure work; until then the page says what the public can query.
+//! The public disclosure portal: one page, built into the binary, that reads only the public
+//! GraphQL fields over released snapshots (no personal data, no outside requests). Chinese
+//! labels with an English toggle; `?j=CODE` picks the area, `?q=` a search, `?lang=en`.
 
 use actix_web::HttpResponse;
 
+/// The page may talk to its own origin only: a browser refuses any other request.
+const POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+                      connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
 pub async fn index() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(include_str!("portal/index.html"))
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Content-Security-Policy", POLICY))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .body(include_str!("portal/index.html"))
 }

@@ -16,6 +16,7 @@ mod lifecycle;
 mod limits;
 mod overview;
 mod pool;
+mod portal;
 mod reforms;
 mod scope;
 mod validation;
