@@ -57,10 +57,9 @@ impl Findings {
     }
 }
 
-#[Object]
 impl Findings {
     /// Micro-institutions: fewer than `maxStaff` people in establishment.
-    async fn micro_institutions(&self, #[graphql(default = 5)] max_staff: i32) -> Vec<Finding> {
+    pub async fn micro_institutions(&self, max_staff: i32) -> Vec<Finding> {
         self.rows
             .iter()
             .filter_map(|r| {
@@ -72,10 +71,7 @@ impl Findings {
 
     /// Never adjusted: established before `establishedBefore`, with no establishment event
     /// since its approval, no reform and no reduction plan.
-    async fn never_adjusted(
-        &self,
-        #[graphql(default = 1990)] established_before: i32,
-    ) -> async_graphql::Result<Vec<Finding>> {
+    pub async fn never_adjusted(&self, established_before: i32) -> async_graphql::Result<Vec<Finding>> {
         let old: Vec<&institution::Model> =
             self.rows.iter().filter(|r| r.established_on.year() < established_before).collect();
         let ids: Vec<i32> = old.iter().map(|r| r.id).collect();
@@ -114,7 +110,7 @@ impl Findings {
     /// Possibly overlapping responsibilities: pairs in one department or sector whose names
     /// and responsibilities share most of their wording (bigram Jaccard similarity, wording
     /// common to more than half of all records ignored as boilerplate).
-    async fn overlapping_responsibilities(&self, #[graphql(default = 0.5)] min_similarity: f64) -> Vec<Finding> {
+    pub async fn overlapping_responsibilities(&self, min_similarity: f64) -> Vec<Finding> {
         let texts: Vec<HashSet<String>> =
             self.rows.iter().map(|r| bigrams(&format!("{}{}", self.kind_of(r), r.responsibilities))).collect();
         let mut frequency: HashMap<&String, usize> = HashMap::new();
@@ -150,7 +146,7 @@ impl Findings {
     }
 
     /// Logistics staff (工勤技能) above `above` of staff in establishment (units of 5 or more).
-    async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Vec<Finding> {
+    pub async fn logistics_heavy(&self, above: f64) -> Vec<Finding> {
         self.rows
             .iter()
             .filter_map(|r| {
@@ -164,7 +160,7 @@ impl Findings {
     }
 
     /// Professional-technical staff below `below` of staff in establishment (units of 5 or more).
-    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Vec<Finding> {
+    pub async fn few_professionals(&self, below: f64) -> Vec<Finding> {
         self.rows
             .iter()
             .filter_map(|r| {
@@ -183,11 +179,7 @@ impl Findings {
 
     /// Ageing: the share of staff in establishment aged `age` or more above `share`, with the
     /// median age (ages from the birth date in the ID number).
-    async fn ageing(
-        &self,
-        #[graphql(default = 50)] age: i32,
-        #[graphql(default = 0.4)] share_above: f64,
-    ) -> async_graphql::Result<Vec<Finding>> {
+    pub async fn ageing(&self, age: i32, share_above: f64) -> async_graphql::Result<Vec<Finding>> {
         let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
         let years: Vec<(i32, i32, i64)> = staff::Entity::find()
             .select_only()
@@ -233,7 +225,7 @@ impl Findings {
 
     /// Long-vacant slots: vacancies that have stood for more than `months` (since the last
     /// arrival or ledger change, from the ledger and the real-name list).
-    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> async_graphql::Result<Vec<Finding>> {
+    pub async fn long_vacant(&self, months: i32) -> async_graphql::Result<Vec<Finding>> {
         let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
         let arrivals: Vec<(i32, Option<chrono::NaiveDate>)> = staff_movement::Entity::find()
             .select_only()
@@ -278,7 +270,7 @@ impl Findings {
     }
 
     /// Staff seconded out to government bodies (借调).
-    async fn seconded_out(&self) -> Vec<Finding> {
+    pub async fn seconded_out(&self) -> Vec<Finding> {
         self.rows
             .iter()
             .filter_map(|r| {
@@ -289,7 +281,7 @@ impl Findings {
     }
 
     /// Institutions not yet classified.
-    async fn unclassified(&self) -> Vec<Finding> {
+    pub async fn unclassified(&self) -> Vec<Finding> {
         self.rows
             .iter()
             .filter(|r| r.classification == Classification::Unclassified)
@@ -299,7 +291,7 @@ impl Findings {
 
     /// The same kind of institution (same name without its jurisdiction) classified
     /// differently in different jurisdictions (the unified standard). Needs the subtree.
-    async fn inconsistent_classification(&self) -> Vec<Finding> {
+    pub async fn inconsistent_classification(&self) -> Vec<Finding> {
         let mut kinds: HashMap<String, Vec<&institution::Model>> = HashMap::new();
         for r in &self.rows {
             kinds.entry(self.kind_of(r)).or_default().push(r);
@@ -320,7 +312,7 @@ impl Findings {
     }
 }
 
-async fn load(
+pub async fn load(
     db: &DatabaseConnection,
     ids: &[i32],
     scope_rows: sea_orm::Select<institution::Entity>,
@@ -354,10 +346,66 @@ impl FindingsQuery {
         ctx: &Context<'_>,
         jurisdiction: String,
         #[graphql(default = false)] include_descendants: bool,
-    ) -> async_graphql::Result<Findings> {
+    ) -> async_graphql::Result<FindingsView> {
         let scope = scope(ctx);
         scope.office()?;
         let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
-        Ok(load(db(ctx), &ids, scope.institutions()).await?)
+        Ok(FindingsView(load(db(ctx), &ids, scope.institutions()).await?))
+    }
+}
+
+/// The findings as GraphQL fields, thresholds as arguments with the defaults above.
+pub struct FindingsView(pub Findings);
+
+#[Object]
+impl FindingsView {
+    /// Micro-institutions: fewer than `maxStaff` people in establishment.
+    async fn micro_institutions(&self, #[graphql(default = 5)] max_staff: i32) -> Vec<Finding> {
+        self.0.micro_institutions(max_staff).await
+    }
+    /// Established before `establishedBefore` and never adjusted since (no establishment
+    /// event after its approval, no reform received).
+    async fn never_adjusted(
+        &self,
+        #[graphql(default = 1990)] established_before: i32,
+    ) -> async_graphql::Result<Vec<Finding>> {
+        self.0.never_adjusted(established_before).await
+    }
+    /// Pairs in one department or sector whose wording overlaps (bigram Jaccard similarity,
+    /// boilerplate ignored).
+    async fn overlapping_responsibilities(&self, #[graphql(default = 0.5)] min_similarity: f64) -> Vec<Finding> {
+        self.0.overlapping_responsibilities(min_similarity).await
+    }
+    /// Logistics staff above `above` of staff in establishment.
+    async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Vec<Finding> {
+        self.0.logistics_heavy(above).await
+    }
+    /// Professional-technical staff below `below` of staff in establishment.
+    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Vec<Finding> {
+        self.0.few_professionals(below).await
+    }
+    /// Staff aged `age` or more above `shareAbove`, with the median age.
+    async fn ageing(
+        &self,
+        #[graphql(default = 50)] age: i32,
+        #[graphql(default = 0.4)] share_above: f64,
+    ) -> async_graphql::Result<Vec<Finding>> {
+        self.0.ageing(age, share_above).await
+    }
+    /// Vacancies standing for more than `months`.
+    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> async_graphql::Result<Vec<Finding>> {
+        self.0.long_vacant(months).await
+    }
+    /// Staff seconded out to government bodies.
+    async fn seconded_out(&self) -> Vec<Finding> {
+        self.0.seconded_out().await
+    }
+    /// Institutions not yet classified.
+    async fn unclassified(&self) -> Vec<Finding> {
+        self.0.unclassified().await
+    }
+    /// The same kind of institution classified differently in different jurisdictions.
+    async fn inconsistent_classification(&self) -> Vec<Finding> {
+        self.0.inconsistent_classification().await
     }
 }

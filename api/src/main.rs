@@ -89,6 +89,18 @@ enum ExportKind {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// The findings (the report's section 2) of one jurisdiction, or a disclosure release.
+    Findings {
+        #[arg(long)]
+        jurisdiction: String,
+        #[arg(long, value_parser = ["csv", "xlsx"])]
+        format: String,
+        /// Chinese column headers.
+        #[arg(long)]
+        chinese: bool,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 fn print_report(report: &api::import::ImportReport, what: &str) -> std::process::ExitCode {
@@ -184,11 +196,36 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message()))?;
             match (format.as_str(), output) {
-                ("csv", Some(path)) => api::export::write_csv(&overview, std::fs::File::create(path)?)?,
-                ("csv", None) => api::export::write_csv(&overview, std::io::stdout().lock())?,
+                ("csv", Some(path)) => api::export::write_csv_overview(&overview, std::fs::File::create(path)?)?,
+                ("csv", None) => api::export::write_csv_overview(&overview, std::io::stdout().lock())?,
                 (_, path) => {
                     let path = path.unwrap_or_else(|| PathBuf::from(format!("overview-{jurisdiction}.xlsx")));
                     api::export::write_xlsx(&overview, &path)?;
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+        }
+        Command::Export { what: ExportKind::Findings { jurisdiction, format, chinese, output } } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::db::migrate(&db).await.context("migrating the database")?;
+            let principal = Principal {
+                subject: "cli".into(),
+                role: Role::StaffingOffice,
+                jurisdiction: Some(jurisdiction.clone()),
+                department: None,
+            };
+            let scope = Scope::resolve(&db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            let ids = scope.narrow(&db, &jurisdiction, false).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            let findings =
+                api::findings::load(&db, &ids, scope.institutions()).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            let sheet = api::export::findings_sheet(&findings).await?;
+            let sheets = [sheet];
+            match (format.as_str(), output) {
+                ("csv", Some(path)) => api::export::write_csv(&sheets, chinese, std::fs::File::create(path)?)?,
+                ("csv", None) => api::export::write_csv(&sheets, chinese, std::io::stdout().lock())?,
+                (_, path) => {
+                    let path = path.unwrap_or_else(|| PathBuf::from(format!("findings-{jurisdiction}.xlsx")));
+                    std::fs::write(&path, api::export::xlsx_bytes(&sheets, chinese)?)?;
                     eprintln!("wrote {}", path.display());
                 }
             }

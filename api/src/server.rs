@@ -109,6 +109,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
             .route("/metrics", web::get().to(metrics))
+            .route("/exports/{file}", web::get().to(export_download))
             .route("/", web::get().to(crate::portal::index))
     })
     .listen(listener)?
@@ -240,4 +241,86 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         return HttpResponse::InternalServerError().finish();
     }
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(buffer)
+}
+
+#[derive(serde::Deserialize)]
+struct ExportParams {
+    jurisdiction: String,
+    #[serde(default)]
+    include_descendants: bool,
+    /// `zh` for Chinese column headers.
+    #[serde(default)]
+    lang: Option<String>,
+    /// A release id (the latest when omitted).
+    #[serde(default)]
+    release: Option<i32>,
+}
+
+/// `GET /exports/{overview|findings|release}.{csv|xlsx}?jurisdiction=CODE[&lang=zh]`, for
+/// staffing offices (the same files `api export` writes).
+async fn export_download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<ExportParams>,
+) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let scope = Scope::resolve(&state.db, principal(&req, &state.verifier)?).await?;
+        scope.office()?;
+        let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;
+        let ids = scope.narrow(&state.db, &params.jurisdiction, params.include_descendants).await?;
+        let sheet = match kind {
+            "overview" => {
+                let overview =
+                    crate::overview::compute(&state.db, &scope, &params.jurisdiction, params.include_descendants)
+                        .await?;
+                crate::export::overview_sheet(&overview)
+            }
+            "findings" => {
+                let findings = crate::findings::load(&state.db, &ids, scope.institutions()).await?;
+                crate::export::findings_sheet(&findings).await.map_err(ApiError::internal)?
+            }
+            "release" => {
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+                let mut releases = entity::disclosure_release::Entity::find()
+                    .filter(entity::disclosure_release::Column::JurisdictionId.eq(ids[0]))
+                    .order_by_desc(entity::disclosure_release::Column::Id);
+                if let Some(id) = params.release {
+                    releases = releases.filter(entity::disclosure_release::Column::Id.eq(id));
+                }
+                let release = releases.one(&state.db).await?.ok_or_else(|| ApiError::not_found("no such release"))?;
+                let rows = entity::release_institution::Entity::find()
+                    .filter(entity::release_institution::Column::ReleaseId.eq(release.id))
+                    .order_by_asc(entity::release_institution::Column::Name)
+                    .all(&state.db)
+                    .await?;
+                crate::export::release_sheet(&rows)
+            }
+            _ => return Err(ApiError::not_found("no such export")),
+        };
+        let chinese = params.lang.as_deref() == Some("zh");
+        let (content_type, body) = match format {
+            "csv" => {
+                let mut out = Vec::new();
+                crate::export::write_csv(std::slice::from_ref(&sheet), chinese, &mut out)
+                    .map_err(ApiError::internal)?;
+                ("text/csv; charset=utf-8", out)
+            }
+            "xlsx" => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                crate::export::xlsx_bytes(std::slice::from_ref(&sheet), chinese).map_err(ApiError::internal)?,
+            ),
+            _ => return Err(ApiError::not_found("exports are .csv or .xlsx")),
+        };
+        Ok::<_, ApiError>((content_type, body, format!("{kind}-{}.{format}", params.jurisdiction)))
+    }
+    .await;
+    match result {
+        Ok((content_type, body, name)) => HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+            .body(body),
+        Err(error) => error_response(error, &request_id),
+    }
 }

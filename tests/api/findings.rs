@@ -53,3 +53,40 @@ async fn findings_on_a_fixture_and_who_may_ask() {
     assert_eq!(app.error_code(None, q, json!({})).await, "FORBIDDEN");
     assert_eq!(app.error_code(Some(&w.minle.token), q, json!({})).await, "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn offices_download_findings_releases_and_the_overview_as_csv_and_xlsx() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    app.ok(Some(&w.city.token), "mutation { publishRelease { id } }", json!({})).await;
+    let get = |path: String, token: Option<String>| {
+        let mut request = app.client.get(format!("{}{path}", app.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let findings =
+        get("/exports/findings.csv?jurisdiction=620700&lang=zh".into(), Some(w.city.token.clone())).await.unwrap();
+    assert_eq!(findings.status().as_u16(), 200);
+    assert!(findings.headers()["content-disposition"].to_str().unwrap().contains("findings-620700.csv"));
+    let text = findings.text().await.unwrap();
+    assert!(text.starts_with("问题,单位名称,统一社会信用代码,数值,说明\n"), "{text}");
+    assert!(text.contains("micro_institutions,张掖市疾病预防控制中心"), "{text}");
+    let release = get("/exports/release.xlsx?jurisdiction=620700".into(), Some(w.city.token.clone())).await.unwrap();
+    assert_eq!(release.status().as_u16(), 200);
+    assert!(release.bytes().await.unwrap().starts_with(b"PK"), "an XLSX file is a zip");
+    let overview = get("/exports/overview.csv?jurisdiction=620700".into(), Some(w.city.token.clone())).await.unwrap();
+    assert!(overview.text().await.unwrap().contains("620700,institutions,total,1"));
+    assert_eq!(get("/exports/findings.csv?jurisdiction=620700".into(), None).await.unwrap().status().as_u16(), 403);
+    let other = get("/exports/findings.csv?jurisdiction=620700".into(), Some(w.minle.token.clone())).await.unwrap();
+    assert_eq!(other.status().as_u16(), 403);
+    assert_eq!(
+        get("/exports/salaries.csv?jurisdiction=620700".into(), Some(w.city.token.clone()))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+}

@@ -182,7 +182,7 @@ async fn the_overview_exports_to_csv_and_xlsx() {
     .unwrap();
     let overview = api::overview::compute(&app.db, &scope, "620700", false).await.unwrap();
     let mut csv = Vec::new();
-    api::export::write_csv(&overview, &mut csv).unwrap();
+    api::export::write_csv_overview(&overview, &mut csv).unwrap();
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.starts_with("jurisdiction,table,key,value\n"));
     assert!(csv.contains("620700,institutions,total,236\n"));
