@@ -81,3 +81,57 @@ async fn the_demo_citys_release_reproduces_the_report_for_the_public() {
         "published grades are disclosed: {hospitals:?}"
     );
 }
+
+/// Every root field, called without a token with its required arguments filled in: only the
+/// public ones answer, and they read releases, published grades and the jurisdiction tree.
+#[tokio::test]
+async fn every_root_field_is_tried_as_the_public_and_only_public_ones_answer() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    app.ok(Some(&app.office("620700")), "mutation { publishRelease { id } }", json!({})).await;
+    let schema = app
+        .ok(None, "{ __schema { queryType { fields { name args { name type { kind name ofType { kind name enumValues { name } } } } } } } }", json!({}))
+        .await;
+    let mut answered = Vec::new();
+    for field in schema["__schema"]["queryType"]["fields"].as_array().unwrap() {
+        let name = field["name"].as_str().unwrap();
+        let mut args = Vec::new();
+        for arg in field["args"].as_array().unwrap() {
+            let ty = &arg["type"];
+            if ty["kind"] != "NON_NULL" {
+                continue;
+            }
+            let value = match ty["ofType"]["name"].as_str().unwrap_or("") {
+                "String" => "\"620700\"".to_string(),
+                "ID" => "\"1\"".to_string(),
+                "Int" => "2025".to_string(),
+                "Float" => "1.0".to_string(),
+                "Boolean" => "false".to_string(),
+                "NaiveDate" => "\"2025-01-01\"".to_string(),
+                _ => ty["ofType"]["enumValues"][0]["name"].as_str().unwrap_or("null").to_string(),
+            };
+            args.push(format!("{}: {value}", arg["name"].as_str().unwrap()));
+        }
+        let args = if args.is_empty() { String::new() } else { format!("({})", args.join(", ")) };
+        let (_, body) = app.graphql(None, &format!("{{ {name}{args} {{ __typename }} }}"), json!({})).await;
+        match body["errors"][0]["extensions"]["code"].as_str() {
+            None => answered.push(name.to_string()),
+            Some(code) => assert!(["FORBIDDEN", "NOT_FOUND"].contains(&code), "{name}: {body}"),
+        }
+    }
+    answered.sort();
+    assert_eq!(
+        answered,
+        [
+            "childDisclosures",
+            "departments",
+            "disclosure",
+            "disclosureReleases",
+            "jurisdiction",
+            "jurisdictions",
+            "publishedGrades",
+            "releaseChanges",
+        ],
+        "a new field answers the public: decide whether it may"
+    );
+}

@@ -130,21 +130,23 @@ async fn a_department_reads_its_own_units_and_writes_nothing() {
 }
 
 #[tokio::test]
-async fn the_public_sees_public_fields_only() {
+async fn the_public_reads_no_live_institution_or_staff_data() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let public =
-        app.ok(None, "{ institutions { totalCount edges { node { name classification } } } }", json!({})).await;
-    assert_eq!(public["institutions"]["totalCount"], 3);
-    for field in ["establishment { approved }", "staffCounts { inEstablishment }", "fundingForm", "responsibilities"] {
-        let q = format!("{{ institutions {{ edges {{ node {{ name {field} }} }} }} }}");
-        assert_eq!(app.error_code(None, &q, json!({})).await, "FORBIDDEN", "{field}");
+    for q in [
+        "{ institutions { totalCount } }",
+        "{ staff { totalCount } }",
+        "{ overview(jurisdiction: \"620700\") { institutionCount } }",
+    ] {
+        assert_eq!(app.error_code(None, q, json!({})).await, "FORBIDDEN", "{q}");
     }
-    assert_eq!(app.error_code(None, "{ staff { totalCount } }", json!({})).await, "FORBIDDEN");
+    let by_id = "query($id: ID!) { institution(id: $id) { name } }";
+    assert_eq!(app.error_code(None, by_id, json!({"id": w.city.institution})).await, "FORBIDDEN");
     let code = app.error_code(None, "query($id: ID!) { person(id: $id) { id } }", json!({"id": w.city.person})).await;
     assert_eq!(code, "FORBIDDEN");
     let evaluator = app.token(api::auth::Role::Evaluator, "620700");
     assert_eq!(app.error_code(Some(&evaluator), "{ staff { totalCount } }", json!({})).await, "FORBIDDEN");
+    assert_eq!(app.error_code(Some(&evaluator), "{ institutions { totalCount } }", json!({})).await, "FORBIDDEN");
 }
 
 #[tokio::test]

@@ -162,6 +162,8 @@ impl InstitutionQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<InstitutionConnection> {
+        // The public reads disclosure releases, never live tables.
+        scope(ctx).require_internal()?;
         let filters = listing::Filters {
             jurisdiction,
             include_descendants,
@@ -184,6 +186,7 @@ impl InstitutionQuery {
 
     /// One institution, when it is in the caller's scope.
     async fn institution(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Institution>> {
+        scope(ctx).require_internal()?;
         let id = parse_id(&id)?;
         let row = scope(ctx)
             .institutions()
