@@ -549,6 +549,24 @@ impl Writer<'_> {
     }
 }
 
+/// A first disclosure release for the city and each county, so the portal has something to show.
+async fn publish_releases(db: &DatabaseConnection) -> anyhow::Result<()> {
+    for (code, _) in targets() {
+        let principal = crate::auth::Principal {
+            subject: "seed --demo".into(),
+            role: crate::auth::Role::StaffingOffice,
+            jurisdiction: Some(code.to_string()),
+            department: None,
+        };
+        let scope = crate::scope::Scope::resolve(db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+        let actor = Actor::system("seed --demo");
+        crate::disclosure::publish(db, &scope, &actor, 5, "首次公开 first release")
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message()))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,22 +615,4 @@ mod tests {
         let names: HashSet<&str> = list.iter().map(|i| i.unit.as_str()).collect();
         assert_eq!(names.len(), 236, "institution names are unique");
     }
-}
-
-/// A first disclosure release for the city and each county, so the portal has something to show.
-async fn publish_releases(db: &DatabaseConnection) -> anyhow::Result<()> {
-    for (code, _) in targets() {
-        let principal = crate::auth::Principal {
-            subject: "seed --demo".into(),
-            role: crate::auth::Role::StaffingOffice,
-            jurisdiction: Some(code.to_string()),
-            department: None,
-        };
-        let scope = crate::scope::Scope::resolve(db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
-        let actor = Actor::system("seed --demo");
-        crate::disclosure::publish(db, &scope, &actor, 5, "首次公开 first release")
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message()))?;
-    }
-    Ok(())
 }
