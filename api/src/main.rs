@@ -33,6 +33,16 @@ enum Command {
         /// The demo city: Zhangye (620700) with its six counties and districts.
         #[arg(long)]
         demo: bool,
+        /// A synthetic province (code 990000) for scale work.
+        #[arg(long)]
+        synthetic: bool,
+        #[arg(long, default_value_t = 2)]
+        cities: u32,
+        #[arg(long, default_value_t = 3)]
+        counties_per_city: u32,
+        /// Size of each synthetic city relative to the demo city.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
     },
     /// Loads institutions or staff from a .csv or .xlsx file: all rows or none.
     Import {
@@ -153,11 +163,27 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
             tracing::info!(address = %listener.local_addr()?, "serving");
             serve(listener, AppState::new(db, keys.verifier, pii))?.await?;
         }
-        Command::Seed { demo } => {
-            anyhow::ensure!(demo, "say what to load: `api seed --demo`");
+        Command::Seed { demo, synthetic, cities, counties_per_city, scale } => {
+            anyhow::ensure!(demo || synthetic, "say what to load: `api seed --demo` or `api seed --synthetic`");
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::db::migrate(&db).await.context("migrating the database")?;
-            let summary = api::seed::demo::load(&db, &api::pii_cipher(&settings)?).await?;
+            let pii = api::pii_cipher(&settings)?;
+            if synthetic {
+                let started = std::time::Instant::now();
+                let summary = api::seed::demo::load_synthetic(&db, &pii, cities, counties_per_city, scale).await?;
+                println!(
+                    "synthetic province: {} jurisdictions, {} institutions, {} people in {:.1} s{}",
+                    summary.jurisdictions,
+                    summary.institutions,
+                    summary.staff,
+                    started.elapsed().as_secs_f64(),
+                    if summary.already_loaded { " (already loaded)" } else { "" }
+                );
+                if !demo {
+                    return Ok(std::process::ExitCode::SUCCESS);
+                }
+            }
+            let summary = api::seed::demo::load(&db, &pii).await?;
             if summary.already_loaded {
                 println!("the demo city is already loaded");
             } else {

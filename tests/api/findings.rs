@@ -90,3 +90,92 @@ async fn offices_download_findings_releases_and_the_overview_as_csv_and_xlsx() {
         404
     );
 }
+
+/// A fixture built for the remaining findings: each one names exactly the institutions made
+/// to show it.
+#[tokio::test]
+async fn each_finding_names_the_institutions_built_to_show_it() {
+    use crate::fixture::{
+        CREATE_INSTITUTION, EVENT, HIRE, credit_code, establishment, event, hire_input, institution_input, national_id,
+    };
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let make = |name: &'static str, n: u32, responsibilities: &'static str, established: &'static str| {
+        let mut input = institution_input(&w.city.department, name, &credit_code("620700", n));
+        input["responsibilities"] = json!(responsibilities);
+        input["establishedOn"] = json!(established);
+        json!({ "input": input })
+    };
+    let create = |vars: Value| async {
+        app.ok(Some(t), CREATE_INSTITUTION, vars).await["createInstitution"]["id"].as_str().unwrap().to_string()
+    };
+    // Five logistics staff born in 1962: logistics-heavy, few professionals, ageing.
+    let depot = create(make("张掖市机关车队", 801, "公务用车保障服务", "2010-01-01")).await;
+    establishment(&app, t, &depot, 6, 0).await;
+    for n in 0..5 {
+        let mut input = hire_input(&depot, "司机", &national_id("620700", "19620505", 700 + n), "FISCAL");
+        input["category"] = json!("LOGISTICS_SERVICE");
+        input["hireDate"] = json!("1985-07-01");
+        app.ok(Some(t), HIRE, json!({ "input": input })).await;
+    }
+    // Established in 1979 and never touched since; a twin reduced once is adjusted.
+    let old = create(make("张掖市农机化技术站", 802, "农业机械化技术推广和示范", "1979-05-01")).await;
+    establishment(&app, t, &old, 3, 0).await;
+    let adjusted = create(make("张掖市农机化培训站", 803, "农业机械化技术推广和示范培训", "1979-06-01")).await;
+    establishment(&app, t, &adjusted, 3, 0).await;
+    app.ok(Some(t), EVENT, event(&adjusted, "REDUCE", 1)).await;
+    // The same kind of unit classified differently in the city and in Minle.
+    let classify = "mutation($i: ClassifyInput!) { classifyInstitution(input: $i) { warnings } }";
+    let class = |id: &str, c: &str| json!({"i": {"institutionId": id, "classification": c, "documentNo": "张编发〔2024〕5号", "decidedOn": "2024-03-01"}});
+    app.ok(Some(t), classify, class(&w.city.institution, "PUBLIC_WELFARE_I")).await;
+    app.ok(Some(&w.minle.token), classify, class(&w.minle.institution, "PUBLIC_WELFARE_II")).await;
+    let q = r#"{ findings(jurisdiction: "620700") {
+        logisticsHeavy { institution { id } } fewProfessionals { institution { id } } ageing { institution { id } detail }
+        neverAdjusted(establishedBefore: 1990) { institution { id } } longVacant(months: 12) { institution { id } }
+        overlappingResponsibilities(minSimilarity: 0.5) { institution { id } detail } } }"#;
+    let data = app.ok(Some(t), q, json!({})).await;
+    let ids = |field: &str| -> Vec<String> {
+        data["findings"][field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["institution"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("logisticsHeavy"), vec![depot.clone()]);
+    assert_eq!(ids("fewProfessionals"), vec![depot.clone()]);
+    assert_eq!(ids("ageing"), vec![depot.clone()]);
+    assert!(data["findings"]["ageing"][0]["detail"].as_str().unwrap().contains("5 of 5"));
+    // The fixture's CDC (established 1985, only its approval since) is never adjusted too.
+    let mut never = ids("neverAdjusted");
+    never.sort();
+    let mut expected = vec![w.city.institution.clone(), old.clone()];
+    expected.sort();
+    assert_eq!(never, expected);
+    // Vacancies standing for over a year: every unit here has one, filled or changed last in
+    // 2024 or early 2025.
+    let mut vacant = ids("longVacant");
+    vacant.sort();
+    let mut expected = vec![w.city.institution.clone(), depot.clone(), old.clone(), adjusted.clone()];
+    expected.sort();
+    assert_eq!(vacant, expected);
+    let overlap = &data["findings"]["overlappingResponsibilities"];
+    assert_eq!(overlap.as_array().unwrap().len(), 1, "{overlap}");
+    let pair = [overlap[0]["institution"]["id"].as_str().unwrap(), overlap[0]["detail"].as_str().unwrap()];
+    assert!(pair[0] == old || pair[0] == adjusted, "{overlap}");
+    assert!(pair[1].contains("农机化"), "{overlap}");
+    let across = app
+        .ok(Some(t), r#"{ findings(jurisdiction: "620700", includeDescendants: true) { inconsistentClassification { institution { id } } } }"#, json!({}))
+        .await;
+    let mut inconsistent: Vec<String> = across["findings"]["inconsistentClassification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["institution"]["id"].as_str().unwrap().to_string())
+        .collect();
+    inconsistent.sort();
+    let mut expected = vec![w.city.institution.clone(), w.minle.institution.clone()];
+    expected.sort();
+    assert_eq!(inconsistent, expected, "疾病预防控制中心 is PUBLIC_WELFARE_I in the city and II in Minle");
+}

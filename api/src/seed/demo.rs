@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::enums::{
-    Classification, EventKind, Funding, FundingForm, InstitutionStatus, Level, ManagementMode, ReformKind,
+    Classification, EventKind, Funding, FundingForm, InstitutionStatus, JurisdictionKind, Level, ManagementMode,
+    ReformKind,
 };
 use entity::{
     classification_decision, department, establishment_balance, establishment_ceiling, establishment_event,
@@ -47,6 +48,64 @@ pub fn targets() -> Vec<(&'static str, Targets)> {
     let mut all = vec![(CITY, city.clone())];
     all.extend(COUNTY_SCALE.iter().map(|(code, factor)| (*code, city.scaled(*factor))));
     all
+}
+
+/// A synthetic province for scale work: `cities` cities of the demo city's shape (scaled by
+/// `scale`), each with `counties` counties at 30 % of its size. Deterministic (each
+/// jurisdiction's generator is seeded with its code); under the code 990000, apart from the demo.
+#[tracing::instrument(skip_all, fields(cities, counties, scale))]
+pub async fn load_synthetic(
+    db: &DatabaseConnection,
+    pii: &PiiCipher,
+    cities: u32,
+    counties: u32,
+    scale: f64,
+) -> anyhow::Result<Summary> {
+    anyhow::ensure!((1..=99).contains(&cities) && counties <= 99, "cities from 1 to 99, counties up to 99");
+    anyhow::ensure!(scale > 0.0 && scale <= 50.0, "scale must be above 0 and at most 50");
+    let txn = begin_write(db).await?;
+    let province = super::ensure_jurisdiction(&txn, "990000", "合成省", JurisdictionKind::Province, None).await?;
+    let existing =
+        jurisdiction::Entity::find().filter(jurisdiction::Column::ParentId.eq(province.id)).count(&txn).await?;
+    if existing > 0 {
+        return Ok(Summary { already_loaded: true, ..Default::default() });
+    }
+    let actor = Actor::system("seed --synthetic");
+    let mut writer = Writer {
+        txn: &txn,
+        pii,
+        actor: &actor,
+        credit_codes: HashSet::new(),
+        national_ids: HashSet::new(),
+        reserve_sum: 0,
+    };
+    let mut summary = Summary { jurisdictions: 1, ..Default::default() };
+    let city_targets = Targets::zhangye_city().scaled(scale);
+    let county_targets = Targets::zhangye_city().scaled(scale * 0.3);
+    for c in 1..=cities {
+        let code = format!("99{c:02}00");
+        let city =
+            super::ensure_jurisdiction(&txn, &code, &format!("合成{c}市"), JurisdictionKind::City, Some(&province))
+                .await?;
+        let mut places = vec![(city.clone(), &city_targets)];
+        for k in 1..=counties {
+            let county_code = format!("99{c:02}{k:02}");
+            let name = format!("合成{c}市{k}县");
+            let county =
+                super::ensure_jurisdiction(&txn, &county_code, &name, JurisdictionKind::County, Some(&city)).await?;
+            places.push((county, &county_targets));
+        }
+        for (place, targets) in places {
+            let mut rng = ChaCha8Rng::seed_from_u64(place.code.parse::<u64>().unwrap_or(0));
+            let planned = plan(targets, &mut rng);
+            let (institutions, people) = writer.write(&place, &planned, &mut rng).await?;
+            summary.jurisdictions += 1;
+            summary.institutions += institutions;
+            summary.staff += people;
+        }
+    }
+    txn.commit().await?;
+    Ok(summary)
 }
 
 /// Loads the demo city unless it is already there.
