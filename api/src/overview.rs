@@ -176,16 +176,16 @@ pub async fn compute(
     let backend = db.get_database_backend();
     // One row per institution profile and staff count: grouped again in Rust into the six
     // dimensions (a few hundred rows at most, however many institutions).
+    // Staff in establishment per institution is the balance's `occupied` (verifyLedger keeps
+    // the two equal), so the size bands need no pass over the staff table.
     let profile_sql = format!(
         "SELECT i.level, i.funding_form, i.management_mode, i.sector, i.classification, \
-                COALESCE(s.n, 0) AS staff, COUNT(*) AS n \
+                COALESCE(b.n, 0) AS staff, COUNT(*) AS n \
          FROM institution i \
-         LEFT JOIN (SELECT institution_id, COUNT(*) AS n FROM staff \
-                    WHERE jurisdiction_id IN ({ids}) AND basis IN ('FISCAL', 'SELF_FINANCED') \
-                      AND status IN ('ACTIVE', 'SECONDED_OUT') \
-                    GROUP BY institution_id) s ON s.institution_id = i.id \
+         LEFT JOIN (SELECT institution_id, SUM(occupied) AS n FROM establishment_balance \
+                    WHERE jurisdiction_id IN ({ids}) GROUP BY institution_id) b ON b.institution_id = i.id \
          WHERE i.jurisdiction_id IN ({ids}) AND i.status = 'ACTIVE' \
-         GROUP BY i.level, i.funding_form, i.management_mode, i.sector, i.classification, COALESCE(s.n, 0)"
+         GROUP BY i.level, i.funding_form, i.management_mode, i.sector, i.classification, COALESCE(b.n, 0)"
     );
     let balance_sql = format!(
         "SELECT b.funding, SUM(b.approved) AS approved, SUM(b.frozen) AS frozen, SUM(b.occupied) AS occupied, \
