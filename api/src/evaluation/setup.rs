@@ -515,24 +515,36 @@ pub async fn load_inputs<C: ConnectionTrait>(db: &C, round: &evaluation_round::M
     Ok(LoadedInputs { set, indicators, institutions, recusals, scores })
 }
 
+/// SCORING -> CLOSED (results stored) or CLOSED -> PUBLISHED, in one transaction.
+async fn finish(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    id: i32,
+    to: RoundStatus,
+) -> ApiResult<evaluation_round::Model> {
+    let (from, action) = match to {
+        RoundStatus::Closed => (RoundStatus::Scoring, "evaluation.round.close"),
+        _ => (RoundStatus::Closed, "evaluation.round.publish"),
+    };
+    let txn = begin_write(db).await?;
+    let round = own_round(&txn, scope, id).await?;
+    advance(&txn, &round, from, to).await?;
+    if to == RoundStatus::Closed {
+        store_results(&txn, &round).await?;
+    }
+    audit::record(&txn, actor, audit_change(action, "evaluation_round", round.id, round.jurisdiction_id, None)).await?;
+    txn.commit().await?;
+    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
+}
+
 pub async fn close(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
     id: i32,
 ) -> ApiResult<evaluation_round::Model> {
-    let txn = begin_write(db).await?;
-    let round = own_round(&txn, scope, id).await?;
-    advance(&txn, &round, RoundStatus::Scoring, RoundStatus::Closed).await?;
-    store_results(&txn, &round).await?;
-    audit::record(
-        &txn,
-        actor,
-        audit_change("evaluation.round.close", "evaluation_round", round.id, round.jurisdiction_id, None),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
+    finish(db, scope, actor, id, RoundStatus::Closed).await
 }
 
 pub async fn publish(
@@ -541,17 +553,7 @@ pub async fn publish(
     actor: &Actor,
     id: i32,
 ) -> ApiResult<evaluation_round::Model> {
-    let txn = begin_write(db).await?;
-    let round = own_round(&txn, scope, id).await?;
-    advance(&txn, &round, RoundStatus::Closed, RoundStatus::Published).await?;
-    audit::record(
-        &txn,
-        actor,
-        audit_change("evaluation.round.publish", "evaluation_round", round.id, round.jurisdiction_id, None),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
+    finish(db, scope, actor, id, RoundStatus::Published).await
 }
 
 /// After a round closes its scores are immutable: a correction is a new entry, by a staffing

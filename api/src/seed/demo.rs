@@ -71,14 +71,7 @@ pub async fn load_synthetic(
         return Ok(Summary { already_loaded: true, ..Default::default() });
     }
     let actor = Actor::system("seed --synthetic");
-    let mut writer = Writer {
-        txn: &txn,
-        pii,
-        actor: &actor,
-        credit_codes: HashSet::new(),
-        national_ids: HashSet::new(),
-        reserve_sum: 0,
-    };
+    let mut writer = Writer::new(&txn, pii, &actor);
     let mut summary = Summary { jurisdictions: 1, ..Default::default() };
     let city_targets = Targets::zhangye_city().scaled(scale);
     let county_targets = Targets::zhangye_city().scaled(scale * 0.3);
@@ -131,14 +124,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
         return Ok(Summary { already_loaded: true, ..Default::default() });
     }
     let actor = Actor::system("seed --demo");
-    let mut writer = Writer {
-        txn: &txn,
-        pii,
-        actor: &actor,
-        credit_codes: HashSet::new(),
-        national_ids: HashSet::new(),
-        reserve_sum: 0,
-    };
+    let mut writer = Writer::new(&txn, pii, &actor);
     let mut summary = Summary { jurisdictions: tree.len(), ..Default::default() };
     for (code, targets) in targets() {
         let jurisdiction = tree.iter().find(|j| j.code == code).ok_or_else(|| anyhow::anyhow!("{code} missing"))?;
@@ -204,7 +190,11 @@ fn document_no(year: i32, rng: &mut ChaCha8Rng) -> String {
     format!("张编发〔{year}〕{}号", rng.gen_range(1..120))
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(txn: &'a DatabaseTransaction, pii: &'a PiiCipher, actor: &'a Actor) -> Self {
+        Self { txn, pii, actor, credit_codes: HashSet::new(), national_ids: HashSet::new(), reserve_sum: 0 }
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn event(
         &mut self,
