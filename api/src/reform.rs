@@ -139,6 +139,39 @@ async fn end_institution<C: ConnectionTrait>(
     Ok(after)
 }
 
+/// Empties an institution's balances with one ledger row of `kind` per funding kind that holds
+/// slots (its frozen slots go with them); returns the approved slots taken out, by funding.
+async fn empty_balances<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    institution: &institution::Model,
+    kind: EventKind,
+    document: &Document,
+    operation: &str,
+    reform_id: i32,
+) -> ApiResult<Vec<(Funding, i32)>> {
+    let mut emptied = Vec::new();
+    for balance in balances_of(db, institution.id).await? {
+        if balance.approved == 0 && balance.frozen == 0 {
+            continue;
+        }
+        let entry = Entry {
+            jurisdiction_id: institution.jurisdiction_id,
+            institution_id: Some(institution.id),
+            kind,
+            funding: balance.funding,
+            approved_delta: -balance.approved,
+            frozen_delta: -balance.frozen,
+            document,
+            operation,
+            reform_id: Some(reform_id),
+        };
+        record_entry(db, actor, entry).await?;
+        emptied.push((balance.funding, balance.approved));
+    }
+    Ok(emptied)
+}
+
 fn check_active(institution: &institution::Model) -> ApiResult<()> {
     if institution.status == InstitutionStatus::Active {
         Ok(())
@@ -189,27 +222,23 @@ pub async fn dissolve(
         moved += 1;
     }
     let reform = record_reform(&txn, actor, ReformKind::Dissolve, &institution, None, &document).await?;
-    let op = operation();
-    let mut reclaimed = 0;
-    for balance in balances_of(&txn, institution.id).await? {
-        if balance.approved == 0 && balance.frozen == 0 {
-            continue;
-        }
-        let out = Entry {
+    let (op, mut reclaimed) = (operation(), 0);
+    for (funding, slots) in
+        empty_balances(&txn, actor, &institution, EventKind::Reclaim, &document, &op, reform.id).await?
+    {
+        let into_reserve = Entry {
             jurisdiction_id: institution.jurisdiction_id,
-            institution_id: Some(institution.id),
+            institution_id: None,
             kind: EventKind::Reclaim,
-            funding: balance.funding,
-            approved_delta: -balance.approved,
-            frozen_delta: -balance.frozen,
+            funding,
+            approved_delta: slots,
+            frozen_delta: 0,
             document: &document,
             operation: &op,
             reform_id: Some(reform.id),
         };
-        record_entry(&txn, actor, out).await?;
-        let into_reserve = Entry { institution_id: None, frozen_delta: 0, approved_delta: balance.approved, ..out };
         record_entry(&txn, actor, into_reserve).await?;
-        reclaimed += balance.approved;
+        reclaimed += slots;
     }
     let ended = end_institution(&txn, actor, &institution, InstitutionStatus::Dissolved, None).await?;
     txn.commit().await?;
@@ -374,27 +403,14 @@ pub async fn convert(
         left += 1;
     }
     let reform = record_reform(&txn, actor, ReformKind::Convert, &institution, None, &document).await?;
-    let op = operation();
     let (mut removed, mut removed_fiscal) = (0, 0);
-    for balance in balances_of(&txn, institution.id).await? {
-        if balance.approved == 0 && balance.frozen == 0 {
-            continue;
-        }
-        let entry = Entry {
-            jurisdiction_id: institution.jurisdiction_id,
-            institution_id: Some(institution.id),
-            kind: EventKind::Convert,
-            funding: balance.funding,
-            approved_delta: -balance.approved,
-            frozen_delta: -balance.frozen,
-            document: &document,
-            operation: &op,
-            reform_id: Some(reform.id),
-        };
-        record_entry(&txn, actor, entry).await?;
-        removed += balance.approved;
-        if balance.funding == Funding::Fiscal {
-            removed_fiscal += balance.approved;
+    let op = operation();
+    for (funding, slots) in
+        empty_balances(&txn, actor, &institution, EventKind::Convert, &document, &op, reform.id).await?
+    {
+        removed += slots;
+        if funding == Funding::Fiscal {
+            removed_fiscal += slots;
         }
     }
     crate::establishment::lower_ceiling_by(&txn, institution.jurisdiction_id, removed, removed_fiscal).await?;
