@@ -1,7 +1,7 @@
 //! Audit records, written inside the transaction of the change they describe.
 
 use entity::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde::Serialize;
 
 use crate::scope::Scope;
@@ -41,6 +41,25 @@ pub fn snapshot<T: Serialize>(record: &T) -> Option<serde_json::Value> {
 }
 
 pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change) -> Result<(), sea_orm::DbErr> {
+    row(actor, change).insert(db).await?;
+    Ok(())
+}
+
+/// Many changes of one operation (an import), in one multi-row insert per thousand.
+pub async fn record_many<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    changes: impl IntoIterator<Item = Change>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut rows = changes.into_iter().map(|change| row(actor, change)).peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<audit_log::ActiveModel> = rows.by_ref().take(1000).collect();
+        audit_log::Entity::insert_many(chunk).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+fn row(actor: &Actor, change: Change) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
         occurred_at: Set(chrono::Utc::now()),
         actor: Set(actor.subject.clone()),
@@ -54,7 +73,4 @@ pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change) -
         request_id: Set(actor.request_id.clone()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }

@@ -4,13 +4,15 @@
 //! list; new hires beyond the establishment are filed staff counted against the filed total;
 //! when a person in establishment leaves, the slot is reclaimed ("exit one, reclaim one").
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::{EventKind, FilingStatus, Funding, HospitalGrade, Sector, StaffBasis, StaffStatus};
 use entity::{hospital_filing, hospital_profile, institution, staff, staffing_norm};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::audit::{self, Actor, Change, snapshot};
@@ -109,6 +111,42 @@ pub async fn check_filed_hire<C: ConnectionTrait>(db: &C, institution: &institut
         return Err(ApiError::conflict(format!("the hospital's filed total of {total} is reached")));
     }
     Ok(())
+}
+
+/// For each hospital among `ids` with an approved filing: how many more people in
+/// establishment or filed it may hold under its total (the check of [`check_filed_hire`] for
+/// many hires at once). Hospitals without an approved filing are absent.
+pub async fn filed_room<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<HashMap<i32, i64>> {
+    let mut room = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let filings = hospital_filing::Entity::find()
+            .filter(hospital_filing::Column::InstitutionId.is_in(chunk.iter().copied()))
+            .filter(hospital_filing::Column::Status.eq(FilingStatus::Approved))
+            .order_by_asc(hospital_filing::Column::Id)
+            .all(db)
+            .await?;
+        // The newest approved filing wins, as in `approved_filing`.
+        for filing in filings {
+            room.insert(filing.institution_id, i64::from(filing.approved_total.unwrap_or(filing.proposed_total)));
+        }
+        let people: Vec<(i32, i64)> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::InstitutionId)
+            .column_as(staff::Column::Id.count(), "n")
+            .filter(staff::Column::InstitutionId.is_in(chunk.iter().copied()))
+            .filter(staff::Column::Basis.is_in([StaffBasis::Fiscal, StaffBasis::SelfFinanced, StaffBasis::Filed]))
+            .filter(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]))
+            .group_by(staff::Column::InstitutionId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (institution_id, n) in people {
+            if let Some(left) = room.get_mut(&institution_id) {
+                *left -= n;
+            }
+        }
+    }
+    Ok(room)
 }
 
 /// "Exit one, reclaim one" (出一收一): in a filed hospital the slot a person in establishment

@@ -92,6 +92,7 @@ impl TestApp {
             "establishment_event",
             "establishment_balance",
             "staff",
+            "staff_movement",
             "audit_log",
         ] {
             let sql = format!("SELECT COUNT(*) AS n FROM {table}");

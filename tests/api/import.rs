@@ -201,3 +201,49 @@ async fn a_staff_file_is_checked_row_by_row_and_against_every_tenant() {
     assert_eq!(lines, vec![2, 3, 4, 5, 7], "{:?}", report.errors);
     assert_eq!(app.row_counts().await, before);
 }
+
+#[tokio::test]
+async fn a_large_staff_file_goes_in_by_the_thousand_with_every_hire_recorded() {
+    let (app, dir) = seeded().await;
+    // Three institutions; 2,400 people over them, so every write spans several batches.
+    let mut units = vec![INSTITUTION_HEADER.to_string()];
+    for n in 0..3 {
+        units.push(institution_line(&credit_code("620700", 600 + n), &format!("张掖市试验站{n}"), "620700", 900, 0));
+    }
+    let report = api::import::import_institutions(&app.db, &write(&dir, "units.csv", &units.join("\n"))).await.unwrap();
+    assert_eq!(report.written, 3, "{:?}", report.errors);
+    let mut lines = vec![STAFF_HEADER.to_string()];
+    for n in 0..2_400u32 {
+        let code = credit_code("620700", 600 + n % 3);
+        let basis = if n % 8 == 0 { "TEMPORARY" } else { "FISCAL" };
+        let id = national_id("620700", &format!("198{}0101", n / 1000), n % 1000);
+        lines.push(format!("{id},职工{n},{code},PROFESSIONAL_TECHNICAL,{basis},ACTIVE,2010-09-01"));
+    }
+    let path = write(&dir, "people.csv", &lines.join("\n"));
+    let before = app.statements();
+    let report = api::import::import_staff(&app.db, &app.pii, &path, false).await.unwrap();
+    let statements = app.statements() - before;
+    assert!(report.errors.is_empty(), "{:?}", &report.errors[..report.errors.len().min(3)]);
+    assert_eq!((report.written, report.over_establishment), (2_400, 0));
+    // Batched: a few statements per thousand rows, not several per row.
+    assert!(statements < 40, "{statements} statements for 2,400 rows");
+
+    let token = app.office("620700");
+    let q = r#"{ overview(jurisdiction: "620700") { establishment { approved occupied vacant } staff { inEstablishment } }
+        auditLog(first: 1) { totalCount } }"#;
+    let data = app.ok(Some(&token), q, json!({})).await;
+    assert_eq!(data["overview"]["establishment"]["occupied"], 2_100);
+    assert_eq!(data["overview"]["establishment"]["vacant"], 2_700 - 2_100);
+    assert_eq!(data["overview"]["staff"]["inEstablishment"], 2_100);
+    assert!(data["auditLog"]["totalCount"].as_i64().unwrap() >= 2_400 + 3);
+    crate::fixture::assert_ledger_consistent(&app, &token, "620700").await;
+    let counts: std::collections::HashMap<_, _> = app.row_counts().await.into_iter().collect();
+    assert_eq!(counts["staff_movement"], 2_400);
+
+    // The same file again: every slot holder is already on a list (and 1,500 of them would not
+    // fit in the 600 slots left), and nothing is written.
+    let again = api::import::import_staff(&app.db, &app.pii, &path, false).await.unwrap();
+    assert_eq!(again.errors.iter().filter(|e| e.reason.contains("一人一编")).count(), 2_100);
+    assert_eq!(again.errors.iter().filter(|e| e.reason.contains("超编")).count(), 1_500);
+    assert_eq!(app.row_counts().await.into_iter().collect::<std::collections::HashMap<_, _>>(), counts);
+}

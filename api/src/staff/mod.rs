@@ -4,7 +4,7 @@ mod lifecycle;
 mod service;
 
 pub use lifecycle::{LifecycleMutation, Occasion, depart, move_person, record_movement};
-pub use service::{HireInput, NewPerson, StaffMutation, hire, hire_person};
+pub use service::{HireInput, NewPerson, StaffMutation, arrival, hire, hire_person};
 
 use std::collections::HashMap;
 use std::sync::Arc;

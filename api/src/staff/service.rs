@@ -36,6 +36,34 @@ pub struct NewPerson {
     pub title_level: Option<String>,
 }
 
+impl NewPerson {
+    /// The person's row on `institution`'s list: national ID sealed, slot key set when the
+    /// person holds a slot.
+    pub fn into_row(self, pii: &PiiCipher, institution: &institution::Model, over: bool) -> staff::ActiveModel {
+        let hash = pii.lookup_hash(self.national_id.as_str());
+        let holds_slot = self.basis.funding().is_some() && self.status.holds_slot();
+        let now = chrono::Utc::now();
+        staff::ActiveModel {
+            jurisdiction_id: Set(institution.jurisdiction_id),
+            institution_id: Set(institution.id),
+            name: Set(self.name),
+            national_id_cipher: Set(pii.encrypt(self.national_id.as_str())),
+            national_id_hash: Set(hash.clone()),
+            slot_key: Set(holds_slot.then_some(hash)),
+            birth_year: Set(chrono::Datelike::year(&self.national_id.birth_date())),
+            category: Set(self.category),
+            basis: Set(self.basis),
+            status: Set(self.status),
+            hire_date: Set(self.hire_date),
+            title_level: Set(self.title_level),
+            over_establishment: Set(over),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub struct HireInput {
     pub institution_id: ID,
@@ -117,36 +145,20 @@ pub async fn hire_person<C: ConnectionTrait>(
             occupy_slot(db, institution.id, funding).await?;
         }
     }
-    let now = chrono::Utc::now();
-    let hired = staff::ActiveModel {
-        jurisdiction_id: Set(institution.jurisdiction_id),
-        institution_id: Set(institution.id),
-        name: Set(person.name),
-        national_id_cipher: Set(pii.encrypt(person.national_id.as_str())),
-        national_id_hash: Set(hash.clone()),
-        slot_key: Set(holds_slot.then_some(hash)),
-        birth_year: Set(chrono::Datelike::year(&person.national_id.birth_date())),
-        category: Set(person.category),
-        basis: Set(person.basis),
-        status: Set(person.status),
-        hire_date: Set(person.hire_date),
-        title_level: Set(person.title_level),
-        over_establishment: Set(over),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(slot_conflict)?;
-    let kind = if hired.status.holds_slot() || hired.basis == StaffBasis::Temporary {
+    let hired = person.into_row(pii, institution, over).insert(db).await.map_err(slot_conflict)?;
+    let occasion = Occasion { on: hired.hire_date, document_no: None, note: "" };
+    record_movement(db, actor, &hired, institution.id, arrival(&hired), occasion).await?;
+    Ok(hired)
+}
+
+/// The movement that puts a person on a list: a hire, or a leave for someone entered
+/// already gone (an imported retiree).
+pub fn arrival(person: &staff::Model) -> MovementKind {
+    if person.status.holds_slot() || person.basis == StaffBasis::Temporary {
         MovementKind::Hire
     } else {
         MovementKind::Leave
-    };
-    let occasion = Occasion { on: hired.hire_date, document_no: None, note: "" };
-    record_movement(db, actor, &hired, institution.id, kind, occasion).await?;
-    Ok(hired)
+    }
 }
 
 #[tracing::instrument(skip_all)]
