@@ -7,6 +7,9 @@ pub struct Settings {
     /// Database URL: SQLite file by default, PostgreSQL in production.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/establishment.db?mode=rwc")]
     pub database_url: String,
+    /// A read-only streaming replica of `DATABASE_URL` for queries and exports (optional).
+    #[arg(long, env = "DATABASE_READ_URL")]
+    pub database_read_url: Option<String>,
     /// Address the HTTP server listens on.
     #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod codes;
 pub mod config;
 pub mod db;
@@ -23,6 +24,7 @@ pub mod overview;
 pub mod pii;
 pub mod pool;
 pub mod portal;
+pub mod public_answers;
 pub mod reform;
 pub mod scope;
 pub mod seed;

@@ -160,8 +160,14 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
                 tracing::info!(?summary, "demo city loaded");
             }
             let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+            let mut state = AppState::new(db, keys.verifier, pii);
+            if let Some(url) = &settings.database_read_url {
+                let replica = api::db::connect(url).await.context("connecting to the read replica")?;
+                state = state.with_read_replica(replica);
+                tracing::info!("queries read from the replica");
+            }
             tracing::info!(address = %listener.local_addr()?, "serving");
-            serve(listener, AppState::new(db, keys.verifier, pii))?.await?;
+            serve(listener, state.count_statements())?.await?;
         }
         Command::Seed { demo, synthetic, cities, counties_per_city, scale } => {
             anyhow::ensure!(demo || synthetic, "say what to load: `api seed --demo` or `api seed --synthetic`");

@@ -8,18 +8,21 @@ use std::time::{Duration, Instant};
 use actix_web::dev::{Server, Service};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
 use async_graphql::ServerError;
+use async_graphql::parser::types::OperationType;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
-use crate::auth::{JwtVerifier, Principal};
+use crate::auth::{JwtVerifier, Principal, Role};
 use crate::error::ApiError;
 use crate::graphql::context::RequestId;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{self, ApiSchema};
 use crate::pii::PiiCipher;
+use crate::public_answers::PublicAnswers;
 use crate::scope::Scope;
 
 /// Largest request body accepted (a GraphQL document with its variables).
@@ -27,17 +30,45 @@ const MAX_BODY: usize = 256 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The primary: every mutation, and every request when no read replica is configured.
     pub db: DatabaseConnection,
+    /// Where queries and exports read: a streaming replica (`DATABASE_READ_URL`) or the primary.
+    pub read_db: DatabaseConnection,
     pub verifier: Arc<JwtVerifier>,
     pub schema: ApiSchema,
     pub metrics: Metrics,
+    pub public_answers: Arc<PublicAnswers>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, verifier: JwtVerifier, pii: PiiCipher) -> Self {
-        let schema =
-            graphql::builder().data(db.clone()).data(pii).data(crate::disclosure::ReleaseCache::default()).finish();
-        Self { db, verifier: Arc::new(verifier), schema, metrics: Metrics::new() }
+        // The connection is request data (primary or replica, per request), not schema data.
+        let schema = graphql::builder().data(pii).data(crate::disclosure::ReleaseCache::default()).finish();
+        Self {
+            read_db: db.clone(),
+            db,
+            verifier: Arc::new(verifier),
+            schema,
+            metrics: Metrics::new(),
+            public_answers: Arc::default(),
+        }
+    }
+
+    /// Sends queries and exports to `read_db` (a read-only streaming replica); mutations stay
+    /// on the primary. A client reading right after its own write may see the replica's lag.
+    pub fn with_read_replica(mut self, read_db: DatabaseConnection) -> Self {
+        self.read_db = read_db;
+        self
+    }
+
+    /// Counts every SQL statement in `db_statements_total` (by pool), so statements per
+    /// request can be read off `/metrics` under load. Call after `with_read_replica`.
+    pub fn count_statements(mut self) -> Self {
+        for (pool, db) in [("primary", &mut self.db), ("read", &mut self.read_db)] {
+            let counter = self.metrics.statements.with_label_values(&[pool]);
+            db.set_metric_callback(move |_| counter.inc());
+        }
+        self
     }
 }
 
@@ -46,6 +77,7 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     duration: HistogramVec,
+    statements: IntCounterVec,
 }
 
 impl Metrics {
@@ -62,8 +94,12 @@ impl Metrics {
         )
         .expect("static metric definition");
         registry.register(Box::new(requests.clone())).expect("metric registered once");
+        let statements =
+            IntCounterVec::new(Opts::new("db_statements_total", "SQL statements sent, by pool"), &["pool"])
+                .expect("static metric definition");
         registry.register(Box::new(duration.clone())).expect("metric registered once");
-        Self { registry, requests, duration }
+        registry.register(Box::new(statements.clone())).expect("metric registered once");
+        Self { registry, requests, duration, statements }
     }
 
     fn observe(&self, route: &str, status: u16, elapsed: Duration) {
@@ -173,23 +209,48 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
         Ok(principal) => principal,
         Err(error) => return error_response(error, &request_id),
     };
-    let scope = match Scope::resolve(&state.db, principal).await {
-        Ok(scope) => scope,
-        Err(error) => return error_response(error, &request_id),
-    };
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+    let public = principal.role == Role::Public;
+    if public && let Some(answer) = state.public_answers.get(&body) {
+        return json_bytes(answer);
+    }
+    let mut request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(_) => {
             let error = ApiError::bad_input("the body must be one GraphQL request as JSON");
             return error_response(error, &request_id);
         }
     };
-    let request = request.data(scope).data(Loaders::new(&state.db)).data(request_id.clone());
+    // A document with a mutation in it runs wholly on the primary (it reads its own writes);
+    // one that does not parse goes there too, to fail in `execute` with its syntax error.
+    let writes = request.parsed_query().map_or(true, |document| {
+        document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
+    });
+    let db = if writes { &state.db } else { &state.read_db };
+    let scope = match Scope::resolve(db, principal).await {
+        Ok(scope) => scope,
+        Err(error) => return error_response(error, &request_id),
+    };
+    let request = request.data(scope).data(Loaders::new(db)).data(db.clone()).data(request_id.clone());
     let mut response = state.schema.execute(request).await;
     for error in &mut response.errors {
         finish_error(error, &request_id);
     }
-    HttpResponse::Ok().json(response)
+    let Ok(answer) = serde_json::to_vec(&response).map(Bytes::from) else {
+        return error_response(ApiError::Internal(anyhow::anyhow!("response not serialisable")), &request_id);
+    };
+    if response.errors.is_empty() {
+        if writes {
+            // What the public sees may have changed (a release, a department's name).
+            state.public_answers.clear();
+        } else if public {
+            state.public_answers.put(&body, answer.clone());
+        }
+    }
+    json_bytes(answer)
+}
+
+fn json_bytes(answer: Bytes) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(answer)
 }
 
 /// Gives every error a CONTRACT.md code. Every error our resolvers raise carries one (they
@@ -224,7 +285,8 @@ async fn healthz() -> HttpResponse {
 }
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
+    let both = async { state.db.ping().await.and(state.read_db.ping().await) };
+    match tokio::time::timeout(Duration::from_secs(2), both).await {
         Ok(Ok(())) => HttpResponse::Ok().body("ready"),
         Ok(Err(error)) => {
             tracing::warn!(%error, "database not ready");
@@ -266,19 +328,19 @@ async fn export_download(
 ) -> HttpResponse {
     let request_id = request_id(&req);
     let result = async {
-        let scope = Scope::resolve(&state.db, principal(&req, &state.verifier)?).await?;
+        let scope = Scope::resolve(&state.read_db, principal(&req, &state.verifier)?).await?;
         scope.office()?;
         let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;
-        let ids = scope.narrow(&state.db, &params.jurisdiction, params.include_descendants).await?;
+        let ids = scope.narrow(&state.read_db, &params.jurisdiction, params.include_descendants).await?;
         let sheet = match kind {
             "overview" => {
                 let overview =
-                    crate::overview::compute(&state.db, &scope, &params.jurisdiction, params.include_descendants)
+                    crate::overview::compute(&state.read_db, &scope, &params.jurisdiction, params.include_descendants)
                         .await?;
                 crate::export::overview_sheet(&overview)
             }
             "findings" => {
-                let findings = crate::findings::load(&state.db, &ids, scope.institutions()).await?;
+                let findings = crate::findings::load(&state.read_db, &ids, scope.institutions()).await?;
                 crate::export::findings_sheet(&findings).await.map_err(ApiError::internal)?
             }
             "release" => {
@@ -289,11 +351,12 @@ async fn export_download(
                 if let Some(id) = params.release {
                     releases = releases.filter(entity::disclosure_release::Column::Id.eq(id));
                 }
-                let release = releases.one(&state.db).await?.ok_or_else(|| ApiError::not_found("no such release"))?;
+                let release =
+                    releases.one(&state.read_db).await?.ok_or_else(|| ApiError::not_found("no such release"))?;
                 let rows = entity::release_institution::Entity::find()
                     .filter(entity::release_institution::Column::ReleaseId.eq(release.id))
                     .order_by_asc(entity::release_institution::Column::Name)
-                    .all(&state.db)
+                    .all(&state.read_db)
                     .await?;
                 crate::export::release_sheet(&rows)
             }

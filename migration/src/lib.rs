@@ -7,6 +7,7 @@ mod m20261125_000002_establishment_control;
 mod m20261125_000003_evaluation;
 mod m20261125_000004_pool_and_filing;
 mod m20261125_000005_disclosure;
+mod m20261125_000006_staff_indexes;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_evaluation::Migration),
             Box::new(m20261125_000004_pool_and_filing::Migration),
             Box::new(m20261125_000005_disclosure::Migration),
+            Box::new(m20261125_000006_staff_indexes::Migration),
         ]
     }
 }

@@ -62,6 +62,25 @@ async fn a_release_is_a_snapshot_the_public_reads_with_small_counts_suppressed()
 }
 
 #[tokio::test]
+async fn a_repeated_public_request_is_answered_from_memory_and_a_publish_shows_at_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let first = app.ok(Some(t), PUBLISH, json!({"t": 5})).await["publishRelease"]["id"].as_str().unwrap().to_string();
+    let seen = app.ok(None, PUBLIC, json!({"r": null})).await;
+    let before = app.statements();
+    assert_eq!(app.ok(None, PUBLIC, json!({"r": null})).await, seen);
+    assert_eq!(app.statements(), before, "a repeat of a public request reads nothing");
+    // A token holder's request is always computed.
+    app.ok(Some(t), PUBLIC, json!({"r": null})).await;
+    assert!(app.statements() > before);
+    // A publish through this instance replaces what the public is shown at once.
+    let second = app.ok(Some(t), PUBLISH, json!({"t": 5})).await["publishRelease"]["id"].as_str().unwrap().to_string();
+    assert_ne!(first, second);
+    assert_eq!(app.ok(None, PUBLIC, json!({"r": null})).await["disclosure"]["id"], second.as_str());
+}
+
+#[tokio::test]
 async fn the_demo_citys_release_reproduces_the_report_for_the_public() {
     let app = spawn_app().await;
     api::seed::demo::load(&app.db, &app.pii).await.unwrap();

@@ -26,36 +26,46 @@ pub struct TestApp {
 }
 
 /// A fresh database: an SQLite file in a temp folder, or a new schema in TEST_DATABASE_URL.
-async fn fresh_database(dir: &tempfile::TempDir) -> DatabaseConnection {
+/// On PostgreSQL the server also gets a second pool whose transactions are read only, standing
+/// in for a streaming replica: any query that tried to write would fail the suite.
+async fn fresh_database(dir: &tempfile::TempDir) -> (DatabaseConnection, DatabaseConnection) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
             let admin = api::db::connect(&url).await.expect("connect to TEST_DATABASE_URL");
             admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create test schema");
             admin.close().await.ok();
-            api::db::connect_with(&url, Some(&schema)).await.expect("connect to test schema")
+            let db = api::db::connect_with(&url, Some(&schema)).await.expect("connect to test schema");
+            let separator = if url.contains('?') { '&' } else { '?' };
+            let read_only = format!("{url}{separator}options=-c%20default_transaction_read_only%3Don");
+            let read = api::db::connect_with(&read_only, Some(&schema)).await.expect("connect read-only");
+            (db, read)
         }
         _ => {
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-            api::db::connect(&url).await.expect("open SQLite test database")
+            let db = api::db::connect(&url).await.expect("open SQLite test database");
+            (db.clone(), db)
         }
     }
 }
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut db = fresh_database(&dir).await;
+    let (mut db, mut read) = fresh_database(&dir).await;
     api::db::migrate(&db).await.expect("migrations run");
     let statements = Arc::new(AtomicUsize::new(0));
-    let counter = statements.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
+    for connection in [&mut db, &mut read] {
+        let counter = statements.clone();
+        connection.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+    }
     let keys = JwtKeys::from_secret(SECRET, Some(ISSUER.into()), Some(AUDIENCE.into()));
     let pii = PiiCipher::new("integration-test-pii-key");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let server = serve(listener, AppState::new(db.clone(), keys.verifier, pii.clone())).expect("server starts");
+    let state = AppState::new(db.clone(), keys.verifier, pii.clone()).with_read_replica(read);
+    let server = serve(listener, state).expect("server starts");
     tokio::spawn(server);
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
     TestApp { address, client, db, pii, signer: keys.signer.unwrap(), statements, _dir: dir }

@@ -11,14 +11,17 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use entity::enums::{Funding, InstitutionStatus, StaffBasis, StaffCategory, StaffStatus};
-use entity::{establishment_balance, institution, staff, staff_movement};
+use entity::{establishment_balance, institution, staff};
 use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TryIntoModel,
 };
+use serde_json::{Map, Value as Json};
 
 use super::{Check, ImportReport, RowError, read_rows};
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{Actor, snapshot};
+use crate::bulk;
 use crate::codes::{self, NationalId};
 use crate::db::begin_write;
 use crate::pii::PiiCipher;
@@ -106,15 +109,8 @@ pub async fn import_staff(
         return Ok(ImportReport::refused(errors));
     }
 
-    let actor = Actor::system("import staff");
     occupy_slots(&txn, &balances, &occupy).await?;
-    let mut report = ImportReport::default();
-    for chunk in checked.chunks(BATCH) {
-        let people = insert_people(&txn, pii, chunk).await?;
-        report.over_establishment += people.iter().filter(|p| p.over_establishment).count();
-        report.written += people.len();
-        record_hires(&txn, &actor, &people).await?;
-    }
+    let report = write_people(&txn, pii, &Actor::system("import staff"), checked).await?;
     txn.commit().await?;
     Ok(report)
 }
@@ -293,41 +289,123 @@ async fn occupy_slots<C: ConnectionTrait>(
     Ok(())
 }
 
-/// One multi-row insert for a chunk of people, returning their rows. The slot key's unique
-/// index still guards "one person, one slot" against a writer that slipped in meanwhile.
-async fn insert_people<C: ConnectionTrait>(
+const STAFF_COLUMNS: [bulk::Column; 16] = [
+    ("id", "int"),
+    ("jurisdiction_id", "int"),
+    ("institution_id", "int"),
+    ("name", "text"),
+    ("national_id_cipher", "text"),
+    ("national_id_hash", "text"),
+    ("slot_key", "text"),
+    ("birth_year", "int"),
+    ("category", "text"),
+    ("basis", "text"),
+    ("status", "text"),
+    ("hire_date", "date"),
+    ("title_level", "text"),
+    ("over_establishment", "boolean"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+];
+
+const MOVEMENT_COLUMNS: [bulk::Column; 8] = [
+    ("jurisdiction_id", "int"),
+    ("staff_id", "int"),
+    ("institution_id", "int"),
+    ("kind", "text"),
+    ("occurred_on", "date"),
+    ("note", "text"),
+    ("actor", "text"),
+    ("created_at", "timestamptz"),
+];
+
+const AUDIT_COLUMNS: [bulk::Column; 8] = [
+    ("occurred_at", "timestamptz"),
+    ("actor", "text"),
+    ("actor_role", "text"),
+    ("jurisdiction_id", "int"),
+    ("action", "text"),
+    ("entity", "text"),
+    ("entity_id", "int"),
+    ("after", "text"),
+];
+
+/// Writes the people with ids taken beforehand, then each one's movement (a hire, or a leave
+/// for someone imported already gone) and audit row: three bulk statements per chunk.
+async fn write_people<C: ConnectionTrait>(
     db: &C,
     pii: &PiiCipher,
-    chunk: &[Checked],
-) -> anyhow::Result<Vec<staff::Model>> {
-    let rows = chunk.iter().map(|c| c.person.clone().into_row(pii, &c.institution, c.over));
-    Ok(staff::Entity::insert_many(rows).exec_with_returning(db).await?)
+    actor: &Actor,
+    checked: Vec<Checked>,
+) -> anyhow::Result<ImportReport> {
+    let ids = bulk::allocate_ids(db, "staff", checked.len()).await?;
+    let now = chrono::Utc::now();
+    // The encoding both databases' drivers use for timestamps, so bulk rows read back alike.
+    let stamp = Json::from(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false));
+    let mut report = ImportReport::default();
+    let mut checked = checked.into_iter().zip(ids).peekable();
+    while checked.peek().is_some() {
+        let (mut people, mut movements, mut audits) = (Vec::new(), Vec::new(), Vec::new());
+        for (c, id) in checked.by_ref().take(BATCH) {
+            let mut person = c.person.into_row(pii, &c.institution, c.over);
+            person.id = Set(id);
+            person.created_at = Set(now);
+            person.updated_at = Set(now);
+            person.seconded_to = Set(None);
+            let person = person.try_into_model()?;
+            let mut row = json_object(&person);
+            row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
+            row.insert("national_id_hash".into(), Json::from(person.national_id_hash.clone()));
+            row.insert("slot_key".into(), Json::from(person.slot_key.clone()));
+            row.insert("created_at".into(), stamp.clone());
+            row.insert("updated_at".into(), stamp.clone());
+            people.push(row);
+            movements.push(json_object(&serde_json::json!({
+                "jurisdiction_id": person.jurisdiction_id,
+                "staff_id": id,
+                "institution_id": person.institution_id,
+                "kind": arrival(&person).word(),
+                "occurred_on": person.hire_date,
+                "note": "",
+                "actor": actor.subject,
+                "created_at": stamp,
+            })));
+            audits.push(json_object(&serde_json::json!({
+                "occurred_at": stamp,
+                "actor": actor.subject,
+                "actor_role": actor.role,
+                "jurisdiction_id": person.jurisdiction_id,
+                "action": "staff.import",
+                "entity": "staff",
+                "entity_id": id,
+                "after": snapshot(&person).map(|v| v.to_string()),
+            })));
+            report.over_establishment += usize::from(person.over_establishment);
+            report.written += 1;
+        }
+        bulk::insert(db, "staff", &STAFF_COLUMNS, people).await.map_err(slot_taken)?;
+        bulk::insert(db, "staff_movement", &MOVEMENT_COLUMNS, movements).await?;
+        bulk::insert(db, "audit_log", &AUDIT_COLUMNS, audits).await?;
+    }
+    Ok(report)
 }
 
-/// Each person's movement (a hire, or a leave for someone imported already gone) and audit row.
-async fn record_hires<C: ConnectionTrait>(db: &C, actor: &Actor, people: &[staff::Model]) -> anyhow::Result<()> {
-    let now = chrono::Utc::now();
-    let movements = people.iter().map(|p| staff_movement::ActiveModel {
-        jurisdiction_id: Set(p.jurisdiction_id),
-        staff_id: Set(p.id),
-        institution_id: Set(p.institution_id),
-        kind: Set(arrival(p)),
-        occurred_on: Set(p.hire_date),
-        document_no: Set(None),
-        note: Set(String::new()),
-        actor: Set(actor.subject.clone()),
-        created_at: Set(now),
-        ..Default::default()
-    });
-    staff_movement::Entity::insert_many(movements).exec_without_returning(db).await?;
-    let changes = people.iter().map(|p| Change {
-        action: "staff.import",
-        entity: "staff",
-        entity_id: Some(p.id),
-        jurisdiction_id: Some(p.jurisdiction_id),
-        before: None,
-        after: snapshot(p),
-    });
-    audit::record_many(db, actor, changes).await?;
-    Ok(())
+fn json_object<T: serde::Serialize>(value: &T) -> Map<String, Json> {
+    match serde_json::to_value(value) {
+        Ok(Json::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// A writer that slipped in between the checks and the insert and gave one of the file's
+/// people a slot: the unique slot key refuses the whole file.
+fn slot_taken(error: sea_orm::DbErr) -> anyhow::Error {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            anyhow::anyhow!(
+                "a person in the file was given an establishment slot meanwhile (一人一编); nothing imported"
+            )
+        }
+        _ => error.into(),
+    }
 }

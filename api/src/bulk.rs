@@ -1,0 +1,89 @@
+//! Loading many rows at once. Each chunk goes to the database as a single JSON text parameter
+//! that the database unpacks itself (PostgreSQL `json_to_recordset`, SQLite `json_each`): one
+//! parameter per statement instead of one per cell, so there is far less to bind and plan
+//! than in a multi-row `VALUES` list.
+
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use serde_json::{Map, Value as Json};
+
+/// A column of a bulk insert: its name (also the key in each row object) and its PostgreSQL
+/// type for `json_to_recordset`.
+pub type Column = (&'static str, &'static str);
+
+/// Largest JSON payload of one statement, in bytes (a bound on memory, not on rows).
+const MAX_PAYLOAD: usize = 1024 * 1024;
+
+/// Inserts `rows` (objects keyed by column name; absent keys are NULL) into `table`, in as
+/// many statements as the payload bound needs.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    columns: &[Column],
+    rows: Vec<Map<String, Json>>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let types = columns.iter().map(|(name, ty)| format!("{name} {ty}")).collect::<Vec<_>>().join(", ");
+            format!("INSERT INTO {table} ({names}) SELECT {names} FROM json_to_recordset($1::json) AS r({types})")
+        }
+        _ => {
+            let picks = columns
+                .iter()
+                .map(|(name, _)| format!("json_extract(value, '$.{name}')"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("INSERT INTO {table} ({names}) SELECT {picks} FROM json_each(?)")
+        }
+    };
+    let mut payload = String::from("[");
+    for row in rows {
+        let row = Json::Object(row).to_string();
+        if payload.len() > 1 && payload.len() + row.len() + 2 > MAX_PAYLOAD {
+            payload.push(']');
+            db.execute_raw(Statement::from_sql_and_values(backend, &sql, [Value::from(payload)])).await?;
+            payload = String::from("[");
+        }
+        if payload.len() > 1 {
+            payload.push(',');
+        }
+        payload.push_str(&row);
+    }
+    payload.push(']');
+    db.execute_raw(Statement::from_sql_and_values(backend, &sql, [Value::from(payload)])).await?;
+    Ok(())
+}
+
+/// Takes `n` new ids of `table`'s serial key, so rows can be written with their ids known
+/// (and rows that refer to them written in bulk too). On SQLite the caller holds the write
+/// lock; ids continue after both the largest id and SQLite's AUTOINCREMENT high-water mark,
+/// so a deleted row's id is never given again.
+pub async fn allocate_ids<C: ConnectionTrait>(db: &C, table: &str, n: usize) -> Result<Vec<i32>, DbErr> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let rows = match backend {
+        DbBackend::Postgres => {
+            let sql = format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'id'))::int AS id FROM generate_series(1, $1)"
+            );
+            let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [Value::from(n as i64)])).await?;
+            rows.iter().map(|row| row.try_get::<i32>("", "id")).collect::<Result<Vec<_>, _>>()?
+        }
+        _ => {
+            let sql = format!(
+                "SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), \
+                            COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0)) AS top"
+            );
+            let row = db.query_one_raw(Statement::from_string(backend, sql)).await?;
+            let top = row.map(|r| r.try_get::<i32>("", "top")).transpose()?.unwrap_or(0);
+            (top + 1..=top + n as i32).collect()
+        }
+    };
+    Ok(rows)
+}
