@@ -1,7 +1,7 @@
 //! Audit records, written inside the transaction of the change they describe.
 
 use entity::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Serialize;
 
 use crate::scope::Scope;
@@ -42,20 +42,6 @@ pub fn snapshot<T: Serialize>(record: &T) -> Option<serde_json::Value> {
 
 pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change) -> Result<(), sea_orm::DbErr> {
     row(actor, change).insert(db).await?;
-    Ok(())
-}
-
-/// Many changes of one operation (an import), in one multi-row insert per thousand.
-pub async fn record_many<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    changes: impl IntoIterator<Item = Change>,
-) -> Result<(), sea_orm::DbErr> {
-    let mut rows = changes.into_iter().map(|change| row(actor, change)).peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<audit_log::ActiveModel> = rows.by_ref().take(1000).collect();
-        audit_log::Entity::insert_many(chunk).exec_without_returning(db).await?;
-    }
     Ok(())
 }
 

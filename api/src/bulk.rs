@@ -13,15 +13,38 @@ pub type Column = (&'static str, &'static str);
 /// Largest JSON payload of one statement, in bytes (a bound on memory, not on rows).
 const MAX_PAYLOAD: usize = 1024 * 1024;
 
-/// Inserts `rows` (objects keyed by column name; absent keys are NULL) into `table`, in as
-/// many statements as the payload bound needs.
-pub async fn insert<C: ConnectionTrait>(
-    db: &C,
-    table: &str,
-    columns: &[Column],
-    rows: Vec<Map<String, Json>>,
-) -> Result<(), DbErr> {
-    if rows.is_empty() {
+/// Rows serialised as they are added, ready to send: building them is CPU work that can run
+/// on another thread while the previous rows are being written.
+#[derive(Default)]
+pub struct Rows {
+    payloads: Vec<String>,
+    current: String,
+}
+
+impl Rows {
+    /// Adds a row: an object keyed by column name (absent keys are NULL).
+    pub fn push(&mut self, row: Map<String, Json>) {
+        let row = Json::Object(row).to_string();
+        if !self.current.is_empty() && self.current.len() + row.len() + 2 > MAX_PAYLOAD {
+            self.finish_payload();
+        }
+        self.current.push(if self.current.is_empty() { '[' } else { ',' });
+        self.current.push_str(&row);
+    }
+
+    fn finish_payload(&mut self) {
+        let mut payload = std::mem::take(&mut self.current);
+        payload.push(']');
+        self.payloads.push(payload);
+    }
+}
+
+/// Inserts `rows` into `table`: one statement per payload.
+pub async fn insert<C: ConnectionTrait>(db: &C, table: &str, columns: &[Column], mut rows: Rows) -> Result<(), DbErr> {
+    if !rows.current.is_empty() {
+        rows.finish_payload();
+    }
+    if rows.payloads.is_empty() {
         return Ok(());
     }
     let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
@@ -40,21 +63,9 @@ pub async fn insert<C: ConnectionTrait>(
             format!("INSERT INTO {table} ({names}) SELECT {picks} FROM json_each(?)")
         }
     };
-    let mut payload = String::from("[");
-    for row in rows {
-        let row = Json::Object(row).to_string();
-        if payload.len() > 1 && payload.len() + row.len() + 2 > MAX_PAYLOAD {
-            payload.push(']');
-            db.execute_raw(Statement::from_sql_and_values(backend, &sql, [Value::from(payload)])).await?;
-            payload = String::from("[");
-        }
-        if payload.len() > 1 {
-            payload.push(',');
-        }
-        payload.push_str(&row);
+    for payload in rows.payloads {
+        db.execute_raw(Statement::from_sql_and_values(backend, &sql, [Value::from(payload)])).await?;
     }
-    payload.push(']');
-    db.execute_raw(Statement::from_sql_and_values(backend, &sql, [Value::from(payload)])).await?;
     Ok(())
 }
 

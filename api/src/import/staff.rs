@@ -330,8 +330,19 @@ const AUDIT_COLUMNS: [bulk::Column; 8] = [
     ("after", "text"),
 ];
 
-/// Writes the people with ids taken beforehand, then each one's movement (a hire, or a leave
-/// for someone imported already gone) and audit row: three bulk statements per chunk.
+/// One chunk of people with their movements and audit rows, serialised.
+#[derive(Default)]
+struct Chunk {
+    people: bulk::Rows,
+    movements: bulk::Rows,
+    audits: bulk::Rows,
+    written: usize,
+    over: usize,
+}
+
+/// Writes the people with ids taken beforehand, then each one's movement and audit row: three
+/// bulk statements per chunk. Chunks are built (sealed, hashed, serialised) on a blocking
+/// thread while the previous chunk is being written.
 async fn write_people<C: ConnectionTrait>(
     db: &C,
     pii: &PiiCipher,
@@ -339,55 +350,78 @@ async fn write_people<C: ConnectionTrait>(
     checked: Vec<Checked>,
 ) -> anyhow::Result<ImportReport> {
     let ids = bulk::allocate_ids(db, "staff", checked.len()).await?;
-    let now = chrono::Utc::now();
+    let (sender, mut chunks) = tokio::sync::mpsc::channel(2);
+    let (pii, actor) = (pii.clone(), actor.clone());
+    let builder = tokio::task::spawn_blocking(move || {
+        let now = chrono::Utc::now();
+        let mut rows = checked.into_iter().zip(ids).peekable();
+        while rows.peek().is_some() {
+            let chunk = build_chunk(rows.by_ref().take(BATCH), &pii, &actor, now);
+            if sender.blocking_send(chunk).is_err() {
+                break; // the writer stopped on an error
+            }
+        }
+    });
+    let mut report = ImportReport::default();
+    while let Some(chunk) = chunks.recv().await {
+        let chunk = chunk?;
+        bulk::insert(db, "staff", &STAFF_COLUMNS, chunk.people).await.map_err(slot_taken)?;
+        bulk::insert(db, "staff_movement", &MOVEMENT_COLUMNS, chunk.movements).await?;
+        bulk::insert(db, "audit_log", &AUDIT_COLUMNS, chunk.audits).await?;
+        report.written += chunk.written;
+        report.over_establishment += chunk.over;
+    }
+    builder.await?;
+    Ok(report)
+}
+
+fn build_chunk(
+    rows: impl Iterator<Item = (Checked, i32)>,
+    pii: &PiiCipher,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Chunk> {
     // The encoding both databases' drivers use for timestamps, so bulk rows read back alike.
     let stamp = Json::from(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false));
-    let mut report = ImportReport::default();
-    let mut checked = checked.into_iter().zip(ids).peekable();
-    while checked.peek().is_some() {
-        let (mut people, mut movements, mut audits) = (Vec::new(), Vec::new(), Vec::new());
-        for (c, id) in checked.by_ref().take(BATCH) {
-            let mut person = c.person.into_row(pii, &c.institution, c.over);
-            person.id = Set(id);
-            person.created_at = Set(now);
-            person.updated_at = Set(now);
-            person.seconded_to = Set(None);
-            let person = person.try_into_model()?;
-            let mut row = json_object(&person);
-            row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
-            row.insert("national_id_hash".into(), Json::from(person.national_id_hash.clone()));
-            row.insert("slot_key".into(), Json::from(person.slot_key.clone()));
-            row.insert("created_at".into(), stamp.clone());
-            row.insert("updated_at".into(), stamp.clone());
-            people.push(row);
-            movements.push(json_object(&serde_json::json!({
-                "jurisdiction_id": person.jurisdiction_id,
-                "staff_id": id,
-                "institution_id": person.institution_id,
-                "kind": arrival(&person).word(),
-                "occurred_on": person.hire_date,
-                "note": "",
-                "actor": actor.subject,
-                "created_at": stamp,
-            })));
-            audits.push(json_object(&serde_json::json!({
-                "occurred_at": stamp,
-                "actor": actor.subject,
-                "actor_role": actor.role,
-                "jurisdiction_id": person.jurisdiction_id,
-                "action": "staff.import",
-                "entity": "staff",
-                "entity_id": id,
-                "after": snapshot(&person).map(|v| v.to_string()),
-            })));
-            report.over_establishment += usize::from(person.over_establishment);
-            report.written += 1;
-        }
-        bulk::insert(db, "staff", &STAFF_COLUMNS, people).await.map_err(slot_taken)?;
-        bulk::insert(db, "staff_movement", &MOVEMENT_COLUMNS, movements).await?;
-        bulk::insert(db, "audit_log", &AUDIT_COLUMNS, audits).await?;
+    let mut chunk = Chunk::default();
+    for (c, id) in rows {
+        let mut person = c.person.into_row(pii, &c.institution, c.over);
+        person.id = Set(id);
+        person.created_at = Set(now);
+        person.updated_at = Set(now);
+        person.seconded_to = Set(None);
+        let person = person.try_into_model()?;
+        let mut row = json_object(&person);
+        row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
+        row.insert("national_id_hash".into(), Json::from(person.national_id_hash.clone()));
+        row.insert("slot_key".into(), Json::from(person.slot_key.clone()));
+        row.insert("created_at".into(), stamp.clone());
+        row.insert("updated_at".into(), stamp.clone());
+        chunk.people.push(row);
+        chunk.movements.push(json_object(&serde_json::json!({
+            "jurisdiction_id": person.jurisdiction_id,
+            "staff_id": id,
+            "institution_id": person.institution_id,
+            "kind": arrival(&person).word(),
+            "occurred_on": person.hire_date,
+            "note": "",
+            "actor": actor.subject,
+            "created_at": stamp,
+        })));
+        chunk.audits.push(json_object(&serde_json::json!({
+            "occurred_at": stamp,
+            "actor": actor.subject,
+            "actor_role": actor.role,
+            "jurisdiction_id": person.jurisdiction_id,
+            "action": "staff.import",
+            "entity": "staff",
+            "entity_id": id,
+            "after": snapshot(&person).map(|v| v.to_string()),
+        })));
+        chunk.over += usize::from(person.over_establishment);
+        chunk.written += 1;
     }
-    Ok(report)
+    Ok(chunk)
 }
 
 fn json_object<T: serde::Serialize>(value: &T) -> Map<String, Json> {
