@@ -229,8 +229,8 @@ measure "public disclosure page (release overview + first page)" public "$PORT_A
   "$(q_public_release "$CITY")" "$(q_public_list "$CITY" "$RELEASE_ID")"
 
 # Hires: each request a new person (a valid, unused national ID) into a vacancy, taken in turn
-# from the 20 institutions with the most vacant fiscal slots in every jurisdiction, each with
-# its own staffing office's token (an office writes only its own jurisdiction's records).
+# from every institution with at least three vacant fiscal slots, each with its own staffing
+# office's token (an office writes only its own jurisdiction's records).
 sql "DROP TABLE IF EXISTS bench_hire_target;
   CREATE TABLE bench_hire_target AS
   SELECT row_number() OVER (ORDER BY institution_id) AS k, institution_id, jurisdiction_id, code, vacant FROM (
@@ -240,7 +240,7 @@ sql "DROP TABLE IF EXISTS bench_hire_target;
                               ORDER BY b.approved + b.borrowed - b.frozen - b.deposited - b.occupied DESC, b.id) AS r
     FROM establishment_balance b JOIN institution i ON i.id = b.institution_id JOIN jurisdiction j ON j.id = i.jurisdiction_id
     WHERE i.status = 'ACTIVE' AND b.funding = 'FISCAL') t
-  WHERE r <= 20 AND vacant > 0" >/dev/null
+  WHERE vacant >= 3" >/dev/null
 TARGET_COUNT=$(sql "SELECT COUNT(*) FROM bench_hire_target")
 VACANT=$(sql "SELECT SUM(vacant) FROM bench_hire_target")
 HIRE_SCRIPT=$OUT/hire.lua

@@ -23,15 +23,19 @@ pub enum Reach {
 pub struct Scope {
     pub principal: Principal,
     pub reach: Reach,
+    /// The jurisdictions read while resolving (an office's subtree, a department's own), so a
+    /// request need not load them again.
+    pub jurisdictions: Vec<jurisdiction::Model>,
 }
 
 impl Scope {
     pub fn public() -> Self {
-        Self { principal: Principal::public(), reach: Reach::Public }
+        Self { principal: Principal::public(), reach: Reach::Public, jurisdictions: Vec::new() }
     }
 
     /// Resolves the principal's jurisdiction (and subtree) in one query.
     pub async fn resolve(db: &DatabaseConnection, principal: Principal) -> ApiResult<Self> {
+        let mut jurisdictions = Vec::new();
         let reach = match principal.role {
             Role::Public | Role::Evaluator => Reach::Public,
             Role::StaffingOffice => {
@@ -45,7 +49,9 @@ impl Scope {
                     .find(|j| j.code == code)
                     .cloned()
                     .ok_or_else(|| ApiError::forbidden(format!("jurisdiction {code} does not exist")))?;
-                Reach::Office { own, readable: subtree.iter().map(|j| j.id).collect() }
+                let readable = subtree.iter().map(|j| j.id).collect();
+                jurisdictions = subtree;
+                Reach::Office { own, readable }
             }
             Role::Department => {
                 let code = principal.jurisdiction.as_deref().unwrap_or_default();
@@ -57,6 +63,7 @@ impl Scope {
                 };
                 match jurisdiction {
                     Some(jurisdiction) if jurisdiction.code == code => {
+                        jurisdictions.push(jurisdiction.clone());
                         Reach::Department { jurisdiction, department_id }
                     }
                     _ => {
@@ -67,7 +74,7 @@ impl Scope {
                 }
             }
         };
-        Ok(Self { principal, reach })
+        Ok(Self { principal, reach, jurisdictions })
     }
 
     pub fn role(&self) -> Role {

@@ -230,7 +230,9 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
         Ok(scope) => scope,
         Err(error) => return error_response(error, &request_id),
     };
-    let request = request.data(scope).data(Loaders::new(db)).data(db.clone()).data(request_id.clone());
+    let loaders = Loaders::new(db);
+    loaders.jurisdiction.feed_many(scope.jurisdictions.iter().map(|j| (j.id, j.clone()))).await;
+    let request = request.data(scope).data(loaders).data(db.clone()).data(request_id.clone());
     let mut response = state.schema.execute(request).await;
     for error in &mut response.errors {
         finish_error(error, &request_id);
