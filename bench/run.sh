@@ -144,7 +144,11 @@ LUA
 ERROR_COUNTER='
 errors = 0
 local threads = {}
-setup = function(thread) table.insert(threads, thread) end
+setup = function(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+  for _, t in ipairs(threads) do t:set("threads_total", #threads) end
+end
 response = function(status, headers, body)
   if status ~= 200 or string.find(body, "\"errors\"", 1, true) then errors = errors + 1 end
 end
@@ -228,21 +232,19 @@ measure "staff search (\"$SEARCH\" in $CITY with counties)" staff-search "$PORT_
 measure "public disclosure page (release overview + first page)" public "$PORT_A" "" bench/floor/public.sql "release=$RELEASE_ID" \
   "$(q_public_release "$CITY")" "$(q_public_list "$CITY" "$RELEASE_ID")"
 
-# Hires: each request a new person (a valid, unused national ID) into a vacancy, taken in turn
-# from every institution with at least three vacant fiscal slots, each with its own staffing
-# office's token (an office writes only its own jurisdiction's records).
+# Hires: each request a new person (a valid, unused national ID) into a vacancy, each with its
+# own staffing office's token (an office writes only its own jurisdiction's records). The
+# targets list every vacant fiscal slot of the province once, shuffled; wrk's threads take
+# alternate entries, so no slot is asked for twice.
 sql "DROP TABLE IF EXISTS bench_hire_target;
   CREATE TABLE bench_hire_target AS
-  SELECT row_number() OVER (ORDER BY institution_id) AS k, institution_id, jurisdiction_id, code, vacant FROM (
-    SELECT b.institution_id, i.jurisdiction_id, j.code,
-           b.approved + b.borrowed - b.frozen - b.deposited - b.occupied AS vacant,
-           row_number() OVER (PARTITION BY i.jurisdiction_id
-                              ORDER BY b.approved + b.borrowed - b.frozen - b.deposited - b.occupied DESC, b.id) AS r
-    FROM establishment_balance b JOIN institution i ON i.id = b.institution_id JOIN jurisdiction j ON j.id = i.jurisdiction_id
-    WHERE i.status = 'ACTIVE' AND b.funding = 'FISCAL') t
-  WHERE vacant >= 3" >/dev/null
-TARGET_COUNT=$(sql "SELECT COUNT(*) FROM bench_hire_target")
-VACANT=$(sql "SELECT SUM(vacant) FROM bench_hire_target")
+  SELECT row_number() OVER (ORDER BY md5(institution_id::text || '-' || slot)) AS k, institution_id, jurisdiction_id, code
+  FROM (SELECT b.institution_id, i.jurisdiction_id, j.code,
+               generate_series(1, b.approved + b.borrowed - b.frozen - b.deposited - b.occupied) AS slot
+        FROM establishment_balance b JOIN institution i ON i.id = b.institution_id JOIN jurisdiction j ON j.id = i.jurisdiction_id
+        WHERE i.status = 'ACTIVE' AND b.funding = 'FISCAL') t" >/dev/null
+TARGET_COUNT=$(sql "SELECT COUNT(DISTINCT institution_id) FROM bench_hire_target")
+VACANT=$(sql "SELECT COUNT(*) FROM bench_hire_target")
 HIRE_SCRIPT=$OUT/hire.lua
 {
   echo 'local tokens = {'
@@ -256,12 +258,12 @@ HIRE_SCRIPT=$OUT/hire.lua
   cat <<'LUA'
 local weights = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 }
 local checks = { "1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2" }
-local n = 0
+local n, step = 0, 1
 local region
 init = function(args)
-  math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1e6) + tonumber(tostring({}):sub(8), 16) % 100000)
+  n, step = tid - 1, threads_total
+  math.randomseed(os.time())
   region = string.format("8%05d", math.random(0, 99999))
-  n = math.random(0, #targets - 1)
 end
 local function national_id()
   local day = os.date("!%Y%m%d", 86400 * (3650 + math.floor(n / 1000)))
@@ -271,7 +273,7 @@ local function national_id()
   return body .. checks[(sum % 11) + 1]
 end
 request = function()
-  n = n + 1
+  n = n + step
   local target = targets[(n % #targets) + 1]
   local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[target[2]] }
   local body = string.format(
@@ -284,7 +286,7 @@ LUA
 } >"$HIRE_SCRIPT"
 say "hire mutation (into $VACANT vacant fiscal slots of $TARGET_COUNT institutions)"
 read -r rps p50 p99 errors per <<<"$(run_wrk hire "$PORT_A" "$HIRE_SCRIPT")"
-read -r count f50 f99 <<<"$(run_floor hire bench/floor/hire.sql "targets=$TARGET_COUNT")"
+read -r count f50 f99 <<<"$(run_floor hire bench/floor/hire.sql "targets=$VACANT")"
 ROWS+=("| hire mutation (a person into a vacancy, with movement and audit rows) | $rps | $p50 | $p99 | $errors | $per | $((count / DURATION)) | $f50 | $(python3 -c "print(f'{$p50 / max($f50, 0.001):.1f}x')") |")
 # The floor's people are not real: take them off again, and their slots back.
 sql "UPDATE establishment_balance b SET occupied = b.occupied - n.n FROM (SELECT institution_id, COUNT(*) AS n FROM staff
