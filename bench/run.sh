@@ -147,7 +147,6 @@ local threads = {}
 setup = function(thread)
   table.insert(threads, thread)
   thread:set("tid", #threads)
-  for _, t in ipairs(threads) do t:set("threads_total", #threads) end
 end
 response = function(status, headers, body)
   if status ~= 200 or string.find(body, "\"errors\"", 1, true) then errors = errors + 1 end
@@ -218,7 +217,7 @@ measure() { # $1 label, $2 name, $3 port, $4 token, $5 floor sql ('' for none), 
     read -r count f50 f99 <<<"$(run_floor "$name" "$floor" $defines)"
     floor_tps=$((count / DURATION))
     floor_p50=$f50
-    ratio=$(python3 -c "print(f'{$p50 / max($f50, 0.001):.1f}x')")
+    ratio=$(python3 -c "print(f'{$p50 / max($f50, 0.001):.2f}x')")
   fi
   ROWS+=("| $label | $rps | $p50 | $p99 | $errors | $per | $floor_tps | $floor_p50 | $ratio |")
 }
@@ -242,7 +241,8 @@ sql "DROP TABLE IF EXISTS bench_hire_target;
   FROM (SELECT b.institution_id, i.jurisdiction_id, j.code,
                generate_series(1, b.approved + b.borrowed - b.frozen - b.deposited - b.occupied) AS slot
         FROM establishment_balance b JOIN institution i ON i.id = b.institution_id JOIN jurisdiction j ON j.id = i.jurisdiction_id
-        WHERE i.status = 'ACTIVE' AND b.funding = 'FISCAL') t" >/dev/null
+        WHERE i.status = 'ACTIVE' AND b.funding = 'FISCAL') t;
+  ALTER TABLE bench_hire_target ADD PRIMARY KEY (k)" >/dev/null
 TARGET_COUNT=$(sql "SELECT COUNT(DISTINCT institution_id) FROM bench_hire_target")
 VACANT=$(sql "SELECT COUNT(*) FROM bench_hire_target")
 HIRE_SCRIPT=$OUT/hire.lua
@@ -252,6 +252,8 @@ HIRE_SCRIPT=$OUT/hire.lua
     echo "[\"$code\"] = \"$("$BIN" token --role STAFFING_OFFICE --jurisdiction "$code" --ttl 2h --subject bench)\","
   done
   echo '}'
+  # A thread may start before the next one is set up: the thread count is written in.
+  echo "local wrk_threads = $THREADS"
   echo 'local targets = {'
   sql "SELECT format('{ %s, \"%s\" },', institution_id, code) FROM bench_hire_target ORDER BY k"
   echo '}'
@@ -261,7 +263,7 @@ local checks = { "1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2" }
 local n, step = 0, 1
 local region
 init = function(args)
-  n, step = tid - 1, threads_total
+  n, step = tid - 1, wrk_threads
   math.randomseed(os.time())
   region = string.format("8%05d", math.random(0, 99999))
 end
@@ -287,7 +289,7 @@ LUA
 say "hire mutation (into $VACANT vacant fiscal slots of $TARGET_COUNT institutions)"
 read -r rps p50 p99 errors per <<<"$(run_wrk hire "$PORT_A" "$HIRE_SCRIPT")"
 read -r count f50 f99 <<<"$(run_floor hire bench/floor/hire.sql "targets=$VACANT")"
-ROWS+=("| hire mutation (a person into a vacancy, with movement and audit rows) | $rps | $p50 | $p99 | $errors | $per | $((count / DURATION)) | $f50 | $(python3 -c "print(f'{$p50 / max($f50, 0.001):.1f}x')") |")
+ROWS+=("| hire mutation (a person into a vacancy, with movement and audit rows) | $rps | $p50 | $p99 | $errors | $per | $((count / DURATION)) | $f50 | $(python3 -c "print(f'{$p50 / max($f50, 0.001):.2f}x')") |")
 # The floor's people are not real: take them off again, and their slots back.
 sql "UPDATE establishment_balance b SET occupied = b.occupied - n.n FROM (SELECT institution_id, COUNT(*) AS n FROM staff
        WHERE name = 'pgbench' GROUP BY institution_id) n WHERE b.institution_id = n.institution_id AND b.funding = 'FISCAL';
