@@ -210,6 +210,14 @@ async fn a_synthetic_province_loads_deterministically_with_consistent_ledgers() 
     let data = app.ok(Some(&token), q, json!({})).await;
     assert_eq!(data["overview"]["institutionCount"].as_i64().unwrap(), first.institutions as i64);
     assert_eq!(data["verifyLedger"]["consistent"], true);
+    // A history like the demo city's: slots reclaimed into the reserve and allocated on.
+    let q = r#"{ reclaims: establishmentLedger(jurisdiction: "990000", includeDescendants: true, kind: RECLAIM) { totalCount }
+        allocations: establishmentLedger(jurisdiction: "990000", includeDescendants: true, kind: ALLOCATE) { totalCount }
+        overview(jurisdiction: "990000", includeDescendants: true) { establishment { reserve } } }"#;
+    let history = app.ok(Some(&token), q, json!({})).await;
+    assert!(history["reclaims"]["totalCount"].as_i64().unwrap() > 0, "{history}");
+    assert!(history["allocations"]["totalCount"].as_i64().unwrap() > 0, "{history}");
+    assert_eq!(history["overview"]["establishment"]["reserve"], 0, "what was reclaimed was allocated on");
     // Same seed, same province: a second database gets the same figures.
     let other = spawn_app().await;
     let again = api::seed::demo::load_synthetic(&other.db, &other.pii, 2, 2, 0.2).await.unwrap();

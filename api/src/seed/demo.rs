@@ -20,7 +20,7 @@ use sea_orm::{
     Set,
 };
 
-use super::history::{BASE_YEAR, CityHistory, city_history, reserve_cancelled_on};
+use super::history::{BASE_YEAR, CityHistory, city_history, reserve_cancelled_on, synthetic_history};
 use super::plan::{PlannedInstitution, Targets, plan};
 use super::zhangye_tree;
 use crate::audit::{self, Actor, Change};
@@ -90,7 +90,8 @@ pub async fn load_synthetic(
         }
         for (place, targets) in places {
             let mut rng = ChaCha8Rng::seed_from_u64(place.code.parse::<u64>().unwrap_or(0));
-            let planned = plan(targets, &mut rng);
+            let mut planned = plan(targets, &mut rng);
+            synthetic_history(&mut planned, &mut rng);
             let (institutions, people) = writer.write(&place, &planned, &mut rng).await?;
             summary.jurisdictions += 1;
             summary.institutions += institutions;

@@ -25,6 +25,20 @@ pub struct Adjustment {
     pub reason: &'static str,
 }
 
+impl Adjustment {
+    /// Long-vacant fiscal slots taken back into the reserve.
+    fn reclaim(slots: i32, on: NaiveDate) -> Self {
+        Self { kind: EventKind::Reclaim, funding: Funding::Fiscal, delta: -slots, on, reason: "收回长期空编" }
+    }
+
+    /// Fiscal slots allocated from the reserve to schools and hospitals.
+    fn allocate(slots: i32, on: NaiveDate) -> Self {
+        Self {
+            kind: EventKind::Allocate, funding: Funding::Fiscal, delta: slots, on, reason: "调剂编制保障教育卫生"
+        }
+    }
+}
+
 /// An institution that existed in the base year and was removed by a reform.
 #[derive(Debug, Clone)]
 pub struct Removed {
@@ -67,6 +81,36 @@ fn spread(total: i32, candidates: &[usize], cap: impl Fn(usize) -> i32, rng: &mu
         left -= 1;
     }
     candidates.iter().zip(given).filter(|(_, g)| *g > 0).map(|(i, g)| (*i, g)).collect()
+}
+
+/// A ledger history for a synthetic jurisdiction in the demo city's proportions: long-vacant
+/// fiscal slots reclaimed into the reserve (391 of the city's 4,926 since the base year, about
+/// 8%), and as many allocated on to schools and hospitals, so the reserve ends where it began (reclaimed 2019–2021, allocated 2022–2025).
+pub fn synthetic_history(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) {
+    let fiscal = |i: &PlannedInstitution| !i.is_self_financed();
+    let urgent_sector = |i: &PlannedInstitution| matches!(i.sector, Sector::Education | Sector::Health);
+    let donors: Vec<usize> = (0..list.len()).filter(|i| fiscal(&list[*i]) && !urgent_sector(&list[*i])).collect();
+    let urgent: Vec<usize> = (0..list.len()).filter(|i| fiscal(&list[*i]) && urgent_sector(&list[*i])).collect();
+    let total: i32 = list.iter().map(|i| i.approved_fiscal).sum();
+    let caps: Vec<i32> = list.iter().map(|i| i.approved_fiscal / 3).collect();
+    let allocated = spread(total * RECLAIMED / BASE_TOTAL, &urgent, |i| caps[i], rng);
+    let moved: i32 = allocated.iter().map(|(_, n)| n).sum();
+    let reclaimed = spread(moved, &donors, |_| 12, rng);
+    // What the donors could give bounds what is allocated, so the reserve nets to zero.
+    let mut left = reclaimed.iter().map(|(_, n)| n).sum::<i32>();
+    for (i, n) in reclaimed {
+        let on = date(rng, 2019, 2021);
+        list[i].history.push(Adjustment::reclaim(n, on));
+    }
+    for (i, n) in allocated {
+        let n = n.min(left);
+        if n == 0 {
+            break;
+        }
+        left -= n;
+        let on = date(rng, 2022, 2025);
+        list[i].history.push(Adjustment::allocate(n, on));
+    }
 }
 
 /// Writes the history into the plan's current institutions and returns what else it needs.
@@ -142,13 +186,7 @@ pub fn city_history(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) -> Ci
         .collect();
     for (i, n) in spread(RECLAIMED - dissolved, &fiscal_units, |_| 12, rng) {
         let on = date(rng, 2019, 2024);
-        list[i].history.push(Adjustment {
-            kind: EventKind::Reclaim,
-            funding: Funding::Fiscal,
-            delta: -n,
-            on,
-            reason: "收回长期空编",
-        });
+        list[i].history.push(Adjustment::reclaim(n, on));
     }
     // Allocated from the reserve to schools and hospitals ("second allocation, first use").
     let urgent: Vec<usize> = (0..list.len())
@@ -157,13 +195,7 @@ pub fn city_history(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) -> Ci
     let caps: Vec<i32> = list.iter().map(|i| i.approved_fiscal / 3).collect();
     for (i, n) in spread(ALLOCATED, &urgent, |i| caps[i], rng) {
         let on = date(rng, 2020, 2025);
-        list[i].history.push(Adjustment {
-            kind: EventKind::Allocate,
-            funding: Funding::Fiscal,
-            delta: n,
-            on,
-            reason: "调剂编制保障教育卫生",
-        });
+        list[i].history.push(Adjustment::allocate(n, on));
     }
     // Reductions (核减): whatever else brings the base year's 4,926 down to today's figure.
     let current: i32 = list.iter().map(|i| i.approved_fiscal + i.approved_self).sum();

@@ -160,8 +160,7 @@ pub struct PlannedInstitution {
     /// Staff in establishment holding a slot (active or seconded out).
     pub in_establishment: i32,
     pub people: Vec<PlannedPerson>,
-    /// Changes since the base year (the demo city only); the base approval is today's
-    /// figure less these.
+    /// Changes since the base year; the base approval is today's figure less these.
     pub history: Vec<super::history::Adjustment>,
     size_score: f64,
 }
