@@ -2,6 +2,9 @@
 //! principal, and every query on tenant tables starts from one of its builders, so no resolver
 //! can forget the tenant rule.
 
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
 use entity::{audit_log, department, establishment_event, institution, jurisdiction, staff};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
@@ -17,6 +20,41 @@ pub enum Reach {
     Department { jurisdiction: jurisdiction::Model, department_id: i32 },
     /// The public and (until evaluation exists) evaluators: public data only.
     Public,
+}
+
+/// The jurisdiction tree, shared by a process's requests and read again every few seconds.
+/// Jurisdictions are only ever added or renamed, never moved or removed, so a stale copy can
+/// only lack a new jurisdiction (its office is refused until a re-read, done at once on such a
+/// miss) or show an old name for a few seconds. Any mutation in this process empties it.
+#[derive(Default)]
+pub struct JurisdictionTree {
+    kept: RwLock<Option<KeptTree>>,
+}
+
+type KeptTree = (Instant, Arc<Vec<jurisdiction::Model>>);
+
+const TREE_TTL: Duration = Duration::from_secs(5);
+
+impl JurisdictionTree {
+    async fn read(&self, db: &DatabaseConnection, fresh: bool) -> ApiResult<Arc<Vec<jurisdiction::Model>>> {
+        let kept = self.kept.read().ok().and_then(|kept| kept.clone());
+        if let (false, Some((at, tree))) = (fresh, kept)
+            && at.elapsed() < TREE_TTL
+        {
+            return Ok(tree);
+        }
+        let tree = Arc::new(jurisdiction::Entity::find().all(db).await?);
+        if let Ok(mut kept) = self.kept.write() {
+            *kept = Some((Instant::now(), tree.clone()));
+        }
+        Ok(tree)
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut kept) = self.kept.write() {
+            *kept = None;
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -35,15 +73,42 @@ impl Scope {
 
     /// Resolves the principal's jurisdiction (and subtree) in one query.
     pub async fn resolve(db: &DatabaseConnection, principal: Principal) -> ApiResult<Self> {
+        Self::resolve_in(db, None, principal).await
+    }
+
+    /// Like [`Scope::resolve`], reading an office's subtree from the process's kept tree.
+    pub async fn resolve_cached(
+        db: &DatabaseConnection,
+        tree: &JurisdictionTree,
+        principal: Principal,
+    ) -> ApiResult<Self> {
+        Self::resolve_in(db, Some(tree), principal).await
+    }
+
+    async fn resolve_in(
+        db: &DatabaseConnection,
+        tree: Option<&JurisdictionTree>,
+        principal: Principal,
+    ) -> ApiResult<Self> {
         let mut jurisdictions = Vec::new();
         let reach = match principal.role {
             Role::Public | Role::Evaluator => Reach::Public,
             Role::StaffingOffice => {
                 let code = principal.jurisdiction.as_deref().unwrap_or_default();
-                let subtree = jurisdiction::Entity::find()
-                    .filter(jurisdiction::Column::Path.contains(format!("/{code}/")))
-                    .all(db)
-                    .await?;
+                let marker = format!("/{code}/");
+                let subtree = match tree {
+                    Some(tree) => {
+                        let within = |all: &[jurisdiction::Model]| -> Vec<jurisdiction::Model> {
+                            all.iter().filter(|j| j.path.contains(&marker)).cloned().collect()
+                        };
+                        let found = within(&tree.read(db, false).await?);
+                        // A jurisdiction created since the tree was read: read it again at once.
+                        if found.is_empty() { within(&tree.read(db, true).await?) } else { found }
+                    }
+                    None => {
+                        jurisdiction::Entity::find().filter(jurisdiction::Column::Path.contains(marker)).all(db).await?
+                    }
+                };
                 let own = subtree
                     .iter()
                     .find(|j| j.code == code)

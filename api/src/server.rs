@@ -23,7 +23,7 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::{self, ApiSchema};
 use crate::pii::PiiCipher;
 use crate::public_answers::PublicAnswers;
-use crate::scope::Scope;
+use crate::scope::{JurisdictionTree, Scope};
 
 /// Largest request body accepted (a GraphQL document with its variables).
 const MAX_BODY: usize = 256 * 1024;
@@ -38,6 +38,7 @@ pub struct AppState {
     pub schema: ApiSchema,
     pub metrics: Metrics,
     pub public_answers: Arc<PublicAnswers>,
+    pub jurisdictions: Arc<JurisdictionTree>,
 }
 
 impl AppState {
@@ -51,6 +52,7 @@ impl AppState {
             schema,
             metrics: Metrics::new(),
             public_answers: Arc::default(),
+            jurisdictions: Arc::default(),
         }
     }
 
@@ -226,7 +228,7 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
         document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
     });
     let db = if writes { &state.db } else { &state.read_db };
-    let scope = match Scope::resolve(db, principal).await {
+    let scope = match Scope::resolve_cached(db, &state.jurisdictions, principal).await {
         Ok(scope) => scope,
         Err(error) => return error_response(error, &request_id),
     };
@@ -242,8 +244,10 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     };
     if response.errors.is_empty() {
         if writes {
-            // What the public sees may have changed (a release, a department's name).
+            // What the public sees may have changed (a release, a department's name), and the
+            // tree of jurisdictions (one added or renamed).
             state.public_answers.clear();
+            state.jurisdictions.clear();
         } else if public {
             state.public_answers.put(&body, answer.clone());
         }
@@ -330,7 +334,8 @@ async fn export_download(
 ) -> HttpResponse {
     let request_id = request_id(&req);
     let result = async {
-        let scope = Scope::resolve(&state.read_db, principal(&req, &state.verifier)?).await?;
+        let principal = principal(&req, &state.verifier)?;
+        let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
         scope.office()?;
         let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;
         let ids = scope.narrow(&state.read_db, &params.jurisdiction, params.include_descendants).await?;

@@ -165,3 +165,28 @@ async fn a_county_cannot_write_another_jurisdiction() {
     let created = app.ok(Some(&w.city.token), child, json!({})).await;
     assert_eq!(created["createJurisdiction"]["code"], "620799");
 }
+
+#[tokio::test]
+async fn a_jurisdiction_added_elsewhere_is_seen_at_once_and_the_kept_tree_reaches_no_further() {
+    let app = spawn_app().await;
+    let tree = api::seed::zhangye_tree(&app.db).await.unwrap();
+    let city = app.office("620700");
+    let q = "{ jurisdictions { code } }";
+    let before = app.ok(Some(&city), q, json!({})).await["jurisdictions"].as_array().unwrap().len();
+    // Written straight to the database, as another instance would: this instance's kept tree
+    // lacks it, and the new county's office is still let in at once.
+    let parent = tree.iter().find(|j| j.code == "620700").unwrap();
+    api::seed::ensure_jurisdiction(&app.db, "620799", "新设区", entity::enums::JurisdictionKind::County, Some(parent))
+        .await
+        .unwrap();
+    let county = app.office("620799");
+    let own = app.ok(Some(&county), q, json!({})).await;
+    assert_eq!(own["jurisdictions"], json!([{"code": "620799"}]));
+    // Another county's office still reaches only its own.
+    let sibling = app.office("620702");
+    let theirs = app.ok(Some(&sibling), q, json!({})).await;
+    assert_eq!(theirs["jurisdictions"], json!([{"code": "620702"}]));
+    // The city sees the new county at the latest when its kept tree is read again.
+    let after = app.ok(Some(&city), q, json!({})).await["jurisdictions"].as_array().unwrap().len();
+    assert_eq!(after, before + 1);
+}
