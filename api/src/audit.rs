@@ -35,6 +35,33 @@ pub struct Change {
     pub after: Option<serde_json::Value>,
 }
 
+impl Change {
+    /// A record written for the first time.
+    pub fn created<T: Serialize>(
+        action: &'static str,
+        entity: &'static str,
+        entity_id: i32,
+        jurisdiction_id: i32,
+        record: &T,
+    ) -> Self {
+        let (entity_id, jurisdiction_id) = (Some(entity_id), Some(jurisdiction_id));
+        Self { action, entity, entity_id, jurisdiction_id, before: None, after: snapshot(record) }
+    }
+
+    /// A record changed: as it was and as it is.
+    pub fn updated<T: Serialize>(
+        action: &'static str,
+        entity: &'static str,
+        entity_id: i32,
+        jurisdiction_id: i32,
+        before: &T,
+        after: &T,
+    ) -> Self {
+        let (entity_id, jurisdiction_id) = (Some(entity_id), Some(jurisdiction_id));
+        Self { action, entity, entity_id, jurisdiction_id, before: snapshot(before), after: snapshot(after) }
+    }
+}
+
 /// A record as the audit log keeps it.
 pub fn snapshot<T: Serialize>(record: &T) -> Option<serde_json::Value> {
     serde_json::to_value(record).ok()

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
@@ -83,14 +83,7 @@ pub async fn find_or_create<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    let change = Change {
-        action: "department.create",
-        entity: "department",
-        entity_id: Some(row.id),
-        jurisdiction_id: Some(jurisdiction_id),
-        before: None,
-        after: snapshot(&row),
-    };
+    let change = Change::created("department.create", "department", row.id, jurisdiction_id, &row);
     audit::record(db, actor, change).await?;
     Ok((row, true))
 }
@@ -136,14 +129,7 @@ pub async fn rename(
     let mut row: department::ActiveModel = before.clone().into();
     row.name = Set(name);
     let after = row.update(&txn).await?;
-    let change = Change {
-        action: "department.update",
-        entity: "department",
-        entity_id: Some(after.id),
-        jurisdiction_id: Some(after.jurisdiction_id),
-        before: snapshot(&before),
-        after: snapshot(&after),
-    };
+    let change = Change::updated("department.update", "department", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(after)

@@ -17,7 +17,8 @@ use entity::{
     release_institution, round_result,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -510,13 +511,35 @@ async fn release_of(db: &DatabaseConnection, id: i32) -> ApiResult<Release> {
     Ok(Release { row, code: j.code, name: j.name })
 }
 
-async fn latest_release(db: &DatabaseConnection, jurisdiction: &jurisdiction::Model) -> ApiResult<Option<Release>> {
-    let row = disclosure_release::Entity::find()
-        .filter(disclosure_release::Column::JurisdictionId.eq(jurisdiction.id))
-        .order_by_desc(disclosure_release::Column::Id)
-        .one(db)
+/// The newest release of each of `places` that has one, in the order of `places`: two
+/// statements however many places there are.
+async fn latest_releases(db: &DatabaseConnection, places: &[jurisdiction::Model]) -> ApiResult<Vec<Release>> {
+    use disclosure_release::Column;
+    let newest: Vec<Option<i32>> = disclosure_release::Entity::find()
+        .select_only()
+        .column_as(Column::Id.max(), "id")
+        .filter(Column::JurisdictionId.is_in(places.iter().map(|j| j.id)))
+        .group_by(Column::JurisdictionId)
+        .into_tuple()
+        .all(db)
         .await?;
-    Ok(row.map(|row| Release { row, code: jurisdiction.code.clone(), name: jurisdiction.name.clone() }))
+    let rows =
+        disclosure_release::Entity::find().filter(Column::Id.is_in(newest.into_iter().flatten())).all(db).await?;
+    let mut by_place: HashMap<i32, disclosure_release::Model> =
+        rows.into_iter().map(|r| (r.jurisdiction_id, r)).collect();
+    Ok(places
+        .iter()
+        .filter_map(|j| by_place.remove(&j.id).map(|row| Release { row, code: j.code.clone(), name: j.name.clone() }))
+        .collect())
+}
+
+/// A jurisdiction named by the public, by its code.
+async fn jurisdiction_by_code(db: &DatabaseConnection, code: &str) -> ApiResult<jurisdiction::Model> {
+    jurisdiction::Entity::find()
+        .filter(jurisdiction::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("jurisdiction {code} not found")))
 }
 
 fn differences(a: &release_institution::Model, b: &release_institution::Model) -> Vec<String> {
@@ -555,12 +578,7 @@ impl DisclosureQuery {
         jurisdiction: String,
     ) -> async_graphql::Result<Vec<Release>> {
         let db = db(ctx);
-        let j = jurisdiction::Entity::find()
-            .filter(jurisdiction::Column::Code.eq(jurisdiction.as_str()))
-            .one(db)
-            .await
-            .map_err(ApiError::from)?;
-        let j = j.ok_or_else(|| ApiError::not_found(format!("jurisdiction {jurisdiction} not found")))?;
+        let j = jurisdiction_by_code(db, &jurisdiction).await?;
         let rows = disclosure_release::Entity::find()
             .filter(disclosure_release::Column::JurisdictionId.eq(j.id))
             .order_by_desc(disclosure_release::Column::Id)
@@ -585,37 +603,21 @@ impl DisclosureQuery {
             }
             return Ok(Some(release));
         }
-        let j = jurisdiction::Entity::find()
-            .filter(jurisdiction::Column::Code.eq(jurisdiction.as_str()))
-            .one(db)
-            .await
-            .map_err(ApiError::from)?;
-        let j = j.ok_or_else(|| ApiError::not_found(format!("jurisdiction {jurisdiction} not found")))?;
-        Ok(latest_release(db, &j).await?)
+        let j = jurisdiction_by_code(db, &jurisdiction).await?;
+        Ok(latest_releases(db, std::slice::from_ref(&j)).await?.pop())
     }
 
     /// The latest releases of the jurisdictions directly below (a city's counties).
     async fn child_disclosures(&self, ctx: &Context<'_>, jurisdiction: String) -> async_graphql::Result<Vec<Release>> {
         let db = db(ctx);
-        let parent = jurisdiction::Entity::find()
-            .filter(jurisdiction::Column::Code.eq(jurisdiction.as_str()))
-            .one(db)
-            .await
-            .map_err(ApiError::from)?;
-        let parent = parent.ok_or_else(|| ApiError::not_found(format!("jurisdiction {jurisdiction} not found")))?;
+        let parent = jurisdiction_by_code(db, &jurisdiction).await?;
         let children = jurisdiction::Entity::find()
             .filter(jurisdiction::Column::ParentId.eq(parent.id))
             .order_by_asc(jurisdiction::Column::Code)
             .all(db)
             .await
             .map_err(ApiError::from)?;
-        let mut out = Vec::new();
-        for child in children {
-            if let Some(release) = latest_release(db, &child).await? {
-                out.push(release);
-            }
-        }
-        Ok(out)
+        Ok(latest_releases(db, &children).await?)
     }
 
     /// What changed between two releases of one jurisdiction (public).

@@ -15,7 +15,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
@@ -215,14 +215,7 @@ pub async fn set_profile(
     audit::record(
         &txn,
         actor,
-        Change {
-            action: "filing.profile",
-            entity: "hospital_profile",
-            entity_id: Some(saved.id),
-            jurisdiction_id: Some(institution.jurisdiction_id),
-            before: None,
-            after: snapshot(&saved),
-        },
+        Change::created("filing.profile", "hospital_profile", saved.id, institution.jurisdiction_id, &saved),
     )
     .await?;
     txn.commit().await?;
@@ -263,19 +256,8 @@ pub async fn propose_filing(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "filing.propose",
-            entity: "hospital_filing",
-            entity_id: Some(row.id),
-            jurisdiction_id: Some(row.jurisdiction_id),
-            before: None,
-            after: snapshot(&row),
-        },
-    )
-    .await?;
+    audit::record(&txn, actor, Change::created("filing.propose", "hospital_filing", row.id, row.jurisdiction_id, &row))
+        .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -311,14 +293,7 @@ pub async fn approve_filing(
     audit::record(
         &txn,
         actor,
-        Change {
-            action: "filing.approve",
-            entity: "hospital_filing",
-            entity_id: Some(after.id),
-            jurisdiction_id: Some(after.jurisdiction_id),
-            before: snapshot(&before),
-            after: snapshot(&after),
-        },
+        Change::updated("filing.approve", "hospital_filing", after.id, after.jurisdiction_id, &before, &after),
     )
     .await?;
     txn.commit().await?;

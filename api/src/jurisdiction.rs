@@ -5,7 +5,7 @@ use entity::enums::JurisdictionKind;
 use entity::jurisdiction;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::codes::{self, DivisionCode};
 use crate::db::begin_write;
 use crate::department::Department;
@@ -144,14 +144,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    let change = Change {
-        action: "jurisdiction.create",
-        entity: "jurisdiction",
-        entity_id: Some(row.id),
-        jurisdiction_id: Some(parent.id),
-        before: None,
-        after: snapshot(&row),
-    };
+    let change = Change::created("jurisdiction.create", "jurisdiction", row.id, parent.id, &row);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(row)
@@ -176,14 +169,7 @@ pub async fn rename(
     let mut row: jurisdiction::ActiveModel = before.clone().into();
     row.name = Set(name);
     let after = row.update(&txn).await?;
-    let change = Change {
-        action: "jurisdiction.update",
-        entity: "jurisdiction",
-        entity_id: Some(after.id),
-        jurisdiction_id: Some(after.id),
-        before: snapshot(&before),
-        after: snapshot(&after),
-    };
+    let change = Change::updated("jurisdiction.update", "jurisdiction", after.id, after.id, &before, &after);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(after)

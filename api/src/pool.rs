@@ -444,19 +444,7 @@ pub async fn configure(
     row.updated_at = Set(chrono::Utc::now());
     let saved = row.save(&txn).await?;
     let saved = sea_orm::TryIntoModel::try_into_model(saved)?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "pool.configure",
-            entity: "turnover_pool",
-            entity_id: Some(saved.id),
-            jurisdiction_id: Some(own),
-            before: None,
-            after: snapshot(&saved),
-        },
-    )
-    .await?;
+    audit::record(&txn, actor, Change::created("pool.configure", "turnover_pool", saved.id, own, &saved)).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -742,19 +730,7 @@ pub async fn lend(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "pool.lend",
-            entity: "pool_loan",
-            entity_id: Some(loan.id),
-            jurisdiction_id: Some(loan.jurisdiction_id),
-            before: None,
-            after: snapshot(&loan),
-        },
-    )
-    .await?;
+    audit::record(&txn, actor, Change::created("pool.lend", "pool_loan", loan.id, loan.jurisdiction_id, &loan)).await?;
     txn.commit().await?;
     Ok(loan)
 }
@@ -818,19 +794,8 @@ async fn repay(
         .ok_or_else(|| ApiError::not_found(format!("open loan {loan_id} not found")))?;
     find_for_write(&txn, scope, loan.institution_id).await?;
     let loan = repay_in(&txn, actor, loan, slots, on, "loan repaid").await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "pool.repay",
-            entity: "pool_loan",
-            entity_id: Some(loan.id),
-            jurisdiction_id: Some(loan.jurisdiction_id),
-            before: None,
-            after: snapshot(&loan),
-        },
-    )
-    .await?;
+    audit::record(&txn, actor, Change::created("pool.repay", "pool_loan", loan.id, loan.jurisdiction_id, &loan))
+        .await?;
     txn.commit().await?;
     Ok(loan)
 }

@@ -62,6 +62,35 @@ async fn a_release_is_a_snapshot_the_public_reads_with_small_counts_suppressed()
 }
 
 #[tokio::test]
+async fn a_citys_counties_show_their_newest_releases_in_a_fixed_number_of_statements() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let publish = |token: &str| {
+        let token = token.to_string();
+        let app = &app;
+        async move {
+            let data = app.ok(Some(&token), PUBLISH, json!({"t": 5})).await;
+            data["publishRelease"]["id"].as_str().unwrap().to_string()
+        }
+    };
+    publish(&w.minle.token).await;
+    let newest_minle = publish(&w.minle.token).await;
+    let q = r#"{ childDisclosures(jurisdiction: "620700") { id jurisdiction } }"#;
+    let before = app.statements();
+    let one = app.ok(None, q, json!({})).await;
+    let statements = app.statements() - before;
+    assert_eq!(one["childDisclosures"], json!([{"id": newest_minle, "jurisdiction": "620722"}]));
+    let newest_sunan = publish(&w.sunan.token).await;
+    let before = app.statements();
+    let two = app.ok(None, q, json!({})).await;
+    assert_eq!(app.statements() - before, statements, "one county or two, the same statements");
+    assert_eq!(
+        two["childDisclosures"],
+        json!([{"id": newest_sunan, "jurisdiction": "620721"}, {"id": newest_minle, "jurisdiction": "620722"}])
+    );
+}
+
+#[tokio::test]
 async fn a_repeated_public_request_is_answered_from_memory_and_a_publish_shows_at_once() {
     let app = spawn_app().await;
     let w = world(&app).await;

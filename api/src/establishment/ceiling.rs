@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
@@ -185,14 +185,7 @@ async fn set(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: SetCe
     }
     .insert(&txn)
     .await?;
-    let change = Change {
-        action: "ceiling.set",
-        entity: "establishment_ceiling",
-        entity_id: Some(row.id),
-        jurisdiction_id: Some(own),
-        before: None,
-        after: snapshot(&row),
-    };
+    let change = Change::created("ceiling.set", "establishment_ceiling", row.id, own, &row);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(row.into())
@@ -220,14 +213,7 @@ async fn lower(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: Low
     row.document_no = Set(document_no);
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
-    let change = Change {
-        action: "ceiling.lower",
-        entity: "establishment_ceiling",
-        entity_id: Some(after.id),
-        jurisdiction_id: Some(own),
-        before: snapshot(&before),
-        after: snapshot(&after),
-    };
+    let change = Change::updated("ceiling.lower", "establishment_ceiling", after.id, own, &before, &after);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(after.into())

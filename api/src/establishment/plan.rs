@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::ledger::{Document, Entry, operation, record_entry};
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{actor, db, scope};
@@ -98,14 +98,7 @@ async fn open(
     }
     .insert(&txn)
     .await?;
-    let change = Change {
-        action: "reduction_plan.open",
-        entity: "reduction_plan",
-        entity_id: Some(row.id),
-        jurisdiction_id: Some(row.jurisdiction_id),
-        before: None,
-        after: snapshot(&row),
-    };
+    let change = Change::created("reduction_plan.open", "reduction_plan", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(row)

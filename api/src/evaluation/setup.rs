@@ -82,14 +82,10 @@ pub struct CorrectionInput {
     pub reason: String,
 }
 
-fn audit_change(
-    action: &'static str,
-    entity: &'static str,
-    id: i32,
-    jurisdiction_id: i32,
-    after: Option<serde_json::Value>,
-) -> Change {
-    Change { action, entity, entity_id: Some(id), jurisdiction_id: Some(jurisdiction_id), before: None, after }
+/// A round's move from one state to the next: the action says which.
+fn round_moved(action: &'static str, round: &evaluation_round::Model) -> Change {
+    let (entity_id, jurisdiction_id) = (Some(round.id), Some(round.jurisdiction_id));
+    Change { action, entity: "evaluation_round", entity_id, jurisdiction_id, before: None, after: None }
 }
 
 pub async fn create_set(
@@ -116,8 +112,7 @@ pub async fn create_set(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, actor, audit_change("evaluation.set.create", "indicator_set", row.id, own, snapshot(&row)))
-        .await?;
+    audit::record(&txn, actor, Change::created("evaluation.set.create", "indicator_set", row.id, own, &row)).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -194,7 +189,7 @@ pub async fn add_indicator(
     audit::record(
         &txn,
         actor,
-        audit_change("evaluation.indicator.add", "indicator", row.id, set.jurisdiction_id, snapshot(&row)),
+        Change::created("evaluation.indicator.add", "indicator", row.id, set.jurisdiction_id, &row),
     )
     .await?;
     txn.commit().await?;
@@ -255,12 +250,8 @@ pub async fn create_round(
         })
         .collect();
     round_institution::Entity::insert_many(rows).exec(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        audit_change("evaluation.round.create", "evaluation_round", row.id, own, snapshot(&row)),
-    )
-    .await?;
+    audit::record(&txn, actor, Change::created("evaluation.round.create", "evaluation_round", row.id, own, &row))
+        .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -349,13 +340,7 @@ pub async fn assign_member(
     audit::record(
         &txn,
         actor,
-        audit_change(
-            "evaluation.member.assign",
-            "committee_member",
-            member.id,
-            round.jurisdiction_id,
-            snapshot(&member),
-        ),
+        Change::created("evaluation.member.assign", "committee_member", member.id, round.jurisdiction_id, &member),
     )
     .await?;
     txn.commit().await?;
@@ -435,12 +420,7 @@ pub async fn open(
         return Err(ApiError::bad_input("assign committee members before opening the round"));
     }
     advance(&txn, &round, RoundStatus::Draft, RoundStatus::Scoring).await?;
-    audit::record(
-        &txn,
-        actor,
-        audit_change("evaluation.round.open", "evaluation_round", round.id, round.jurisdiction_id, None),
-    )
-    .await?;
+    audit::record(&txn, actor, round_moved("evaluation.round.open", &round)).await?;
     txn.commit().await?;
     Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }
@@ -533,7 +513,7 @@ async fn finish(
     if to == RoundStatus::Closed {
         store_results(&txn, &round).await?;
     }
-    audit::record(&txn, actor, audit_change(action, "evaluation_round", round.id, round.jurisdiction_id, None)).await?;
+    audit::record(&txn, actor, round_moved(action, &round)).await?;
     txn.commit().await?;
     Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }

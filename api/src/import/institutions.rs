@@ -8,7 +8,7 @@ use entity::jurisdiction;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::{Check, ImportReport, RowError, import_document, read_rows};
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
 use crate::establishment::{Document, Entry, operation, record_entry};
@@ -180,14 +180,7 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
                 record_entry(&txn, &actor, entry).await.map_err(to_anyhow)?;
             }
         }
-        let change = Change {
-            action: "institution.import",
-            entity: "institution",
-            entity_id: Some(row.id),
-            jurisdiction_id: Some(row.jurisdiction_id),
-            before: None,
-            after: snapshot(&row),
-        };
+        let change = Change::created("institution.import", "institution", row.id, row.jurisdiction_id, &row);
         audit::record(&txn, &actor, change).await?;
         report.written += 1;
     }

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::{Institution, LeadershipPost};
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
@@ -275,14 +275,7 @@ pub async fn create_in<C: ConnectionTrait>(
     let new = input.validate()?;
     let own = scope.office()?.id;
     let row = insert(db, actor, own, new, None).await?;
-    let change = Change {
-        action: "institution.create",
-        entity: "institution",
-        entity_id: Some(row.id),
-        jurisdiction_id: Some(row.jurisdiction_id),
-        before: None,
-        after: snapshot(&row),
-    };
+    let change = Change::created("institution.create", "institution", row.id, row.jurisdiction_id, &row);
     audit::record(db, actor, change).await?;
     Ok(row)
 }
@@ -346,14 +339,7 @@ pub async fn update(
     row.leadership_posts = Set(serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into()));
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
-    let change = Change {
-        action: "institution.update",
-        entity: "institution",
-        entity_id: Some(after.id),
-        jurisdiction_id: Some(after.jurisdiction_id),
-        before: snapshot(&before),
-        after: snapshot(&after),
-    };
+    let change = Change::updated("institution.update", "institution", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(after)
@@ -385,14 +371,8 @@ pub async fn classify(
     let after =
         record_classification(&txn, actor, before.clone(), input.classification, &document_no, input.decided_on)
             .await?;
-    let change = Change {
-        action: "institution.classify",
-        entity: "institution",
-        entity_id: Some(after.id),
-        jurisdiction_id: Some(after.jurisdiction_id),
-        before: snapshot(&before),
-        after: snapshot(&after),
-    };
+    let change =
+        Change::updated("institution.classify", "institution", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     let warnings = consistency_warnings(after.classification, after.funding_form);

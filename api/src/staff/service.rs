@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::Staff;
 use super::lifecycle::{Occasion, find_person_for_write, record_movement};
-use crate::audit::{self, Actor, Change, snapshot};
+use crate::audit::{self, Actor, Change};
 use crate::codes::{self, NationalId};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
@@ -174,14 +174,7 @@ pub async fn hire(
     let txn = begin_write(db).await?;
     let institution = find_for_write(&txn, scope, institution_id).await?;
     let row = hire_person(&txn, pii, actor, &institution, person, false).await?;
-    let change = Change {
-        action: "staff.hire",
-        entity: "staff",
-        entity_id: Some(row.id),
-        jurisdiction_id: Some(row.jurisdiction_id),
-        before: None,
-        after: snapshot(&row),
-    };
+    let change = Change::created("staff.hire", "staff", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(row)
@@ -219,14 +212,7 @@ pub async fn update(
     }
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
-    let change = Change {
-        action: "staff.update",
-        entity: "staff",
-        entity_id: Some(after.id),
-        jurisdiction_id: Some(after.jurisdiction_id),
-        before: snapshot(&before),
-        after: snapshot(&after),
-    };
+    let change = Change::updated("staff.update", "staff", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(after)
