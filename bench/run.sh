@@ -33,7 +33,9 @@ SERVER=postgres://postgres@$PG_HOST:$PG_PORT
 PRIMARY=$SERVER/$DB
 BIN=target/release/api
 export JWT_SECRET=${JWT_SECRET:-bench-only-secret-not-for-production-0123456789}
-export PII_KEY=${PII_KEY:-bench-only-pii-key}
+export PII_KEY=${PII_KEY:-bench-only-pii-key-not-for-production-0123456789}
+# The benchmark measures throughput from one address: no rate limits.
+export RATE_LIMIT_PUBLIC=0 RATE_LIMIT_TOKEN=0
 export RUST_LOG=${RUST_LOG:-warn}
 export DATA_DIR=$OUT/data
 mkdir -p "$OUT" "$DATA_DIR"

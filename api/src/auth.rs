@@ -9,6 +9,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Settings, read_or_create_key};
+
+/// Longest token lifetime accepted by default (`exp - iat`, and `exp` from now).
+pub const DEFAULT_MAX_TTL: Duration = Duration::from_secs(12 * 3600);
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
@@ -87,6 +90,7 @@ impl Principal {
 pub struct JwtVerifier {
     key: DecodingKey,
     validation: Validation,
+    max_ttl: Duration,
 }
 
 /// Signs tokens (the `api token` command and tests).
@@ -143,14 +147,22 @@ impl JwtKeys {
                 }
                 None => None,
             };
-            let verifier = JwtVerifier::new(decoding, algorithm, issuer.as_deref(), audience.as_deref());
+            let max_ttl = parse_ttl(&settings.max_token_ttl).map_err(anyhow::Error::msg)?;
+            let verifier =
+                JwtVerifier::new(decoding, algorithm, issuer.as_deref(), audience.as_deref()).with_max_ttl(max_ttl);
             return Ok(Self { verifier, signer });
         }
+        let max_ttl = parse_ttl(&settings.max_token_ttl).map_err(anyhow::Error::msg)?;
         let secret = match &settings.jwt_secret {
-            Some(secret) => secret.clone(),
+            Some(secret) => {
+                crate::config::check_secret("JWT_SECRET", secret)?;
+                secret.clone()
+            }
             None => read_or_create_key(&settings.data_dir.join("jwt.secret"))?,
         };
-        Ok(Self::from_secret(secret.as_bytes(), issuer, audience))
+        let mut keys = Self::from_secret(secret.as_bytes(), issuer, audience);
+        keys.verifier = keys.verifier.with_max_ttl(max_ttl);
+        Ok(keys)
     }
 }
 
@@ -176,13 +188,29 @@ impl JwtVerifier {
             None => validation.validate_aud = false,
         }
         validation.required_spec_claims = required;
-        Self { key, validation }
+        Self { key, validation, max_ttl: DEFAULT_MAX_TTL }
+    }
+
+    /// Refuses tokens that live longer than `max_ttl` (from `iat`, and from now).
+    pub fn with_max_ttl(mut self, max_ttl: Duration) -> Self {
+        self.max_ttl = max_ttl;
+        self
     }
 
     /// The principal a bearer token stands for; any flaw is `UNAUTHENTICATED`.
     pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
             .map_err(|error| ApiError::Unauthenticated(format!("invalid token: {error}")))?;
+        let max = self.max_ttl.as_secs() + self.validation.leeway;
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = &data.claims;
+        if claims.exp.saturating_sub(claims.iat) > max || claims.exp.saturating_sub(now) > max || claims.iat > now + 60
+        {
+            return Err(ApiError::Unauthenticated(format!(
+                "invalid token: it lives longer than the {} s this server accepts",
+                self.max_ttl.as_secs()
+            )));
+        }
         Principal::from_claims(data.claims)
     }
 }
@@ -274,6 +302,17 @@ mod tests {
             let forged = forged.sign(Role::StaffingOffice, Some("620700"), None, "t", Duration::from_secs(60)).unwrap();
             assert!(keys.verifier.verify(&forged).is_err(), "{kind} accepted an HS256 token");
         }
+    }
+
+    #[test]
+    fn weak_or_placeholder_secrets_are_refused_at_start() {
+        for weak in ["", "short", "change-me-in-production", &"a".repeat(40)] {
+            let error = JwtKeys::load(&settings(&["--jwt-secret", weak])).err();
+            assert!(error.is_some(), "accepted `{weak}`");
+        }
+        assert!(JwtKeys::load(&settings(&["--jwt-secret", "a-long-enough-random-secret-0123456789"])).is_ok());
+        let error = crate::config::check_secret("PII_KEY", "change-me-in-production").unwrap_err();
+        assert!(error.to_string().contains("placeholder"));
     }
 
     #[test]

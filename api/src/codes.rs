@@ -133,11 +133,15 @@ fn national_id_check(first17: &str) -> u8 {
 
 /// Shows the first four and last two characters only: enough to tell records apart on a
 /// screen, not enough to recover region, birth date or sequence.
+/// A national ID as anyone but the person's own office sees it: the last four characters
+/// only, never the region or the birth date (with those, the ~3,000 numbers a mask leaves
+/// could be tried one by one).
 pub fn mask_national_id(number: &str) -> String {
-    if number.len() != 18 {
-        return "*".repeat(number.len());
+    let chars: Vec<char> = number.chars().collect();
+    if chars.len() != 18 {
+        return "*".repeat(chars.len());
     }
-    format!("{}{}{}", &number[..4], "*".repeat(12), &number[16..])
+    format!("{}{}", "*".repeat(14), chars[14..].iter().collect::<String>())
 }
 
 /// A document number (文号) such as `张编发〔2024〕12号`: required, trimmed, bounded.

@@ -31,9 +31,69 @@ pub struct Settings {
     /// Key for personal data at rest; when unset a random one is kept in `data/pii.key`.
     #[arg(long, env = "PII_KEY", hide_env_values = true)]
     pub pii_key: Option<String>,
+    /// Longest token lifetime accepted (and signed by `api token`).
+    #[arg(long, env = "MAX_TOKEN_TTL", default_value = "12h")]
+    pub max_token_ttl: String,
+    /// A request still running after this many seconds is stopped (`UNAVAILABLE`).
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 15)]
+    pub request_timeout_secs: u64,
+    /// PostgreSQL `statement_timeout` for the server's connections, in milliseconds (0: none).
+    #[arg(long, env = "STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub statement_timeout_ms: u64,
+    /// Longest wait for a database connection before answering `UNAVAILABLE`, in milliseconds.
+    #[arg(long, env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
+    pub db_acquire_timeout_ms: u64,
+    /// Where `/metrics` is served: empty serves it beside the API only to requests with
+    /// `METRICS_TOKEN`; an address (`127.0.0.1:9100`) serves it there alone.
+    #[arg(long, env = "METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+    /// Bearer token that `/metrics` on the API's own address requires (unset: not served there).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Requests per minute from one address without a token.
+    #[arg(long, env = "RATE_LIMIT_PUBLIC", default_value_t = 600)]
+    pub rate_limit_public: u32,
+    /// Requests per minute for one signed-in subject.
+    #[arg(long, env = "RATE_LIMIT_TOKEN", default_value_t = 1_200)]
+    pub rate_limit_token: u32,
+    /// Take the client address from this header (set only behind a proxy that writes it,
+    /// e.g. `X-Forwarded-For` or `X-Real-IP`); unset: the socket's peer address.
+    #[arg(long, env = "TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
     /// Folder for generated keys and the default SQLite file.
     #[arg(long, env = "DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+}
+
+/// Shortest secret accepted from the environment, in bytes.
+pub const MIN_SECRET: usize = 32;
+
+/// Values seen in examples and compose files, refused whatever their length.
+const PLACEHOLDERS: &[&str] = &[
+    "change-me-in-production",
+    "change-me",
+    "changeme",
+    "secret",
+    "password",
+    "your-secret-here",
+    "your-256-bit-secret",
+    "please-change-me",
+];
+
+/// Refuses a configured secret that is short or a known placeholder.
+pub fn check_secret(name: &str, value: &str) -> anyhow::Result<()> {
+    let lowered = value.trim().to_ascii_lowercase();
+    if PLACEHOLDERS.iter().any(|p| lowered == *p || lowered.starts_with("change-me") || lowered.starts_with("changeme"))
+    {
+        anyhow::bail!("{name} is a placeholder value; set a random secret of at least {MIN_SECRET} bytes");
+    }
+    if value.len() < MIN_SECRET {
+        anyhow::bail!("{name} is {} bytes long; it must be at least {MIN_SECRET} random bytes", value.len());
+    }
+    if value.bytes().all(|b| b == value.as_bytes()[0]) {
+        anyhow::bail!("{name} repeats one character; set a random secret");
+    }
+    Ok(())
 }
 
 /// Reads a key file from the data folder, creating it with fresh random bytes (mode 0600)

@@ -1,12 +1,59 @@
 //! Connecting, migrating and starting write transactions the same way on both backends.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
+
+/// How long a client is asked to wait after an outage (`Retry-After`).
+pub const RETRY_AFTER: Duration = Duration::from_secs(2);
+
+/// Whether the database was seen unreachable a moment ago. While it was, requests are
+/// answered `UNAVAILABLE` at once instead of each waiting for a connection that will not come;
+/// the first request after [`RETRY_AFTER`] tries again, so the service recovers by itself.
+#[derive(Default)]
+pub struct Health {
+    down_until_ms: AtomicU64,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Health {
+    /// Records that the database could not be reached.
+    pub fn outage(&self) {
+        self.down_until_ms.store(now_ms() + RETRY_AFTER.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Whether requests should be answered `UNAVAILABLE` without trying.
+    pub fn is_down(&self) -> bool {
+        now_ms() < self.down_until_ms.load(Ordering::Relaxed)
+    }
+
+    pub fn recovered(&self) {
+        self.down_until_ms.store(0, Ordering::Relaxed);
+    }
+}
+
+/// How the server's pools behave under load and faults.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolLimits {
+    /// Longest wait for a pooled connection before answering `UNAVAILABLE`.
+    pub acquire_timeout: Duration,
+    /// PostgreSQL's `statement_timeout` on every connection of the pool (none when `None`).
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Default for PoolLimits {
+    fn default() -> Self {
+        Self { acquire_timeout: Duration::from_secs(10), statement_timeout: None }
+    }
+}
 
 /// Opens a pool. SQLite connections get WAL, a busy timeout and foreign keys on each
 /// connection (pragmas are per connection, not per pool).
@@ -16,13 +63,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// Like [`connect`], with a PostgreSQL schema search path (tests use one schema each).
 pub async fn connect_with(url: &str, schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
-    if let Some(parent) = sqlite_file(url).and_then(|path| std::path::Path::new(path).parent()) {
-        let _ = std::fs::create_dir_all(parent);
+    connect_limited(url, schema, PoolLimits::default()).await
+}
+
+/// Like [`connect_with`], with the server's limits.
+pub async fn connect_limited(url: &str, schema: Option<&str>, limits: PoolLimits) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_file(url) {
+        create_private_file(std::path::Path::new(path));
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(limits.acquire_timeout)
         .max_connections(if url.starts_with("sqlite") { 4 } else { 16 })
         .min_connections(1)
         .map_sqlx_sqlite_opts(|opts| {
@@ -34,14 +86,20 @@ pub async fn connect_with(url: &str, schema: Option<&str>) -> Result<DatabaseCon
     if let Some(port) = postgres_port(url) {
         // This pool hook replaces sea-orm's own (which would set the search path), so it sets
         // both. The schema name comes from our own configuration, never from a request.
-        let search_path = schema.map(|schema| format!("SET search_path = \"{}\"", schema.replace('"', "")));
+        let mut settings: Vec<String> = Vec::new();
+        if let Some(schema) = schema {
+            settings.push(format!("SET search_path = \"{}\"", schema.replace('"', "")));
+        }
+        if let Some(timeout) = limits.statement_timeout {
+            settings.push(format!("SET statement_timeout = {}", timeout.as_millis()));
+        }
         options.map_sqlx_postgres_pool_opts(move |pool| {
-            let search_path = search_path.clone();
+            let settings = settings.clone();
             pool.after_connect(move |connection, _| {
-                let search_path = search_path.clone();
+                let settings = settings.clone();
                 Box::pin(async move {
-                    if let Some(sql) = search_path {
-                        sea_orm::sqlx::Executor::execute(connection, sea_orm::sqlx::AssertSqlSafe(sql)).await?;
+                    for sql in settings {
+                        sea_orm::sqlx::Executor::execute(&mut *connection, sea_orm::sqlx::AssertSqlSafe(sql)).await?;
                     }
                     disable_nagle(port);
                     Ok(())
@@ -88,6 +146,22 @@ fn disable_nagle(port: u16) {
 
 #[cfg(not(target_os = "linux"))]
 fn disable_nagle(_port: u16) {}
+
+/// Creates a new SQLite file readable by its owner only (its `-wal` and `-shm` files take
+/// the same mode); an existing file is left as it is.
+fn create_private_file(path: &std::path::Path) {
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let _ = options.open(path);
+}
 
 fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://")?;

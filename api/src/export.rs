@@ -13,10 +13,17 @@ pub enum Cell {
     Empty,
 }
 
+/// Text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or carriage
+/// return before one) is written with a leading apostrophe, as OWASP's CSV-injection advice
+/// says: an institution named `=WEBSERVICE(...)` stays a name in Excel.
+pub fn neutralise(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
+}
+
 impl Cell {
     fn text(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => neutralise(s),
             Cell::Number(n) if n.fract() == 0.0 => format!("{}", *n as i64),
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
@@ -123,8 +130,10 @@ pub fn overview_sheet(overview: &Overview) -> Sheet {
     }
 }
 
-/// Writes sheets as CSV, one after the other (one sheet is the common case).
-pub fn write_csv(sheets: &[Sheet], chinese: bool, out: impl Write) -> anyhow::Result<()> {
+/// Writes sheets as CSV, one after the other (one sheet is the common case), after a UTF-8
+/// byte-order mark so Excel on Chinese Windows reads the file as UTF-8.
+pub fn write_csv(sheets: &[Sheet], chinese: bool, mut out: impl Write) -> anyhow::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
     for sheet in sheets {
         writer.write_record(sheet.headers.iter().map(|(en, zh)| if chinese { *zh } else { *en }))?;

@@ -9,9 +9,9 @@ use crate::audit::{self, Actor, Change};
 use crate::codes::{self, DivisionCode};
 use crate::db::begin_write;
 use crate::department::Department;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
-use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::graphql::loaders::{Loaders, to_api};
 use crate::scope::Scope;
 
 pub struct Jurisdiction(pub jurisdiction::Model);
@@ -31,39 +31,24 @@ impl Jurisdiction {
     async fn kind(&self) -> JurisdictionKind {
         self.0.kind
     }
-    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Jurisdiction>> {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Jurisdiction>> {
         let Some(parent_id) = self.0.parent_id else { return Ok(None) };
         // The parent is shown only when it is itself in the caller's reach.
-        let visible = scope(ctx).jurisdictions().filter(jurisdiction::Column::Id.eq(parent_id)).one(db(ctx)).await;
-        match visible.map_err(ApiError::from)? {
-            Some(_) => {
-                let row = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(parent_id).await.map_err(to_graphql)?;
-                Ok(row.map(Jurisdiction))
-            }
-            None => Ok(None),
+        if !scope(ctx).reads_jurisdiction(parent_id) {
+            return Ok(None);
         }
+        let row = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(parent_id).await.map_err(to_api)?;
+        Ok(row.map(Jurisdiction))
     }
     /// Jurisdictions directly below, within the caller's reach.
-    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Jurisdiction>> {
-        let rows = scope(ctx)
-            .jurisdictions()
-            .filter(jurisdiction::Column::ParentId.eq(self.0.id))
-            .order_by_asc(jurisdiction::Column::Code)
-            .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(Jurisdiction).collect())
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Jurisdiction>> {
+        let rows = ctx.data_unchecked::<Loaders>().children.load_one(self.0.id).await.map_err(to_api)?;
+        Ok(rows.unwrap_or_default().into_iter().map(Jurisdiction).collect())
     }
     /// Supervising departments of this jurisdiction, within the caller's reach.
-    async fn departments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Department>> {
-        let rows = scope(ctx)
-            .departments()
-            .filter(entity::department::Column::JurisdictionId.eq(self.0.id))
-            .order_by_asc(entity::department::Column::Name)
-            .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(Department).collect())
+    async fn departments(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
+        let rows = ctx.data_unchecked::<Loaders>().departments_of.load_one(self.0.id).await.map_err(to_api)?;
+        Ok(rows.unwrap_or_default().into_iter().map(Department).collect())
     }
 }
 

@@ -30,6 +30,7 @@ pub mod scope;
 pub mod seed;
 pub mod server;
 pub mod staff;
+pub mod throttle;
 
 use config::{Settings, read_or_create_key};
 use pii::PiiCipher;
@@ -37,7 +38,10 @@ use pii::PiiCipher;
 /// The PII cipher as the settings say: `PII_KEY`, or a key kept in the data folder.
 pub fn pii_cipher(settings: &Settings) -> anyhow::Result<PiiCipher> {
     let key = match &settings.pii_key {
-        Some(key) => key.clone(),
+        Some(key) => {
+            config::check_secret("PII_KEY", key)?;
+            key.clone()
+        }
         None => read_or_create_key(&settings.data_dir.join("pii.key"))?,
     };
     Ok(PiiCipher::new(&key))

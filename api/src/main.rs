@@ -151,29 +151,65 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     let settings = cli.settings;
     match cli.command {
         Command::Serve { demo } => {
-            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            let limits = api::db::PoolLimits {
+                acquire_timeout: std::time::Duration::from_millis(settings.db_acquire_timeout_ms),
+                statement_timeout: (settings.statement_timeout_ms > 0)
+                    .then(|| std::time::Duration::from_millis(settings.statement_timeout_ms)),
+            };
+            let db = api::db::connect_limited(&settings.database_url, None, limits)
+                .await
+                .context("connecting to the database")?;
             api::db::migrate(&db).await.context("migrating the database")?;
             let keys = JwtKeys::load(&settings)?;
             let pii = api::pii_cipher(&settings)?;
+            api::pii::ensure_fingerprint(&db, &pii).await?;
             if demo && entity::jurisdiction::Entity::find().one(&db).await?.is_none() {
                 let summary = api::seed::demo::load(&db, &pii).await?;
                 tracing::info!(?summary, "demo city loaded");
             }
             let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
-            let mut state = AppState::new(db, keys.verifier, pii);
+            let mut state = AppState::new(db, keys.verifier, pii)
+                .with_limits(api::server::Limits {
+                    deadline: std::time::Duration::from_secs(settings.request_timeout_secs.max(1)),
+                    ..Default::default()
+                })
+                .with_throttle(api::throttle::Throttle::new(settings.rate_limit_public, settings.rate_limit_token))
+                .with_proxy_header(settings.trusted_proxy_header.as_deref())?
+                .with_metrics_token(settings.metrics_token.clone());
+            if let Some(token) = &settings.metrics_token {
+                api::config::check_secret("METRICS_TOKEN", token)?;
+            }
             if let Some(url) = &settings.database_read_url {
-                let replica = api::db::connect(url).await.context("connecting to the read replica")?;
+                let replica =
+                    api::db::connect_limited(url, None, limits).await.context("connecting to the read replica")?;
                 state = state.with_read_replica(replica);
                 tracing::info!("queries read from the replica");
             }
+            let state = state.count_statements();
+            let metrics_server = match &settings.metrics_bind {
+                Some(address) => {
+                    let listener =
+                        TcpListener::bind(address).with_context(|| format!("binding the metrics address {address}"))?;
+                    tracing::info!(address = %listener.local_addr()?, "metrics served");
+                    Some(api::server::serve_metrics(listener, state.metrics.clone())?)
+                }
+                None => None,
+            };
             tracing::info!(address = %listener.local_addr()?, "serving");
-            serve(listener, state.count_statements())?.await?;
+            let api_server = serve(listener, state)?;
+            match metrics_server {
+                Some(metrics_server) => {
+                    tokio::try_join!(api_server, metrics_server)?;
+                }
+                None => api_server.await?,
+            }
         }
         Command::Seed { demo, synthetic, cities, counties_per_city, scale } => {
             anyhow::ensure!(demo || synthetic, "say what to load: `api seed --demo` or `api seed --synthetic`");
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::db::migrate(&db).await.context("migrating the database")?;
             let pii = api::pii_cipher(&settings)?;
+            api::pii::ensure_fingerprint(&db, &pii).await?;
             if synthetic {
                 let started = std::time::Instant::now();
                 let summary = api::seed::demo::load_synthetic(&db, &pii, cities, counties_per_city, scale).await?;
@@ -208,6 +244,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
                 }
                 ImportKind::Staff { file, accept_over_establishment } => {
                     let pii = api::pii_cipher(&settings)?;
+                    api::pii::ensure_fingerprint(&db, &pii).await?;
                     let report = api::import::import_staff(&db, &pii, &file, accept_over_establishment).await?;
                     print_report(&report, "people")
                 }
@@ -265,6 +302,8 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         Command::Token { role, jurisdiction, department, subject, ttl } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;
             let ttl = parse_ttl(&ttl).map_err(anyhow::Error::msg)?;
+            let max = parse_ttl(&settings.max_token_ttl).map_err(anyhow::Error::msg)?;
+            anyhow::ensure!(ttl <= max, "--ttl is longer than MAX_TOKEN_TTL ({})", settings.max_token_ttl);
             let keys = JwtKeys::load(&settings)?;
             let signer = keys
                 .signer

@@ -58,11 +58,53 @@ impl PiiCipher {
         Ok(String::from_utf8(plain)?)
     }
 
+    /// Identifies the key without revealing it: a keyed hash of a fixed label.
+    pub fn fingerprint(&self) -> String {
+        self.lookup_hash("establishment/pii/fingerprint/v1")
+    }
+
     /// Keyed hash used for equality look-ups; hex, 64 characters.
     pub fn lookup_hash(&self, plain: &str) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
         mac.update(plain.as_bytes());
         mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Records the key's fingerprint in a new database, and refuses a key other than the one the
+/// database's personal data was sealed with.
+pub async fn ensure_fingerprint(db: &sea_orm::DatabaseConnection, cipher: &PiiCipher) -> anyhow::Result<()> {
+    use sea_orm::{ConnectionTrait, Statement, Value};
+    let backend = db.get_database_backend();
+    let select = Statement::from_sql_and_values(
+        backend,
+        match backend {
+            sea_orm::DbBackend::Postgres => "SELECT fingerprint FROM key_fingerprint WHERE name = $1",
+            _ => "SELECT fingerprint FROM key_fingerprint WHERE name = ?",
+        },
+        [Value::from("pii")],
+    );
+    let stored = db.query_one_raw(select).await?.map(|row| row.try_get::<String>("", "fingerprint")).transpose()?;
+    let fingerprint = cipher.fingerprint();
+    match stored {
+        Some(stored) if stored == fingerprint => Ok(()),
+        Some(_) => anyhow::bail!(
+            "PII_KEY is not the key this database's personal data was sealed with; start with the original key"
+        ),
+        None => {
+            let insert = Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    sea_orm::DbBackend::Postgres => {
+                        "INSERT INTO key_fingerprint (name, fingerprint, created_at) VALUES ($1, $2, $3)"
+                    }
+                    _ => "INSERT INTO key_fingerprint (name, fingerprint, created_at) VALUES (?, ?, ?)",
+                },
+                [Value::from("pii"), Value::from(fingerprint), Value::from(chrono::Utc::now())],
+            );
+            db.execute_raw(insert).await?;
+            Ok(())
+        }
     }
 }
 

@@ -786,7 +786,10 @@ async fn repay(
         return Err(ApiError::bad_input("the date is in the future"));
     }
     let txn = begin_write(db).await?;
-    let loan = pool_loan::Entity::find_by_id(loan_id)
+    // Another office's loan is answered exactly like one that does not exist.
+    let loan = scope
+        .pool_loans_for_write()?
+        .filter(pool_loan::Column::Id.eq(loan_id))
         .filter(pool_loan::Column::Status.eq(LoanStatus::Open))
         .lock_exclusive()
         .one(&txn)

@@ -5,7 +5,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use entity::{audit_log, department, establishment_event, institution, jurisdiction, staff};
+use entity::{audit_log, department, establishment_event, institution, jurisdiction, pool_loan, staff};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
@@ -150,6 +150,15 @@ impl Scope {
         matches!(self.reach, Reach::Public)
     }
 
+    /// Whether the caller may read a jurisdiction (no statement: the reach holds it).
+    pub fn reads_jurisdiction(&self, id: i32) -> bool {
+        match &self.reach {
+            Reach::Office { readable, .. } => readable.contains(&id),
+            Reach::Department { jurisdiction, .. } => jurisdiction.id == id,
+            Reach::Public => true,
+        }
+    }
+
     /// Jurisdictions the caller may read.
     pub fn jurisdictions(&self) -> Select<jurisdiction::Entity> {
         let query = jurisdiction::Entity::find();
@@ -219,6 +228,12 @@ impl Scope {
             )),
             Reach::Public => Err(ApiError::forbidden("the establishment ledger is not public")),
         }
+    }
+
+    /// Turnover-pool loans a staffing office may change: its own jurisdiction's.
+    pub fn pool_loans_for_write(&self) -> ApiResult<Select<pool_loan::Entity>> {
+        let own = self.office()?;
+        Ok(pool_loan::Entity::find().filter(pool_loan::Column::JurisdictionId.eq(own.id)))
     }
 
     /// The audit log of the jurisdictions a staffing office reads.

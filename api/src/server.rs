@@ -19,14 +19,32 @@ use tracing::Instrument;
 use crate::auth::{JwtVerifier, Principal, Role};
 use crate::error::ApiError;
 use crate::graphql::context::RequestId;
+use crate::graphql::cost::CostModel;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{self, ApiSchema};
 use crate::pii::PiiCipher;
 use crate::public_answers::PublicAnswers;
 use crate::scope::{JurisdictionTree, Scope};
+use crate::throttle::Throttle;
 
 /// Largest request body accepted (a GraphQL document with its variables).
 const MAX_BODY: usize = 256 * 1024;
+
+/// Per-request limits decided before a request runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A request still running after this is stopped and answered `UNAVAILABLE` (its
+    /// transaction, if any, rolled back).
+    pub deadline: Duration,
+    /// Largest answer sent; a larger one is replaced by an error.
+    pub max_answer: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { deadline: Duration::from_secs(15), max_answer: 8 * 1024 * 1024 }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -39,13 +57,32 @@ pub struct AppState {
     pub metrics: Metrics,
     pub public_answers: Arc<PublicAnswers>,
     pub jurisdictions: Arc<JurisdictionTree>,
+    pub cost: Arc<CostModel>,
+    pub limits: Limits,
+    pub throttle: Arc<Throttle>,
+    /// Header naming the client's address, written by a trusted proxy (unset: the peer).
+    pub proxy_header: Option<HeaderName>,
+    /// Bearer token `/metrics` requires on the API's address; `None`: not served there.
+    pub metrics_token: Option<String>,
+    /// Whether the database was just seen unreachable (requests then answered at once).
+    pub health: Arc<crate::db::Health>,
+    pii: PiiCipher,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, verifier: JwtVerifier, pii: PiiCipher) -> Self {
         // The connection is request data (primary or replica, per request), not schema data.
-        let schema = graphql::builder().data(pii).data(crate::disclosure::ReleaseCache::default()).finish();
+        let throttle = Arc::new(Throttle::default());
+        let schema = build_schema(&pii, &throttle);
+        let cost = Arc::new(CostModel::from_sdl(&schema.sdl()));
         Self {
+            cost,
+            limits: Limits::default(),
+            throttle,
+            proxy_header: None,
+            metrics_token: None,
+            health: Arc::default(),
+            pii,
             read_db: db.clone(),
             db,
             verifier: Arc::new(verifier),
@@ -54,6 +91,31 @@ impl AppState {
             public_answers: Arc::default(),
             jurisdictions: Arc::default(),
         }
+    }
+
+    /// Sets the request limits (deadline, answer size).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets the rate limits.
+    pub fn with_throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = Arc::new(throttle);
+        self.schema = build_schema(&self.pii, &self.throttle);
+        self
+    }
+
+    /// Takes the client's address from `header` (set only behind a proxy that writes it).
+    pub fn with_proxy_header(mut self, header: Option<&str>) -> anyhow::Result<Self> {
+        self.proxy_header = header.map(|h| HeaderName::from_bytes(h.as_bytes())).transpose()?;
+        Ok(self)
+    }
+
+    /// Serves `/metrics` on the API's address to requests bearing `token`.
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_token = token;
+        self
     }
 
     /// Sends queries and exports to `read_db` (a read-only streaming replica); mutations stay
@@ -72,6 +134,14 @@ impl AppState {
         }
         self
     }
+}
+
+fn build_schema(pii: &PiiCipher, throttle: &Arc<Throttle>) -> ApiSchema {
+    graphql::builder()
+        .data(pii.clone())
+        .data(throttle.clone())
+        .data(crate::disclosure::ReleaseCache::default())
+        .finish()
 }
 
 #[derive(Clone)]
@@ -155,6 +225,19 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     Ok(server)
 }
 
+/// Serves `/metrics` alone on its own address (`METRICS_BIND`), for a scraper on a private
+/// network.
+pub fn serve_metrics(listener: TcpListener, metrics: Metrics) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        let metrics = metrics.clone();
+        App::new().route("/metrics", web::get().to(move || std::future::ready(metrics_text(&metrics))))
+    })
+    .workers(1)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
 /// A caller may pass its own request id (letters, digits and dashes, up to 64).
 fn client_request_id(req: &actix_web::dev::ServiceRequest) -> Option<String> {
     let value = req.headers().get("x-request-id")?.to_str().ok()?;
@@ -167,29 +250,43 @@ fn request_id(req: &HttpRequest) -> RequestId {
 }
 
 fn error_body(error: &ApiError, request_id: &RequestId) -> serde_json::Value {
-    if let ApiError::Internal(cause) = error {
-        tracing::error!(error = ?cause, "internal error");
+    error.log();
+    let mut extensions = serde_json::json!({ "code": error.code() });
+    if matches!(error, ApiError::Internal(_)) {
+        extensions["requestId"] = request_id.0.clone().into();
     }
-    let message = error.message();
-    serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": error.code(), "requestId": request_id.0 } }]
-    })
+    serde_json::json!({ "errors": [{ "message": error.message(), "extensions": extensions }] })
+}
+
+fn status_of(code: &str) -> StatusCode {
+    match code {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "CONFLICT" => StatusCode::CONFLICT,
+        "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
 }
 
 fn error_response(error: ApiError, request_id: &RequestId) -> HttpResponse {
-    let status = match error {
-        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::BadInput(_) => StatusCode::BAD_REQUEST,
-        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::Conflict(_) => StatusCode::CONFLICT,
-        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    let status = status_of(error.code());
     let mut response = HttpResponse::build(status);
     if status == StatusCode::UNAUTHORIZED {
         response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
     }
+    if let Some(seconds) = error.retry_after() {
+        response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+    }
     response.json(error_body(&error, request_id))
+}
+
+/// A GraphQL request refused before it ran (over budget, too deep): answered as GraphQL
+/// answers its own validation errors, with HTTP 200.
+fn graphql_refusal(error: ApiError, request_id: &RequestId) -> HttpResponse {
+    HttpResponse::Ok().json(error_body(&error, request_id))
 }
 
 /// The principal the `Authorization` header stands for: none means `PUBLIC`, anything
@@ -199,10 +296,37 @@ fn principal(req: &HttpRequest, verifier: &JwtVerifier) -> Result<Principal, Api
         return Ok(Principal::public());
     };
     let value = value.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header".into()))?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .ok_or_else(|| ApiError::Unauthenticated("Authorization must be `Bearer <token>`".into()))?;
-    verifier.verify(token.trim())
+    let token =
+        bearer(value).ok_or_else(|| ApiError::Unauthenticated("Authorization must be `Bearer <token>`".into()))?;
+    verifier.verify(token)
+}
+
+/// The token of a `Bearer` credential; the scheme is case-insensitive (RFC 7235).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+/// The client's address: the trusted proxy's header when configured (its last entry, the
+/// one that proxy wrote), else the socket's peer.
+fn client_address(req: &HttpRequest, proxy_header: Option<&HeaderName>) -> Option<std::net::IpAddr> {
+    if let Some(name) = proxy_header {
+        let value = req.headers().get(name)?.to_str().ok()?;
+        return value.rsplit(',').next()?.trim().parse().ok();
+    }
+    req.peer_addr().map(|a| a.ip())
+}
+
+/// Counts a request against its caller's rate limit.
+fn admit(state: &AppState, req: &HttpRequest, principal: &Principal) -> Result<(), ApiError> {
+    if principal.role == Role::Public {
+        match client_address(req, state.proxy_header.as_ref()) {
+            Some(address) => state.throttle.public(address),
+            None => Ok(()),
+        }
+    } else {
+        state.throttle.subject(&format!("{}:{}", principal.role.word(), principal.subject))
+    }
 }
 
 async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -211,6 +335,9 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
         Ok(principal) => principal,
         Err(error) => return error_response(error, &request_id),
     };
+    if let Err(error) = admit(&state, &req, &principal) {
+        return error_response(error, &request_id);
+    }
     let public = principal.role == Role::Public;
     if public && let Some(answer) = state.public_answers.get(&body) {
         return json_bytes(answer);
@@ -222,6 +349,17 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
             return error_response(error, &request_id);
         }
     };
+    // Priced before anything runs: no statement is sent for a request over its budget.
+    let budget = CostModel::budget(principal.role);
+    let variables = request.variables.clone();
+    if let Ok(document) = request.parsed_query()
+        && let Err(refusal) = state.cost.check(document, &variables, budget)
+    {
+        return graphql_refusal(ApiError::bad_input(refusal.message()), &request_id);
+    }
+    if state.health.is_down() {
+        return error_response(ApiError::Unavailable(crate::error::OUTAGE.into()), &request_id);
+    }
     // A document with a mutation in it runs wholly on the primary (it reads its own writes);
     // one that does not parse goes there too, to fail in `execute` with its syntax error.
     let writes = request.parsed_query().map_or(true, |document| {
@@ -230,18 +368,53 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     let db = if writes { &state.db } else { &state.read_db };
     let scope = match Scope::resolve_cached(db, &state.jurisdictions, principal).await {
         Ok(scope) => scope,
-        Err(error) => return error_response(error, &request_id),
+        Err(error) => {
+            if matches!(&error, ApiError::Unavailable(m) if m == crate::error::OUTAGE) {
+                state.health.outage();
+            }
+            return error_response(error, &request_id);
+        }
     };
-    let loaders = Loaders::new(db);
+    let loaders = Loaders::new(db, &scope);
     loaders.jurisdiction.feed_many(scope.jurisdictions.iter().map(|j| (j.id, j.clone()))).await;
     let request = request.data(scope).data(loaders).data(db.clone()).data(request_id.clone());
-    let mut response = state.schema.execute(request).await;
+    let deadline = state.limits.deadline;
+    let Ok(mut response) = tokio::time::timeout(deadline, state.schema.execute(request)).await else {
+        let message = format!("the request ran longer than {} s and was stopped; ask for less", deadline.as_secs());
+        return error_response(ApiError::Unavailable(message), &request_id);
+    };
     for error in &mut response.errors {
         finish_error(error, &request_id);
     }
     let Ok(answer) = serde_json::to_vec(&response).map(Bytes::from) else {
         return error_response(ApiError::Internal(anyhow::anyhow!("response not serialisable")), &request_id);
     };
+    if answer.len() > state.limits.max_answer {
+        let error = ApiError::bad_input(format!(
+            "the answer would be {} bytes, over the limit of {}: ask for fewer items or fields",
+            answer.len(),
+            state.limits.max_answer
+        ));
+        return graphql_refusal(error, &request_id);
+    }
+    // An outage or a rate limit met while resolving is answered with its HTTP status.
+    let code_of = |e: &ServerError| match e.extensions.as_ref().and_then(|x| x.get("code")) {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ => String::new(),
+    };
+    if response.errors.iter().any(|e| e.message == crate::error::OUTAGE) {
+        state.health.outage();
+    }
+    if let Some(code) = response.errors.iter().map(code_of).find(|c| c == "UNAVAILABLE" || c == "RATE_LIMITED") {
+        let retry = match code.as_str() {
+            "UNAVAILABLE" => crate::db::RETRY_AFTER.as_secs(),
+            _ => 1,
+        };
+        return HttpResponse::build(status_of(&code))
+            .insert_header((header::RETRY_AFTER, retry.to_string()))
+            .content_type("application/json")
+            .body(answer);
+    }
     if response.errors.is_empty() {
         if writes {
             // What the public sees may have changed (a release, a department's name), and the
@@ -259,18 +432,29 @@ fn json_bytes(answer: Bytes) -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(answer)
 }
 
-/// Gives every error a CONTRACT.md code. Every error our resolvers raise carries one (they
-/// are `ApiError`s); the ones without come from async-graphql itself — syntax, validation,
-/// limits, an argument that does not parse — and are the client's.
+/// Gives every error a CONTRACT.md code. Our resolvers' errors carry one (they are
+/// `ApiError`s). async-graphql's own errors about the request (syntax, validation, an
+/// argument that does not parse) are the client's; anything else without a code is an
+/// internal fault.
 fn finish_error(error: &mut ServerError, request_id: &RequestId) {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    let code = match extensions.get("code") {
-        Some(async_graphql::Value::String(code)) => code.clone(),
-        _ => {
-            extensions.set("code", "BAD_USER_INPUT");
-            "BAD_USER_INPUT".to_string()
+    let client_fault = error.path.is_empty()
+        || error.message.starts_with("Invalid value for argument")
+        || error.message.starts_with("Failed to parse");
+    let existing = match error.extensions.as_ref().and_then(|e| e.get("code")) {
+        Some(async_graphql::Value::String(code)) => Some(code.clone()),
+        _ => None,
+    };
+    let code = match existing {
+        Some(code) => code,
+        None if client_fault => "BAD_USER_INPUT".to_string(),
+        None => {
+            tracing::error!(error = %crate::error::bounded(&error.message), "internal error without a code");
+            error.message = "internal error".into();
+            "INTERNAL".to_string()
         }
     };
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code.as_str());
     if code == "INTERNAL" {
         extensions.set("requestId", request_id.0.clone());
     }
@@ -293,7 +477,10 @@ async fn healthz() -> HttpResponse {
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let both = async { state.db.ping().await.and(state.read_db.ping().await) };
     match tokio::time::timeout(Duration::from_secs(2), both).await {
-        Ok(Ok(())) => HttpResponse::Ok().body("ready"),
+        Ok(Ok(())) => {
+            state.health.recovered();
+            HttpResponse::Ok().body("ready")
+        }
         Ok(Err(error)) => {
             tracing::warn!(%error, "database not ready");
             HttpResponse::ServiceUnavailable().body("database unavailable")
@@ -302,9 +489,27 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// `/metrics` on the API's address: only with the configured token (operators scrape it;
+/// the public must not read request counts and timings).
+async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let presented = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
+    match (&state.metrics_token, presented) {
+        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
+            metrics_text(&state.metrics)
+        }
+        (Some(_), _) => HttpResponse::Unauthorized().insert_header((header::WWW_AUTHENTICATE, "Bearer")).finish(),
+        (None, _) => HttpResponse::NotFound().finish(),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The Prometheus text of every metric.
+pub fn metrics_text(metrics: &Metrics) -> HttpResponse {
     let mut buffer = Vec::new();
-    let families = state.metrics.registry.gather();
+    let families = metrics.registry.gather();
     if TextEncoder::new().encode(&families, &mut buffer).is_err() {
         return HttpResponse::InternalServerError().finish();
     }
@@ -335,6 +540,7 @@ async fn export_download(
     let request_id = request_id(&req);
     let result = async {
         let principal = principal(&req, &state.verifier)?;
+        admit(&state, &req, &principal)?;
         let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
         scope.office()?;
         let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;

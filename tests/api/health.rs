@@ -29,9 +29,10 @@ async fn served_schema_equals_the_checked_in_schema() {
 
 #[tokio::test]
 async fn metrics_are_prometheus_text_with_request_counts() {
-    let app = spawn_app().await;
+    let token = "metrics-token-for-the-tests-0123456789";
+    let app = crate::helpers::spawn_app_with(|state| state.with_metrics_token(Some(token.into()))).await;
     app.get("/healthz").await;
-    let response = app.get("/metrics").await;
+    let response = app.client.get(format!("{}/metrics", app.address)).bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let body = response.text().await.unwrap();
     assert!(body.contains("http_requests_total{route=\"/healthz\",status=\"200\"} 1"), "{body}");

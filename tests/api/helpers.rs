@@ -50,8 +50,45 @@ async fn fresh_database(dir: &tempfile::TempDir) -> (DatabaseConnection, Databas
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|state| state).await
+}
+
+/// A server whose state the test adjusts first (limits, rate limits, metrics token).
+pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (mut db, mut read) = fresh_database(&dir).await;
+    let (db, read) = fresh_database(&dir).await;
+    start(dir, db, read, configure).await
+}
+
+/// A server whose primary and replica are the given pools (a test that cuts the database).
+pub async fn spawn_app_on(
+    dir: tempfile::TempDir,
+    db: DatabaseConnection,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
+    start(dir, db.clone(), db, configure).await
+}
+
+/// The URL and schema of a fresh test database, for a test that opens its own pools.
+pub async fn fresh_database_url(dir: &tempfile::TempDir) -> (String, Option<String>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let admin = api::db::connect(&url).await.expect("connect to TEST_DATABASE_URL");
+            admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create test schema");
+            admin.close().await.ok();
+            (url, Some(schema))
+        }
+        _ => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
+    }
+}
+
+async fn start(
+    dir: tempfile::TempDir,
+    mut db: DatabaseConnection,
+    mut read: DatabaseConnection,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
     api::db::migrate(&db).await.expect("migrations run");
     let statements = Arc::new(AtomicUsize::new(0));
     for connection in [&mut db, &mut read] {
@@ -64,7 +101,7 @@ pub async fn spawn_app() -> TestApp {
     let pii = PiiCipher::new("integration-test-pii-key");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(db.clone(), keys.verifier, pii.clone()).with_read_replica(read);
+    let state = configure(AppState::new(db.clone(), keys.verifier, pii.clone()).with_read_replica(read));
     let server = serve(listener, state).expect("server starts");
     tokio::spawn(server);
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();

@@ -184,7 +184,7 @@ async fn the_overview_exports_to_csv_and_xlsx() {
     let mut csv = Vec::new();
     api::export::write_csv_overview(&overview, &mut csv).unwrap();
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.starts_with("jurisdiction,table,key,value\n"));
+    assert!(csv.starts_with("\u{feff}jurisdiction,table,key,value\n"));
     assert!(csv.contains("620700,institutions,total,236\n"));
     assert!(csv.contains("620700,by_level,DIVISION,68\n"));
     assert!(csv.contains("620700,establishment,approved,4158\n"));

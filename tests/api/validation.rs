@@ -156,15 +156,22 @@ async fn hiring_rules() {
 async fn one_person_holds_one_slot_across_tenants_without_revealing_where() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    // Minle's employee applies to the city.
-    let body = app
-        .refused(
+    // Minle's employee applies to the city: refused, and nothing written but the refusal's
+    // own audit row (such refusals could probe other offices' data).
+    let before = app.row_counts().await;
+    let (_, body) = app
+        .graphql(
             Some(&w.city.token),
             HIRE,
             json!({"input": hire_input(&w.city.institution, "民乐县职工", &w.minle.national_id, "FISCAL")}),
-            "CONFLICT",
         )
         .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "CONFLICT", "{body}");
+    let after = app.row_counts().await;
+    for ((table, was), (_, is)) in before.iter().zip(&after) {
+        let expected = if *table == "audit_log" { was + 1 } else { *was };
+        assert_eq!(*is, expected, "{table}");
+    }
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(!message.contains("民乐") && !message.contains("620722"), "leaks the other tenant: {message}");
     // As temporary staff (no slot) the same person may be recorded.

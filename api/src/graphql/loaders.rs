@@ -10,6 +10,7 @@ use entity::{classification_decision, department, establishment_balance, institu
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::ApiError;
+use crate::scope::Scope;
 
 pub type LoadError = Arc<ApiError>;
 
@@ -27,6 +28,10 @@ pub struct Loaders {
     pub balances: Cached<BalancesByInstitution>,
     pub staff_counts: Cached<crate::staff::StaffCountLoader>,
     pub classification_history: Cached<ClassificationHistory>,
+    /// Jurisdictions directly below each jurisdiction, within the caller's reach.
+    pub children: Cached<ChildrenOf>,
+    /// Supervising departments of each jurisdiction, within the caller's reach.
+    pub departments_of: Cached<DepartmentsOf>,
 }
 
 fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
@@ -34,8 +39,10 @@ fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
+    pub fn new(db: &DatabaseConnection, scope: &Scope) -> Self {
         Self {
+            children: cached(ChildrenOf { db: db.clone(), scope: scope.clone() }),
+            departments_of: cached(DepartmentsOf { db: db.clone(), scope: scope.clone() }),
             jurisdiction: cached(ById::new(db)),
             department: cached(ById::new(db)),
             institution: cached(ById::new(db)),
@@ -91,6 +98,11 @@ impl Loaders {
         }
         Ok(())
     }
+}
+
+/// A loader's shared error as the API's own.
+pub fn to_api(error: LoadError) -> ApiError {
+    Arc::try_unwrap(error).unwrap_or_else(|shared| ApiError::internal(anyhow::anyhow!("{shared:?}")))
 }
 
 pub fn to_graphql(error: LoadError) -> async_graphql::Error {
@@ -199,6 +211,67 @@ impl Loader<i32> for ClassificationHistory {
                 .map_err(|e| Arc::new(e.into()))?;
             for row in rows {
                 found.entry(row.institution_id).or_default().push(row);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Jurisdictions directly below each of many jurisdictions, in the caller's reach, by code:
+/// one query for a whole level of a tree, however many parents it has.
+pub struct ChildrenOf {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<i32> for ChildrenOf {
+    type Value = Vec<jurisdiction::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for chunk in keys.chunks(CHUNK) {
+            let rows = self
+                .scope
+                .jurisdictions()
+                .filter(jurisdiction::Column::ParentId.is_in(chunk.iter().copied()))
+                .order_by_asc(jurisdiction::Column::Code)
+                .all(&self.db)
+                .await
+                .map_err(|e| Arc::new(e.into()))?;
+            for row in rows {
+                if let Some(parent) = row.parent_id {
+                    found.entry(parent).or_default().push(row);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Supervising departments of each of many jurisdictions, in the caller's reach, by name.
+pub struct DepartmentsOf {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<i32> for DepartmentsOf {
+    type Value = Vec<department::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for chunk in keys.chunks(CHUNK) {
+            let rows = self
+                .scope
+                .departments()
+                .filter(department::Column::JurisdictionId.is_in(chunk.iter().copied()))
+                .order_by_asc(department::Column::Name)
+                .all(&self.db)
+                .await
+                .map_err(|e| Arc::new(e.into()))?;
+            for row in rows {
+                found.entry(row.jurisdiction_id).or_default().push(row);
             }
         }
         Ok(found)

@@ -1,6 +1,7 @@
 //! The GraphQL schema: feature rooms' queries and mutations merged, with abuse limits.
 
 pub mod context;
+pub mod cost;
 pub mod loaders;
 pub mod pagination;
 
@@ -59,17 +60,11 @@ pub struct Mutation(
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deepest selection accepted.
-pub const MAX_DEPTH: usize = 12;
-/// Largest complexity accepted (each field counts one, lists by their page size).
-pub const MAX_COMPLEXITY: usize = 5_000;
-
-/// The schema with its limits; the server adds the database and the PII cipher, and each
-/// request its caller's scope.
+/// The schema with the parser's limits; the server adds the database and the PII cipher, and
+/// each request its caller's scope. Depth and cost are priced by [`cost::CostModel`] before a
+/// request runs (it admits introspection, which async-graphql's own depth limit refuses).
 pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(16)
 }

@@ -137,7 +137,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
                 hire_date: day(2025, 9, 1),
                 title_level: Some("初级".into()),
             };
-            hire(db, pii, &scope, &actor, input).await.map_err(failed)?;
+            hire(db, pii, &scope, &actor, &crate::throttle::Throttle::new(0, 0), input).await.map_err(failed)?;
         }
     }
     Ok(())

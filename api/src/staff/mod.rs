@@ -165,8 +165,9 @@ impl Staff {
     async fn hire_date(&self) -> NaiveDate {
         self.0.hire_date
     }
-    async fn birth_year(&self) -> i32 {
-        self.0.birth_year
+    /// Shown only where the national ID is shown in full (the person's own office).
+    async fn birth_year(&self, ctx: &Context<'_>) -> Option<i32> {
+        scope(ctx).sees_personal_data(self.0.jurisdiction_id).then_some(self.0.birth_year)
     }
     async fn title_level(&self) -> Option<&str> {
         self.0.title_level.as_deref()

@@ -15,12 +15,13 @@ use super::lifecycle::{Occasion, find_person_for_write, record_movement};
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, NationalId};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, occupy_slot_accepting_excess};
 use crate::graphql::context::{actor, db, pii, scope};
 use crate::institution::{find_for_write, parse_id};
 use crate::pii::PiiCipher;
 use crate::scope::Scope;
+use crate::throttle::Throttle;
 
 const ONE_SLOT: &str = "this person already holds an establishment slot; one person may hold at most one (一人一编)";
 
@@ -129,6 +130,14 @@ pub async fn hire_person<C: ConnectionTrait>(
     let holds_slot = person.basis.funding().is_some() && person.status.holds_slot();
     let mut over = false;
     if let (true, Some(funding)) = (holds_slot, person.basis.funding()) {
+        // The caller's own rule (a vacant slot here) is checked before anything that depends
+        // on other offices' data: a full institution answers "no vacancy" for every number,
+        // so it cannot be used to test which number holds a slot elsewhere.
+        if accept_excess {
+            over = occupy_slot_accepting_excess(db, institution.id, funding).await?;
+        } else {
+            occupy_slot(db, institution.id, funding).await?;
+        }
         let taken = staff::Entity::find()
             .select_only()
             .column(staff::Column::Id)
@@ -138,11 +147,6 @@ pub async fn hire_person<C: ConnectionTrait>(
             .await?;
         if taken.is_some() {
             return Err(ApiError::conflict(ONE_SLOT));
-        }
-        if accept_excess {
-            over = occupy_slot_accepting_excess(db, institution.id, funding).await?;
-        } else {
-            occupy_slot(db, institution.id, funding).await?;
         }
     }
     let hired = person.into_row(pii, institution, over).insert(db).await.map_err(slot_conflict)?;
@@ -161,19 +165,43 @@ pub fn arrival(person: &staff::Model) -> MovementKind {
     }
 }
 
+/// Hires a person. A refusal because the person holds a slot elsewhere (一人一编) reveals
+/// something about another office's data, so each is audited, and a caller who meets
+/// [`PROBE_ALLOWANCE`](crate::throttle::PROBE_ALLOWANCE) of them in an hour is refused every
+/// hire until the hour has passed.
 #[tracing::instrument(skip_all)]
 pub async fn hire(
     db: &DatabaseConnection,
     pii: &PiiCipher,
     scope: &Scope,
     actor: &Actor,
+    throttle: &Throttle,
     input: HireInput,
 ) -> ApiResult<staff::Model> {
     let person = input.validate()?;
     let institution_id = parse_id(&input.institution_id)?;
+    let prober = format!("{}:{}", actor.role, actor.subject);
+    throttle.probe_allowed(&prober)?;
     let txn = begin_write(db).await?;
     let institution = find_for_write(&txn, scope, institution_id).await?;
-    let row = hire_person(&txn, pii, actor, &institution, person, false).await?;
+    let row = match hire_person(&txn, pii, actor, &institution, person, false).await {
+        Ok(row) => row,
+        Err(ApiError::Conflict(message)) if message == ONE_SLOT => {
+            txn.rollback().await?;
+            throttle.probe_refused(&prober);
+            let refusal = Change {
+                action: "staff.hire.refused",
+                entity: "institution",
+                entity_id: Some(institution.id),
+                jurisdiction_id: Some(institution.jurisdiction_id),
+                before: None,
+                after: Some(serde_json::json!({ "reason": "one person, one slot (一人一编)" })),
+            };
+            audit::record(db, actor, refusal).await?;
+            return Err(ApiError::Conflict(message));
+        }
+        Err(error) => return Err(error),
+    };
     let change = Change::created("staff.hire", "staff", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
     txn.commit().await?;
@@ -224,8 +252,9 @@ pub struct StaffMutation;
 #[Object]
 impl StaffMutation {
     /// Hires a person into a vacant slot of their funding kind (or as temporary staff).
-    async fn hire_staff(&self, ctx: &Context<'_>, input: HireInput) -> async_graphql::Result<Staff> {
-        Ok(Staff(hire(db(ctx), pii(ctx), scope(ctx), &actor(ctx), input).await?))
+    async fn hire_staff(&self, ctx: &Context<'_>, input: HireInput) -> Result<Staff> {
+        let throttle = ctx.data_unchecked::<std::sync::Arc<Throttle>>();
+        Ok(Staff(hire(db(ctx), pii(ctx), scope(ctx), &actor(ctx), throttle, input).await?))
     }
 
     async fn update_staff(&self, ctx: &Context<'_>, id: ID, input: UpdateStaffInput) -> async_graphql::Result<Staff> {
