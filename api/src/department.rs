@@ -9,7 +9,7 @@ use sea_orm::{
 use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::graphql::loaders::{Loaders, required};
 use crate::institution::parse_id;
@@ -26,7 +26,7 @@ impl Department {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    async fn jurisdiction(&self, ctx: &Context<'_>) -> async_graphql::Result<Jurisdiction> {
+    async fn jurisdiction(&self, ctx: &Context<'_>) -> Result<Jurisdiction> {
         let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
         Ok(Jurisdiction(required(loaded, "jurisdiction")?))
     }
@@ -38,11 +38,7 @@ pub struct DepartmentQuery;
 #[Object]
 impl DepartmentQuery {
     /// Supervising departments in the caller's reach, optionally of one jurisdiction.
-    async fn departments(
-        &self,
-        ctx: &Context<'_>,
-        jurisdiction: Option<String>,
-    ) -> async_graphql::Result<Vec<Department>> {
+    async fn departments(&self, ctx: &Context<'_>, jurisdiction: Option<String>) -> Result<Vec<Department>> {
         let scope = scope(ctx);
         let mut query = scope.departments();
         if let Some(code) = jurisdiction {
@@ -141,11 +137,11 @@ pub struct DepartmentMutation;
 #[Object]
 impl DepartmentMutation {
     /// Adds a supervising department to the caller's own jurisdiction.
-    async fn create_department(&self, ctx: &Context<'_>, name: String) -> async_graphql::Result<Department> {
+    async fn create_department(&self, ctx: &Context<'_>, name: String) -> Result<Department> {
         Ok(Department(create(db(ctx), scope(ctx), &actor(ctx), &name).await?))
     }
 
-    async fn update_department(&self, ctx: &Context<'_>, id: ID, name: String) -> async_graphql::Result<Department> {
+    async fn update_department(&self, ctx: &Context<'_>, id: ID, name: String) -> Result<Department> {
         let id = parse_id(&id)?;
         Ok(Department(rename(db(ctx), scope(ctx), &actor(ctx), id, &name).await?))
     }

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_snapshot;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::Establishment;
 use crate::graphql::context::{actor, db, scope};
 use crate::institution::parse_id;
@@ -447,9 +447,9 @@ impl Release {
         classification: Option<Classification>,
         #[graphql(default = 50)] first: i32,
         #[graphql(default = 0)] offset: i32,
-    ) -> async_graphql::Result<DisclosedPage> {
+    ) -> Result<DisclosedPage> {
         if !(0..=200).contains(&first) || offset < 0 {
-            return Err(ApiError::bad_input("`first` may be 0 to 200 and `offset` not negative").into());
+            return Err(ApiError::bad_input("`first` may be 0 to 200 and `offset` not negative"));
         }
         let rows = ctx.data_unchecked::<ReleaseCache>().rows(db(ctx), self.row.id).await?;
         let search = search.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -470,7 +470,7 @@ impl Release {
         Ok(DisclosedPage { total_count, items })
     }
     /// One institution's record in this release.
-    async fn institution(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<DisclosedInstitution>> {
+    async fn institution(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DisclosedInstitution>> {
         let id = parse_id(&id)?;
         let rows = ctx.data_unchecked::<ReleaseCache>().rows(db(ctx), self.row.id).await?;
         Ok(rows.iter().find(|r| r.institution_id == id).cloned().map(DisclosedInstitution))
@@ -572,11 +572,7 @@ pub struct DisclosureQuery;
 #[Object]
 impl DisclosureQuery {
     /// A jurisdiction's releases, newest first (public).
-    async fn disclosure_releases(
-        &self,
-        ctx: &Context<'_>,
-        jurisdiction: String,
-    ) -> async_graphql::Result<Vec<Release>> {
+    async fn disclosure_releases(&self, ctx: &Context<'_>, jurisdiction: String) -> Result<Vec<Release>> {
         let db = db(ctx);
         let j = jurisdiction_by_code(db, &jurisdiction).await?;
         let rows = disclosure_release::Entity::find()
@@ -594,12 +590,12 @@ impl DisclosureQuery {
         ctx: &Context<'_>,
         jurisdiction: String,
         release_id: Option<ID>,
-    ) -> async_graphql::Result<Option<Release>> {
+    ) -> Result<Option<Release>> {
         let db = db(ctx);
         if let Some(id) = release_id {
             let release = release_of(db, parse_id(&id)?).await?;
             if release.code != jurisdiction {
-                return Err(ApiError::not_found("that release is not this jurisdiction's").into());
+                return Err(ApiError::not_found("that release is not this jurisdiction's"));
             }
             return Ok(Some(release));
         }
@@ -608,7 +604,7 @@ impl DisclosureQuery {
     }
 
     /// The latest releases of the jurisdictions directly below (a city's counties).
-    async fn child_disclosures(&self, ctx: &Context<'_>, jurisdiction: String) -> async_graphql::Result<Vec<Release>> {
+    async fn child_disclosures(&self, ctx: &Context<'_>, jurisdiction: String) -> Result<Vec<Release>> {
         let db = db(ctx);
         let parent = jurisdiction_by_code(db, &jurisdiction).await?;
         let children = jurisdiction::Entity::find()
@@ -617,15 +613,15 @@ impl DisclosureQuery {
             .all(db)
             .await
             .map_err(ApiError::from)?;
-        Ok(latest_releases(db, &children).await?)
+        latest_releases(db, &children).await
     }
 
     /// What changed between two releases of one jurisdiction (public).
-    async fn release_changes(&self, ctx: &Context<'_>, from: ID, to: ID) -> async_graphql::Result<Vec<ReleaseChange>> {
+    async fn release_changes(&self, ctx: &Context<'_>, from: ID, to: ID) -> Result<Vec<ReleaseChange>> {
         let db = db(ctx);
         let (a, b) = (release_of(db, parse_id(&from)?).await?, release_of(db, parse_id(&to)?).await?);
         if a.row.jurisdiction_id != b.row.jurisdiction_id {
-            return Err(ApiError::bad_input("releases of different jurisdictions").into());
+            return Err(ApiError::bad_input("releases of different jurisdictions"));
         }
         let cache = ctx.data_unchecked::<ReleaseCache>();
         let (old, new) = (cache.rows(db, a.row.id).await?, cache.rows(db, b.row.id).await?);
@@ -677,9 +673,9 @@ impl DisclosureMutation {
         ctx: &Context<'_>,
         #[graphql(default = 5)] suppression_threshold: i32,
         #[graphql(default)] note: String,
-    ) -> async_graphql::Result<Release> {
+    ) -> Result<Release> {
         let row = publish(db(ctx), scope(ctx), &actor(ctx), suppression_threshold, &note).await?;
-        Ok(release_of(db(ctx), row.id).await?)
+        release_of(db(ctx), row.id).await
     }
 }
 

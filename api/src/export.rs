@@ -193,7 +193,7 @@ pub fn write_xlsx(overview: &Overview, path: &std::path::Path) -> anyhow::Result
 
 /// All findings of a jurisdiction in one sheet.
 pub async fn findings_sheet(findings: &crate::findings::Findings) -> anyhow::Result<Sheet> {
-    let map = |e: async_graphql::Error| anyhow::anyhow!(e.message);
+    let map = |e: crate::error::ApiError| anyhow::anyhow!(e.message());
     let groups: Vec<(&str, Vec<crate::findings::Finding>)> = vec![
         ("micro_institutions", findings.micro_institutions(5).await),
         ("never_adjusted", findings.never_adjusted(1990).await.map_err(map)?),

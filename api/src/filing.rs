@@ -18,10 +18,10 @@ use sea_orm::{
 use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{Document, Entry, operation, record_entry};
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::{find_for_write, parse_id};
+use crate::institution::parse_id;
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -195,7 +195,7 @@ pub async fn set_profile(
         return Err(ApiError::bad_input("beds must be from 1 to 20000 and outpatient visits not negative"));
     }
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, parse_id(&input.institution_id)?).await?;
+    let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     if institution.sector != Sector::Health {
         return Err(ApiError::bad_input("total-staff filing is for public hospitals (HEALTH sector)"));
     }
@@ -229,7 +229,7 @@ pub async fn propose_filing(
     institution_id: i32,
 ) -> ApiResult<hospital_filing::Model> {
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, institution_id).await?;
+    let institution = scope.institution_for_write(&txn, institution_id).await?;
     let profile = hospital_profile::Entity::find()
         .filter(hospital_profile::Column::InstitutionId.eq(institution.id))
         .one(&txn)
@@ -276,7 +276,7 @@ pub async fn approve_filing(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("filing {filing_id} not found")))?;
-    find_for_write(&txn, scope, before.institution_id).await?;
+    scope.institution_for_write(&txn, before.institution_id).await?;
     if before.status != FilingStatus::Proposed {
         return Err(ApiError::conflict("the filing is already approved"));
     }
@@ -327,7 +327,7 @@ impl Filing {
         serde_json::from_str::<serde_json::Value>(&self.0.basis).ok().map(FilingBasisView)
     }
     /// Staff in establishment plus filed staff now (active or seconded).
-    async fn staff_total(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+    async fn staff_total(&self, ctx: &Context<'_>) -> Result<i64> {
         let n = staff::Entity::find()
             .filter(staff::Column::InstitutionId.eq(self.0.institution_id))
             .filter(staff::Column::Basis.is_in([StaffBasis::Fiscal, StaffBasis::SelfFinanced, StaffBasis::Filed]))
@@ -369,14 +369,14 @@ pub struct FilingQuery;
 #[Object]
 impl FilingQuery {
     /// A hospital's latest filing (proposed or approved).
-    async fn hospital_filing(&self, ctx: &Context<'_>, institution_id: ID) -> async_graphql::Result<Option<Filing>> {
+    async fn hospital_filing(&self, ctx: &Context<'_>, institution_id: ID) -> Result<Option<Filing>> {
         let scope = scope(ctx);
         scope.require_internal()?;
         let id = parse_id(&institution_id)?;
         let visible =
             scope.institutions().filter(institution::Column::Id.eq(id)).one(db(ctx)).await.map_err(ApiError::from)?;
         if visible.is_none() {
-            return Err(ApiError::not_found(format!("institution {id} not found")).into());
+            return Err(ApiError::not_found(format!("institution {id} not found")));
         }
         let row = hospital_filing::Entity::find()
             .filter(hospital_filing::Column::InstitutionId.eq(id))
@@ -393,11 +393,11 @@ pub struct FilingMutation;
 
 #[Object]
 impl FilingMutation {
-    async fn set_hospital_profile(&self, ctx: &Context<'_>, input: HospitalProfileInput) -> async_graphql::Result<ID> {
+    async fn set_hospital_profile(&self, ctx: &Context<'_>, input: HospitalProfileInput) -> Result<ID> {
         Ok(ID(set_profile(db(ctx), scope(ctx), &actor(ctx), input).await?.id.to_string()))
     }
     /// Proposes the hospital's total from the staffing norm.
-    async fn propose_staffing_filing(&self, ctx: &Context<'_>, institution_id: ID) -> async_graphql::Result<Filing> {
+    async fn propose_staffing_filing(&self, ctx: &Context<'_>, institution_id: ID) -> Result<Filing> {
         Ok(Filing(propose_filing(db(ctx), scope(ctx), &actor(ctx), parse_id(&institution_id)?).await?))
     }
     /// Approves a proposed filing (with the proposal's total unless another is given).
@@ -407,7 +407,7 @@ impl FilingMutation {
         filing_id: ID,
         approved_total: Option<i32>,
         document_no: String,
-    ) -> async_graphql::Result<Filing> {
+    ) -> Result<Filing> {
         let id = parse_id(&filing_id)?;
         Ok(Filing(approve_filing(db(ctx), scope(ctx), &actor(ctx), id, approved_total, &document_no).await?))
     }

@@ -9,7 +9,7 @@ use entity::enums::{Classification, EventKind, InstitutionStatus, MovementKind, 
 use entity::{establishment_event, institution, jurisdiction, reform, staff, staff_movement};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::Establishment;
 use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
@@ -71,7 +71,7 @@ impl Findings {
 
     /// Never adjusted: established before `establishedBefore`, with no establishment event
     /// since its approval, no reform and no reduction plan.
-    pub async fn never_adjusted(&self, established_before: i32) -> async_graphql::Result<Vec<Finding>> {
+    pub async fn never_adjusted(&self, established_before: i32) -> Result<Vec<Finding>> {
         let old: Vec<&institution::Model> =
             self.rows.iter().filter(|r| r.established_on.year() < established_before).collect();
         let ids: Vec<i32> = old.iter().map(|r| r.id).collect();
@@ -179,7 +179,7 @@ impl Findings {
 
     /// Ageing: the share of staff in establishment aged `age` or more above `share`, with the
     /// median age (ages from the birth date in the ID number).
-    pub async fn ageing(&self, age: i32, share_above: f64) -> async_graphql::Result<Vec<Finding>> {
+    pub async fn ageing(&self, age: i32, share_above: f64) -> Result<Vec<Finding>> {
         let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
         let years: Vec<(i32, i32, i64)> = staff::Entity::find()
             .select_only()
@@ -225,7 +225,7 @@ impl Findings {
 
     /// Long-vacant slots: vacancies that have stood for more than `months` (since the last
     /// arrival or ledger change, from the ledger and the real-name list).
-    pub async fn long_vacant(&self, months: i32) -> async_graphql::Result<Vec<Finding>> {
+    pub async fn long_vacant(&self, months: i32) -> Result<Vec<Finding>> {
         let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
         let arrivals: Vec<(i32, Option<chrono::NaiveDate>)> = staff_movement::Entity::find()
             .select_only()
@@ -346,7 +346,7 @@ impl FindingsQuery {
         ctx: &Context<'_>,
         jurisdiction: String,
         #[graphql(default = false)] include_descendants: bool,
-    ) -> async_graphql::Result<FindingsView> {
+    ) -> Result<FindingsView> {
         let scope = scope(ctx);
         scope.office()?;
         let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
@@ -365,10 +365,7 @@ impl FindingsView {
     }
     /// Established before `establishedBefore` and never adjusted since (no establishment
     /// event after its approval, no reform received).
-    async fn never_adjusted(
-        &self,
-        #[graphql(default = 1990)] established_before: i32,
-    ) -> async_graphql::Result<Vec<Finding>> {
+    async fn never_adjusted(&self, #[graphql(default = 1990)] established_before: i32) -> Result<Vec<Finding>> {
         self.0.never_adjusted(established_before).await
     }
     /// Pairs in one department or sector whose wording overlaps (bigram Jaccard similarity,
@@ -389,11 +386,11 @@ impl FindingsView {
         &self,
         #[graphql(default = 50)] age: i32,
         #[graphql(default = 0.4)] share_above: f64,
-    ) -> async_graphql::Result<Vec<Finding>> {
+    ) -> Result<Vec<Finding>> {
         self.0.ageing(age, share_above).await
     }
     /// Vacancies standing for more than `months`.
-    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> async_graphql::Result<Vec<Finding>> {
+    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> Result<Vec<Finding>> {
         self.0.long_vacant(months).await
     }
     /// Staff seconded out to government bodies.

@@ -10,7 +10,7 @@ use entity::{
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Result};
 use crate::graphql::context::{db, scope};
 use crate::graphql::pagination::{Cursor, PageInfo, page_size};
 use crate::institution::parse_id;
@@ -68,7 +68,7 @@ pub struct HistoryQuery;
 #[Object]
 impl HistoryQuery {
     /// Everything that happened to an institution, newest first.
-    async fn institution_timeline(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Vec<TimelineEntry>> {
+    async fn institution_timeline(&self, ctx: &Context<'_>, id: ID) -> Result<Vec<TimelineEntry>> {
         let scope = scope(ctx);
         scope.require_internal()?;
         let db = db(ctx);
@@ -76,7 +76,7 @@ impl HistoryQuery {
         let visible =
             scope.institutions().filter(institution::Column::Id.eq(id)).one(db).await.map_err(ApiError::from)?;
         if visible.is_none() {
-            return Err(ApiError::not_found(format!("institution {id} not found")).into());
+            return Err(ApiError::not_found(format!("institution {id} not found")));
         }
         let mut entries = Vec::new();
         let events = establishment_event::Entity::find()
@@ -190,7 +190,7 @@ impl HistoryQuery {
         action: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<AuditConnection> {
+    ) -> Result<AuditConnection> {
         use audit_log::Column;
         let scope = scope(ctx);
         let db = db(ctx);

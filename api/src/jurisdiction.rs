@@ -59,7 +59,7 @@ pub struct JurisdictionQuery;
 impl JurisdictionQuery {
     /// Jurisdictions in the caller's reach, ordered by code (a tree through `parent` and
     /// `children`).
-    async fn jurisdictions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Jurisdiction>> {
+    async fn jurisdictions(&self, ctx: &Context<'_>) -> Result<Vec<Jurisdiction>> {
         let rows = scope(ctx)
             .jurisdictions()
             .order_by_asc(jurisdiction::Column::Path)
@@ -69,7 +69,7 @@ impl JurisdictionQuery {
         Ok(rows.into_iter().map(Jurisdiction).collect())
     }
 
-    async fn jurisdiction(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Jurisdiction>> {
+    async fn jurisdiction(&self, ctx: &Context<'_>, code: String) -> Result<Option<Jurisdiction>> {
         let row = scope(ctx)
             .jurisdictions()
             .filter(jurisdiction::Column::Code.eq(code))
@@ -166,21 +166,12 @@ pub struct JurisdictionMutation;
 #[Object]
 impl JurisdictionMutation {
     /// Creates a county, district or city below the caller's own jurisdiction.
-    async fn create_jurisdiction(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateJurisdictionInput,
-    ) -> async_graphql::Result<Jurisdiction> {
+    async fn create_jurisdiction(&self, ctx: &Context<'_>, input: CreateJurisdictionInput) -> Result<Jurisdiction> {
         Ok(Jurisdiction(create(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
     /// Renames the caller's own jurisdiction.
-    async fn update_jurisdiction(
-        &self,
-        ctx: &Context<'_>,
-        code: String,
-        name: String,
-    ) -> async_graphql::Result<Jurisdiction> {
+    async fn update_jurisdiction(&self, ctx: &Context<'_>, code: String, name: String) -> Result<Jurisdiction> {
         Ok(Jurisdiction(rename(db(ctx), scope(ctx), &actor(ctx), &code, &name).await?))
     }
 }

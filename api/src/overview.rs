@@ -9,7 +9,7 @@ use entity::enums::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Statement};
 
-use crate::error::ApiResult;
+use crate::error::{ApiResult, Result};
 use crate::graphql::context::{db, scope};
 use crate::scope::Scope;
 use crate::staff::StaffCounts;
@@ -306,10 +306,10 @@ impl OverviewQuery {
         ctx: &Context<'_>,
         jurisdiction: String,
         #[graphql(default = false)] include_descendants: bool,
-    ) -> async_graphql::Result<Overview> {
+    ) -> Result<Overview> {
         let scope = scope(ctx);
         // Jurisdiction-wide figures are for staffing offices; departments see their own units.
         scope.office()?;
-        Ok(compute(db(ctx), scope, &jurisdiction, include_descendants).await?)
+        compute(db(ctx), scope, &jurisdiction, include_descendants).await
     }
 }

@@ -19,10 +19,10 @@ use sea_orm::{
 
 use crate::audit::{self, Actor, Change, snapshot};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{Document, move_reserve, operation};
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::{find_for_write, parse_id};
+use crate::institution::parse_id;
 use crate::scope::Scope;
 
 /// The pool lends fiscally funded slots (the ones schools and hospitals wait for).
@@ -156,14 +156,10 @@ impl Pool {
     }
     /// How many slots the pool may hold now: the cap share of the jurisdiction's vacant slots
     /// plus what it already holds.
-    async fn cap(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        Ok(cap(db(ctx), &self.row).await?)
+    async fn cap(&self, ctx: &Context<'_>) -> Result<i32> {
+        cap(db(ctx), &self.row).await
     }
-    async fn loans(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = false)] overdue_only: bool,
-    ) -> async_graphql::Result<Vec<Loan>> {
+    async fn loans(&self, ctx: &Context<'_>, #[graphql(default = false)] overdue_only: bool) -> Result<Vec<Loan>> {
         let mut query = pool_loan::Entity::find()
             .filter(pool_loan::Column::JurisdictionId.eq(self.row.jurisdiction_id))
             .filter(pool_loan::Column::Status.eq(LoanStatus::Open));
@@ -174,7 +170,7 @@ impl Pool {
         Ok(rows.into_iter().map(Loan).collect())
     }
     /// Loans outstanding by the borrowers' sector.
-    async fn loans_by_sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectorLoans>> {
+    async fn loans_by_sector(&self, ctx: &Context<'_>) -> Result<Vec<SectorLoans>> {
         let db = db(ctx);
         let loans = pool_loan::Entity::find()
             .filter(pool_loan::Column::JurisdictionId.eq(self.row.jurisdiction_id))
@@ -200,7 +196,7 @@ impl Pool {
         }
         Ok(by_sector)
     }
-    async fn queued_withdrawals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<QueuedWithdrawal>> {
+    async fn queued_withdrawals(&self, ctx: &Context<'_>) -> Result<Vec<QueuedWithdrawal>> {
         let rows = withdrawal_request::Entity::find()
             .filter(withdrawal_request::Column::JurisdictionId.eq(self.row.jurisdiction_id))
             .filter(withdrawal_request::Column::Status.eq(WithdrawalStatus::Queued))
@@ -218,7 +214,7 @@ impl Pool {
             .collect())
     }
     /// "Second allocation, first use": slots ever lent through the pool.
-    async fn slots_ever_lent(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+    async fn slots_ever_lent(&self, ctx: &Context<'_>) -> Result<i64> {
         let total: Option<i64> = establishment_event::Entity::find()
             .select_only()
             .column_as(establishment_event::Column::BorrowedDelta.sum(), "n")
@@ -494,7 +490,7 @@ pub async fn deposit(
     let reason = if input.reason.trim().is_empty() { "long-vacant slots deposited" } else { input.reason.trim() };
     let document = Document::parse(&input.document_no, input.effective_on, reason)?;
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, parse_id(&input.institution_id)?).await?;
+    let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     if institution.status != InstitutionStatus::Active {
         return Err(ApiError::conflict("only an active institution deposits slots"));
     }
@@ -559,7 +555,7 @@ async fn withdraw(
     let reason = if input.reason.trim().is_empty() { "deposited slots withdrawn" } else { input.reason.trim() };
     let document = Document::parse(&input.document_no, input.effective_on, reason)?;
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, parse_id(&input.institution_id)?).await?;
+    let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     let pool = pool_for_write(&txn, institution.jurisdiction_id).await?;
     let deposited: i32 = establishment_balance::Entity::find()
         .filter(establishment_balance::Column::InstitutionId.eq(institution.id))
@@ -686,7 +682,7 @@ pub async fn lend(
     }
     let document = Document::parse(&input.document_no, input.lent_on, &purpose)?;
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, parse_id(&input.institution_id)?).await?;
+    let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     if institution.status != InstitutionStatus::Active {
         return Err(ApiError::conflict("only an active institution borrows"));
     }
@@ -795,7 +791,7 @@ async fn repay(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("open loan {loan_id} not found")))?;
-    find_for_write(&txn, scope, loan.institution_id).await?;
+    scope.institution_for_write(&txn, loan.institution_id).await?;
     let loan = repay_in(&txn, actor, loan, slots, on, "loan repaid").await?;
     audit::record(&txn, actor, Change::created("pool.repay", "pool_loan", loan.id, loan.jurisdiction_id, &loan))
         .await?;
@@ -902,11 +898,7 @@ pub struct PoolQuery;
 #[Object]
 impl PoolQuery {
     /// Institutions that may borrow, EXCELLENT-graded ones first (the pool's priority).
-    async fn loan_candidates(
-        &self,
-        ctx: &Context<'_>,
-        jurisdiction: String,
-    ) -> async_graphql::Result<Vec<LoanCandidate>> {
+    async fn loan_candidates(&self, ctx: &Context<'_>, jurisdiction: String) -> Result<Vec<LoanCandidate>> {
         use entity::enums::{Grade, RoundStatus};
         use entity::{evaluation_round, round_result};
         let scope = scope(ctx);
@@ -957,7 +949,7 @@ impl PoolQuery {
     }
 
     /// A jurisdiction's turnover pool: rules, balances, loans (overdue ones flagged), queue.
-    async fn turnover_pool(&self, ctx: &Context<'_>, jurisdiction: String) -> async_graphql::Result<Option<Pool>> {
+    async fn turnover_pool(&self, ctx: &Context<'_>, jurisdiction: String) -> Result<Option<Pool>> {
         let scope = scope(ctx);
         scope.office()?;
         let ids = scope.narrow(db(ctx), &jurisdiction, false).await?;
@@ -976,41 +968,31 @@ pub struct PoolMutation;
 #[Object]
 impl PoolMutation {
     /// Creates or changes the caller's pool rules.
-    async fn configure_turnover_pool(&self, ctx: &Context<'_>, input: PoolRulesInput) -> async_graphql::Result<Pool> {
+    async fn configure_turnover_pool(&self, ctx: &Context<'_>, input: PoolRulesInput) -> Result<Pool> {
         Ok(Pool { row: configure(db(ctx), scope(ctx), &actor(ctx), input).await? })
     }
     /// Puts reserve slots into the pool's base fund.
-    async fn fund_turnover_pool(&self, ctx: &Context<'_>, input: FundInput) -> async_graphql::Result<Pool> {
+    async fn fund_turnover_pool(&self, ctx: &Context<'_>, input: FundInput) -> Result<Pool> {
         Ok(Pool { row: fund(db(ctx), scope(ctx), &actor(ctx), input).await? })
     }
     /// Deposits an institution's long-vacant slots; it keeps ownership but cannot fill them.
-    async fn deposit_slots(&self, ctx: &Context<'_>, input: PoolMovementInput) -> async_graphql::Result<Pool> {
+    async fn deposit_slots(&self, ctx: &Context<'_>, input: PoolMovementInput) -> Result<Pool> {
         Ok(Pool { row: deposit(db(ctx), scope(ctx), &actor(ctx), input).await? })
     }
     /// Withdraws deposited slots; what is lent out waits for the next repayment.
-    async fn withdraw_slots(
-        &self,
-        ctx: &Context<'_>,
-        input: PoolMovementInput,
-    ) -> async_graphql::Result<WithdrawalResult> {
-        Ok(withdraw(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn withdraw_slots(&self, ctx: &Context<'_>, input: PoolMovementInput) -> Result<WithdrawalResult> {
+        withdraw(db(ctx), scope(ctx), &actor(ctx), input).await
     }
     /// Lends pool slots to an institution of a borrowing sector for a term.
-    async fn lend_slots(&self, ctx: &Context<'_>, input: LoanInput) -> async_graphql::Result<Loan> {
+    async fn lend_slots(&self, ctx: &Context<'_>, input: LoanInput) -> Result<Loan> {
         Ok(Loan(lend(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
     /// Repays what can be repaid of every loan past its term (borrowed slots that are vacant).
-    async fn settle_due_loans(&self, ctx: &Context<'_>, on: NaiveDate) -> async_graphql::Result<Settlement> {
-        Ok(settle(db(ctx), scope(ctx), &actor(ctx), on).await?)
+    async fn settle_due_loans(&self, ctx: &Context<'_>, on: NaiveDate) -> Result<Settlement> {
+        settle(db(ctx), scope(ctx), &actor(ctx), on).await
     }
     /// Repays vacant borrowed slots of a loan.
-    async fn repay_loan(
-        &self,
-        ctx: &Context<'_>,
-        loan_id: ID,
-        slots: i32,
-        repaid_on: NaiveDate,
-    ) -> async_graphql::Result<Loan> {
+    async fn repay_loan(&self, ctx: &Context<'_>, loan_id: ID, slots: i32, repaid_on: NaiveDate) -> Result<Loan> {
         Ok(Loan(repay(db(ctx), scope(ctx), &actor(ctx), parse_id(&loan_id)?, slots, repaid_on).await?))
     }
 }

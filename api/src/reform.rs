@@ -16,10 +16,10 @@ use sea_orm::{
 
 use crate::audit::{self, Actor, Change, snapshot};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{Document, Entry, operation, record_entry};
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::{CreateInstitutionInput, Institution, find_for_write, parse_id};
+use crate::institution::{CreateInstitutionInput, Institution, parse_id};
 use crate::scope::Scope;
 use crate::staff::{Occasion, depart, move_person, record_movement};
 
@@ -196,7 +196,7 @@ pub async fn dissolve(
         }
     }
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, id).await?;
+    let institution = scope.institution_for_write(&txn, id).await?;
     check_active(&institution)?;
     let people = people_of(&txn, institution.id).await?;
     let missing: Vec<String> =
@@ -215,7 +215,7 @@ pub async fn dissolve(
     for person in people {
         let to_id = destinations[&person.id];
         if let std::collections::hash_map::Entry::Vacant(slot) = targets.entry(to_id) {
-            slot.insert(find_for_write(&txn, scope, to_id).await?);
+            slot.insert(scope.institution_for_write(&txn, to_id).await?);
         }
         move_person(&txn, actor, person, &institution, &targets[&to_id], document.effective_on, Some(&document.number))
             .await?;
@@ -270,7 +270,7 @@ pub async fn merge(
     }
     let txn = begin_write(db).await?;
     let target = match (&input.target_id, input.new_target) {
-        (Some(id), None) => find_for_write(&txn, scope, parse_id(id)?).await?,
+        (Some(id), None) => scope.institution_for_write(&txn, parse_id(id)?).await?,
         (None, Some(new)) => crate::institution::create_in(&txn, scope, actor, new).await?,
         _ => return Err(ApiError::bad_input("give either `targetId` or `newTarget`")),
     };
@@ -281,7 +281,7 @@ pub async fn merge(
     let mut ended = Vec::new();
     let (mut moved_people, mut moved_slots) = (0, 0);
     for source_id in source_ids {
-        let source = find_for_write(&txn, scope, source_id).await?;
+        let source = scope.institution_for_write(&txn, source_id).await?;
         check_active(&source)?;
         if source.jurisdiction_id != target.jurisdiction_id {
             return Err(ApiError::bad_input("institutions are merged within one jurisdiction"));
@@ -386,7 +386,7 @@ pub async fn convert(
     let id = parse_id(&input.institution_id)?;
     let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, id).await?;
+    let institution = scope.institution_for_write(&txn, id).await?;
     check_active(&institution)?;
     let mut left = 0;
     for person in people_of(&txn, institution.id).await? {
@@ -495,26 +495,18 @@ pub struct ReformMutation;
 impl ReformMutation {
     /// Dissolves (撤销) an institution: every remaining person is placed elsewhere in the same
     /// request, and its slots are reclaimed into the jurisdiction's reserve.
-    async fn dissolve_institution(
-        &self,
-        ctx: &Context<'_>,
-        input: DissolveInput,
-    ) -> async_graphql::Result<ReformResult> {
-        Ok(dissolve(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn dissolve_institution(&self, ctx: &Context<'_>, input: DissolveInput) -> Result<ReformResult> {
+        dissolve(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 
     /// Merges (合并) institutions into an existing or a new one: people and establishment move.
-    async fn merge_institutions(&self, ctx: &Context<'_>, input: MergeInput) -> async_graphql::Result<ReformResult> {
-        Ok(merge(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn merge_institutions(&self, ctx: &Context<'_>, input: MergeInput) -> Result<ReformResult> {
+        merge(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 
     /// Converts (转企) an institution to an enterprise: its people and slots leave the
     /// establishment system, and the control ceiling goes down by its slots.
-    async fn convert_to_enterprise(
-        &self,
-        ctx: &Context<'_>,
-        input: ConvertInput,
-    ) -> async_graphql::Result<ReformResult> {
-        Ok(convert(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn convert_to_enterprise(&self, ctx: &Context<'_>, input: ConvertInput) -> Result<ReformResult> {
+        convert(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 }

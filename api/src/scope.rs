@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use entity::{audit_log, department, establishment_event, institution, jurisdiction, pool_loan, staff};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select};
 
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
@@ -228,6 +228,34 @@ impl Scope {
             )),
             Reach::Public => Err(ApiError::forbidden("the establishment ledger is not public")),
         }
+    }
+
+    /// An institution the caller's office may change, locked for the rest of the transaction.
+    /// One outside the caller's reach is answered exactly like one that does not exist; one
+    /// it reads but does not own (a county's, for the city) is `FORBIDDEN`.
+    pub async fn institution_for_write<C: ConnectionTrait>(&self, txn: &C, id: i32) -> ApiResult<institution::Model> {
+        let row = self
+            .institutions()
+            .filter(institution::Column::Id.eq(id))
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
+        self.require_writer(row.jurisdiction_id)?;
+        Ok(row)
+    }
+
+    /// A person the caller's office may change, locked; out of reach reads as missing.
+    pub async fn person_for_write<C: ConnectionTrait>(&self, txn: &C, id: i32) -> ApiResult<staff::Model> {
+        let person = self
+            .staff()?
+            .filter(staff::Column::Id.eq(id))
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("person {id} not found")))?;
+        self.require_writer(person.jurisdiction_id)?;
+        Ok(person)
     }
 
     /// Turnover-pool loans a staffing office may change: its own jurisdiction's.

@@ -419,3 +419,16 @@ async fn with_the_database_gone_requests_get_unavailable_at_once_and_the_service
     tokio::time::sleep(api::db::RETRY_AFTER).await;
     app.ok(Some(&token), "{ institutions(first: 5) { totalCount } }", json!({})).await;
 }
+
+#[tokio::test]
+async fn overlong_text_is_refused_before_anything_runs() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let before = app.row_counts().await;
+    let long = "长".repeat(api::graphql::cost::MAX_TEXT + 1);
+    let q = "mutation($name: String!) { createDepartment(name: $name) { id } }";
+    let (_, body) = app.graphql(Some(&w.city.token), q, json!({"name": long})).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("characters"), "{body}");
+    assert_eq!(app.row_counts().await, before);
+}

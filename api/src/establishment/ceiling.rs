@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
@@ -225,17 +225,13 @@ pub struct CeilingMutation;
 #[Object]
 impl CeilingMutation {
     /// Sets the jurisdiction's control ceiling from its base year (once).
-    async fn set_control_ceiling(&self, ctx: &Context<'_>, input: SetCeilingInput) -> async_graphql::Result<Ceiling> {
-        Ok(set(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn set_control_ceiling(&self, ctx: &Context<'_>, input: SetCeilingInput) -> Result<Ceiling> {
+        set(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 
     /// Lowers the control ceiling; it never goes up.
-    async fn lower_control_ceiling(
-        &self,
-        ctx: &Context<'_>,
-        input: LowerCeilingInput,
-    ) -> async_graphql::Result<Ceiling> {
-        Ok(lower(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn lower_control_ceiling(&self, ctx: &Context<'_>, input: LowerCeilingInput) -> Result<Ceiling> {
+        lower(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 }
 
@@ -245,7 +241,7 @@ pub struct CeilingQuery;
 #[Object]
 impl CeilingQuery {
     /// A jurisdiction's control ceiling, when set (staffing offices).
-    async fn control_ceiling(&self, ctx: &Context<'_>, jurisdiction: String) -> async_graphql::Result<Option<Ceiling>> {
+    async fn control_ceiling(&self, ctx: &Context<'_>, jurisdiction: String) -> Result<Option<Ceiling>> {
         let scope = scope(ctx);
         scope.office()?;
         let ids = scope.narrow(db(ctx), &jurisdiction, false).await?;

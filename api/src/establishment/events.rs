@@ -14,9 +14,9 @@ use super::ceiling::check_new_slots;
 use super::ledger::{Document, Entry, operation, record_entry};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::{Institution, find_for_write, parse_id};
+use crate::institution::{Institution, parse_id};
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -52,7 +52,7 @@ pub async fn set_initial(
     let reason = if input.reason.trim().is_empty() { "initial establishment" } else { input.reason.trim() };
     let document = Document::parse(&input.document_no, input.effective_on, reason)?;
     let txn = begin_write(db).await?;
-    let institution = crate::institution::find_for_write(&txn, scope, institution_id).await?;
+    let institution = scope.institution_for_write(&txn, institution_id).await?;
     let approvals = establishment_event::Entity::find()
         .filter(establishment_event::Column::InstitutionId.eq(institution.id))
         .count(&txn)
@@ -228,7 +228,7 @@ pub async fn record_event(
     positive(input.slots)?;
     let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, id).await?;
+    let institution = scope.institution_for_write(&txn, id).await?;
     active(&institution)?;
     let (jurisdiction, funding, n, op) = (institution.jurisdiction_id, input.funding, input.slots, operation());
     let inst = Some(&institution);
@@ -292,8 +292,8 @@ pub async fn transfer(
     let txn = begin_write(db).await?;
     // Lock in id order so two opposite transfers cannot deadlock.
     let (first, second) = (from_id.min(to_id), from_id.max(to_id));
-    let a = find_for_write(&txn, scope, first).await?;
-    let b = find_for_write(&txn, scope, second).await?;
+    let a = scope.institution_for_write(&txn, first).await?;
+    let b = scope.institution_for_write(&txn, second).await?;
     let (from, to) = if a.id == from_id { (a, b) } else { (b, a) };
     active(&from)?;
     active(&to)?;
@@ -371,8 +371,8 @@ impl EstablishmentMutation {
         &self,
         ctx: &Context<'_>,
         input: InitialEstablishmentInput,
-    ) -> async_graphql::Result<Establishment> {
-        Ok(set_initial(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    ) -> Result<Establishment> {
+        set_initial(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 
     /// Records an establishment event on one institution: approve, reduce, freeze, unfreeze,
@@ -381,8 +381,8 @@ impl EstablishmentMutation {
         &self,
         ctx: &Context<'_>,
         input: EstablishmentEventInput,
-    ) -> async_graphql::Result<EstablishmentChange> {
-        Ok(record_event(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    ) -> Result<EstablishmentChange> {
+        record_event(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 
     /// Transfers (划转) vacant slots between two institutions of the caller's jurisdiction.
@@ -390,16 +390,12 @@ impl EstablishmentMutation {
         &self,
         ctx: &Context<'_>,
         input: TransferEstablishmentInput,
-    ) -> async_graphql::Result<EstablishmentChange> {
-        Ok(transfer(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    ) -> Result<EstablishmentChange> {
+        transfer(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 
     /// Cancels slots held in the jurisdiction's reserve.
-    async fn reduce_reserve(
-        &self,
-        ctx: &Context<'_>,
-        input: ReserveReductionInput,
-    ) -> async_graphql::Result<EstablishmentChange> {
-        Ok(reduce_reserve(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn reduce_reserve(&self, ctx: &Context<'_>, input: ReserveReductionInput) -> Result<EstablishmentChange> {
+        reduce_reserve(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 }

@@ -16,7 +16,7 @@ use sea_orm::{
 use super::slots::{move_balance, move_reserve};
 use crate::audit::Actor;
 use crate::codes;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{db, scope};
 use crate::graphql::pagination::{Cursor, PageInfo, page_size};
 use crate::institution::parse_id;
@@ -310,11 +310,11 @@ impl LedgerQuery {
         ctx: &Context<'_>,
         jurisdiction: String,
         #[graphql(default = false)] include_descendants: bool,
-    ) -> async_graphql::Result<LedgerVerification> {
+    ) -> Result<LedgerVerification> {
         let scope = scope(ctx);
         scope.office()?;
         let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
-        Ok(verify(db(ctx), &ids).await?)
+        verify(db(ctx), &ids).await
     }
 
     /// The establishment ledger in the caller's reach, newest first.
@@ -331,7 +331,7 @@ impl LedgerQuery {
         to: Option<NaiveDate>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<LedgerConnection> {
+    ) -> Result<LedgerConnection> {
         use establishment_event::Column;
         let scope = scope(ctx);
         let db = db(ctx);

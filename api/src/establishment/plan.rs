@@ -14,9 +14,9 @@ use sea_orm::{
 use super::ledger::{Document, Entry, operation, record_entry};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::{find_for_write, parse_id};
+use crate::institution::parse_id;
 use crate::scope::Scope;
 
 pub struct ReductionPlan(pub reduction_plan::Model);
@@ -75,7 +75,7 @@ async fn open(
     }
     let document = Document::parse(&input.document_no, input.opened_on, &input.reason)?;
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, id).await?;
+    let institution = scope.institution_for_write(&txn, id).await?;
     if institution.status != entity::enums::InstitutionStatus::Active {
         return Err(ApiError::conflict("a reduction plan needs an active institution"));
     }
@@ -159,11 +159,7 @@ pub struct PlanMutation;
 #[Object]
 impl PlanMutation {
     /// Opens a "reduce one, verify one" (减一核一) plan on an institution.
-    async fn open_reduction_plan(
-        &self,
-        ctx: &Context<'_>,
-        input: OpenReductionPlanInput,
-    ) -> async_graphql::Result<ReductionPlan> {
+    async fn open_reduction_plan(&self, ctx: &Context<'_>, input: OpenReductionPlanInput) -> Result<ReductionPlan> {
         Ok(ReductionPlan(open(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 }
@@ -179,7 +175,7 @@ impl PlanQuery {
         ctx: &Context<'_>,
         institution_id: Option<ID>,
         status: Option<PlanStatus>,
-    ) -> async_graphql::Result<Vec<ReductionPlan>> {
+    ) -> Result<Vec<ReductionPlan>> {
         let scope = scope(ctx);
         scope.require_internal()?;
         let visible = scope.institutions().select_only().column(institution::Column::Id).into_query();

@@ -20,7 +20,7 @@ pub use results::applies;
 pub use scoring::SubmitScoresInput;
 pub use setup::{CorrectionInput, IndicatorInput, IndicatorSetInput, MemberInput, RoundInput, store_results};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::Establishment;
 use crate::graphql::context::{actor, db, scope};
 use crate::graphql::loaders::{Loaders, to_graphql};
@@ -46,7 +46,7 @@ impl IndicatorSet {
     async fn pass_threshold(&self) -> f64 {
         self.0.pass_threshold
     }
-    async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
         let rows = indicator::Entity::find()
             .filter(indicator::Column::SetId.eq(self.0.id))
             .order_by_asc(indicator::Column::Id)
@@ -137,7 +137,7 @@ pub struct RoundInstitution {
 
 #[async_graphql::ComplexObject]
 impl RoundInstitution {
-    async fn establishment(&self, ctx: &Context<'_>) -> async_graphql::Result<Establishment> {
+    async fn establishment(&self, ctx: &Context<'_>) -> Result<Establishment> {
         let id = parse_id(&self.id)?;
         let loaded = ctx.data_unchecked::<Loaders>().balances.load_one(id).await.map_err(to_graphql)?;
         Ok(Establishment::from_balances(&loaded.unwrap_or_default()))
@@ -181,10 +181,10 @@ pub struct MyScore {
 }
 
 impl EvaluationRound {
-    fn office(&self) -> async_graphql::Result<()> {
+    fn office(&self) -> Result<()> {
         match self.access {
             Access::Office => Ok(()),
-            Access::Member(_) => Err(ApiError::forbidden("for the round's staffing office").into()),
+            Access::Member(_) => Err(ApiError::forbidden("for the round's staffing office")),
         }
     }
 }
@@ -203,12 +203,12 @@ impl EvaluationRound {
     async fn status(&self) -> RoundStatus {
         self.row.status
     }
-    async fn indicator_set(&self, ctx: &Context<'_>) -> async_graphql::Result<IndicatorSet> {
+    async fn indicator_set(&self, ctx: &Context<'_>) -> Result<IndicatorSet> {
         let set = indicator_set::Entity::find_by_id(self.row.set_id).one(db(ctx)).await.map_err(ApiError::from)?;
         Ok(IndicatorSet(set.ok_or_else(|| ApiError::internal(anyhow::anyhow!("round without set")))?))
     }
     /// The institutions evaluated; a member sees those assigned to them, marked when recused.
-    async fn institutions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoundInstitution>> {
+    async fn institutions(&self, ctx: &Context<'_>) -> Result<Vec<RoundInstitution>> {
         let db = db(ctx);
         let ids = round_institution::Entity::find()
             .select_only()
@@ -246,7 +246,7 @@ impl EvaluationRound {
             })
             .collect())
     }
-    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CommitteeMember>> {
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<CommitteeMember>> {
         self.office()?;
         let rows = committee_member::Entity::find()
             .filter(committee_member::Column::RoundId.eq(self.row.id))
@@ -267,7 +267,7 @@ impl EvaluationRound {
     }
     /// Conflicts of interest recorded for the round (a member working for an institution's
     /// supervising department does not score it).
-    async fn recusals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recusal>> {
+    async fn recusals(&self, ctx: &Context<'_>) -> Result<Vec<Recusal>> {
         let rows = recusal::Entity::find().filter(recusal::Column::RoundId.eq(self.row.id));
         let rows = match self.access {
             Access::Office => rows,
@@ -284,7 +284,7 @@ impl EvaluationRound {
             .collect())
     }
     /// Results, computed in one pass over the round's scores.
-    async fn results(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EvaluationResult>> {
+    async fn results(&self, ctx: &Context<'_>) -> Result<Vec<EvaluationResult>> {
         self.office()?;
         let db = db(ctx);
         let inputs = setup::load_inputs(db, &self.row).await?;
@@ -326,7 +326,7 @@ impl EvaluationRound {
         Ok(out)
     }
     /// Which members have not scored what (recused pairs excluded).
-    async fn completeness(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MissingScores>> {
+    async fn completeness(&self, ctx: &Context<'_>) -> Result<Vec<MissingScores>> {
         self.office()?;
         let db = db(ctx);
         let inputs = setup::load_inputs(db, &self.row).await?;
@@ -361,9 +361,9 @@ impl EvaluationRound {
         Ok(missing)
     }
     /// The calling member's own scores.
-    async fn my_scores(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MyScore>> {
+    async fn my_scores(&self, ctx: &Context<'_>) -> Result<Vec<MyScore>> {
         let Access::Member(member) = self.access else {
-            return Err(ApiError::forbidden("for committee members").into());
+            return Err(ApiError::forbidden("for committee members"));
         };
         let db = db(ctx);
         let codes: HashMap<i32, String> = indicator::Entity::find()
@@ -482,7 +482,7 @@ pub struct EvaluationQuery;
 #[Object]
 impl EvaluationQuery {
     /// Indicator sets the caller's jurisdiction may use: its own and those above it.
-    async fn indicator_sets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<IndicatorSet>> {
+    async fn indicator_sets(&self, ctx: &Context<'_>) -> Result<Vec<IndicatorSet>> {
         let own = scope(ctx).office()?;
         let codes: Vec<String> = own.path.split('/').filter(|c| !c.is_empty()).map(str::to_string).collect();
         let owners = jurisdiction::Entity::find()
@@ -500,7 +500,7 @@ impl EvaluationQuery {
     }
 
     /// Rounds: a staffing office's (and those below it), or an evaluator's own seats.
-    async fn evaluation_rounds(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EvaluationRound>> {
+    async fn evaluation_rounds(&self, ctx: &Context<'_>) -> Result<Vec<EvaluationRound>> {
         let scope = scope(ctx);
         let db = db(ctx);
         match &scope.reach {
@@ -523,17 +523,13 @@ impl EvaluationQuery {
         }
     }
 
-    async fn evaluation_round(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EvaluationRound> {
-        Ok(visible_round(db(ctx), scope(ctx), parse_id(&id)?).await?)
+    async fn evaluation_round(&self, ctx: &Context<'_>, id: ID) -> Result<EvaluationRound> {
+        visible_round(db(ctx), scope(ctx), parse_id(&id)?).await
     }
 
     /// What evaluation results mean for staffing: FAIL flags a review, two consecutive
     /// FAILs recommend reduction or merger, EXCELLENT ranks first for pool loans.
-    async fn evaluation_flags(
-        &self,
-        ctx: &Context<'_>,
-        jurisdiction: String,
-    ) -> async_graphql::Result<Vec<EvaluationFlag>> {
+    async fn evaluation_flags(&self, ctx: &Context<'_>, jurisdiction: String) -> Result<Vec<EvaluationFlag>> {
         let scope = scope(ctx);
         scope.office()?;
         let db = db(ctx);
@@ -577,7 +573,7 @@ impl EvaluationQuery {
         ctx: &Context<'_>,
         jurisdiction: String,
         year: Option<i32>,
-    ) -> async_graphql::Result<Vec<PublishedGrade>> {
+    ) -> Result<Vec<PublishedGrade>> {
         let db = db(ctx);
         let ids = scope(ctx).narrow(db, &jurisdiction, false).await?;
         let mut rounds = evaluation_round::Entity::find()
@@ -633,33 +629,21 @@ pub struct EvaluationMutation;
 
 #[Object]
 impl EvaluationMutation {
-    async fn create_indicator_set(
-        &self,
-        ctx: &Context<'_>,
-        input: IndicatorSetInput,
-    ) -> async_graphql::Result<IndicatorSet> {
+    async fn create_indicator_set(&self, ctx: &Context<'_>, input: IndicatorSetInput) -> Result<IndicatorSet> {
         Ok(IndicatorSet(setup::create_set(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
-    async fn add_indicator(&self, ctx: &Context<'_>, input: IndicatorInput) -> async_graphql::Result<Indicator> {
+    async fn add_indicator(&self, ctx: &Context<'_>, input: IndicatorInput) -> Result<Indicator> {
         Ok(Indicator(setup::add_indicator(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
-    async fn create_evaluation_round(
-        &self,
-        ctx: &Context<'_>,
-        input: RoundInput,
-    ) -> async_graphql::Result<EvaluationRound> {
+    async fn create_evaluation_round(&self, ctx: &Context<'_>, input: RoundInput) -> Result<EvaluationRound> {
         let row = setup::create_round(db(ctx), scope(ctx), &actor(ctx), input).await?;
         Ok(EvaluationRound { row, access: Access::Office })
     }
 
     /// Seats a member on a round's committee; recusals for their department are recorded.
-    async fn assign_committee_member(
-        &self,
-        ctx: &Context<'_>,
-        input: MemberInput,
-    ) -> async_graphql::Result<CommitteeMember> {
+    async fn assign_committee_member(&self, ctx: &Context<'_>, input: MemberInput) -> Result<CommitteeMember> {
         let m = setup::assign_member(db(ctx), scope(ctx), &actor(ctx), input).await?;
         Ok(CommitteeMember {
             id: ID(m.id.to_string()),
@@ -671,25 +655,25 @@ impl EvaluationMutation {
     }
 
     /// DRAFT -> SCORING, once every institution's applicable weights sum to 100.
-    async fn open_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EvaluationRound> {
+    async fn open_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> Result<EvaluationRound> {
         let row = setup::open(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?).await?;
         Ok(EvaluationRound { row, access: Access::Office })
     }
 
     /// SCORING -> CLOSED: scores become immutable and results are stored.
-    async fn close_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EvaluationRound> {
+    async fn close_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> Result<EvaluationRound> {
         let row = setup::close(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?).await?;
         Ok(EvaluationRound { row, access: Access::Office })
     }
 
     /// CLOSED -> PUBLISHED: the grades become public.
-    async fn publish_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EvaluationRound> {
+    async fn publish_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> Result<EvaluationRound> {
         let row = setup::publish(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?).await?;
         Ok(EvaluationRound { row, access: Access::Office })
     }
 
     /// An audited correction of a closed round's score, by its staffing office.
-    async fn correct_score(&self, ctx: &Context<'_>, input: CorrectionInput) -> async_graphql::Result<MyScore> {
+    async fn correct_score(&self, ctx: &Context<'_>, input: CorrectionInput) -> Result<MyScore> {
         let s = setup::correct(db(ctx), scope(ctx), &actor(ctx), input).await?;
         let code = indicator::Entity::find_by_id(s.indicator_id).one(db(ctx)).await.map_err(ApiError::from)?;
         Ok(MyScore {
@@ -700,11 +684,7 @@ impl EvaluationMutation {
     }
 
     /// A committee member submits or amends scores while the round is SCORING.
-    async fn submit_scores(
-        &self,
-        ctx: &Context<'_>,
-        input: SubmitScoresInput,
-    ) -> async_graphql::Result<SubmittedScores> {
+    async fn submit_scores(&self, ctx: &Context<'_>, input: SubmitScoresInput) -> Result<SubmittedScores> {
         let saved = scoring::submit(db(ctx), scope(ctx), &actor(ctx), input).await?;
         Ok(SubmittedScores { saved: saved.len() as i32 })
     }

@@ -22,6 +22,9 @@ pub const PUBLIC_BUDGET: u64 = 5_000;
 /// Budget of a signed-in caller (a page of 100 institutions with their relations costs
 /// about 3,000; a city's findings with its counties about 6,000).
 pub const TOKEN_BUDGET: u64 = 50_000;
+/// Longest text value accepted anywhere in a request (an argument or a variable); fields
+/// with a tighter rule (names 200, document numbers 100, reasons 1,000) check their own.
+pub const MAX_TEXT: usize = 10_000;
 /// Deepest selection accepted, introspection excepted.
 pub const MAX_DEPTH: usize = 12;
 /// What an introspection field (`__schema`, `__type`) costs: a bounded read of the schema.
@@ -87,6 +90,7 @@ pub struct CostModel {
 pub enum Refusal {
     OverBudget { cost: u64, budget: u64 },
     TooDeep { depth: usize },
+    TextTooLong { chars: usize },
 }
 
 impl Refusal {
@@ -97,6 +101,9 @@ impl Refusal {
                  each item asks for): ask for fewer items or fields"
             ),
             Self::TooDeep { depth } => format!("the query is nested too deep ({depth} levels; at most {MAX_DEPTH})"),
+            Self::TextTooLong { chars } => {
+                format!("a text value has {chars} characters; at most {MAX_TEXT} are accepted")
+            }
         }
     }
 }
@@ -140,8 +147,12 @@ impl CostModel {
         if role == Role::Public { PUBLIC_BUDGET } else { TOKEN_BUDGET }
     }
 
-    /// Prices a document; refuses it when it is over `budget` or too deep.
+    /// Prices a document; refuses it when it is over `budget`, too deep, or carries a text
+    /// value longer than [`MAX_TEXT`].
     pub fn check(&self, document: &ExecutableDocument, variables: &Variables, budget: u64) -> Result<u64, Refusal> {
+        for value in variables.values() {
+            longest_text(value)?;
+        }
         let mut pricer = Pricer { model: self, document, variables, fragments: HashMap::new(), depth: 0 };
         let mut cost: u64 = 0;
         let operations: Vec<_> = match &document.operations {
@@ -227,6 +238,11 @@ impl Pricer<'_> {
     }
 
     fn field(&mut self, field: &Field, ty: Option<&str>, in_page: bool, level: usize) -> Result<Priced, Refusal> {
+        for (_, value) in &field.arguments {
+            if let Ok(value) = value.node.clone().into_const_with(|_| Ok::<_, ()>(Value::Null)) {
+                longest_text(&value)?;
+            }
+        }
         let name = field.name.node.as_str();
         if name == "__typename" {
             return Ok(Priced { cost: 0 });
@@ -283,6 +299,19 @@ impl Pricer<'_> {
 
     fn boolean(&self, field: &Field, name: &str) -> bool {
         matches!(self.argument(field, name), Some(Value::Boolean(true)))
+    }
+}
+
+/// Refuses a value holding a string longer than [`MAX_TEXT`] characters.
+fn longest_text(value: &Value) -> Result<(), Refusal> {
+    match value {
+        Value::String(text) if text.len() > MAX_TEXT => {
+            let chars = text.chars().count();
+            if chars > MAX_TEXT { Err(Refusal::TextTooLong { chars }) } else { Ok(()) }
+        }
+        Value::List(items) => items.iter().try_for_each(longest_text),
+        Value::Object(fields) => fields.values().try_for_each(longest_text),
+        _ => Ok(()),
     }
 }
 

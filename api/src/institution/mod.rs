@@ -4,7 +4,7 @@ mod listing;
 mod service;
 
 pub use listing::{InstitutionConnection, InstitutionOrder};
-pub use service::{CreateInstitutionInput, NewInstitution, create_in, find_for_write, insert, parse_id};
+pub use service::{CreateInstitutionInput, NewInstitution, create_in, insert, parse_id};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
@@ -13,6 +13,7 @@ use entity::{classification_decision, institution};
 use sea_orm::{ColumnTrait, QueryFilter};
 
 use crate::department::Department;
+use crate::error::Result;
 use crate::establishment::Establishment;
 use crate::graphql::context::{InternalGuard, db, scope};
 use crate::graphql::loaders::{Loaders, required, to_graphql};
@@ -68,11 +69,11 @@ impl Institution {
     async fn status(&self) -> InstitutionStatus {
         self.0.status
     }
-    async fn jurisdiction(&self, ctx: &Context<'_>) -> async_graphql::Result<Jurisdiction> {
+    async fn jurisdiction(&self, ctx: &Context<'_>) -> Result<Jurisdiction> {
         let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
         Ok(Jurisdiction(required(loaded, "jurisdiction")?))
     }
-    async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Department> {
+    async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
         let loaded = ctx.data_unchecked::<Loaders>().department.load_one(self.0.department_id).await;
         Ok(Department(required(loaded, "department")?))
     }
@@ -120,19 +121,19 @@ impl Institution {
     }
     /// Approved, frozen, occupied and vacant slots by funding kind.
     #[graphql(guard = "InternalGuard")]
-    async fn establishment(&self, ctx: &Context<'_>) -> async_graphql::Result<Establishment> {
+    async fn establishment(&self, ctx: &Context<'_>) -> Result<Establishment> {
         let loaded = ctx.data_unchecked::<Loaders>().balances.load_one(self.0.id).await;
         Ok(Establishment::from_balances(&loaded.map_err(to_graphql)?.unwrap_or_default()))
     }
     /// Staff on the real-name list, counted.
     #[graphql(guard = "InternalGuard")]
-    async fn staff_counts(&self, ctx: &Context<'_>) -> async_graphql::Result<StaffCounts> {
+    async fn staff_counts(&self, ctx: &Context<'_>) -> Result<StaffCounts> {
         let loaded = ctx.data_unchecked::<Loaders>().staff_counts.load_one(self.0.id).await;
         Ok(loaded.map_err(to_graphql)?.unwrap_or_default())
     }
     /// Classification decisions, oldest first.
     #[graphql(guard = "InternalGuard")]
-    async fn classification_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ClassificationDecision>> {
+    async fn classification_history(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationDecision>> {
         let loaded = ctx.data_unchecked::<Loaders>().classification_history.load_one(self.0.id).await;
         Ok(loaded.map_err(to_graphql)?.unwrap_or_default().into_iter().map(Into::into).collect())
     }
@@ -161,7 +162,7 @@ impl InstitutionQuery {
         order_by: Option<InstitutionOrder>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<InstitutionConnection> {
+    ) -> Result<InstitutionConnection> {
         // The public reads disclosure releases, never live tables.
         scope(ctx).require_internal()?;
         let filters = listing::Filters {
@@ -185,7 +186,7 @@ impl InstitutionQuery {
     }
 
     /// One institution, when it is in the caller's scope.
-    async fn institution(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Institution>> {
+    async fn institution(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Institution>> {
         scope(ctx).require_internal()?;
         let id = parse_id(&id)?;
         let row = scope(ctx)

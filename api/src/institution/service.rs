@@ -5,34 +5,18 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::{Classification, FundingForm, InstitutionStatus, Level, ManagementMode, Sector};
 use entity::{classification_decision, department, institution};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::{Institution, LeadershipPost};
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
 pub fn parse_id(id: &ID) -> ApiResult<i32> {
     id.parse::<i32>().map_err(|_| ApiError::bad_input(format!("`{}` is not an id", id.as_str())))
-}
-
-/// Loads an institution for a change, locked (`FOR UPDATE` on PostgreSQL), and checks that
-/// the caller is the staffing office of its jurisdiction.
-pub async fn find_for_write<C: ConnectionTrait>(txn: &C, scope: &Scope, id: i32) -> ApiResult<institution::Model> {
-    let row = scope
-        .institutions()
-        .filter(institution::Column::Id.eq(id))
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
-    scope.require_writer(row.jurisdiction_id)?;
-    Ok(row)
 }
 
 #[derive(InputObject, Clone)]
@@ -289,7 +273,7 @@ pub async fn update(
     input: UpdateInstitutionInput,
 ) -> ApiResult<institution::Model> {
     let txn = begin_write(db).await?;
-    let before = find_for_write(&txn, scope, id).await?;
+    let before = scope.institution_for_write(&txn, id).await?;
     let mut row: institution::ActiveModel = before.clone().into();
     if let Some(name) = &input.name {
         row.name = Set(codes::name("name", name).map_err(ApiError::BadInput)?);
@@ -358,7 +342,7 @@ pub async fn classify(
         return Err(ApiError::bad_input("`decidedOn` is in the future"));
     }
     let txn = begin_write(db).await?;
-    let before = find_for_write(&txn, scope, id).await?;
+    let before = scope.institution_for_write(&txn, id).await?;
     if before.status != InstitutionStatus::Active {
         return Err(ApiError::conflict("only an active institution can be classified"));
     }
@@ -385,11 +369,7 @@ pub struct InstitutionMutation;
 #[Object]
 impl InstitutionMutation {
     /// Registers an institution in the caller's own jurisdiction.
-    async fn create_institution(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateInstitutionInput,
-    ) -> async_graphql::Result<Institution> {
+    async fn create_institution(&self, ctx: &Context<'_>, input: CreateInstitutionInput) -> Result<Institution> {
         Ok(Institution(create(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
@@ -400,17 +380,13 @@ impl InstitutionMutation {
         ctx: &Context<'_>,
         id: ID,
         input: UpdateInstitutionInput,
-    ) -> async_graphql::Result<Institution> {
+    ) -> Result<Institution> {
         let id = parse_id(&id)?;
         Ok(Institution(update(db(ctx), scope(ctx), &actor(ctx), id, input).await?))
     }
 
     /// Records a classification decision (分类) with its document number and date.
-    async fn classify_institution(
-        &self,
-        ctx: &Context<'_>,
-        input: ClassifyInput,
-    ) -> async_graphql::Result<ClassifyPayload> {
-        Ok(classify(db(ctx), scope(ctx), &actor(ctx), input).await?)
+    async fn classify_institution(&self, ctx: &Context<'_>, input: ClassifyInput) -> Result<ClassifyPayload> {
+        classify(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 }

@@ -7,16 +7,16 @@ use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
 use entity::enums::{InstitutionStatus, MovementKind, StaffStatus};
 use entity::{institution, staff, staff_movement};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 
 use super::Staff;
 use crate::audit::{self, Actor, Change, snapshot};
 use crate::codes;
 use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, on_departure, release_slot};
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::{find_for_write, parse_id};
+use crate::institution::parse_id;
 use crate::scope::Scope;
 
 /// When a movement happened, under which document, with what note.
@@ -52,19 +52,6 @@ pub async fn record_movement<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(())
-}
-
-/// Loads a person for a change, locked, and checks the caller is their staffing office.
-pub async fn find_person_for_write<C: ConnectionTrait>(db: &C, scope: &Scope, id: i32) -> ApiResult<staff::Model> {
-    let person = scope
-        .staff()?
-        .filter(staff::Column::Id.eq(id))
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("person {id} not found")))?;
-    scope.require_writer(person.jurisdiction_id)?;
-    Ok(person)
 }
 
 fn optional_document(raw: &Option<String>) -> ApiResult<Option<String>> {
@@ -208,21 +195,7 @@ async fn institution_of<C: ConnectionTrait>(
     scope: &Scope,
     person: &staff::Model,
 ) -> ApiResult<institution::Model> {
-    find_for_write_lenient(db, scope, person.institution_id).await
-}
-
-/// The person's institution, locked; it may have been dissolved since (the person is then
-/// still the office's to move).
-async fn find_for_write_lenient<C: ConnectionTrait>(db: &C, scope: &Scope, id: i32) -> ApiResult<institution::Model> {
-    let row = scope
-        .institutions()
-        .filter(institution::Column::Id.eq(id))
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
-    scope.require_writer(row.jurisdiction_id)?;
-    Ok(row)
+    scope.institution_for_write(db, person.institution_id).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -236,15 +209,15 @@ pub async fn transfer(
     not_future(input.effective_on)?;
     let document = optional_document(&input.document_no)?;
     let txn = begin_write(db).await?;
-    let before = find_person_for_write(&txn, scope, staff_id).await?;
+    let before = scope.person_for_write(&txn, staff_id).await?;
     if before.status != StaffStatus::Active {
         return Err(ApiError::conflict("only an active person can be transferred"));
     }
     // Lock both institutions in id order so opposite transfers cannot deadlock.
     let from_id = before.institution_id;
     let (first, second) = (from_id.min(to_id), from_id.max(to_id));
-    let a = find_for_write_lenient(&txn, scope, first).await?;
-    let b = if first == second { a.clone() } else { find_for_write(&txn, scope, second).await? };
+    let a = scope.institution_for_write(&txn, first).await?;
+    let b = if first == second { a.clone() } else { scope.institution_for_write(&txn, second).await? };
     let (from, to) = if a.id == from_id { (a, b) } else { (b, a) };
     let after = move_person(&txn, actor, before.clone(), &from, &to, input.effective_on, document.as_deref()).await?;
     audited(&txn, actor, "staff.transfer", &before, &after).await?;
@@ -264,7 +237,7 @@ async fn second(
     let body = codes::name("secondedTo", &input.seconded_to).map_err(ApiError::BadInput)?;
     let document = optional_document(&input.document_no)?;
     let txn = begin_write(db).await?;
-    let before = find_person_for_write(&txn, scope, id).await?;
+    let before = scope.person_for_write(&txn, id).await?;
     if before.status != StaffStatus::Active || before.basis.funding().is_none() {
         return Err(ApiError::conflict("only an active person in establishment can be seconded out"));
     }
@@ -298,7 +271,7 @@ async fn give_back(
     not_future(input.effective_on)?;
     let document = optional_document(&input.document_no)?;
     let txn = begin_write(db).await?;
-    let before = find_person_for_write(&txn, scope, id).await?;
+    let before = scope.person_for_write(&txn, id).await?;
     if before.status != StaffStatus::SecondedOut {
         return Err(ApiError::conflict("the person is not seconded out"));
     }
@@ -333,7 +306,7 @@ async fn end(
     not_future(input.effective_on)?;
     let document = optional_document(&input.document_no)?;
     let txn = begin_write(db).await?;
-    let before = find_person_for_write(&txn, scope, id).await?;
+    let before = scope.person_for_write(&txn, id).await?;
     let institution = institution_of(&txn, scope, &before).await?;
     let after = depart(
         &txn,
@@ -356,27 +329,27 @@ pub struct LifecycleMutation;
 #[Object]
 impl LifecycleMutation {
     /// Moves a person and their slot to another institution of the same office.
-    async fn transfer_staff(&self, ctx: &Context<'_>, input: TransferStaffInput) -> async_graphql::Result<Staff> {
+    async fn transfer_staff(&self, ctx: &Context<'_>, input: TransferStaffInput) -> Result<Staff> {
         Ok(Staff(transfer(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
     /// Seconds a person out to a government body (借调); the slot stays occupied.
-    async fn second_staff(&self, ctx: &Context<'_>, input: SecondStaffInput) -> async_graphql::Result<Staff> {
+    async fn second_staff(&self, ctx: &Context<'_>, input: SecondStaffInput) -> Result<Staff> {
         Ok(Staff(second(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
     /// Ends a secondment.
-    async fn return_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> async_graphql::Result<Staff> {
+    async fn return_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
         Ok(Staff(give_back(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
     /// Retires a person; the slot is freed (or taken away under a reduction plan).
-    async fn retire_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> async_graphql::Result<Staff> {
+    async fn retire_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
         Ok(Staff(end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Retired).await?))
     }
 
     /// Records that a person has left; the slot is freed (or taken away under a reduction plan).
-    async fn staff_leaves(&self, ctx: &Context<'_>, input: StaffDateInput) -> async_graphql::Result<Staff> {
+    async fn staff_leaves(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
         Ok(Staff(end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Left).await?))
     }
 }

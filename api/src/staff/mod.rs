@@ -18,7 +18,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{db, pii, scope};
 use crate::graphql::loaders::{LoadError, Loaders, to_graphql};
 use crate::graphql::pagination::{Cursor, PageInfo, page_size};
@@ -137,7 +137,7 @@ impl Staff {
     }
     /// Shown in full only to the staffing office of the person's jurisdiction; masked for
     /// everyone else.
-    async fn national_id(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+    async fn national_id(&self, ctx: &Context<'_>) -> Result<String> {
         let number = pii(ctx).decrypt(&self.0.national_id_cipher).map_err(ApiError::internal)?;
         if scope(ctx).sees_personal_data(self.0.jurisdiction_id) {
             Ok(number)
@@ -146,7 +146,7 @@ impl Staff {
         }
     }
     /// A person in the caller's reach works in an institution in that reach.
-    async fn institution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Institution>> {
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
         let loaded = ctx.data_unchecked::<Loaders>().institution.load_one(self.0.institution_id).await;
         Ok(loaded.map_err(to_graphql)?.map(Institution))
     }
@@ -210,7 +210,7 @@ impl StaffQuery {
         #[graphql(desc = "Part of the name")] search: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<StaffConnection> {
+    ) -> Result<StaffConnection> {
         let filters =
             StaffFilters { jurisdiction, include_descendants, institution_id, category, basis, status, search };
         let connection = list(db(ctx), ctx, filters, first, after).await?;
@@ -221,7 +221,7 @@ impl StaffQuery {
     }
 
     /// One person, when in the caller's reach.
-    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Staff>> {
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Staff>> {
         let id = parse_id(&id)?;
         let row = scope(ctx).staff()?.filter(staff::Column::Id.eq(id)).one(db(ctx)).await.map_err(ApiError::from)?;
         Ok(row.map(Staff))

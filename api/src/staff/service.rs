@@ -11,14 +11,14 @@ use sea_orm::{
 };
 
 use super::Staff;
-use super::lifecycle::{Occasion, find_person_for_write, record_movement};
+use super::lifecycle::{Occasion, record_movement};
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, NationalId};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, occupy_slot_accepting_excess};
 use crate::graphql::context::{actor, db, pii, scope};
-use crate::institution::{find_for_write, parse_id};
+use crate::institution::parse_id;
 use crate::pii::PiiCipher;
 use crate::scope::Scope;
 use crate::throttle::Throttle;
@@ -183,7 +183,7 @@ pub async fn hire(
     let prober = format!("{}:{}", actor.role, actor.subject);
     throttle.probe_allowed(&prober)?;
     let txn = begin_write(db).await?;
-    let institution = find_for_write(&txn, scope, institution_id).await?;
+    let institution = scope.institution_for_write(&txn, institution_id).await?;
     let row = match hire_person(&txn, pii, actor, &institution, person, false).await {
         Ok(row) => row,
         Err(ApiError::Conflict(message)) if message == ONE_SLOT => {
@@ -226,7 +226,7 @@ pub async fn update(
     input: UpdateStaffInput,
 ) -> ApiResult<staff::Model> {
     let txn = begin_write(db).await?;
-    let before = find_person_for_write(&txn, scope, id).await?;
+    let before = scope.person_for_write(&txn, id).await?;
     let mut row: staff::ActiveModel = before.clone().into();
     if let Some(name) = &input.name {
         row.name = Set(codes::name("name", name).map_err(ApiError::BadInput)?);
@@ -257,7 +257,7 @@ impl StaffMutation {
         Ok(Staff(hire(db(ctx), pii(ctx), scope(ctx), &actor(ctx), throttle, input).await?))
     }
 
-    async fn update_staff(&self, ctx: &Context<'_>, id: ID, input: UpdateStaffInput) -> async_graphql::Result<Staff> {
+    async fn update_staff(&self, ctx: &Context<'_>, id: ID, input: UpdateStaffInput) -> Result<Staff> {
         let id = parse_id(&id)?;
         Ok(Staff(update(db(ctx), scope(ctx), &actor(ctx), id, input).await?))
     }
