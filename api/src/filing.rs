@@ -378,7 +378,8 @@ impl FilingQuery {
         if visible.is_none() {
             return Err(ApiError::not_found(format!("institution {id} not found")));
         }
-        let row = hospital_filing::Entity::find()
+        let row = scope
+            .hospital_filings()?
             .filter(hospital_filing::Column::InstitutionId.eq(id))
             .order_by_desc(hospital_filing::Column::Id)
             .one(db(ctx))

@@ -160,7 +160,8 @@ impl Pool {
         cap(db(ctx), &self.row).await
     }
     async fn loans(&self, ctx: &Context<'_>, #[graphql(default = false)] overdue_only: bool) -> Result<Vec<Loan>> {
-        let mut query = pool_loan::Entity::find()
+        let mut query = scope(ctx)
+            .pool_loans()?
             .filter(pool_loan::Column::JurisdictionId.eq(self.row.jurisdiction_id))
             .filter(pool_loan::Column::Status.eq(LoanStatus::Open));
         if overdue_only {
@@ -172,7 +173,8 @@ impl Pool {
     /// Loans outstanding by the borrowers' sector.
     async fn loans_by_sector(&self, ctx: &Context<'_>) -> Result<Vec<SectorLoans>> {
         let db = db(ctx);
-        let loans = pool_loan::Entity::find()
+        let loans = scope(ctx)
+            .pool_loans()?
             .filter(pool_loan::Column::JurisdictionId.eq(self.row.jurisdiction_id))
             .filter(pool_loan::Column::Status.eq(LoanStatus::Open))
             .all(db)

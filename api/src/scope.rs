@@ -5,9 +5,14 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use entity::{audit_log, department, establishment_event, institution, jurisdiction, pool_loan, staff};
+use entity::{
+    audit_log, committee_member, department, establishment_event, evaluation_round, hospital_filing, institution,
+    jurisdiction, pool_loan, reduction_plan, staff,
+};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select,
+};
 
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
@@ -18,7 +23,10 @@ pub enum Reach {
     Office { own: jurisdiction::Model, readable: Vec<i32> },
     /// A supervising department: reads the institutions it supervises and their staff.
     Department { jurisdiction: jurisdiction::Model, department_id: i32 },
-    /// The public and (until evaluation exists) evaluators: public data only.
+    /// An evaluation committee member: public data, plus the rounds they sit on (by their
+    /// token's subject, in their token's jurisdiction).
+    Evaluator { jurisdiction_code: String, subject: String },
+    /// The public: public data only.
     Public,
 }
 
@@ -92,7 +100,11 @@ impl Scope {
     ) -> ApiResult<Self> {
         let mut jurisdictions = Vec::new();
         let reach = match principal.role {
-            Role::Public | Role::Evaluator => Reach::Public,
+            Role::Public => Reach::Public,
+            Role::Evaluator => Reach::Evaluator {
+                jurisdiction_code: principal.jurisdiction.clone().unwrap_or_default(),
+                subject: principal.subject.clone(),
+            },
             Role::StaffingOffice => {
                 let code = principal.jurisdiction.as_deref().unwrap_or_default();
                 let marker = format!("/{code}/");
@@ -147,7 +159,7 @@ impl Scope {
     }
 
     pub fn is_public(&self) -> bool {
-        matches!(self.reach, Reach::Public)
+        matches!(self.reach, Reach::Public | Reach::Evaluator { .. })
     }
 
     /// Whether the caller may read a jurisdiction (no statement: the reach holds it).
@@ -155,7 +167,7 @@ impl Scope {
         match &self.reach {
             Reach::Office { readable, .. } => readable.contains(&id),
             Reach::Department { jurisdiction, .. } => jurisdiction.id == id,
-            Reach::Public => true,
+            Reach::Public | Reach::Evaluator { .. } => true,
         }
     }
 
@@ -165,7 +177,7 @@ impl Scope {
         match &self.reach {
             Reach::Office { readable, .. } => query.filter(jurisdiction::Column::Id.is_in(readable.clone())),
             Reach::Department { jurisdiction, .. } => query.filter(jurisdiction::Column::Id.eq(jurisdiction.id)),
-            Reach::Public => query,
+            Reach::Public | Reach::Evaluator { .. } => query,
         }
     }
 
@@ -175,7 +187,7 @@ impl Scope {
         match &self.reach {
             Reach::Office { readable, .. } => query.filter(department::Column::JurisdictionId.is_in(readable.clone())),
             Reach::Department { department_id, .. } => query.filter(department::Column::Id.eq(*department_id)),
-            Reach::Public => query,
+            Reach::Public | Reach::Evaluator { .. } => query,
         }
     }
 
@@ -187,7 +199,7 @@ impl Scope {
             Reach::Department { department_id, .. } => {
                 query.filter(institution::Column::DepartmentId.eq(*department_id))
             }
-            Reach::Public => query,
+            Reach::Public | Reach::Evaluator { .. } => query,
         }
     }
 
@@ -205,7 +217,7 @@ impl Scope {
                         .to_owned(),
                 ),
             )),
-            Reach::Public => Err(ApiError::forbidden("staff records are not public")),
+            Reach::Public | Reach::Evaluator { .. } => Err(ApiError::forbidden("staff records are not public")),
         }
     }
 
@@ -226,7 +238,9 @@ impl Scope {
                         .to_owned(),
                 ),
             )),
-            Reach::Public => Err(ApiError::forbidden("the establishment ledger is not public")),
+            Reach::Public | Reach::Evaluator { .. } => {
+                Err(ApiError::forbidden("the establishment ledger is not public"))
+            }
         }
     }
 
@@ -258,6 +272,73 @@ impl Scope {
         Ok(person)
     }
 
+    /// Ids of the institutions the caller reads, as a subquery for tables keyed by institution.
+    fn institution_ids(&self) -> sea_orm::sea_query::SelectStatement {
+        self.institutions().select_only().column(institution::Column::Id).into_query()
+    }
+
+    /// Turnover-pool loans the caller may read: an office's jurisdictions', a department's
+    /// institutions'; not public.
+    pub fn pool_loans(&self) -> ApiResult<Select<pool_loan::Entity>> {
+        self.require_internal()?;
+        Ok(pool_loan::Entity::find().filter(pool_loan::Column::InstitutionId.in_subquery(self.institution_ids())))
+    }
+
+    /// Reduction plans on institutions the caller reads; not public.
+    pub fn reduction_plans(&self) -> ApiResult<Select<reduction_plan::Entity>> {
+        self.require_internal()?;
+        Ok(reduction_plan::Entity::find()
+            .filter(reduction_plan::Column::InstitutionId.in_subquery(self.institution_ids())))
+    }
+
+    /// Hospital filings of institutions the caller reads; not public.
+    pub fn hospital_filings(&self) -> ApiResult<Select<hospital_filing::Entity>> {
+        self.require_internal()?;
+        Ok(hospital_filing::Entity::find()
+            .filter(hospital_filing::Column::InstitutionId.in_subquery(self.institution_ids())))
+    }
+
+    /// Evaluation rounds the caller may read: an office's and those below it; an evaluator's
+    /// own seats in their jurisdiction; none for the public.
+    pub fn rounds(&self) -> ApiResult<Select<evaluation_round::Entity>> {
+        let query = evaluation_round::Entity::find();
+        match &self.reach {
+            Reach::Office { readable, .. } => {
+                Ok(query.filter(evaluation_round::Column::JurisdictionId.is_in(readable.clone())))
+            }
+            Reach::Evaluator { jurisdiction_code, subject } => Ok(query
+                .filter(
+                    evaluation_round::Column::JurisdictionId.in_subquery(
+                        Query::select()
+                            .column(jurisdiction::Column::Id)
+                            .from(jurisdiction::Entity)
+                            .and_where(jurisdiction::Column::Code.eq(jurisdiction_code.as_str()))
+                            .to_owned(),
+                    ),
+                )
+                .filter(
+                    evaluation_round::Column::Id.in_subquery(
+                        Query::select()
+                            .column(committee_member::Column::RoundId)
+                            .from(committee_member::Entity)
+                            .and_where(committee_member::Column::Subject.eq(subject.as_str()))
+                            .to_owned(),
+                    ),
+                )),
+            _ => Err(ApiError::forbidden("evaluation rounds are for staffing offices and their committees")),
+        }
+    }
+
+    /// The calling evaluator's seat on a round they may read.
+    pub async fn seat<C: ConnectionTrait>(&self, db: &C, round_id: i32) -> ApiResult<Option<committee_member::Model>> {
+        let Reach::Evaluator { subject, .. } = &self.reach else { return Ok(None) };
+        Ok(committee_member::Entity::find()
+            .filter(committee_member::Column::RoundId.eq(round_id))
+            .filter(committee_member::Column::Subject.eq(subject.as_str()))
+            .one(db)
+            .await?)
+    }
+
     /// Turnover-pool loans a staffing office may change: its own jurisdiction's.
     pub fn pool_loans_for_write(&self) -> ApiResult<Select<pool_loan::Entity>> {
         let own = self.office()?;
@@ -287,14 +368,16 @@ impl Scope {
         let target = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(db).await?;
         let Some(target) = target else {
             return match self.reach {
-                Reach::Public => Err(ApiError::not_found(format!("jurisdiction {code} does not exist"))),
+                Reach::Public | Reach::Evaluator { .. } => {
+                    Err(ApiError::not_found(format!("jurisdiction {code} does not exist")))
+                }
                 _ => Err(ApiError::forbidden(format!("jurisdiction {code} is outside your scope"))),
             };
         };
         let allowed = match &self.reach {
             Reach::Office { readable, .. } => readable.contains(&target.id),
             Reach::Department { jurisdiction, .. } => jurisdiction.id == target.id,
-            Reach::Public => true,
+            Reach::Public | Reach::Evaluator { .. } => true,
         };
         if !allowed {
             return Err(ApiError::forbidden(format!("jurisdiction {code} is outside your scope")));

@@ -600,3 +600,24 @@ async fn export_download(
         Err(error) => error_response(error, &request_id),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_without_a_code_is_internal_and_says_nothing() {
+        let id = RequestId("r-1".into());
+        let mut resolver = ServerError::new("no such table: staff_secret", None);
+        resolver.path = vec![async_graphql::PathSegment::Field("person".into())];
+        finish_error(&mut resolver, &id);
+        let code = resolver.extensions.as_ref().and_then(|e| e.get("code")).cloned();
+        assert_eq!(code, Some(async_graphql::Value::from("INTERNAL")));
+        assert_eq!(resolver.message, "internal error");
+        // async-graphql's own complaints about the request are the client's.
+        let mut syntax = ServerError::new("Unknown field \"nope\" on type \"Query\".", None);
+        finish_error(&mut syntax, &id);
+        let code = syntax.extensions.as_ref().and_then(|e| e.get("code")).cloned();
+        assert_eq!(code, Some(async_graphql::Value::from("BAD_USER_INPUT")));
+    }
+}

@@ -432,3 +432,22 @@ async fn overlong_text_is_refused_before_anything_runs() {
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("characters"), "{body}");
     assert_eq!(app.row_counts().await, before);
 }
+
+#[tokio::test]
+async fn the_public_answer_cache_stays_within_its_bytes() {
+    let kept = std::sync::Arc::new(api::public_answers::PublicAnswers::with_capacity(64 * 1024));
+    let shared = kept.clone();
+    let app = spawn_app_with(move |mut state| {
+        state.public_answers = shared;
+        state.with_throttle(Throttle::new(0, 0))
+    })
+    .await;
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+    // Near-identical anonymous requests, each a distinct body with an answer of a few KiB.
+    for i in 0..100 {
+        let query = format!("{{ a{i}: jurisdictions {{ code name kind }} b: departments {{ id }} }}");
+        app.ok(None, &query, json!({})).await;
+    }
+    assert!(kept.weight() <= 64 * 1024, "{} bytes kept", kept.weight());
+    assert!(kept.weight() > 0);
+}

@@ -8,7 +8,7 @@ use entity::enums::{EventKind, Funding, PlanStatus};
 use entity::{institution, reduction_plan};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    QuerySelect, Set,
 };
 
 use super::ledger::{Document, Entry, operation, record_entry};
@@ -176,11 +176,7 @@ impl PlanQuery {
         institution_id: Option<ID>,
         status: Option<PlanStatus>,
     ) -> Result<Vec<ReductionPlan>> {
-        let scope = scope(ctx);
-        scope.require_internal()?;
-        let visible = scope.institutions().select_only().column(institution::Column::Id).into_query();
-        let mut query =
-            reduction_plan::Entity::find().filter(reduction_plan::Column::InstitutionId.in_subquery(visible));
+        let mut query = scope(ctx).reduction_plans()?;
         if let Some(id) = &institution_id {
             query = query.filter(reduction_plan::Column::InstitutionId.eq(parse_id(id)?));
         }

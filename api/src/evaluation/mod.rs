@@ -394,9 +394,10 @@ impl EvaluationRound {
 /// Loads a round for the caller: its staffing office (or one above it) or a member of it.
 async fn visible_round(db: &DatabaseConnection, scope: &Scope, id: i32) -> ApiResult<EvaluationRound> {
     match &scope.reach {
-        Reach::Office { readable, .. } => {
-            let row = evaluation_round::Entity::find_by_id(id)
-                .filter(evaluation_round::Column::JurisdictionId.is_in(readable.clone()))
+        Reach::Office { .. } => {
+            let row = scope
+                .rounds()?
+                .filter(evaluation_round::Column::Id.eq(id))
                 .one(db)
                 .await?
                 .ok_or_else(|| ApiError::not_found(format!("evaluation round {id} not found")))?;
@@ -504,9 +505,9 @@ impl EvaluationQuery {
         let scope = scope(ctx);
         let db = db(ctx);
         match &scope.reach {
-            Reach::Office { readable, .. } => {
-                let rows = evaluation_round::Entity::find()
-                    .filter(evaluation_round::Column::JurisdictionId.is_in(readable.clone()))
+            Reach::Office { .. } => {
+                let rows = scope
+                    .rounds()?
                     .order_by_desc(evaluation_round::Column::Year)
                     .all(db)
                     .await
@@ -514,11 +515,21 @@ impl EvaluationQuery {
                 Ok(rows.into_iter().map(|row| EvaluationRound { row, access: Access::Office }).collect())
             }
             _ => {
-                let mut rounds = Vec::new();
-                for row in scoring::my_rounds(db, scope).await? {
-                    rounds.push(visible_round(db, scope, row.id).await?);
-                }
-                Ok(rounds)
+                // One seat per round: the evaluator's seats in one statement.
+                let rounds = scoring::my_rounds(db, scope).await?;
+                let seats = committee_member::Entity::find()
+                    .filter(committee_member::Column::RoundId.is_in(rounds.iter().map(|r| r.id)))
+                    .filter(committee_member::Column::Subject.eq(scope.principal.subject.as_str()))
+                    .all(db)
+                    .await
+                    .map_err(ApiError::from)?;
+                Ok(rounds
+                    .into_iter()
+                    .filter_map(|row| {
+                        let seat = seats.iter().find(|s| s.round_id == row.id)?;
+                        Some(EvaluationRound { row, access: Access::Member(seat.id) })
+                    })
+                    .collect())
             }
         }
     }

@@ -3,12 +3,10 @@
 
 use async_graphql::{ID, InputObject};
 use entity::enums::{RoundStatus, Sector};
-use entity::{
-    committee_member, evaluation_round, indicator, institution, jurisdiction, recusal, round_institution, score,
-};
+use entity::{committee_member, evaluation_round, indicator, institution, recusal, round_institution, score};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::results::applies;
@@ -43,17 +41,9 @@ pub async fn membership<C: ConnectionTrait>(
         return Err(ApiError::forbidden("scoring is for evaluation committee members (EVALUATOR tokens)"));
     }
     let not_yours = || ApiError::not_found(format!("evaluation round {round_id} not found"));
-    let round = evaluation_round::Entity::find_by_id(round_id).one(db).await?.ok_or_else(not_yours)?;
-    let owner = jurisdiction::Entity::find_by_id(round.jurisdiction_id).one(db).await?;
-    if owner.map(|j| j.code) != principal.jurisdiction {
-        return Err(not_yours());
-    }
-    let member = committee_member::Entity::find()
-        .filter(committee_member::Column::RoundId.eq(round.id))
-        .filter(committee_member::Column::Subject.eq(principal.subject.as_str()))
-        .one(db)
-        .await?
-        .ok_or_else(not_yours)?;
+    let round =
+        scope.rounds()?.filter(evaluation_round::Column::Id.eq(round_id)).one(db).await?.ok_or_else(not_yours)?;
+    let member = scope.seat(db, round.id).await?.ok_or_else(not_yours)?;
     Ok((round, member))
 }
 
@@ -63,22 +53,7 @@ pub async fn my_rounds(db: &DatabaseConnection, scope: &Scope) -> ApiResult<Vec<
     if principal.role != Role::Evaluator {
         return Err(ApiError::forbidden("for evaluation committee members (EVALUATOR tokens)"));
     }
-    let code = principal.jurisdiction.clone().unwrap_or_default();
-    let Some(own) = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(db).await? else {
-        return Ok(Vec::new());
-    };
-    let seats = committee_member::Entity::find()
-        .select_only()
-        .column(committee_member::Column::RoundId)
-        .filter(committee_member::Column::Subject.eq(principal.subject.as_str()))
-        .into_tuple::<i32>()
-        .all(db)
-        .await?;
-    Ok(evaluation_round::Entity::find()
-        .filter(evaluation_round::Column::Id.is_in(seats))
-        .filter(evaluation_round::Column::JurisdictionId.eq(own.id))
-        .all(db)
-        .await?)
+    Ok(scope.rounds()?.order_by_desc(evaluation_round::Column::Year).all(db).await?)
 }
 
 pub async fn submit(
