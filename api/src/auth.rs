@@ -239,22 +239,13 @@ impl JwtSigner {
     }
 }
 
-/// Parses a lifetime such as `90s`, `30m`, `1h` or `7d`.
+/// Parses a lifetime such as `90s`, `30m`, `1h` or `7d` (humantime's forms).
 pub fn parse_ttl(raw: &str) -> Result<Duration, String> {
-    let raw = raw.trim();
-    let (number, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
-    let value: u64 = number.parse().map_err(|_| format!("bad lifetime `{raw}`"))?;
-    let seconds = match unit {
-        "" | "s" => value,
-        "m" => value * 60,
-        "h" => value * 3600,
-        "d" => value * 86_400,
-        _ => return Err(format!("bad lifetime unit in `{raw}` (use s, m, h or d)")),
-    };
-    if seconds == 0 {
+    let ttl = humantime::parse_duration(raw.trim()).map_err(|e| format!("bad lifetime `{raw}`: {e}"))?;
+    if ttl.is_zero() {
         return Err("lifetime must be positive".into());
     }
-    Ok(Duration::from_secs(seconds))
+    Ok(ttl)
 }
 
 #[cfg(test)]
@@ -320,6 +311,7 @@ mod tests {
         assert_eq!(parse_ttl("1h").unwrap(), Duration::from_secs(3600));
         assert_eq!(parse_ttl("30m").unwrap(), Duration::from_secs(1800));
         assert!(parse_ttl("0s").is_err());
-        assert!(parse_ttl("1w").is_err());
+        assert_eq!(parse_ttl("7d").unwrap(), Duration::from_secs(7 * 86_400));
+        assert!(parse_ttl("soon").is_err());
     }
 }

@@ -5,63 +5,70 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
     /// Database URL: SQLite file by default, PostgreSQL in production.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/establishment.db?mode=rwc")]
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = "sqlite://data/establishment.db?mode=rwc")]
     pub database_url: String,
     /// A read-only streaming replica of `DATABASE_URL` for queries and exports (optional).
-    #[arg(long, env = "DATABASE_READ_URL")]
+    #[arg(long, global = true, env = "DATABASE_READ_URL")]
     pub database_read_url: Option<String>,
     /// Address the HTTP server listens on.
-    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    #[arg(long, global = true, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
     /// HS256 secret; when unset a random one is kept in `data/jwt.secret`.
-    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    #[arg(long, global = true, env = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
     /// RS256/ES256 public key (PEM) used instead of a secret.
-    #[arg(long, env = "JWT_PUBLIC_KEY_FILE")]
+    #[arg(long, global = true, env = "JWT_PUBLIC_KEY_FILE")]
     pub jwt_public_key_file: Option<PathBuf>,
     /// Private key (PEM) matching `JWT_PUBLIC_KEY_FILE`, used only by `api token`.
-    #[arg(long, env = "JWT_PRIVATE_KEY_FILE")]
+    #[arg(long, global = true, env = "JWT_PRIVATE_KEY_FILE")]
     pub jwt_private_key_file: Option<PathBuf>,
     /// Required `iss` claim, when set.
-    #[arg(long, env = "JWT_ISSUER")]
+    #[arg(long, global = true, env = "JWT_ISSUER")]
     pub jwt_issuer: Option<String>,
     /// Required `aud` claim, when set.
-    #[arg(long, env = "JWT_AUDIENCE")]
+    #[arg(long, global = true, env = "JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
     /// Key for personal data at rest; when unset a random one is kept in `data/pii.key`.
-    #[arg(long, env = "PII_KEY", hide_env_values = true)]
+    #[arg(long, global = true, env = "PII_KEY", hide_env_values = true)]
     pub pii_key: Option<String>,
     /// Longest token lifetime accepted (and signed by `api token`).
-    #[arg(long, env = "MAX_TOKEN_TTL", default_value = "12h")]
+    #[arg(long, global = true, env = "MAX_TOKEN_TTL", default_value = "12h")]
     pub max_token_ttl: String,
     /// A request still running after this many seconds is stopped (`UNAVAILABLE`).
-    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 15)]
+    #[arg(long, global = true, env = "REQUEST_TIMEOUT_SECS", default_value_t = 15)]
     pub request_timeout_secs: u64,
     /// PostgreSQL `statement_timeout` for the server's connections, in milliseconds (0: none).
-    #[arg(long, env = "STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    #[arg(long, global = true, env = "STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
     pub statement_timeout_ms: u64,
     /// Longest wait for a database connection before answering `UNAVAILABLE`, in milliseconds.
-    #[arg(long, env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
+    #[arg(long, global = true, env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
     pub db_acquire_timeout_ms: u64,
     /// Where `/metrics` is served: empty serves it beside the API only to requests with
     /// `METRICS_TOKEN`; an address (`127.0.0.1:9100`) serves it there alone.
-    #[arg(long, env = "METRICS_BIND")]
+    #[arg(long, global = true, env = "METRICS_BIND")]
     pub metrics_bind: Option<String>,
     /// Bearer token that `/metrics` on the API's own address requires (unset: not served there).
-    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    #[arg(long, global = true, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
     /// Requests per minute from one address without a token.
-    #[arg(long, env = "RATE_LIMIT_PUBLIC", default_value_t = 600)]
+    #[arg(long, global = true, env = "RATE_LIMIT_PUBLIC", default_value_t = 600)]
     pub rate_limit_public: u32,
     /// Requests per minute for one signed-in subject.
-    #[arg(long, env = "RATE_LIMIT_TOKEN", default_value_t = 1_200)]
+    #[arg(long, global = true, env = "RATE_LIMIT_TOKEN", default_value_t = 1_200)]
     pub rate_limit_token: u32,
     /// Take the client address from this header (set only behind a proxy that writes it,
     /// e.g. `X-Forwarded-For` or `X-Real-IP`); unset: the socket's peer address.
-    #[arg(long, env = "TRUSTED_PROXY_HEADER")]
+    #[arg(long, global = true, env = "TRUSTED_PROXY_HEADER")]
     pub trusted_proxy_header: Option<String>,
+    /// Apply pending migrations when `serve` starts (`false`: refuse to start while any is
+    /// pending; run `cargo run -p migration -- up` or `api migrate` instead).
+    #[arg(long, global = true, env = "MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
+    pub migrate_on_start: bool,
+    /// Origins allowed to call the API from a browser (comma-separated); empty: none.
+    #[arg(long, global = true, env = "CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
     /// Folder for generated keys and the default SQLite file.
-    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    #[arg(long, global = true, env = "DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod db;

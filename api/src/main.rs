@@ -5,113 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use api::auth::{JwtKeys, Principal, Role, parse_ttl};
-use api::config::Settings;
+use api::cli::{Cli, Command, ExportKind, ImportKind};
 use api::scope::Scope;
 use api::server::{AppState, serve};
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use sea_orm::EntityTrait;
-
-#[derive(Parser)]
-#[command(name = "api", about = "Establishment control for public institutions")]
-struct Cli {
-    #[command(flatten)]
-    settings: Settings,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Migrates the database if needed and serves HTTP.
-    Serve {
-        /// Load the demo city first when the database holds no jurisdiction.
-        #[arg(long)]
-        demo: bool,
-    },
-    /// Loads data.
-    Seed {
-        /// The demo city: Zhangye (620700) with its six counties and districts.
-        #[arg(long)]
-        demo: bool,
-        /// A synthetic province (code 990000) for scale work.
-        #[arg(long)]
-        synthetic: bool,
-        #[arg(long, default_value_t = 2)]
-        cities: u32,
-        #[arg(long, default_value_t = 3)]
-        counties_per_city: u32,
-        /// Size of each synthetic city relative to the demo city.
-        #[arg(long, default_value_t = 1.0)]
-        scale: f64,
-    },
-    /// Loads institutions or staff from a .csv or .xlsx file: all rows or none.
-    Import {
-        #[command(subcommand)]
-        what: ImportKind,
-    },
-    /// Writes report tables.
-    Export {
-        #[command(subcommand)]
-        what: ExportKind,
-    },
-    /// Prints a signed JWT on stdout.
-    Token {
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        jurisdiction: Option<String>,
-        #[arg(long)]
-        department: Option<i32>,
-        #[arg(long, default_value = "cli")]
-        subject: String,
-        #[arg(long, default_value = "1h")]
-        ttl: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum ImportKind {
-    /// Columns: credit_code,name,jurisdiction,department,sector,level,funding_form,
-    /// management_mode,classification,legal_person,established_on,approved_fiscal,approved_self_financed
-    Institutions { file: PathBuf },
-    /// Columns: national_id,name,institution_credit_code,category,basis,status,hire_date
-    Staff {
-        file: PathBuf,
-        /// Record rows beyond an institution's vacancies as over establishment (超编)
-        /// instead of refusing the file.
-        #[arg(long)]
-        accept_over_establishment: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum ExportKind {
-    /// The overview tables of one jurisdiction.
-    Overview {
-        #[arg(long)]
-        jurisdiction: String,
-        #[arg(long, value_parser = ["csv", "xlsx"])]
-        format: String,
-        /// Include the jurisdictions below.
-        #[arg(long)]
-        include_descendants: bool,
-        /// Output file; CSV goes to stdout when omitted, XLSX to overview-CODE.xlsx.
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
-    /// The findings (the report's section 2) of one jurisdiction, or a disclosure release.
-    Findings {
-        #[arg(long)]
-        jurisdiction: String,
-        #[arg(long, value_parser = ["csv", "xlsx"])]
-        format: String,
-        /// Chinese column headers.
-        #[arg(long)]
-        chinese: bool,
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
-}
 
 fn print_report(report: &api::import::ImportReport, what: &str) -> std::process::ExitCode {
     if !report.errors.is_empty() {
@@ -159,7 +57,17 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
             let db = api::db::connect_limited(&settings.database_url, None, limits)
                 .await
                 .context("connecting to the database")?;
-            api::db::migrate(&db).await.context("migrating the database")?;
+            if settings.migrate_on_start {
+                api::db::migrate(&db).await.context("migrating the database")?;
+            } else {
+                let pending = api::db::pending_migrations(&db).await?;
+                anyhow::ensure!(
+                    pending.is_empty(),
+                    "MIGRATE_ON_START=false and {} migration(s) pending ({}): run `api migrate` first",
+                    pending.len(),
+                    pending.join(", ")
+                );
+            }
             let keys = JwtKeys::load(&settings)?;
             let pii = api::pii_cipher(&settings)?;
             api::pii::ensure_fingerprint(&db, &pii).await?;
@@ -175,7 +83,8 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
                 })
                 .with_throttle(api::throttle::Throttle::new(settings.rate_limit_public, settings.rate_limit_token))
                 .with_proxy_header(settings.trusted_proxy_header.as_deref())?
-                .with_metrics_token(settings.metrics_token.clone());
+                .with_metrics_token(settings.metrics_token.clone())
+                .with_cors_origins(settings.cors_origins.clone());
             if let Some(token) = &settings.metrics_token {
                 api::config::check_secret("METRICS_TOKEN", token)?;
             }
@@ -298,6 +207,12 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
                     eprintln!("wrote {}", path.display());
                 }
             }
+        }
+        Command::Migrate => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            let pending = api::db::pending_migrations(&db).await?;
+            api::db::migrate(&db).await.context("migrating the database")?;
+            println!("applied {} migration(s)", pending.len());
         }
         Command::Token { role, jurisdiction, department, subject, ttl } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;

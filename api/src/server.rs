@@ -64,6 +64,8 @@ pub struct AppState {
     pub proxy_header: Option<HeaderName>,
     /// Bearer token `/metrics` requires on the API's address; `None`: not served there.
     pub metrics_token: Option<String>,
+    /// Origins a browser may call the API from (CORS); empty: none.
+    pub cors_origins: Vec<String>,
     /// Whether the database was just seen unreachable (requests then answered at once).
     pub health: Arc<crate::db::Health>,
     pii: PiiCipher,
@@ -82,6 +84,7 @@ impl AppState {
             proxy_header: None,
             metrics_token: None,
             health: Arc::default(),
+            cors_origins: Vec::new(),
             pii,
             read_db: db.clone(),
             db,
@@ -110,6 +113,12 @@ impl AppState {
     pub fn with_proxy_header(mut self, header: Option<&str>) -> anyhow::Result<Self> {
         self.proxy_header = header.map(|h| HeaderName::from_bytes(h.as_bytes())).transpose()?;
         Ok(self)
+    }
+
+    /// Lets browsers on these origins call the API (CORS allow-list; empty: none).
+    pub fn with_cors_origins(mut self, origins: Vec<String>) -> Self {
+        self.cors_origins = origins.into_iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
+        self
     }
 
     /// Serves `/metrics` on the API's address to requests bearing `token`.
@@ -148,6 +157,8 @@ fn build_schema(pii: &PiiCipher, throttle: &Arc<Throttle>) -> ApiSchema {
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
+    graphql: IntCounterVec,
+    operations: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     duration: HistogramVec,
     statements: IntCounterVec,
 }
@@ -171,7 +182,38 @@ impl Metrics {
                 .expect("static metric definition");
         registry.register(Box::new(duration.clone())).expect("metric registered once");
         registry.register(Box::new(statements.clone())).expect("metric registered once");
-        Self { registry, requests, duration, statements }
+        let graphql = IntCounterVec::new(
+            Opts::new("graphql_requests_total", "GraphQL requests by operation name and outcome (OK or an error code)"),
+            &["operation", "code"],
+        )
+        .expect("static metric definition");
+        registry.register(Box::new(graphql.clone())).expect("metric registered once");
+        #[cfg(target_os = "linux")]
+        {
+            let process = prometheus::process_collector::ProcessCollector::for_self();
+            let _ = registry.register(Box::new(process));
+        }
+        Self { registry, requests, duration, statements, graphql, operations: Arc::default() }
+    }
+
+    /// Counts a GraphQL outcome. Operation names come from clients, so only a bounded number
+    /// of distinct, well-formed names get a series of their own; the rest count as `other`.
+    fn observe_graphql(&self, operation: Option<&str>, code: &str) {
+        const MAX_OPERATIONS: usize = 500;
+        let name = match operation {
+            None => "anonymous",
+            Some(name) if name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => "other",
+            Some(name) => {
+                let mut seen = self.operations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if seen.contains(name) || seen.len() < MAX_OPERATIONS {
+                    seen.insert(name.to_string());
+                    name
+                } else {
+                    "other"
+                }
+            }
+        };
+        self.graphql.with_label_values(&[name, code]).inc();
     }
 
     fn observe(&self, route: &str, status: u16, elapsed: Duration) {
@@ -183,7 +225,16 @@ impl Metrics {
 /// Starts serving on an already bound listener (port 0 in tests).
 pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
+        let mut cors = actix_cors::Cors::default()
+            .allowed_methods(["GET", "POST"])
+            .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
+            .max_age(600);
+        for origin in &state.cors_origins {
+            cors = cors.allowed_origin(origin);
+        }
         App::new()
+            .wrap(cors)
             .app_data(web::Data::new(state.clone()))
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .wrap_fn(|req, service| {
@@ -212,17 +263,22 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 .instrument(span)
             })
             .route("/graphql", web::post().to(graphql_post))
-            .route("/graphql", web::get().to(graphiql))
-            .route("/schema.graphql", web::get().to(schema_sdl))
-            .route("/healthz", web::get().to(healthz))
-            .route("/readyz", web::get().to(readyz))
-            .route("/metrics", web::get().to(metrics))
-            .route("/exports/{file}", web::get().to(export_download))
-            .route("/", web::get().to(crate::portal::index))
+            .route("/graphql", read().to(graphiql))
+            .route("/schema.graphql", read().to(schema_sdl))
+            .route("/healthz", read().to(healthz))
+            .route("/readyz", read().to(readyz))
+            .route("/metrics", read().to(metrics))
+            .route("/exports/{file}", read().to(export_download))
+            .route("/", read().to(crate::portal::index))
     })
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// A route answering `GET` and `HEAD` alike (actix sends no body for `HEAD`).
+fn read() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
 }
 
 /// Serves `/metrics` alone on its own address (`METRICS_BIND`), for a scraper on a private
@@ -336,6 +392,7 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
         Err(error) => return error_response(error, &request_id),
     };
     if let Err(error) = admit(&state, &req, &principal) {
+        state.metrics.observe_graphql(None, error.code());
         return error_response(error, &request_id);
     }
     let public = principal.role == Role::Public;
@@ -349,15 +406,23 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
             return error_response(error, &request_id);
         }
     };
+    let operation = operation_name(&mut request);
     // Priced before anything runs: no statement is sent for a request over its budget.
     let budget = CostModel::budget(principal.role);
     let variables = request.variables.clone();
     if let Ok(document) = request.parsed_query()
         && let Err(refusal) = state.cost.check(document, &variables, budget)
     {
+        state.metrics.observe_graphql(operation.as_deref(), "BAD_USER_INPUT");
+        tracing::info!(
+            operation = operation.as_deref().unwrap_or("anonymous"),
+            "refused before it ran: {}",
+            refusal.message()
+        );
         return graphql_refusal(ApiError::bad_input(refusal.message()), &request_id);
     }
     if state.health.is_down() {
+        state.metrics.observe_graphql(operation.as_deref(), "UNAVAILABLE");
         return error_response(ApiError::Unavailable(crate::error::OUTAGE.into()), &request_id);
     }
     // A document with a mutation in it runs wholly on the primary (it reads its own writes);
@@ -386,6 +451,7 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     for error in &mut response.errors {
         finish_error(error, &request_id);
     }
+    outcome(&state.metrics, operation.as_deref(), &response.errors);
     let Ok(answer) = serde_json::to_vec(&response).map(Bytes::from) else {
         return error_response(ApiError::Internal(anyhow::anyhow!("response not serialisable")), &request_id);
     };
@@ -426,6 +492,36 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
         }
     }
     json_bytes(answer)
+}
+
+/// The operation a request runs: the name it asks for, or its document's only operation's.
+fn operation_name(request: &mut async_graphql::Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    let document = request.parsed_query().ok()?;
+    document.operations.iter().find_map(|(name, _)| name.map(|n| n.to_string()))
+}
+
+/// Counts and logs how a GraphQL request ended: `OK`, or its first error's code.
+fn outcome(metrics: &Metrics, operation: Option<&str>, errors: &[ServerError]) {
+    let codes: Vec<String> = errors
+        .iter()
+        .filter_map(|e| match e.extensions.as_ref().and_then(|x| x.get("code")) {
+            Some(async_graphql::Value::String(code)) => Some(code.clone()),
+            _ => None,
+        })
+        .collect();
+    let code = codes.first().map_or("OK", String::as_str);
+    metrics.observe_graphql(operation, code);
+    if !errors.is_empty() {
+        let name = operation.unwrap_or("anonymous");
+        if codes.iter().any(|c| c == "INTERNAL") {
+            tracing::warn!(operation = name, codes = ?codes, "graphql request failed");
+        } else {
+            tracing::info!(operation = name, codes = ?codes, "graphql request refused");
+        }
+    }
 }
 
 fn json_bytes(answer: Bytes) -> HttpResponse {

@@ -24,6 +24,31 @@ pub(crate) fn index(table: &'static str, columns: &[&'static str]) -> IndexCreat
     statement.to_owned()
 }
 
+/// Drops tables, the last created first (later tables point at earlier ones).
+pub(crate) async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&'static str]) -> Result<(), DbErr> {
+    for table in tables.iter().rev() {
+        manager.drop_table(Table::drop().table(*table).if_exists().to_owned()).await?;
+    }
+    Ok(())
+}
+
+/// Drops columns a migration added to an earlier table, with the indexes on them first
+/// (SQLite refuses to drop an indexed column).
+pub(crate) async fn drop_columns(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    columns: &[&'static str],
+    indexes: &[&'static str],
+) -> Result<(), DbErr> {
+    for name in indexes {
+        manager.drop_index(Index::drop().name(*name).table(table).to_owned()).await?;
+    }
+    for column in columns {
+        manager.alter_table(Table::alter().table(table).drop_column(*column).to_owned()).await?;
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -214,5 +239,20 @@ impl MigrationTrait for Migration {
             manager.create_index(statement).await?;
         }
         Ok(())
+    }
+
+    /// Back to an empty database: every table of the foundation, and the data in them.
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let tables = [
+            "jurisdiction",
+            "department",
+            "institution",
+            "classification_decision",
+            "establishment_balance",
+            "establishment_event",
+            "staff",
+            "audit_log",
+        ];
+        drop_tables(manager, &tables).await
     }
 }

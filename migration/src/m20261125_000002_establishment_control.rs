@@ -5,7 +5,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::m20261125_000001_foundation::{fk, index};
+use crate::m20261125_000001_foundation::{drop_columns, drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -126,5 +126,13 @@ impl MigrationTrait for Migration {
             manager.create_index(statement).await?;
         }
         Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop_columns(manager, "staff", &["seconded_to"], &[]).await?;
+        let event_indexes = ["ix_establishment_event_jurisdiction_id_kind", "ix_establishment_event_reform_id"];
+        drop_columns(manager, "establishment_event", &["operation", "reform_id"], &event_indexes).await?;
+        let tables = ["reserve_balance", "establishment_ceiling", "reform", "reduction_plan", "staff_movement"];
+        drop_tables(manager, &tables).await
     }
 }

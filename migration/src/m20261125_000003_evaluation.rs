@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::m20261125_000001_foundation::{fk, index};
+use crate::m20261125_000001_foundation::{drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -147,5 +147,20 @@ impl MigrationTrait for Migration {
             manager.create_index(statement).await?;
         }
         Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let tables = [
+            "indicator_set",
+            "indicator",
+            "evaluation_round",
+            "round_institution",
+            "committee_member",
+            "recusal",
+            "score",
+            "score_correction",
+            "round_result",
+        ];
+        drop_tables(manager, &tables).await
     }
 }

@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::m20261125_000001_foundation::{fk, index};
+use crate::m20261125_000001_foundation::{drop_columns, drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -153,5 +153,19 @@ impl MigrationTrait for Migration {
             manager.create_index(statement).await?;
         }
         Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let tables = [
+            "turnover_pool",
+            "pool_loan",
+            "withdrawal_request",
+            "hospital_profile",
+            "staffing_norm",
+            "hospital_filing",
+        ];
+        drop_tables(manager, &tables).await?;
+        drop_columns(manager, "establishment_event", &["deposited_delta", "borrowed_delta"], &[]).await?;
+        drop_columns(manager, "establishment_balance", &["deposited", "borrowed"], &[]).await
     }
 }

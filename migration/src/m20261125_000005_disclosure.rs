@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::m20261125_000001_foundation::{fk, index};
+use crate::m20261125_000001_foundation::{drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -69,5 +69,9 @@ impl MigrationTrait for Migration {
             manager.create_index(statement).await?;
         }
         Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop_tables(manager, &["disclosure_release", "release_institution"]).await
     }
 }

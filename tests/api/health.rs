@@ -56,3 +56,15 @@ async fn graphiql_and_portal_are_served() {
     assert_eq!(portal.status().as_u16(), 200);
     assert!(portal.text().await.unwrap().contains("事业单位"));
 }
+
+#[tokio::test]
+async fn every_migration_goes_down_and_up_again() {
+    use migration::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+    Migrator::down(&app.db, None).await.expect("every migration has a down");
+    assert!(Migrator::get_applied_migrations(&app.db).await.unwrap().is_empty());
+    Migrator::up(&app.db, None).await.expect("and goes up again");
+    assert_eq!(Migrator::get_pending_migrations(&app.db).await.unwrap().len(), 0);
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+}

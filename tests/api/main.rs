@@ -15,6 +15,7 @@ mod health;
 mod import;
 mod lifecycle;
 mod limits;
+mod operations;
 mod overview;
 mod pool;
 mod portal;

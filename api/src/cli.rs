@@ -1,0 +1,118 @@
+//! The `api` command line (CONTRACT.md), in the library so tests can parse it as a user
+//! types it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+
+#[derive(Parser)]
+#[command(name = "api", version, about = "Establishment control for public institutions")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Migrates the database if needed and serves HTTP.
+    Serve {
+        /// Load the demo city first when the database holds no jurisdiction.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Loads data.
+    Seed {
+        /// The demo city: Zhangye (620700) with its six counties and districts.
+        #[arg(long)]
+        demo: bool,
+        /// A synthetic province (code 990000) for scale work.
+        #[arg(long)]
+        synthetic: bool,
+        #[arg(long, default_value_t = 2)]
+        cities: u32,
+        #[arg(long, default_value_t = 3)]
+        counties_per_city: u32,
+        /// Size of each synthetic city relative to the demo city.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
+    /// Loads institutions or staff from a .csv or .xlsx file: all rows or none.
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
+    /// Writes report tables.
+    Export {
+        #[command(subcommand)]
+        what: ExportKind,
+    },
+    /// Applies pending migrations and exits (for deployments that start `serve` with
+    /// MIGRATE_ON_START=false).
+    Migrate,
+    /// Prints a signed JWT on stdout.
+    Token {
+        /// The caller's role.
+        #[arg(long, value_parser = ["STAFFING_OFFICE", "DEPARTMENT", "EVALUATOR", "PUBLIC"])]
+        role: String,
+        /// The jurisdiction's 6-digit division code (every role but PUBLIC).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// The supervising department's id (DEPARTMENT).
+        #[arg(long)]
+        department: Option<i32>,
+        /// The `sub` claim (an evaluator's committee subject).
+        #[arg(long, default_value = "cli")]
+        subject: String,
+        /// Lifetime: 90s, 30m, 1h, 7d (at most MAX_TOKEN_TTL).
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportKind {
+    /// Columns: credit_code,name,jurisdiction,department,sector,level,funding_form,
+    /// management_mode,classification,legal_person,established_on,approved_fiscal,approved_self_financed
+    Institutions { file: PathBuf },
+    /// Columns: national_id,name,institution_credit_code,category,basis,status,hire_date
+    Staff {
+        file: PathBuf,
+        /// Record rows beyond an institution's vacancies as over establishment (超编)
+        /// instead of refusing the file.
+        #[arg(long)]
+        accept_over_establishment: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportKind {
+    /// The overview tables of one jurisdiction.
+    Overview {
+        #[arg(long)]
+        jurisdiction: String,
+        #[arg(long, value_parser = ["csv", "xlsx"])]
+        format: String,
+        /// Include the jurisdictions below.
+        #[arg(long)]
+        include_descendants: bool,
+        /// Output file; CSV goes to stdout when omitted, XLSX to overview-CODE.xlsx.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// The findings (the report's section 2) of one jurisdiction, or a disclosure release.
+    Findings {
+        #[arg(long)]
+        jurisdiction: String,
+        #[arg(long, value_parser = ["csv", "xlsx"])]
+        format: String,
+        /// Chinese column headers.
+        #[arg(long)]
+        chinese: bool,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
