@@ -36,6 +36,7 @@ export JWT_SECRET=${JWT_SECRET:-bench-only-secret-not-for-production-0123456789}
 export PII_KEY=${PII_KEY:-bench-only-pii-key-not-for-production-0123456789}
 # The benchmark measures throughput from one address: no rate limits.
 export RATE_LIMIT_PUBLIC=0 RATE_LIMIT_TOKEN=0
+export METRICS_TOKEN=${METRICS_TOKEN:-bench-only-metrics-token-0123456789abcdef}
 export RUST_LOG=${RUST_LOG:-warn}
 export DATA_DIR=$OUT/data
 mkdir -p "$OUT" "$DATA_DIR"
@@ -116,9 +117,9 @@ RELEASE_ID=$(sql "SELECT MAX(id) FROM disclosure_release WHERE jurisdiction_id =
 
 # --- load ------------------------------------------------------------------------------------
 statements_and_requests() { # $1 port -> "statements requests" so far
-  curl -fs "http://127.0.0.1:$1/metrics" | awk '
+  curl -fs -H "Authorization: Bearer $METRICS_TOKEN" "http://127.0.0.1:$1/metrics" | awk '
     /^db_statements_total/ { s += $2 }
-    /^http_requests_total\{route="\/graphql"/ { r += $2 }
+    /^http_requests_total\{endpoint="\/graphql"/ { r += $2 }
     END { printf "%d %d\n", s, r }'
 }
 

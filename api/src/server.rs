@@ -12,7 +12,7 @@ use actix_web::web::Bytes;
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
 use async_graphql::ServerError;
 use async_graphql::parser::types::OperationType;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, IntCounterVec, Opts, Registry, TextEncoder};
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
@@ -156,31 +156,25 @@ fn build_schema(pii: &PiiCipher, throttle: &Arc<Throttle>) -> ApiSchema {
 #[derive(Clone)]
 pub struct Metrics {
     registry: Registry,
-    requests: IntCounterVec,
+    /// HTTP requests and their latency by endpoint, method and status (actix-web-prom).
+    http: actix_web_prom::PrometheusMetrics,
+    statements: IntCounterVec,
     graphql: IntCounterVec,
     operations: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
-    duration: HistogramVec,
-    statements: IntCounterVec,
 }
 
 impl Metrics {
     fn new() -> Self {
         let registry = Registry::new();
-        let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by route and status"),
-            &["route", "status"],
-        )
-        .expect("static metric definition");
-        let duration = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route"),
-            &["route"],
-        )
-        .expect("static metric definition");
-        registry.register(Box::new(requests.clone())).expect("metric registered once");
+        // Unmatched paths share one label value, so probing random URLs adds no series.
+        let http = actix_web_prom::PrometheusMetricsBuilder::new("")
+            .registry(registry.clone())
+            .mask_unmatched_patterns("UNMATCHED")
+            .build()
+            .expect("static metric definition");
         let statements =
             IntCounterVec::new(Opts::new("db_statements_total", "SQL statements sent, by pool"), &["pool"])
                 .expect("static metric definition");
-        registry.register(Box::new(duration.clone())).expect("metric registered once");
         registry.register(Box::new(statements.clone())).expect("metric registered once");
         let graphql = IntCounterVec::new(
             Opts::new("graphql_requests_total", "GraphQL requests by operation name and outcome (OK or an error code)"),
@@ -193,7 +187,7 @@ impl Metrics {
             let process = prometheus::process_collector::ProcessCollector::for_self();
             let _ = registry.register(Box::new(process));
         }
-        Self { registry, requests, duration, statements, graphql, operations: Arc::default() }
+        Self { registry, http, statements, graphql, operations: Arc::default() }
     }
 
     /// Counts a GraphQL outcome. Operation names come from clients, so only a bounded number
@@ -215,11 +209,6 @@ impl Metrics {
         };
         self.graphql.with_label_values(&[name, code]).inc();
     }
-
-    fn observe(&self, route: &str, status: u16, elapsed: Duration) {
-        self.requests.with_label_values(&[route, &status.to_string()]).inc();
-        self.duration.with_label_values(&[route]).observe(elapsed.as_secs_f64());
-    }
 }
 
 /// Starts serving on an already bound listener (port 0 in tests).
@@ -234,13 +223,13 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             cors = cors.allowed_origin(origin);
         }
         App::new()
+            .wrap(state.metrics.http.clone())
             .wrap(cors)
             .app_data(web::Data::new(state.clone()))
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .wrap_fn(|req, service| {
                 let request_id = client_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
                 req.extensions_mut().insert(RequestId(request_id.clone()));
-                let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
                 let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.path());
                 let started = Instant::now();
                 let call = {
@@ -250,10 +239,6 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 async move {
                     let mut response = call.await?;
                     let status = response.status().as_u16();
-                    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-                    if let Some(metrics) = metrics {
-                        metrics.observe(&route, status, started.elapsed());
-                    }
                     tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "request finished");
                     if let Ok(value) = HeaderValue::from_str(&request_id) {
                         response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);

@@ -35,7 +35,7 @@ async fn metrics_are_prometheus_text_with_request_counts() {
     let response = app.client.get(format!("{}/metrics", app.address)).bearer_auth(token).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let body = response.text().await.unwrap();
-    assert!(body.contains("http_requests_total{route=\"/healthz\",status=\"200\"} 1"), "{body}");
+    assert!(body.contains("http_requests_total{endpoint=\"/healthz\",method=\"GET\",status=\"200\"} 1"), "{body}");
 }
 
 #[tokio::test]

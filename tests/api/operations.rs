@@ -60,7 +60,7 @@ async fn metrics_count_graphql_outcomes_by_operation_and_code_and_show_the_proce
     assert!(body.contains(r#"graphql_requests_total{code="OK",operation="Tree"} 1"#), "{body}");
     assert!(body.contains(r#"graphql_requests_total{code="FORBIDDEN",operation="Staff"} 1"#), "{body}");
     assert!(body.contains("process_resident_memory_bytes"), "{body}");
-    assert!(body.contains("http_request_duration_seconds_bucket"), "{body}");
+    assert!(body.contains(r#"http_requests_duration_seconds_bucket{endpoint="/graphql",method="POST""#), "{body}");
     assert!(body.contains("db_statements_total") || body.contains("http_requests_total"), "{body}");
 }
 
