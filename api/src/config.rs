@@ -67,6 +67,13 @@ pub struct Settings {
     /// Origins allowed to call the API from a browser (comma-separated); empty: none.
     #[arg(long, global = true, env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// OTLP endpoint (HTTP/protobuf, e.g. `http://collector:4318`) to export traces to; unset:
+    /// no export.
+    #[arg(long, global = true, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+    /// The `service.name` of exported traces.
+    #[arg(long, global = true, env = "OTEL_SERVICE_NAME", default_value = "establishment-api")]
+    pub otel_service_name: String,
     /// Folder for generated keys and the default SQLite file.
     #[arg(long, global = true, env = "DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,

@@ -31,6 +31,7 @@ pub mod scope;
 pub mod seed;
 pub mod server;
 pub mod staff;
+pub mod telemetry;
 pub mod throttle;
 
 use config::{Settings, read_or_create_key};

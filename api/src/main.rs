@@ -30,24 +30,22 @@ fn print_report(report: &api::import::ImportReport, what: &str) -> std::process:
     std::process::ExitCode::SUCCESS
 }
 
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
-    if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
-    init_tracing();
     let settings = cli.settings;
-    match cli.command {
+    let format = match std::env::var("LOG_FORMAT").as_deref() {
+        Ok("json") => api::telemetry::LogFormat::Json,
+        _ => api::telemetry::LogFormat::Text,
+    };
+    let telemetry = api::telemetry::init(format, settings.otlp_endpoint.as_deref(), &settings.otel_service_name)?;
+    let code = run(cli.command, settings).await;
+    telemetry.shutdown();
+    code
+}
+
+async fn run(command: Command, settings: api::config::Settings) -> anyhow::Result<std::process::ExitCode> {
+    match command {
         Command::Serve { demo } => {
             let limits = api::db::PoolLimits {
                 acquire_timeout: std::time::Duration::from_millis(settings.db_acquire_timeout_ms),

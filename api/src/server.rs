@@ -12,6 +12,7 @@ use actix_web::web::Bytes;
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
 use async_graphql::ServerError;
 use async_graphql::parser::types::OperationType;
+use futures_util::FutureExt;
 use prometheus::{Encoder, IntCounterVec, Opts, Registry, TextEncoder};
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
@@ -415,6 +416,12 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     let writes = request.parsed_query().map_or(true, |document| {
         document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
     });
+    if writes && public && request.parsed_query().is_ok() {
+        // The public writes nothing: refused before any rule is looked at.
+        let error = ApiError::forbidden("the public may only read; sign in to change records");
+        state.metrics.observe_graphql(operation.as_deref(), error.code());
+        return graphql_refusal(error, &request_id);
+    }
     let db = if writes { &state.db } else { &state.read_db };
     let scope = match Scope::resolve_cached(db, &state.jurisdictions, principal).await {
         Ok(scope) => scope,
@@ -429,9 +436,17 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     loaders.jurisdiction.feed_many(scope.jurisdictions.iter().map(|j| (j.id, j.clone()))).await;
     let request = request.data(scope).data(loaders).data(db.clone()).data(request_id.clone());
     let deadline = state.limits.deadline;
-    let Ok(mut response) = tokio::time::timeout(deadline, state.schema.execute(request)).await else {
-        let message = format!("the request ran longer than {} s and was stopped; ask for less", deadline.as_secs());
-        return error_response(ApiError::Unavailable(message), &request_id);
+    // A panic in a resolver is a fault of ours: answered `INTERNAL`, never a dropped connection.
+    let run = std::panic::AssertUnwindSafe(state.schema.execute(request)).catch_unwind();
+    let mut response = match tokio::time::timeout(deadline, run).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) => {
+            return error_response(ApiError::internal(anyhow::anyhow!("a resolver panicked")), &request_id);
+        }
+        Err(_) => {
+            let message = format!("the request ran longer than {} s and was stopped; ask for less", deadline.as_secs());
+            return error_response(ApiError::Unavailable(message), &request_id);
+        }
     };
     for error in &mut response.errors {
         finish_error(error, &request_id);

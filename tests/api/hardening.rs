@@ -451,3 +451,20 @@ async fn the_public_answer_cache_stays_within_its_bytes() {
     assert!(kept.weight() <= 64 * 1024, "{} bytes kept", kept.weight());
     assert!(kept.weight() > 0);
 }
+
+#[tokio::test]
+async fn slot_counts_that_would_overflow_are_refused_not_crashed_on() {
+    // Found by Schemathesis: fiscal + selfFinanced past i32::MAX panicked the resolver.
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let q = r#"mutation($i: InitialEstablishmentInput!) { setInitialEstablishment(input: $i) { approved } }"#;
+    for token in [None, Some(w.city.token.as_str())] {
+        let input = json!({"i": {"institutionId": w.city.institution, "fiscal": 1, "selfFinanced": 2147483647,
+            "documentNo": "张编发〔2025〕1号", "effectiveOn": "2020-01-01", "reason": "x"}});
+        let (status, body) = app.graphql(token, q, input).await;
+        assert_eq!(status, 200, "{body}");
+        let code = body["errors"][0]["extensions"]["code"].as_str().unwrap();
+        assert!(code == "BAD_USER_INPUT" || code == "FORBIDDEN", "{body}");
+    }
+    app.ok(Some(&w.city.token), "{ jurisdictions { code } }", json!({})).await;
+}

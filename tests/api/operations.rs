@@ -93,3 +93,64 @@ async fn cors_allows_only_the_configured_origins() {
         .unwrap();
     assert!(response.headers().get("access-control-allow-origin").is_none());
 }
+
+/// A stand-in OTLP collector: records the bodies POSTed to `/v1/traces`.
+async fn collector() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = received.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 8192];
+                loop {
+                    let Ok(n) = socket.read(&mut buffer).await else { return };
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&request).to_lowercase();
+                    let Some(end) = text.find("\r\n\r\n") else { continue };
+                    let length = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        if text.starts_with("post /v1/traces") {
+                            kept.lock().unwrap().push(request[end + 4..end + 4 + length].to_vec());
+                        }
+                        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+                        request.clear();
+                    }
+                }
+            });
+        }
+    });
+    (address, received)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn traces_go_to_an_otlp_collector_with_the_request_id() {
+    let (endpoint, received) = collector().await;
+    // The only test that installs the process's subscriber.
+    let telemetry =
+        api::telemetry::init(api::telemetry::LogFormat::Off, Some(&endpoint), "establishment-tests").unwrap();
+    let app = spawn_app().await;
+    let response =
+        app.client.get(format!("{}/healthz", app.address)).header("x-request-id", "trace-me-42").send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        telemetry.flush();
+        let found = received.lock().unwrap().iter().any(|body| body.windows(11).any(|w| w == b"trace-me-42"));
+        if found {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no span with the request id reached the collector");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

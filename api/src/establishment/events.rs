@@ -43,10 +43,10 @@ pub async fn set_initial(
     input: InitialEstablishmentInput,
 ) -> ApiResult<Establishment> {
     let institution_id = crate::institution::parse_id(&input.institution_id)?;
-    if input.fiscal < 0 || input.self_financed < 0 {
-        return Err(ApiError::bad_input("establishment figures must not be negative"));
+    if !(0..=100_000).contains(&input.fiscal) || !(0..=100_000).contains(&input.self_financed) {
+        return Err(ApiError::bad_input("establishment figures must be whole numbers from 0 to 100000"));
     }
-    if input.fiscal + input.self_financed == 0 {
+    if input.fiscal == 0 && input.self_financed == 0 {
         return Err(ApiError::bad_input("an initial establishment needs at least one slot"));
     }
     let reason = if input.reason.trim().is_empty() { "initial establishment" } else { input.reason.trim() };
