@@ -46,6 +46,8 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Query", "institutionTimeline", 500),
     ("Query", "releaseChanges", 500),
     ("Query", "disclosureReleases", 50),
+    ("Query", "evaluationRounds", 20),
+    ("EvaluationRound", "institutions", 300),
     ("Query", "childDisclosures", 50),
 ];
 
@@ -66,6 +68,12 @@ const EXPENSIVE: &[(&str, &str, u64, u64)] = &[
     ("Query", "turnoverPool", 50, 50),
     ("Query", "releaseChanges", 100, 100),
     ("Query", "childDisclosures", 50, 50),
+    // Computed from every score of the round, per round asked for.
+    ("EvaluationRound", "results", 500, 500),
+    ("EvaluationRound", "completeness", 200, 200),
+    ("EvaluationRound", "institutions", 20, 20),
+    ("EvaluationRound", "members", 10, 10),
+    ("EvaluationRound", "recusals", 10, 10),
 ];
 
 /// The priced shape of one field of the schema.
