@@ -189,3 +189,17 @@ impl From<async_graphql::Error> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_lines_are_bounded_on_a_character_boundary() {
+        let long = "长".repeat(5_000);
+        let cut = bounded(&long);
+        assert!(cut.len() < MAX_LOGGED + 64, "{}", cut.len());
+        assert!(cut.ends_with("bytes cut)"));
+        assert_eq!(bounded("short"), "short");
+    }
+}

@@ -468,3 +468,42 @@ async fn slot_counts_that_would_overflow_are_refused_not_crashed_on() {
     }
     app.ok(Some(&w.city.token), "{ jurisdictions { code } }", json!({})).await;
 }
+
+#[tokio::test]
+async fn a_statement_past_postgresqls_timeout_answers_unavailable() {
+    use sea_orm::ConnectionTrait;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, schema) = crate::helpers::fresh_database_url(&dir).await;
+    let Some(schema) = schema else {
+        return; // SQLite has no statement timeout; the request deadline covers it
+    };
+    let limits = api::db::PoolLimits {
+        acquire_timeout: Duration::from_secs(5),
+        statement_timeout: Some(Duration::from_millis(50)),
+    };
+    let db = api::db::connect_limited(&url, Some(&schema), limits).await.unwrap();
+    let error = db.execute_unprepared("SELECT pg_sleep(1)").await.unwrap_err();
+    let error = api::error::ApiError::from(error);
+    assert_eq!(error.code(), "UNAVAILABLE");
+    assert!(error.message().contains("too long"), "{}", error.message());
+    db.execute_unprepared("SELECT 1").await.unwrap();
+}
+
+#[tokio::test]
+async fn each_signed_in_subject_has_its_own_rate_limit() {
+    let app = spawn_app_with(|state| state.with_throttle(Throttle::new(1_000, 3))).await;
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+    let (first, second) = (app.office("620700"), app.token(api::auth::Role::StaffingOffice, "620722"));
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(app.graphql(Some(&first), "{ jurisdictions { code } }", json!({})).await.0);
+    }
+    assert_eq!(statuses, [200, 200, 200, 429]);
+    // Another subject (the tests sign every office token as `tester`, so use another sub).
+    let other = app
+        .signer
+        .sign(api::auth::Role::StaffingOffice, Some("620722"), None, "someone-else", Duration::from_secs(600))
+        .unwrap();
+    assert_eq!(app.graphql(Some(&other), "{ jurisdictions { code } }", json!({})).await.0, 200);
+    let _ = second;
+}
