@@ -432,7 +432,7 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
             return error_response(error, &request_id);
         }
     };
-    let loaders = Loaders::new(db, &scope);
+    let loaders = Loaders::new(db, &scope, &state.pii);
     loaders.jurisdiction.feed_many(scope.jurisdictions.iter().map(|j| (j.id, j.clone()))).await;
     let request = request.data(scope).data(loaders).data(db.clone()).data(request_id.clone());
     let deadline = state.limits.deadline;

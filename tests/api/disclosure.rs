@@ -179,6 +179,7 @@ async fn every_root_field_is_tried_as_the_public_and_only_public_ones_answer() {
             "jurisdictions",
             "publishedGrades",
             "releaseChanges",
+            "retirementRules",
         ],
         "a new field answers the public: decide whether it may"
     );

@@ -110,13 +110,13 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
     let create = |vars: Value| async {
         app.ok(Some(t), CREATE_INSTITUTION, vars).await["createInstitution"]["id"].as_str().unwrap().to_string()
     };
-    // Five logistics staff born in 1962: logistics-heavy, few professionals, ageing.
+    // Five logistics staff (men) born in 1968: logistics-heavy, few professionals, ageing.
     let depot = create(make("张掖市机关车队", 801, "公务用车保障服务", "2010-01-01")).await;
     establishment(&app, t, &depot, 6, 0).await;
     for n in 0..5 {
-        let mut input = hire_input(&depot, "司机", &national_id("620700", "19620505", 700 + n), "FISCAL");
+        let mut input = hire_input(&depot, "司机", &national_id("620700", "19680505", 701 + 2 * n), "FISCAL");
         input["category"] = json!("LOGISTICS_SERVICE");
-        input["hireDate"] = json!("1985-07-01");
+        input["hireDate"] = json!("1990-07-01");
         app.ok(Some(t), HIRE, json!({ "input": input })).await;
     }
     // Established in 1979 and never touched since; a twin reduced once is adjusted.

@@ -193,12 +193,18 @@ async fn a_staff_file_is_checked_row_by_row_and_against_every_tenant() {
         format!("{},丁,{code},MANAGEMENT,FISCAL,ACTIVE,2012-01-01", national_id("620700", "19900101", 4)),
         format!("{},丁,{code},MANAGEMENT,FISCAL,ACTIVE,2013-01-01", national_id("620700", "19900101", 4)),
         format!("{},戊,{code},MANAGEMENT,TEMPORARY,ACTIVE,2012-01-01", national_id("620700", "19900101", 5)),
+        // Sixteen when hired; a woman cadre past retirement age; a retiree on the list is fine.
+        format!("{},己,{code},MANAGEMENT,TEMPORARY,ACTIVE,2024-01-01", national_id("620700", "20080101", 6)),
+        format!("{},庚,{code},MANAGEMENT,FISCAL,ACTIVE,1990-01-01", national_id("620700", "19650101", 8)),
+        format!("{},辛,{code},MANAGEMENT,FISCAL,RETIRED,1990-01-01", national_id("620700", "19600101", 10)),
     ]
     .join("\n");
     let before = app.row_counts().await;
     let report = api::import::import_staff(&app.db, &app.pii, &write(&dir, "b.csv", &csv), false).await.unwrap();
     let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
-    assert_eq!(lines, vec![2, 3, 4, 5, 7], "{:?}", report.errors);
+    assert_eq!(lines, vec![2, 3, 4, 5, 7, 9, 10], "{:?}", report.errors);
+    assert!(report.errors.iter().any(|e| e.reason.contains("at least 18")), "{:?}", report.errors);
+    assert!(report.errors.iter().any(|e| e.reason.contains("retirement age")), "{:?}", report.errors);
     assert_eq!(app.row_counts().await, before);
 }
 

@@ -74,7 +74,7 @@ async fn under_a_reduction_plan_each_departure_takes_its_slot_until_the_target()
     let inst = w.city.institution.as_str();
     let mut people = vec![w.city.person.clone()];
     for n in 0..3 {
-        let id = national_id("620700", "19700101", 70 + n);
+        let id = national_id("620700", "19800101", 70 + n);
         let data = app.ok(Some(t), HIRE, json!({"input": hire_input(inst, "老职工", &id, "FISCAL")})).await;
         people.push(data["hireStaff"]["id"].as_str().unwrap().to_string());
     }

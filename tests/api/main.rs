@@ -17,6 +17,7 @@ mod lifecycle;
 mod limits;
 mod operations;
 mod overview;
+mod people;
 mod pool;
 mod portal;
 mod reforms;

@@ -64,7 +64,7 @@ async fn deposit_lend_hire_repay_and_withdraw_keep_ownership_and_totals() {
     // Hire into the borrowed slots.
     let mut hired = Vec::new();
     for n in 0..6 {
-        let input = hire_input(borrower, "护士", &national_id("620700", "19980101", 400 + n), "FISCAL");
+        let input = hire_input(borrower, "护士", &national_id("620700", "19900101", 400 + n), "FISCAL");
         let data = app.ok(Some(t), HIRE, json!({ "input": input })).await;
         hired.push(data["hireStaff"]["id"].as_str().unwrap().to_string());
     }
@@ -199,7 +199,7 @@ async fn a_filed_hospital_hires_within_its_filed_total_and_reclaims_what_leaves(
     // 2 beds x 1.325 (grade 2: a quarter into 1.30-1.40) = 2.65 -> 3.
     assert_eq!(proposed["proposeStaffingFiling"]["proposedTotal"], 3);
     assert!(proposed["proposeStaffingFiling"]["basis"]["source"].as_str().unwrap().contains("1978"));
-    let filed = |n: u32| hire_input(hospital, "备案护士", &national_id("620700", "19990101", 500 + n), "FILED");
+    let filed = |n: u32| hire_input(hospital, "备案护士", &national_id("620700", "19910101", 500 + n), "FILED");
     app.refused(Some(t), HIRE, json!({ "input": filed(0) }), "CONFLICT").await;
     let id = proposed["proposeStaffingFiling"]["id"].as_str().unwrap().to_string();
     let approve = r#"mutation($id: ID!) { approveStaffingFiling(filingId: $id, documentNo: "张编发〔2025〕40号") { status approvedTotal staffTotal } }"#;

@@ -48,6 +48,7 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Query", "disclosureReleases", 50),
     ("Query", "evaluationRounds", 20),
     ("EvaluationRound", "institutions", 300),
+    ("RetirementForecast", "years", 20),
     ("Query", "childDisclosures", 50),
 ];
 
@@ -68,6 +69,8 @@ const EXPENSIVE: &[(&str, &str, u64, u64)] = &[
     ("Query", "turnoverPool", 50, 50),
     ("Query", "releaseChanges", 100, 100),
     ("Query", "childDisclosures", 50, 50),
+    // Opens every sealed ID number of the institution's establishment.
+    ("Institution", "retirementForecast", 5, 5),
     // Computed from every score of the round, per round asked for.
     ("EvaluationRound", "results", 500, 500),
     ("EvaluationRound", "completeness", 200, 200),

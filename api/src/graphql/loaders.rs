@@ -32,6 +32,8 @@ pub struct Loaders {
     pub children: Cached<ChildrenOf>,
     /// Supervising departments of each jurisdiction, within the caller's reach.
     pub departments_of: Cached<DepartmentsOf>,
+    /// Birth dates, sex and category of each institution's people in establishment.
+    pub working_lives: Cached<crate::staff::retirement::WorkingLives>,
 }
 
 fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
@@ -39,8 +41,9 @@ fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection, scope: &Scope) -> Self {
+    pub fn new(db: &DatabaseConnection, scope: &Scope, pii: &crate::pii::PiiCipher) -> Self {
         Self {
+            working_lives: cached(crate::staff::retirement::WorkingLives { db: db.clone(), pii: pii.clone() }),
             children: cached(ChildrenOf { db: db.clone(), scope: scope.clone() }),
             departments_of: cached(DepartmentsOf { db: db.clone(), scope: scope.clone() }),
             jurisdiction: cached(ById::new(db)),

@@ -78,6 +78,13 @@ pub async fn import_staff(
         {
             check.fail("hire_date: before the person's birth date");
         }
+        if let (Some(id), Some(hired), Some(category), Some(StaffStatus::Active | StaffStatus::SecondedOut)) =
+            (&national_id, hire_date, category, status)
+            && hired >= id.birth_date()
+            && let Err(refusal) = crate::staff::retirement::check_working_age(id, category, hired)
+        {
+            check.fail(format!("national_id: {}", refusal.message()));
+        }
         let holds = matches!((basis, status), (Some(b), Some(s)) if b.funding().is_some() && s.holds_slot());
         if let (Some(id), true) = (&national_id, holds)
             && let Some(first) = slot_holders.insert(pii.lookup_hash(id.as_str()), row.line)

@@ -131,6 +131,22 @@ impl Institution {
         let loaded = ctx.data_unchecked::<Loaders>().staff_counts.load_one(self.0.id).await;
         Ok(loaded.map_err(to_graphql)?.unwrap_or_default())
     }
+    /// Who reaches the statutory retirement age in each of the next `years` years (this one
+    /// first), by category, and who is already past it: the basis of recruitment plans.
+    #[graphql(guard = "InternalGuard")]
+    async fn retirement_forecast(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] years: i32,
+    ) -> Result<crate::staff::retirement::RetirementForecast> {
+        if !(1..=20).contains(&years) {
+            return Err(crate::error::ApiError::bad_input("`years` must be from 1 to 20"));
+        }
+        let loaded = ctx.data_unchecked::<Loaders>().working_lives.load_one(self.0.id).await;
+        let people = loaded.map_err(to_graphql)?.unwrap_or_default();
+        let today = chrono::Utc::now().date_naive();
+        Ok(crate::staff::retirement::RetirementForecast::of(&people, today, years as u32))
+    }
     /// Classification decisions, oldest first.
     #[graphql(guard = "InternalGuard")]
     async fn classification_history(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationDecision>> {

@@ -438,7 +438,8 @@ impl<'a> Writer<'a> {
             if self.national_ids.insert(id.clone()) {
                 return id;
             }
-            sequence = sequence.wrapping_add(7);
+            // Ten on keeps the last digit, which records the person's sex.
+            sequence = sequence.wrapping_add(10);
         }
     }
 

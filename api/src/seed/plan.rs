@@ -536,10 +536,12 @@ fn person(
     let birth = NaiveDate::from_ymd_opt(birth_year, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or_default();
     let hire_year = rng.gen_range((birth_year + 21).min(2025)..=2025.min(birth_year + 40).max(birth_year + 21));
     let hire_date = NaiveDate::from_ymd_opt(hire_year.min(2025), rng.gen_range(1..=12), 1).unwrap_or_default();
+    let sequence = rng.gen_range(1..999);
+    let (birth, hire_date) = within_working_age(birth, hire_date, sequence, category, status);
     PlannedPerson {
         name: format!("{family}{given}"),
         birth,
-        sequence: rng.gen_range(1..999),
+        sequence,
         category,
         basis,
         status,
@@ -547,6 +549,35 @@ fn person(
         title_level: title_for(category, rng),
         over_establishment: false,
     }
+}
+
+/// Keeps a working person younger than their retirement age with room to spare (retiring
+/// after 2028): someone drawn older is made as many years younger as needed, hired that much
+/// later (by 2025 at the latest), so no one on the demo's active lists is past retirement and
+/// no one was hired before 18. The sequence's last digit is the national ID's sex digit.
+fn within_working_age(
+    birth: NaiveDate,
+    hire_date: NaiveDate,
+    sequence: u16,
+    category: StaffCategory,
+    status: StaffStatus,
+) -> (NaiveDate, NaiveDate) {
+    use crate::staff::retirement::{Sex, retirement_date};
+    if !matches!(status, StaffStatus::Active | StaffStatus::SecondedOut) {
+        return (birth, hire_date);
+    }
+    let sex = if sequence % 2 == 1 { Sex::Male } else { Sex::Female };
+    let horizon = NaiveDate::from_ymd_opt(2029, 1, 1).unwrap_or_default();
+    let mut years = 0;
+    while retirement_date(birth + chrono::Months::new(12 * years), sex, category) < horizon {
+        years += 1;
+    }
+    if years == 0 {
+        return (birth, hire_date);
+    }
+    let shift = chrono::Months::new(12 * years);
+    let latest = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap_or_default();
+    (birth + shift, (hire_date + shift).min(latest))
 }
 
 fn assign_people(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut ChaCha8Rng) {

@@ -1,6 +1,7 @@
 //! The real-name staff database (实名制): every occupied slot is a named person.
 
 mod lifecycle;
+pub mod retirement;
 mod service;
 
 pub use lifecycle::{LifecycleMutation, Occasion, depart, move_person, record_movement};
@@ -196,6 +197,12 @@ pub struct StaffQuery;
 
 #[Object]
 impl StaffQuery {
+    /// The statutory retirement ages (法定退休年龄) this system applies, with the gradual raise
+    /// that began in 2025: public law, readable by anyone.
+    async fn retirement_rules(&self) -> Vec<retirement::RetirementRule> {
+        retirement::RULES.to_vec()
+    }
+
     /// People on the real-name list in the caller's reach, by id.
     #[allow(clippy::too_many_arguments)]
     async fn staff(

@@ -81,6 +81,7 @@ impl HireInput {
     fn validate(&self) -> ApiResult<NewPerson> {
         let national_id = NationalId::parse(&self.national_id).map_err(ApiError::BadInput)?;
         check_hire_date(self.hire_date, &national_id)?;
+        super::retirement::check_working_age(&national_id, self.category, self.hire_date)?;
         Ok(NewPerson {
             name: codes::name("name", &self.name).map_err(ApiError::BadInput)?,
             national_id,

@@ -1,0 +1,115 @@
+//! Working age: hires need an adult below the statutory retirement age (with the 2025
+//! gradual raise), and each institution has a retirement forecast.
+
+use serde_json::json;
+
+use crate::fixture::{self, HIRE, hire_input, world};
+use crate::helpers::spawn_app;
+
+const FORECAST: &str = "query($id: ID!) { institution(id: $id) { retirementForecast(years: 5) {
+    pastRetirementAge years { year management professionalTechnical logisticsService total } } } }";
+
+#[tokio::test]
+async fn a_minor_or_someone_past_retirement_age_is_not_hired_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = Some(w.city.token.as_str());
+    // Sixteen on the hire date.
+    let minor = fixture::national_id("620700", "20090301", 11);
+    let mut input = hire_input(&w.city.institution, "少年", &minor, "FISCAL");
+    input["hireDate"] = json!("2025-09-01");
+    let body = app.refused(t, HIRE, json!({"input": input}), "BAD_USER_INPUT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("at least 18"), "{body}");
+    // A woman (even sequence digit) in a professional post born in June 1970: 55 years and
+    // 2 months, reached in August 2025.
+    let retired = fixture::national_id("620700", "19700601", 12);
+    let body = app
+        .refused(
+            t,
+            HIRE,
+            json!({"input": hire_input(&w.city.institution, "退休", &retired, "FISCAL")}),
+            "BAD_USER_INPUT",
+        )
+        .await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("retirement age on 2025-08-01"), "{body}");
+    // A man in January of the year he turns 59 is still hired (men retire at 60 or later).
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 59;
+    let older = fixture::national_id("620700", &format!("{year}0101"), 13);
+    app.ok(t, HIRE, json!({"input": hire_input(&w.city.institution, "老同志", &older, "FISCAL")})).await;
+    // The rules are public law.
+    let rules = app.ok(None, "{ retirementRules { group originalAge maxRaiseMonths source } }", json!({})).await;
+    assert_eq!(rules["retirementRules"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn an_institution_forecasts_its_retirements_year_by_year() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = Some(w.city.token.as_str());
+    // Two more people: a man who retires next year and a woman worker who retires the year
+    // after (birth dates found from the statutory table, so the test holds in any year).
+    use api::staff::retirement::{Sex, retirement_date};
+    use chrono::Datelike;
+    let this_year = chrono::Utc::now().date_naive().year();
+    let born_to_retire_in = |year: i32, sex: Sex, category: entity::enums::StaffCategory| {
+        let mut birth = chrono::NaiveDate::from_ymd_opt(year - 66, 1, 10).unwrap();
+        while retirement_date(birth, sex, category).year() < year {
+            birth = birth + chrono::Months::new(1);
+        }
+        birth.format("%Y%m%d").to_string()
+    };
+    let next = this_year + 1;
+    let man = fixture::national_id(
+        "620700",
+        &born_to_retire_in(next, Sex::Male, entity::enums::StaffCategory::ProfessionalTechnical),
+        21,
+    );
+    app.ok(t, HIRE, json!({"input": hire_input(&w.city.institution, "甲", &man, "FISCAL")})).await;
+    let after = this_year + 2;
+    let woman = fixture::national_id(
+        "620700",
+        &born_to_retire_in(after, Sex::Female, entity::enums::StaffCategory::LogisticsService),
+        22,
+    );
+    let mut input = hire_input(&w.city.institution, "乙", &woman, "FISCAL");
+    input["category"] = json!("LOGISTICS_SERVICE");
+    app.ok(t, HIRE, json!({"input": input})).await;
+    let data = app.ok(t, FORECAST, json!({"id": w.city.institution})).await;
+    let forecast = &data["institution"]["retirementForecast"];
+    assert_eq!(forecast["pastRetirementAge"], 0);
+    let years = forecast["years"].as_array().unwrap();
+    assert_eq!(years.len(), 5);
+    let of = |year: i64| years.iter().find(|y| y["year"] == year).cloned().unwrap_or_default();
+    assert_eq!(of(i64::from(next))["professionalTechnical"], 1, "{forecast}");
+    assert_eq!(of(i64::from(after))["logisticsService"], 1, "{forecast}");
+    // The fixture's own employee (born 1980, a man) retires in 2043, beyond the five years.
+    assert_eq!(years.iter().map(|y| y["total"].as_i64().unwrap()).sum::<i64>(), 2);
+    // Not public.
+    assert_eq!(app.error_code(None, FORECAST, json!({"id": w.city.institution})).await, "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn no_one_on_the_demo_citys_active_lists_is_past_retirement_age() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let token = app.office("620700");
+    let q = r#"query($after: String) { institutions(jurisdiction: "620700", includeDescendants: true, first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { node { retirementForecast { pastRetirementAge years { total } } } } } }"#;
+    let (mut after, mut past, mut upcoming, mut pages) = (serde_json::Value::Null, 0, 0, 0);
+    loop {
+        let data = app.ok(Some(&token), q, json!({"after": after})).await;
+        for edge in data["institutions"]["edges"].as_array().unwrap() {
+            let forecast = &edge["node"]["retirementForecast"];
+            past += forecast["pastRetirementAge"].as_i64().unwrap();
+            upcoming += forecast["years"].as_array().unwrap().iter().map(|y| y["total"].as_i64().unwrap()).sum::<i64>();
+        }
+        pages += 1;
+        if !data["institutions"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break;
+        }
+        after = data["institutions"]["pageInfo"]["endCursor"].clone();
+    }
+    assert!(pages > 1);
+    assert_eq!(past, 0, "people past retirement age on the demo's active lists");
+    assert!(upcoming > 0, "an ageing workforce retires within five years");
+}
