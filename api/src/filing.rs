@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
-use entity::enums::{EventKind, FilingStatus, Funding, HospitalGrade, Sector, StaffBasis, StaffStatus};
+use entity::enums::{EventKind, FilingStatus, Funding, HospitalGrade, HospitalKind, Sector, StaffBasis, StaffStatus};
 use entity::{hospital_filing, hospital_profile, institution, staff, staffing_norm};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -29,60 +29,108 @@ pub struct HospitalProfileInput {
     pub institution_id: ID,
     pub beds: i32,
     pub annual_outpatient_visits: i32,
+    /// Recorded with the profile; the norm does not use it.
     pub grade: HospitalGrade,
+    /// Picks the norm: a general hospital's, or a TCM hospital's when one is configured.
+    #[graphql(default_with = "HospitalKind::General")]
+    pub kind: HospitalKind,
 }
 
+/// How a proposal follows the norm, term by term, with the range the norm allows.
 #[derive(SimpleObject, Debug, Clone, serde::Serialize)]
 pub struct FilingBasis {
     pub norm: String,
     pub source: String,
     pub beds: i32,
     pub grade: HospitalGrade,
-    /// Staff per bed, within the band's range by grade.
+    pub kind: HospitalKind,
+    /// Why the norm applied is not one for this kind of hospital, when it is not.
+    pub note: Option<String>,
+    /// The band's bed-to-staff range; `ratio` is its middle.
+    pub ratio_low: f64,
+    pub ratio_high: f64,
     pub ratio: f64,
+    /// Beds times the middle ratio.
     pub bed_staff: i32,
     pub daily_outpatient_visits: f64,
+    /// Staff the outpatient term adds (or, below three visits per bed a day, removes), at the
+    /// middle of its 5-7 per 100 visits.
     pub outpatient_staff: i32,
+    /// The lowest and highest totals the norm allows; an approved total lies within them.
+    pub low: i32,
+    pub high: i32,
 }
 
-/// Where a grade places a hospital within its band's range.
-fn grade_position(grade: HospitalGrade) -> f64 {
-    match grade {
-        HospitalGrade::Grade3A => 1.0,
-        HospitalGrade::Grade3 => 0.75,
-        HospitalGrade::Grade2A => 0.5,
-        HospitalGrade::Grade2 => 0.25,
-        HospitalGrade::Grade1 | HospitalGrade::Ungraded => 0.0,
-    }
-}
+const GENERAL_FOR_TCM: &str = "No staffing norm for traditional Chinese medicine hospitals is configured, so the 1978 \
+    general-hospital norm applies: it is the one published norm this system holds, and the report files its TCM \
+    hospital under total-staff filing like the general hospitals. An office that adopts a TCM norm adds its rows \
+    (staffing_norm, kind TCM) with their source, and TCM hospitals then use them.";
 
-/// The proposed total under a norm row.
-pub fn propose(norm: &staffing_norm::Model, profile: &hospital_profile::Model) -> (i32, FilingBasis) {
-    let ratio = norm.ratio_low + (norm.ratio_high - norm.ratio_low) * grade_position(profile.grade);
-    let ratio = (ratio * 1000.0).round() / 1000.0;
-    let bed_staff = (f64::from(profile.beds) * ratio).ceil() as i32;
+/// The proposal under a norm row: the middle of the range the norm allows.
+pub fn propose(
+    norm: &staffing_norm::Model,
+    profile: &hospital_profile::Model,
+    note: Option<String>,
+) -> (i32, FilingBasis) {
+    let beds = f64::from(profile.beds);
     let daily = f64::from(profile.annual_outpatient_visits) / f64::from(norm.working_days.max(1));
-    let extra = (daily - norm.outpatient_bed_ratio * f64::from(profile.beds)).max(0.0);
-    let outpatient_staff =
-        (extra / f64::from(norm.outpatient_step_visits.max(1)) * norm.outpatient_step_staff).ceil() as i32;
+    // Visits beyond three per bed a day add staff; visits short of it remove them.
+    let steps = (daily - norm.outpatient_bed_ratio * beds) / f64::from(norm.outpatient_step_visits.max(1));
+    let (per_step_low, per_step_high) = if steps >= 0.0 {
+        (norm.outpatient_staff_low, norm.outpatient_staff_high)
+    } else {
+        (norm.outpatient_staff_high, norm.outpatient_staff_low)
+    };
+    let low = (beds * norm.ratio_low + steps * per_step_low).round().max(1.0) as i32;
+    let high = (beds * norm.ratio_high + steps * per_step_high).round().max(1.0) as i32;
+    let ratio = ((norm.ratio_low + norm.ratio_high) / 2.0 * 1000.0).round() / 1000.0;
+    let per_step = (norm.outpatient_staff_low + norm.outpatient_staff_high) / 2.0;
     let basis = FilingBasis {
         norm: norm.name.clone(),
         source: norm.source.clone(),
         beds: profile.beds,
         grade: profile.grade,
+        kind: profile.kind,
+        note,
+        ratio_low: norm.ratio_low,
+        ratio_high: norm.ratio_high,
         ratio,
-        bed_staff,
+        bed_staff: (beds * ratio).round() as i32,
         daily_outpatient_visits: (daily * 10.0).round() / 10.0,
-        outpatient_staff,
+        outpatient_staff: (steps * per_step).round() as i32,
+        low: low.min(high),
+        high: high.max(low),
     };
-    (bed_staff + outpatient_staff, basis)
+    ((low + high + 1) / 2, basis)
 }
 
-async fn norm_for<C: ConnectionTrait>(db: &C, beds: i32) -> ApiResult<staffing_norm::Model> {
+/// The norm row for a hospital: its own kind's band, or the general norm's with a note.
+async fn norm_for<C: ConnectionTrait>(
+    db: &C,
+    beds: i32,
+    kind: HospitalKind,
+) -> ApiResult<(staffing_norm::Model, Option<String>)> {
     let rows = staffing_norm::Entity::find().order_by_asc(staffing_norm::Column::BedsFrom).all(db).await?;
-    rows.into_iter()
-        .rfind(|n| beds >= n.beds_from && n.beds_to.is_none_or(|to| beds < to))
+    let band = |kind: HospitalKind| {
+        rows.iter().rfind(|n| n.kind == kind.word() && beds >= n.beds_from && n.beds_to.is_none_or(|to| beds < to))
+    };
+    if let Some(own) = band(kind) {
+        return Ok((own.clone(), None));
+    }
+    let note = (kind != HospitalKind::General).then(|| GENERAL_FOR_TCM.to_string());
+    band(HospitalKind::General)
+        .cloned()
+        .map(|norm| (norm, note))
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no staffing norm covers {beds} beds")))
+}
+
+/// Total-staff filing is for public hospitals: HEALTH-sector institutions named as hospitals
+/// (医院), not every health unit (a contraceptive-supply station has no beds to file by).
+fn check_hospital(institution: &institution::Model) -> ApiResult<()> {
+    if institution.sector != Sector::Health || !institution.name.contains("医院") {
+        return Err(ApiError::bad_input("total-staff filing is for public hospitals (医院 in the HEALTH sector)"));
+    }
+    Ok(())
 }
 
 async fn approved_filing<C: ConnectionTrait>(db: &C, institution_id: i32) -> ApiResult<Option<hospital_filing::Model>> {
@@ -92,6 +140,11 @@ async fn approved_filing<C: ConnectionTrait>(db: &C, institution_id: i32) -> Api
         .order_by_desc(hospital_filing::Column::Id)
         .one(db)
         .await?)
+}
+
+/// Whether a hospital has an approved total-staff filing.
+pub async fn is_filed<C: ConnectionTrait>(db: &C, institution_id: i32) -> ApiResult<bool> {
+    Ok(approved_filing(db, institution_id).await?.is_some())
 }
 
 /// Filed staff are hired only under an approved filing and within its total (staff in
@@ -196,9 +249,7 @@ pub async fn set_profile(
     }
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
-    if institution.sector != Sector::Health {
-        return Err(ApiError::bad_input("total-staff filing is for public hospitals (HEALTH sector)"));
-    }
+    check_hospital(&institution)?;
     let existing = hospital_profile::Entity::find()
         .filter(hospital_profile::Column::InstitutionId.eq(institution.id))
         .one(&txn)
@@ -210,6 +261,7 @@ pub async fn set_profile(
     row.beds = Set(input.beds);
     row.annual_outpatient_visits = Set(input.annual_outpatient_visits);
     row.grade = Set(input.grade);
+    row.kind = Set(input.kind);
     row.updated_at = Set(chrono::Utc::now());
     let saved = sea_orm::TryIntoModel::try_into_model(row.save(&txn).await?)?;
     audit::record(
@@ -235,8 +287,9 @@ pub async fn propose_filing(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::bad_input("set the hospital's profile (beds, outpatient visits, grade) first"))?;
-    let norm = norm_for(&txn, profile.beds).await?;
-    let (total, basis) = propose(&norm, &profile);
+    check_hospital(&institution)?;
+    let (norm, note) = norm_for(&txn, profile.beds, profile.kind).await?;
+    let (total, basis) = propose(&norm, &profile, note);
     hospital_filing::Entity::delete_many()
         .filter(hospital_filing::Column::InstitutionId.eq(institution.id))
         .filter(hospital_filing::Column::Status.eq(FilingStatus::Proposed))
@@ -281,8 +334,13 @@ pub async fn approve_filing(
         return Err(ApiError::conflict("the filing is already approved"));
     }
     let total = approved_total.unwrap_or(before.proposed_total);
-    if total < 1 || total > before.proposed_total * 2 {
-        return Err(ApiError::bad_input("the approved total must be positive and within twice the proposal"));
+    let basis: serde_json::Value = serde_json::from_str(&before.basis).unwrap_or_default();
+    let bound = |key: &str| basis[key].as_i64().map(|v| v as i32);
+    let (low, high) = (bound("low").unwrap_or(1), bound("high").unwrap_or(before.proposed_total * 2));
+    if !(low..=high).contains(&total) {
+        return Err(ApiError::bad_input(format!(
+            "the approved total must lie within the norm's range, {low} to {high}"
+        )));
     }
     let mut row: hospital_filing::ActiveModel = before.clone().into();
     row.status = Set(FilingStatus::Approved);
@@ -349,8 +407,26 @@ impl FilingBasisView {
     async fn source(&self) -> Option<&str> {
         self.0["source"].as_str()
     }
+    /// The middle of the band's bed-to-staff range.
     async fn ratio(&self) -> Option<f64> {
         self.0["ratio"].as_f64()
+    }
+    async fn ratio_low(&self) -> Option<f64> {
+        self.0["ratio_low"].as_f64()
+    }
+    async fn ratio_high(&self) -> Option<f64> {
+        self.0["ratio_high"].as_f64()
+    }
+    /// The lowest total the norm allows (an approved total lies within `low` and `high`).
+    async fn low(&self) -> Option<i64> {
+        self.0["low"].as_i64()
+    }
+    async fn high(&self) -> Option<i64> {
+        self.0["high"].as_i64()
+    }
+    /// Why the norm applied is not one for this kind of hospital, when it is not.
+    async fn note(&self) -> Option<&str> {
+        self.0["note"].as_str()
     }
     async fn bed_staff(&self) -> Option<i64> {
         self.0["bed_staff"].as_i64()
@@ -431,21 +507,40 @@ mod tests {
             outpatient_step_visits: 100,
             outpatient_step_staff: 6.0,
             working_days: 306,
+            kind: "GENERAL".into(),
+            outpatient_staff_low: 5.0,
+            outpatient_staff_high: 7.0,
+        }
+    }
+
+    fn profile(beds: i32, annual_outpatient_visits: i32) -> hospital_profile::Model {
+        hospital_profile::Model {
+            id: 1,
+            institution_id: 1,
+            beds,
+            annual_outpatient_visits,
+            grade: HospitalGrade::Grade3A,
+            kind: HospitalKind::General,
+            updated_at: chrono::Utc::now(),
         }
     }
 
     #[test]
-    fn a_400_bed_grade_3a_hospital_with_heavy_outpatients() {
-        let profile = hospital_profile::Model {
-            id: 1,
-            institution_id: 1,
-            beds: 400,
-            annual_outpatient_visits: 612_000,
-            grade: HospitalGrade::Grade3A,
-            updated_at: chrono::Utc::now(),
-        };
-        // 400 beds x 1.50 = 600; 612,000 / 306 = 2,000 a day, 800 beyond 3 per bed: 8 x 6 = 48.
-        let (total, basis) = propose(&norm(300, Some(500), 1.40, 1.50), &profile);
-        assert_eq!((basis.bed_staff, basis.outpatient_staff, total), (600, 48, 648));
+    fn heavy_outpatients_add_staff_within_the_norms_range() {
+        // 400 beds x 1.40-1.50 = 560-600; 612,000 / 306 = 2,000 a day, 800 beyond 3 per bed:
+        // 8 steps x 5-7 = 40-56. Range 600-656, proposal its middle, 628.
+        let (total, basis) = propose(&norm(300, Some(501), 1.40, 1.50), &profile(400, 612_000), None);
+        assert_eq!((basis.low, basis.high, total), (600, 656, 628));
+        assert_eq!(basis.outpatient_staff, 48);
+    }
+
+    #[test]
+    fn few_outpatients_remove_staff() {
+        // 600 beds x 1.60-1.70 = 960-1,020; 450,000 / 306 = 1,470.6 a day, 329.4 short of 1,800:
+        // -3.294 steps x 7-5 = -23.1 to -16.5. Range 937-1,004.
+        let (total, basis) = propose(&norm(501, None, 1.60, 1.70), &profile(600, 450_000), None);
+        assert_eq!((basis.low, basis.high), (937, 1004));
+        assert_eq!(total, 971);
+        assert!(basis.outpatient_staff < 0);
     }
 }

@@ -293,6 +293,15 @@ word_enum!(
 );
 
 word_enum!(
+    /// A hospital's kind, which picks its staffing norm: general (综合医院) or traditional
+    /// Chinese medicine (中医医院).
+    HospitalKind {
+        General = "GENERAL",
+        TraditionalChineseMedicine = "TCM",
+    }
+);
+
+word_enum!(
     /// A total-staff filing is proposed, then approved by the staffing office.
     FilingStatus {
         Proposed = "PROPOSED",

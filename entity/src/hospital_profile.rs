@@ -1,6 +1,6 @@
 //! A public hospital's beds, outpatient volume and grade.
 
-use crate::enums::HospitalGrade;
+use crate::enums::{HospitalGrade, HospitalKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -12,6 +12,7 @@ pub struct Model {
     pub beds: i32,
     pub annual_outpatient_visits: i32,
     pub grade: HospitalGrade,
+    pub kind: HospitalKind,
     pub updated_at: DateTimeUtc,
 }
 

@@ -18,6 +18,11 @@ pub struct Model {
     pub outpatient_step_visits: i32,
     pub outpatient_step_staff: f64,
     pub working_days: i32,
+    /// The kind of hospital the row is for (`GENERAL`, `TCM`).
+    pub kind: String,
+    /// Staff added or removed per step of outpatient visits: the norm's range.
+    pub outpatient_staff_low: f64,
+    pub outpatient_staff_high: f64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

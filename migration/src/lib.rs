@@ -9,6 +9,7 @@ mod m20261125_000004_pool_and_filing;
 mod m20261125_000005_disclosure;
 mod m20261125_000006_staff_indexes;
 mod m20261201_000007_key_fingerprint;
+mod m20261201_000008_hospital_norm;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_disclosure::Migration),
             Box::new(m20261125_000006_staff_indexes::Migration),
             Box::new(m20261201_000007_key_fingerprint::Migration),
+            Box::new(m20261201_000008_hospital_norm::Migration),
         ]
     }
 }

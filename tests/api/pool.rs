@@ -190,15 +190,35 @@ async fn a_filed_hospital_hires_within_its_filed_total_and_reclaims_what_leaves(
     let app = spawn_app().await;
     let w = world(&app).await;
     let t = w.city.token.as_str();
-    let hospital = w.city.institution.as_str();
+    // Only hospitals file: the city's CDC is a health unit, not a hospital.
     let profile = r#"mutation($id: ID!) { setHospitalProfile(input: {institutionId: $id, beds: 2, annualOutpatientVisits: 0, grade: GRADE_2}) }"#;
+    let refused = app.refused(Some(t), profile, json!({"id": w.city.institution}), "BAD_USER_INPUT").await;
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("医院"), "{refused}");
+    let hospital = crate::fixture::institution(
+        &app,
+        t,
+        &w.city.department,
+        "张掖市第三人民医院",
+        &crate::fixture::credit_code("620700", 91),
+    )
+    .await;
+    let hospital = hospital.as_str();
+    crate::fixture::establishment(&app, t, hospital, 5, 0).await;
+    let resident = crate::fixture::hire(&app, t, hospital, "医生", &national_id("620700", "19850101", 91)).await;
     app.ok(Some(t), profile, json!({"id": hospital})).await;
     let proposed = app
-        .ok(Some(t), "mutation($id: ID!) { proposeStaffingFiling(institutionId: $id) { id proposedTotal status basis { ratio bedStaff source } } }", json!({"id": hospital}))
+        .ok(Some(t), "mutation($id: ID!) { proposeStaffingFiling(institutionId: $id) { id proposedTotal status basis { ratio bedStaff outpatientStaff low high source } } }", json!({"id": hospital}))
         .await;
-    // 2 beds x 1.325 (grade 2: a quarter into 1.30-1.40) = 2.65 -> 3.
+    // 2 beds x 1.30-1.40 = 2.6-2.8; no outpatients, 6 a day short of three per bed: -0.06 steps
+    // x 7-5 staff = -0.42 to -0.30. Range 2 to 3 (2.18 and 2.5 rounded), proposal 3.
+    let basis = &proposed["proposeStaffingFiling"]["basis"];
+    assert_eq!((basis["low"].as_i64(), basis["high"].as_i64()), (Some(2), Some(3)), "{basis}");
     assert_eq!(proposed["proposeStaffingFiling"]["proposedTotal"], 3);
-    assert!(proposed["proposeStaffingFiling"]["basis"]["source"].as_str().unwrap().contains("1978"));
+    assert!(basis["source"].as_str().unwrap().contains("1978"));
+    let over = r#"mutation($id: ID!) { approveStaffingFiling(filingId: $id, approvedTotal: 4, documentNo: "张编发〔2025〕40号") { status } }"#;
+    let filing_id = proposed["proposeStaffingFiling"]["id"].as_str().unwrap().to_string();
+    let body = app.refused(Some(t), over, json!({"id": filing_id}), "BAD_USER_INPUT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("2 to 3"), "{body}");
     let filed = |n: u32| hire_input(hospital, "备案护士", &national_id("620700", "19910101", 500 + n), "FILED");
     app.refused(Some(t), HIRE, json!({ "input": filed(0) }), "CONFLICT").await;
     let id = proposed["proposeStaffingFiling"]["id"].as_str().unwrap().to_string();
@@ -206,6 +226,9 @@ async fn a_filed_hospital_hires_within_its_filed_total_and_reclaims_what_leaves(
     let approved = app.ok(Some(t), approve, json!({"id": id})).await;
     assert_eq!(approved["approveStaffingFiling"], json!({"status": "APPROVED", "approvedTotal": 3, "staffTotal": 1}));
     app.ok(Some(t), HIRE, json!({ "input": filed(1) })).await;
+    // A filed hospital's new hires are filed: no one more in establishment.
+    let in_establishment = hire_input(hospital, "编内", &national_id("620700", "19880101", 95), "FISCAL");
+    app.refused(Some(t), HIRE, json!({ "input": in_establishment }), "CONFLICT").await;
     app.ok(Some(t), HIRE, json!({ "input": filed(2) })).await;
     app.refused(Some(t), HIRE, json!({ "input": filed(3) }), "CONFLICT").await;
     let counts = app
@@ -215,10 +238,10 @@ async fn a_filed_hospital_hires_within_its_filed_total_and_reclaims_what_leaves(
             json!({}),
         )
         .await;
-    assert_eq!(counts["overview"]["staff"], json!({"inEstablishment": 1, "filed": 2}));
+    assert_eq!(counts["overview"]["staff"], json!({"inEstablishment": 2, "filed": 2}));
     // "Exit one, reclaim one": the person in establishment leaves, the slot goes to the reserve.
     let leave = r#"mutation($s: ID!) { staffLeaves(input: {staffId: $s, effectiveOn: "2025-09-01"}) { status } }"#;
-    app.ok(Some(t), leave, json!({"s": w.city.person})).await;
+    app.ok(Some(t), leave, json!({"s": resident})).await;
     assert_eq!(balance(&app, t, hospital).await, (4, 0, 0, 4));
     let reserve =
         app.ok(Some(t), r#"{ overview(jurisdiction: "620700") { establishment { reserve } } }"#, json!({})).await;
@@ -276,4 +299,41 @@ async fn excellent_institutions_come_first_among_loan_candidates() {
     let first_other = list.iter().position(|c| c["latestGrade"] != "EXCELLENT").unwrap();
     assert!(first_other > 0, "the demo has EXCELLENT schools or hospitals: {list:?}");
     assert!(list[first_other..].iter().all(|c| c["latestGrade"] != "EXCELLENT"));
+}
+
+#[tokio::test]
+async fn the_hospital_norm_follows_its_text() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let hospital =
+        crate::fixture::institution(&app, t, &w.city.department, "张掖市中医医院", &credit_code("620700", 92)).await;
+    let set = r#"mutation($id: ID!, $beds: Int!, $visits: Int!, $kind: HospitalKind!) {
+        setHospitalProfile(input: {institutionId: $id, beds: $beds, annualOutpatientVisits: $visits, grade: GRADE_3A, kind: $kind}) }"#;
+    let propose = r#"mutation($id: ID!) { proposeStaffingFiling(institutionId: $id) {
+        proposedTotal basis { ratioLow ratioHigh outpatientStaff low high note } } }"#;
+    let filing = |beds: i32, visits: i32, kind: &'static str| {
+        let app = &app;
+        let hospital = hospital.clone();
+        async move {
+            app.ok(Some(t), set, json!({"id": hospital, "beds": beds, "visits": visits, "kind": kind})).await;
+            app.ok(Some(t), propose, json!({"id": hospital})).await["proposeStaffingFiling"].clone()
+        }
+    };
+    // "300-500床": a 500-bed hospital is in the middle band; exactly three visits per bed a day
+    // (459,000 over 306 days) neither adds nor removes staff.
+    let at_500 = filing(500, 459_000, "GENERAL").await;
+    assert_eq!(at_500["basis"]["ratioLow"], 1.4, "{at_500}");
+    assert_eq!((at_500["basis"]["low"].as_i64(), at_500["basis"]["high"].as_i64()), (Some(700), Some(750)));
+    assert_eq!(at_500["basis"]["outpatientStaff"], 0);
+    let at_501 = filing(501, 459_918, "GENERAL").await;
+    assert_eq!(at_501["basis"]["ratioLow"], 1.6, "{at_501}");
+    // Fewer visits than three per bed a day remove staff.
+    let quiet = filing(500, 306_000, "GENERAL").await;
+    assert!(quiet["basis"]["outpatientStaff"].as_i64().unwrap() < 0, "{quiet}");
+    assert!(quiet["proposedTotal"].as_i64().unwrap() < at_500["proposedTotal"].as_i64().unwrap());
+    assert!(quiet["basis"]["note"].is_null());
+    // A TCM hospital with no TCM norm configured is told why the general norm applies.
+    let tcm = filing(500, 459_000, "TCM").await;
+    assert!(tcm["basis"]["note"].as_str().unwrap().contains("general"), "{tcm}");
 }

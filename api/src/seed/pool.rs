@@ -5,7 +5,7 @@
 
 use async_graphql::ID;
 use chrono::NaiveDate;
-use entity::enums::{HospitalGrade, InstitutionStatus, Sector, StaffBasis, StaffCategory};
+use entity::enums::{HospitalGrade, HospitalKind, InstitutionStatus, Sector, StaffBasis, StaffCategory};
 use entity::{establishment_balance, institution, jurisdiction};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -112,9 +112,9 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
         lend(db, &scope, &actor, input).await.map_err(failed)?;
     }
     // The two hospitals the report names, under total-staff filing.
-    for (unit, beds, visits, grade, n) in [
-        ("中医医院", 600, 450_000, HospitalGrade::Grade3A, 0u32),
-        ("第二人民医院", 420, 300_000, HospitalGrade::Grade2A, 10u32),
+    for (unit, beds, visits, grade, kind, n) in [
+        ("中医医院", 600, 450_000, HospitalGrade::Grade3A, HospitalKind::TraditionalChineseMedicine, 0u32),
+        ("第二人民医院", 420, 300_000, HospitalGrade::Grade2A, HospitalKind::General, 10u32),
     ] {
         let Some(hospital) = find(unit) else { continue };
         let profile = HospitalProfileInput {
@@ -122,6 +122,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
             beds,
             annual_outpatient_visits: visits,
             grade,
+            kind,
         };
         set_profile(db, &scope, &actor, profile).await.map_err(failed)?;
         let filing = propose_filing(db, &scope, &actor, hospital.id).await.map_err(failed)?;

@@ -126,6 +126,11 @@ pub async fn hire_person<C: ConnectionTrait>(
     }
     if person.basis == StaffBasis::Filed {
         crate::filing::check_filed_hire(db, institution).await?;
+    } else if person.basis.funding().is_some() && crate::filing::is_filed(db, institution.id).await? {
+        return Err(ApiError::conflict(
+            "a hospital under total-staff filing hires filed staff (basis FILED): its establishment only shrinks as \
+             its people in establishment leave",
+        ));
     }
     let hash = pii.lookup_hash(person.national_id.as_str());
     let holds_slot = person.basis.funding().is_some() && person.status.holds_slot();
