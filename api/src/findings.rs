@@ -5,12 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::Datelike;
-use entity::enums::{Classification, EventKind, InstitutionStatus, MovementKind, StaffBasis, StaffStatus};
-use entity::{establishment_event, institution, jurisdiction, reform, staff, staff_movement};
+use entity::enums::{Classification, EventKind, InstitutionStatus, StaffBasis, StaffStatus};
+use entity::{establishment_event, institution, jurisdiction, reform, staff};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::error::{ApiError, ApiResult, Result};
-use crate::establishment::Establishment;
 use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
 use crate::staff::{StaffCounts, counts_by_institution};
@@ -223,48 +222,26 @@ impl Findings {
             .collect())
     }
 
-    /// Long-vacant slots: vacancies that have stood for more than `months` (since the last
-    /// arrival or ledger change, from the ledger and the real-name list).
+    /// Long-vacant slots, each by its own age (since its last holder left, or since it was
+    /// approved if never filled): the institutions holding slots vacant for `months` or more,
+    /// candidates for reclaiming or for the turnover pool.
     pub async fn long_vacant(&self, months: i32) -> Result<Vec<Finding>> {
         let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
-        let arrivals: Vec<(i32, Option<chrono::NaiveDate>)> = staff_movement::Entity::find()
-            .select_only()
-            .column(staff_movement::Column::InstitutionId)
-            .column_as(staff_movement::Column::OccurredOn.max(), "on")
-            .filter(staff_movement::Column::InstitutionId.is_in(ids.clone()))
-            .filter(staff_movement::Column::Kind.is_in([MovementKind::Hire, MovementKind::TransferIn]))
-            .group_by(staff_movement::Column::InstitutionId)
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .map_err(ApiError::from)?;
-        let changes: Vec<(Option<i32>, Option<chrono::NaiveDate>)> = establishment_event::Entity::find()
-            .select_only()
-            .column(establishment_event::Column::InstitutionId)
-            .column_as(establishment_event::Column::EffectiveOn.max(), "on")
-            .filter(establishment_event::Column::InstitutionId.is_in(ids.clone()))
-            .group_by(establishment_event::Column::InstitutionId)
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .map_err(ApiError::from)?;
-        let mut since: HashMap<i32, chrono::NaiveDate> = HashMap::new();
-        for (id, on) in arrivals.into_iter().map(|(i, d)| (Some(i), d)).chain(changes) {
-            if let (Some(id), Some(on)) = (id, on) {
-                let entry = since.entry(id).or_insert(on);
-                *entry = Ord::max(*entry, on);
-            }
-        }
-        let balances = crate::graphql::loaders::balances_of(&self.db, &ids).await?;
-        let cutoff = chrono::Utc::now().date_naive().checked_sub_months(chrono::Months::new(months.max(0) as u32));
+        let vacancies = crate::establishment::vacancies_of(&self.db, &ids).await?;
+        let today = chrono::Utc::now().date_naive();
+        let months = months.max(0) as u32;
         Ok(self
             .rows
             .iter()
             .filter_map(|r| {
-                let vacant = Establishment::from_balances(balances.get(&r.id).map(Vec::as_slice).unwrap_or(&[])).vacant;
-                let since = since.get(&r.id).copied()?;
-                (vacant > 0 && cutoff.is_some_and(|c| since < c))
-                    .then(|| finding(r, vacant.into(), format!("{vacant} vacant since {since}")))
+                let old: Vec<_> = vacancies.get(&r.id)?.iter().filter(|v| v.months_on(today) >= months).collect();
+                let oldest = old.first()?.since;
+                let n = old.len();
+                Some(finding(
+                    r,
+                    n as f64,
+                    format!("{n} slot(s) vacant for {months}+ months, the oldest since {oldest}"),
+                ))
             })
             .collect())
     }

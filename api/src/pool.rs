@@ -7,10 +7,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{Months, NaiveDate};
 use entity::enums::{EventKind, Funding, InstitutionStatus, LoanStatus, Sector, WithdrawalStatus};
-use entity::{
-    establishment_balance, establishment_event, institution, pool_loan, staff_movement, turnover_pool,
-    withdrawal_request,
-};
+use entity::{establishment_balance, establishment_event, institution, pool_loan, turnover_pool, withdrawal_request};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -379,32 +376,6 @@ fn count(slots: i32) -> ApiResult<()> {
     if (1..=10_000).contains(&slots) { Ok(()) } else { Err(ApiError::bad_input("`slots` must be from 1 to 10000")) }
 }
 
-/// The date since which the institution's vacancy has stood: its last hire or arrival, or
-/// its last ledger change, whichever is later.
-async fn vacant_since<C: ConnectionTrait>(db: &C, institution_id: i32) -> ApiResult<Option<NaiveDate>> {
-    let arrival: Option<NaiveDate> = staff_movement::Entity::find()
-        .select_only()
-        .column_as(staff_movement::Column::OccurredOn.max(), "on")
-        .filter(staff_movement::Column::InstitutionId.eq(institution_id))
-        .filter(
-            staff_movement::Column::Kind
-                .is_in([entity::enums::MovementKind::Hire, entity::enums::MovementKind::TransferIn]),
-        )
-        .into_tuple()
-        .one(db)
-        .await?
-        .flatten();
-    let change: Option<NaiveDate> = establishment_event::Entity::find()
-        .select_only()
-        .column_as(establishment_event::Column::EffectiveOn.max(), "on")
-        .filter(establishment_event::Column::InstitutionId.eq(institution_id))
-        .into_tuple()
-        .one(db)
-        .await?
-        .flatten();
-    Ok(Ord::max(arrival, change))
-}
-
 pub async fn configure(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -497,13 +468,20 @@ pub async fn deposit(
         return Err(ApiError::conflict("only an active institution deposits slots"));
     }
     let pool = pool_for_write(&txn, institution.jurisdiction_id).await?;
-    let since = vacant_since(&txn, institution.id).await?;
-    let eligible_from = since.and_then(|d| d.checked_add_months(Months::new(pool.min_vacant_months as u32)));
-    if eligible_from.is_some_and(|d| d > document.effective_on) {
+    // Each slot's own age: only slots vacant long enough on the document's date may go.
+    let vacancies = crate::establishment::vacancies_of(&txn, &[institution.id]).await?;
+    let old_enough = vacancies
+        .get(&institution.id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|v| v.funding == FUNDING && v.months_on(document.effective_on) >= pool.min_vacant_months as u32)
+        .count();
+    if old_enough < input.slots as usize {
         return Err(ApiError::conflict(format!(
-            "the slots have been vacant only since {}; the pool takes slots vacant for {} months",
-            since.unwrap_or_default(),
-            pool.min_vacant_months
+            "only {old_enough} of the institution's vacant slots have stood vacant for {} months on {}; the pool \
+             takes long-vacant slots only",
+            pool.min_vacant_months, document.effective_on
         )));
     }
     if pool.base_fund + pool.deposited + input.slots > cap(&txn, &pool).await? {

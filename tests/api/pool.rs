@@ -118,7 +118,7 @@ async fn pool_rules_refuse_young_vacancies_the_cap_and_bad_settings() {
     let farm =
         unit(&app, t, &w.city.department, "张掖市林木种苗站", 301, "AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 4).await;
     let body = app.refused(Some(t), DEPOSIT, movement(&farm, 1, "2024-06-01"), "CONFLICT").await;
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("vacant only since"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("stood vacant for 12 months"), "{body}");
     // The cap: half of the city's vacant fiscal slots (4 at the CDC, 4 here).
     let q = pool(&app, t).await;
     assert_eq!(q["cap"], 4);
@@ -336,4 +336,62 @@ async fn the_hospital_norm_follows_its_text() {
     // A TCM hospital with no TCM norm configured is told why the general norm applies.
     let tcm = filing(500, 459_000, "TCM").await;
     assert!(tcm["basis"]["note"].as_str().unwrap().contains("general"), "{tcm}");
+}
+
+const VACANCIES: &str = "query($id: ID!) { institution(id: $id) { vacancies { funding since } } }";
+
+async fn vacancy_dates(app: &TestApp, token: &str, institution: &str) -> Vec<String> {
+    let data = app.ok(Some(token), VACANCIES, json!({"id": institution})).await;
+    data["institution"]["vacancies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["since"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_vacant_slot_has_its_own_age_and_a_deposit_resets_no_other() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    app.ok(Some(t), CONFIGURE, json!({})).await;
+    // The CDC: 5 slots approved on 2024-01-01, one filled (2015 hire date, recorded on arrival).
+    let cdc = w.city.institution.as_str();
+    assert_eq!(vacancy_dates(&app, t, cdc).await, vec!["2024-01-01"; 4]);
+    // Fill the other four, then one retires yesterday: one vacancy, dated yesterday.
+    let mut people = Vec::new();
+    for n in 0..4 {
+        people.push(crate::fixture::hire(&app, t, cdc, "职工", &national_id("620700", "19850101", 300 + n)).await);
+    }
+    assert!(vacancy_dates(&app, t, cdc).await.is_empty());
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+    let retire =
+        r#"mutation($s: ID!, $on: NaiveDate!) { retireStaff(input: {staffId: $s, effectiveOn: $on}) { status } }"#;
+    app.ok(Some(t), retire, json!({"s": people[0], "on": yesterday})).await;
+    assert_eq!(vacancy_dates(&app, t, cdc).await, vec![yesterday.clone()]);
+    // A slot vacated yesterday is not "vacant 12 months or more": the pool refuses it.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let body = app.refused(Some(t), DEPOSIT, movement(cdc, 1, &today), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("only 0 of"), "{body}");
+    // Three slots vacant since 2024-01-01 elsewhere: depositing one leaves the others their age.
+    let farm =
+        unit(&app, t, &w.city.department, "张掖市林木种苗站", 311, "AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 3).await;
+    let approved_on = vacancy_dates(&app, t, &farm).await;
+    assert_eq!(approved_on.len(), 3);
+    app.ok(Some(t), DEPOSIT, movement(&farm, 1, "2025-06-01")).await;
+    assert_eq!(vacancy_dates(&app, t, &farm).await, approved_on[..2].to_vec(), "a deposit reset the others' age");
+    app.ok(Some(t), DEPOSIT, movement(&farm, 1, "2025-06-02")).await;
+    // The long-vacant finding counts slots by their own age: the farm's last one, not the CDC's.
+    let q = r#"{ findings(jurisdiction: "620700") { longVacant(months: 12) { institution { id } figure } } }"#;
+    let found = app.ok(Some(t), q, json!({})).await;
+    let ids: Vec<&str> = found["findings"]["longVacant"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["institution"]["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&farm.as_str()), "{found}");
+    assert!(!ids.contains(&cdc), "{found}");
+    assert_ledger_consistent(&app, t, "620700").await;
 }

@@ -6,6 +6,7 @@ mod events;
 mod ledger;
 mod plan;
 mod slots;
+mod vacancy;
 
 pub use ceiling::{CeilingMutation, CeilingQuery, current_ceiling, lower_by as lower_ceiling_by};
 pub use events::{EstablishmentChange, ReserveBalance};
@@ -13,6 +14,7 @@ pub use events::{EstablishmentMutation, InitialEstablishmentInput, set_initial};
 pub use ledger::{Document, Entry, LedgerQuery, operation, record_entry, verify};
 pub use plan::{PlanMutation, PlanQuery, ReductionPlan, on_departure};
 pub use slots::{move_reserve, occupy_slot, occupy_slot_accepting_excess, open_balances, release_slot};
+pub use vacancy::{Vacancy, vacancies_of};
 
 use async_graphql::SimpleObject;
 use entity::enums::Funding;

@@ -71,6 +71,8 @@ const EXPENSIVE: &[(&str, &str, u64, u64)] = &[
     ("Query", "childDisclosures", 50, 50),
     // Opens every sealed ID number of the institution's establishment.
     ("Institution", "retirementForecast", 5, 5),
+    // Replays the institution's ledger and movements.
+    ("Institution", "vacancies", 5, 5),
     // Computed from every score of the round, per round asked for.
     ("EvaluationRound", "results", 500, 500),
     ("EvaluationRound", "completeness", 200, 200),

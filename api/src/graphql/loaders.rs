@@ -32,6 +32,8 @@ pub struct Loaders {
     pub children: Cached<ChildrenOf>,
     /// Supervising departments of each jurisdiction, within the caller's reach.
     pub departments_of: Cached<DepartmentsOf>,
+    /// Each institution's vacant slots with their ages.
+    pub vacancies: Cached<VacanciesOf>,
     /// Birth dates, sex and category of each institution's people in establishment.
     pub working_lives: Cached<crate::staff::retirement::WorkingLives>,
 }
@@ -43,6 +45,7 @@ fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
 impl Loaders {
     pub fn new(db: &DatabaseConnection, scope: &Scope, pii: &crate::pii::PiiCipher) -> Self {
         Self {
+            vacancies: cached(VacanciesOf(db.clone())),
             working_lives: cached(crate::staff::retirement::WorkingLives { db: db.clone(), pii: pii.clone() }),
             children: cached(ChildrenOf { db: db.clone(), scope: scope.clone() }),
             departments_of: cached(DepartmentsOf { db: db.clone(), scope: scope.clone() }),
@@ -181,6 +184,36 @@ impl Loader<i32> for BalancesByInstitution {
             }
         }
         Ok(found)
+    }
+}
+
+/// Establishment balances of many institutions, on any connection (a transaction included).
+pub async fn balances_of_conn<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+) -> Result<HashMap<i32, Vec<establishment_balance::Model>>, ApiError> {
+    let mut found: HashMap<i32, Vec<establishment_balance::Model>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = establishment_balance::Entity::find()
+            .filter(establishment_balance::Column::InstitutionId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for row in rows {
+            found.entry(row.institution_id).or_default().push(row);
+        }
+    }
+    Ok(found)
+}
+
+/// The vacant slots of each institution, each with its own age.
+pub struct VacanciesOf(DatabaseConnection);
+
+impl Loader<i32> for VacanciesOf {
+    type Value = Vec<crate::establishment::Vacancy>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        crate::establishment::vacancies_of(&self.0, keys).await.map_err(Arc::new)
     }
 }
 

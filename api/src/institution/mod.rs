@@ -131,6 +131,13 @@ impl Institution {
         let loaded = ctx.data_unchecked::<Loaders>().staff_counts.load_one(self.0.id).await;
         Ok(loaded.map_err(to_graphql)?.unwrap_or_default())
     }
+    /// Each vacant slot with the day it became vacant (its last holder left, or it was approved
+    /// and never filled), oldest first.
+    #[graphql(guard = "InternalGuard")]
+    async fn vacancies(&self, ctx: &Context<'_>) -> Result<Vec<crate::establishment::Vacancy>> {
+        let loaded = ctx.data_unchecked::<Loaders>().vacancies.load_one(self.0.id).await;
+        Ok(loaded.map_err(to_graphql)?.unwrap_or_default())
+    }
     /// Who reaches the statutory retirement age in each of the next `years` years (this one
     /// first), by category, and who is already past it: the basis of recruitment plans.
     #[graphql(guard = "InternalGuard")]
