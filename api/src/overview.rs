@@ -94,6 +94,7 @@ pub struct Baseline {
 }
 
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct Overview {
     pub jurisdiction: String,
     pub include_descendants: bool,
@@ -112,6 +113,22 @@ pub struct Overview {
     pub reforms_since_base: Option<crate::reform::ReformResults>,
     /// The jurisdiction's turnover pool, when it has one: "second allocation, first use".
     pub pool: Option<PoolFigures>,
+}
+
+#[async_graphql::ComplexObject]
+impl Overview {
+    /// The jurisdiction's control figures (下达编制控制数): the figure granted to it, what it
+    /// holds against it, the room left, and the figures it handed to each jurisdiction below.
+    async fn control(&self, ctx: &async_graphql::Context<'_>) -> crate::error::Result<crate::establishment::Control> {
+        let db = crate::graphql::context::db(ctx);
+        let here = crate::graphql::context::scope(ctx)
+            .jurisdictions()
+            .filter(entity::jurisdiction::Column::Code.eq(self.jurisdiction.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| crate::error::ApiError::not_found("jurisdiction not found"))?;
+        crate::establishment::control_of(db, &here).await
+    }
 }
 
 #[derive(SimpleObject, Debug, Clone)]

@@ -4,6 +4,7 @@
 pub mod audit_log;
 pub mod classification_decision;
 pub mod committee_member;
+pub mod control_figure;
 pub mod department;
 pub mod disclosure_release;
 pub mod enums;

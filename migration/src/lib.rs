@@ -10,6 +10,7 @@ mod m20261125_000005_disclosure;
 mod m20261125_000006_staff_indexes;
 mod m20261201_000007_key_fingerprint;
 mod m20261201_000008_hospital_norm;
+mod m20261201_000009_control_figures;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_staff_indexes::Migration),
             Box::new(m20261201_000007_key_fingerprint::Migration),
             Box::new(m20261201_000008_hospital_norm::Migration),
+            Box::new(m20261201_000009_control_figures::Migration),
         ]
     }
 }

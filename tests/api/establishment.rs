@@ -162,3 +162,74 @@ async fn the_ledger_and_audit_log_follow_the_tree() {
     let dept = app.ok(Some(&department), "{ establishmentLedger { totalCount } }", json!({})).await;
     assert_eq!(dept["establishmentLedger"]["totalCount"], 2);
 }
+
+const CONTROL: &str = r#"query($j: String!) { overview(jurisdiction: $j) { control {
+    figure { jurisdictionCode totalEstablishment fiscalPeople usedEstablishment usedFiscalPeople documentNo }
+    usage { ownEstablishment handedDown ownFiscalPeople handedDownFiscalPeople } room fiscalPeopleRoom
+    handedDown { jurisdictionCode totalEstablishment usedEstablishment } } } }"#;
+
+const HAND_DOWN: &str = r#"mutation($i: HandDownInput!) { handDownControlFigures(input: $i) {
+    figure { totalEstablishment fiscalPeople } room } }"#;
+
+fn figures(code: &str, total: i32, people: i32) -> serde_json::Value {
+    json!({"i": {"jurisdiction": code, "totalEstablishment": total, "fiscalPeople": people,
+        "documentNo": "张编委〔2025〕9号", "effectiveOn": "2025-01-01"}})
+}
+
+#[tokio::test]
+async fn a_county_cannot_grant_itself_slots_beyond_the_figure_its_city_handed_down() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let minle = app.office("620722");
+    let control = app.ok(Some(&minle), CONTROL, json!({"j": "620722"})).await;
+    let c = &control["overview"]["control"];
+    let figure = c["figure"]["totalEstablishment"].as_i64().unwrap();
+    let room = c["room"].as_i64().unwrap();
+    assert!(room > 0 && room < 500, "{c}");
+    assert_eq!(figure - room, c["usage"]["ownEstablishment"].as_i64().unwrap());
+    // The finding: Minle approved itself +500 fiscal slots. Now the figure stops it.
+    let page = app
+        .ok(Some(&minle), r#"{ institutions(jurisdiction: "620722", first: 1) { edges { node { id } } } }"#, json!({}))
+        .await;
+    let unit = page["institutions"]["edges"][0]["node"]["id"].as_str().unwrap().to_string();
+    let body = app.refused(Some(&minle), EVENT, event(&unit, "APPROVE", 500), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("control figure"), "{body}");
+    // Within the room it may approve.
+    app.ok(Some(&minle), EVENT, event(&unit, "APPROVE", 1)).await;
+    // The city sees each level: its own figure from the province and every county's.
+    let city = app.office("620700");
+    let control = app.ok(Some(&city), CONTROL, json!({"j": "620700"})).await;
+    let c = &control["overview"]["control"];
+    assert_eq!(c["handedDown"].as_array().unwrap().len(), 6, "{c}");
+    assert_eq!(c["usage"]["ownFiscalPeople"], 3353);
+    let handed: i64 =
+        c["handedDown"].as_array().unwrap().iter().map(|f| f["totalEstablishment"].as_i64().unwrap()).sum();
+    assert_eq!(c["usage"]["handedDown"].as_i64().unwrap(), handed);
+    assert!(c["room"].as_i64().unwrap() >= 0, "{c}");
+    assert!(c["fiscalPeopleRoom"].as_i64().unwrap() >= 0, "{c}");
+}
+
+#[tokio::test]
+async fn figures_are_handed_down_by_the_parent_only_go_down_and_bind_the_child() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (city, minle, sunan) = (w.city.token.as_str(), w.minle.token.as_str(), w.sunan.token.as_str());
+    // Only the parent hands figures down, and only to a child of its own.
+    app.refused(Some(minle), HAND_DOWN, figures("620722", 100, 50), "NOT_FOUND").await;
+    app.refused(Some(city), HAND_DOWN, figures("620700", 100, 50), "NOT_FOUND").await;
+    // Not below what Minle holds (5 slots, 1 fiscally supported person).
+    app.refused(Some(city), HAND_DOWN, figures("620722", 4, 1), "CONFLICT").await;
+    let data = app.ok(Some(city), HAND_DOWN, figures("620722", 8, 3)).await;
+    assert_eq!(data["handDownControlFigures"]["room"], 3);
+    // Only down.
+    let body = app.refused(Some(city), HAND_DOWN, figures("620722", 9, 3), "BAD_USER_INPUT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("only go down"), "{body}");
+    app.ok(Some(city), HAND_DOWN, figures("620722", 7, 3)).await;
+    // Minle approves within its figure (2 more), not beyond.
+    app.refused(Some(minle), EVENT, event(&w.minle.institution, "APPROVE", 3), "CONFLICT").await;
+    app.ok(Some(minle), EVENT, event(&w.minle.institution, "APPROVE", 2)).await;
+    // Sunan has no figure while its sibling has one: it approves nothing.
+    let body = app.refused(Some(sunan), EVENT, event(&w.sunan.institution, "APPROVE", 1), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("no control figure"), "{body}");
+    assert_ledger_consistent(&app, city, "620700").await;
+}

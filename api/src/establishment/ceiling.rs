@@ -107,6 +107,7 @@ pub async fn check_new_slots<C: ConnectionTrait>(
     funding: Funding,
     slots: i32,
 ) -> ApiResult<()> {
+    super::control::check_within_figure(db, jurisdiction_id, i64::from(slots)).await?;
     let ceiling = establishment_ceiling::Entity::find()
         .filter(establishment_ceiling::Column::JurisdictionId.eq(jurisdiction_id))
         .lock_exclusive()
@@ -232,6 +233,22 @@ impl CeilingMutation {
     /// Lowers the control ceiling; it never goes up.
     async fn lower_control_ceiling(&self, ctx: &Context<'_>, input: LowerCeilingInput) -> Result<Ceiling> {
         lower(db(ctx), scope(ctx), &actor(ctx), input).await
+    }
+
+    /// Hands control figures (下达编制控制数) to a jurisdiction directly below the caller's: its
+    /// total establishment and fiscally supported people, for it and everything below it.
+    /// Figures only go down, never below what it holds, and stay within the caller's own.
+    async fn hand_down_control_figures(
+        &self,
+        ctx: &Context<'_>,
+        input: super::control::HandDownInput,
+    ) -> Result<super::control::Control> {
+        let row = super::control::hand_down(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        let child = entity::jurisdiction::Entity::find_by_id(row.jurisdiction_id)
+            .one(db(ctx))
+            .await?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("jurisdiction missing")))?;
+        super::control::control_of(db(ctx), &child).await
     }
 }
 

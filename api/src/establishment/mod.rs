@@ -2,6 +2,7 @@
 //! of recorded events and from the real-name list, and the slot rules that guard them.
 
 mod ceiling;
+mod control;
 mod events;
 mod ledger;
 mod plan;
@@ -9,6 +10,9 @@ mod slots;
 mod vacancy;
 
 pub use ceiling::{CeilingMutation, CeilingQuery, current_ceiling, lower_by as lower_ceiling_by};
+pub use control::{
+    Control, ControlFigure, HandDownInput, check_within_figure, control_of, hand_down, usage as control_usage,
+};
 pub use events::{EstablishmentChange, ReserveBalance};
 pub use events::{EstablishmentMutation, InitialEstablishmentInput, set_initial};
 pub use ledger::{Document, Entry, LedgerQuery, operation, record_entry, verify};

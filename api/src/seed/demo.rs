@@ -140,6 +140,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
         summary.institutions += institutions;
         summary.staff += people;
     }
+    write_control_figures(&txn, &tree).await?;
     let change = Change {
         action: "seed.demo",
         entity: "jurisdiction",
@@ -154,6 +155,49 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
     publish_releases(db).await?;
     refresh_statistics(db).await?;
     Ok(summary)
+}
+
+/// Control figures handed down (下达编制控制数) at every level, as in 2019: the province grants the
+/// city its figures for the whole city (its own base-year 4,926 slots and 4,557 fiscally
+/// supported people, plus its counties'), and the city grants each county and district its own.
+/// The report gives the city's figures only; a county's are its holdings scaled by the city's
+/// own 2019-to-now ratios (4,926 / 4,158 slots, 4,557 / 3,353 people), so each keeps the room
+/// the city has.
+async fn write_control_figures(txn: &DatabaseTransaction, tree: &[jurisdiction::Model]) -> anyhow::Result<()> {
+    use crate::establishment::control_usage;
+    let city = tree.iter().find(|j| j.code == CITY).ok_or_else(|| anyhow::anyhow!("city missing"))?;
+    let province = tree.iter().find(|j| Some(j.id) == city.parent_id).ok_or_else(|| anyhow::anyhow!("province"))?;
+    let on = NaiveDate::from_ymd_opt(BASE_YEAR, 12, 31).unwrap_or_default();
+    let figure = |child: &jurisdiction::Model, by: &jurisdiction::Model, total: i64, people: i64, doc: String| {
+        entity::control_figure::ActiveModel {
+            jurisdiction_id: Set(child.id),
+            granted_by: Set(by.id),
+            total_establishment: Set(total as i32),
+            fiscal_people: Set(people as i32),
+            document_no: Set(doc),
+            effective_on: Set(on),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+    };
+    let (mut counties_total, mut counties_people) = (0_i64, 0_i64);
+    for (n, county) in tree.iter().filter(|j| j.parent_id == Some(city.id)).enumerate() {
+        let held = control_usage(txn, county.id).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+        let total = (held.own_establishment * 4_926 + 4_157) / 4_158;
+        let people = (held.own_fiscal_people * 4_557 + 3_352) / 3_353;
+        counties_total += total;
+        counties_people += people;
+        figure(county, city, total, people, format!("张编委〔{BASE_YEAR}〕{}号", 10 + n)).insert(txn).await?;
+    }
+    let own_base = establishment_ceiling::Entity::find()
+        .filter(establishment_ceiling::Column::JurisdictionId.eq(city.id))
+        .one(txn)
+        .await?
+        .map_or(4_926, |c| i64::from(c.base_total));
+    let total = own_base + counties_total;
+    let people = 4_557 + counties_people;
+    figure(city, province, total, people, format!("甘编委〔{BASE_YEAR}〕8号")).insert(txn).await?;
+    Ok(())
 }
 
 struct Writer<'a> {

@@ -1,0 +1,289 @@
+//! Control as a hierarchy (下达编制控制数): the level above hands each jurisdiction below its
+//! control figures — total establishment and fiscally supported people (财政供养人员), for the
+//! jurisdiction and everything below it — with a document number. A jurisdiction's approvals
+//! stay within its figure; its own establishment plus the figures it hands down stay within
+//! it; figures only go down ("two only-reduce", 两个只减不增). No office can grant itself
+//! establishment that no level above granted it: once a parent hands figures to any of its
+//! children, a child without one approves nothing.
+//!
+//! A jurisdiction with no figure from above (the top of control in this system, e.g. a city
+//! whose province does not use it) is held by its own base-year ceiling only.
+
+use async_graphql::{InputObject, SimpleObject};
+use chrono::NaiveDate;
+use entity::enums::{StaffBasis, StaffStatus};
+use entity::{control_figure, jurisdiction, staff};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::ceiling::jurisdiction_totals;
+use crate::audit::{self, Actor, Change};
+use crate::codes;
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult};
+use crate::scope::Scope;
+
+/// The figures in force for a jurisdiction: the newest granted to it.
+pub async fn figure_of<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<Option<control_figure::Model>> {
+    Ok(control_figure::Entity::find()
+        .filter(control_figure::Column::JurisdictionId.eq(jurisdiction_id))
+        .order_by_desc(control_figure::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// The figures in force for each jurisdiction directly below `parent_id` that has any.
+pub async fn figures_below<C: ConnectionTrait>(db: &C, parent_id: i32) -> ApiResult<Vec<control_figure::Model>> {
+    let rows = control_figure::Entity::find()
+        .filter(control_figure::Column::GrantedBy.eq(parent_id))
+        .order_by_desc(control_figure::Column::Id)
+        .all(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows.into_iter().filter(|row| seen.insert(row.jurisdiction_id)).collect())
+}
+
+/// Fiscally supported people of a jurisdiction's own level: people in establishment paid
+/// from the budget (basis FISCAL, active or seconded out). Temporary staff paid by the budget
+/// would count too; the real-name list does not record who pays them yet, so none do.
+pub async fn fiscal_people<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<i64> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(staff::Column::Basis.eq(StaffBasis::Fiscal))
+        .filter(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]))
+        .count(db)
+        .await? as i64)
+}
+
+/// What a jurisdiction holds against its figures: its own level, and what it handed down.
+#[derive(SimpleObject, Clone, Debug, Default)]
+pub struct ControlUsage {
+    /// Its own institutions' approved slots, its reserve and its pool's base fund.
+    pub own_establishment: i64,
+    /// The total establishment it handed down to the jurisdictions below.
+    pub handed_down: i64,
+    pub own_fiscal_people: i64,
+    pub handed_down_fiscal_people: i64,
+}
+
+impl ControlUsage {
+    pub fn establishment(&self) -> i64 {
+        self.own_establishment + self.handed_down
+    }
+
+    pub fn people(&self) -> i64 {
+        self.own_fiscal_people + self.handed_down_fiscal_people
+    }
+}
+
+pub async fn usage<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<ControlUsage> {
+    let (own, _) = jurisdiction_totals(db, jurisdiction_id).await?;
+    let below = figures_below(db, jurisdiction_id).await?;
+    Ok(ControlUsage {
+        own_establishment: own,
+        handed_down: below.iter().map(|f| i64::from(f.total_establishment)).sum(),
+        own_fiscal_people: fiscal_people(db, jurisdiction_id).await?,
+        handed_down_fiscal_people: below.iter().map(|f| i64::from(f.fiscal_people)).sum(),
+    })
+}
+
+/// Locks a jurisdiction's row for the rest of the transaction: approvals in it and figures
+/// handed to or by it are checked one after the other (parents are locked before children).
+async fn lock<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<jurisdiction::Model> {
+    jurisdiction::Entity::find_by_id(jurisdiction_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("jurisdiction {jurisdiction_id} missing")))
+}
+
+/// Refuses `slots` new slots in a jurisdiction beyond the figure handed down to it, or in a
+/// jurisdiction whose parent hands down figures but gave it none.
+pub async fn check_within_figure<C: ConnectionTrait>(db: &C, jurisdiction_id: i32, slots: i64) -> ApiResult<()> {
+    let here = lock(db, jurisdiction_id).await?;
+    match figure_of(db, jurisdiction_id).await? {
+        Some(figure) => {
+            let used = usage(db, jurisdiction_id).await?.establishment();
+            if used + slots > i64::from(figure.total_establishment) {
+                return Err(ApiError::conflict(format!(
+                    "control figure (下达编制控制数): {} holds {used} of the {} slots the level above granted it \
+                     ({}); {slots} more would exceed it",
+                    here.name, figure.total_establishment, figure.document_no
+                )));
+            }
+            Ok(())
+        }
+        None => {
+            let Some(parent) = here.parent_id else { return Ok(()) };
+            let controlled = control_figure::Entity::find()
+                .filter(control_figure::Column::GrantedBy.eq(parent))
+                .one(db)
+                .await?
+                .is_some();
+            if controlled {
+                return Err(ApiError::conflict(format!(
+                    "no control figure has been handed down to {}: its approvals wait for the level above",
+                    here.name
+                )));
+            }
+            Ok(())
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct HandDownInput {
+    /// The division code of a jurisdiction directly below the caller's.
+    pub jurisdiction: String,
+    pub total_establishment: i32,
+    pub fiscal_people: i32,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+}
+
+/// A parent's office hands figures to one of its children. The figures only go down, never
+/// below what the child already holds, and the parent's own establishment plus every figure
+/// it hands down stays within its own figure.
+#[tracing::instrument(skip_all)]
+pub async fn hand_down(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: HandDownInput,
+) -> ApiResult<control_figure::Model> {
+    let own = scope.office()?.clone();
+    let document_no = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
+    if !(0..=10_000_000).contains(&input.total_establishment) || !(0..=10_000_000).contains(&input.fiscal_people) {
+        return Err(ApiError::bad_input("figures must be whole numbers from 0 to 10000000"));
+    }
+    if input.effective_on > chrono::Utc::now().date_naive() {
+        return Err(ApiError::bad_input("`effectiveOn` is in the future"));
+    }
+    let txn = begin_write(db).await?;
+    lock(&txn, own.id).await?;
+    let child = scope
+        .jurisdictions()
+        .filter(jurisdiction::Column::Code.eq(input.jurisdiction.as_str()))
+        .one(&txn)
+        .await?
+        .filter(|j| j.parent_id == Some(own.id))
+        .ok_or_else(|| ApiError::not_found(format!("no jurisdiction {} directly below yours", input.jurisdiction)))?;
+    lock(&txn, child.id).await?;
+    let previous = figure_of(&txn, child.id).await?;
+    if let Some(previous) = &previous
+        && (input.total_establishment > previous.total_establishment || input.fiscal_people > previous.fiscal_people)
+    {
+        return Err(ApiError::bad_input(format!(
+            "control figures only go down (两个只减不增): {} holds {} slots and {} fiscally supported people",
+            child.name, previous.total_establishment, previous.fiscal_people
+        )));
+    }
+    let held = usage(&txn, child.id).await?;
+    if i64::from(input.total_establishment) < held.establishment() || i64::from(input.fiscal_people) < held.people() {
+        return Err(ApiError::conflict(format!(
+            "{} already holds {} slots and {} fiscally supported people: a figure below that is reduced first",
+            child.name,
+            held.establishment(),
+            held.people()
+        )));
+    }
+    if let Some(figure) = figure_of(&txn, own.id).await? {
+        let mine = usage(&txn, own.id).await?;
+        let (was_total, was_people) =
+            previous.as_ref().map_or((0, 0), |p| (i64::from(p.total_establishment), i64::from(p.fiscal_people)));
+        let total = mine.establishment() - was_total + i64::from(input.total_establishment);
+        let people = mine.people() - was_people + i64::from(input.fiscal_people);
+        if total > i64::from(figure.total_establishment) || people > i64::from(figure.fiscal_people) {
+            return Err(ApiError::conflict(format!(
+                "{} would hold {total} slots and {people} fiscally supported people with this figure, beyond its own \
+                 figures of {} and {}",
+                own.name, figure.total_establishment, figure.fiscal_people
+            )));
+        }
+    }
+    let row = control_figure::ActiveModel {
+        jurisdiction_id: Set(child.id),
+        granted_by: Set(own.id),
+        total_establishment: Set(input.total_establishment),
+        fiscal_people: Set(input.fiscal_people),
+        document_no: Set(document_no),
+        effective_on: Set(input.effective_on),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, Change::created("control.hand_down", "control_figure", row.id, child.id, &row)).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// A figure as offices read it.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ControlFigure {
+    pub jurisdiction_code: String,
+    pub jurisdiction_name: String,
+    pub total_establishment: i32,
+    pub fiscal_people: i32,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    /// What the jurisdiction holds against it (its own level and what it handed down).
+    pub used_establishment: i64,
+    pub used_fiscal_people: i64,
+}
+
+/// A jurisdiction's control: the figure granted to it, what it holds, the room left, and the
+/// figures it handed down (one per jurisdiction below).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Control {
+    pub figure: Option<ControlFigure>,
+    pub usage: ControlUsage,
+    /// Slots it may still approve or hand down, when it has a figure.
+    pub room: Option<i64>,
+    pub fiscal_people_room: Option<i64>,
+    pub handed_down: Vec<ControlFigure>,
+}
+
+pub async fn control_of<C: ConnectionTrait>(db: &C, jurisdiction: &jurisdiction::Model) -> ApiResult<Control> {
+    let held = usage(db, jurisdiction.id).await?;
+    let figure = figure_of(db, jurisdiction.id).await?;
+    let below = figures_below(db, jurisdiction.id).await?;
+    let names: std::collections::HashMap<i32, (String, String)> = jurisdiction::Entity::find()
+        .select_only()
+        .column(jurisdiction::Column::Id)
+        .column(jurisdiction::Column::Code)
+        .column(jurisdiction::Column::Name)
+        .filter(jurisdiction::Column::Id.is_in(below.iter().map(|f| f.jurisdiction_id)))
+        .into_tuple::<(i32, String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, code, name)| (id, (code, name)))
+        .collect();
+    let mut handed_down = Vec::with_capacity(below.len());
+    for row in below {
+        let held = usage(db, row.jurisdiction_id).await?;
+        let (code, name) = names.get(&row.jurisdiction_id).cloned().unwrap_or_default();
+        handed_down.push(view(row, code, name, &held));
+    }
+    handed_down.sort_by(|a, b| a.jurisdiction_code.cmp(&b.jurisdiction_code));
+    let room = figure.as_ref().map(|f| i64::from(f.total_establishment) - held.establishment());
+    let fiscal_people_room = figure.as_ref().map(|f| i64::from(f.fiscal_people) - held.people());
+    let figure = figure.map(|f| view(f, jurisdiction.code.clone(), jurisdiction.name.clone(), &held));
+    Ok(Control { figure, usage: held, room, fiscal_people_room, handed_down })
+}
+
+fn view(row: control_figure::Model, code: String, name: String, held: &ControlUsage) -> ControlFigure {
+    ControlFigure {
+        jurisdiction_code: code,
+        jurisdiction_name: name,
+        total_establishment: row.total_establishment,
+        fiscal_people: row.fiscal_people,
+        document_no: row.document_no,
+        effective_on: row.effective_on,
+        used_establishment: held.establishment(),
+        used_fiscal_people: held.people(),
+    }
+}
