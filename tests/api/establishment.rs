@@ -228,6 +228,21 @@ async fn figures_are_handed_down_by_the_parent_only_go_down_and_bind_the_child()
     // Minle approves within its figure (2 more), not beyond.
     app.refused(Some(minle), EVENT, event(&w.minle.institution, "APPROVE", 3), "CONFLICT").await;
     app.ok(Some(minle), EVENT, event(&w.minle.institution, "APPROVE", 2)).await;
+    // Three fiscally supported people at most: Minle has one; two more are hired, a third is not.
+    for n in 0..2 {
+        let id = national_id("620722", "19900101", 400 + n);
+        app.ok(Some(minle), HIRE, json!({"input": hire_input(&w.minle.institution, "新人", &id, "FISCAL")})).await;
+    }
+    let id = national_id("620722", "19900101", 410);
+    let body = app
+        .refused(
+            Some(minle),
+            HIRE,
+            json!({"input": hire_input(&w.minle.institution, "新人", &id, "FISCAL")}),
+            "CONFLICT",
+        )
+        .await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("supports 3 people"), "{body}");
     // Sunan has no figure while its sibling has one: it approves nothing.
     let body = app.refused(Some(sunan), EVENT, event(&w.sunan.institution, "APPROVE", 1), "CONFLICT").await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("no control figure"), "{body}");

@@ -133,6 +133,25 @@ pub async fn check_within_figure<C: ConnectionTrait>(db: &C, jurisdiction_id: i3
     }
 }
 
+/// Refuses one more fiscally supported person in a jurisdiction beyond the figure handed down
+/// to it (a fiscally funded hire). Jurisdictions without a figure are held by slots alone.
+pub async fn check_fiscal_person<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<()> {
+    if figure_of(db, jurisdiction_id).await?.is_none() {
+        return Ok(());
+    }
+    let here = lock(db, jurisdiction_id).await?;
+    let Some(figure) = figure_of(db, jurisdiction_id).await? else { return Ok(()) };
+    let held = usage(db, jurisdiction_id).await?.people();
+    if held + 1 > i64::from(figure.fiscal_people) {
+        return Err(ApiError::conflict(format!(
+            "control figure (两个只减不增): {} supports {held} people from the budget, the figure the level above \
+             granted it ({}); a fiscally funded hire would exceed it",
+            here.name, figure.fiscal_people
+        )));
+    }
+    Ok(())
+}
+
 #[derive(InputObject)]
 pub struct HandDownInput {
     /// The division code of a jurisdiction directly below the caller's.

@@ -11,7 +11,8 @@ mod vacancy;
 
 pub use ceiling::{CeilingMutation, CeilingQuery, current_ceiling, lower_by as lower_ceiling_by};
 pub use control::{
-    Control, ControlFigure, HandDownInput, check_within_figure, control_of, hand_down, usage as control_usage,
+    Control, ControlFigure, HandDownInput, check_fiscal_person, check_within_figure, control_of, hand_down,
+    usage as control_usage,
 };
 pub use events::{EstablishmentChange, ReserveBalance};
 pub use events::{EstablishmentMutation, InitialEstablishmentInput, set_initial};

@@ -144,6 +144,9 @@ pub async fn hire_person<C: ConnectionTrait>(
         } else {
             occupy_slot(db, institution.id, funding).await?;
         }
+        if person.basis == StaffBasis::Fiscal {
+            crate::establishment::check_fiscal_person(db, institution.jurisdiction_id).await?;
+        }
         let taken = staff::Entity::find()
             .select_only()
             .column(staff::Column::Id)
