@@ -206,12 +206,12 @@ pub async fn compute(
     );
     let balance_sql = format!(
         "SELECT b.funding, SUM(b.approved) AS approved, SUM(b.frozen) AS frozen, SUM(b.occupied) AS occupied, \
-                SUM(CASE WHEN b.approved + b.borrowed - b.frozen - b.deposited - b.occupied > 0 \
-                         THEN b.approved + b.borrowed - b.frozen - b.deposited - b.occupied ELSE 0 END) AS vacant, \
-                SUM(CASE WHEN b.occupied > b.approved + b.borrowed THEN b.occupied - b.approved - b.borrowed ELSE 0 END) AS over \
+                SUM({vacant}) AS vacant, SUM({over}) AS over \
          FROM establishment_balance b JOIN institution i ON i.id = b.institution_id \
          WHERE b.jurisdiction_id IN ({ids}) AND i.status = 'ACTIVE' \
-         GROUP BY b.funding"
+         GROUP BY b.funding",
+        vacant = crate::establishment::balance::vacant_sql("b"),
+        over = crate::establishment::balance::excess_sql("b")
     );
     let staff_sql = format!(
         "SELECT basis, status, category, COUNT(*) AS n FROM staff \

@@ -241,15 +241,7 @@ async fn cap<C: ConnectionTrait>(db: &C, row: &turnover_pool::Model) -> ApiResul
     use establishment_balance::Column;
     let vacant: Option<i64> = establishment_balance::Entity::find()
         .select_only()
-        .column_as(
-            Expr::col(Column::Approved)
-                .add(Expr::col(Column::Borrowed))
-                .sub(Expr::col(Column::Frozen))
-                .sub(Expr::col(Column::Deposited))
-                .sub(Expr::col(Column::Occupied))
-                .sum(),
-            "vacant",
-        )
+        .column_as(crate::establishment::balance::vacant_expr().sum(), "vacant")
         .filter(Column::JurisdictionId.eq(row.jurisdiction_id))
         .filter(Column::Funding.eq(FUNDING))
         .into_tuple()
@@ -283,26 +275,19 @@ async fn ledger<C: ConnectionTrait>(
     op: &str,
 ) -> ApiResult<()> {
     let (approved, deposited, borrowed) = deltas;
-    establishment_event::ActiveModel {
-        jurisdiction_id: Set(jurisdiction_id),
-        institution_id: Set(institution_id),
-        kind: Set(kind),
-        funding: Set(FUNDING),
-        approved_delta: Set(approved),
-        frozen_delta: Set(0),
-        deposited_delta: Set(deposited),
-        borrowed_delta: Set(borrowed),
-        document_no: Set(document.number.clone()),
-        effective_on: Set(document.effective_on),
-        reason: Set(document.reason.clone()),
-        actor: Set(actor.subject.clone()),
-        created_at: Set(chrono::Utc::now()),
-        operation: Set(Some(op.to_string())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    let entry = crate::establishment::Entry {
+        jurisdiction_id,
+        institution_id,
+        kind,
+        funding: FUNDING,
+        approved_delta: approved,
+        frozen_delta: 0,
+        document,
+        operation: op,
+        reform_id: None,
+    };
+    let deltas = crate::establishment::Deltas { approved, deposited, borrowed, frozen: 0 };
+    crate::establishment::write_row(db, actor, &entry, deltas).await
 }
 
 /// Moves the pool's balances under its one rule: available never below zero.
@@ -338,12 +323,8 @@ async fn move_institution<C: ConnectionTrait>(
     deposited: i32,
     borrowed: i32,
 ) -> ApiResult<()> {
+    use crate::establishment::balance::{own_free_expr, vacant_expr};
     use establishment_balance::Column;
-    let vacant = Expr::col(Column::Approved)
-        .add(Expr::col(Column::Borrowed))
-        .sub(Expr::col(Column::Frozen))
-        .sub(Expr::col(Column::Deposited))
-        .sub(Expr::col(Column::Occupied));
     let mut update = establishment_balance::Entity::update_many()
         .col_expr(Column::Deposited, Expr::col(Column::Deposited).add(deposited))
         .col_expr(Column::Borrowed, Expr::col(Column::Borrowed).add(borrowed))
@@ -352,8 +333,7 @@ async fn move_institution<C: ConnectionTrait>(
         .filter(Column::Funding.eq(FUNDING));
     let taken = deposited - borrowed;
     if taken > 0 {
-        let own = Expr::col(Column::Approved).sub(Expr::col(Column::Frozen)).sub(Expr::col(Column::Deposited));
-        update = update.filter(vacant.gte(taken)).filter(own.gte(Ord::max(deposited, 0)));
+        update = update.filter(vacant_expr().gte(taken)).filter(own_free_expr().gte(Ord::max(deposited, 0)));
     }
     if deposited < 0 {
         update = update.filter(Column::Deposited.gte(-deposited));
@@ -810,8 +790,8 @@ async fn settle(db: &DatabaseConnection, scope: &Scope, actor: &Actor, on: Naive
             .filter(establishment_balance::Column::Funding.eq(FUNDING))
             .one(&txn)
             .await?;
-        let vacant = balance.map_or(0, |b| b.approved + b.borrowed - b.frozen - b.deposited - b.occupied);
-        let n = Ord::min(Ord::max(vacant, 0), loan.outstanding);
+        let vacant = balance.as_ref().map_or(0, crate::establishment::balance::vacant);
+        let n = Ord::min(vacant, loan.outstanding);
         let outstanding = loan.outstanding;
         if n > 0 {
             repay_in(&txn, actor, loan, n, on, "loan term ended").await?;

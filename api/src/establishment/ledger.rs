@@ -67,13 +67,32 @@ pub async fn record_entry<C: ConnectionTrait>(db: &C, actor: &Actor, entry: Entr
         Some(id) => move_balance(db, id, entry.funding, entry.approved_delta, entry.frozen_delta).await?,
         None => move_reserve(db, entry.jurisdiction_id, entry.funding, entry.approved_delta).await?,
     }
+    let deltas = Deltas { approved: entry.approved_delta, frozen: entry.frozen_delta, ..Default::default() };
+    write_row(db, actor, &entry, deltas).await
+}
+
+/// The four counts a ledger row moves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Deltas {
+    pub approved: i32,
+    pub frozen: i32,
+    pub deposited: i32,
+    pub borrowed: i32,
+}
+
+/// Writes one ledger row: the only place establishment events are written. The balance it
+/// describes is moved by the caller under its rule (slots, pool, seed), in the same
+/// transaction.
+pub async fn write_row<C: ConnectionTrait>(db: &C, actor: &Actor, entry: &Entry<'_>, deltas: Deltas) -> ApiResult<()> {
     establishment_event::ActiveModel {
         jurisdiction_id: Set(entry.jurisdiction_id),
         institution_id: Set(entry.institution_id),
         kind: Set(entry.kind),
         funding: Set(entry.funding),
-        approved_delta: Set(entry.approved_delta),
-        frozen_delta: Set(entry.frozen_delta),
+        approved_delta: Set(deltas.approved),
+        frozen_delta: Set(deltas.frozen),
+        deposited_delta: Set(deltas.deposited),
+        borrowed_delta: Set(deltas.borrowed),
         document_no: Set(entry.document.number.clone()),
         effective_on: Set(entry.document.effective_on),
         reason: Set(entry.document.reason.clone()),

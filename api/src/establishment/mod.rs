@@ -1,6 +1,7 @@
 //! Establishment (编制): balances per institution and funding kind, derived from the ledger
 //! of recorded events and from the real-name list, and the slot rules that guard them.
 
+pub mod balance;
 mod ceiling;
 mod control;
 mod events;
@@ -16,7 +17,7 @@ pub use control::{
 };
 pub use events::{EstablishmentChange, ReserveBalance};
 pub use events::{EstablishmentMutation, InitialEstablishmentInput, set_initial};
-pub use ledger::{Document, Entry, LedgerQuery, operation, record_entry, verify};
+pub use ledger::{Deltas, Document, Entry, LedgerQuery, operation, record_entry, verify, write_row};
 pub use plan::{PlanMutation, PlanQuery, ReductionPlan, on_departure};
 pub use slots::{move_reserve, occupy_slot, occupy_slot_accepting_excess, open_balances, release_slot};
 pub use vacancy::{Vacancy, vacancies_of};
@@ -74,11 +75,11 @@ pub struct Establishment {
 
 impl FundingBalance {
     pub fn vacancy(&self) -> i32 {
-        Ord::max(self.approved + self.borrowed - self.frozen - self.deposited - self.occupied, 0)
+        balance::vacant_of(self.approved, self.borrowed, self.frozen, self.deposited, self.occupied)
     }
 
     pub fn excess(&self) -> i32 {
-        Ord::max(self.occupied - self.approved - self.borrowed, 0)
+        balance::excess_of(self.approved, self.borrowed, self.occupied)
     }
 }
 

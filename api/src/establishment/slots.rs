@@ -39,12 +39,7 @@ pub async fn occupy_slot<C: ConnectionTrait>(db: &C, institution_id: i32, fundin
         .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
         .filter(Column::InstitutionId.eq(institution_id))
         .filter(Column::Funding.eq(funding))
-        .filter(
-            Expr::col(Column::Occupied)
-                .add(Expr::col(Column::Frozen))
-                .add(Expr::col(Column::Deposited))
-                .lt(Expr::col(Column::Approved).add(Expr::col(Column::Borrowed))),
-        )
+        .filter(super::balance::vacant_expr().gt(0))
         .exec(db)
         .await?;
     if result.rows_affected == 1 {
@@ -118,13 +113,9 @@ pub async fn move_balance<C: ConnectionTrait>(
     if vacancy_taken > 0 {
         // Vacant and unfrozen, not deposited in the pool; borrowed slots are not the
         // institution's to give away.
-        let vacant = Expr::col(Column::Approved)
-            .add(Expr::col(Column::Borrowed))
-            .sub(Expr::col(Column::Frozen))
-            .sub(Expr::col(Column::Deposited))
-            .sub(Expr::col(Column::Occupied));
-        let own = Expr::col(Column::Approved).sub(Expr::col(Column::Frozen)).sub(Expr::col(Column::Deposited));
-        update = update.filter(vacant.gte(vacancy_taken)).filter(own.gte(vacancy_taken));
+        update = update
+            .filter(super::balance::vacant_expr().gte(vacancy_taken))
+            .filter(super::balance::own_free_expr().gte(vacancy_taken));
     }
     if frozen_delta < 0 {
         update = update.filter(Column::Frozen.gte(-frozen_delta));

@@ -79,7 +79,7 @@ pub async fn vacancies_of<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<
             .await?;
         for (id, institution, funding, approved, frozen, deposited, borrowed, on) in events {
             let Some(institution) = institution else { continue };
-            let capacity = approved + borrowed - frozen - deposited;
+            let capacity = super::balance::usable_delta(approved, frozen, deposited, borrowed);
             steps.entry((institution, funding)).or_default().push(Step {
                 on,
                 capacity,

@@ -237,10 +237,8 @@ fn check_capacity(
     accept: bool,
     errors: &mut Vec<RowError>,
 ) -> HashMap<(i32, Funding), i32> {
-    let mut vacant: HashMap<(i32, Funding), i32> = balances
-        .iter()
-        .map(|(key, b)| (*key, (b.approved + b.borrowed - b.frozen - b.deposited - b.occupied).max(0)))
-        .collect();
+    let mut vacant: HashMap<(i32, Funding), i32> =
+        balances.iter().map(|(key, b)| (*key, crate::establishment::balance::vacant(b))).collect();
     let mut occupy = HashMap::new();
     for c in checked.iter_mut() {
         let Some(funding) = c.person.basis.funding().filter(|_| c.person.status.holds_slot()) else { continue };

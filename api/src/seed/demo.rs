@@ -10,8 +10,8 @@ use entity::enums::{
     ReformKind,
 };
 use entity::{
-    classification_decision, department, establishment_balance, establishment_ceiling, establishment_event,
-    institution, jurisdiction, reform, reserve_balance, staff,
+    classification_decision, department, establishment_balance, establishment_ceiling, institution, jurisdiction,
+    reform, reserve_balance, staff,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -256,25 +256,27 @@ impl<'a> Writer<'a> {
         if institution_id.is_none() {
             self.reserve_sum += delta;
         }
-        establishment_event::ActiveModel {
-            jurisdiction_id: Set(jurisdiction_id),
-            institution_id: Set(institution_id),
-            kind: Set(kind),
-            funding: Set(funding),
-            approved_delta: Set(delta),
-            frozen_delta: Set(0),
-            document_no: Set(document.to_string()),
-            effective_on: Set(on),
-            reason: Set(reason.to_string()),
-            actor: Set(self.actor.subject.clone()),
-            created_at: Set(chrono::Utc::now()),
-            operation: Set(Some(format!("seed:{document}:{on}"))),
-            reform_id: Set(reform_id),
-            ..Default::default()
-        }
-        .insert(self.txn)
-        .await?;
-        Ok(())
+        let operation = format!("seed:{document}:{on}");
+        let document = crate::establishment::Document {
+            number: document.to_string(),
+            effective_on: on,
+            reason: reason.to_string(),
+        };
+        let entry = crate::establishment::Entry {
+            jurisdiction_id,
+            institution_id,
+            kind,
+            funding,
+            approved_delta: delta,
+            frozen_delta: 0,
+            document: &document,
+            operation: &operation,
+            reform_id,
+        };
+        let deltas = crate::establishment::Deltas { approved: delta, ..Default::default() };
+        crate::establishment::write_row(self.txn, self.actor, &entry, deltas)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message()))
     }
 
     /// The institutions the reforms removed since the base year, the reserve's last

@@ -10,11 +10,12 @@ use entity::{institution, staff, staff_movement};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 
 use super::Staff;
+use super::departure::{after_departure, depart};
 use crate::audit::{self, Actor, Change, snapshot};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
-use crate::establishment::{occupy_slot, on_departure, release_slot};
+use crate::establishment::{occupy_slot, release_slot};
 use crate::graphql::context::{actor, db, scope};
 use crate::institution::parse_id;
 use crate::scope::Scope;
@@ -65,26 +66,6 @@ fn not_future(on: NaiveDate) -> ApiResult<()> {
     if on > chrono::Utc::now().date_naive() { Err(ApiError::bad_input("the date is in the future")) } else { Ok(()) }
 }
 
-/// What a freed slot does, in the departure's transaction: it repays a pool loan of the
-/// institution first; in a filed hospital it is reclaimed ("exit one, reclaim one",
-/// 出一收一); under a reduction plan it is reduced ("reduce one, verify one").
-async fn after_departure<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    institution: &institution::Model,
-    funding: entity::enums::Funding,
-    on: NaiveDate,
-) -> ApiResult<()> {
-    if crate::pool::repay_on_departure(db, actor, institution, funding, on).await? {
-        return Ok(());
-    }
-    if crate::filing::reclaim_on_departure(db, actor, institution, funding, on).await? {
-        return Ok(());
-    }
-    on_departure(db, actor, institution, funding, on).await?;
-    Ok(())
-}
-
 /// Moves a person (and their slot) from one institution to another, in the caller's
 /// transaction. Leaving the source counts as a departure for its reduction plan.
 pub async fn move_person<C: ConnectionTrait>(
@@ -117,33 +98,6 @@ pub async fn move_person<C: ConnectionTrait>(
     let arrival = Occasion { on, document_no, note: &from.name };
     record_movement(db, actor, &moved, to.id, MovementKind::TransferIn, arrival).await?;
     Ok(moved)
-}
-
-/// Ends a person's tenure (retired or left), freeing their slot.
-pub async fn depart<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    person: staff::Model,
-    institution: &institution::Model,
-    status: StaffStatus,
-    occasion: Occasion<'_>,
-) -> ApiResult<staff::Model> {
-    if !matches!(person.status, StaffStatus::Active | StaffStatus::SecondedOut) {
-        return Err(ApiError::conflict("the person has already retired or left"));
-    }
-    if let (Some(funding), true) = (person.basis.funding(), person.status.holds_slot()) {
-        release_slot(db, institution.id, funding).await?;
-        after_departure(db, actor, institution, funding, occasion.on).await?;
-    }
-    let kind = if status == StaffStatus::Retired { MovementKind::Retire } else { MovementKind::Leave };
-    record_movement(db, actor, &person, institution.id, kind, occasion).await?;
-    let mut row: staff::ActiveModel = person.into();
-    row.status = Set(status);
-    row.slot_key = Set(None);
-    row.over_establishment = Set(false);
-    row.seconded_to = Set(None);
-    row.updated_at = Set(chrono::Utc::now());
-    Ok(row.update(db).await?)
 }
 
 #[derive(InputObject)]

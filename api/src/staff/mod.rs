@@ -1,10 +1,12 @@
 //! The real-name staff database (实名制): every occupied slot is a named person.
 
+mod departure;
 mod lifecycle;
 pub mod retirement;
 mod service;
 
-pub use lifecycle::{LifecycleMutation, Occasion, depart, move_person, record_movement};
+pub use departure::depart;
+pub use lifecycle::{LifecycleMutation, Occasion, move_person, record_movement};
 pub use service::{HireInput, NewPerson, StaffMutation, arrival, hire, hire_person};
 
 use std::collections::HashMap;
