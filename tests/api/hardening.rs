@@ -507,3 +507,28 @@ async fn each_signed_in_subject_has_its_own_rate_limit() {
     assert_eq!(app.graphql(Some(&other), "{ jurisdictions { code } }", json!({})).await.0, 200);
     let _ = second;
 }
+
+#[tokio::test]
+async fn a_rounds_lists_load_in_one_batch_for_every_round() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let token = app.office("620700");
+    app.ok(Some(&token), "{ jurisdictions { code } }", json!({})).await;
+    let before = app.statements();
+    let bare = app.ok(Some(&token), "{ evaluationRounds { id } }", json!({})).await;
+    let alone = app.statements() - before;
+    let rounds = bare["evaluationRounds"].as_array().unwrap().len();
+    assert!(rounds >= 2, "the demo city has rounds: {bare}");
+    let before = app.statements();
+    let full = app
+        .ok(
+            Some(&token),
+            "{ evaluationRounds { id institutions { id } members { id } recusals { memberId } } }",
+            json!({}),
+        )
+        .await;
+    let with_lists = app.statements() - before;
+    assert!(full["evaluationRounds"][0]["institutions"].as_array().is_some_and(|l| !l.is_empty()));
+    // Institutions (links and rows), members and recusals: four statements, whatever the rounds.
+    assert!(with_lists - alone <= 4, "{alone} then {with_lists} statements for {rounds} rounds");
+}

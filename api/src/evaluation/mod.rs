@@ -11,8 +11,7 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::enums::{Classification, FundingForm, Grade, IndicatorCategory, Level, MemberGroup, RoundStatus, Sector};
 use entity::{
-    committee_member, evaluation_round, indicator, indicator_set, institution, jurisdiction, recusal,
-    round_institution, round_result, score,
+    committee_member, evaluation_round, indicator, indicator_set, institution, jurisdiction, round_result, score,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
@@ -23,7 +22,7 @@ pub use setup::{CorrectionInput, IndicatorInput, IndicatorSetInput, MemberInput,
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::Establishment;
 use crate::graphql::context::{actor, db, scope};
-use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::graphql::loaders::{Loaders, to_api, to_graphql};
 use crate::institution::{Institution, parse_id};
 use crate::scope::{Reach, Scope};
 
@@ -209,27 +208,13 @@ impl EvaluationRound {
     }
     /// The institutions evaluated; a member sees those assigned to them, marked when recused.
     async fn institutions(&self, ctx: &Context<'_>) -> Result<Vec<RoundInstitution>> {
-        let db = db(ctx);
-        let ids = round_institution::Entity::find()
-            .select_only()
-            .column(round_institution::Column::InstitutionId)
-            .filter(round_institution::Column::RoundId.eq(self.row.id))
-            .into_query();
-        let rows = institution::Entity::find()
-            .filter(institution::Column::Id.in_subquery(ids))
-            .order_by_asc(institution::Column::Name)
-            .all(db)
-            .await
-            .map_err(ApiError::from)?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let rows = loaders.round_institutions.load_one(self.row.id).await.map_err(to_api)?.unwrap_or_default();
         let recused: HashSet<i32> = match self.access {
-            Access::Member(member) => recusal::Entity::find()
-                .filter(recusal::Column::MemberId.eq(member))
-                .all(db)
-                .await
-                .map_err(ApiError::from)?
-                .into_iter()
-                .map(|r| r.institution_id)
-                .collect(),
+            Access::Member(member) => {
+                let all = loaders.round_recusals.load_one(self.row.id).await.map_err(to_api)?.unwrap_or_default();
+                all.into_iter().filter(|r| r.member_id == member).map(|r| r.institution_id).collect()
+            }
             Access::Office => HashSet::new(),
         };
         Ok(rows
@@ -248,13 +233,9 @@ impl EvaluationRound {
     }
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<CommitteeMember>> {
         self.office()?;
-        let rows = committee_member::Entity::find()
-            .filter(committee_member::Column::RoundId.eq(self.row.id))
-            .order_by_asc(committee_member::Column::Id)
-            .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
-        Ok(rows
+        let loaded = ctx.data_unchecked::<Loaders>().round_members.load_one(self.row.id).await.map_err(to_api)?;
+        Ok(loaded
+            .unwrap_or_default()
             .into_iter()
             .map(|m| CommitteeMember {
                 id: ID(m.id.to_string()),
@@ -268,14 +249,14 @@ impl EvaluationRound {
     /// Conflicts of interest recorded for the round (a member working for an institution's
     /// supervising department does not score it).
     async fn recusals(&self, ctx: &Context<'_>) -> Result<Vec<Recusal>> {
-        let rows = recusal::Entity::find().filter(recusal::Column::RoundId.eq(self.row.id));
-        let rows = match self.access {
-            Access::Office => rows,
-            Access::Member(member) => rows.filter(recusal::Column::MemberId.eq(member)),
-        };
-        let rows = rows.all(db(ctx)).await.map_err(ApiError::from)?;
-        Ok(rows
+        let loaded = ctx.data_unchecked::<Loaders>().round_recusals.load_one(self.row.id).await.map_err(to_api)?;
+        Ok(loaded
+            .unwrap_or_default()
             .into_iter()
+            .filter(|r| match self.access {
+                Access::Office => true,
+                Access::Member(member) => r.member_id == member,
+            })
             .map(|r| Recusal {
                 member_id: ID(r.member_id.to_string()),
                 institution_id: ID(r.institution_id.to_string()),

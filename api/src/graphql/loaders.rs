@@ -32,6 +32,10 @@ pub struct Loaders {
     pub children: Cached<ChildrenOf>,
     /// Supervising departments of each jurisdiction, within the caller's reach.
     pub departments_of: Cached<DepartmentsOf>,
+    /// Each evaluation round's institutions, members and recusals.
+    pub round_institutions: Cached<RoundInstitutions>,
+    pub round_members: Cached<RoundMembers>,
+    pub round_recusals: Cached<RoundRecusals>,
     /// Each institution's vacant slots with their ages.
     pub vacancies: Cached<VacanciesOf>,
     /// Birth dates, sex and category of each institution's people in establishment.
@@ -46,6 +50,9 @@ impl Loaders {
     pub fn new(db: &DatabaseConnection, scope: &Scope, pii: &crate::pii::PiiCipher) -> Self {
         Self {
             vacancies: cached(VacanciesOf(db.clone())),
+            round_institutions: cached(RoundInstitutions(db.clone())),
+            round_members: cached(RoundMembers(db.clone())),
+            round_recusals: cached(RoundRecusals(db.clone())),
             working_lives: cached(crate::staff::retirement::WorkingLives { db: db.clone(), pii: pii.clone() }),
             children: cached(ChildrenOf { db: db.clone(), scope: scope.clone() }),
             departments_of: cached(DepartmentsOf { db: db.clone(), scope: scope.clone() }),
@@ -308,6 +315,98 @@ impl Loader<i32> for DepartmentsOf {
                 .map_err(|e| Arc::new(e.into()))?;
             for row in rows {
                 found.entry(row.jurisdiction_id).or_default().push(row);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The institutions of each of many evaluation rounds, by name: two statements for any number
+/// of rounds.
+pub struct RoundInstitutions(DatabaseConnection);
+
+impl Loader<i32> for RoundInstitutions {
+    type Value = Vec<institution::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        use entity::round_institution;
+        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for chunk in keys.chunks(CHUNK) {
+            let links = round_institution::Entity::find()
+                .filter(round_institution::Column::RoundId.is_in(chunk.iter().copied()))
+                .all(&self.0)
+                .await
+                .map_err(|e| Arc::new(e.into()))?;
+            let mut ids: Vec<i32> = links.iter().map(|l| l.institution_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut rows: HashMap<i32, institution::Model> = HashMap::new();
+            for part in ids.chunks(CHUNK) {
+                let loaded = institution::Entity::find()
+                    .filter(institution::Column::Id.is_in(part.iter().copied()))
+                    .all(&self.0)
+                    .await
+                    .map_err(|e| Arc::new(e.into()))?;
+                rows.extend(loaded.into_iter().map(|r| (r.id, r)));
+            }
+            for link in links {
+                if let Some(row) = rows.get(&link.institution_id) {
+                    found.entry(link.round_id).or_default().push(row.clone());
+                }
+            }
+        }
+        for list in found.values_mut() {
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Ok(found)
+    }
+}
+
+/// The committee members of each of many rounds, in the order they were seated.
+pub struct RoundMembers(DatabaseConnection);
+
+impl Loader<i32> for RoundMembers {
+    type Value = Vec<entity::committee_member::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        use entity::committee_member;
+        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for chunk in keys.chunks(CHUNK) {
+            let rows = committee_member::Entity::find()
+                .filter(committee_member::Column::RoundId.is_in(chunk.iter().copied()))
+                .order_by_asc(committee_member::Column::Id)
+                .all(&self.0)
+                .await
+                .map_err(|e| Arc::new(e.into()))?;
+            for row in rows {
+                found.entry(row.round_id).or_default().push(row);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The recusals of each of many rounds.
+pub struct RoundRecusals(DatabaseConnection);
+
+impl Loader<i32> for RoundRecusals {
+    type Value = Vec<entity::recusal::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        use entity::recusal;
+        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for chunk in keys.chunks(CHUNK) {
+            let rows = recusal::Entity::find()
+                .filter(recusal::Column::RoundId.is_in(chunk.iter().copied()))
+                .order_by_asc(recusal::Column::Id)
+                .all(&self.0)
+                .await
+                .map_err(|e| Arc::new(e.into()))?;
+            for row in rows {
+                found.entry(row.round_id).or_default().push(row);
             }
         }
         Ok(found)
