@@ -83,3 +83,44 @@ async fn the_portal_is_served_with_a_policy_that_forbids_other_origins() {
     let page = response.text().await.unwrap();
     assert!(!page.contains("http://") && !page.contains("https://"), "the page names no outside address");
 }
+
+#[tokio::test]
+async fn graphiql_is_served_from_the_binary_with_nothing_from_another_origin() {
+    let app = spawn_app().await;
+    let response = app.get("/graphql").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let policy = response.headers().get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    assert!(policy.contains("default-src 'none'") && policy.contains("script-src 'self'"), "{policy}");
+    let page = response.text().await.unwrap();
+    assert!(!page.contains("http://") && !page.contains("https://"), "the page names an outside address");
+    for asset in
+        ["graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "init.js"]
+    {
+        let response = app.get(&format!("/graphiql/{asset}")).await;
+        assert_eq!(response.status().as_u16(), 200, "{asset}");
+        assert!(!response.bytes().await.unwrap().is_empty(), "{asset}");
+    }
+    assert_eq!(app.get("/graphiql/../Cargo.toml").await.status().as_u16(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_starts_in_a_browser_offline() {
+    let Some(browser) = chromium() else { return };
+    let app = spawn_app().await;
+    let url = format!("{}/graphql", app.address);
+    let (dom, net) = tokio::task::spawn_blocking(move || load(&browser, &url)).await.unwrap();
+    assert!(dom.contains("graphiql-container"), "GraphiQL did not start: {}", &dom[..dom.len().min(2000)]);
+    // Every request the page made (Chromium's own background traffic aside) is to this server.
+    let origin = app.address.clone();
+    let mut page_requests = 0;
+    for event in net["events"].as_array().into_iter().flatten() {
+        let params = &event["params"];
+        if let (Some(initiator), Some(url)) = (params["initiator"].as_str(), params["url"].as_str())
+            && initiator == origin
+        {
+            page_requests += 1;
+            assert!(url.starts_with(&origin), "GraphiQL requested {url}");
+        }
+    }
+    assert!(page_requests >= 4, "the page's own requests were not seen: {page_requests}");
+}
