@@ -29,20 +29,16 @@ pub struct TestApp {
 /// On PostgreSQL the server also gets a second pool whose transactions are read only, standing
 /// in for a streaming replica: any query that tried to write would fail the suite.
 async fn fresh_database(dir: &tempfile::TempDir) -> (DatabaseConnection, DatabaseConnection) {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
-            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let admin = api::db::connect(&url).await.expect("connect to TEST_DATABASE_URL");
-            admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create test schema");
-            admin.close().await.ok();
+    let (url, schema) = fresh_database_url(dir).await;
+    match schema {
+        Some(schema) => {
             let db = api::db::connect_with(&url, Some(&schema)).await.expect("connect to test schema");
             let separator = if url.contains('?') { '&' } else { '?' };
             let read_only = format!("{url}{separator}options=-c%20default_transaction_read_only%3Don");
             let read = api::db::connect_with(&read_only, Some(&schema)).await.expect("connect read-only");
             (db, read)
         }
-        _ => {
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        None => {
             let db = api::db::connect(&url).await.expect("open SQLite test database");
             (db.clone(), db)
         }

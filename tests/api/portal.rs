@@ -45,6 +45,21 @@ fn load(browser: &PathBuf, url: &str) -> (String, serde_json::Value) {
     (dom, net)
 }
 
+/// Counts the requests a page on `origin` made itself, asserting each went to `origin`.
+fn requests_of_the_page(net: &serde_json::Value, origin: &str) -> usize {
+    let mut page_requests = 0;
+    for event in net["events"].as_array().into_iter().flatten() {
+        let params = &event["params"];
+        if let (Some(initiator), Some(url)) = (params["initiator"].as_str(), params["url"].as_str())
+            && initiator == origin
+        {
+            page_requests += 1;
+            assert!(url.starts_with(origin), "the page requested {url}");
+        }
+    }
+    page_requests
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_portal_shows_the_demo_release_finds_an_institution_and_calls_only_the_api() {
     let Some(browser) = chromium() else { return };
@@ -60,17 +75,7 @@ async fn the_portal_shows_the_demo_release_finds_an_institution_and_calls_only_t
     assert!(dom.contains("张掖市人民医院"), "the search did not find the hospital");
     assert!(!dom.contains("张掖市农业科学研究院"), "the search did not filter");
     // Every request the page itself made went to the API's own origin.
-    let origin = app.address.clone();
-    let mut page_requests = 0;
-    for event in net["events"].as_array().into_iter().flatten() {
-        let params = &event["params"];
-        if let (Some(initiator), Some(url)) = (params["initiator"].as_str(), params["url"].as_str())
-            && initiator == origin
-        {
-            page_requests += 1;
-            assert!(url.starts_with(&origin), "the page requested {url}");
-        }
-    }
+    let page_requests = requests_of_the_page(&net, &app.address);
     assert!(page_requests >= 2, "the page's own requests were not seen in the network log");
 }
 
@@ -111,16 +116,6 @@ async fn graphiql_starts_in_a_browser_offline() {
     let (dom, net) = tokio::task::spawn_blocking(move || load(&browser, &url)).await.unwrap();
     assert!(dom.contains("graphiql-container"), "GraphiQL did not start: {}", &dom[..dom.len().min(2000)]);
     // Every request the page made (Chromium's own background traffic aside) is to this server.
-    let origin = app.address.clone();
-    let mut page_requests = 0;
-    for event in net["events"].as_array().into_iter().flatten() {
-        let params = &event["params"];
-        if let (Some(initiator), Some(url)) = (params["initiator"].as_str(), params["url"].as_str())
-            && initiator == origin
-        {
-            page_requests += 1;
-            assert!(url.starts_with(&origin), "GraphiQL requested {url}");
-        }
-    }
+    let page_requests = requests_of_the_page(&net, &app.address);
     assert!(page_requests >= 4, "the page's own requests were not seen: {page_requests}");
 }

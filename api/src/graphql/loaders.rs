@@ -363,52 +363,43 @@ impl Loader<i32> for RoundInstitutions {
     }
 }
 
-/// The committee members of each of many rounds, in the order they were seated.
-pub struct RoundMembers(DatabaseConnection);
+/// Loads rows of a table keyed by `round_id`, grouped by round, in id order.
+macro_rules! by_round_loader {
+    ($(#[$doc:meta])* $name:ident, $module:ident) => {
+        $(#[$doc])*
+        pub struct $name(DatabaseConnection);
 
-impl Loader<i32> for RoundMembers {
-    type Value = Vec<entity::committee_member::Model>;
-    type Error = LoadError;
+        impl Loader<i32> for $name {
+            type Value = Vec<entity::$module::Model>;
+            type Error = LoadError;
 
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        use entity::committee_member;
-        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for chunk in keys.chunks(CHUNK) {
-            let rows = committee_member::Entity::find()
-                .filter(committee_member::Column::RoundId.is_in(chunk.iter().copied()))
-                .order_by_asc(committee_member::Column::Id)
-                .all(&self.0)
-                .await
-                .map_err(|e| Arc::new(e.into()))?;
-            for row in rows {
-                found.entry(row.round_id).or_default().push(row);
+            async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+                use entity::$module;
+                let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+                for chunk in keys.chunks(CHUNK) {
+                    let rows = $module::Entity::find()
+                        .filter($module::Column::RoundId.is_in(chunk.iter().copied()))
+                        .order_by_asc($module::Column::Id)
+                        .all(&self.0)
+                        .await
+                        .map_err(|e| Arc::new(e.into()))?;
+                    for row in rows {
+                        found.entry(row.round_id).or_default().push(row);
+                    }
+                }
+                Ok(found)
             }
         }
-        Ok(found)
-    }
+    };
 }
 
-/// The recusals of each of many rounds.
-pub struct RoundRecusals(DatabaseConnection);
-
-impl Loader<i32> for RoundRecusals {
-    type Value = Vec<entity::recusal::Model>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        use entity::recusal;
-        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for chunk in keys.chunks(CHUNK) {
-            let rows = recusal::Entity::find()
-                .filter(recusal::Column::RoundId.is_in(chunk.iter().copied()))
-                .order_by_asc(recusal::Column::Id)
-                .all(&self.0)
-                .await
-                .map_err(|e| Arc::new(e.into()))?;
-            for row in rows {
-                found.entry(row.round_id).or_default().push(row);
-            }
-        }
-        Ok(found)
-    }
-}
+by_round_loader!(
+    /// The committee members of each of many rounds, in the order they were seated.
+    RoundMembers,
+    committee_member
+);
+by_round_loader!(
+    /// The recusals of each of many rounds.
+    RoundRecusals,
+    recusal
+);
