@@ -50,6 +50,9 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportKind,
     },
+    /// Writes a consistent copy of the SQLite database to FILE while the server keeps writing
+    /// (PostgreSQL: use pg_dump, see the README).
+    Backup { file: PathBuf },
     /// Applies pending migrations and exits (for deployments that start `serve` with
     /// MIGRATE_ON_START=false).
     Migrate,

@@ -206,6 +206,11 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                 }
             }
         }
+        Command::Backup { file } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::backup::sqlite(&db, &file).await?;
+            println!("backed up to {}", file.display());
+        }
         Command::Migrate => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             let pending = api::db::pending_migrations(&db).await?;

@@ -10,6 +10,7 @@ mod fixture;
 mod helpers;
 
 mod auth;
+mod backup;
 mod hardening;
 mod health;
 mod import;
