@@ -18,7 +18,7 @@ use crate::institution::parse_id;
 #[derive(SimpleObject, Debug, Clone)]
 pub struct TimelineEntry {
     pub on: NaiveDate,
-    /// `ESTABLISHMENT`, `CLASSIFICATION`, `REFORM`, `REDUCTION_PLAN` or `STAFF`.
+    /// `ESTABLISHMENT`, `CLASSIFICATION`, `DETERMINATION`, `REFORM`, `REDUCTION_PLAN` or `STAFF`.
     pub category: String,
     /// What happened, in the enumeration words (e.g. `RECLAIM FISCAL -3`, `HIRE`).
     pub what: String,
@@ -111,6 +111,33 @@ impl HistoryQuery {
             actor: d.actor,
             staff_delta: 0,
             recorded_at: d.created_at,
+        }));
+        let determinations = entity::determination_decision::Entity::find()
+            .filter(entity::determination_decision::Column::InstitutionId.eq(id))
+            .limit(TIMELINE_ROWS)
+            .all(db)
+            .await
+            .map_err(ApiError::from)?;
+        entries.extend(determinations.into_iter().map(|d| {
+            let after: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&d.after).unwrap_or_default();
+            let before: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&d.before).unwrap_or_default();
+            let changed: Vec<String> = after.keys().cloned().collect();
+            let detail = after
+                .iter()
+                .map(|(field, now)| format!("{field}: {} -> {now}", before.get(field).cloned().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            TimelineEntry {
+                on: d.decided_on,
+                category: "DETERMINATION".into(),
+                what: changed.join(", "),
+                document_no: Some(d.document_no),
+                detail: format!("{} ({detail})", d.reason),
+                actor: d.actor,
+                staff_delta: 0,
+                recorded_at: d.created_at,
+            }
         }));
         let reforms = reform::Entity::find()
             .filter(

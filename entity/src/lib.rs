@@ -6,6 +6,7 @@ pub mod classification_decision;
 pub mod committee_member;
 pub mod control_figure;
 pub mod department;
+pub mod determination_decision;
 pub mod disclosure_release;
 pub mod enums;
 pub mod establishment_balance;

@@ -11,6 +11,7 @@ mod m20261125_000006_staff_indexes;
 mod m20261201_000007_key_fingerprint;
 mod m20261201_000008_hospital_norm;
 mod m20261201_000009_control_figures;
+mod m20261201_000010_determination_decisions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_key_fingerprint::Migration),
             Box::new(m20261201_000008_hospital_norm::Migration),
             Box::new(m20261201_000009_control_figures::Migration),
+            Box::new(m20261201_000010_determination_decisions::Migration),
         ]
     }
 }

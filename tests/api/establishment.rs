@@ -248,3 +248,64 @@ async fn figures_are_handed_down_by_the_parent_only_go_down_and_bind_the_child()
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("no control figure"), "{body}");
     assert_ledger_consistent(&app, city, "620700").await;
 }
+
+const DECIDE: &str = r#"mutation($i: DecideDeterminationsInput!) { decideDeterminations(input: $i) {
+    level fundingForm managementMode leadershipPosts { title count } } }"#;
+
+#[tokio::test]
+async fn the_three_determinations_change_only_by_a_recorded_decision() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = Some(w.city.token.as_str());
+    let inst = w.city.institution.as_str();
+    // A plain update may not touch them.
+    let update = "mutation($id: ID!, $i: UpdateInstitutionInput!) { updateInstitution(id: $id, input: $i) { id } }";
+    for field in [
+        json!({"level": "DIVISION"}),
+        json!({"fundingForm": "SELF_FINANCED"}),
+        json!({"managementMode": "CIVIL_SERVANT_REFERENCED"}),
+        json!({"leadershipPosts": [{"title": "主任", "count": 3}]}),
+    ] {
+        let body = app.refused(t, update, json!({"id": inst, "i": field}), "BAD_USER_INPUT").await;
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("decideDeterminations"), "{body}");
+    }
+    app.ok(t, update, json!({"id": inst, "i": {"name": "张掖市疾病预防控制中心（更名）"}})).await;
+    // A decision needs its document, and a self-financed form contradicts the 5 fiscal slots.
+    let decide = |i: serde_json::Value| {
+        let mut input = json!({"institutionId": inst, "documentNo": "张编发〔2025〕21号", "decidedOn": "2025-04-01",
+            "reason": "职能调整"});
+        for (k, v) in i.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        json!({"i": input})
+    };
+    app.refused(t, DECIDE, decide(json!({"level": "DIVISION", "documentNo": " "})), "BAD_USER_INPUT").await;
+    let body = app.refused(t, DECIDE, decide(json!({"fundingForm": "SELF_FINANCED"})), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("5"), "{body}");
+    app.refused(t, DECIDE, decide(json!({"level": "SECTION"})), "BAD_USER_INPUT").await; // unchanged
+    let done = app
+        .ok(t, DECIDE, decide(json!({"level": "DEPUTY_DIVISION", "leadershipPosts": [{"title": "主任", "count": 1}, {"title": "副主任", "count": 2}]})))
+        .await;
+    assert_eq!(done["decideDeterminations"]["level"], "DEPUTY_DIVISION");
+    // The timeline shows the decision with its document.
+    let timeline = app
+        .ok(
+            t,
+            "query($id: ID!) { institutionTimeline(id: $id) { category what documentNo detail } }",
+            json!({"id": inst}),
+        )
+        .await;
+    let entry = timeline["institutionTimeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["category"] == "DETERMINATION")
+        .cloned()
+        .expect("a DETERMINATION entry");
+    assert_eq!(entry["documentNo"], "张编发〔2025〕21号");
+    assert!(entry["what"].as_str().unwrap().contains("level"), "{entry}");
+    assert!(entry["detail"].as_str().unwrap().contains("SECTION"), "{entry}");
+    // Another office's institution reads as missing.
+    let body = app.graphql(Some(&w.minle.token), DECIDE, decide(json!({"level": "DIVISION"}))).await.1;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND", "{body}");
+}

@@ -204,6 +204,23 @@ pub struct UpdateInstitutionInput {
     pub leadership_posts: Option<Vec<LeadershipPostInput>>,
 }
 
+/// A decision changing an institution's three determinations (三定) and the facts decided with
+/// them; what is left out stays as it is.
+#[derive(InputObject)]
+pub struct DecideDeterminationsInput {
+    pub institution_id: ID,
+    pub level: Option<Level>,
+    pub funding_form: Option<FundingForm>,
+    pub management_mode: Option<ManagementMode>,
+    pub responsibilities: Option<String>,
+    pub internal_bodies: Option<Vec<String>>,
+    pub leadership_posts: Option<Vec<LeadershipPostInput>>,
+    /// 文号 of the decision.
+    pub document_no: String,
+    pub decided_on: NaiveDate,
+    pub reason: String,
+}
+
 #[derive(InputObject)]
 pub struct ClassifyInput {
     pub institution_id: ID,
@@ -272,6 +289,18 @@ pub async fn update(
     id: i32,
     input: UpdateInstitutionInput,
 ) -> ApiResult<institution::Model> {
+    let decided = input.level.is_some()
+        || input.funding_form.is_some()
+        || input.management_mode.is_some()
+        || input.responsibilities.is_some()
+        || input.internal_bodies.is_some()
+        || input.leadership_posts.is_some();
+    if decided {
+        return Err(ApiError::bad_input(
+            "level, funding form, management mode, responsibilities, internal bodies and leadership posts change \
+             only by a recorded decision with its document number: use decideDeterminations",
+        ));
+    }
     let txn = begin_write(db).await?;
     let before = scope.institution_for_write(&txn, id).await?;
     let mut row: institution::ActiveModel = before.clone().into();
@@ -291,15 +320,6 @@ pub async fn update(
     if let Some(v) = input.sector {
         row.sector = Set(v);
     }
-    if let Some(v) = input.level {
-        row.level = Set(v);
-    }
-    if let Some(v) = input.funding_form {
-        row.funding_form = Set(v);
-    }
-    if let Some(v) = input.management_mode {
-        row.management_mode = Set(v);
-    }
     if let Some(v) = input.legal_person {
         row.legal_person = Set(v);
     }
@@ -307,20 +327,6 @@ pub async fn update(
         check_established_on(v)?;
         row.established_on = Set(v);
     }
-    if let Some(v) = &input.responsibilities {
-        row.responsibilities = Set(v.trim().to_string());
-    }
-    let bodies =
-        input.internal_bodies.unwrap_or_else(|| serde_json::from_str(&before.internal_bodies).unwrap_or_default());
-    let posts: Vec<LeadershipPost> = match input.leadership_posts {
-        Some(posts) => {
-            posts.into_iter().map(|p| LeadershipPost { title: p.title.trim().to_string(), count: p.count }).collect()
-        }
-        None => serde_json::from_str(&before.leadership_posts).unwrap_or_default(),
-    };
-    check_three_determinations(&bodies, &posts)?;
-    row.internal_bodies = Set(serde_json::to_string(&bodies).unwrap_or_else(|_| "[]".into()));
-    row.leadership_posts = Set(serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into()));
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     let change = Change::updated("institution.update", "institution", after.id, after.jurisdiction_id, &before, &after);
@@ -363,6 +369,107 @@ pub async fn classify(
     Ok(ClassifyPayload { institution: Institution(after), warnings })
 }
 
+/// Changes the three determinations by a recorded decision. A funding form the institution's
+/// slots contradict is refused: a self-financed unit holds no fiscally funded slots, a fully
+/// appropriated one no self-financed slots (convert the slots by establishment events first).
+#[tracing::instrument(skip_all)]
+pub async fn decide(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: DecideDeterminationsInput,
+) -> ApiResult<institution::Model> {
+    let id = parse_id(&input.institution_id)?;
+    let document = crate::establishment::Document::parse(&input.document_no, input.decided_on, &input.reason)?;
+    let txn = begin_write(db).await?;
+    let before = scope.institution_for_write(&txn, id).await?;
+    if before.status != entity::enums::InstitutionStatus::Active {
+        return Err(ApiError::conflict("only an active institution's determinations change"));
+    }
+    let mut row: institution::ActiveModel = before.clone().into();
+    let (mut was, mut now) = (serde_json::Map::new(), serde_json::Map::new());
+    let mut note = |field: &str, old: serde_json::Value, new: serde_json::Value| {
+        if old != new {
+            was.insert(field.into(), old);
+            now.insert(field.into(), new);
+        }
+    };
+    if let Some(v) = input.level {
+        note("level", before.level.word().into(), v.word().into());
+        row.level = Set(v);
+    }
+    if let Some(v) = input.funding_form {
+        let balances = crate::graphql::loaders::balances_of_conn(&txn, &[id]).await?;
+        let approved = |funding: entity::enums::Funding| -> i32 {
+            balances.get(&id).into_iter().flatten().filter(|b| b.funding == funding).map(|b| b.approved).sum()
+        };
+        let (fiscal, own) = (approved(entity::enums::Funding::Fiscal), approved(entity::enums::Funding::SelfFinanced));
+        if v == FundingForm::SelfFinanced && fiscal > 0 {
+            return Err(ApiError::conflict(format!(
+                "a self-financed unit holds no fiscally funded slots, and this one holds {fiscal}: convert them by \
+                 establishment events (reduce fiscal, approve self-financed) before the decision"
+            )));
+        }
+        if v == FundingForm::FullAppropriation && own > 0 {
+            return Err(ApiError::conflict(format!(
+                "a fully appropriated unit holds no self-financed slots, and this one holds {own}: convert them first"
+            )));
+        }
+        note("fundingForm", before.funding_form.word().into(), v.word().into());
+        row.funding_form = Set(v);
+    }
+    if let Some(v) = input.management_mode {
+        note("managementMode", before.management_mode.word().into(), v.word().into());
+        row.management_mode = Set(v);
+    }
+    if let Some(v) = &input.responsibilities {
+        let v = v.trim().to_string();
+        if v.is_empty() {
+            return Err(ApiError::bad_input("responsibilities must not be empty"));
+        }
+        note("responsibilities", before.responsibilities.clone().into(), v.clone().into());
+        row.responsibilities = Set(v);
+    }
+    let old_bodies: Vec<String> = serde_json::from_str(&before.internal_bodies).unwrap_or_default();
+    let old_posts: Vec<LeadershipPost> = serde_json::from_str(&before.leadership_posts).unwrap_or_default();
+    let bodies = input.internal_bodies.clone().unwrap_or_else(|| old_bodies.clone());
+    let posts: Vec<LeadershipPost> = match &input.leadership_posts {
+        Some(posts) => {
+            posts.iter().map(|p| LeadershipPost { title: p.title.trim().to_string(), count: p.count }).collect()
+        }
+        None => old_posts.clone(),
+    };
+    check_three_determinations(&bodies, &posts)?;
+    note("internalBodies", serde_json::json!(old_bodies), serde_json::json!(bodies));
+    note("leadershipPosts", serde_json::json!(old_posts), serde_json::json!(posts));
+    if now.is_empty() {
+        return Err(ApiError::bad_input("the decision changes nothing"));
+    }
+    row.internal_bodies = Set(serde_json::to_string(&bodies).unwrap_or_else(|_| "[]".into()));
+    row.leadership_posts = Set(serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into()));
+    row.updated_at = Set(chrono::Utc::now());
+    let after = row.update(&txn).await?;
+    let decision = entity::determination_decision::ActiveModel {
+        jurisdiction_id: Set(after.jurisdiction_id),
+        institution_id: Set(after.id),
+        document_no: Set(document.number),
+        decided_on: Set(document.effective_on),
+        reason: Set(document.reason),
+        before: Set(serde_json::Value::Object(was).to_string()),
+        after: Set(serde_json::Value::Object(now).to_string()),
+        actor: Set(actor.subject.clone()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let change =
+        Change::created("institution.decide", "determination_decision", decision.id, after.jurisdiction_id, &decision);
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
 #[derive(Default)]
 pub struct InstitutionMutation;
 
@@ -383,6 +490,13 @@ impl InstitutionMutation {
     ) -> Result<Institution> {
         let id = parse_id(&id)?;
         Ok(Institution(update(db(ctx), scope(ctx), &actor(ctx), id, input).await?))
+    }
+
+    /// Changes an institution's three determinations (三定) — level, funding form, management
+    /// mode, responsibilities, internal bodies, leadership posts — by a recorded decision with
+    /// its document number, date and reason, shown in the institution's timeline.
+    async fn decide_determinations(&self, ctx: &Context<'_>, input: DecideDeterminationsInput) -> Result<Institution> {
+        Ok(Institution(decide(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
     /// Records a classification decision (分类) with its document number and date.
