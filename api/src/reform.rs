@@ -322,6 +322,7 @@ pub async fn merge(
             record_entry(&txn, actor, into).await?;
             moved_slots += balance.approved;
         }
+        crate::institution::leadership::move_on_merger(&txn, source.id, target.id).await?;
         for person in people_of(&txn, source.id).await? {
             let mut row: staff::ActiveModel = person.clone().into();
             row.institution_id = Set(target.id);

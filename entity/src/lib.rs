@@ -19,6 +19,7 @@ pub mod indicator;
 pub mod indicator_set;
 pub mod institution;
 pub mod jurisdiction;
+pub mod leader;
 pub mod pool_loan;
 pub mod recusal;
 pub mod reduction_plan;

@@ -12,6 +12,7 @@ mod m20261201_000007_key_fingerprint;
 mod m20261201_000008_hospital_norm;
 mod m20261201_000009_control_figures;
 mod m20261201_000010_determination_decisions;
+mod m20261201_000011_leaders;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_hospital_norm::Migration),
             Box::new(m20261201_000009_control_figures::Migration),
             Box::new(m20261201_000010_determination_decisions::Migration),
+            Box::new(m20261201_000011_leaders::Migration),
         ]
     }
 }

@@ -100,3 +100,43 @@ async fn converting_to_an_enterprise_takes_people_slots_and_ceiling_out() {
     assert_eq!(person["person"]["status"], "LEFT");
     assert_ledger_consistent(&app, &w.city.token, "620700").await;
 }
+
+const APPOINT: &str = r#"mutation($i: AppointLeaderInput!) { appointLeader(input: $i) { id } }"#;
+const LEADERSHIP: &str =
+    r#"query($id: ID!) { institution(id: $id) { leadership { title approved surplus leaders { staffId } } } }"#;
+
+fn appointment(institution: &str, person: &str, title: &str) -> serde_json::Value {
+    json!({"i": {"institutionId": institution, "staffId": person, "postTitle": title,
+        "documentNo": "张编发〔2025〕31号", "appointedOn": "2025-03-01"}})
+}
+
+#[tokio::test]
+async fn leadership_posts_are_never_exceeded_and_a_mergers_surplus_is_flagged_until_absorbed() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let token = w.city.token.as_str();
+    let t = Some(token);
+    let target = w.city.institution.as_str();
+    // One 主任 post (the fixture's), held by the fixture's employee.
+    app.ok(t, APPOINT, appointment(target, &w.city.person, "主任")).await;
+    let other =
+        crate::fixture::hire(&app, token, target, "副手", &crate::fixture::national_id("620700", "19820101", 71)).await;
+    let body = app.refused(t, APPOINT, appointment(target, &other, "主任"), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("领导职数"), "{body}");
+    app.refused(t, APPOINT, appointment(target, &other, "院长"), "BAD_USER_INPUT").await;
+    // A unit with its own 主任 is merged in: two leaders on one place, a surplus of one.
+    let small = second_institution(&app, &w.city.token, &w.city.department, "张掖市健康教育所", 46, 2).await;
+    let head =
+        crate::fixture::hire(&app, token, &small, "所长", &crate::fixture::national_id("620700", "19790101", 73)).await;
+    app.ok(t, APPOINT, appointment(&small, &head, "主任")).await;
+    app.ok(t, MERGE, document(json!({"sourceIds": [small], "targetId": target}))).await;
+    let posts = app.ok(t, LEADERSHIP, json!({"id": target})).await;
+    let post = &posts["institution"]["leadership"][0];
+    assert_eq!((post["approved"].as_i64(), post["surplus"].as_i64()), (Some(1), Some(1)), "{posts}");
+    // When the merged-in head retires, the surplus is absorbed.
+    let retire = r#"mutation($s: ID!) { retireStaff(input: {staffId: $s, effectiveOn: "2025-06-30"}) { status } }"#;
+    app.ok(t, retire, json!({"s": head})).await;
+    let posts = app.ok(t, LEADERSHIP, json!({"id": target})).await;
+    assert_eq!(posts["institution"]["leadership"][0]["surplus"], 0, "{posts}");
+    assert_eq!(posts["institution"]["leadership"][0]["leaders"].as_array().unwrap().len(), 1);
+}

@@ -73,6 +73,7 @@ const EXPENSIVE: &[(&str, &str, u64, u64)] = &[
     ("Institution", "retirementForecast", 5, 5),
     // Replays the institution's ledger and movements.
     ("Institution", "vacancies", 5, 5),
+    ("Institution", "leadership", 2, 2),
     // Computed from every score of the round, per round asked for.
     ("EvaluationRound", "results", 500, 500),
     ("EvaluationRound", "completeness", 200, 200),

@@ -32,6 +32,8 @@ pub struct Loaders {
     pub children: Cached<ChildrenOf>,
     /// Supervising departments of each jurisdiction, within the caller's reach.
     pub departments_of: Cached<DepartmentsOf>,
+    /// The leaders in post at each institution.
+    pub leaders: Cached<crate::institution::leadership::LeadersOf>,
     /// Each evaluation round's institutions, members and recusals.
     pub round_institutions: Cached<RoundInstitutions>,
     pub round_members: Cached<RoundMembers>,
@@ -51,6 +53,7 @@ impl Loaders {
         Self {
             vacancies: cached(VacanciesOf(db.clone())),
             round_institutions: cached(RoundInstitutions(db.clone())),
+            leaders: cached(crate::institution::leadership::LeadersOf(db.clone())),
             round_members: cached(RoundMembers(db.clone())),
             round_recusals: cached(RoundRecusals(db.clone())),
             working_lives: cached(crate::staff::retirement::WorkingLives { db: db.clone(), pii: pii.clone() }),

@@ -1,5 +1,6 @@
 //! Institutions (事业单位): what they are, what they are for, and who supervises them.
 
+pub mod leadership;
 mod listing;
 mod service;
 
@@ -130,6 +131,13 @@ impl Institution {
     async fn staff_counts(&self, ctx: &Context<'_>) -> Result<StaffCounts> {
         let loaded = ctx.data_unchecked::<Loaders>().staff_counts.load_one(self.0.id).await;
         Ok(loaded.map_err(to_graphql)?.unwrap_or_default())
+    }
+    /// The approved leadership posts (领导职数) with the leaders in each, and any surplus
+    /// (leaders beyond the approved places, after a merger) until absorbed.
+    #[graphql(guard = "InternalGuard")]
+    async fn leadership(&self, ctx: &Context<'_>) -> Result<Vec<leadership::PostFilling>> {
+        let loaded = ctx.data_unchecked::<Loaders>().leaders.load_one(self.0.id).await;
+        Ok(leadership::fillings(&self.0, &loaded.map_err(to_graphql)?.unwrap_or_default()))
     }
     /// Each vacant slot with the day it became vacant (its last holder left, or it was approved
     /// and never filled), oldest first.

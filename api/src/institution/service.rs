@@ -499,6 +499,22 @@ impl InstitutionMutation {
         Ok(Institution(decide(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
+    /// Appoints a member of the institution's staff to one of its approved leadership posts
+    /// (领导职数), never beyond the approved number.
+    async fn appoint_leader(
+        &self,
+        ctx: &Context<'_>,
+        input: super::leadership::AppointLeaderInput,
+    ) -> Result<super::leadership::Leader> {
+        let row = super::leadership::appoint(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        Ok(super::leadership::Leader {
+            id: ID(row.id.to_string()),
+            staff_id: ID(row.staff_id.to_string()),
+            appointed_on: row.appointed_on,
+            document_no: row.document_no,
+        })
+    }
+
     /// Records a classification decision (分类) with its document number and date.
     async fn classify_institution(&self, ctx: &Context<'_>, input: ClassifyInput) -> Result<ClassifyPayload> {
         classify(db(ctx), scope(ctx), &actor(ctx), input).await

@@ -35,6 +35,7 @@ pub async fn depart<C: ConnectionTrait>(
         release_slot(db, institution.id, funding).await?;
         after_departure(db, actor, institution, funding, occasion.on).await?;
     }
+    crate::institution::leadership::end_on_departure(db, person.id, institution.id, occasion.on).await?;
     let kind = if status == StaffStatus::Retired { MovementKind::Retire } else { MovementKind::Leave };
     record_movement(db, actor, &person, institution.id, kind, occasion).await?;
     let mut row: staff::ActiveModel = person.into();

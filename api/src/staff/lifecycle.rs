@@ -88,6 +88,7 @@ pub async fn move_person<C: ConnectionTrait>(
         after_departure(db, actor, from, funding, on).await?;
         occupy_slot(db, to.id, funding).await?;
     }
+    crate::institution::leadership::end_on_departure(db, person.id, from.id, on).await?;
     let out = Occasion { on, document_no, note: &to.name };
     record_movement(db, actor, &person, from.id, MovementKind::TransferOut, out).await?;
     let mut row: staff::ActiveModel = person.into();
