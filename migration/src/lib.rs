@@ -13,6 +13,7 @@ mod m20261201_000008_hospital_norm;
 mod m20261201_000009_control_figures;
 mod m20261201_000010_determination_decisions;
 mod m20261201_000011_leaders;
+mod m20261201_000012_budget_paid_staff;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_control_figures::Migration),
             Box::new(m20261201_000010_determination_decisions::Migration),
             Box::new(m20261201_000011_leaders::Migration),
+            Box::new(m20261201_000012_budget_paid_staff::Migration),
         ]
     }
 }

@@ -243,6 +243,18 @@ async fn figures_are_handed_down_by_the_parent_only_go_down_and_bind_the_child()
         )
         .await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("supports 3 people"), "{body}");
+    // Temporary staff paid by the budget count too; others do not.
+    let mut temporary = hire_input(&w.minle.institution, "临时", &national_id("620722", "19900101", 420), "TEMPORARY");
+    app.ok(Some(minle), HIRE, json!({"input": temporary.clone()})).await;
+    temporary["nationalId"] = json!(national_id("620722", "19900101", 421));
+    temporary["paidByBudget"] = json!(true);
+    app.refused(Some(minle), HIRE, json!({"input": temporary}), "CONFLICT").await;
+    let mut fiscal_flagged =
+        hire_input(&w.minle.institution, "编内", &national_id("620722", "19900101", 422), "FISCAL");
+    fiscal_flagged["paidByBudget"] = json!(true);
+    app.refused(Some(minle), HIRE, json!({"input": fiscal_flagged}), "BAD_USER_INPUT").await;
+    let usage = app.ok(Some(city), CONTROL, json!({"j": "620722"})).await;
+    assert_eq!(usage["overview"]["control"]["usage"]["ownFiscalPeople"], 3, "{usage}");
     // Sunan has no figure while its sibling has one: it approves nothing.
     let body = app.refused(Some(sunan), EVENT, event(&w.sunan.institution, "APPROVE", 1), "CONFLICT").await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("no control figure"), "{body}");

@@ -46,13 +46,20 @@ pub async fn figures_below<C: ConnectionTrait>(db: &C, parent_id: i32) -> ApiRes
 }
 
 /// Fiscally supported people of a jurisdiction's own level: people in establishment paid
-/// from the budget (basis FISCAL, active or seconded out). Temporary staff paid by the budget
-/// would count too; the real-name list does not record who pays them yet, so none do.
+/// from the budget (basis FISCAL, active or seconded out), and temporary staff paid by the
+/// budget (active).
 pub async fn fiscal_people<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<i64> {
+    use sea_orm::Condition;
+    let in_establishment = Condition::all()
+        .add(staff::Column::Basis.eq(StaffBasis::Fiscal))
+        .add(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]));
+    let budget_paid = Condition::all()
+        .add(staff::Column::Basis.eq(StaffBasis::Temporary))
+        .add(staff::Column::Status.eq(StaffStatus::Active))
+        .add(staff::Column::PaidByBudget.eq(true));
     Ok(staff::Entity::find()
         .filter(staff::Column::JurisdictionId.eq(jurisdiction_id))
-        .filter(staff::Column::Basis.eq(StaffBasis::Fiscal))
-        .filter(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]))
+        .filter(Condition::any().add(in_establishment).add(budget_paid))
         .count(db)
         .await? as i64)
 }

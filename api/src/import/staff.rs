@@ -102,7 +102,9 @@ pub async fn import_staff(
         ) = (national_id, name, institution, category, basis, status, hire_date)
         {
             let title_level = Some(row.get("title_level")).filter(|t| !t.is_empty()).map(str::to_string);
-            let person = NewPerson { name, national_id, category, basis, status, hire_date, title_level };
+            let paid_by_budget = false; // the import file has no column for it yet
+            let person =
+                NewPerson { name, national_id, category, basis, status, hire_date, title_level, paid_by_budget };
             checked.push(Checked { line: row.line, institution, person, over: false });
         }
     }

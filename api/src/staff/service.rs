@@ -35,6 +35,8 @@ pub struct NewPerson {
     pub status: StaffStatus,
     pub hire_date: NaiveDate,
     pub title_level: Option<String>,
+    /// A temporary person paid from the budget (a fiscally supported person).
+    pub paid_by_budget: bool,
 }
 
 impl NewPerson {
@@ -58,6 +60,7 @@ impl NewPerson {
             hire_date: Set(self.hire_date),
             title_level: Set(self.title_level),
             over_establishment: Set(over),
+            paid_by_budget: Set(self.paid_by_budget),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -75,10 +78,19 @@ pub struct HireInput {
     pub basis: StaffBasis,
     pub hire_date: NaiveDate,
     pub title_level: Option<String>,
+    /// Temporary staff only: paid from the budget, so counted among the fiscally supported
+    /// people of the jurisdiction (财政供养人员).
+    #[graphql(default)]
+    pub paid_by_budget: bool,
 }
 
 impl HireInput {
     fn validate(&self) -> ApiResult<NewPerson> {
+        if self.paid_by_budget && self.basis != StaffBasis::Temporary {
+            return Err(ApiError::bad_input(
+                "`paidByBudget` is for temporary staff (people in establishment are counted by their basis)",
+            ));
+        }
         let national_id = NationalId::parse(&self.national_id).map_err(ApiError::BadInput)?;
         check_hire_date(self.hire_date, &national_id)?;
         super::retirement::check_working_age(&national_id, self.category, self.hire_date)?;
@@ -90,6 +102,7 @@ impl HireInput {
             status: StaffStatus::Active,
             hire_date: self.hire_date,
             title_level: self.title_level.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string),
+            paid_by_budget: self.paid_by_budget,
         })
     }
 }
@@ -126,6 +139,8 @@ pub async fn hire_person<C: ConnectionTrait>(
     }
     if person.basis == StaffBasis::Filed {
         crate::filing::check_filed_hire(db, institution).await?;
+    } else if person.paid_by_budget {
+        crate::establishment::check_fiscal_person(db, institution.jurisdiction_id).await?;
     } else if person.basis.funding().is_some() && crate::filing::is_filed(db, institution.id).await? {
         return Err(ApiError::conflict(
             "a hospital under total-staff filing hires filed staff (basis FILED): its establishment only shrinks as \
