@@ -320,4 +320,5 @@ async fn the_three_determinations_change_only_by_a_recorded_decision() {
     // Another office's institution reads as missing.
     let body = app.graphql(Some(&w.minle.token), DECIDE, decide(json!({"level": "DIVISION"}))).await.1;
     assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND", "{body}");
+    assert_ledger_consistent(&app, &w.city.token, "620700").await;
 }

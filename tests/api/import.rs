@@ -253,3 +253,26 @@ async fn a_large_staff_file_goes_in_by_the_thousand_with_every_hire_recorded() {
     assert_eq!(again.errors.iter().filter(|e| e.reason.contains("超编")).count(), 1_500);
     assert_eq!(app.row_counts().await.into_iter().collect::<std::collections::HashMap<_, _>>(), counts);
 }
+
+#[tokio::test]
+async fn an_imported_establishment_stays_within_the_control_figure() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let before = app.row_counts().await;
+    let file = [
+        INSTITUTION_HEADER.to_string(),
+        institution_line(&credit_code("620722", 900), "民乐县新设服务中心", "620722", 5_000, 0),
+    ]
+    .join("\n");
+    let error = api::import::import_institutions(&app.db, &write(&dir, "big.csv", &file)).await.unwrap_err();
+    assert!(error.to_string().contains("control figure"), "{error}");
+    assert_eq!(app.row_counts().await, before, "a refused import wrote something");
+    let small = [
+        INSTITUTION_HEADER.to_string(),
+        institution_line(&credit_code("620722", 901), "民乐县新设服务站", "620722", 2, 0),
+    ]
+    .join("\n");
+    let report = api::import::import_institutions(&app.db, &write(&dir, "small.csv", &small)).await.unwrap();
+    assert_eq!(report.written, 1, "{:?}", report.errors);
+}

@@ -86,6 +86,7 @@ async fn an_institution_forecasts_its_retirements_year_by_year() {
     assert_eq!(years.iter().map(|y| y["total"].as_i64().unwrap()).sum::<i64>(), 2);
     // Not public.
     assert_eq!(app.error_code(None, FORECAST, json!({"id": w.city.institution})).await, "FORBIDDEN");
+    fixture::assert_ledger_consistent(&app, &w.city.token, "620700").await;
 }
 
 #[tokio::test]

@@ -139,4 +139,5 @@ async fn leadership_posts_are_never_exceeded_and_a_mergers_surplus_is_flagged_un
     let posts = app.ok(t, LEADERSHIP, json!({"id": target})).await;
     assert_eq!(posts["institution"]["leadership"][0]["surplus"], 0, "{posts}");
     assert_eq!(posts["institution"]["leadership"][0]["leaders"].as_array().unwrap().len(), 1);
+    assert_ledger_consistent(&app, token, "620700").await;
 }

@@ -166,6 +166,11 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
         let row = insert(&txn, &actor, c.jurisdiction_id, c.new, classification).await.map_err(to_anyhow)?;
         for (funding, slots) in c.approved {
             if slots > 0 {
+                // Imported establishment is approved like any other: within the ceiling and
+                // the control figure handed down.
+                crate::establishment::check_new_slots(&txn, row.jurisdiction_id, funding, slots)
+                    .await
+                    .map_err(to_anyhow)?;
                 let entry = Entry {
                     jurisdiction_id: row.jurisdiction_id,
                     institution_id: Some(row.id),
