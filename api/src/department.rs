@@ -49,8 +49,7 @@ impl DepartmentQuery {
             .order_by_asc(department::Column::JurisdictionId)
             .order_by_asc(department::Column::Name)
             .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(rows.into_iter().map(Department).collect())
     }
 }

@@ -579,8 +579,7 @@ impl DisclosureQuery {
             .filter(disclosure_release::Column::JurisdictionId.eq(j.id))
             .order_by_desc(disclosure_release::Column::Id)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(rows.into_iter().map(|row| Release { row, code: j.code.clone(), name: j.name.clone() }).collect())
     }
 
@@ -611,8 +610,7 @@ impl DisclosureQuery {
             .filter(jurisdiction::Column::ParentId.eq(parent.id))
             .order_by_asc(jurisdiction::Column::Code)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         latest_releases(db, &children).await
     }
 

@@ -391,8 +391,7 @@ impl Filing {
             .filter(staff::Column::Basis.is_in([StaffBasis::Fiscal, StaffBasis::SelfFinanced, StaffBasis::Filed]))
             .filter(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]))
             .count(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(n as i64)
     }
 }
@@ -449,8 +448,7 @@ impl FilingQuery {
         let scope = scope(ctx);
         scope.require_internal()?;
         let id = parse_id(&institution_id)?;
-        let visible =
-            scope.institutions().filter(institution::Column::Id.eq(id)).one(db(ctx)).await.map_err(ApiError::from)?;
+        let visible = scope.institutions().filter(institution::Column::Id.eq(id)).one(db(ctx)).await?;
         if visible.is_none() {
             return Err(ApiError::not_found(format!("institution {id} not found")));
         }
@@ -459,8 +457,7 @@ impl FilingQuery {
             .filter(hospital_filing::Column::InstitutionId.eq(id))
             .order_by_desc(hospital_filing::Column::Id)
             .one(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(row.map(Filing))
     }
 }

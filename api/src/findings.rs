@@ -9,7 +9,7 @@ use entity::enums::{Classification, EventKind, InstitutionStatus, StaffBasis, St
 use entity::{establishment_event, institution, jurisdiction, reform, staff};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::error::{ApiError, ApiResult, Result};
+use crate::error::{ApiResult, Result};
 use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
 use crate::staff::{StaffCounts, counts_by_institution};
@@ -81,8 +81,7 @@ impl Findings {
             .filter(establishment_event::Column::Kind.ne(EventKind::Approve))
             .into_tuple::<Option<i32>>()
             .all(&self.db)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .into_iter()
             .flatten()
             .collect();
@@ -92,8 +91,7 @@ impl Findings {
             .filter(reform::Column::TargetInstitutionId.is_in(ids))
             .into_tuple::<Option<i32>>()
             .all(&self.db)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .into_iter()
             .flatten()
             .collect();
@@ -192,8 +190,7 @@ impl Findings {
             .group_by(staff::Column::BirthYear)
             .into_tuple()
             .all(&self.db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         let this_year = chrono::Utc::now().year();
         let mut ages: HashMap<i32, Vec<(i32, i64)>> = HashMap::new();
         for (institution, born, n) in years {

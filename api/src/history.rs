@@ -73,8 +73,7 @@ impl HistoryQuery {
         scope.require_internal()?;
         let db = db(ctx);
         let id = parse_id(&id)?;
-        let visible =
-            scope.institutions().filter(institution::Column::Id.eq(id)).one(db).await.map_err(ApiError::from)?;
+        let visible = scope.institutions().filter(institution::Column::Id.eq(id)).one(db).await?;
         if visible.is_none() {
             return Err(ApiError::not_found(format!("institution {id} not found")));
         }
@@ -84,8 +83,7 @@ impl HistoryQuery {
             .order_by_desc(establishment_event::Column::Id)
             .limit(TIMELINE_ROWS)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         entries.extend(events.into_iter().map(|e| TimelineEntry {
             on: e.effective_on,
             category: "ESTABLISHMENT".into(),
@@ -100,8 +98,7 @@ impl HistoryQuery {
             .filter(classification_decision::Column::InstitutionId.eq(id))
             .limit(TIMELINE_ROWS)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         entries.extend(decisions.into_iter().map(|d| TimelineEntry {
             on: d.decided_on,
             category: "CLASSIFICATION".into(),
@@ -116,8 +113,7 @@ impl HistoryQuery {
             .filter(entity::determination_decision::Column::InstitutionId.eq(id))
             .limit(TIMELINE_ROWS)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         entries.extend(determinations.into_iter().map(|d| {
             let after: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&d.after).unwrap_or_default();
             let before: serde_json::Map<String, serde_json::Value> =
@@ -147,8 +143,7 @@ impl HistoryQuery {
             )
             .limit(TIMELINE_ROWS)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         entries.extend(reforms.into_iter().map(|r| TimelineEntry {
             on: r.effective_on,
             category: "REFORM".into(),
@@ -167,8 +162,7 @@ impl HistoryQuery {
             .filter(reduction_plan::Column::InstitutionId.eq(id))
             .limit(TIMELINE_ROWS)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         entries.extend(plans.into_iter().map(|p| TimelineEntry {
             on: p.opened_on,
             category: "REDUCTION_PLAN".into(),
@@ -184,8 +178,7 @@ impl HistoryQuery {
             .order_by_desc(staff_movement::Column::Id)
             .limit(TIMELINE_ROWS)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         entries.extend(movements.into_iter().map(|m| TimelineEntry {
             on: m.occurred_on,
             category: "STAFF".into(),
@@ -235,11 +228,11 @@ impl HistoryQuery {
         if let Some(action) = action {
             query = query.filter(Column::Action.eq(action));
         }
-        let total_count = query.clone().count(db).await.map_err(ApiError::from)?;
+        let total_count = query.clone().count(db).await?;
         if let Some(raw) = &after {
             query = query.filter(Column::Id.lt(Cursor::decode(raw, "audit:id")?.id));
         }
-        let mut rows = query.order_by_desc(Column::Id).limit(limit + 1).all(db).await.map_err(ApiError::from)?;
+        let mut rows = query.order_by_desc(Column::Id).limit(limit + 1).all(db).await?;
         let has_next_page = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         let edges: Vec<AuditEdge> = rows

@@ -60,22 +60,12 @@ impl JurisdictionQuery {
     /// Jurisdictions in the caller's reach, ordered by code (a tree through `parent` and
     /// `children`).
     async fn jurisdictions(&self, ctx: &Context<'_>) -> Result<Vec<Jurisdiction>> {
-        let rows = scope(ctx)
-            .jurisdictions()
-            .order_by_asc(jurisdiction::Column::Path)
-            .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+        let rows = scope(ctx).jurisdictions().order_by_asc(jurisdiction::Column::Path).all(db(ctx)).await?;
         Ok(rows.into_iter().map(Jurisdiction).collect())
     }
 
     async fn jurisdiction(&self, ctx: &Context<'_>, code: String) -> Result<Option<Jurisdiction>> {
-        let row = scope(ctx)
-            .jurisdictions()
-            .filter(jurisdiction::Column::Code.eq(code))
-            .one(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+        let row = scope(ctx).jurisdictions().filter(jurisdiction::Column::Code.eq(code)).one(db(ctx)).await?;
         Ok(row.map(Jurisdiction))
     }
 }

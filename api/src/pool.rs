@@ -164,7 +164,7 @@ impl Pool {
         if overdue_only {
             query = query.filter(pool_loan::Column::DueOn.lt(chrono::Utc::now().date_naive()));
         }
-        let rows = query.order_by_asc(pool_loan::Column::DueOn).all(db(ctx)).await.map_err(ApiError::from)?;
+        let rows = query.order_by_asc(pool_loan::Column::DueOn).all(db(ctx)).await?;
         Ok(rows.into_iter().map(Loan).collect())
     }
     /// Loans outstanding by the borrowers' sector.
@@ -175,13 +175,11 @@ impl Pool {
             .filter(pool_loan::Column::JurisdictionId.eq(self.row.jurisdiction_id))
             .filter(pool_loan::Column::Status.eq(LoanStatus::Open))
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         let sectors: std::collections::HashMap<i32, Sector> = institution::Entity::find()
             .filter(institution::Column::Id.is_in(loans.iter().map(|l| l.institution_id)))
             .all(db)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .into_iter()
             .map(|i| (i.id, i.sector))
             .collect();
@@ -201,8 +199,7 @@ impl Pool {
             .filter(withdrawal_request::Column::Status.eq(WithdrawalStatus::Queued))
             .order_by_asc(withdrawal_request::Column::Id)
             .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(rows
             .into_iter()
             .map(|r| QueuedWithdrawal {
@@ -221,8 +218,7 @@ impl Pool {
             .filter(establishment_event::Column::Kind.eq(EventKind::Lend))
             .into_tuple()
             .one(db(ctx))
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .flatten();
         Ok(total.unwrap_or(0))
     }
@@ -865,11 +861,8 @@ impl PoolQuery {
         scope.office()?;
         let db = db(ctx);
         let ids = scope.narrow(db, &jurisdiction, false).await?;
-        let pool = turnover_pool::Entity::find()
-            .filter(turnover_pool::Column::JurisdictionId.eq(ids[0]))
-            .one(db)
-            .await
-            .map_err(ApiError::from)?;
+        let pool =
+            turnover_pool::Entity::find().filter(turnover_pool::Column::JurisdictionId.eq(ids[0])).one(db).await?;
         let Some(pool) = pool else { return Ok(Vec::new()) };
         let units = institution::Entity::find()
             .filter(institution::Column::JurisdictionId.eq(ids[0]))
@@ -877,21 +870,18 @@ impl PoolQuery {
             .filter(institution::Column::Sector.is_in(sectors(&pool)))
             .order_by_asc(institution::Column::Name)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         let rounds = evaluation_round::Entity::find()
             .filter(evaluation_round::Column::JurisdictionId.eq(ids[0]))
             .filter(evaluation_round::Column::Status.is_in([RoundStatus::Closed, RoundStatus::Published]))
             .order_by_desc(evaluation_round::Column::Year)
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         let results = round_result::Entity::find()
             .filter(round_result::Column::RoundId.is_in(rounds.iter().map(|r| r.id)))
             .filter(round_result::Column::InstitutionId.is_in(units.iter().map(|u| u.id)))
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         let year_of = |round: i32| rounds.iter().find(|r| r.id == round).map_or(0, |r| r.year);
         let mut candidates: Vec<LoanCandidate> = units
             .into_iter()
@@ -913,11 +903,8 @@ impl PoolQuery {
         let scope = scope(ctx);
         scope.office()?;
         let ids = scope.narrow(db(ctx), &jurisdiction, false).await?;
-        let row = turnover_pool::Entity::find()
-            .filter(turnover_pool::Column::JurisdictionId.eq(ids[0]))
-            .one(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+        let row =
+            turnover_pool::Entity::find().filter(turnover_pool::Column::JurisdictionId.eq(ids[0])).one(db(ctx)).await?;
         Ok(row.map(|row| Pool { row }))
     }
 }

@@ -374,11 +374,11 @@ impl LedgerQuery {
         if let Some(to) = to {
             query = query.filter(Column::EffectiveOn.lte(to));
         }
-        let total_count = query.clone().count(db).await.map_err(ApiError::from)?;
+        let total_count = query.clone().count(db).await?;
         if let Some(raw) = &after {
             query = query.filter(Column::Id.lt(Cursor::decode(raw, "ledger:id")?.id));
         }
-        let mut rows = query.order_by_desc(Column::Id).limit(limit + 1).all(db).await.map_err(ApiError::from)?;
+        let mut rows = query.order_by_desc(Column::Id).limit(limit + 1).all(db).await?;
         let has_next_page = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         let edges: Vec<LedgerEdge> = rows

@@ -183,8 +183,7 @@ impl PlanQuery {
         if let Some(status) = status {
             query = query.filter(reduction_plan::Column::Status.eq(status));
         }
-        let rows =
-            query.order_by_desc(reduction_plan::Column::Id).limit(500).all(db(ctx)).await.map_err(ApiError::from)?;
+        let rows = query.order_by_desc(reduction_plan::Column::Id).limit(500).all(db(ctx)).await?;
         Ok(rows.into_iter().map(ReductionPlan).collect())
     }
 }

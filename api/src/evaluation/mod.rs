@@ -50,8 +50,7 @@ impl IndicatorSet {
             .filter(indicator::Column::SetId.eq(self.0.id))
             .order_by_asc(indicator::Column::Id)
             .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(rows.into_iter().map(Indicator).collect())
     }
 }
@@ -203,7 +202,7 @@ impl EvaluationRound {
         self.row.status
     }
     async fn indicator_set(&self, ctx: &Context<'_>) -> Result<IndicatorSet> {
-        let set = indicator_set::Entity::find_by_id(self.row.set_id).one(db(ctx)).await.map_err(ApiError::from)?;
+        let set = indicator_set::Entity::find_by_id(self.row.set_id).one(db(ctx)).await?;
         Ok(IndicatorSet(set.ok_or_else(|| ApiError::internal(anyhow::anyhow!("round without set")))?))
     }
     /// The institutions evaluated; a member sees those assigned to them, marked when recused.
@@ -277,8 +276,7 @@ impl EvaluationRound {
             .filter(institution::Column::Id.is_in(computed.iter().map(|r| r.institution_id)))
             .into_tuple::<(i32, String)>()
             .all(db)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .into_iter()
             .collect();
         let codes: HashMap<i32, &str> = inputs.indicators.iter().map(|i| (i.id, i.code.as_str())).collect();
@@ -311,11 +309,8 @@ impl EvaluationRound {
         self.office()?;
         let db = db(ctx);
         let inputs = setup::load_inputs(db, &self.row).await?;
-        let members = committee_member::Entity::find()
-            .filter(committee_member::Column::RoundId.eq(self.row.id))
-            .all(db)
-            .await
-            .map_err(ApiError::from)?;
+        let members =
+            committee_member::Entity::find().filter(committee_member::Column::RoundId.eq(self.row.id)).all(db).await?;
         let scored: HashSet<(i32, i32, i32)> = inputs.scores.iter().map(|(m, i, ind, _)| (*m, *i, *ind)).collect();
         let mut missing = Vec::new();
         for member in &members {
@@ -350,8 +345,7 @@ impl EvaluationRound {
         let codes: HashMap<i32, String> = indicator::Entity::find()
             .filter(indicator::Column::SetId.eq(self.row.set_id))
             .all(db)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .into_iter()
             .map(|i| (i.id, i.code))
             .collect();
@@ -359,8 +353,7 @@ impl EvaluationRound {
             .filter(score::Column::RoundId.eq(self.row.id))
             .filter(score::Column::MemberId.eq(member))
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(rows
             .into_iter()
             .map(|s| MyScore {
@@ -476,8 +469,7 @@ impl EvaluationQuery {
             .filter(indicator_set::Column::JurisdictionId.in_subquery(owners))
             .order_by_asc(indicator_set::Column::Id)
             .all(db(ctx))
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         Ok(rows.into_iter().map(IndicatorSet).collect())
     }
 
@@ -487,12 +479,7 @@ impl EvaluationQuery {
         let db = db(ctx);
         match &scope.reach {
             Reach::Office { .. } => {
-                let rows = scope
-                    .rounds()?
-                    .order_by_desc(evaluation_round::Column::Year)
-                    .all(db)
-                    .await
-                    .map_err(ApiError::from)?;
+                let rows = scope.rounds()?.order_by_desc(evaluation_round::Column::Year).all(db).await?;
                 Ok(rows.into_iter().map(|row| EvaluationRound { row, access: Access::Office }).collect())
             }
             _ => {
@@ -502,8 +489,7 @@ impl EvaluationQuery {
                     .filter(committee_member::Column::RoundId.is_in(rounds.iter().map(|r| r.id)))
                     .filter(committee_member::Column::Subject.eq(scope.principal.subject.as_str()))
                     .all(db)
-                    .await
-                    .map_err(ApiError::from)?;
+                    .await?;
                 Ok(rounds
                     .into_iter()
                     .filter_map(|row| {
@@ -542,12 +528,8 @@ impl EvaluationQuery {
                 Some((institution, kind, behind))
             })
             .collect();
-        let rows = scope
-            .institutions()
-            .filter(institution::Column::Id.is_in(flagged.iter().map(|f| f.0)))
-            .all(db)
-            .await
-            .map_err(ApiError::from)?;
+        let rows =
+            scope.institutions().filter(institution::Column::Id.is_in(flagged.iter().map(|f| f.0))).all(db).await?;
         let mut by_id: HashMap<i32, institution::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
         let mut flags: Vec<EvaluationFlag> = flagged
             .into_iter()
@@ -574,18 +556,16 @@ impl EvaluationQuery {
         if let Some(year) = year {
             rounds = rounds.filter(evaluation_round::Column::Year.eq(year));
         }
-        let rounds = rounds.all(db).await.map_err(ApiError::from)?;
+        let rounds = rounds.all(db).await?;
         let by_round: HashMap<i32, &evaluation_round::Model> = rounds.iter().map(|r| (r.id, r)).collect();
         let results = round_result::Entity::find()
             .filter(round_result::Column::RoundId.is_in(rounds.iter().map(|r| r.id)))
             .all(db)
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         let names: HashMap<i32, (String, String)> = institution::Entity::find()
             .filter(institution::Column::Id.is_in(results.iter().map(|r| r.institution_id)))
             .all(db)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .into_iter()
             .map(|i| (i.id, (i.name, i.credit_code)))
             .collect();
@@ -667,7 +647,7 @@ impl EvaluationMutation {
     /// An audited correction of a closed round's score, by its staffing office.
     async fn correct_score(&self, ctx: &Context<'_>, input: CorrectionInput) -> Result<MyScore> {
         let s = setup::correct(db(ctx), scope(ctx), &actor(ctx), input).await?;
-        let code = indicator::Entity::find_by_id(s.indicator_id).one(db(ctx)).await.map_err(ApiError::from)?;
+        let code = indicator::Entity::find_by_id(s.indicator_id).one(db(ctx)).await?;
         Ok(MyScore {
             institution_id: ID(s.institution_id.to_string()),
             indicator_code: code.map(|c| c.code).unwrap_or_default(),

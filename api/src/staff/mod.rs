@@ -232,7 +232,7 @@ impl StaffQuery {
     /// One person, when in the caller's reach.
     async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Staff>> {
         let id = parse_id(&id)?;
-        let row = scope(ctx).staff()?.filter(staff::Column::Id.eq(id)).one(db(ctx)).await.map_err(ApiError::from)?;
+        let row = scope(ctx).staff()?.filter(staff::Column::Id.eq(id)).one(db(ctx)).await?;
         Ok(row.map(Staff))
     }
 }
