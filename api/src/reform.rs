@@ -127,6 +127,13 @@ async fn end_institution<C: ConnectionTrait>(
     row.merged_into_id = Set(merged_into);
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(db).await?;
+    // It leaves the evaluation rounds still open: no grade for a unit that no longer exists.
+    let reason = match (status, merged_into) {
+        (InstitutionStatus::Merged, Some(target)) => format!("merged into institution {target}"),
+        (InstitutionStatus::Converted, _) => "converted to an enterprise".to_string(),
+        _ => "dissolved".to_string(),
+    };
+    crate::evaluation::leave_open_rounds(db, after.id, &reason).await?;
     let change = Change {
         action: "institution.reform",
         entity: "institution",

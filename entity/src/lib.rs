@@ -13,6 +13,7 @@ pub mod establishment_balance;
 pub mod establishment_ceiling;
 pub mod establishment_event;
 pub mod evaluation_round;
+pub mod group_weight;
 pub mod hospital_filing;
 pub mod hospital_profile;
 pub mod indicator;

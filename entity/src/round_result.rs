@@ -1,4 +1,5 @@
-//! A published result: total, grade and rank within the sector.
+//! A stored result of a closed round: total, grade and rank within the sector, for an
+//! institution every applicable indicator was scored for.
 
 use crate::enums::Grade;
 use sea_orm::entity::prelude::*;
@@ -13,6 +14,8 @@ pub struct Model {
     pub total: f64,
     pub grade: Grade,
     pub sector_rank: i32,
+    /// The members' scores the total stands on (recused members' excluded).
+    pub score_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

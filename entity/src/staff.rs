@@ -34,6 +34,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// The government body a seconded person (借调) works at.
     pub seconded_to: Option<String>,
+    /// The day the secondment began.
+    pub seconded_since: Option<Date>,
     /// A temporary (编外) person paid from the budget: a fiscally supported person.
     pub paid_by_budget: bool,
 }

@@ -14,6 +14,7 @@ mod m20261201_000009_control_figures;
 mod m20261201_000010_determination_decisions;
 mod m20261201_000011_leaders;
 mod m20261201_000012_budget_paid_staff;
+mod m20261201_000013_earned_evaluation;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_determination_decisions::Migration),
             Box::new(m20261201_000011_leaders::Migration),
             Box::new(m20261201_000012_budget_paid_staff::Migration),
+            Box::new(m20261201_000013_earned_evaluation::Migration),
         ]
     }
 }

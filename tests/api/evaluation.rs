@@ -7,7 +7,7 @@ use api::auth::Role;
 use crate::fixture::{CREATE_INSTITUTION, credit_code, institution, institution_input, world};
 use crate::helpers::{TestApp, spawn_app};
 
-async fn create_set(app: &TestApp, token: &str, indicators: &[Value]) -> String {
+pub(crate) async fn create_set(app: &TestApp, token: &str, indicators: &[Value]) -> String {
     let q = r#"mutation { createIndicatorSet(input: {name: "测试指标体系"}) { id } }"#;
     let set = app.ok(Some(token), q, json!({})).await["createIndicatorSet"]["id"].as_str().unwrap().to_string();
     let add = "mutation($i: IndicatorInput!) { addIndicator(input: $i) { id } }";
@@ -19,15 +19,15 @@ async fn create_set(app: &TestApp, token: &str, indicators: &[Value]) -> String 
     set
 }
 
-fn common(code: &str, weight: f64) -> Value {
+pub(crate) fn common(code: &str, weight: f64) -> Value {
     json!({"code": code, "name": code, "category": "COMMON", "weight": weight})
 }
 
-fn sector(code: &str, sectors: &[&str], weight: f64, max: f64) -> Value {
+pub(crate) fn sector(code: &str, sectors: &[&str], weight: f64, max: f64) -> Value {
     json!({"code": code, "name": code, "category": "SECTOR", "sectors": sectors, "weight": weight, "maxScore": max})
 }
 
-async fn round(app: &TestApp, token: &str, set: &str, institutions: &[&str]) -> String {
+pub(crate) async fn round(app: &TestApp, token: &str, set: &str, institutions: &[&str]) -> String {
     let q = "mutation($i: RoundInput!) { createEvaluationRound(input: $i) { id status } }";
     let data = app
         .ok(
@@ -45,20 +45,20 @@ async fn member(app: &TestApp, token: &str, round: &str, subject: &str, departme
     app.ok(Some(token), q, input).await["assignCommitteeMember"]["id"].as_str().unwrap().to_string()
 }
 
-fn evaluator(app: &TestApp, subject: &str) -> String {
+pub(crate) fn evaluator(app: &TestApp, subject: &str) -> String {
     app.signer.sign(Role::Evaluator, Some("620700"), None, subject, std::time::Duration::from_secs(600)).unwrap()
 }
 
-const SUBMIT: &str = "mutation($i: SubmitScoresInput!) { submitScores(input: $i) { saved } }";
+pub(crate) const SUBMIT: &str = "mutation($i: SubmitScoresInput!) { submitScores(input: $i) { saved } }";
 
-fn scores(round: &str, institution: &str, pairs: &[(&str, f64)]) -> Value {
+pub(crate) fn scores(round: &str, institution: &str, pairs: &[(&str, f64)]) -> Value {
     let list: Vec<Value> = pairs.iter().map(|(c, v)| json!({"indicatorCode": c, "value": v})).collect();
     json!({"i": {"roundId": round, "institutionId": institution, "scores": list}})
 }
 
-const OPEN: &str = "mutation($id: ID!) { openEvaluationRound(id: $id) { status } }";
-const CLOSE: &str = "mutation($id: ID!) { closeEvaluationRound(id: $id) { status } }";
-const PUBLISH: &str = "mutation($id: ID!) { publishEvaluationRound(id: $id) { status } }";
+pub(crate) const OPEN: &str = "mutation($id: ID!) { openEvaluationRound(id: $id) { status } }";
+pub(crate) const CLOSE: &str = "mutation($id: ID!) { closeEvaluationRound(id: $id) { status } }";
+pub(crate) const PUBLISH: &str = "mutation($id: ID!) { publishEvaluationRound(id: $id) { status } }";
 
 #[tokio::test]
 async fn a_round_opens_only_when_every_sectors_weights_sum_to_100() {
@@ -303,6 +303,21 @@ async fn the_demo_city_has_a_committee_flags_and_published_grades() {
     assert_eq!(merger[0]["results"].as_array().unwrap().len(), 2);
     assert!(merger[0]["results"].as_array().unwrap().iter().all(|r| r["grade"] == "FAIL"));
     assert!(flags.iter().any(|f| f["kind"] == "POOL_LOAN_PRIORITY"));
-    let public = app.ok(None, r#"{ publishedGrades(jurisdiction: "620700", year: 2025) { grade } }"#, json!({})).await;
-    assert_eq!(public["publishedGrades"].as_array().unwrap().len(), 24);
+    let public = app
+        .ok(None, r#"{ publishedGrades(jurisdiction: "620700", year: 2025) { grade scoreCount } }"#, json!({}))
+        .await;
+    let grades = public["publishedGrades"].as_array().unwrap();
+    assert_eq!(grades.len(), 24);
+    assert!(grades.iter().all(|g| g["scoreCount"].as_i64().unwrap() >= 20), "{grades:?}");
+    // The half-scored 2026 round: twelve institutions are ungraded (not FAIL), and the round
+    // does not close over them.
+    let open_id = open["id"].as_str().unwrap();
+    let q = "query($id: ID!) { evaluationRound(id: $id) { results { grade complete indicators { missingGroups } } } }";
+    let results = app.ok(Some(&office), q, json!({"id": open_id})).await;
+    let results = results["evaluationRound"]["results"].as_array().unwrap();
+    let ungraded: Vec<&Value> = results.iter().filter(|r| r["grade"].is_null()).collect();
+    assert_eq!(ungraded.len(), 12);
+    assert!(ungraded.iter().all(|r| r["complete"] == false));
+    assert!(results.iter().all(|r| r["grade"] != "FAIL" || r["complete"] == true));
+    app.refused(Some(&office), CLOSE, json!({"id": open_id}), "CONFLICT").await;
 }

@@ -5,6 +5,7 @@ mod concurrency;
 mod disclosure;
 mod establishment;
 mod evaluation;
+mod evaluation_earned;
 mod findings;
 mod fixture;
 mod helpers;

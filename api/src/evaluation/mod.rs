@@ -9,15 +9,22 @@ mod setup;
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use entity::enums::{Classification, FundingForm, Grade, IndicatorCategory, Level, MemberGroup, RoundStatus, Sector};
+use entity::enums::{
+    Classification, FundingForm, Grade, IndicatorCategory, InstitutionStatus, Level, MemberGroup, RoundStatus, Sector,
+};
 use entity::{
-    committee_member, evaluation_round, indicator, indicator_set, institution, jurisdiction, round_result, score,
+    committee_member, evaluation_round, group_weight, indicator, indicator_set, institution, jurisdiction,
+    round_result, score,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 pub use results::applies;
 pub use scoring::SubmitScoresInput;
-pub use setup::{CorrectionInput, IndicatorInput, IndicatorSetInput, MemberInput, RoundInput, store_results};
+pub use setup::MAX_INDICATORS;
+pub use setup::{
+    CorrectionInput, ExclusionInput, GroupWeightsInput, IndicatorInput, IndicatorSetInput, MemberInput, RoundInput,
+    leave_open_rounds, store_results,
+};
 
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::Establishment;
@@ -53,6 +60,40 @@ impl IndicatorSet {
             .await?;
         Ok(rows.into_iter().map(Indicator).collect())
     }
+    /// How the committee's groups are weighted: per category, or per indicator (which
+    /// overrides its category). Indicators with neither count every member's score alike.
+    async fn group_weights(&self, ctx: &Context<'_>) -> Result<Vec<GroupWeight>> {
+        let db = db(ctx);
+        let weights = group_weight::Entity::find()
+            .filter(group_weight::Column::SetId.eq(self.0.id))
+            .order_by_asc(group_weight::Column::Id)
+            .all(db)
+            .await?;
+        let codes: HashMap<i32, String> = indicator::Entity::find()
+            .filter(indicator::Column::SetId.eq(self.0.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.code))
+            .collect();
+        Ok(weights
+            .into_iter()
+            .map(|w| GroupWeight {
+                category: w.category,
+                indicator_code: w.indicator_id.and_then(|i| codes.get(&i).cloned()),
+                group: w.member_group,
+                weight: w.weight,
+            })
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct GroupWeight {
+    pub category: Option<IndicatorCategory>,
+    pub indicator_code: Option<String>,
+    pub group: MemberGroup,
+    pub weight: f64,
 }
 
 pub struct Indicator(pub indicator::Model);
@@ -143,11 +184,24 @@ impl RoundInstitution {
 }
 
 #[derive(SimpleObject)]
-pub struct IndicatorScore {
-    pub code: String,
-    /// Mean of the members' scores (highest and lowest dropped when five or more scored).
+pub struct GroupScore {
+    pub group: MemberGroup,
+    pub weight: f64,
+    /// The group's own mean (highest and lowest dropped when five or more of it scored).
     pub mean: Option<f64>,
     pub scored_by: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct IndicatorScore {
+    pub code: String,
+    /// Mean of the members' scores (highest and lowest dropped when five or more scored); when
+    /// the set weighs the groups, the groups' means combined by their weights.
+    pub mean: Option<f64>,
+    pub scored_by: i32,
+    pub groups: Vec<GroupScore>,
+    /// Weighted groups nobody of which has scored: the indicator is not complete.
+    pub missing_groups: Vec<MemberGroup>,
 }
 
 #[derive(SimpleObject)]
@@ -155,11 +209,16 @@ pub struct EvaluationResult {
     pub institution_id: ID,
     pub institution_name: String,
     pub sector: Sector,
-    /// Weighted total out of 100.
-    pub total: f64,
-    pub grade: Grade,
-    pub sector_rank: i32,
+    /// Weighted total out of 100; none until every applicable indicator is scored, and none for
+    /// an excluded institution (a grade is earned, never given for missing scores).
+    pub total: Option<f64>,
+    pub grade: Option<Grade>,
+    pub sector_rank: Option<i32>,
     pub complete: bool,
+    /// Why the institution is left out of the round's results.
+    pub excluded_reason: Option<String>,
+    /// The members' scores the figures stand on.
+    pub score_count: i32,
     pub indicators: Vec<IndicatorScore>,
 }
 
@@ -290,18 +349,35 @@ impl EvaluationRound {
                 grade: r.grade,
                 sector_rank: r.sector_rank,
                 complete: r.complete,
+                excluded_reason: r.excluded,
+                score_count: r.score_count as i32,
                 indicators: r
                     .indicators
                     .iter()
                     .map(|m| IndicatorScore {
                         code: codes.get(&m.indicator_id).copied().unwrap_or_default().to_string(),
-                        mean: m.mean.map(|v| (v * 100.0).round() / 100.0),
+                        mean: m.mean.map(round2),
                         scored_by: m.scored_by as i32,
+                        groups: m
+                            .groups
+                            .iter()
+                            .map(|g| GroupScore {
+                                group: g.group,
+                                weight: g.weight,
+                                mean: g.mean.map(round2),
+                                scored_by: g.scored_by as i32,
+                            })
+                            .collect(),
+                        missing_groups: m.missing_groups.clone(),
                     })
                     .collect(),
             })
             .collect();
-        out.sort_by(|a, b| b.total.total_cmp(&a.total));
+        // Graded first, best first; then the ungraded by name.
+        out.sort_by(|a, b| {
+            let (x, y) = (a.total.unwrap_or(f64::NEG_INFINITY), b.total.unwrap_or(f64::NEG_INFINITY));
+            y.total_cmp(&x).then_with(|| a.institution_name.cmp(&b.institution_name))
+        });
         Ok(out)
     }
     /// Which members have not scored what (recused pairs excluded).
@@ -314,8 +390,8 @@ impl EvaluationRound {
         let scored: HashSet<(i32, i32, i32)> = inputs.scores.iter().map(|(m, i, ind, _)| (*m, *i, *ind)).collect();
         let mut missing = Vec::new();
         for member in &members {
-            for (institution, sector) in &inputs.institutions {
-                if inputs.recusals.contains(&(member.id, *institution)) {
+            for (institution, sector, excluded) in &inputs.institutions {
+                if excluded.is_some() || inputs.recusals.contains(&(member.id, *institution)) {
                     continue;
                 }
                 let codes: Vec<String> = inputs
@@ -401,6 +477,8 @@ pub struct FlagResult {
     pub total: f64,
     pub grade: Grade,
     pub sector_rank: i32,
+    /// The members' scores the grade stands on.
+    pub score_count: i32,
 }
 
 #[derive(SimpleObject)]
@@ -421,6 +499,8 @@ pub struct PublishedGrade {
     pub total: f64,
     pub grade: Grade,
     pub sector_rank: i32,
+    /// The members' scores the grade stands on.
+    pub score_count: i32,
 }
 
 /// Results of closed and published rounds, per institution, latest round first.
@@ -443,6 +523,7 @@ async fn closed_results(db: &DatabaseConnection, jurisdiction_ids: &[i32]) -> Ap
             total: r.total,
             grade: r.grade,
             sector_rank: r.sector_rank,
+            score_count: r.score_count,
         });
     }
     for list in by_institution.values_mut() {
@@ -528,8 +609,13 @@ impl EvaluationQuery {
                 Some((institution, kind, behind))
             })
             .collect();
-        let rows =
-            scope.institutions().filter(institution::Column::Id.is_in(flagged.iter().map(|f| f.0))).all(db).await?;
+        // A merged, dissolved or converted institution is no longer flagged.
+        let rows = scope
+            .institutions()
+            .filter(institution::Column::Id.is_in(flagged.iter().map(|f| f.0)))
+            .filter(institution::Column::Status.eq(InstitutionStatus::Active))
+            .all(db)
+            .await?;
         let mut by_id: HashMap<i32, institution::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
         let mut flags: Vec<EvaluationFlag> = flagged
             .into_iter()
@@ -583,6 +669,7 @@ impl EvaluationQuery {
                     total: r.total,
                     grade: r.grade,
                     sector_rank: r.sector_rank,
+                    score_count: r.score_count,
                 })
             })
             .collect();
@@ -609,6 +696,13 @@ impl EvaluationMutation {
         Ok(Indicator(setup::add_indicator(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
+    /// Weighs the committee's groups (expert, service recipient, public representative, media)
+    /// for a category of indicators or one indicator: each group's scores are combined within
+    /// the group first, then across groups by these weights (summing to 100).
+    async fn set_group_weights(&self, ctx: &Context<'_>, input: GroupWeightsInput) -> Result<IndicatorSet> {
+        Ok(IndicatorSet(setup::set_group_weights(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+
     async fn create_evaluation_round(&self, ctx: &Context<'_>, input: RoundInput) -> Result<EvaluationRound> {
         let row = setup::create_round(db(ctx), scope(ctx), &actor(ctx), input).await?;
         Ok(EvaluationRound { row, access: Access::Office })
@@ -632,9 +726,15 @@ impl EvaluationMutation {
         Ok(EvaluationRound { row, access: Access::Office })
     }
 
-    /// SCORING -> CLOSED: scores become immutable and results are stored.
-    async fn close_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> Result<EvaluationRound> {
-        let row = setup::close(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?).await?;
+    /// SCORING -> CLOSED: scores become immutable and the earned results are stored. Refused
+    /// while an institution is not completely scored, unless it is excluded with a reason.
+    async fn close_evaluation_round(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(default)] exclusions: Vec<ExclusionInput>,
+    ) -> Result<EvaluationRound> {
+        let row = setup::close(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?, exclusions).await?;
         Ok(EvaluationRound { row, access: Access::Office })
     }
 
@@ -660,4 +760,8 @@ impl EvaluationMutation {
         let saved = scoring::submit(db(ctx), scope(ctx), &actor(ctx), input).await?;
         Ok(SubmittedScores { saved: saved.len() as i32 })
     }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
 }

@@ -1,13 +1,13 @@
 //! What a staffing office does: indicator sets and indicators, rounds and their committees,
 //! the round's transitions, and audited corrections of a closed round's scores.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{ID, InputObject};
 use entity::enums::{IndicatorCategory, InstitutionStatus, MemberGroup, RoundStatus, Sector};
 use entity::{
-    committee_member, department, evaluation_round, indicator, indicator_set, institution, jurisdiction, recusal,
-    round_institution, round_result, score, score_correction,
+    committee_member, department, evaluation_round, group_weight, indicator, indicator_set, institution, jurisdiction,
+    recusal, round_institution, round_result, score, score_correction,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -22,6 +22,9 @@ use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::institution::parse_id;
 use crate::scope::Scope;
+
+/// The most indicators a set holds (a scoring sheet a committee member can fill in).
+pub const MAX_INDICATORS: u64 = 20;
 
 #[derive(InputObject)]
 pub struct IndicatorSetInput {
@@ -155,20 +158,12 @@ pub async fn add_indicator(
     let txn = begin_write(db).await?;
     let set = usable_set(&txn, scope, set_id).await?;
     scope.require_writer(set.jurisdiction_id)?;
-    let in_use = evaluation_round::Entity::find()
-        .filter(evaluation_round::Column::SetId.eq(set.id))
-        .filter(evaluation_round::Column::Status.ne(RoundStatus::Draft))
-        .count(&txn)
-        .await?;
-    if in_use > 0 {
-        return Err(ApiError::conflict("the set is used by a round that has opened; its indicators are fixed"));
+    fixed_unless_draft(&txn, set.id).await?;
+    let existing = indicator::Entity::find().filter(indicator::Column::SetId.eq(set.id)).all(&txn).await?;
+    if existing.len() as u64 >= MAX_INDICATORS {
+        return Err(ApiError::bad_input(format!("a set holds at most {MAX_INDICATORS} indicators")));
     }
-    let taken = indicator::Entity::find()
-        .filter(indicator::Column::SetId.eq(set.id))
-        .filter(indicator::Column::Code.eq(code.as_str()))
-        .count(&txn)
-        .await?;
-    if taken > 0 {
+    if existing.iter().any(|i| i.code == code) {
         return Err(ApiError::conflict(format!("the set already has an indicator `{code}`")));
     }
     let sectors: Vec<&str> = input.sectors.iter().map(|s| s.word()).collect();
@@ -374,24 +369,24 @@ async fn advance<C: ConnectionTrait>(
     }
 }
 
-pub async fn round_sectors<C: ConnectionTrait>(db: &C, round_id: i32) -> ApiResult<Vec<(i32, Sector)>> {
-    let rows: Vec<(i32, Sector)> = institution::Entity::find()
+/// The institutions of a round: (id, sector, the reason it is excluded from the results).
+pub async fn round_entries<C: ConnectionTrait>(db: &C, round_id: i32) -> ApiResult<Vec<(i32, Sector, Option<String>)>> {
+    let links =
+        round_institution::Entity::find().filter(round_institution::Column::RoundId.eq(round_id)).all(db).await?;
+    let sectors: HashMap<i32, Sector> = institution::Entity::find()
         .select_only()
         .column(institution::Column::Id)
         .column(institution::Column::Sector)
-        .filter(
-            institution::Column::Id.in_subquery(
-                round_institution::Entity::find()
-                    .select_only()
-                    .column(round_institution::Column::InstitutionId)
-                    .filter(round_institution::Column::RoundId.eq(round_id))
-                    .into_query(),
-            ),
-        )
-        .into_tuple()
+        .filter(institution::Column::Id.is_in(links.iter().map(|l| l.institution_id)))
+        .into_tuple::<(i32, Sector)>()
         .all(db)
-        .await?;
-    Ok(rows)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(links
+        .into_iter()
+        .filter_map(|l| Some((l.institution_id, *sectors.get(&l.institution_id)?, l.excluded_reason)))
+        .collect())
 }
 
 pub async fn open(
@@ -403,7 +398,8 @@ pub async fn open(
     let txn = begin_write(db).await?;
     let round = own_round(&txn, scope, id).await?;
     let indicators = indicator::Entity::find().filter(indicator::Column::SetId.eq(round.set_id)).all(&txn).await?;
-    let mut sectors: Vec<Sector> = round_sectors(&txn, round.id).await?.into_iter().map(|(_, s)| s).collect();
+    let mut sectors: Vec<Sector> =
+        round_entries(&txn, round.id).await?.into_iter().filter(|e| e.2.is_none()).map(|e| e.1).collect();
     sectors.sort_by_key(|s| s.word());
     sectors.dedup();
     let errors = weight_errors(&indicators, &sectors);
@@ -430,15 +426,19 @@ pub async fn store_results<C: ConnectionTrait>(db: &C, round: &evaluation_round:
     let inputs = load_inputs(db, round).await?;
     let results = compute(&inputs.view());
     round_result::Entity::delete_many().filter(round_result::Column::RoundId.eq(round.id)).exec(db).await?;
+    // Only what was earned is stored: incomplete or excluded institutions have no result.
     let rows: Vec<round_result::ActiveModel> = results
         .iter()
-        .map(|r| round_result::ActiveModel {
-            round_id: Set(round.id),
-            institution_id: Set(r.institution_id),
-            total: Set(r.total),
-            grade: Set(r.grade),
-            sector_rank: Set(r.sector_rank),
-            ..Default::default()
+        .filter_map(|r| {
+            Some(round_result::ActiveModel {
+                round_id: Set(round.id),
+                institution_id: Set(r.institution_id),
+                total: Set(r.total?),
+                grade: Set(r.grade?),
+                sector_rank: Set(r.sector_rank?),
+                score_count: Set(r.score_count as i32),
+                ..Default::default()
+            })
         })
         .collect();
     if !rows.is_empty() {
@@ -447,11 +447,13 @@ pub async fn store_results<C: ConnectionTrait>(db: &C, round: &evaluation_round:
     Ok(())
 }
 
-/// Everything a round's results are computed from, loaded in five statements.
+/// Everything a round's results are computed from, loaded in eight statements.
 pub struct LoadedInputs {
     pub set: indicator_set::Model,
     pub indicators: Vec<indicator::Model>,
-    pub institutions: Vec<(i32, Sector)>,
+    pub weights: Vec<group_weight::Model>,
+    pub institutions: Vec<(i32, Sector, Option<String>)>,
+    pub members: HashMap<i32, MemberGroup>,
     pub recusals: HashSet<(i32, i32)>,
     pub scores: Vec<(i32, i32, i32, f64)>,
 }
@@ -461,7 +463,9 @@ impl LoadedInputs {
         RoundInputs {
             set: &self.set,
             indicators: &self.indicators,
+            weights: &self.weights,
             institutions: &self.institutions,
+            members: &self.members,
             recusals: &self.recusals,
             scores: &self.scores,
         }
@@ -474,7 +478,18 @@ pub async fn load_inputs<C: ConnectionTrait>(db: &C, round: &evaluation_round::M
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("round without its set")))?;
     let indicators = indicator::Entity::find().filter(indicator::Column::SetId.eq(round.set_id)).all(db).await?;
-    let institutions = round_sectors(db, round.id).await?;
+    let weights = group_weight::Entity::find().filter(group_weight::Column::SetId.eq(round.set_id)).all(db).await?;
+    let institutions = round_entries(db, round.id).await?;
+    let members: HashMap<i32, MemberGroup> = committee_member::Entity::find()
+        .select_only()
+        .column(committee_member::Column::Id)
+        .column(committee_member::Column::MemberGroup)
+        .filter(committee_member::Column::RoundId.eq(round.id))
+        .into_tuple::<(i32, MemberGroup)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let recusals: HashSet<(i32, i32)> = recusal::Entity::find()
         .filter(recusal::Column::RoundId.eq(round.id))
         .all(db)
@@ -492,48 +507,218 @@ pub async fn load_inputs<C: ConnectionTrait>(db: &C, round: &evaluation_round::M
         .into_tuple()
         .all(db)
         .await?;
-    Ok(LoadedInputs { set, indicators, institutions, recusals, scores })
+    Ok(LoadedInputs { set, indicators, weights, institutions, members, recusals, scores })
 }
 
-/// SCORING -> CLOSED (results stored) or CLOSED -> PUBLISHED, in one transaction.
-async fn finish(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    actor: &Actor,
-    id: i32,
-    to: RoundStatus,
-) -> ApiResult<evaluation_round::Model> {
-    let (from, action) = match to {
-        RoundStatus::Closed => (RoundStatus::Scoring, "evaluation.round.close"),
-        _ => (RoundStatus::Closed, "evaluation.round.publish"),
-    };
-    let txn = begin_write(db).await?;
-    let round = own_round(&txn, scope, id).await?;
-    advance(&txn, &round, from, to).await?;
-    if to == RoundStatus::Closed {
-        store_results(&txn, &round).await?;
-    }
-    audit::record(&txn, actor, round_moved(action, &round)).await?;
-    txn.commit().await?;
-    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
+/// Closing a round: institutions the office leaves out of its results, each with its reason.
+#[derive(InputObject)]
+pub struct ExclusionInput {
+    pub institution_id: ID,
+    pub reason: String,
 }
 
+/// SCORING -> CLOSED, in one transaction: only when every institution is completely scored
+/// (each applicable indicator, and each weighted group of it) or explicitly excluded with a
+/// reason; the earned results are stored.
 pub async fn close(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
     id: i32,
+    exclusions: Vec<ExclusionInput>,
 ) -> ApiResult<evaluation_round::Model> {
-    finish(db, scope, actor, id, RoundStatus::Closed).await
+    let mut excluded: HashMap<i32, String> = HashMap::new();
+    for e in &exclusions {
+        let reason = e.reason.trim();
+        if reason.is_empty() {
+            return Err(ApiError::bad_input("an exclusion needs its reason"));
+        }
+        if excluded.insert(parse_id(&e.institution_id)?, reason.to_string()).is_some() {
+            return Err(ApiError::bad_input("an institution is excluded twice"));
+        }
+    }
+    let txn = begin_write(db).await?;
+    let round = own_round(&txn, scope, id).await?;
+    advance(&txn, &round, RoundStatus::Scoring, RoundStatus::Closed).await?;
+    let entries = round_entries(&txn, round.id).await?;
+    for (institution_id, reason) in &excluded {
+        if !entries.iter().any(|e| e.0 == *institution_id) {
+            return Err(ApiError::bad_input(format!("institution {institution_id} is not in this round")));
+        }
+        round_institution::Entity::update_many()
+            .col_expr(round_institution::Column::ExcludedReason, Expr::value(reason.clone()))
+            .filter(round_institution::Column::RoundId.eq(round.id))
+            .filter(round_institution::Column::InstitutionId.eq(*institution_id))
+            .filter(round_institution::Column::ExcludedReason.is_null())
+            .exec(&txn)
+            .await?;
+    }
+    let inputs = load_inputs(&txn, &round).await?;
+    let results = compute(&inputs.view());
+    let unearned: Vec<i32> =
+        results.iter().filter(|r| !r.complete && r.excluded.is_none()).map(|r| r.institution_id).collect();
+    if !unearned.is_empty() {
+        let names: Vec<String> = institution::Entity::find()
+            .select_only()
+            .column(institution::Column::Name)
+            .filter(institution::Column::Id.is_in(unearned.clone()))
+            .into_tuple::<String>()
+            .all(&txn)
+            .await?;
+        return Err(ApiError::conflict(format!(
+            "{} institution(s) are not completely scored: {}; score them or exclude each with a reason",
+            unearned.len(),
+            names.join("、")
+        )));
+    }
+    store_results(&txn, &round).await?;
+    let mut change = round_moved("evaluation.round.close", &round);
+    change.after = Some(serde_json::json!({
+        "graded": results.iter().filter(|r| r.grade.is_some()).count(),
+        "excluded": results.iter().filter_map(|r| Some((r.institution_id, r.excluded.clone()?))).collect::<Vec<_>>(),
+    }));
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }
 
+/// CLOSED -> PUBLISHED: the earned grades become public.
 pub async fn publish(
     db: &DatabaseConnection,
     scope: &Scope,
     actor: &Actor,
     id: i32,
 ) -> ApiResult<evaluation_round::Model> {
-    finish(db, scope, actor, id, RoundStatus::Published).await
+    let txn = begin_write(db).await?;
+    let round = own_round(&txn, scope, id).await?;
+    advance(&txn, &round, RoundStatus::Closed, RoundStatus::Published).await?;
+    audit::record(&txn, actor, round_moved("evaluation.round.publish", &round)).await?;
+    txn.commit().await?;
+    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
+}
+
+/// An institution merged, dissolved or converted leaves the rounds still open (draft or
+/// scoring): it is excluded from their results with the reason, in the reform's transaction.
+pub async fn leave_open_rounds<C: ConnectionTrait>(db: &C, institution_id: i32, reason: &str) -> ApiResult<()> {
+    let open = evaluation_round::Entity::find()
+        .select_only()
+        .column(evaluation_round::Column::Id)
+        .filter(evaluation_round::Column::Status.is_in([RoundStatus::Draft, RoundStatus::Scoring]))
+        .into_query();
+    round_institution::Entity::update_many()
+        .col_expr(round_institution::Column::ExcludedReason, Expr::value(reason.to_string()))
+        .filter(round_institution::Column::InstitutionId.eq(institution_id))
+        .filter(round_institution::Column::RoundId.in_subquery(open))
+        .filter(round_institution::Column::ExcludedReason.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[derive(InputObject)]
+pub struct GroupWeightInput {
+    pub group: MemberGroup,
+    pub weight: f64,
+}
+
+/// The committee groups' weights for every indicator of a category, or for one indicator
+/// (overriding its category's). The weights sum to 100; an empty list clears them (every
+/// member's score then counts alike).
+#[derive(InputObject)]
+pub struct GroupWeightsInput {
+    pub set_id: ID,
+    pub category: Option<IndicatorCategory>,
+    pub indicator_code: Option<String>,
+    pub weights: Vec<GroupWeightInput>,
+}
+
+pub async fn set_group_weights(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: GroupWeightsInput,
+) -> ApiResult<indicator_set::Model> {
+    let set_id = parse_id(&input.set_id)?;
+    let mut seen = HashSet::new();
+    for w in &input.weights {
+        if !w.weight.is_finite() || !(0.0..=100.0).contains(&w.weight) {
+            return Err(ApiError::bad_input("a group's weight is from 0 to 100"));
+        }
+        if !seen.insert(w.group) {
+            return Err(ApiError::bad_input(format!("the group {} is weighted twice", w.group.word())));
+        }
+    }
+    let sum: f64 = input.weights.iter().map(|w| w.weight).sum();
+    if !input.weights.is_empty() && (sum - 100.0).abs() > 1e-6 {
+        return Err(ApiError::bad_input(format!("the groups' weights must sum to 100; they sum to {sum}")));
+    }
+    let txn = begin_write(db).await?;
+    let set = usable_set(&txn, scope, set_id).await?;
+    scope.require_writer(set.jurisdiction_id)?;
+    fixed_unless_draft(&txn, set.id).await?;
+    let target = match (input.category, input.indicator_code.as_deref().map(str::trim)) {
+        (Some(category), None) => (Some(category), None),
+        (None, Some(code)) => {
+            let found = indicator::Entity::find()
+                .filter(indicator::Column::SetId.eq(set.id))
+                .filter(indicator::Column::Code.eq(code))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| ApiError::bad_input(format!("no indicator `{code}` in the set")))?;
+            (None, Some(found.id))
+        }
+        _ => return Err(ApiError::bad_input("give either `category` or `indicatorCode`")),
+    };
+    let mut old = group_weight::Entity::delete_many().filter(group_weight::Column::SetId.eq(set.id));
+    old = match target {
+        (Some(category), _) => {
+            old.filter(group_weight::Column::Category.eq(category)).filter(group_weight::Column::IndicatorId.is_null())
+        }
+        (_, indicator) => old.filter(group_weight::Column::IndicatorId.eq(indicator)),
+    };
+    old.exec(&txn).await?;
+    let rows: Vec<group_weight::ActiveModel> = input
+        .weights
+        .iter()
+        .map(|w| group_weight::ActiveModel {
+            set_id: Set(set.id),
+            category: Set(target.0),
+            indicator_id: Set(target.1),
+            member_group: Set(w.group),
+            weight: Set(w.weight),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        group_weight::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    let change = Change {
+        action: "evaluation.group_weights.set",
+        entity: "indicator_set",
+        entity_id: Some(set.id),
+        jurisdiction_id: Some(set.jurisdiction_id),
+        before: None,
+        after: Some(serde_json::json!({
+            "category": target.0.map(|c| c.word()), "indicator": target.1,
+            "weights": input.weights.iter().map(|w| (w.group.word(), w.weight)).collect::<Vec<_>>(),
+        })),
+    };
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(set)
+}
+
+/// A set's indicators and weights are fixed once a round using it has opened.
+async fn fixed_unless_draft<C: ConnectionTrait>(db: &C, set_id: i32) -> ApiResult<()> {
+    let in_use = evaluation_round::Entity::find()
+        .filter(evaluation_round::Column::SetId.eq(set_id))
+        .filter(evaluation_round::Column::Status.ne(RoundStatus::Draft))
+        .count(db)
+        .await?;
+    if in_use > 0 {
+        return Err(ApiError::conflict("the set is used by a round that has opened; its indicators are fixed"));
+    }
+    Ok(())
 }
 
 /// After a round closes its scores are immutable: a correction is a new entry, by a staffing

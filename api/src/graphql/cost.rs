@@ -16,6 +16,7 @@ use async_graphql::parser::types::{
 use async_graphql::{Name, Value, Variables};
 
 use crate::auth::Role;
+use crate::evaluation::MAX_INDICATORS;
 
 /// Budget of a caller without a token (the portal's largest page costs about 1,000).
 pub const PUBLIC_BUDGET: u64 = 5_000;
@@ -48,6 +49,9 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Query", "disclosureReleases", 50),
     ("Query", "evaluationRounds", 20),
     ("EvaluationRound", "institutions", 300),
+    ("IndicatorSet", "indicators", MAX_INDICATORS),
+    ("EvaluationResult", "indicators", MAX_INDICATORS),
+    ("IndicatorScore", "groups", 4),
     ("RetirementForecast", "years", 20),
     ("Query", "childDisclosures", 50),
 ];

@@ -397,6 +397,7 @@ fn build_chunk(
         person.created_at = Set(now);
         person.updated_at = Set(now);
         person.seconded_to = Set(None);
+        person.seconded_since = Set(None);
         let person = person.try_into_model()?;
         let mut row = json_object(&person);
         row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));

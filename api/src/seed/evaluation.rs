@@ -4,8 +4,8 @@
 
 use entity::enums::{IndicatorCategory, InstitutionStatus, MemberGroup, RoundStatus, Sector};
 use entity::{
-    committee_member, department, evaluation_round, indicator, indicator_set, institution, jurisdiction, recusal,
-    round_institution, score,
+    committee_member, department, evaluation_round, group_weight, indicator, indicator_set, institution, jurisdiction,
+    recusal, round_institution, score,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -82,6 +82,25 @@ pub async fn load(txn: &DatabaseTransaction, city: &jurisdiction::Model, rng: &m
             .await?,
         );
     }
+    // The public evaluation weighs its four groups (service recipients most).
+    let groups = [
+        (MemberGroup::Expert, 20.0),
+        (MemberGroup::ServiceRecipient, 40.0),
+        (MemberGroup::PublicRepresentative, 25.0),
+        (MemberGroup::Media, 15.0),
+    ];
+    let weights: Vec<group_weight::ActiveModel> = groups
+        .iter()
+        .map(|(group, weight)| group_weight::ActiveModel {
+            set_id: Set(set.id),
+            category: Set(Some(IndicatorCategory::Public)),
+            indicator_id: Set(None),
+            member_group: Set(*group),
+            weight: Set(*weight),
+            ..Default::default()
+        })
+        .collect();
+    group_weight::Entity::insert_many(weights).exec(txn).await?;
     // Twenty-four institutions across the sectors, the same in every round.
     let all = institution::Entity::find()
         .filter(institution::Column::JurisdictionId.eq(city.id))

@@ -43,6 +43,7 @@ pub async fn depart<C: ConnectionTrait>(
     row.slot_key = Set(None);
     row.over_establishment = Set(false);
     row.seconded_to = Set(None);
+    row.seconded_since = Set(None);
     row.updated_at = Set(chrono::Utc::now());
     Ok(row.update(db).await?)
 }

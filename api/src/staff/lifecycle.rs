@@ -208,6 +208,7 @@ async fn second(
     let mut row: staff::ActiveModel = before.clone().into();
     row.status = Set(StaffStatus::SecondedOut);
     row.seconded_to = Set(Some(body));
+    row.seconded_since = Set(Some(input.effective_on));
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     audited(&txn, actor, "staff.second", &before, &after).await?;
@@ -242,6 +243,7 @@ async fn give_back(
     let mut row: staff::ActiveModel = before.clone().into();
     row.status = Set(StaffStatus::Active);
     row.seconded_to = Set(None);
+    row.seconded_since = Set(None);
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     audited(&txn, actor, "staff.return", &before, &after).await?;

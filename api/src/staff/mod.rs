@@ -168,6 +168,14 @@ impl Staff {
     async fn hire_date(&self) -> NaiveDate {
         self.0.hire_date
     }
+    /// The government body a seconded person (借调) works at.
+    async fn seconded_to(&self) -> Option<&str> {
+        self.0.seconded_to.as_deref()
+    }
+    /// The day the secondment began.
+    async fn seconded_since(&self) -> Option<NaiveDate> {
+        self.0.seconded_since
+    }
     /// Shown only where the national ID is shown in full (the person's own office).
     async fn birth_year(&self, ctx: &Context<'_>) -> Option<i32> {
         scope(ctx).sees_personal_data(self.0.jurisdiction_id).then_some(self.0.birth_year)
