@@ -194,15 +194,23 @@ pub fn write_xlsx(overview: &Overview, path: &std::path::Path) -> anyhow::Result
 /// All findings of a jurisdiction in one sheet.
 pub async fn findings_sheet(findings: &crate::findings::Findings) -> anyhow::Result<Sheet> {
     let map = |e: crate::error::ApiError| anyhow::anyhow!(e.message());
+    let overlaps: Vec<crate::findings::Finding> = findings
+        .overlapping_responsibilities(0.5)
+        .into_iter()
+        .map(|o| crate::findings::Finding { institution: o.institution, figure: o.figure, detail: o.detail })
+        .collect();
     let groups: Vec<(&str, Vec<crate::findings::Finding>)> = vec![
         ("micro_institutions", findings.micro_institutions(5).await),
         ("never_adjusted", findings.never_adjusted(1990).await.map_err(map)?),
-        ("overlapping_responsibilities", findings.overlapping_responsibilities(0.5).await),
+        ("overlapping_responsibilities", overlaps),
         ("logistics_heavy", findings.logistics_heavy(0.3).await),
         ("few_professionals", findings.few_professionals(0.5).await),
         ("ageing", findings.ageing(50, 0.4).await.map_err(map)?),
         ("long_vacant", findings.long_vacant(24).await.map_err(map)?),
         ("seconded_out", findings.seconded_out().await),
+        ("long_secondment", findings.long_secondment(12).await.map_err(map)?),
+        ("nominally_self_financed", findings.nominally_self_financed().await.map_err(map)?),
+        ("technical_units_under_civil_servant_law", findings.technical_units_under_civil_servant_law(0.5)),
         ("unclassified", findings.unclassified().await),
         ("inconsistent_classification", findings.inconsistent_classification().await),
     ];

@@ -103,6 +103,8 @@ pub struct Overview {
     pub by_funding_form: Vec<Count>,
     pub by_management_mode: Vec<Count>,
     pub by_sector: Vec<Count>,
+    /// Approved establishment (fiscal and self-financed) by sector: each sector's share.
+    pub approved_by_sector: Vec<Count>,
     pub by_size_band: Vec<Count>,
     pub by_classification: Vec<Count>,
     pub establishment: EstablishmentTotals,
@@ -154,6 +156,7 @@ struct ProfileRow {
 #[derive(FromQueryResult)]
 struct BalanceRow {
     funding: String,
+    sector: String,
     approved: i64,
     frozen: i64,
     occupied: i64,
@@ -205,11 +208,11 @@ pub async fn compute(
          GROUP BY i.level, i.funding_form, i.management_mode, i.sector, i.classification, COALESCE(b.n, 0)"
     );
     let balance_sql = format!(
-        "SELECT b.funding, SUM(b.approved) AS approved, SUM(b.frozen) AS frozen, SUM(b.occupied) AS occupied, \
+        "SELECT b.funding, i.sector, SUM(b.approved) AS approved, SUM(b.frozen) AS frozen, SUM(b.occupied) AS occupied, \
                 SUM({vacant}) AS vacant, SUM({over}) AS over \
          FROM establishment_balance b JOIN institution i ON i.id = b.institution_id \
          WHERE b.jurisdiction_id IN ({ids}) AND i.status = 'ACTIVE' \
-         GROUP BY b.funding",
+         GROUP BY b.funding, i.sector",
         vacant = crate::establishment::balance::vacant_sql("b"),
         over = crate::establishment::balance::excess_sql("b")
     );
@@ -240,7 +243,11 @@ pub async fn compute(
         }
     }
     let mut establishment = EstablishmentTotals::default();
+    let mut approved_by_sector: BTreeMap<&'static str, i64> = BTreeMap::new();
     for row in &balances {
+        if let Some(sector) = Sector::from_word(&row.sector) {
+            *approved_by_sector.entry(sector.word()).or_default() += row.approved;
+        }
         establishment.approved += row.approved;
         if row.funding == "FISCAL" {
             establishment.fiscal += row.approved;
@@ -302,6 +309,7 @@ pub async fn compute(
         by_funding_form: counts(FundingForm::all(), FundingForm::word, &tallies[1]),
         by_management_mode: counts(ManagementMode::all(), ManagementMode::word, &tallies[2]),
         by_sector: counts(Sector::all(), Sector::word, &tallies[3]),
+        approved_by_sector: counts(Sector::all(), Sector::word, &approved_by_sector),
         by_size_band: counts(&SizeBand::ALL, SizeBand::word, &tallies[4]),
         by_classification: counts(Classification::all(), Classification::word, &tallies[5]),
         establishment,

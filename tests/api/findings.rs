@@ -179,3 +179,74 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
     expected.sort();
     assert_eq!(inconsistent, expected, "疾病预防控制中心 is PUBLIC_WELFARE_I in the city and II in Minle");
 }
+
+fn names(data: &Value, field: &str) -> Vec<String> {
+    data["findings"][field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["institution"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_findings_name_the_reports_own_cases() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let t = app.office("620700");
+    let q = r#"{ findings(jurisdiction: "620700", includeDescendants: true) {
+        overlappingResponsibilities { figure detail institution { name jurisdiction { code } } other { name jurisdiction { code } }
+            duties { duty otherDuty similarity } }
+        neverAdjusted { figure detail institution { name jurisdiction { code } } }
+        longSecondment(months: 12) { figure detail institution { name } }
+        nominallySelfFinanced { figure detail institution { name } }
+        technicalUnitsUnderCivilServantLaw { figure detail institution { name sector managementMode } } } }"#;
+    let data = app.ok(Some(&t), q, json!({})).await;
+    // Overlapping responsibilities: the report's culture trio, explained by their duties, and
+    // only ever within one jurisdiction (parallel schools in two counties are not an overlap).
+    let overlaps = data["findings"]["overlappingResponsibilities"].as_array().unwrap();
+    let pair = |a: &str, b: &str| {
+        overlaps.iter().find(|o| {
+            let (x, y) = (o["institution"]["name"].as_str().unwrap(), o["other"]["name"].as_str().unwrap());
+            (x == a && y == b) || (x == b && y == a)
+        })
+    };
+    for (a, b) in [
+        ("张掖市书画院", "张掖市文化馆"),
+        ("张掖市书画院", "张掖市宣传文化中心"),
+        ("张掖市文化馆", "张掖市宣传文化中心"),
+    ] {
+        let found = pair(a, b).unwrap_or_else(|| panic!("{a} / {b} overlap: {overlaps:?}"));
+        assert!(!found["duties"].as_array().unwrap().is_empty());
+        assert!(found["detail"].as_str().unwrap().contains("书画"), "{found}");
+    }
+    assert!(overlaps.iter().all(|o| o["institution"]["jurisdiction"]["code"] == o["other"]["jurisdiction"]["code"]));
+    let city_pairs = overlaps.iter().filter(|o| o["institution"]["jurisdiction"]["code"] == "620700").count();
+    assert!(city_pairs <= 8, "a handful of real overlaps in the city, not boilerplate: {city_pairs}");
+    // Never adjusted: the report's logistics units of the 1970s and 1980s, and nothing else.
+    let never: Vec<String> = names(&data, "neverAdjusted").into_iter().filter(|n| n.starts_with("张掖市")).collect();
+    assert!(never.contains(&"张掖市农业局后勤服务管理站".to_string()), "{never:?}");
+    assert!(never.contains(&"张掖市水务局后勤事务中心".to_string()), "{never:?}");
+    assert!(never.iter().all(|n| n.contains("后勤")), "{never:?}");
+    // Long-term secondment: where to and since when.
+    let seconded: Vec<&Value> = data["findings"]["longSecondment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["institution"]["name"].as_str().unwrap().starts_with("张掖市"))
+        .collect();
+    let long: f64 = seconded.iter().map(|f| f["figure"].as_f64().unwrap()).sum();
+    assert!(long > 0.0 && long < 46.0, "most of the 46 are seconded for more than a year: {long}");
+    assert!(seconded.iter().all(|f| f["detail"].as_str().unwrap().contains("张掖市")), "{seconded:?}");
+    // Problem 5: the report's three units self-financed in name only.
+    let nominal = names(&data, "nominallySelfFinanced");
+    for unit in ["张掖市不动产登记中心", "张掖市地震安全性评价所", "张掖市安全生产检验研究培训中心"]
+    {
+        assert!(nominal.contains(&unit.to_string()), "{unit}: {nominal:?}");
+    }
+    // Problem 6: technical units managed with reference to the Civil Servant Law.
+    let technical = data["findings"]["technicalUnitsUnderCivilServantLaw"].as_array().unwrap();
+    assert!(!technical.is_empty());
+    assert!(technical.iter().all(|f| f["institution"]["managementMode"] == "CIVIL_SERVANT_REFERENCED"));
+    assert!(technical.iter().any(|f| f["institution"]["sector"] == "AGRICULTURE_FORESTRY_WATER_LIVESTOCK"));
+}

@@ -6,7 +6,7 @@ const OVERVIEW: &str = r#"query($code: String!, $all: Boolean!) {
   overview(jurisdiction: $code, includeDescendants: $all) {
     institutionCount
     byLevel { key count } byFundingForm { key count } byManagementMode { key count }
-    bySector { key count } bySizeBand { key count } byClassification { key count }
+    bySector { key count } approvedBySector { key count } bySizeBand { key count } byClassification { key count }
     establishment { approved fiscal selfFinanced frozen occupied vacant overEstablishment }
     staff { inEstablishment fiscal selfFinanced management professionalTechnical logisticsService temporary secondedOut }
   }
@@ -82,13 +82,29 @@ async fn the_demo_city_overview_equals_the_report() {
         (Some(4158), Some(3605), Some(553))
     );
     assert_eq!(e["overEstablishment"], 74, "627 self-financed staff on 553 self-financed slots");
+    // Each sector's establishment as section 1 gives it: education 885 and health 384 (30.5 %),
+    // agriculture 975 (23.4 %), industry 352 (8.4 %), culture 210 (5.1 %), civil affairs 102 (2.4 %).
+    let by_sector: std::collections::HashMap<String, i64> = counts(&o["approvedBySector"]).into_iter().collect();
+    for (sector, slots) in [
+        ("EDUCATION", 885),
+        ("HEALTH", 384),
+        ("AGRICULTURE_FORESTRY_WATER_LIVESTOCK", 975),
+        ("INDUSTRY_TRANSPORT", 352),
+        ("CULTURE_TOURISM_SPORTS", 210),
+        ("CIVIL_AFFAIRS_SOCIAL_WELFARE", 102),
+    ] {
+        assert_eq!(by_sector[sector], slots, "{sector}");
+    }
+    assert_eq!(by_sector.values().sum::<i64>(), 4158);
     // 3,605 fiscal slots for 3,353 fiscal staff: 252 vacant before the turnover pool moves some
     // (deposited slots are not to be filled; borrowed ones are).
     let pool =
         app.ok(Some(&token), r#"{ overview(jurisdiction: "620700") { pool { deposited lent } } }"#, json!({})).await;
     let (deposited, lent) =
         (pool["overview"]["pool"]["deposited"].as_i64().unwrap(), pool["overview"]["pool"]["lent"].as_i64().unwrap());
-    assert_eq!(e["vacant"].as_i64().unwrap() + deposited - lent, 252);
+    // (the agriculture and forestry academies' 13 frozen slots among them).
+    assert_eq!(e["frozen"], 13);
+    assert_eq!(e["vacant"].as_i64().unwrap() + 13 + deposited - lent, 252);
     let s = &o["staff"];
     assert_eq!(s["inEstablishment"], 3980);
     assert_eq!((s["fiscal"].as_i64(), s["selfFinanced"].as_i64()), (Some(3353), Some(627)));

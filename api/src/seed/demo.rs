@@ -20,7 +20,7 @@ use sea_orm::{
     Set,
 };
 
-use super::history::{BASE_YEAR, CityHistory, city_history, reserve_cancelled_on, synthetic_history};
+use super::history::{BASE_YEAR, CityHistory, city_history, reserve_cancelled_on, synthetic_history, touch_old_units};
 use super::plan::{PlannedInstitution, Targets, plan};
 use super::zhangye_tree;
 use crate::audit::{self, Actor, Change};
@@ -46,7 +46,7 @@ pub struct Summary {
 pub fn targets() -> Vec<(&'static str, Targets)> {
     let city = Targets::zhangye_city();
     let mut all = vec![(CITY, city.clone())];
-    all.extend(COUNTY_SCALE.iter().map(|(code, factor)| (*code, city.scaled(*factor))));
+    all.extend(COUNTY_SCALE.iter().map(|(code, factor)| (*code, city.scaled(*factor).county_shaped())));
     all
 }
 
@@ -74,7 +74,7 @@ pub async fn load_synthetic(
     let mut writer = Writer::new(&txn, pii, &actor);
     let mut summary = Summary { jurisdictions: 1, ..Default::default() };
     let city_targets = Targets::zhangye_city().scaled(scale);
-    let county_targets = Targets::zhangye_city().scaled(scale * 0.3);
+    let county_targets = Targets::zhangye_city().scaled(scale * 0.3).county_shaped();
     for c in 1..=cities {
         let code = format!("99{c:02}00");
         let city =
@@ -131,7 +131,12 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
         let jurisdiction = tree.iter().find(|j| j.code == code).ok_or_else(|| anyhow::anyhow!("{code} missing"))?;
         let mut rng = ChaCha8Rng::seed_from_u64(code.parse::<u64>().unwrap_or(0));
         let mut planned = plan(&targets, &mut rng);
-        let history = (code == CITY).then(|| city_history(&mut planned, &mut rng));
+        let history = if code == CITY {
+            Some(city_history(&mut planned, &mut rng))
+        } else {
+            touch_old_units(&mut planned, &mut rng);
+            None
+        };
         let (institutions, people) = writer.write(jurisdiction, &planned, &mut rng).await?;
         if let Some(history) = history {
             writer.write_history(jurisdiction, &planned, &history, &mut rng).await?;
@@ -274,6 +279,38 @@ impl<'a> Writer<'a> {
             reform_id,
         };
         let deltas = crate::establishment::Deltas { approved: delta, ..Default::default() };
+        crate::establishment::write_row(self.txn, self.actor, &entry, deltas)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message()))
+    }
+
+    /// Freezes `slots` of an institution's fiscal establishment: a ledger row of frozen slots.
+    async fn freeze(
+        &mut self,
+        jurisdiction_id: i32,
+        institution_id: i32,
+        slots: i32,
+        on: NaiveDate,
+        document: &str,
+    ) -> anyhow::Result<()> {
+        let operation = format!("seed:{document}:{on}");
+        let document = crate::establishment::Document {
+            number: document.to_string(),
+            effective_on: on,
+            reason: "冻结编制".into(),
+        };
+        let entry = crate::establishment::Entry {
+            jurisdiction_id,
+            institution_id: Some(institution_id),
+            kind: EventKind::Freeze,
+            funding: Funding::Fiscal,
+            approved_delta: 0,
+            frozen_delta: slots,
+            document: &document,
+            operation: &operation,
+            reform_id: None,
+        };
+        let deltas = crate::establishment::Deltas { frozen: slots, ..Default::default() };
         crate::establishment::write_row(self.txn, self.actor, &entry, deltas)
             .await
             .map_err(|e| anyhow::anyhow!(e.message()))
@@ -535,6 +572,9 @@ impl<'a> Writer<'a> {
                     hire_date: Set(p.hire_date),
                     title_level: Set(p.title_level.map(str::to_string)),
                     over_establishment: Set(p.over_establishment),
+                    seconded_to: Set(p.seconded.map(|(body, _)| format!("{}{body}", jurisdiction.name))),
+                    seconded_since: Set(p.seconded.map(|(_, since)| since)),
+                    paid_by_budget: Set(p.paid_by_budget),
                     created_at: Set(now),
                     updated_at: Set(now),
                     ..Default::default()
@@ -563,7 +603,15 @@ impl<'a> Writer<'a> {
             .take(1 + (inst.in_establishment as usize / 15).min(4))
             .collect();
         let deputies = (inst.in_establishment / 25).clamp(1, 3);
-        let posts = serde_json::json!([{ "title": "主任", "count": 1 }, { "title": "副主任", "count": deputies }]);
+        let head = super::duties::head_title(&inst.unit);
+        let posts = serde_json::json!([
+            { "title": head, "count": 1 },
+            { "title": super::duties::deputy_title(head), "count": deputies },
+        ]);
+        let place = if jurisdiction.name.ends_with('市') { "全市" } else { "全县" };
+        let stem = super::names::stem(inst.department);
+        let duties = super::duties::duties(&inst.unit, &stem, place);
+        let responsibilities: String = duties.iter().map(|d| format!("{d}；")).collect();
         let now = chrono::Utc::now();
         let row = institution::ActiveModel {
             jurisdiction_id: Set(jurisdiction.id),
@@ -579,7 +627,7 @@ impl<'a> Writer<'a> {
             established_on: Set(inst.established_on),
             status: Set(entity::enums::InstitutionStatus::Active),
             merged_into_id: Set(None),
-            responsibilities: Set(format!("承担{name}职责范围内的公益服务、技术支撑和事务性工作。")),
+            responsibilities: Set(responsibilities.trim_end_matches('；').to_string() + "。"),
             internal_bodies: Set(serde_json::to_string(&bodies)?),
             leadership_posts: Set(posts.to_string()),
             created_at: Set(now),
@@ -601,7 +649,7 @@ impl<'a> Writer<'a> {
                 institution_id: Set(row.id),
                 funding: Set(funding),
                 approved: Set(approved),
-                frozen: Set(0),
+                frozen: Set(if funding == Funding::Fiscal { inst.frozen } else { 0 }),
                 occupied: Set(occupied),
                 updated_at: Set(now),
                 ..Default::default()
@@ -636,6 +684,11 @@ impl<'a> Writer<'a> {
             if matches!(kind, EventKind::Reclaim | EventKind::Allocate) {
                 self.event(jurisdiction.id, None, kind, funding, -delta, on, &document, reason, None).await?;
             }
+        }
+        if inst.frozen > 0 {
+            // The office froze part of its vacant slots (冻结编制), as the report's city did.
+            let on = NaiveDate::from_ymd_opt(2021, 3, 15).unwrap_or_default();
+            self.freeze(jurisdiction.id, row.id, inst.frozen, on, &document_no(2021, rng)).await?;
         }
         if inst.classification != Classification::Unclassified {
             let decided_on =
@@ -674,54 +727,4 @@ async fn publish_releases(db: &DatabaseConnection) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!(e.message()))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::overview::SizeBand;
-    use entity::enums::{FundingForm, Level, ManagementMode, Sector, StaffBasis, StaffCategory};
-
-    fn count<T: PartialEq>(items: impl Iterator<Item = T>, value: T) -> usize {
-        items.filter(|v| *v == value).count()
-    }
-
-    /// The plan alone (no database) meets every figure of the report's section 1.
-    #[test]
-    fn city_plan_meets_the_report() {
-        let targets = Targets::zhangye_city();
-        let mut rng = ChaCha8Rng::seed_from_u64(620700);
-        let list = plan(&targets, &mut rng);
-        assert_eq!(list.len(), 236);
-        let levels = [Level::Division, Level::DeputyDivision, Level::Section];
-        assert_eq!(levels.map(|l| count(list.iter().map(|i| i.level), l)), [68, 26, 142]);
-        let forms = [FundingForm::FullAppropriation, FundingForm::DifferentialAppropriation, FundingForm::SelfFinanced];
-        assert_eq!(forms.map(|f| count(list.iter().map(|i| i.funding_form), f)), [198, 4, 34]);
-        assert_eq!(count(list.iter().map(|i| i.management_mode), ManagementMode::CivilServantReferenced), 97);
-        let classes: Vec<usize> =
-            Classification::all().iter().map(|c| count(list.iter().map(|i| i.classification), *c)).collect();
-        assert_eq!(classes, vec![160, 11, 7, 8, 44, 6]);
-        let bands: Vec<usize> = SizeBand::ALL
-            .iter()
-            .map(|b| count(list.iter().map(|i| SizeBand::of(i.in_establishment as i64)), *b))
-            .collect();
-        assert_eq!(bands, vec![5, 13, 23, 50, 57, 88]);
-        assert_eq!(list.iter().map(|i| i.approved_fiscal).sum::<i32>(), 3605);
-        assert_eq!(list.iter().map(|i| i.approved_self).sum::<i32>(), 553);
-        let people: Vec<_> = list.iter().flat_map(|i| i.people.iter()).collect();
-        let holding = |basis| people.iter().filter(|p| p.basis == basis && p.status.holds_slot()).count();
-        assert_eq!(holding(StaffBasis::Fiscal), 3353);
-        assert_eq!(holding(StaffBasis::SelfFinanced), 627);
-        let in_est: Vec<_> =
-            people.iter().filter(|p| p.basis != StaffBasis::Temporary && p.status.holds_slot()).collect();
-        let categories =
-            [StaffCategory::Management, StaffCategory::ProfessionalTechnical, StaffCategory::LogisticsService]
-                .map(|c| in_est.iter().filter(|p| p.category == c).count());
-        assert_eq!(categories, [1298, 1794, 888]);
-        assert_eq!(people.iter().filter(|p| p.basis == StaffBasis::Temporary).count(), 480);
-        assert_eq!(count(list.iter().map(|i| i.sector), Sector::AgricultureForestryWaterLivestock), 32);
-        assert_eq!(count(list.iter().map(|i| i.sector), Sector::Health), 13);
-        let names: HashSet<&str> = list.iter().map(|i| i.unit.as_str()).collect();
-        assert_eq!(names.len(), 236, "institution names are unique");
-    }
 }

@@ -89,7 +89,9 @@ fn spread(total: i32, candidates: &[usize], cap: impl Fn(usize) -> i32, rng: &mu
 pub fn synthetic_history(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) {
     let fiscal = |i: &PlannedInstitution| !i.is_self_financed();
     let urgent_sector = |i: &PlannedInstitution| matches!(i.sector, Sector::Education | Sector::Health);
-    let donors: Vec<usize> = (0..list.len()).filter(|i| fiscal(&list[*i]) && !urgent_sector(&list[*i])).collect();
+    let donors: Vec<usize> = (0..list.len())
+        .filter(|i| fiscal(&list[*i]) && !urgent_sector(&list[*i]) && !list[*i].unit.contains("后勤"))
+        .collect();
     let urgent: Vec<usize> = (0..list.len()).filter(|i| fiscal(&list[*i]) && urgent_sector(&list[*i])).collect();
     let total: i32 = list.iter().map(|i| i.approved_fiscal).sum();
     let caps: Vec<i32> = list.iter().map(|i| i.approved_fiscal / 3).collect();
@@ -110,6 +112,22 @@ pub fn synthetic_history(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) 
         left -= n;
         let on = date(rng, 2022, 2025);
         list[i].history.push(Adjustment::allocate(n, on));
+    }
+    touch_old_units(list, rng);
+}
+
+/// Every institution set up before 1990 has been adjusted since, except the logistics units
+/// (后勤) still organised as in the planned economy (the report's problem 2): one slot taken
+/// back from each other old unit that has no change yet.
+pub fn touch_old_units(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) {
+    for inst in list.iter_mut() {
+        let old = chrono::Datelike::year(&inst.established_on) < 1990;
+        if !old || inst.unit.contains("后勤") || !inst.history.is_empty() {
+            continue;
+        }
+        let funding = if inst.is_self_financed() { Funding::SelfFinanced } else { Funding::Fiscal };
+        let on = date(rng, 2019, 2024);
+        inst.history.push(Adjustment { kind: EventKind::Reduce, funding, delta: -1, on, reason: "核减空编" });
     }
 }
 
@@ -181,8 +199,10 @@ pub fn city_history(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) -> Ci
     let dissolved: i32 = removed.iter().filter(|r| r.kind == ReformKind::Dissolve).map(|r| r.base).sum();
 
     // Long-vacant slots reclaimed from units outside education and health.
+    // The planned economy's logistics units (后勤) were never touched: the report's problem 2.
     let fiscal_units: Vec<usize> = (0..list.len())
         .filter(|i| !list[*i].is_self_financed() && !matches!(list[*i].sector, Sector::Education | Sector::Health))
+        .filter(|i| !list[*i].unit.contains("后勤"))
         .collect();
     for (i, n) in spread(RECLAIMED - dissolved, &fiscal_units, |_| 12, rng) {
         let on = date(rng, 2019, 2024);
@@ -197,12 +217,29 @@ pub fn city_history(list: &mut [PlannedInstitution], rng: &mut ChaCha8Rng) -> Ci
         let on = date(rng, 2020, 2025);
         list[i].history.push(Adjustment::allocate(n, on));
     }
+    // 123 self-financed slots cut in six units, the water engineering bureau among them.
+    let mut cut: Vec<usize> = (0..list.len()).filter(|i| list[*i].is_self_financed()).collect();
+    cut.sort_by_key(|i| (list[*i].unit != "水利水电工程局", -list[*i].approved_self));
+    cut.truncate(6);
+    for (k, i) in cut.iter().enumerate() {
+        let slots = [38, 25, 20, 16, 14, 10][k];
+        let on = date(rng, 2020, 2022);
+        list[*i].history.push(Adjustment {
+            kind: EventKind::Reduce,
+            funding: Funding::SelfFinanced,
+            delta: -slots,
+            on,
+            reason: "核减自收自支编制",
+        });
+    }
+    touch_old_units(list, rng);
     // Reductions (核减): whatever else brings the base year's 4,926 down to today's figure.
     let current: i32 = list.iter().map(|i| i.approved_fiscal + i.approved_self).sum();
     let adjustments: i32 = list.iter().flat_map(|i| i.history.iter()).map(|a| a.delta).sum();
     let removed_base: i32 = removed.iter().map(|r| r.base).sum();
     // base = Σ(current − adjustments) + removed; reductions are negative adjustments too.
     let reductions = BASE_TOTAL - (current - adjustments) - removed_base;
+    debug_assert!(reductions >= 0, "the base year's figure leaves {reductions} to reduce");
     for (i, n) in spread(reductions.max(0), &fiscal_units, |_| 10, rng) {
         let on = date(rng, 2019, 2025);
         list[i].history.push(Adjustment {

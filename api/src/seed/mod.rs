@@ -1,10 +1,13 @@
 //! Loading data: the jurisdiction tree of the demo city, and the demo city itself.
 
 pub mod demo;
+mod duties;
 mod evaluation;
 mod history;
 mod names;
 mod plan;
+#[cfg(test)]
+mod plan_tests;
 mod pool;
 
 use entity::enums::JurisdictionKind;

@@ -136,6 +136,7 @@ pub fn catalog(sector: Sector) -> &'static [(&'static str, &'static str)] {
         ],
         Sector::IndustryTransport => &[
             ("市交通运输局", "交通职工培训中心"),
+            ("市城市管理局", "市政服务管理处"),
             ("市交通运输局", "公路管理局"),
             ("市交通运输局", "道路运输管理局"),
             ("市交通运输局", "交通工程质量监督站"),
@@ -255,6 +256,36 @@ pub const SOCIETIES: [(&str, &str); 8] = [
     ("市文学艺术界联合会", "书法家协会"),
     ("市残疾人联合会", "残疾人福利基金会"),
 ];
+
+/// A department's short name, for the units named after it: 市发展和改革委员会 → 发展改革,
+/// 市总工会 → 工会, 市委组织部 → 组织, 市残疾人联合会 → 残联.
+pub fn stem(department: &str) -> String {
+    const SHORT: [(&str, &str); 12] = [
+        ("总工会", "工会"),
+        ("妇女联合会", "妇联"),
+        ("残疾人联合会", "残联"),
+        ("文学艺术界联合会", "文联"),
+        ("科学技术协会", "科协"),
+        ("纪委监委", "纪检监察"),
+        ("委编办", "机构编制"),
+        ("委政法委", "政法"),
+        ("委政研室", "政策研究"),
+        ("委办公室", "党委办公"),
+        ("政府办公室", "政府办公"),
+        ("供销合作社", "供销合作"),
+    ];
+    let name = department.strip_prefix('市').unwrap_or(department);
+    if let Some((_, short)) = SHORT.iter().find(|(long, _)| *long == name) {
+        return (*short).to_string();
+    }
+    if name.starts_with("共青团") {
+        return "共青团".to_string();
+    }
+    let name = name.strip_prefix('委').unwrap_or(name);
+    let name =
+        name.strip_suffix("委员会").or_else(|| name.strip_suffix(['局', '部', '室', '社', '会'])).unwrap_or(name);
+    name.replace('和', "")
+}
 
 /// Generic unit kinds used when a sector needs more institutions than its catalog holds.
 pub const GENERIC_UNITS: [&str; 10] = [

@@ -18,8 +18,11 @@ use crate::overview::SizeBand;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Targets {
     pub sectors: Vec<(Sector, usize)>,
-    /// DIVISION, DEPUTY_DIVISION, SECTION.
-    pub levels: [usize; 3],
+    /// Approved establishment (fiscal and self-financed) of the sectors the report gives it
+    /// for; the other sectors share the rest.
+    pub sector_slots: Vec<(Sector, i32)>,
+    /// In `Level::all()` order: DIVISION, DEPUTY_DIVISION, SECTION, DEPUTY_SECTION, UNRANKED.
+    pub levels: [usize; 5],
     /// FULL, DIFFERENTIAL, SELF_FINANCED.
     pub funding: [usize; 3],
     pub referenced: usize,
@@ -36,11 +39,22 @@ pub struct Targets {
     pub temporary: i32,
     pub seconded_out: i32,
     pub departed: i32,
+    /// The units the report names carry its figures (the city only).
+    pub named: bool,
 }
 
 impl Targets {
     /// Zhangye's municipal institutions as the report counts them (section 1). The report
     /// prints 1,299 management staff, which makes 3,981; 1,298 makes its own 3,980.
+    ///
+    /// Its sector counts (4 + 12 directly under the party committee and the government, 32
+    /// agriculture, forestry, water and livestock, 16 education, 13 health, 12 culture, 12 civil
+    /// affairs, 119 others) sum to 220 of its 236 institutions: the 119 others are placed as 29
+    /// industry, IT and transport, 12 science and research and 78 other, and the 16 the list
+    /// misses with industry, IT and transport (45 in all), the one sector the report gives
+    /// establishment for (352 slots) but no count. Its establishment by sector (section 1):
+    /// education 885 and health 384 (1,269, printed as 30.4 %; it is 30.5 % of 4,158),
+    /// agriculture 975, industry 352, culture, tourism and sports 210, civil affairs 102.
     pub fn zhangye_city() -> Self {
         Self {
             sectors: vec![
@@ -55,7 +69,15 @@ impl Targets {
                 (Sector::ScienceResearch, 12),
                 (Sector::Other, 78),
             ],
-            levels: [68, 26, 142],
+            sector_slots: vec![
+                (Sector::Education, 885),
+                (Sector::Health, 384),
+                (Sector::AgricultureForestryWaterLivestock, 975),
+                (Sector::IndustryTransport, 352),
+                (Sector::CultureTourismSports, 210),
+                (Sector::CivilAffairsSocialWelfare, 102),
+            ],
+            levels: [68, 26, 142, 0, 0],
             funding: [198, 4, 34],
             referenced: 97,
             classification: [160, 11, 7, 8, 44, 6],
@@ -68,7 +90,17 @@ impl Targets {
             temporary: 480,
             seconded_out: 46,
             departed: 120,
+            named: true,
         }
+    }
+
+    /// A county or district: no division-level institutions; its own are section level
+    /// (正科级), deputy section level or unranked (股级).
+    pub fn county_shaped(mut self) -> Self {
+        let n = self.institutions();
+        let shares = apportion(&[0, 0, 35, 45, 20], n);
+        self.levels = [shares[0], shares[1], shares[2], shares[3], shares[4]];
+        self
     }
 
     pub fn institutions(&self) -> usize {
@@ -84,6 +116,7 @@ impl Targets {
         let sectors = self.sectors.iter().map(|(s, _)| *s).zip(apportion(&sector_counts)).collect();
         let scale = |v: i32| ((v as f64) * factor).round() as i32;
         let to3 = |v: Vec<usize>| [v[0], v[1], v[2]];
+        let to5 = |v: Vec<usize>| [v[0], v[1], v[2], v[3], v[4]];
         let to6 = |v: Vec<usize>| [v[0], v[1], v[2], v[3], v[4], v[5]];
         let staff_fiscal = scale(self.staff_fiscal);
         let staff_self = scale(self.staff_self);
@@ -91,7 +124,8 @@ impl Targets {
         let categories = apportion_i32(&self.categories, staff);
         Self {
             sectors,
-            levels: to3(apportion(&self.levels)),
+            sector_slots: self.sector_slots.iter().map(|(s, n)| (*s, scale(*n))).collect(),
+            levels: to5(apportion(&self.levels)),
             funding: to3(apportion(&self.funding)),
             referenced: ((self.referenced as f64) * factor).round() as usize,
             classification: to6(apportion(&self.classification)),
@@ -104,6 +138,7 @@ impl Targets {
             temporary: scale(self.temporary),
             seconded_out: scale(self.seconded_out),
             departed: scale(self.departed),
+            named: false,
         }
     }
 }
@@ -142,6 +177,10 @@ pub struct PlannedPerson {
     pub hire_date: NaiveDate,
     pub title_level: Option<&'static str>,
     pub over_establishment: bool,
+    /// Seconded out (借调): to which body (without the jurisdiction's name) and since when.
+    pub seconded: Option<(&'static str, NaiveDate)>,
+    /// A temporary person paid from the budget.
+    pub paid_by_budget: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +196,8 @@ pub struct PlannedInstitution {
     pub legal_person: bool,
     pub approved_fiscal: i32,
     pub approved_self: i32,
+    /// Fiscal slots frozen (冻结) by the office.
+    pub frozen: i32,
     /// Staff in establishment holding a slot (active or seconded out).
     pub in_establishment: i32,
     pub people: Vec<PlannedPerson>,
@@ -171,14 +212,14 @@ impl PlannedInstitution {
     }
 }
 
-fn band_bounds(band: SizeBand, self_financed: bool) -> (i32, i32) {
+fn band_bounds(band: SizeBand) -> (i32, i32) {
     match band {
         SizeBand::Over100 => (101, 1000),
         SizeBand::From50To100 => (50, 100),
         SizeBand::From20To50 => (20, 49),
         SizeBand::From10To20 => (10, 19),
         SizeBand::From5To10 => (5, 9),
-        SizeBand::Under5 => (if self_financed { 1 } else { 0 }, 4),
+        SizeBand::Under5 => (1, 4),
     }
 }
 
@@ -205,15 +246,17 @@ fn top_n(candidates: &[usize], n: usize, score: impl Fn(usize) -> f64) -> Vec<us
 }
 
 fn size_weight(sector: Sector, unit: &str) -> f64 {
+    // Hospitals' staff are mostly filed (备案), not establishment: the report's 13 health
+    // institutions hold 384 slots, its 16 schools and education units 885.
     if unit.contains("医院") || unit.contains("保健院") {
-        return 6.0;
+        return 3.5;
     }
     if unit.contains("中学") || unit.contains("职业技术") || unit.contains("科学研究院") {
         return 4.5;
     }
     match sector {
         Sector::Education => 3.0,
-        Sector::Health => 2.5,
+        Sector::Health => 2.0,
         Sector::AgricultureForestryWaterLivestock => 1.6,
         Sector::IndustryTransport => 1.4,
         Sector::CultureTourismSports | Sector::ScienceResearch => 1.2,
@@ -243,7 +286,7 @@ fn units_for(
     let mut generic = 0;
     while units.len() < count {
         let (department, _) = base[generic % base.len()];
-        let stem = department.trim_start_matches('市').trim_end_matches(['局', '会', '部', '室', '社']);
+        let stem = super::names::stem(department);
         let kind = GENERIC_UNITS[(generic / base.len()) % GENERIC_UNITS.len()];
         let round = generic / (base.len() * GENERIC_UNITS.len());
         let suffix = if round == 0 { String::new() } else { format!("第{}", round + 1) };
@@ -275,6 +318,7 @@ pub fn plan(targets: &Targets, rng: &mut ChaCha8Rng) -> Vec<PlannedInstitution> 
                 legal_person: true,
                 approved_fiscal: 0,
                 approved_self: 0,
+                frozen: 0,
                 in_establishment: 0,
                 people: Vec::new(),
                 history: Vec::new(),
@@ -288,17 +332,45 @@ pub fn plan(targets: &Targets, rng: &mut ChaCha8Rng) -> Vec<PlannedInstitution> 
     assign_levels_and_modes(&mut list, targets, &all, rng);
     assign_classification(&mut list, targets, &all, rng);
     for inst in list.iter_mut() {
-        let year = if inst.unit.contains("中学") || inst.unit.contains("医院") {
-            rng.gen_range(1950..1985)
-        } else {
-            rng.gen_range(1965..2019)
-        };
+        let (from, to) = founding_window(&inst.unit);
+        let year = rng.gen_range(from..=to);
         inst.established_on =
             NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or_default();
         inst.legal_person = !inst.unit.contains("后勤") && rng.gen_bool(0.92);
     }
     assign_people(&mut list, targets, rng);
     list
+}
+
+/// The years a unit of this kind can have been set up in: never before what it serves existed
+/// (a World Bank project office after the project, a real-estate registration centre after the
+/// 2015 unified registration). The report's two logistics units date from the 1970s and 1980s.
+fn founding_window(unit: &str) -> (i32, i32) {
+    const WINDOWS: [(&str, i32, i32); 22] = [
+        ("农业局后勤服务管理站", 1978, 1978),
+        ("水务局后勤事务中心", 1983, 1983),
+        ("后勤", 1972, 1989),
+        ("中学", 1950, 1985),
+        ("医院", 1950, 1985),
+        ("世行贷款", 1996, 2001),
+        ("项目", 1995, 2012),
+        ("救助基金", 2010, 2016),
+        ("不动产登记", 2015, 2017),
+        ("大数据", 2017, 2019),
+        ("融媒体", 2018, 2019),
+        ("退役军人", 2018, 2019),
+        ("医疗保障", 2018, 2019),
+        ("公共资源交易", 2011, 2016),
+        ("政务服务", 2001, 2012),
+        ("乡村振兴", 2018, 2019),
+        ("住房公积金", 1992, 2000),
+        ("互联网", 2012, 2018),
+        ("信息", 1995, 2015),
+        ("综合执法", 2005, 2018),
+        ("知识产权", 2000, 2015),
+        ("社区矫正", 2010, 2016),
+    ];
+    WINDOWS.iter().find(|(w, _, _)| unit.contains(w)).map_or((1965, 2018), |(_, from, to)| (*from, *to))
 }
 
 fn assign_funding(list: &mut [PlannedInstitution], targets: &Targets, all: &[usize], rng: &mut ChaCha8Rng) {
@@ -320,11 +392,17 @@ fn assign_funding(list: &mut [PlannedInstitution], targets: &Targets, all: &[usi
     let rest: Vec<usize> = all.iter().copied().filter(|i| !diff.contains(i)).collect();
     let selfs = top_n(&rest, self_financed, |i| {
         let unit = &list[i].unit;
+        if targets.named && NAMED_SELF_FINANCED.contains(&unit.as_str()) {
+            return 100.0;
+        }
+        if named(targets, unit).is_some() {
+            return -100.0;
+        }
         let engineering = ["工程", "设计", "勘测", "检验", "检测", "测绘", "交易", "培训", "评价", "登记", "公积金"]
             .iter()
             .any(|k| unit.contains(k));
         let base = match list[i].sector {
-            Sector::IndustryTransport => 2.0,
+            Sector::IndustryTransport => 1.0,
             Sector::Other | Sector::ScienceResearch => 0.8,
             Sector::AgricultureForestryWaterLivestock => 0.6,
             Sector::Education | Sector::Health | Sector::DirectParty | Sector::DirectGovernment => -5.0,
@@ -337,6 +415,41 @@ fn assign_funding(list: &mut [PlannedInstitution], targets: &Targets, all: &[usi
     }
 }
 
+/// A unit the report names, with the figures it gives (its problem 4 and its freezes): staff
+/// in establishment, logistics workers among them, slots frozen. The forestry academy's
+/// 52.9 % of 69 cannot be a share of 69 people (36 of 68 is); it keeps its 69 with 36 workers.
+pub struct Named {
+    pub unit: &'static str,
+    pub staff: i32,
+    pub logistics: i32,
+    pub frozen: i32,
+}
+
+pub const NAMED: [Named; 3] = [
+    Named { unit: "农业科学研究院", staff: 107, logistics: 35, frozen: 8 },
+    Named { unit: "林业科学研究院", staff: 69, logistics: 36, frozen: 5 },
+    Named { unit: "市政服务管理处", staff: 59, logistics: 35, frozen: 0 },
+];
+
+/// Self-financed units the report names: the water engineering bureau (one of the six whose
+/// 123 self-financed slots were cut) and the transport staff training centre (two of its eight
+/// production and operation units), and its three examples of units self-financed in name only.
+pub const NAMED_SELF_FINANCED: [&str; 5] =
+    ["水利水电工程局", "交通职工培训中心", "不动产登记中心", "地震安全性评价所", "安全生产检验研究培训中心"];
+pub const NAMED_PRODUCTION: [&str; 2] = ["水利水电工程局", "交通职工培训中心"];
+/// Self-financed in name only (收支两条线): their spending comes back from the budget, and
+/// their temporary staff are paid by it.
+pub const NOMINALLY_SELF_FINANCED: [&str; 3] = ["不动产登记中心", "地震安全性评价所", "安全生产检验研究培训中心"];
+
+fn named<'a>(targets: &Targets, unit: &str) -> Option<&'a Named> {
+    if targets.named { NAMED.iter().find(|n| n.unit == unit) } else { None }
+}
+
+/// The staff bucket of a sector: one of the sectors with a slot target, or the rest.
+fn bucket(targets: &Targets, sector: Sector) -> usize {
+    targets.sector_slots.iter().position(|(s, _)| *s == sector).unwrap_or(targets.sector_slots.len())
+}
+
 fn assign_sizes(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut ChaCha8Rng) {
     let institutions = list.len();
     let self_group: Vec<usize> = (0..institutions).filter(|i| list[*i].is_self_financed()).collect();
@@ -344,17 +457,36 @@ fn assign_sizes(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut Ch
     // Bands are shared out between the two funding groups in proportion to their size.
     let self_bands = apportion(&targets.bands, self_group.len());
     let fiscal_bands: Vec<usize> = targets.bands.iter().zip(&self_bands).map(|(all, s)| all - s).collect();
-    for (group, bands, staff_target, self_financed) in [
-        (&self_group, &self_bands, targets.staff_self, true),
-        (&fiscal_group, &fiscal_bands, targets.staff_fiscal, false),
-    ] {
+    let mut fixed = vec![false; institutions];
+    for (group, bands, staff_target) in
+        [(&self_group, &self_bands, targets.staff_self), (&fiscal_group, &fiscal_bands, targets.staff_fiscal)]
+    {
         let mut ranked = group.clone();
         ranked.sort_by(|a, b| list[*b].size_score.total_cmp(&list[*a].size_score));
         let mut band_of = Vec::with_capacity(ranked.len());
         for (band, count) in SizeBand::ALL.iter().zip(bands.iter()) {
             band_of.extend(std::iter::repeat_n(*band, *count));
         }
-        let bounds: Vec<(i32, i32)> = band_of.iter().map(|b| band_bounds(*b, self_financed)).collect();
+        // A named unit takes the band of its figure, trading places with an unnamed one.
+        for k in 0..ranked.len() {
+            let Some(pin) = named(targets, &list[ranked[k]].unit) else { continue };
+            let want = SizeBand::of(pin.staff.into());
+            if band_of[k] != want {
+                let other =
+                    (0..ranked.len()).find(|m| band_of[*m] == want && named(targets, &list[ranked[*m]].unit).is_none());
+                if let Some(m) = other {
+                    band_of.swap(k, m);
+                }
+            }
+        }
+        let bounds: Vec<(i32, i32)> = ranked
+            .iter()
+            .zip(&band_of)
+            .map(|(i, b)| match named(targets, &list[*i].unit) {
+                Some(pin) => (pin.staff, pin.staff),
+                None => band_bounds(*b),
+            })
+            .collect();
         let mut sizes: Vec<i32> = bounds
             .iter()
             .map(|(lo, hi)| if *hi >= 1000 { rng.gen_range(*lo..=lo + 60) } else { rng.gen_range(*lo..=*hi) })
@@ -362,20 +494,23 @@ fn assign_sizes(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut Ch
         fit(&mut sizes, &bounds, staff_target, rng);
         for (i, size) in ranked.iter().zip(sizes) {
             list[*i].in_establishment = size;
+            fixed[*i] = named(targets, &list[*i].unit).is_some();
         }
     }
-    // Approved establishment: fiscal units carry the vacancies, self-financed units the
-    // inherited excess (超编), as the report's figures imply.
-    let vacancies = targets.approved_fiscal - targets.staff_fiscal;
-    let mut extra: Vec<i32> = fiscal_group.iter().map(|i| i32::from(list[*i].in_establishment == 0)).collect();
-    let caps: Vec<(i32, i32)> = fiscal_group
+    // Approved establishment by sector as the report gives it: staff first, then vacancies.
+    let buckets = targets.sector_slots.len() + 1;
+    let staff_total = targets.staff_fiscal + targets.staff_self;
+    let approved_total = targets.approved_fiscal + targets.approved_self;
+    let mut goal: Vec<i32> = targets
+        .sector_slots
         .iter()
-        .map(|i| (i32::from(list[*i].in_establishment == 0), (list[*i].in_establishment / 3).max(3)))
+        .map(|(_, slots)| {
+            (f64::from(*slots) * f64::from(staff_total) / f64::from(approved_total.max(1))).round() as i32
+        })
         .collect();
-    fit(&mut extra, &caps, vacancies.max(0), rng);
-    for (i, vacant) in fiscal_group.iter().zip(extra) {
-        list[*i].approved_fiscal = list[*i].in_establishment + vacant;
-    }
+    goal.push(staff_total - goal.iter().sum::<i32>());
+    match_buckets(list, targets, &fixed, &goal, rng);
+    // Self-financed units carry the inherited excess (超编), as the report's figures imply.
     let excess = targets.staff_self - targets.approved_self;
     let mut over: Vec<i32> = vec![0; self_group.len()];
     let caps: Vec<(i32, i32)> = self_group
@@ -386,19 +521,120 @@ fn assign_sizes(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut Ch
     for (i, over) in self_group.iter().zip(over) {
         list[*i].approved_self = list[*i].in_establishment - over;
     }
+    // Fiscal units carry the vacancies, per bucket so each sector's establishment comes out.
+    let vacancies = targets.approved_fiscal - targets.staff_fiscal;
+    let mut wanted: Vec<i32> = (0..buckets - 1)
+        .map(|b| {
+            let approved_now: i32 = (0..institutions)
+                .filter(|i| bucket(targets, list[*i].sector) == b)
+                .map(|i| if list[i].is_self_financed() { list[i].approved_self } else { list[i].in_establishment })
+                .sum();
+            targets.sector_slots[b].1 - approved_now
+        })
+        .collect();
+    wanted.push(vacancies - wanted.iter().sum::<i32>());
+    for (b, want) in wanted.into_iter().enumerate() {
+        let members: Vec<usize> =
+            fiscal_group.iter().copied().filter(|i| bucket(targets, list[*i].sector) == b).collect();
+        let caps: Vec<(i32, i32)> = members
+            .iter()
+            .map(|i| {
+                let staff = list[*i].in_establishment;
+                let frozen = named(targets, &list[*i].unit).map_or(0, |n| n.frozen);
+                let low = frozen.max(i32::from(staff == 0));
+                (low, (staff / 3).max(3).max(low))
+            })
+            .collect();
+        let mut extra: Vec<i32> = caps.iter().map(|(lo, _)| *lo).collect();
+        fit(&mut extra, &caps, want.max(0), rng);
+        for (i, vacant) in members.iter().zip(extra) {
+            list[*i].approved_fiscal = list[*i].in_establishment + vacant;
+            list[*i].frozen = named(targets, &list[*i].unit).map_or(0, |n| n.frozen);
+        }
+    }
+}
+
+/// Moves staff between buckets of sectors until each holds `goal`, within each funding group
+/// (so its total is kept) and each institution's size band (so the bands are kept): first by
+/// swapping two institutions' sizes, then one person at a time. Named units keep their figure.
+fn match_buckets(
+    list: &mut [PlannedInstitution],
+    targets: &Targets,
+    fixed: &[bool],
+    goal: &[i32],
+    rng: &mut ChaCha8Rng,
+) {
+    let n = list.len();
+    let of: Vec<usize> = list.iter().map(|i| bucket(targets, i.sector)).collect();
+    let limits = |i: &PlannedInstitution| band_bounds(SizeBand::of(i.in_establishment.into()));
+    'rounds: for _ in 0..20_000 {
+        let mut dev: Vec<i32> = goal.iter().map(|g| -g).collect();
+        for (i, inst) in list.iter().enumerate() {
+            dev[of[i]] += inst.in_establishment;
+        }
+        // Bucket pairs, the largest possible move first.
+        let mut moves: Vec<(usize, usize, i32)> = Vec::new();
+        for a in (0..dev.len()).filter(|a| dev[*a] > 0) {
+            for b in (0..dev.len()).filter(|b| dev[*b] < 0) {
+                moves.push((a, b, dev[a].min(-dev[b])));
+            }
+        }
+        moves.sort_by_key(|m| -m.2);
+        for (a, b, amount) in moves {
+            // The swap that moves the most without overshooting.
+            let mut best: Option<(usize, usize, i32)> = None;
+            if amount >= 3 {
+                for i in (0..n).filter(|i| of[*i] == a && !fixed[*i]) {
+                    for j in (0..n).filter(|j| of[*j] == b && !fixed[*j]) {
+                        if list[i].is_self_financed() != list[j].is_self_financed() {
+                            continue;
+                        }
+                        // The bigger size goes to a unit that may plausibly be that big.
+                        let plausible = list[j].size_score * 2.0 >= list[i].size_score;
+                        let delta = list[i].in_establishment - list[j].in_establishment;
+                        if plausible && delta > 0 && delta <= amount && best.is_none_or(|(_, _, d)| delta > d) {
+                            best = Some((i, j, delta));
+                        }
+                    }
+                }
+            }
+            if let Some((i, j, _)) = best {
+                let (x, y) = (list[i].in_establishment, list[j].in_establishment);
+                list[i].in_establishment = y;
+                list[j].in_establishment = x;
+                continue 'rounds;
+            }
+            // One person from a to b, each staying in its band, within one funding group.
+            let givers: Vec<usize> = (0..n)
+                .filter(|i| of[*i] == a && !fixed[*i] && list[*i].in_establishment > limits(&list[*i]).0)
+                .collect();
+            let takers: Vec<usize> = (0..n)
+                .filter(|j| of[*j] == b && !fixed[*j] && list[*j].in_establishment < limits(&list[*j]).1)
+                .collect();
+            let pairs: Vec<(usize, usize)> = givers
+                .iter()
+                .flat_map(|i| takers.iter().map(move |j| (*i, *j)))
+                .filter(|(i, j)| list[*i].is_self_financed() == list[*j].is_self_financed())
+                .collect();
+            if let Some(&(i, j)) = pairs.choose(rng) {
+                list[i].in_establishment -= 1;
+                list[j].in_establishment += 1;
+                continue 'rounds;
+            }
+        }
+        return;
+    }
 }
 
 fn assign_levels_and_modes(list: &mut [PlannedInstitution], targets: &Targets, all: &[usize], rng: &mut ChaCha8Rng) {
     let noise: Vec<f64> = all.iter().map(|_| rng.gen_range(0.0..12.0)).collect();
     let ranked = top_n(all, list.len(), |i| list[i].in_establishment as f64 + noise[i]);
-    for (rank, i) in ranked.into_iter().enumerate() {
-        list[i].level = if rank < targets.levels[0] {
-            Level::Division
-        } else if rank < targets.levels[0] + targets.levels[1] {
-            Level::DeputyDivision
-        } else {
-            Level::Section
-        };
+    let mut levels = Vec::with_capacity(list.len());
+    for (level, count) in Level::all().iter().zip(targets.levels) {
+        levels.extend(std::iter::repeat_n(*level, count));
+    }
+    for (i, level) in ranked.into_iter().zip(levels) {
+        list[i].level = level;
     }
     let noise: Vec<f64> = all.iter().map(|_| rng.gn()).collect();
     let referenced = top_n(all, targets.referenced, |i| {
@@ -437,6 +673,9 @@ fn assign_classification(list: &mut [PlannedInstitution], targets: &Targets, all
     let chosen = pick(&mut free, excluded, |i| if society(i) { 10.0 + noise[i] } else { noise[i] - 10.0 });
     decided.push((chosen, Classification::Excluded));
     let chosen = pick(&mut free, production, |i| {
+        if targets.named && NAMED_PRODUCTION.contains(&view[i].unit.as_str()) {
+            return 100.0;
+        }
         let self_financed = view[i].funding_form == FundingForm::SelfFinanced;
         (if self_financed { 5.0 } else { -5.0 })
             + if view[i].sector == Sector::IndustryTransport { 2.0 } else { 0.0 }
@@ -459,9 +698,12 @@ fn assign_classification(list: &mut [PlannedInstitution], targets: &Targets, all
             + noise[i]
     });
     decided.push((chosen, Classification::Administrative));
+    // A self-financed unit is never public welfare class I (which has no business income):
+    // those not classified otherwise are still to be classified.
     let chosen = pick(&mut free, unclassified, |i| {
         let referenced = view[i].management_mode == ManagementMode::CivilServantReferenced;
-        shuffle[i] + if referenced { 0.5 } else { 0.0 }
+        let self_financed = view[i].funding_form == FundingForm::SelfFinanced;
+        shuffle[i] + if referenced { 0.5 } else { 0.0 } + if self_financed { 10.0 } else { 0.0 }
     });
     decided.push((chosen, Classification::Unclassified));
     decided.push((free, Classification::PublicWelfareI));
@@ -548,6 +790,8 @@ fn person(
         hire_date,
         title_level: title_for(category, rng),
         over_establishment: false,
+        seconded: None,
+        paid_by_budget: false,
     }
 }
 
@@ -582,11 +826,20 @@ fn within_working_age(
 
 fn assign_people(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut ChaCha8Rng) {
     // Categories per person, drawn from each unit's profile, then nudged to the exact totals.
+    // A named unit has exactly the report's logistics workers; they are not nudged.
     let mut slots: Vec<(usize, usize)> = Vec::new();
+    let mut pinned: Vec<bool> = Vec::new();
     for (i, inst) in list.iter().enumerate() {
         let weights = category_weights(inst);
-        for _ in 0..inst.in_establishment {
-            slots.push((i, pick_weighted(&weights, rng)));
+        let workers = named(targets, &inst.unit).map(|n| n.logistics);
+        for k in 0..inst.in_establishment {
+            let category = match workers {
+                Some(w) if k < w => 2,
+                Some(_) => pick_weighted(&[weights[0], weights[1], 0.0], rng),
+                None => pick_weighted(&weights, rng),
+            };
+            slots.push((i, category));
+            pinned.push(workers.is_some());
         }
     }
     loop {
@@ -597,7 +850,7 @@ fn assign_people(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut C
         let over = (0..3).find(|c| have[*c] > targets.categories[*c]);
         let under = (0..3).find(|c| have[*c] < targets.categories[*c]);
         let (Some(from), Some(to)) = (over, under) else { break };
-        let candidates: Vec<usize> = (0..slots.len()).filter(|s| slots[*s].1 == from).collect();
+        let candidates: Vec<usize> = (0..slots.len()).filter(|s| slots[*s].1 == from && !pinned[*s]).collect();
         match candidates.choose(rng) {
             Some(&s) => slots[s].1 = to,
             None => break,
@@ -625,7 +878,20 @@ fn assign_people(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut C
             break;
         }
     }
-    let temporary = spread(list, targets.temporary, rng);
+    let mut temporary = spread(list, targets.temporary, rng);
+    // The units self-financed in name only have temporary staff on the budget.
+    let nominal: Vec<usize> = (0..list.len())
+        .filter(|i| targets.named && NOMINALLY_SELF_FINANCED.contains(&list[*i].unit.as_str()))
+        .collect();
+    for i in &nominal {
+        while temporary[*i] < 4 {
+            let Some(donor) = (0..list.len()).filter(|d| !nominal.contains(d)).max_by_key(|d| temporary[*d]) else {
+                break;
+            };
+            temporary[donor] -= 1;
+            temporary[*i] += 1;
+        }
+    }
     let departed = spread(list, targets.departed, rng);
     for (i, inst) in list.iter_mut().enumerate() {
         let basis = if inst.is_self_financed() { StaffBasis::SelfFinanced } else { StaffBasis::Fiscal };
@@ -635,12 +901,18 @@ fn assign_people(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut C
             let status = if (n as i32) < seconded[i] { StaffStatus::SecondedOut } else { StaffStatus::Active };
             let mut p = person(*category, basis, status, ageing, rng);
             p.over_establishment = (n as i32) >= inst.in_establishment - over;
+            if status == StaffStatus::SecondedOut {
+                p.seconded = Some(secondment(rng));
+            }
             inst.people.push(p);
         }
+        let on_budget = targets.named && NOMINALLY_SELF_FINANCED.contains(&inst.unit.as_str());
         for _ in 0..temporary[i] {
             let category =
                 if rng.gen_bool(0.6) { StaffCategory::LogisticsService } else { StaffCategory::ProfessionalTechnical };
-            inst.people.push(person(category, StaffBasis::Temporary, StaffStatus::Active, false, rng));
+            let mut p = person(category, StaffBasis::Temporary, StaffStatus::Active, false, rng);
+            p.paid_by_budget = on_budget;
+            inst.people.push(p);
         }
         for _ in 0..departed[i] {
             let status = if rng.gen_bool(0.7) { StaffStatus::Retired } else { StaffStatus::Left };
@@ -648,6 +920,17 @@ fn assign_people(list: &mut [PlannedInstitution], targets: &Targets, rng: &mut C
             inst.people.push(person(category, basis, status, true, rng));
         }
     }
+}
+
+/// Government bodies people are seconded to (without the jurisdiction's name) and when: most
+/// secondments are long (the report: "for a long time"), a few are recent.
+fn secondment(rng: &mut ChaCha8Rng) -> (&'static str, NaiveDate) {
+    const BODIES: [&str; 8] =
+        ["委办公室", "政府办公室", "委组织部", "纪委监委", "委宣传部", "发展和改革委员会", "财政局", "信访局"];
+    let body = BODIES[rng.gen_range(0..BODIES.len())];
+    let year = if rng.gen_bool(0.8) { rng.gen_range(2014..=2024) } else { 2026 };
+    let month = if year == 2026 { rng.gen_range(1..=9) } else { rng.gen_range(1..=12) };
+    (body, NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default())
 }
 
 /// Spreads `total` people over institutions in proportion to their size.

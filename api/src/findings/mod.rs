@@ -6,13 +6,18 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::Datelike;
 use entity::enums::{Classification, EventKind, InstitutionStatus, StaffBasis, StaffStatus};
-use entity::{establishment_event, institution, jurisdiction, reform, staff};
+use entity::{determination_decision, establishment_event, institution, jurisdiction, reform, staff};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::error::{ApiResult, Result};
 use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
 use crate::staff::{StaffCounts, counts_by_institution};
+
+mod funding;
+mod overlap;
+
+pub use overlap::{DutyPair, Overlap};
 
 #[derive(SimpleObject)]
 pub struct Finding {
@@ -34,14 +39,13 @@ fn finding(row: &institution::Model, figure: f64, detail: String) -> Finding {
     Finding { institution: Institution(row.clone()), figure: (figure * 1000.0).round() / 1000.0, detail }
 }
 
-fn share(part: i32, whole: i32) -> f64 {
-    if whole == 0 { 0.0 } else { f64::from(part) / f64::from(whole) }
+/// The distinct ids a one-column query answers (nulls skipped).
+async fn id_set<E: EntityTrait>(db: &DatabaseConnection, query: sea_orm::Select<E>) -> ApiResult<HashSet<i32>> {
+    Ok(query.into_tuple::<Option<i32>>().all(db).await?.into_iter().flatten().collect())
 }
 
-/// Character bigrams of a text, for similarity.
-fn bigrams(text: &str) -> HashSet<String> {
-    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect();
-    chars.windows(2).map(|w| w.iter().collect()).collect()
+fn share(part: i32, whole: i32) -> f64 {
+    if whole == 0 { 0.0 } else { f64::from(part) / f64::from(whole) }
 }
 
 impl Findings {
@@ -68,78 +72,60 @@ impl Findings {
             .collect()
     }
 
-    /// Never adjusted: established before `establishedBefore`, with no establishment event
-    /// since its approval, no reform and no reduction plan.
+    /// Never adjusted: established before `establishedBefore` (the report's units set up in the
+    /// 1970s and 1980s whose structure still follows the planned economy), with no
+    /// establishment event since its approval, no reform received and no decision on its three
+    /// determinations.
     pub async fn never_adjusted(&self, established_before: i32) -> Result<Vec<Finding>> {
         let old: Vec<&institution::Model> =
             self.rows.iter().filter(|r| r.established_on.year() < established_before).collect();
         let ids: Vec<i32> = old.iter().map(|r| r.id).collect();
-        let adjusted: HashSet<i32> = establishment_event::Entity::find()
-            .select_only()
-            .column(establishment_event::Column::InstitutionId)
-            .filter(establishment_event::Column::InstitutionId.is_in(ids.clone()))
-            .filter(establishment_event::Column::Kind.ne(EventKind::Approve))
-            .into_tuple::<Option<i32>>()
-            .all(&self.db)
-            .await?
+        let adjusted = id_set(
+            &self.db,
+            establishment_event::Entity::find()
+                .select_only()
+                .column(establishment_event::Column::InstitutionId)
+                .filter(establishment_event::Column::InstitutionId.is_in(ids.clone()))
+                .filter(establishment_event::Column::Kind.ne(EventKind::Approve)),
+        )
+        .await?;
+        let reformed = id_set(
+            &self.db,
+            reform::Entity::find()
+                .select_only()
+                .column(reform::Column::TargetInstitutionId)
+                .filter(reform::Column::TargetInstitutionId.is_in(ids.clone())),
+        )
+        .await?;
+        let decided = id_set(
+            &self.db,
+            determination_decision::Entity::find()
+                .select_only()
+                .column(determination_decision::Column::InstitutionId)
+                .filter(determination_decision::Column::InstitutionId.is_in(ids)),
+        )
+        .await?;
+        let this_year = chrono::Utc::now().year();
+        let mut out: Vec<Finding> = old
             .into_iter()
-            .flatten()
-            .collect();
-        let reformed: HashSet<i32> = reform::Entity::find()
-            .select_only()
-            .column(reform::Column::TargetInstitutionId)
-            .filter(reform::Column::TargetInstitutionId.is_in(ids))
-            .into_tuple::<Option<i32>>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
-        Ok(old
-            .into_iter()
-            .filter(|r| !adjusted.contains(&r.id) && !reformed.contains(&r.id))
+            .filter(|r| !adjusted.contains(&r.id) && !reformed.contains(&r.id) && !decided.contains(&r.id))
             .map(|r| {
-                finding(r, r.established_on.year().into(), format!("established {}, never adjusted", r.established_on))
+                let years = this_year - r.established_on.year();
+                let detail = format!(
+                    "established {} ({years} years ago); no establishment change, reform or decision on its \
+                     three determinations since",
+                    r.established_on
+                );
+                finding(r, r.established_on.year().into(), detail)
             })
-            .collect())
+            .collect();
+        out.sort_by(|a, b| a.figure.total_cmp(&b.figure));
+        Ok(out)
     }
 
-    /// Possibly overlapping responsibilities: pairs in one department or sector whose names
-    /// and responsibilities share most of their wording (bigram Jaccard similarity, wording
-    /// common to more than half of all records ignored as boilerplate).
-    pub async fn overlapping_responsibilities(&self, min_similarity: f64) -> Vec<Finding> {
-        let texts: Vec<HashSet<String>> =
-            self.rows.iter().map(|r| bigrams(&format!("{}{}", self.kind_of(r), r.responsibilities))).collect();
-        let mut frequency: HashMap<&String, usize> = HashMap::new();
-        for text in &texts {
-            for gram in text {
-                *frequency.entry(gram).or_default() += 1;
-            }
-        }
-        let common: HashSet<&String> =
-            frequency.into_iter().filter(|(_, n)| *n * 2 > texts.len().max(2)).map(|(g, _)| g).collect();
-        let cleaned: Vec<HashSet<&String>> =
-            texts.iter().map(|t| t.iter().filter(|g| !common.contains(g)).collect()).collect();
-        let mut out = Vec::new();
-        for i in 0..self.rows.len() {
-            for j in (i + 1)..self.rows.len() {
-                let (a, b) = (&self.rows[i], &self.rows[j]);
-                if a.department_id != b.department_id && a.sector != b.sector {
-                    continue;
-                }
-                let union = cleaned[i].union(&cleaned[j]).count();
-                if union == 0 {
-                    continue;
-                }
-                let similarity = cleaned[i].intersection(&cleaned[j]).count() as f64 / union as f64;
-                if similarity >= min_similarity {
-                    out.push(finding(a, similarity, format!("overlaps {}", b.name)));
-                }
-            }
-        }
-        out.sort_by(|x, y| y.figure.total_cmp(&x.figure));
-        out.truncate(200);
-        out
+    /// Overlapping responsibilities: pairs of one jurisdiction whose duties coincide.
+    pub fn overlapping_responsibilities(&self, min_similarity: f64) -> Vec<Overlap> {
+        overlap::overlaps(&self.rows, min_similarity)
     }
 
     /// Logistics staff (工勤技能) above `above` of staff in establishment (units of 5 or more).
@@ -243,6 +229,57 @@ impl Findings {
             .collect())
     }
 
+    /// Long-term secondment (长期借调): people in establishment seconded out to government
+    /// bodies for `months` or more, per institution, with where they are and since when.
+    pub async fn long_secondment(&self, months: i32) -> Result<Vec<Finding>> {
+        let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
+        let today = chrono::Utc::now().date_naive();
+        let cutoff = today.checked_sub_months(chrono::Months::new(months.max(0) as u32)).unwrap_or(today);
+        let people: Vec<(i32, Option<String>, Option<chrono::NaiveDate>)> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::InstitutionId)
+            .column(staff::Column::SecondedTo)
+            .column(staff::Column::SecondedSince)
+            .filter(staff::Column::InstitutionId.is_in(ids))
+            .filter(staff::Column::Status.eq(StaffStatus::SecondedOut))
+            .filter(staff::Column::SecondedSince.lte(cutoff))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut by_institution: HashMap<i32, Vec<(String, chrono::NaiveDate)>> = HashMap::new();
+        for (institution, to, since) in people {
+            let since = since.unwrap_or(cutoff);
+            by_institution.entry(institution).or_default().push((to.unwrap_or_else(|| "?".into()), since));
+        }
+        let mut out: Vec<Finding> = self
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let mut list = by_institution.remove(&r.id)?;
+                list.sort_by_key(|(_, since)| *since);
+                let n = list.len();
+                let (_, oldest) = &list[0];
+                let years = (today - *oldest).num_days() as f64 / 365.25;
+                let mut places: Vec<String> = Vec::new();
+                for (to, _) in &list {
+                    if !places.contains(to) {
+                        places.push(to.clone());
+                    }
+                }
+                let detail = format!(
+                    "{n} seconded for {months}+ months, the longest since {oldest} ({years:.1} years), to {}; \
+                     {} of {} in establishment",
+                    places.join("、"),
+                    n,
+                    self.counts(r.id).in_establishment
+                );
+                Some(finding(r, n as f64, detail))
+            })
+            .collect();
+        out.sort_by(|a, b| b.figure.total_cmp(&a.figure));
+        Ok(out)
+    }
+
     /// Staff seconded out to government bodies (借调).
     pub async fn seconded_out(&self) -> Vec<Finding> {
         self.rows
@@ -342,10 +379,11 @@ impl FindingsView {
     async fn never_adjusted(&self, #[graphql(default = 1990)] established_before: i32) -> Result<Vec<Finding>> {
         self.0.never_adjusted(established_before).await
     }
-    /// Pairs in one department or sector whose wording overlaps (bigram Jaccard similarity,
-    /// boilerplate ignored).
-    async fn overlapping_responsibilities(&self, #[graphql(default = 0.5)] min_similarity: f64) -> Vec<Finding> {
-        self.0.overlapping_responsibilities(min_similarity).await
+    /// Pairs of institutions of one jurisdiction whose duties coincide (each duty of the
+    /// responsibilities compared with each of the other's: character-bigram Jaccard similarity
+    /// at least `minSimilarity`, the words every duty uses removed), with the duties that do.
+    async fn overlapping_responsibilities(&self, #[graphql(default = 0.5)] min_similarity: f64) -> Vec<Overlap> {
+        self.0.overlapping_responsibilities(min_similarity)
     }
     /// Logistics staff above `above` of staff in establishment.
     async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Vec<Finding> {
@@ -370,6 +408,24 @@ impl FindingsView {
     /// Staff seconded out to government bodies.
     async fn seconded_out(&self) -> Vec<Finding> {
         self.0.seconded_out().await
+    }
+    /// People seconded out for `months` or more (长期借调), with where to and since when.
+    async fn long_secondment(&self, #[graphql(default = 12)] months: i32) -> Result<Vec<Finding>> {
+        self.0.long_secondment(months).await
+    }
+    /// Self-financed in name only (the report's problem 5): self-financed institutions whose
+    /// people or slots are in fact paid from the budget, or whose classification leaves them no
+    /// income of their own.
+    async fn nominally_self_financed(&self) -> Result<Vec<Finding>> {
+        self.0.nominally_self_financed().await
+    }
+    /// Technical and service institutions managed with reference to the Civil Servant Law (the
+    /// report's problem 6): their professionals turned into administrative staff.
+    async fn technical_units_under_civil_servant_law(
+        &self,
+        #[graphql(default = 0.5)] management_share_above: f64,
+    ) -> Vec<Finding> {
+        self.0.technical_units_under_civil_servant_law(management_share_above)
     }
     /// Institutions not yet classified.
     async fn unclassified(&self) -> Vec<Finding> {
