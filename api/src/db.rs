@@ -169,8 +169,14 @@ fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.starts_with(':')).then_some(path)
 }
 
+/// Applies pending migrations, then chains any audit rows written before the chain existed.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    let sealed = crate::audit::seal_unchained(db).await?;
+    if sealed > 0 {
+        tracing::info!(sealed, "audit rows chained");
+    }
+    Ok(())
 }
 
 /// Names of the migrations not yet applied.

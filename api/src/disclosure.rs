@@ -250,6 +250,13 @@ pub async fn publish(
         after: Some(serde_json::json!({"institutions": release.institution_count, "threshold": threshold})),
     };
     audit::record(&txn, actor, change).await?;
+    // The chain's head at publication (the release's own audit row is its last link): a later
+    // rewrite of the history behind it is visible against what was made public.
+    let head = audit::head(&txn, false).await?;
+    let mut sealed: disclosure_release::ActiveModel = release.into();
+    sealed.audit_seq = Set(Some(head.seq));
+    sealed.audit_hash = Set(Some(head.hash));
+    let release = sealed.update(&txn).await?;
     txn.commit().await?;
     Ok(release)
 }
@@ -432,6 +439,14 @@ impl Release {
     }
     async fn institution_count(&self) -> i32 {
         self.row.institution_count
+    }
+    /// The audit chain's head when the release was published (position and hash): anyone
+    /// holding it can see later whether the history behind the release was rewritten.
+    async fn audit_chain_seq(&self) -> Option<i64> {
+        self.row.audit_seq
+    }
+    async fn audit_chain_hash(&self) -> Option<&str> {
+        self.row.audit_hash.as_deref()
     }
     /// The overview computed over this release.
     async fn overview(&self) -> ReleaseOverview {

@@ -1,4 +1,5 @@
-//! Who changed what, when, with the record before and after.
+//! Who changed what, when, with the record before and after; a hash chain makes a row changed,
+//! removed or inserted behind the API's back visible.
 
 use sea_orm::entity::prelude::*;
 
@@ -19,6 +20,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub after: Option<String>,
     pub request_id: Option<String>,
+    /// The row's place in the audit chain (1, 2, 3 ...).
+    pub seq: Option<i64>,
+    /// The hash of the row before it (the genesis hash for the first).
+    pub prev_hash: Option<String>,
+    /// SHA-256 of `prev_hash` and this row's canonical content.
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,10 @@ pub struct Model {
     pub institution_count: i32,
     #[sea_orm(column_type = "Text")]
     pub overview: String,
+    /// The audit chain's head when the release was published: a later rewrite of history is
+    /// visible against what was made public.
+    pub audit_seq: Option<i64>,
+    pub audit_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261201_000010_determination_decisions;
 mod m20261201_000011_leaders;
 mod m20261201_000012_budget_paid_staff;
 mod m20261201_000013_earned_evaluation;
+mod m20261201_000014_audit_chain;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_leaders::Migration),
             Box::new(m20261201_000012_budget_paid_staff::Migration),
             Box::new(m20261201_000013_earned_evaluation::Migration),
+            Box::new(m20261201_000014_audit_chain::Migration),
         ]
     }
 }

@@ -131,6 +131,12 @@ pub struct LedgerVerification {
     pub balances_checked: i32,
     pub differences: Vec<LedgerDifference>,
     pub consistent: bool,
+    /// The whole audit log is an unbroken hash chain, and every disclosure release's recorded
+    /// head is still a link of it.
+    pub audit_chain_intact: bool,
+    pub audit_rows_checked: i64,
+    /// The first broken link, if any.
+    pub audit_chain_break: Option<crate::audit::ChainBreak>,
 }
 
 /// Per jurisdiction, institution (or reserve) and funding: sums of approved, frozen,
@@ -257,7 +263,15 @@ pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Api
         differ(institution, jurisdiction, funding, field, 0, approved);
     }
     let consistent = differences.is_empty();
-    Ok(LedgerVerification { balances_checked: (balances.len() + reserves.len()) as i32, differences, consistent })
+    let (audit_rows_checked, audit_chain_break) = crate::audit::verify_chain(db).await?;
+    Ok(LedgerVerification {
+        balances_checked: (balances.len() + reserves.len()) as i32,
+        differences,
+        consistent,
+        audit_chain_intact: audit_chain_break.is_none(),
+        audit_rows_checked,
+        audit_chain_break,
+    })
 }
 
 pub struct LedgerEntry(pub establishment_event::Model);

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use entity::enums::{Funding, InstitutionStatus, StaffBasis, StaffCategory, StaffStatus};
-use entity::{establishment_balance, institution, staff};
+use entity::{audit_log, establishment_balance, institution, staff};
 use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -326,7 +326,7 @@ const MOVEMENT_COLUMNS: [bulk::Column; 8] = [
     ("created_at", "timestamptz"),
 ];
 
-const AUDIT_COLUMNS: [bulk::Column; 8] = [
+const AUDIT_COLUMNS: [bulk::Column; 12] = [
     ("occurred_at", "timestamptz"),
     ("actor", "text"),
     ("actor_role", "text"),
@@ -335,6 +335,10 @@ const AUDIT_COLUMNS: [bulk::Column; 8] = [
     ("entity", "text"),
     ("entity_id", "int"),
     ("after", "text"),
+    ("request_id", "text"),
+    ("seq", "bigint"),
+    ("prev_hash", "text"),
+    ("hash", "text"),
 ];
 
 /// One chunk of people with their movements and audit rows, serialised.
@@ -343,6 +347,8 @@ struct Chunk {
     people: bulk::Rows,
     movements: bulk::Rows,
     audits: bulk::Rows,
+    /// The audit chain's last link after this chunk's rows.
+    head: (i64, String),
     written: usize,
     over: usize,
 }
@@ -357,19 +363,23 @@ async fn write_people<C: ConnectionTrait>(
     checked: Vec<Checked>,
 ) -> anyhow::Result<ImportReport> {
     let ids = bulk::allocate_ids(db, "staff", checked.len()).await?;
+    // The audit rows are links of the chain: its head is held until the import commits.
+    let head = crate::audit::head(db, true).await?;
     let (sender, mut chunks) = tokio::sync::mpsc::channel(2);
     let (pii, actor) = (pii.clone(), actor.clone());
     let builder = tokio::task::spawn_blocking(move || {
-        let now = chrono::Utc::now();
+        let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
+        let mut chain = (head.seq, head.hash);
         let mut rows = checked.into_iter().zip(ids).peekable();
         while rows.peek().is_some() {
-            let chunk = build_chunk(rows.by_ref().take(BATCH), &pii, &actor, now);
+            let chunk = build_chunk(rows.by_ref().take(BATCH), &pii, &actor, now, &mut chain);
             if sender.blocking_send(chunk).is_err() {
                 break; // the writer stopped on an error
             }
         }
     });
     let mut report = ImportReport::default();
+    let mut last = None;
     while let Some(chunk) = chunks.recv().await {
         let chunk = chunk?;
         bulk::insert(db, "staff", &STAFF_COLUMNS, chunk.people).await.map_err(slot_taken)?;
@@ -377,8 +387,12 @@ async fn write_people<C: ConnectionTrait>(
         bulk::insert(db, "audit_log", &AUDIT_COLUMNS, chunk.audits).await?;
         report.written += chunk.written;
         report.over_establishment += chunk.over;
+        last = Some(chunk.head);
     }
     builder.await?;
+    if let Some((seq, hash)) = last {
+        crate::audit::advance_head(db, seq, &hash).await?;
+    }
     Ok(report)
 }
 
@@ -387,6 +401,7 @@ fn build_chunk(
     pii: &PiiCipher,
     actor: &Actor,
     now: chrono::DateTime<chrono::Utc>,
+    chain: &mut (i64, String),
 ) -> anyhow::Result<Chunk> {
     // The encoding both databases' drivers use for timestamps, so bulk rows read back alike.
     let stamp = Json::from(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false));
@@ -416,19 +431,33 @@ fn build_chunk(
             "actor": actor.subject,
             "created_at": stamp,
         })));
-        chunk.audits.push(json_object(&serde_json::json!({
-            "occurred_at": stamp,
-            "actor": actor.subject,
-            "actor_role": actor.role,
-            "jurisdiction_id": person.jurisdiction_id,
-            "action": "staff.import",
-            "entity": "staff",
-            "entity_id": id,
-            "after": snapshot(&person).map(|v| v.to_string()),
-        })));
+        let mut audit = audit_log::Model {
+            id: 0,
+            occurred_at: now,
+            actor: actor.subject.clone(),
+            actor_role: actor.role.clone(),
+            jurisdiction_id: Some(person.jurisdiction_id),
+            action: "staff.import".into(),
+            entity: "staff".into(),
+            entity_id: Some(id),
+            before: None,
+            after: snapshot(&person).map(|v| v.to_string()),
+            request_id: actor.request_id.clone(),
+            seq: Some(chain.0 + 1),
+            prev_hash: Some(chain.1.clone()),
+            hash: None,
+        };
+        let hash = crate::audit::link(&audit);
+        audit.hash = Some(hash.clone());
+        *chain = (chain.0 + 1, hash);
+        let mut row = json_object(&audit);
+        row.remove("id");
+        row.insert("occurred_at".into(), stamp.clone());
+        chunk.audits.push(row);
         chunk.over += usize::from(person.over_establishment);
         chunk.written += 1;
     }
+    chunk.head = chain.clone();
     Ok(chunk)
 }
 

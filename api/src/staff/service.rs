@@ -221,7 +221,10 @@ pub async fn hire(
                 before: None,
                 after: Some(serde_json::json!({ "reason": "one person, one slot (一人一编)" })),
             };
-            audit::record(db, actor, refusal).await?;
+            // Its own transaction: the audit chain's head is locked only inside one.
+            let audit = begin_write(db).await?;
+            audit::record(&audit, actor, refusal).await?;
+            audit.commit().await?;
             return Err(ApiError::Conflict(message));
         }
         Err(error) => return Err(error),
