@@ -9,7 +9,8 @@ use serde_json::json;
 use crate::fixture::{EVENT, HIRE, assert_ledger_consistent, event, hire_input, national_id, world};
 use crate::helpers::{spawn_app, spawn_app_on};
 
-const VERIFY: &str = r#"{ verifyLedger(jurisdiction: "620700") { consistent } staff(first: 1) { totalCount } }"#;
+const VERIFY: &str =
+    r#"{ verifyLedger(jurisdiction: "620700") { consistent auditChainIntact } staff(first: 1) { totalCount } }"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_during_writes_restores_into_a_consistent_database() {
@@ -73,6 +74,7 @@ async fn a_backup_taken_during_writes_restores_into_a_consistent_database() {
     let copy = spawn_app_on(tempfile::tempdir().unwrap(), restored, |s| s).await;
     let data = copy.ok(Some(&copy.office("620700")), VERIFY, json!({})).await;
     assert_eq!(data["verifyLedger"]["consistent"], true, "{data}");
+    assert_eq!(data["verifyLedger"]["auditChainIntact"], true, "{data}");
     let people = data["staff"]["totalCount"].as_i64().unwrap();
     assert!((1..=31).contains(&people), "{people} people in the copy");
     for (admin, drop) in cleanup {
