@@ -180,7 +180,11 @@ fn id_list(ids: &[i32]) -> String {
     ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn counts<T: Copy>(all: &[T], word: fn(T) -> &'static str, tally: &BTreeMap<&'static str, i64>) -> Vec<Count> {
+pub(crate) fn counts<T: Copy>(
+    all: &[T],
+    word: fn(T) -> &'static str,
+    tally: &BTreeMap<&'static str, i64>,
+) -> Vec<Count> {
     all.iter().map(|v| Count { key: word(*v).to_string(), count: tally.get(word(*v)).copied().unwrap_or(0) }).collect()
 }
 
@@ -325,16 +329,26 @@ pub struct OverviewQuery;
 
 #[Object]
 impl OverviewQuery {
-    /// The report's section 1 figures for a jurisdiction (active institutions only).
+    /// The report's section 1 figures for a jurisdiction (active institutions only); with
+    /// `asOf`, as they stood at the end of that day, rebuilt from the ledger, the staff
+    /// movements, the reforms and the decisions (the pool and reform results left out).
     async fn overview(
         &self,
         ctx: &Context<'_>,
         jurisdiction: String,
         #[graphql(default = false)] include_descendants: bool,
+        as_of: Option<chrono::NaiveDate>,
     ) -> Result<Overview> {
         let scope = scope(ctx);
         // Jurisdiction-wide figures are for staffing offices; departments see their own units.
         scope.office()?;
-        compute(db(ctx), scope, &jurisdiction, include_descendants).await
+        match as_of {
+            Some(on) => {
+                crate::asof::check_day(on)?;
+                let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
+                crate::asof::overview(db(ctx), &ids, &jurisdiction, include_descendants, on).await
+            }
+            None => compute(db(ctx), scope, &jurisdiction, include_descendants).await,
+        }
     }
 }

@@ -10,6 +10,7 @@ mod findings;
 mod fixture;
 mod helpers;
 
+mod asof;
 mod audit_chain;
 mod auth;
 mod backup;

@@ -216,8 +216,11 @@ impl InstitutionQuery {
         Ok(connection)
     }
 
-    /// One institution, when it is in the caller's scope.
-    async fn institution(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Institution>> {
+    /// One institution, when it is in the caller's scope. With `asOf`, as it stood at the end
+    /// of that day (null if it did not exist yet): status, level, funding form, management
+    /// mode, classification and the three determinations as decided then, `establishment` and
+    /// `staffCounts` rebuilt from the ledger and the staff movements.
+    async fn institution(&self, ctx: &Context<'_>, id: ID, as_of: Option<NaiveDate>) -> Result<Option<Institution>> {
         scope(ctx).require_internal()?;
         let id = parse_id(&id)?;
         let row = scope(ctx)
@@ -226,7 +229,15 @@ impl InstitutionQuery {
             .one(db(ctx))
             .await
             .map_err(crate::error::ApiError::from)?;
-        Ok(row.map(Institution))
+        let (Some(row), Some(on)) = (row.clone(), as_of) else { return Ok(row.map(Institution)) };
+        crate::asof::check_day(on)?;
+        let (mut stood, _) = crate::asof::rebuild(db(ctx), &[row.jurisdiction_id], Some(row.id), on).await?;
+        let Some(then) = stood.pop() else { return Ok(None) };
+        // The record's figures come from the rebuilt state for the rest of this request.
+        let loaders = ctx.data_unchecked::<Loaders>();
+        loaders.balances.feed_one(row.id, then.balances).await;
+        loaders.staff_counts.feed_one(row.id, then.staff).await;
+        Ok(Some(Institution(then.row)))
     }
 }
 

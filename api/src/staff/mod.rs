@@ -46,6 +46,19 @@ pub struct StaffCounts {
 }
 
 impl StaffCounts {
+    /// Adds another institution's counts.
+    pub fn merge(&mut self, other: &StaffCounts) {
+        self.in_establishment += other.in_establishment;
+        self.fiscal += other.fiscal;
+        self.self_financed += other.self_financed;
+        self.management += other.management;
+        self.professional_technical += other.professional_technical;
+        self.logistics_service += other.logistics_service;
+        self.temporary += other.temporary;
+        self.seconded_out += other.seconded_out;
+        self.filed += other.filed;
+    }
+
     pub fn add(&mut self, basis: StaffBasis, status: StaffStatus, category: StaffCategory, n: i32) {
         if basis == StaffBasis::Temporary {
             if status == StaffStatus::Active {
