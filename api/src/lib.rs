@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod department;
 pub mod disclosure;
+pub mod dry_run;
 pub mod error;
 pub mod establishment;
 pub mod evaluation;

@@ -48,6 +48,9 @@ pub struct PoolMovementInput {
     pub effective_on: NaiveDate,
     #[graphql(default)]
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -59,6 +62,9 @@ pub struct LoanInput {
     pub purpose: String,
     pub document_no: String,
     pub lent_on: NaiveDate,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -66,6 +72,9 @@ pub struct FundInput {
     pub slots: i32,
     pub document_no: String,
     pub effective_on: NaiveDate,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 pub struct Loan(pub pool_loan::Model);
@@ -400,6 +409,7 @@ pub async fn fund(
     actor: &Actor,
     input: FundInput,
 ) -> ApiResult<turnover_pool::Model> {
+    let dry_run = input.dry_run;
     count(input.slots)?;
     let own = scope.office()?.id;
     let document =
@@ -425,8 +435,9 @@ pub async fn fund(
         },
     )
     .await?;
-    txn.commit().await?;
-    Ok(turnover_pool::Entity::find_by_id(pool.id).one(db).await?.unwrap_or(pool))
+    let after = turnover_pool::Entity::find_by_id(pool.id).one(&txn).await?.unwrap_or(pool);
+    crate::dry_run::finish(txn, scope, dry_run).await?;
+    Ok(after)
 }
 
 pub async fn deposit(
@@ -435,6 +446,7 @@ pub async fn deposit(
     actor: &Actor,
     input: PoolMovementInput,
 ) -> ApiResult<turnover_pool::Model> {
+    let dry_run = input.dry_run;
     count(input.slots)?;
     let reason = if input.reason.trim().is_empty() { "long-vacant slots deposited" } else { input.reason.trim() };
     let document = Document::parse(&input.document_no, input.effective_on, reason)?;
@@ -490,8 +502,9 @@ pub async fn deposit(
         },
     )
     .await?;
-    txn.commit().await?;
-    Ok(turnover_pool::Entity::find_by_id(pool.id).one(db).await?.unwrap_or(pool))
+    let after = turnover_pool::Entity::find_by_id(pool.id).one(&txn).await?.unwrap_or(pool);
+    crate::dry_run::finish(txn, scope, dry_run).await?;
+    Ok(after)
 }
 
 #[derive(SimpleObject)]
@@ -507,6 +520,7 @@ async fn withdraw(
     actor: &Actor,
     input: PoolMovementInput,
 ) -> ApiResult<WithdrawalResult> {
+    let dry_run = input.dry_run;
     count(input.slots)?;
     let reason = if input.reason.trim().is_empty() { "deposited slots withdrawn" } else { input.reason.trim() };
     let document = Document::parse(&input.document_no, input.effective_on, reason)?;
@@ -565,7 +579,7 @@ async fn withdraw(
         },
     )
     .await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(WithdrawalResult { withdrawn: now_slots, queued })
 }
 
@@ -631,6 +645,7 @@ pub async fn lend(
     actor: &Actor,
     input: LoanInput,
 ) -> ApiResult<pool_loan::Model> {
+    let dry_run = input.dry_run;
     count(input.slots)?;
     let purpose = input.purpose.trim().to_string();
     if purpose.is_empty() {
@@ -683,7 +698,7 @@ pub async fn lend(
     .insert(&txn)
     .await?;
     audit::record(&txn, actor, Change::created("pool.lend", "pool_loan", loan.id, loan.jurisdiction_id, &loan)).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(loan)
 }
 
@@ -732,6 +747,7 @@ async fn repay(
     loan_id: i32,
     slots: i32,
     on: NaiveDate,
+    dry_run: bool,
 ) -> ApiResult<pool_loan::Model> {
     count(slots)?;
     if on > chrono::Utc::now().date_naive() {
@@ -751,7 +767,7 @@ async fn repay(
     let loan = repay_in(&txn, actor, loan, slots, on, "loan repaid").await?;
     audit::record(&txn, actor, Change::created("pool.repay", "pool_loan", loan.id, loan.jurisdiction_id, &loan))
         .await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(loan)
 }
 
@@ -765,7 +781,13 @@ pub struct Settlement {
 
 /// A loan is repaid when its term ends: every due loan gives back as many borrowed slots as
 /// the borrower has vacant; what stays filled remains overdue.
-async fn settle(db: &DatabaseConnection, scope: &Scope, actor: &Actor, on: NaiveDate) -> ApiResult<Settlement> {
+async fn settle(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    on: NaiveDate,
+    dry_run: bool,
+) -> ApiResult<Settlement> {
     let own = scope.office()?.id;
     if on > chrono::Utc::now().date_naive() {
         return Err(ApiError::bad_input("the date is in the future"));
@@ -810,7 +832,7 @@ async fn settle(db: &DatabaseConnection, scope: &Scope, actor: &Actor, on: Naive
         },
     )
     .await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(Settlement { repaid, still_overdue })
 }
 
@@ -920,26 +942,50 @@ impl PoolMutation {
     }
     /// Puts reserve slots into the pool's base fund.
     async fn fund_turnover_pool(&self, ctx: &Context<'_>, input: FundInput) -> Result<Pool> {
-        Ok(Pool { row: fund(db(ctx), scope(ctx), &actor(ctx), input).await? })
+        let row = fund(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Pool { row })
     }
     /// Deposits an institution's long-vacant slots; it keeps ownership but cannot fill them.
     async fn deposit_slots(&self, ctx: &Context<'_>, input: PoolMovementInput) -> Result<Pool> {
-        Ok(Pool { row: deposit(db(ctx), scope(ctx), &actor(ctx), input).await? })
+        let row = deposit(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Pool { row })
     }
     /// Withdraws deposited slots; what is lent out waits for the next repayment.
     async fn withdraw_slots(&self, ctx: &Context<'_>, input: PoolMovementInput) -> Result<WithdrawalResult> {
-        withdraw(db(ctx), scope(ctx), &actor(ctx), input).await
+        let result = withdraw(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(result)
     }
     /// Lends pool slots to an institution of a borrowing sector for a term.
     async fn lend_slots(&self, ctx: &Context<'_>, input: LoanInput) -> Result<Loan> {
-        Ok(Loan(lend(db(ctx), scope(ctx), &actor(ctx), input).await?))
+        let loan = lend(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Loan(loan))
     }
     /// Repays what can be repaid of every loan past its term (borrowed slots that are vacant).
-    async fn settle_due_loans(&self, ctx: &Context<'_>, on: NaiveDate) -> Result<Settlement> {
-        settle(db(ctx), scope(ctx), &actor(ctx), on).await
+    async fn settle_due_loans(
+        &self,
+        ctx: &Context<'_>,
+        on: NaiveDate,
+        #[graphql(default, desc = "Answer what would result, writing nothing (audit included).")] dry_run: bool,
+    ) -> Result<Settlement> {
+        let settled = settle(db(ctx), scope(ctx), &actor(ctx), on, dry_run).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(settled)
     }
     /// Repays vacant borrowed slots of a loan.
-    async fn repay_loan(&self, ctx: &Context<'_>, loan_id: ID, slots: i32, repaid_on: NaiveDate) -> Result<Loan> {
-        Ok(Loan(repay(db(ctx), scope(ctx), &actor(ctx), parse_id(&loan_id)?, slots, repaid_on).await?))
+    async fn repay_loan(
+        &self,
+        ctx: &Context<'_>,
+        loan_id: ID,
+        slots: i32,
+        repaid_on: NaiveDate,
+        #[graphql(default, desc = "Answer what would result, writing nothing (audit included).")] dry_run: bool,
+    ) -> Result<Loan> {
+        let loan = repay(db(ctx), scope(ctx), &actor(ctx), parse_id(&loan_id)?, slots, repaid_on, dry_run).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Loan(loan))
     }
 }

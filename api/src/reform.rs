@@ -38,6 +38,9 @@ pub struct DissolveInput {
     /// Where each remaining person goes; every one must be given.
     #[graphql(default)]
     pub destinations: Vec<Destination>,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -50,6 +53,9 @@ pub struct MergeInput {
     pub document_no: String,
     pub effective_on: NaiveDate,
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -58,6 +64,9 @@ pub struct ConvertInput {
     pub document_no: String,
     pub effective_on: NaiveDate,
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(SimpleObject)]
@@ -194,6 +203,7 @@ pub async fn dissolve(
     actor: &Actor,
     input: DissolveInput,
 ) -> ApiResult<ReformResult> {
+    let dry_run = input.dry_run;
     let id = parse_id(&input.institution_id)?;
     let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
     let mut destinations: HashMap<i32, i32> = HashMap::new();
@@ -248,7 +258,7 @@ pub async fn dissolve(
         reclaimed += slots;
     }
     let ended = end_institution(&txn, actor, &institution, InstitutionStatus::Dissolved, None).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(ReformResult {
         kind: ReformKind::Dissolve,
         ended: vec![Institution(ended)],
@@ -268,6 +278,7 @@ pub async fn merge(
     actor: &Actor,
     input: MergeInput,
 ) -> ApiResult<ReformResult> {
+    let dry_run = input.dry_run;
     let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
     let mut source_ids: Vec<i32> = input.source_ids.iter().map(parse_id).collect::<ApiResult<_>>()?;
     source_ids.sort_unstable();
@@ -281,6 +292,7 @@ pub async fn merge(
         (None, Some(new)) => crate::institution::create_in(&txn, scope, actor, new).await?,
         _ => return Err(ApiError::bad_input("give either `targetId` or `newTarget`")),
     };
+    scope.dry.touch(target.id);
     check_active(&target)?;
     if source_ids.contains(&target.id) {
         return Err(ApiError::bad_input("an institution cannot be merged into itself"));
@@ -356,7 +368,7 @@ pub async fn merge(
             end_institution(&txn, actor, &source, InstitutionStatus::Merged, Some(target.id)).await?,
         ));
     }
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(ReformResult {
         kind: ReformKind::Merge,
         ended,
@@ -391,6 +403,7 @@ pub async fn convert(
     actor: &Actor,
     input: ConvertInput,
 ) -> ApiResult<ReformResult> {
+    let dry_run = input.dry_run;
     let id = parse_id(&input.institution_id)?;
     let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
     let txn = begin_write(db).await?;
@@ -423,7 +436,7 @@ pub async fn convert(
     }
     crate::establishment::lower_ceiling_by(&txn, institution.jurisdiction_id, removed, removed_fiscal).await?;
     let ended = end_institution(&txn, actor, &institution, InstitutionStatus::Converted, None).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(ReformResult {
         kind: ReformKind::Convert,
         ended: vec![Institution(ended)],
@@ -504,17 +517,23 @@ impl ReformMutation {
     /// Dissolves (撤销) an institution: every remaining person is placed elsewhere in the same
     /// request, and its slots are reclaimed into the jurisdiction's reserve.
     async fn dissolve_institution(&self, ctx: &Context<'_>, input: DissolveInput) -> Result<ReformResult> {
-        dissolve(db(ctx), scope(ctx), &actor(ctx), input).await
+        let answer = dissolve(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(answer)
     }
 
     /// Merges (合并) institutions into an existing or a new one: people and establishment move.
     async fn merge_institutions(&self, ctx: &Context<'_>, input: MergeInput) -> Result<ReformResult> {
-        merge(db(ctx), scope(ctx), &actor(ctx), input).await
+        let answer = merge(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(answer)
     }
 
     /// Converts (转企) an institution to an enterprise: its people and slots leave the
     /// establishment system, and the control ceiling goes down by its slots.
     async fn convert_to_enterprise(&self, ctx: &Context<'_>, input: ConvertInput) -> Result<ReformResult> {
-        convert(db(ctx), scope(ctx), &actor(ctx), input).await
+        let answer = convert(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(answer)
     }
 }

@@ -72,11 +72,18 @@ pub struct Scope {
     /// The jurisdictions read while resolving (an office's subtree, a department's own), so a
     /// request need not load them again.
     pub jurisdictions: Vec<jurisdiction::Model>,
+    /// What this request's changes touched, and a dry run's answer.
+    pub dry: std::sync::Arc<crate::dry_run::DryRun>,
 }
 
 impl Scope {
     pub fn public() -> Self {
-        Self { principal: Principal::public(), reach: Reach::Public, jurisdictions: Vec::new() }
+        Self {
+            principal: Principal::public(),
+            reach: Reach::Public,
+            jurisdictions: Vec::new(),
+            dry: Default::default(),
+        }
     }
 
     /// Resolves the principal's jurisdiction (and subtree) in one query.
@@ -151,7 +158,7 @@ impl Scope {
                 }
             }
         };
-        Ok(Self { principal, reach, jurisdictions })
+        Ok(Self { principal, reach, jurisdictions, dry: Default::default() })
     }
 
     pub fn role(&self) -> Role {
@@ -256,6 +263,7 @@ impl Scope {
             .await?
             .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
         self.require_writer(row.jurisdiction_id)?;
+        self.dry.touch(row.id);
         Ok(row)
     }
 

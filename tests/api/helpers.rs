@@ -137,6 +137,9 @@ impl TestApp {
             "staff",
             "staff_movement",
             "audit_log",
+            "reform",
+            "pool_loan",
+            "determination_decision",
         ] {
             let sql = format!("SELECT COUNT(*) AS n FROM {table}");
             let backend = self.db.get_database_backend();

@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod disclosure;
+mod dry_run;
 mod establishment;
 mod evaluation;
 mod evaluation_earned;

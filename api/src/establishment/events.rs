@@ -31,6 +31,9 @@ pub struct InitialEstablishmentInput {
     pub effective_on: NaiveDate,
     #[graphql(default)]
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 /// Sets an institution's initial establishment as approval events. Later changes are
@@ -42,6 +45,7 @@ pub async fn set_initial(
     actor: &Actor,
     input: InitialEstablishmentInput,
 ) -> ApiResult<Establishment> {
+    let dry_run = input.dry_run;
     let institution_id = crate::institution::parse_id(&input.institution_id)?;
     if !(0..=100_000).contains(&input.fiscal) || !(0..=100_000).contains(&input.self_financed) {
         return Err(ApiError::bad_input("establishment figures must be whole numbers from 0 to 100000"));
@@ -101,7 +105,7 @@ pub async fn set_initial(
         },
     )
     .await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(establishment)
 }
 
@@ -131,6 +135,9 @@ pub struct EstablishmentEventInput {
     pub document_no: String,
     pub effective_on: NaiveDate,
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -142,6 +149,9 @@ pub struct TransferEstablishmentInput {
     pub document_no: String,
     pub effective_on: NaiveDate,
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -151,6 +161,9 @@ pub struct ReserveReductionInput {
     pub document_no: String,
     pub effective_on: NaiveDate,
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(SimpleObject, Debug, Clone, Copy)]
@@ -224,6 +237,7 @@ pub async fn record_event(
     actor: &Actor,
     input: EstablishmentEventInput,
 ) -> ApiResult<EstablishmentChange> {
+    let dry_run = input.dry_run;
     let id = parse_id(&input.institution_id)?;
     positive(input.slots)?;
     let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
@@ -272,7 +286,7 @@ pub async fn record_event(
     };
     audit::record(&txn, actor, change).await?;
     let reserve = reserve_of(&txn, jurisdiction).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(EstablishmentChange { operation: op, institutions: vec![Institution(institution)], reserve })
 }
 
@@ -283,6 +297,7 @@ pub async fn transfer(
     actor: &Actor,
     input: TransferEstablishmentInput,
 ) -> ApiResult<EstablishmentChange> {
+    let dry_run = input.dry_run;
     let (from_id, to_id) = (parse_id(&input.from_institution_id)?, parse_id(&input.to_institution_id)?);
     positive(input.slots)?;
     if from_id == to_id {
@@ -327,7 +342,7 @@ pub async fn transfer(
     };
     audit::record(&txn, actor, change).await?;
     let reserve = reserve_of(&txn, from.jurisdiction_id).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(EstablishmentChange { operation: op, institutions: vec![Institution(from), Institution(to)], reserve })
 }
 
@@ -338,6 +353,7 @@ pub async fn reduce_reserve(
     actor: &Actor,
     input: ReserveReductionInput,
 ) -> ApiResult<EstablishmentChange> {
+    let dry_run = input.dry_run;
     positive(input.slots)?;
     let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
     let own = scope.office()?.id;
@@ -357,7 +373,7 @@ pub async fn reduce_reserve(
     };
     audit::record(&txn, actor, change).await?;
     let reserve = reserve_of(&txn, own).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(EstablishmentChange { operation: op, institutions: Vec::new(), reserve })
 }
 
@@ -372,7 +388,9 @@ impl EstablishmentMutation {
         ctx: &Context<'_>,
         input: InitialEstablishmentInput,
     ) -> Result<Establishment> {
-        set_initial(db(ctx), scope(ctx), &actor(ctx), input).await
+        let answer = set_initial(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(answer)
     }
 
     /// Records an establishment event on one institution: approve, reduce, freeze, unfreeze,
@@ -382,7 +400,9 @@ impl EstablishmentMutation {
         ctx: &Context<'_>,
         input: EstablishmentEventInput,
     ) -> Result<EstablishmentChange> {
-        record_event(db(ctx), scope(ctx), &actor(ctx), input).await
+        let answer = record_event(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(answer)
     }
 
     /// Transfers (划转) vacant slots between two institutions of the caller's jurisdiction.
@@ -391,11 +411,15 @@ impl EstablishmentMutation {
         ctx: &Context<'_>,
         input: TransferEstablishmentInput,
     ) -> Result<EstablishmentChange> {
-        transfer(db(ctx), scope(ctx), &actor(ctx), input).await
+        let answer = transfer(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(answer)
     }
 
     /// Cancels slots held in the jurisdiction's reserve.
     async fn reduce_reserve(&self, ctx: &Context<'_>, input: ReserveReductionInput) -> Result<EstablishmentChange> {
-        reduce_reserve(db(ctx), scope(ctx), &actor(ctx), input).await
+        let answer = reduce_reserve(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(answer)
     }
 }

@@ -61,6 +61,9 @@ pub struct OpenReductionPlanInput {
     pub document_no: String,
     pub opened_on: NaiveDate,
     pub reason: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 async fn open(
@@ -69,6 +72,7 @@ async fn open(
     actor: &Actor,
     input: OpenReductionPlanInput,
 ) -> ApiResult<reduction_plan::Model> {
+    let dry_run = input.dry_run;
     let id = parse_id(&input.institution_id)?;
     if !(1..=10_000).contains(&input.target) {
         return Err(ApiError::bad_input("`target` must be a whole number from 1 to 10000"));
@@ -100,7 +104,7 @@ async fn open(
     .await?;
     let change = Change::created("reduction_plan.open", "reduction_plan", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(row)
 }
 
@@ -160,7 +164,9 @@ pub struct PlanMutation;
 impl PlanMutation {
     /// Opens a "reduce one, verify one" (减一核一) plan on an institution.
     async fn open_reduction_plan(&self, ctx: &Context<'_>, input: OpenReductionPlanInput) -> Result<ReductionPlan> {
-        Ok(ReductionPlan(open(db(ctx), scope(ctx), &actor(ctx), input).await?))
+        let row = open(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(ReductionPlan(row))
     }
 }
 

@@ -47,10 +47,12 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
         min_vacant_months: 12,
     };
     configure(db, &scope, &actor, rules).await.map_err(failed)?;
-    let base =
-        FundInput {
-            slots: POOL_BASE_FUND, document_no: "张编发〔2024〕18号".into(), effective_on: day(2024, 8, 1)
-        };
+    let base = FundInput {
+        slots: POOL_BASE_FUND,
+        document_no: "张编发〔2024〕18号".into(),
+        effective_on: day(2024, 8, 1),
+        dry_run: false,
+    };
     fund(db, &scope, &actor, base).await.map_err(failed)?;
 
     let units = institution::Entity::find()
@@ -70,6 +72,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
             purpose: format!("{}急诊科扩容，急需医护人员", name(&hospital)),
             document_no: "张编发〔2024〕21号".into(),
             lent_on: day(2024, 9, 1),
+            dry_run: false,
         };
         lend(db, &scope, &actor, input).await.map_err(failed)?;
     }
@@ -92,6 +95,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
             document_no: "张编发〔2026〕9号".into(),
             effective_on: day(2026, 6, 1),
             reason: "长期空编存入周转池".into(),
+            dry_run: false,
         };
         // Units whose vacancy is younger than the pool's rule are skipped, as the rule says.
         if deposit(db, &scope, &actor, input).await.is_ok() {
@@ -108,6 +112,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
             purpose: format!("{}新增班级，急需专任教师", school.name),
             document_no: "张编发〔2026〕12号".into(),
             lent_on: day(2026, 7, 1),
+            dry_run: false,
         };
         lend(db, &scope, &actor, input).await.map_err(failed)?;
     }
@@ -138,6 +143,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
                 hire_date: day(2025, 9, 1),
                 title_level: Some("初级".into()),
                 paid_by_budget: false,
+                dry_run: false,
             };
             hire(db, pii, &scope, &actor, &crate::throttle::Throttle::new(0, 0), input).await.map_err(failed)?;
         }

@@ -107,6 +107,9 @@ pub struct TransferStaffInput {
     pub to_institution_id: ID,
     pub effective_on: NaiveDate,
     pub document_no: Option<String>,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -116,6 +119,9 @@ pub struct SecondStaffInput {
     pub seconded_to: String,
     pub effective_on: NaiveDate,
     pub document_no: Option<String>,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -125,6 +131,9 @@ pub struct StaffDateInput {
     pub document_no: Option<String>,
     #[graphql(default)]
     pub note: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 async fn audited<C: ConnectionTrait>(
@@ -160,6 +169,7 @@ pub async fn transfer(
     actor: &Actor,
     input: TransferStaffInput,
 ) -> ApiResult<staff::Model> {
+    let dry_run = input.dry_run;
     let (staff_id, to_id) = (parse_id(&input.staff_id)?, parse_id(&input.to_institution_id)?);
     not_future(input.effective_on)?;
     let document = optional_document(&input.document_no)?;
@@ -176,7 +186,7 @@ pub async fn transfer(
     let (from, to) = if a.id == from_id { (a, b) } else { (b, a) };
     let after = move_person(&txn, actor, before.clone(), &from, &to, input.effective_on, document.as_deref()).await?;
     audited(&txn, actor, "staff.transfer", &before, &after).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(after)
 }
 
@@ -187,6 +197,7 @@ async fn second(
     actor: &Actor,
     input: SecondStaffInput,
 ) -> ApiResult<staff::Model> {
+    let dry_run = input.dry_run;
     let id = parse_id(&input.staff_id)?;
     not_future(input.effective_on)?;
     let body = codes::name("secondedTo", &input.seconded_to).map_err(ApiError::BadInput)?;
@@ -212,7 +223,7 @@ async fn second(
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     audited(&txn, actor, "staff.second", &before, &after).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(after)
 }
 
@@ -223,6 +234,7 @@ async fn give_back(
     actor: &Actor,
     input: StaffDateInput,
 ) -> ApiResult<staff::Model> {
+    let dry_run = input.dry_run;
     let id = parse_id(&input.staff_id)?;
     not_future(input.effective_on)?;
     let document = optional_document(&input.document_no)?;
@@ -247,7 +259,7 @@ async fn give_back(
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     audited(&txn, actor, "staff.return", &before, &after).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(after)
 }
 
@@ -259,6 +271,7 @@ async fn end(
     input: StaffDateInput,
     status: StaffStatus,
 ) -> ApiResult<staff::Model> {
+    let dry_run = input.dry_run;
     let id = parse_id(&input.staff_id)?;
     not_future(input.effective_on)?;
     let document = optional_document(&input.document_no)?;
@@ -276,7 +289,7 @@ async fn end(
     .await?;
     let action = if status == StaffStatus::Retired { "staff.retire" } else { "staff.leave" };
     audited(&txn, actor, action, &before, &after).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(after)
 }
 
@@ -287,26 +300,36 @@ pub struct LifecycleMutation;
 impl LifecycleMutation {
     /// Moves a person and their slot to another institution of the same office.
     async fn transfer_staff(&self, ctx: &Context<'_>, input: TransferStaffInput) -> Result<Staff> {
-        Ok(Staff(transfer(db(ctx), scope(ctx), &actor(ctx), input).await?))
+        let row = transfer(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
     }
 
     /// Seconds a person out to a government body (借调); the slot stays occupied.
     async fn second_staff(&self, ctx: &Context<'_>, input: SecondStaffInput) -> Result<Staff> {
-        Ok(Staff(second(db(ctx), scope(ctx), &actor(ctx), input).await?))
+        let row = second(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
     }
 
     /// Ends a secondment.
     async fn return_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
-        Ok(Staff(give_back(db(ctx), scope(ctx), &actor(ctx), input).await?))
+        let row = give_back(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
     }
 
     /// Retires a person; the slot is freed (or taken away under a reduction plan).
     async fn retire_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
-        Ok(Staff(end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Retired).await?))
+        let row = end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Retired).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
     }
 
     /// Records that a person has left; the slot is freed (or taken away under a reduction plan).
     async fn staff_leaves(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
-        Ok(Staff(end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Left).await?))
+        let row = end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Left).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
     }
 }

@@ -82,6 +82,9 @@ pub struct HireInput {
     /// people of the jurisdiction (财政供养人员).
     #[graphql(default)]
     pub paid_by_budget: bool,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 impl HireInput {
@@ -202,6 +205,7 @@ pub async fn hire(
     throttle: &Throttle,
     input: HireInput,
 ) -> ApiResult<staff::Model> {
+    let dry_run = input.dry_run;
     let person = input.validate()?;
     let institution_id = parse_id(&input.institution_id)?;
     let prober = format!("{}:{}", actor.role, actor.subject);
@@ -221,17 +225,22 @@ pub async fn hire(
                 before: None,
                 after: Some(serde_json::json!({ "reason": "one person, one slot (一人一编)" })),
             };
-            // Its own transaction: the audit chain's head is locked only inside one.
-            let audit = begin_write(db).await?;
-            audit::record(&audit, actor, refusal).await?;
-            audit.commit().await?;
+            // Its own transaction: the audit chain's head is locked only inside one. A dry run
+            // writes nothing, but its refusal counts against the prober all the same.
+            if dry_run {
+                tracing::warn!(action = refusal.action, "one-slot refusal in a dry run");
+            } else {
+                let audit = begin_write(db).await?;
+                audit::record(&audit, actor, refusal).await?;
+                audit.commit().await?;
+            }
             return Err(ApiError::Conflict(message));
         }
         Err(error) => return Err(error),
     };
     let change = Change::created("staff.hire", "staff", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(row)
 }
 
@@ -281,7 +290,9 @@ impl StaffMutation {
     /// Hires a person into a vacant slot of their funding kind (or as temporary staff).
     async fn hire_staff(&self, ctx: &Context<'_>, input: HireInput) -> Result<Staff> {
         let throttle = ctx.data_unchecked::<std::sync::Arc<Throttle>>();
-        Ok(Staff(hire(db(ctx), pii(ctx), scope(ctx), &actor(ctx), throttle, input).await?))
+        let row = hire(db(ctx), pii(ctx), scope(ctx), &actor(ctx), throttle, input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
     }
 
     async fn update_staff(&self, ctx: &Context<'_>, id: ID, input: UpdateStaffInput) -> Result<Staff> {
