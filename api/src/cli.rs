@@ -94,28 +94,40 @@ pub enum ImportKind {
 #[derive(Subcommand)]
 pub enum ExportKind {
     /// The overview tables of one jurisdiction.
-    Overview {
-        #[arg(long)]
-        jurisdiction: String,
-        #[arg(long, value_parser = ["csv", "xlsx"])]
-        format: String,
-        /// Include the jurisdictions below.
-        #[arg(long)]
-        include_descendants: bool,
-        /// Output file; CSV goes to stdout when omitted, XLSX to overview-CODE.xlsx.
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
-    /// The findings (the report's section 2) of one jurisdiction, or a disclosure release.
-    Findings {
-        #[arg(long)]
-        jurisdiction: String,
-        #[arg(long, value_parser = ["csv", "xlsx"])]
-        format: String,
-        /// Chinese column headers.
-        #[arg(long)]
-        chinese: bool,
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
+    Overview(ExportArgs),
+    /// The findings (the report's section 2) of one jurisdiction.
+    Findings(ExportArgs),
+    /// A disclosure release as published (the latest, or `--release ID`).
+    Release(ExportArgs),
+}
+
+impl ExportKind {
+    pub fn split(&self) -> (&'static str, &ExportArgs) {
+        match self {
+            Self::Overview(args) => ("overview", args),
+            Self::Findings(args) => ("findings", args),
+            Self::Release(args) => ("release", args),
+        }
+    }
+}
+
+/// What every export takes: the same as `GET /exports/KIND.FORMAT?jurisdiction=…`.
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub jurisdiction: String,
+    #[arg(long, value_parser = ["csv", "xlsx"])]
+    pub format: String,
+    /// Include the jurisdictions below.
+    #[arg(long)]
+    pub include_descendants: bool,
+    /// Chinese column headers and values.
+    #[arg(long)]
+    pub chinese: bool,
+    /// For `release`: an older release than the latest.
+    #[arg(long)]
+    pub release: Option<i32>,
+    /// Output file; CSV goes to stdout when omitted, XLSX to KIND-CODE.xlsx.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }

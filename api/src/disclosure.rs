@@ -147,8 +147,8 @@ pub async fn publish(
     note: &str,
 ) -> ApiResult<disclosure_release::Model> {
     let own = scope.office()?.id;
-    if !(1..=50).contains(&threshold) {
-        return Err(ApiError::bad_input("`suppressionThreshold` must be from 1 to 50"));
+    if !(0..=50).contains(&threshold) {
+        return Err(ApiError::bad_input("`suppressionThreshold` must be from 0 (publish every count) to 50"));
     }
     let txn = begin_snapshot(db).await?;
     let rows = institution::Entity::find()
@@ -680,11 +680,13 @@ pub struct DisclosureMutation;
 #[Object]
 impl DisclosureMutation {
     /// Publishes a release of the caller's jurisdiction: a consistent snapshot of every active
-    /// institution's public record, staff counts below `suppressionThreshold` suppressed.
+    /// institution's public record. The default, `suppressionThreshold: 0`, publishes every
+    /// count openly, as Chinese real-name disclosure (实名制公示) does; `n > 0` hides staff
+    /// counts below `n` (a statistical-office practice an office may choose).
     async fn publish_release(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] suppression_threshold: i32,
+        #[graphql(default = 0)] suppression_threshold: i32,
         #[graphql(default)] note: String,
     ) -> Result<Release> {
         let row = publish(db(ctx), scope(ctx), &actor(ctx), suppression_threshold, &note).await?;

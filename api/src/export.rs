@@ -1,6 +1,7 @@
 //! Exports for staffing offices: the overview's tables, the findings and a disclosure release
-//! as CSV or XLSX, with English or Chinese column headers; from `api export` and from
-//! `GET /exports/{overview|findings|release}.{csv|xlsx}`.
+//! as CSV or XLSX, in English or in Chinese (headers and values); one pipeline ([`build`])
+//! behind `api export` and `GET /exports/{overview|findings|release}.{csv|xlsx}`, so both give
+//! the same file.
 
 use std::io::Write;
 
@@ -9,6 +10,9 @@ use crate::overview::{Count, Overview};
 /// A cell of an exported table.
 pub enum Cell {
     Text(String),
+    /// A stored word (an enumeration value, a table or finding name): its Chinese label in a
+    /// Chinese export.
+    Word(String),
     Number(f64),
     Empty,
 }
@@ -21,9 +25,10 @@ pub fn neutralise(text: &str) -> String {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    fn text(&self, chinese: bool) -> String {
         match self {
             Cell::Text(s) => neutralise(s),
+            Cell::Word(w) => word(w, chinese).to_string(),
             Cell::Number(n) if n.fract() == 0.0 => format!("{}", *n as i64),
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
@@ -53,6 +58,10 @@ impl From<Option<i32>> for Cell {
     fn from(n: Option<i32>) -> Self {
         n.map_or(Cell::Empty, |n| Cell::Number(n.into()))
     }
+}
+
+fn word(w: &str, chinese: bool) -> &str {
+    if chinese { crate::labels::zh(w).unwrap_or(w) } else { w }
 }
 
 /// A named table with bilingual headers.
@@ -120,7 +129,12 @@ pub fn overview_sheet(overview: &Overview) -> Sheet {
     let mut rows = Vec::new();
     for table in tables(overview) {
         for (key, value) in table.rows {
-            rows.push(vec![overview.jurisdiction.as_str().into(), table.name.into(), key.into(), value.into()]);
+            rows.push(vec![
+                overview.jurisdiction.as_str().into(),
+                Cell::Word(table.name.into()),
+                Cell::Word(key),
+                value.into(),
+            ]);
         }
     }
     Sheet {
@@ -138,57 +152,65 @@ pub fn write_csv(sheets: &[Sheet], chinese: bool, mut out: impl Write) -> anyhow
     for sheet in sheets {
         writer.write_record(sheet.headers.iter().map(|(en, zh)| if chinese { *zh } else { *en }))?;
         for row in &sheet.rows {
-            writer.write_record(row.iter().map(Cell::text))?;
+            writer.write_record(row.iter().map(|c| c.text(chinese)))?;
         }
     }
     writer.flush()?;
     Ok(())
 }
 
-/// Writes one worksheet per sheet into an XLSX file's bytes.
+/// Writes one worksheet per sheet into an XLSX file's bytes: a bold, shaded header row that
+/// stays in view when scrolling, an autofilter on it, and columns as wide as their contents
+/// (Chinese characters count double), at most 60 wide.
 pub fn xlsx_bytes(sheets: &[Sheet], chinese: bool) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Color, Format, FormatBorder};
+    let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(FormatBorder::Thin);
     let mut book = rust_xlsxwriter::Workbook::new();
     for sheet in sheets {
         let page = book.add_worksheet();
         page.set_name(sheet.name)?;
+        let mut widths: Vec<usize> = Vec::new();
+        let mut measure = |c: usize, text: &str| {
+            let width: usize = text.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum();
+            if widths.len() <= c {
+                widths.resize(c + 1, 0);
+            }
+            widths[c] = widths[c].max(width);
+        };
         for (c, (en, zh)) in sheet.headers.iter().enumerate() {
-            page.write_string(0, c as u16, if chinese { *zh } else { *en })?;
+            let title = if chinese { *zh } else { *en };
+            page.write_string_with_format(0, c as u16, title, &header)?;
+            measure(c, title);
         }
         for (r, row) in sheet.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
+                let (r, c16) = (r as u32 + 1, c as u16);
                 match cell {
-                    Cell::Text(s) => page.write_string(r, c, s)?,
-                    Cell::Number(n) => page.write_number(r, c, *n)?,
-                    Cell::Empty => page,
-                };
+                    Cell::Number(n) => {
+                        page.write_number(r, c16, *n)?;
+                        measure(c, &cell.text(chinese));
+                    }
+                    Cell::Empty => {}
+                    Cell::Text(_) | Cell::Word(_) => {
+                        let text = match cell {
+                            Cell::Text(t) => t.clone(),
+                            _ => cell.text(chinese),
+                        };
+                        page.write_string(r, c16, &text)?;
+                        measure(c, &text);
+                    }
+                }
             }
+        }
+        for (c, width) in widths.iter().enumerate() {
+            page.set_column_width(c as u16, (*width as f64 + 2.0).min(60.0))?;
+        }
+        page.set_freeze_panes(1, 0)?;
+        if !sheet.headers.is_empty() {
+            page.autofilter(0, 0, sheet.rows.len() as u32, sheet.headers.len() as u16 - 1)?;
         }
     }
     Ok(book.save_to_buffer()?)
-}
-
-/// The overview's tables, one worksheet each (the historical `api export overview` layout).
-pub fn overview_xlsx(overview: &Overview, chinese: bool) -> anyhow::Result<Vec<u8>> {
-    let sheets: Vec<Sheet> = tables(overview)
-        .into_iter()
-        .map(|t| Sheet {
-            name: t.name,
-            headers: vec![("key", "项目"), ("value", "数值")],
-            rows: t.rows.into_iter().map(|(k, v)| vec![k.into(), v.into()]).collect(),
-        })
-        .collect();
-    xlsx_bytes(&sheets, chinese)
-}
-
-/// Kept for the tests and the CLI: the overview as CSV with English headers.
-pub fn write_csv_overview(overview: &Overview, out: impl Write) -> anyhow::Result<()> {
-    write_csv(&[overview_sheet(overview)], false, out)
-}
-
-pub fn write_xlsx(overview: &Overview, path: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::write(path, overview_xlsx(overview, false)?)?;
-    Ok(())
 }
 
 /// All findings of a jurisdiction in one sheet.
@@ -219,7 +241,7 @@ pub async fn findings_sheet(findings: &crate::findings::Findings) -> anyhow::Res
         for f in list {
             let i = &f.institution.0;
             rows.push(vec![
-                name.into(),
+                Cell::Word(name.into()),
                 i.name.clone().into(),
                 i.credit_code.clone().into(),
                 Cell::Number(f.figure),
@@ -249,9 +271,9 @@ pub fn release_sheet(rows: &[entity::release_institution::Model]) -> Sheet {
                 r.name.clone().into(),
                 r.credit_code.clone().into(),
                 r.department.clone().into(),
-                r.sector.clone().into(),
-                r.classification.clone().into(),
-                r.funding_form.clone().into(),
+                Cell::Word(r.sector.clone()),
+                Cell::Word(r.classification.clone()),
+                Cell::Word(r.funding_form.clone()),
                 i64::from(r.approved_fiscal).into(),
                 i64::from(r.approved_self_financed).into(),
                 i64::from(r.vacant).into(),
@@ -260,7 +282,7 @@ pub fn release_sheet(rows: &[entity::release_institution::Model]) -> Sheet {
                 r.professional_technical.into(),
                 r.logistics_service.into(),
                 r.temporary.into(),
-                r.grade.clone().map_or(Cell::Empty, Cell::Text),
+                r.grade.clone().map_or(Cell::Empty, Cell::Word),
             ]
         })
         .collect();
@@ -285,4 +307,104 @@ pub fn release_sheet(rows: &[entity::release_institution::Model]) -> Sheet {
         ],
         rows: out,
     }
+}
+
+/// The file formats of an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
+            _ => None,
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// What to export: `overview`, `findings` or `release`, of which jurisdiction, in which format
+/// and language.
+pub struct ExportRequest<'a> {
+    pub kind: &'a str,
+    pub jurisdiction: &'a str,
+    pub include_descendants: bool,
+    /// For `release`: an older release than the latest.
+    pub release: Option<i32>,
+    pub format: Format,
+    pub chinese: bool,
+}
+
+/// An export ready to send or save.
+pub struct ExportFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The one export pipeline: the same sheet and the same file for the command line and HTTP.
+pub async fn build(
+    db: &sea_orm::DatabaseConnection,
+    scope: &crate::scope::Scope,
+    request: &ExportRequest<'_>,
+) -> crate::error::ApiResult<ExportFile> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    use crate::error::ApiError;
+    scope.office()?;
+    let ids = scope.narrow(db, request.jurisdiction, request.include_descendants).await?;
+    let sheet = match request.kind {
+        "overview" => {
+            let overview =
+                crate::overview::compute(db, scope, request.jurisdiction, request.include_descendants).await?;
+            overview_sheet(&overview)
+        }
+        "findings" => {
+            let findings = crate::findings::load(db, &ids, scope.institutions()).await?;
+            findings_sheet(&findings).await.map_err(ApiError::internal)?
+        }
+        "release" => {
+            let mut releases = entity::disclosure_release::Entity::find()
+                .filter(entity::disclosure_release::Column::JurisdictionId.eq(ids[0]))
+                .order_by_desc(entity::disclosure_release::Column::Id);
+            if let Some(id) = request.release {
+                releases = releases.filter(entity::disclosure_release::Column::Id.eq(id));
+            }
+            let release = releases.one(db).await?.ok_or_else(|| ApiError::not_found("no such release"))?;
+            let rows = entity::release_institution::Entity::find()
+                .filter(entity::release_institution::Column::ReleaseId.eq(release.id))
+                .order_by_asc(entity::release_institution::Column::Name)
+                .all(db)
+                .await?;
+            release_sheet(&rows)
+        }
+        _ => return Err(ApiError::not_found("no such export")),
+    };
+    let sheets = std::slice::from_ref(&sheet);
+    let bytes = match request.format {
+        Format::Csv => {
+            let mut out = Vec::new();
+            write_csv(sheets, request.chinese, &mut out).map_err(ApiError::internal)?;
+            out
+        }
+        Format::Xlsx => xlsx_bytes(sheets, request.chinese).map_err(ApiError::internal)?,
+    };
+    let name = format!("{}-{}.{}", request.kind, request.jurisdiction, request.format.extension());
+    Ok(ExportFile { name, bytes })
 }

@@ -24,6 +24,7 @@ pub mod history;
 pub mod import;
 pub mod institution;
 pub mod jurisdiction;
+pub mod labels;
 pub mod overview;
 pub mod pii;
 pub mod pool;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use api::auth::{JwtKeys, Principal, Role, parse_ttl};
-use api::cli::{Cli, Command, ExportKind, ImportKind};
+use api::cli::{Cli, Command, ImportKind};
 use api::scope::Scope;
 use api::server::{AppState, serve};
 use clap::Parser;
@@ -158,50 +158,34 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
             };
             return Ok(code);
         }
-        Command::Export { what: ExportKind::Overview { jurisdiction, format, include_descendants, output } } => {
+        Command::Export { what } => {
+            let (kind, args) = what.split();
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::db::migrate(&db).await.context("migrating the database")?;
             let principal = Principal {
                 subject: "cli".into(),
                 role: Role::StaffingOffice,
-                jurisdiction: Some(jurisdiction.clone()),
+                jurisdiction: Some(args.jurisdiction.clone()),
                 department: None,
             };
             let scope = Scope::resolve(&db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
-            let overview = api::overview::compute(&db, &scope, &jurisdiction, include_descendants)
-                .await
-                .map_err(|e| anyhow::anyhow!(e.message()))?;
-            match (format.as_str(), output) {
-                ("csv", Some(path)) => api::export::write_csv_overview(&overview, std::fs::File::create(path)?)?,
-                ("csv", None) => api::export::write_csv_overview(&overview, std::io::stdout().lock())?,
-                (_, path) => {
-                    let path = path.unwrap_or_else(|| PathBuf::from(format!("overview-{jurisdiction}.xlsx")));
-                    api::export::write_xlsx(&overview, &path)?;
-                    eprintln!("wrote {}", path.display());
+            let format = api::export::Format::parse(&args.format).context("csv or xlsx")?;
+            let request = api::export::ExportRequest {
+                kind,
+                jurisdiction: &args.jurisdiction,
+                include_descendants: args.include_descendants,
+                release: args.release,
+                format,
+                chinese: args.chinese,
+            };
+            let file = api::export::build(&db, &scope, &request).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            match (format, &args.output) {
+                (api::export::Format::Csv, None) => {
+                    std::io::Write::write_all(&mut std::io::stdout().lock(), &file.bytes)?
                 }
-            }
-        }
-        Command::Export { what: ExportKind::Findings { jurisdiction, format, chinese, output } } => {
-            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
-            api::db::migrate(&db).await.context("migrating the database")?;
-            let principal = Principal {
-                subject: "cli".into(),
-                role: Role::StaffingOffice,
-                jurisdiction: Some(jurisdiction.clone()),
-                department: None,
-            };
-            let scope = Scope::resolve(&db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
-            let ids = scope.narrow(&db, &jurisdiction, false).await.map_err(|e| anyhow::anyhow!(e.message()))?;
-            let findings =
-                api::findings::load(&db, &ids, scope.institutions()).await.map_err(|e| anyhow::anyhow!(e.message()))?;
-            let sheet = api::export::findings_sheet(&findings).await?;
-            let sheets = [sheet];
-            match (format.as_str(), output) {
-                ("csv", Some(path)) => api::export::write_csv(&sheets, chinese, std::fs::File::create(path)?)?,
-                ("csv", None) => api::export::write_csv(&sheets, chinese, std::io::stdout().lock())?,
                 (_, path) => {
-                    let path = path.unwrap_or_else(|| PathBuf::from(format!("findings-{jurisdiction}.xlsx")));
-                    std::fs::write(&path, api::export::xlsx_bytes(&sheets, chinese)?)?;
+                    let path = path.clone().unwrap_or_else(|| PathBuf::from(&file.name));
+                    std::fs::write(&path, &file.bytes)?;
                     eprintln!("wrote {}", path.display());
                 }
             }

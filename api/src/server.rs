@@ -667,54 +667,19 @@ async fn export_download(
         let principal = principal(&req, &state.verifier)?;
         admit(&state, &req, &principal)?;
         let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
-        scope.office()?;
         let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;
-        let ids = scope.narrow(&state.read_db, &params.jurisdiction, params.include_descendants).await?;
-        let sheet = match kind {
-            "overview" => {
-                let overview =
-                    crate::overview::compute(&state.read_db, &scope, &params.jurisdiction, params.include_descendants)
-                        .await?;
-                crate::export::overview_sheet(&overview)
-            }
-            "findings" => {
-                let findings = crate::findings::load(&state.read_db, &ids, scope.institutions()).await?;
-                crate::export::findings_sheet(&findings).await.map_err(ApiError::internal)?
-            }
-            "release" => {
-                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-                let mut releases = entity::disclosure_release::Entity::find()
-                    .filter(entity::disclosure_release::Column::JurisdictionId.eq(ids[0]))
-                    .order_by_desc(entity::disclosure_release::Column::Id);
-                if let Some(id) = params.release {
-                    releases = releases.filter(entity::disclosure_release::Column::Id.eq(id));
-                }
-                let release =
-                    releases.one(&state.read_db).await?.ok_or_else(|| ApiError::not_found("no such release"))?;
-                let rows = entity::release_institution::Entity::find()
-                    .filter(entity::release_institution::Column::ReleaseId.eq(release.id))
-                    .order_by_asc(entity::release_institution::Column::Name)
-                    .all(&state.read_db)
-                    .await?;
-                crate::export::release_sheet(&rows)
-            }
-            _ => return Err(ApiError::not_found("no such export")),
+        let format =
+            crate::export::Format::parse(format).ok_or_else(|| ApiError::not_found("exports are .csv or .xlsx"))?;
+        let request = crate::export::ExportRequest {
+            kind,
+            jurisdiction: &params.jurisdiction,
+            include_descendants: params.include_descendants,
+            release: params.release,
+            format,
+            chinese: params.lang.as_deref() == Some("zh"),
         };
-        let chinese = params.lang.as_deref() == Some("zh");
-        let (content_type, body) = match format {
-            "csv" => {
-                let mut out = Vec::new();
-                crate::export::write_csv(std::slice::from_ref(&sheet), chinese, &mut out)
-                    .map_err(ApiError::internal)?;
-                ("text/csv; charset=utf-8", out)
-            }
-            "xlsx" => (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                crate::export::xlsx_bytes(std::slice::from_ref(&sheet), chinese).map_err(ApiError::internal)?,
-            ),
-            _ => return Err(ApiError::not_found("exports are .csv or .xlsx")),
-        };
-        Ok::<_, ApiError>((content_type, body, format!("{kind}-{}.{format}", params.jurisdiction)))
+        let file = crate::export::build(&state.read_db, &scope, &request).await?;
+        Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
     }
     .await;
     match result {

@@ -19,7 +19,8 @@ async fn a_release_is_a_snapshot_the_public_reads_with_small_counts_suppressed()
     let none = app.ok(None, PUBLIC, json!({"r": null})).await;
     assert!(none["disclosure"].is_null(), "nothing public before a release");
     assert_eq!(app.error_code(None, PUBLISH, json!({"t": 5})).await, "FORBIDDEN");
-    assert_eq!(app.error_code(Some(t), PUBLISH, json!({"t": 0})).await, "BAD_USER_INPUT");
+    assert_eq!(app.error_code(Some(t), PUBLISH, json!({"t": -1})).await, "BAD_USER_INPUT");
+    assert_eq!(app.error_code(Some(t), PUBLISH, json!({"t": 51})).await, "BAD_USER_INPUT");
     let first = app.ok(Some(t), PUBLISH, json!({"t": 5})).await["publishRelease"]["id"].as_str().unwrap().to_string();
     let seen = app.ok(None, PUBLIC, json!({"r": null})).await;
     let d = &seen["disclosure"];
@@ -183,4 +184,18 @@ async fn every_root_field_is_tried_as_the_public_and_only_public_ones_answer() {
         ],
         "a new field answers the public: decide whether it may"
     );
+}
+
+#[tokio::test]
+async fn by_default_a_release_publishes_every_count_openly() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let release = app.ok(Some(t), "mutation { publishRelease { id suppressionThreshold } }", json!({})).await;
+    assert_eq!(release["publishRelease"]["suppressionThreshold"], 0, "real-name disclosure publishes counts");
+    let seen = app.ok(None, PUBLIC, json!({"r": null})).await;
+    let item = &seen["disclosure"]["institutions"]["items"][0];
+    assert_eq!(item["staffInEstablishment"], 1, "{item}");
+    assert_eq!(item["suppressed"], false);
+    assert_eq!(seen["disclosure"]["overview"]["staffInEstablishment"], 1);
 }

@@ -72,7 +72,7 @@ async fn offices_download_findings_releases_and_the_overview_as_csv_and_xlsx() {
     assert!(findings.headers()["content-disposition"].to_str().unwrap().contains("findings-620700.csv"));
     let text = findings.text().await.unwrap();
     assert!(text.starts_with("\u{feff}问题,单位名称,统一社会信用代码,数值,说明\n"), "{text}");
-    assert!(text.contains("micro_institutions,张掖市疾病预防控制中心"), "{text}");
+    assert!(text.contains("微小型单位,张掖市疾病预防控制中心"), "Chinese values, not only headers: {text}");
     let release = get("/exports/release.xlsx?jurisdiction=620700".into(), Some(w.city.token.clone())).await.unwrap();
     assert_eq!(release.status().as_u16(), 200);
     assert!(release.bytes().await.unwrap().starts_with(b"PK"), "an XLSX file is a zip");

@@ -196,21 +196,65 @@ async fn the_overview_exports_to_csv_and_xlsx() {
     )
     .await
     .unwrap();
-    let overview = api::overview::compute(&app.db, &scope, "620700", false).await.unwrap();
-    let mut csv = Vec::new();
-    api::export::write_csv_overview(&overview, &mut csv).unwrap();
-    let csv = String::from_utf8(csv).unwrap();
+    let request = |format, chinese| api::export::ExportRequest {
+        kind: "overview",
+        jurisdiction: "620700",
+        include_descendants: false,
+        release: None,
+        format,
+        chinese,
+    };
+    let csv = api::export::build(&app.db, &scope, &request(api::export::Format::Csv, false)).await.unwrap();
+    let csv = String::from_utf8(csv.bytes).unwrap();
     assert!(csv.starts_with("\u{feff}jurisdiction,table,key,value\n"));
     assert!(csv.contains("620700,institutions,total,236\n"));
     assert!(csv.contains("620700,by_level,DIVISION,68\n"));
     assert!(csv.contains("620700,establishment,approved,4158\n"));
+    // In Chinese the values are Chinese too, not only the headers.
+    let zh = api::export::build(&app.db, &scope, &request(api::export::Format::Csv, true)).await.unwrap();
+    let zh = String::from_utf8(zh.bytes).unwrap();
+    assert!(zh.starts_with("\u{feff}地区,表,项目,数值\n"), "{zh}");
+    assert!(zh.contains("620700,按机构规格,县处级,68\n"), "{zh}");
+    assert!(zh.contains("620700,按分类,公益一类,160\n"), "{zh}");
+    assert!(!zh.contains("PUBLIC_WELFARE_I") && !zh.contains("by_level"), "{zh}");
+    // The workbook: the same sheet, with a frozen bold header, an autofilter and column widths.
+    let file = api::export::build(&app.db, &scope, &request(api::export::Format::Xlsx, true)).await.unwrap();
+    assert_eq!(file.name, "overview-620700.xlsx");
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("o.xlsx");
-    api::export::write_xlsx(&overview, &path).unwrap();
+    let path = dir.path().join(&file.name);
+    std::fs::write(&path, &file.bytes).unwrap();
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
-    let staff = book.worksheet_range("staff").unwrap();
-    let first: Vec<String> = staff.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
-    assert_eq!(first, vec!["in_establishment".to_string(), "3980".to_string()]);
+    let sheet = book.worksheet_range("overview").unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, vec!["地区", "表", "项目", "数值"]);
+    assert!(sheet.rows().any(|r| r[2] == "公益一类" && r[3] == 160.0), "Chinese values in the workbook");
+    let xml = sheet_xml(&file.bytes);
+    assert!(xml.contains("<pane ySplit=\"1\"") && xml.contains("state=\"frozen\""), "frozen header: {xml:.400}");
+    assert!(xml.contains("<autoFilter ref=\"A1:D"), "autofilter");
+    assert!(xml.contains("<cols>") && xml.contains("customWidth=\"1\""), "column widths");
+    // The download is the same workbook as the command line's (both go through `build`).
+    let token = app.office("620700");
+    let download = app
+        .client
+        .get(format!("{}/exports/overview.xlsx?jurisdiction=620700&lang=zh", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let http_path = dir.path().join("http.xlsx");
+    std::fs::write(&http_path, download.bytes().await.unwrap()).unwrap();
+    let mut http_book: calamine::Xlsx<_> = calamine::open_workbook(&http_path).unwrap();
+    assert_eq!(http_book.sheet_names(), book.sheet_names());
+    assert_eq!(http_book.worksheet_range("overview").unwrap(), sheet);
+}
+
+/// The first worksheet's XML inside an XLSX file.
+pub fn sheet_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
+    xml
 }
 
 #[tokio::test]
