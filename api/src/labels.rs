@@ -99,15 +99,84 @@ const LABELS: &[(&str, &str)] = &[
     ("inconsistent_classification", "分类标准不一"),
 ];
 
+/// Other ways offices write the same words in their spreadsheets (read, never written).
+const ALIASES: &[(&str, &str)] = &[
+    ("DIVISION", "处级"),
+    ("DIVISION", "正处级"),
+    ("DIVISION", "正县级"),
+    ("DEPUTY_DIVISION", "副处级"),
+    ("DEPUTY_DIVISION", "副县级"),
+    ("SECTION", "科级"),
+    ("SECTION", "正科级"),
+    ("DEPUTY_SECTION", "副科级"),
+    ("UNRANKED", "股级"),
+    ("FULL_APPROPRIATION", "全额"),
+    ("DIFFERENTIAL_APPROPRIATION", "差额"),
+    ("SELF_FINANCED", "自收自支编制"),
+    ("FISCAL", "财政"),
+    ("FISCAL", "全额拨款"),
+    ("CIVIL_SERVANT_REFERENCED", "参公"),
+    ("CIVIL_SERVANT_REFERENCED", "参公管理"),
+    ("REGULAR", "非参公"),
+    ("PRODUCTION_OPERATION", "生产经营类"),
+    ("ADMINISTRATIVE", "行政类"),
+    ("UNCLASSIFIED", "未分类"),
+    ("HEALTH", "卫生"),
+    ("HEALTH", "卫健"),
+    ("CULTURE_TOURISM_SPORTS", "文旅"),
+    ("CIVIL_AFFAIRS_SOCIAL_WELFARE", "民政"),
+    ("INDUSTRY_TRANSPORT", "工业交通"),
+    ("DIRECT_PARTY", "市委直属"),
+    ("DIRECT_PARTY", "县委直属"),
+    ("DIRECT_GOVERNMENT", "市政府直属"),
+    ("DIRECT_GOVERNMENT", "县政府直属"),
+    ("MANAGEMENT", "管理"),
+    ("MANAGEMENT", "管理岗位"),
+    ("PROFESSIONAL_TECHNICAL", "专业技术"),
+    ("PROFESSIONAL_TECHNICAL", "专技"),
+    ("LOGISTICS_SERVICE", "工勤"),
+    ("LOGISTICS_SERVICE", "工勤技能"),
+    ("TEMPORARY", "编外"),
+    ("ACTIVE", "在岗"),
+    ("SECONDED_OUT", "借调出"),
+];
+
+/// A value as an office wrote it (the stored word, its Chinese label or a usual alias) parsed
+/// by `from_word`.
+pub fn parse<T>(text: &str, from_word: fn(&str) -> Option<T>) -> Option<T> {
+    let text = text.trim();
+    from_word(text)
+        .or_else(|| from_word(&text.to_ascii_uppercase()))
+        .or_else(|| LABELS.iter().chain(ALIASES).filter(|(_, zh)| *zh == text).find_map(|(w, _)| from_word(w)))
+}
+
+/// 是/否 and the other ways a yes or a no is written.
+pub fn yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "是" | "有" | "√" => Some(true),
+        "false" | "no" | "n" | "0" | "否" | "无" | "×" => Some(false),
+        _ => None,
+    }
+}
+
+/// A date as offices write it: 2020-01-01, 2020/1/1, 2020.1.1, 2020年1月1日, 20200101.
+pub fn date(text: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim();
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    if text.len() == 8 && digits.len() == 8 {
+        return chrono::NaiveDate::parse_from_str(text, "%Y%m%d").ok();
+    }
+    let parts: Vec<&str> =
+        text.split(['-', '/', '.', '年', '月', '日']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        _ => None,
+    }
+}
+
 /// The Chinese label of a stored word, if it has one.
 pub fn zh(word: &str) -> Option<&'static str> {
     LABELS.iter().find(|(w, _)| *w == word).map(|(_, label)| *label)
-}
-
-/// The word a Chinese label (or the word itself) stands for, among `words`.
-pub fn word_of<'a>(text: &str, words: &[&'a str]) -> Option<&'a str> {
-    let text = text.trim();
-    words.iter().find(|w| **w == text || zh(w) == Some(text)).copied()
 }
 
 #[cfg(test)]
@@ -136,9 +205,26 @@ mod tests {
         for word in words {
             assert!(zh(word).is_some(), "{word} has no Chinese label");
         }
+    }
+
+    #[test]
+    fn offices_own_words_are_read() {
+        assert_eq!(parse("公益一类", Classification::from_word), Some(Classification::PublicWelfareI));
+        assert_eq!(parse(" 全额拨款 ", FundingForm::from_word), Some(FundingForm::FullAppropriation));
+        assert_eq!(parse("全额拨款", StaffBasis::from_word), Some(StaffBasis::Fiscal));
+        assert_eq!(parse("科级", Level::from_word), Some(Level::Section));
+        assert_eq!(parse("教育", Sector::from_word), Some(Sector::Education));
+        assert_eq!(parse("public_welfare_i", Classification::from_word), Some(Classification::PublicWelfareI));
+        assert_eq!(parse("公益三类", Classification::from_word), None);
         assert_eq!(
-            word_of("公益一类", Classification::all().iter().map(|c| c.word()).collect::<Vec<_>>().as_slice()),
-            Some("PUBLIC_WELFARE_I")
+            (yes_no("是"), yes_no("否"), yes_no("TRUE"), yes_no("也许")),
+            (Some(true), Some(false), Some(true), None)
         );
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+        for text in ["2020-01-01", "2020/1/1", "2020.01.01", "2020年1月1日", "20200101"] {
+            assert_eq!(date(text), day, "{text}");
+        }
+        assert_eq!(date("2020-13-01"), None);
+        assert_eq!(date("01/02/2020"), None, "day-first or month-first is ambiguous: refused");
     }
 }

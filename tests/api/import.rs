@@ -276,3 +276,38 @@ async fn an_imported_establishment_stays_within_the_control_figure() {
     let report = api::import::import_institutions(&app.db, &write(&dir, "small.csv", &small)).await.unwrap();
     assert_eq!(report.written, 1, "{:?}", report.errors);
 }
+
+#[tokio::test]
+async fn offices_own_words_are_read_chinese_labels_yes_no_and_usual_dates() {
+    let (app, dir) = seeded().await;
+    let code = credit_code("620700", 511);
+    let csv = format!(
+        "{INSTITUTION_HEADER}\n{code},张掖市水土保持试验站,620700,张掖市水务局,农林水牧,科级,全额拨款,非参公,公益一类,是,1979/5/1,6,0"
+    );
+    let report = api::import::import_institutions(&app.db, &write(&dir, "units.csv", &csv)).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let token = app.office("620700");
+    let q = r#"{ institutions(search: "试验站") { edges { node { id sector level fundingForm managementMode classification legalPerson establishedOn } } } }"#;
+    let data = app.ok(Some(&token), q, json!({})).await;
+    let node = &data["institutions"]["edges"][0]["node"];
+    assert_eq!(node["sector"], "AGRICULTURE_FORESTRY_WATER_LIVESTOCK");
+    assert_eq!(node["level"], "SECTION");
+    assert_eq!(node["classification"], "PUBLIC_WELFARE_I");
+    assert_eq!(node["legalPerson"], true);
+    assert_eq!(node["establishedOn"], "1979-05-01");
+    let staff = format!(
+        "{STAFF_HEADER}\n{},职工甲,{code},专业技术人员,财政拨款,在职,2010年9月1日",
+        national_id("620700", "19850101", 1)
+    );
+    let report = api::import::import_staff(&app.db, &app.pii, &write(&dir, "people.csv", &staff), false).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    // A value no office writes is still refused, by line and column.
+    let bad = format!(
+        "{INSTITUTION_HEADER}\n{},张掖市灌溉试验站,620700,张掖市水务局,农林水牧,科级,全额拨款,非参公,公益三类,也许,1979/5/1,3,0",
+        credit_code("620700", 512)
+    );
+    let report = api::import::import_institutions(&app.db, &write(&dir, "bad.csv", &bad)).await.unwrap();
+    let reasons: Vec<&str> = report.errors.iter().map(|e| e.reason.as_str()).collect();
+    assert!(reasons.iter().any(|r| r.starts_with("classification")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.starts_with("legal_person")), "{reasons:?}");
+}

@@ -63,11 +63,7 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
         let funding_form = check.word("funding_form", FundingForm::from_word);
         let management_mode = check.word("management_mode", ManagementMode::from_word);
         let classification = check.word("classification", Classification::from_word);
-        let legal_person = check.field("legal_person", |v| match v {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            _ => Err(format!("`{v}` must be true or false")),
-        });
+        let legal_person = check.yes_no("legal_person");
         let established_on = check.date("established_on");
         let fiscal = check.count("approved_fiscal");
         let self_financed = check.count("approved_self_financed");

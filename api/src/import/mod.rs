@@ -138,14 +138,22 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// An enumeration value: the stored word, its Chinese label (公益一类) or a usual alias.
     pub fn word<T>(&mut self, column: &str, from_word: fn(&str) -> Option<T>) -> Option<T> {
-        self.field(column, |v| from_word(v).ok_or_else(|| format!("`{v}` is not a valid value")))
+        self.field(column, |v| crate::labels::parse(v, from_word).ok_or_else(|| format!("`{v}` is not a valid value")))
     }
 
+    /// Yes or no: true/false, 是/否, 1/0.
+    pub fn yes_no(&mut self, column: &str) -> Option<bool> {
+        self.field(column, |v| {
+            crate::labels::yes_no(v).ok_or_else(|| format!("`{v}` must be 是 or 否 (true or false)"))
+        })
+    }
+
+    /// A date as offices write it (2020-01-01, 2020/1/1, 2020年1月1日, or an Excel date cell).
     pub fn date(&mut self, column: &str) -> Option<NaiveDate> {
         self.field(column, |v| {
-            let date =
-                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| format!("`{v}` is not a YYYY-MM-DD date"))?;
+            let date = crate::labels::date(v).ok_or_else(|| format!("`{v}` is not a date such as 2020-01-01"))?;
             if date > chrono::Utc::now().date_naive() {
                 return Err(format!("{date} is in the future"));
             }
