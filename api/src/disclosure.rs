@@ -88,6 +88,10 @@ pub struct ReleaseOverview {
     pub professional_technical: Option<i64>,
     pub logistics_service: Option<i64>,
     pub temporary: Option<i64>,
+    /// People over establishment (超编): inherited in self-financed units, recorded, and
+    /// never worsened by a hire. `null` below the threshold.
+    #[serde(default)]
+    pub over_establishment: Option<i64>,
 }
 
 #[derive(SimpleObject, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -316,6 +320,7 @@ fn release_overview(snapshots: &[Snapshot], threshold: i32) -> ReleaseOverview {
         vacant: sum(|s| s.establishment.vacant),
         staff_in_establishment: people(|s| s.staff.in_establishment),
         management: people(|s| s.staff.management),
+        over_establishment: people(|s| s.establishment.over_establishment),
         professional_technical: people(|s| s.staff.professional_technical),
         logistics_service: people(|s| s.staff.logistics_service),
         temporary: people(|s| s.staff.temporary),

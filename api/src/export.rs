@@ -387,24 +387,56 @@ pub async fn build(
                 releases = releases.filter(entity::disclosure_release::Column::Id.eq(id));
             }
             let release = releases.one(db).await?.ok_or_else(|| ApiError::not_found("no such release"))?;
-            let rows = entity::release_institution::Entity::find()
-                .filter(entity::release_institution::Column::ReleaseId.eq(release.id))
-                .order_by_asc(entity::release_institution::Column::Name)
-                .all(db)
-                .await?;
-            release_sheet(&rows)
+            release_sheet(&release_rows(db, release.id).await?)
         }
         _ => return Err(ApiError::not_found("no such export")),
     };
-    let sheets = std::slice::from_ref(&sheet);
-    let bytes = match request.format {
+    let name = format!("{}-{}.{}", request.kind, request.jurisdiction, request.format.extension());
+    Ok(ExportFile { name, bytes: render(&sheet, request.format, request.chinese)? })
+}
+
+async fn release_rows(
+    db: &sea_orm::DatabaseConnection,
+    release_id: i32,
+) -> crate::error::ApiResult<Vec<entity::release_institution::Model>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    Ok(entity::release_institution::Entity::find()
+        .filter(entity::release_institution::Column::ReleaseId.eq(release_id))
+        .order_by_asc(entity::release_institution::Column::Name)
+        .all(db)
+        .await?)
+}
+
+fn render(sheet: &Sheet, format: Format, chinese: bool) -> crate::error::ApiResult<Vec<u8>> {
+    use crate::error::ApiError;
+    let sheets = std::slice::from_ref(sheet);
+    match format {
         Format::Csv => {
             let mut out = Vec::new();
-            write_csv(sheets, request.chinese, &mut out).map_err(ApiError::internal)?;
-            out
+            write_csv(sheets, chinese, &mut out).map_err(ApiError::internal)?;
+            Ok(out)
         }
-        Format::Xlsx => xlsx_bytes(sheets, request.chinese).map_err(ApiError::internal)?,
-    };
-    let name = format!("{}-{}.{}", request.kind, request.jurisdiction, request.format.extension());
-    Ok(ExportFile { name, bytes })
+        Format::Xlsx => xlsx_bytes(sheets, chinese).map_err(ApiError::internal),
+    }
+}
+
+/// A published release as the public may download it (`GET /releases/ID.csv|xlsx`): exactly
+/// what was published, hidden counts as empty cells.
+pub async fn published_release(
+    db: &sea_orm::DatabaseConnection,
+    release_id: i32,
+    format: Format,
+    chinese: bool,
+) -> crate::error::ApiResult<ExportFile> {
+    use sea_orm::EntityTrait;
+    let release = entity::disclosure_release::Entity::find_by_id(release_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::error::ApiError::not_found("no such release"))?;
+    let sheet = release_sheet(&release_rows(db, release.id).await?);
+    let day = release.released_at.date_naive();
+    Ok(ExportFile {
+        name: format!("release-{}-{day}.{}", release.id, format.extension()),
+        bytes: render(&sheet, format, chinese)?,
+    })
 }

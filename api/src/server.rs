@@ -256,6 +256,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/readyz", read().to(readyz))
             .route("/metrics", read().to(metrics))
             .route("/exports/{file}", read().to(export_download))
+            .route("/releases/{file}", read().to(release_download))
             .route("/", read().to(crate::portal::index))
     })
     .listen(listener)?
@@ -652,6 +653,39 @@ struct ExportParams {
     /// A release id (the latest when omitted).
     #[serde(default)]
     release: Option<i32>,
+}
+
+#[derive(serde::Deserialize)]
+struct LangParam {
+    lang: Option<String>,
+}
+
+/// `GET /releases/ID.{csv|xlsx}[?lang=zh]`: a published release as the public may download it.
+async fn release_download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<LangParam>,
+) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let principal = principal(&req, &state.verifier)?;
+        admit(&state, &req, &principal)?;
+        let (id, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such release"))?;
+        let id: i32 = id.parse().map_err(|_| ApiError::not_found("no such release"))?;
+        let format = crate::export::Format::parse(format).ok_or_else(|| ApiError::not_found("no such release"))?;
+        let chinese = params.lang.as_deref() != Some("en");
+        let file = crate::export::published_release(&state.read_db, id, format, chinese).await?;
+        Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
+    }
+    .await;
+    match result {
+        Ok((content_type, body, name)) => HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+            .body(body),
+        Err(error) => error_response(error, &request_id),
+    }
 }
 
 /// `GET /exports/{overview|findings|release}.{csv|xlsx}?jurisdiction=CODE[&lang=zh]`, for

@@ -20,6 +20,11 @@ fn chromium() -> Option<PathBuf> {
 
 /// Loads a page headless, waiting for its requests, and returns the DOM and the network log.
 fn load(browser: &PathBuf, url: &str) -> (String, serde_json::Value) {
+    load_sized(browser, url, "1280,900")
+}
+
+/// As `load`, in a window of `size` ("width,height"): a phone is 390,844.
+fn load_sized(browser: &PathBuf, url: &str, size: &str) -> (String, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("net.json");
     let output = Command::new(browser)
@@ -35,6 +40,7 @@ fn load(browser: &PathBuf, url: &str) -> (String, serde_json::Value) {
             "--virtual-time-budget=15000",
             "--dump-dom",
         ])
+        .arg(format!("--window-size={size}"))
         .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
         .arg(format!("--log-net-log={}", log.display()))
         .arg(url)
@@ -74,6 +80,11 @@ async fn the_portal_shows_the_demo_release_finds_an_institution_and_calls_only_t
     }
     assert!(dom.contains("张掖市人民医院"), "the search did not find the hospital");
     assert!(!dom.contains("张掖市农业科学研究院"), "the search did not filter");
+    // Over establishment shown and explained; one name per figure; the publisher and the date.
+    assert!(dom.contains("<b>74</b>") && dom.contains("超编 74"), "over establishment explained");
+    assert!(dom.contains("在编人员") && !dom.contains("实有人员"), "one name for staff in establishment");
+    assert!(dom.contains("发布机关：张掖市机构编制委员会办公室"), "the footer names the publisher");
+    assert!(dom.contains(".csv?lang=zh") && dom.contains(".xlsx?lang=zh"), "the release can be downloaded");
     // Every request the page itself made went to the API's own origin.
     let page_requests = requests_of_the_page(&net, &app.address);
     assert!(page_requests >= 2, "the page's own requests were not seen in the network log");
@@ -118,4 +129,61 @@ async fn graphiql_starts_in_a_browser_offline() {
     // Every request the page made (Chromium's own background traffic aside) is to this server.
     let page_requests = requests_of_the_page(&net, &app.address);
     assert!(page_requests >= 4, "the page's own requests were not seen: {page_requests}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_county_page_on_a_phone_keeps_its_state_in_the_url_and_shows_what_changed() {
+    let Some(browser) = chromium() else { return };
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    // A second release of Minle after a change: the page lists what changed since the first.
+    let minle = app.office("620722");
+    let page = app
+        .ok(Some(&minle), r#"{ institutions(jurisdiction: "620722", first: 1) { edges { node { id } } } }"#, json!({}))
+        .await;
+    let unit = page["institutions"]["edges"][0]["node"]["id"].as_str().unwrap().to_string();
+    let event = "mutation($i: EstablishmentEventInput!) { recordEstablishmentEvent(input: $i) { operation } }";
+    let input = json!({"i": {"institutionId": unit, "action": "APPROVE", "funding": "FISCAL", "slots": 1,
+        "documentNo": "民编发〔2026〕3号", "effectiveOn": "2026-06-01", "reason": "新增职能"}});
+    app.ok(Some(&minle), event, input).await;
+    app.ok(Some(&minle), "mutation { publishRelease(note: \"第二次公开\") { id } }", json!({})).await;
+    let url = format!("{}/?j=620722&s=EDUCATION", app.address);
+    let (dom, _) = tokio::task::spawn_blocking(move || load_sized(&browser, &url, "390,844")).await.unwrap();
+    assert!(dom.contains(r#"data-ready="true""#), "the page did not finish loading: {}", &dom[..dom.len().min(2000)]);
+    assert!(dom.contains("县委直属") && dom.contains("县政府直属"), "a county's sectors are named after the county");
+    assert!(!dom.contains("市委直属"), "a city's label on a county page");
+    assert!(dom.contains("民乐县") && dom.contains("发布机关：民乐县机构编制委员会办公室"));
+    assert!(dom.contains("与上次发布相比的变化") && dom.contains("变更"), "what changed since the last release");
+    let rows = dom.matches(r#"class="item""#).count();
+    assert!(rows > 0, "the education units are listed");
+    assert!(!dom.contains("农业技术推广中心"), "the sector filter from the URL applies");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_error_is_shown_in_chinese() {
+    let Some(browser) = chromium() else { return };
+    let app = spawn_app().await;
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+    let url = format!("{}/?j=999999", app.address);
+    let (dom, _) = tokio::task::spawn_blocking(move || load(&browser, &url)).await.unwrap();
+    assert!(dom.contains("数据加载失败"), "{}", &dom[..dom.len().min(3000)]);
+    assert!(!dom.contains("not found"), "no English message in the Chinese page");
+}
+
+#[tokio::test]
+async fn the_public_downloads_a_release_as_published() {
+    let app = spawn_app().await;
+    let w = crate::fixture::world(&app).await;
+    let release = app.ok(Some(&w.city.token), "mutation { publishRelease { id } }", json!({})).await;
+    let id = release["publishRelease"]["id"].as_str().unwrap().to_string();
+    let csv = app.get(&format!("/releases/{id}.csv")).await;
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains(&format!("release-{id}-")));
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("\u{feff}单位名称,"), "{text}");
+    assert!(text.contains("张掖市疾病预防控制中心") && text.contains("卫生健康"), "Chinese values: {text}");
+    let xlsx = app.get(&format!("/releases/{id}.xlsx?lang=en")).await;
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    assert_eq!(app.get("/releases/999.csv").await.status().as_u16(), 404);
+    assert_eq!(app.get("/releases/x.pdf").await.status().as_u16(), 404);
 }
