@@ -235,18 +235,30 @@ async fn people_on<C: ConnectionTrait>(
         moved.entry(m.staff_id).or_default().push(m);
     }
     // Those on the lists now, and those who have moved away since (in chunks of ids).
-    let mut people = staff::Entity::find()
+    // Only the columns a person's place needs (never the sealed ID number).
+    let columns = || {
+        staff::Entity::find()
+            .select_only()
+            .column(staff::Column::Id)
+            .column(staff::Column::InstitutionId)
+            .column(staff::Column::Basis)
+            .column(staff::Column::Category)
+            .column(staff::Column::Status)
+            .column(staff::Column::HireDate)
+    };
+    let mut people: Vec<Person> = columns()
         .filter(if few {
             staff::Column::InstitutionId.is_in(institution_ids.to_vec())
         } else {
             staff::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec())
         })
+        .into_model()
         .all(db)
         .await?;
     let here: std::collections::HashSet<i32> = people.iter().map(|p| p.id).collect();
     let away: Vec<i32> = moved.keys().copied().filter(|id| !here.contains(id)).collect();
     for chunk in away.chunks(5_000) {
-        people.extend(staff::Entity::find().filter(staff::Column::Id.is_in(chunk.to_vec())).all(db).await?);
+        people.extend(columns().filter(staff::Column::Id.is_in(chunk.to_vec())).into_model::<Person>().all(db).await?);
     }
     let mut out: HashMap<i32, (StaffCounts, HashMap<Funding, i32>)> = HashMap::new();
     for person in people {
@@ -264,8 +276,19 @@ async fn people_on<C: ConnectionTrait>(
 }
 
 /// Where a person was and in what state at the end of `on`, if on a list.
+/// What a person's place on a list then depends on.
+#[derive(sea_orm::FromQueryResult)]
+struct Person {
+    id: i32,
+    institution_id: i32,
+    basis: entity::enums::StaffBasis,
+    category: entity::enums::StaffCategory,
+    status: StaffStatus,
+    hire_date: NaiveDate,
+}
+
 fn place_on(
-    person: &staff::Model,
+    person: &Person,
     movements: Option<&Vec<staff_movement::Model>>,
     on: NaiveDate,
 ) -> Option<(i32, StaffStatus)> {
