@@ -55,6 +55,10 @@ pub struct Claims {
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
+    /// The sign-in session a token was issued for (`POST /auth/login`): ending the session
+    /// makes the token stop working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// Who is calling, as the verified token says.
@@ -199,6 +203,12 @@ impl JwtVerifier {
 
     /// The principal a bearer token stands for; any flaw is `UNAUTHENTICATED`.
     pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        Ok(self.verify_session(token)?.0)
+    }
+
+    /// As `verify`, with the sign-in session the token belongs to, if any (to be checked by
+    /// the caller: an ended session's token stops working).
+    pub fn verify_session(&self, token: &str) -> Result<(Principal, Option<String>), ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
             .map_err(|error| ApiError::Unauthenticated(format!("invalid token: {error}")))?;
         let max = self.max_ttl.as_secs() + self.validation.leeway;
@@ -211,7 +221,8 @@ impl JwtVerifier {
                 self.max_ttl.as_secs()
             )));
         }
-        Principal::from_claims(data.claims)
+        let sid = data.claims.sid.clone();
+        Ok((Principal::from_claims(data.claims)?, sid))
     }
 }
 
@@ -234,6 +245,24 @@ impl JwtSigner {
             exp: now + ttl.as_secs(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
+            sid: None,
+        };
+        Ok(jsonwebtoken::encode(&Header::new(self.algorithm), &claims, &self.key)?)
+    }
+
+    /// A token for a signed-in session `sid`.
+    pub fn sign_session(&self, principal: &Principal, sid: &str, ttl: Duration) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            sub: principal.subject.clone(),
+            role: principal.role.word().to_string(),
+            jurisdiction: principal.jurisdiction.clone(),
+            department: principal.department,
+            iat: now,
+            exp: now + ttl.as_secs(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sid: Some(sid.to_string()),
         };
         Ok(jsonwebtoken::encode(&Header::new(self.algorithm), &claims, &self.key)?)
     }

@@ -56,6 +56,11 @@ pub enum Command {
     /// Applies pending migrations and exits (for deployments that start `serve` with
     /// MIGRATE_ON_START=false).
     Migrate,
+    /// Accounts that sign in with a password (`POST /auth/login`).
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
     /// Prints a signed JWT on stdout.
     Token {
         /// The caller's role.
@@ -73,6 +78,31 @@ pub enum Command {
         /// Lifetime: 90s, 30m, 1h, 7d (at most MAX_TOKEN_TTL).
         #[arg(long, default_value = "1h")]
         ttl: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Creates an account; the password (at least 12 characters) is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["STAFFING_OFFICE", "DEPARTMENT", "EVALUATOR"])]
+        role: String,
+        /// The jurisdiction's 6-digit division code.
+        #[arg(long)]
+        jurisdiction: String,
+        /// The supervising department's id (DEPARTMENT).
+        #[arg(long)]
+        department: Option<i32>,
+        /// The token's `sub` (an evaluator's committee subject); the user name by default.
+        #[arg(long)]
+        subject: Option<String>,
+    },
+    /// Disables an account: it cannot sign in, and its open sessions end.
+    Disable {
+        #[arg(long)]
+        username: String,
     },
 }
 

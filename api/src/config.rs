@@ -34,6 +34,12 @@ pub struct Settings {
     /// Longest token lifetime accepted (and signed by `api token`).
     #[arg(long, global = true, env = "MAX_TOKEN_TTL", default_value = "12h")]
     pub max_token_ttl: String,
+    /// Lifetime of a sign-in session and its token (`POST /auth/login`).
+    #[arg(long, global = true, env = "SESSION_TTL", default_value = "30m")]
+    pub session_ttl: String,
+    /// Mark the session cookie `Secure` (sent over HTTPS only); `false` for plain-HTTP tries.
+    #[arg(long, global = true, env = "SESSION_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub session_cookie_secure: bool,
     /// A request still running after this many seconds is stopped (`UNAVAILABLE`).
     #[arg(long, global = true, env = "REQUEST_TIMEOUT_SECS", default_value_t = 15)]
     pub request_timeout_secs: u64,

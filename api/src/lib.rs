@@ -34,6 +34,7 @@ pub mod reform;
 pub mod scope;
 pub mod seed;
 pub mod server;
+pub mod signin;
 pub mod staff;
 pub mod telemetry;
 pub mod throttle;

@@ -74,6 +74,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                 tracing::info!(?summary, "demo city loaded");
             }
             let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+            let signer = keys.signer;
             let mut state = AppState::new(db, keys.verifier, pii)
                 .with_limits(api::server::Limits {
                     deadline: std::time::Duration::from_secs(settings.request_timeout_secs.max(1)),
@@ -91,6 +92,10 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                     api::db::connect_limited(url, None, limits).await.context("connecting to the read replica")?;
                 state = state.with_read_replica(replica);
                 tracing::info!("queries read from the replica");
+            }
+            if let Some(signer) = signer {
+                let ttl = parse_ttl(&settings.session_ttl).map_err(anyhow::Error::msg)?;
+                state = state.with_signin(api::signin::SignIn::new(signer, ttl, settings.session_cookie_secure)?);
             }
             let state = state.count_statements();
             let metrics_server = match &settings.metrics_bind {
@@ -200,6 +205,33 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
             let pending = api::db::pending_migrations(&db).await?;
             api::db::migrate(&db).await.context("migrating the database")?;
             println!("applied {} migration(s)", pending.len());
+        }
+        Command::User { what } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::db::migrate(&db).await.context("migrating the database")?;
+            match what {
+                api::cli::UserCommand::Add { username, role, jurisdiction, department, subject } => {
+                    let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;
+                    let mut password = String::new();
+                    std::io::stdin().read_line(&mut password)?;
+                    let password = password.trim_end_matches(['\n', '\r']);
+                    let account = api::signin::add_user(
+                        &db,
+                        &username,
+                        password,
+                        role,
+                        Some(&jurisdiction),
+                        department,
+                        subject.as_deref(),
+                    )
+                    .await?;
+                    println!("account {} ({}) added", account.username, account.role);
+                }
+                api::cli::UserCommand::Disable { username } => {
+                    let ended = api::signin::disable_user(&db, &username).await?;
+                    println!("account {username} disabled; {ended} session(s) ended");
+                }
+            }
         }
         Command::Token { role, jurisdiction, department, subject, ttl } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;

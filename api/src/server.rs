@@ -69,6 +69,8 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     /// Whether the database was just seen unreachable (requests then answered at once).
     pub health: Arc<crate::db::Health>,
+    /// Sign-in with a password (`POST /auth/login`); `None` when the server cannot sign tokens.
+    pub signin: Option<Arc<crate::signin::SignIn>>,
     pii: PiiCipher,
 }
 
@@ -86,6 +88,7 @@ impl AppState {
             metrics_token: None,
             health: Arc::default(),
             cors_origins: Vec::new(),
+            signin: None,
             pii,
             read_db: db.clone(),
             db,
@@ -95,6 +98,12 @@ impl AppState {
             public_answers: Arc::default(),
             jurisdictions: Arc::default(),
         }
+    }
+
+    /// Serves `POST /auth/login` and `/auth/logout`, and accepts the session cookie.
+    pub fn with_signin(mut self, signin: crate::signin::SignIn) -> Self {
+        self.signin = Some(Arc::new(signin));
+        self
     }
 
     /// Sets the request limits (deadline, answer size).
@@ -257,6 +266,8 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/metrics", read().to(metrics))
             .route("/exports/{file}", read().to(export_download))
             .route("/releases/{file}", read().to(release_download))
+            .route("/auth/login", web::post().to(login))
+            .route("/auth/logout", web::post().to(logout))
             .route("/", read().to(crate::portal::index))
     })
     .listen(listener)?
@@ -333,16 +344,96 @@ fn graphql_refusal(error: ApiError, request_id: &RequestId) -> HttpResponse {
     HttpResponse::Ok().json(error_body(&error, request_id))
 }
 
-/// The principal the `Authorization` header stands for: none means `PUBLIC`, anything
-/// unverifiable is an error.
-fn principal(req: &HttpRequest, verifier: &JwtVerifier) -> Result<Principal, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(Principal::public());
+/// The caller: the `Authorization` header's token, else the sign-in cookie's (which needs the
+/// session's `X-CSRF-Token` on a `POST`), else `PUBLIC`; anything unverifiable is an error, and
+/// a token of an ended session no longer works.
+async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+    let (token, from_cookie) = match req.headers().get(header::AUTHORIZATION) {
+        Some(value) => {
+            let value =
+                value.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header".into()))?;
+            let token = bearer(value)
+                .ok_or_else(|| ApiError::Unauthenticated("Authorization must be `Bearer <token>`".into()))?;
+            (token.to_string(), false)
+        }
+        None => match (cookie(req, crate::signin::COOKIE), &state.signin) {
+            (Some(token), Some(_)) => (token, true),
+            _ => return Ok(Principal::public()),
+        },
     };
-    let value = value.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header".into()))?;
-    let token =
-        bearer(value).ok_or_else(|| ApiError::Unauthenticated("Authorization must be `Bearer <token>`".into()))?;
-    verifier.verify(token)
+    let (principal, sid) = state.verifier.verify_session(&token)?;
+    if let Some(sid) = sid {
+        let signin = state.signin.as_ref().ok_or_else(|| ApiError::Unauthenticated("sign-in is off".into()))?;
+        if from_cookie && req.method() == actix_web::http::Method::POST {
+            let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            if sent != signin.csrf(&sid) {
+                return Err(ApiError::Forbidden("a signed-in request needs its X-CSRF-Token".into()));
+            }
+        }
+        signin.check(&state.db, &sid).await?;
+    } else if from_cookie {
+        return Err(ApiError::Unauthenticated("the cookie holds no sign-in session".into()));
+    }
+    Ok(principal)
+}
+
+/// A cookie's value from the `Cookie` header (none when empty).
+fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
+    let header = req.headers().get(header::COOKIE)?.to_str().ok()?;
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, value)| *key == name && !value.is_empty())
+        .map(|(_, value)| value.to_string())
+}
+
+#[derive(serde::Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+/// `POST /auth/login`: `{"username", "password"}` -> `{"token", "expiresAt", "csrfToken"}` and
+/// the session cookie; a wrong password and an unknown user get the same 401.
+async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let request_id = request_id(&req);
+    let Some(signin) = state.signin.clone() else {
+        return error_response(ApiError::not_found("sign-in is not configured"), &request_id);
+    };
+    let credentials: Credentials = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(_) => return error_response(ApiError::bad_input("send {\"username\", \"password\"}"), &request_id),
+    };
+    let address = client_address(&req, state.proxy_header.as_ref());
+    match signin.login(&state.db, &credentials.username, &credentials.password, address).await {
+        Ok(answer) => {
+            let cookie = signin.cookie(&answer.token);
+            HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(answer)
+        }
+        Err(error) => error_response(error, &request_id),
+    }
+}
+
+/// `POST /auth/logout`: ends the caller's session; its token stops working.
+async fn logout(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let signin = state.signin.clone().ok_or_else(|| ApiError::not_found("sign-in is not configured"))?;
+        let token = match req.headers().get(header::AUTHORIZATION) {
+            Some(value) => value.to_str().ok().and_then(bearer).map(str::to_string),
+            None => cookie(&req, crate::signin::COOKIE),
+        };
+        let token = token.ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))?;
+        let (_, sid) = state.verifier.verify_session(&token)?;
+        let sid = sid.ok_or_else(|| ApiError::bad_input("this token belongs to no sign-in session"))?;
+        signin.logout(&state.db, &sid).await?;
+        Ok::<_, ApiError>(signin.cleared_cookie())
+    }
+    .await;
+    match result {
+        Ok(cleared) => HttpResponse::NoContent().insert_header((header::SET_COOKIE, cleared)).finish(),
+        Err(error) => error_response(error, &request_id),
+    }
 }
 
 /// The token of a `Bearer` credential; the scheme is case-insensitive (RFC 7235).
@@ -375,7 +466,7 @@ fn admit(state: &AppState, req: &HttpRequest, principal: &Principal) -> Result<(
 
 async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let request_id = request_id(&req);
-    let principal = match principal(&req, &state.verifier) {
+    let principal = match authenticate(&state, &req).await {
         Ok(principal) => principal,
         Err(error) => return error_response(error, &request_id),
     };
@@ -669,7 +760,7 @@ async fn release_download(
 ) -> HttpResponse {
     let request_id = request_id(&req);
     let result = async {
-        let principal = principal(&req, &state.verifier)?;
+        let principal = authenticate(&state, &req).await?;
         admit(&state, &req, &principal)?;
         let (id, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such release"))?;
         let id: i32 = id.parse().map_err(|_| ApiError::not_found("no such release"))?;
@@ -698,7 +789,7 @@ async fn export_download(
 ) -> HttpResponse {
     let request_id = request_id(&req);
     let result = async {
-        let principal = principal(&req, &state.verifier)?;
+        let principal = authenticate(&state, &req).await?;
         admit(&state, &req, &principal)?;
         let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
         let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;

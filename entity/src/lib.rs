@@ -1,8 +1,10 @@
 //! Tables of the establishment system. Entities are hand-written and backend-neutral:
 //! enumerations are stored as their GraphQL words so SQLite and PostgreSQL share one schema.
 
+pub mod account;
 pub mod audit_head;
 pub mod audit_log;
+pub mod auth_session;
 pub mod classification_decision;
 pub mod committee_member;
 pub mod control_figure;

@@ -16,6 +16,7 @@ mod m20261201_000011_leaders;
 mod m20261201_000012_budget_paid_staff;
 mod m20261201_000013_earned_evaluation;
 mod m20261201_000014_audit_chain;
+mod m20261201_000015_accounts;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_budget_paid_staff::Migration),
             Box::new(m20261201_000013_earned_evaluation::Migration),
             Box::new(m20261201_000014_audit_chain::Migration),
+            Box::new(m20261201_000015_accounts::Migration),
         ]
     }
 }

@@ -45,6 +45,11 @@ async fn fresh_database(dir: &tempfile::TempDir) -> (DatabaseConnection, Databas
     }
 }
 
+/// A signer for the test servers' key (what `api serve` gives sign-in).
+pub fn test_signer() -> api::auth::JwtSigner {
+    JwtKeys::from_secret(SECRET, Some(ISSUER.into()), Some(AUDIENCE.into())).signer.unwrap()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|state| state).await
 }

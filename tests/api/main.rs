@@ -27,4 +27,5 @@ mod pool;
 mod portal;
 mod reforms;
 mod scope;
+mod signin;
 mod validation;

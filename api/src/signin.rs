@@ -1,0 +1,297 @@
+//! Sign-in with a password (`POST /auth/login`, `POST /auth/logout`): accounts are created with
+//! `api user add` (the password read from standard input) and stored with argon2id. A login
+//! opens a session and answers a short-lived token for it, also set as an HttpOnly, SameSite
+//! cookie; a request authenticated by the cookie carries the session's CSRF token in
+//! `X-CSRF-Token`. Ending the session (logout, a disabled account) makes its token stop working.
+//! A wrong password and an unknown user are answered alike, after the same work; failures are
+//! throttled per user name and per address; sign-ins are audited.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::Utc;
+use entity::{account, auth_session};
+use hmac::{Hmac, Mac};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sha2::Sha256;
+
+use crate::audit::{self, Actor, Change};
+use crate::auth::{JwtSigner, Principal, Role};
+use crate::error::{ApiError, ApiResult};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "establishment_session";
+/// Failed sign-ins allowed per user name, and per address, in [`FAILURE_WINDOW`].
+const FAILURES_PER_USER: u32 = 5;
+const FAILURES_PER_ADDRESS: u32 = 20;
+const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Hashes a password with argon2id (a fresh random salt, the crate's default cost).
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
+    let salt = SaltString::encode_b64(&bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hash: {e}"))?
+        .to_string())
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// The sign-in service of a running server.
+pub struct SignIn {
+    signer: Arc<JwtSigner>,
+    ttl: Duration,
+    secure_cookie: bool,
+    /// Keys the CSRF tokens (derived from the session id, so nothing else is stored).
+    csrf_key: [u8; 32],
+    /// Verified for an unknown user, so it costs what a wrong password costs.
+    dummy_hash: String,
+    failures: moka::sync::Cache<String, u32>,
+    /// Sessions seen valid a moment ago (a short cache: ending one shows within seconds on
+    /// other instances, at once on this one).
+    valid: moka::sync::Cache<String, ()>,
+}
+
+/// What a successful login answers (the token also goes into the cookie).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginAnswer {
+    pub token: String,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub csrf_token: String,
+    pub role: &'static str,
+    pub jurisdiction: Option<String>,
+}
+
+impl SignIn {
+    pub fn new(signer: JwtSigner, ttl: Duration, secure_cookie: bool) -> anyhow::Result<Self> {
+        let mut csrf_key = [0u8; 32];
+        rand::Rng::fill(&mut rand::thread_rng(), &mut csrf_key);
+        Ok(Self {
+            signer: Arc::new(signer),
+            ttl,
+            secure_cookie,
+            csrf_key,
+            dummy_hash: hash_password("an account that does not exist")?,
+            failures: moka::sync::Cache::builder().max_capacity(100_000).time_to_live(FAILURE_WINDOW).build(),
+            valid: moka::sync::Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(5)).build(),
+        })
+    }
+
+    /// The CSRF token of a session.
+    pub fn csrf(&self, sid: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.csrf_key).expect("any key length");
+        mac.update(sid.as_bytes());
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn cookie(&self, token: &str) -> String {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", self.ttl.as_secs())
+    }
+
+    pub fn cleared_cookie(&self) -> String {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+    }
+
+    fn throttled(&self, username: &str, address: Option<IpAddr>) -> ApiResult<()> {
+        let by_user = self.failures.get(&format!("u:{username}")).unwrap_or(0);
+        let by_address = address.and_then(|a| self.failures.get(&format!("a:{a}"))).unwrap_or(0);
+        if by_user >= FAILURES_PER_USER || by_address >= FAILURES_PER_ADDRESS {
+            return Err(ApiError::RateLimited { retry_after: FAILURE_WINDOW });
+        }
+        Ok(())
+    }
+
+    fn failed(&self, username: &str, address: Option<IpAddr>) {
+        for key in [Some(format!("u:{username}")), address.map(|a| format!("a:{a}"))].into_iter().flatten() {
+            let n = self.failures.get(&key).unwrap_or(0);
+            self.failures.insert(key, n + 1);
+        }
+    }
+
+    /// Checks a user name and password and opens a session.
+    pub async fn login(
+        &self,
+        db: &DatabaseConnection,
+        username: &str,
+        password: &str,
+        address: Option<IpAddr>,
+    ) -> ApiResult<LoginAnswer> {
+        let username = username.trim();
+        self.throttled(username, address)?;
+        let found = account::Entity::find().filter(account::Column::Username.eq(username)).one(db).await?;
+        // The same argon2 work whether or not the user exists.
+        let hash = found.as_ref().map_or(self.dummy_hash.as_str(), |a| a.password_hash.as_str());
+        let matches = password_matches(password, hash);
+        let account = match found {
+            Some(account) if matches && !account.disabled => account,
+            found => {
+                self.failed(username, address);
+                let refusal = Change {
+                    action: "auth.login.refused",
+                    entity: "account",
+                    entity_id: found.as_ref().map(|a| a.id),
+                    jurisdiction_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({ "username": username })),
+                };
+                let txn = crate::db::begin_write(db).await?;
+                audit::record(&txn, &Actor::system("auth"), refusal).await?;
+                txn.commit().await?;
+                return Err(ApiError::Unauthenticated("wrong user name or password".into()));
+            }
+        };
+        let principal = principal_of(&account)?;
+        // The sign-in is audited in the account's jurisdiction, so its office sees it.
+        let place = entity::jurisdiction::Entity::find()
+            .filter(entity::jurisdiction::Column::Code.eq(account.jurisdiction.clone().unwrap_or_default()))
+            .one(db)
+            .await?
+            .map(|j| j.id);
+        let sid = uuid::Uuid::new_v4().to_string();
+        let now = Utc::now();
+        let expires_at = now + chrono::Duration::from_std(self.ttl).unwrap_or_default();
+        let txn = crate::db::begin_write(db).await?;
+        auth_session::ActiveModel {
+            id: Set(sid.clone()),
+            account_id: Set(account.id),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            ended_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        let change = Change {
+            action: "auth.login",
+            entity: "account",
+            entity_id: Some(account.id),
+            jurisdiction_id: place,
+            before: None,
+            after: Some(serde_json::json!({ "username": account.username, "session": sid })),
+        };
+        audit::record(&txn, &Actor::system(&account.subject), change).await?;
+        txn.commit().await?;
+        let token = self.signer.sign_session(&principal, &sid, self.ttl).map_err(ApiError::internal)?;
+        Ok(LoginAnswer {
+            token,
+            expires_at,
+            csrf_token: self.csrf(&sid),
+            role: principal.role.word(),
+            jurisdiction: principal.jurisdiction,
+        })
+    }
+
+    /// A token's session must still be open and its account enabled.
+    pub async fn check(&self, db: &DatabaseConnection, sid: &str) -> ApiResult<()> {
+        if self.valid.contains_key(sid) {
+            return Ok(());
+        }
+        let session = auth_session::Entity::find_by_id(sid.to_string()).one(db).await?;
+        let open = match session {
+            Some(s) if s.ended_at.is_none() && s.expires_at > Utc::now() => {
+                account::Entity::find_by_id(s.account_id).one(db).await?.is_some_and(|a| !a.disabled)
+            }
+            _ => false,
+        };
+        if !open {
+            return Err(ApiError::Unauthenticated("the session has ended; sign in again".into()));
+        }
+        self.valid.insert(sid.to_string(), ());
+        Ok(())
+    }
+
+    /// Ends a session (logout).
+    pub async fn logout(&self, db: &DatabaseConnection, sid: &str) -> ApiResult<()> {
+        self.valid.invalidate(sid);
+        let txn = crate::db::begin_write(db).await?;
+        auth_session::Entity::update_many()
+            .col_expr(auth_session::Column::EndedAt, Expr::value(Utc::now()))
+            .filter(auth_session::Column::Id.eq(sid))
+            .filter(auth_session::Column::EndedAt.is_null())
+            .exec(&txn)
+            .await?;
+        let change = Change {
+            action: "auth.logout",
+            entity: "auth_session",
+            entity_id: None,
+            jurisdiction_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "session": sid })),
+        };
+        audit::record(&txn, &Actor::system("auth"), change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+fn principal_of(account: &account::Model) -> ApiResult<Principal> {
+    let role = Role::from_word(&account.role)
+        .filter(|r| *r != Role::Public)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("account {} has role {}", account.id, account.role)))?;
+    Ok(Principal {
+        subject: account.subject.clone(),
+        role,
+        jurisdiction: account.jurisdiction.clone(),
+        department: account.department_id,
+    })
+}
+
+/// `api user add`: an account for a staffing office, a department or an evaluator.
+pub async fn add_user(
+    db: &DatabaseConnection,
+    username: &str,
+    password: &str,
+    role: Role,
+    jurisdiction: Option<&str>,
+    department: Option<i32>,
+    subject: Option<&str>,
+) -> anyhow::Result<account::Model> {
+    let username = username.trim();
+    anyhow::ensure!(!username.is_empty() && username.len() <= 64, "a user name of 1 to 64 characters");
+    anyhow::ensure!(password.chars().count() >= 12, "a password of at least 12 characters");
+    anyhow::ensure!(role != Role::Public, "the public does not sign in");
+    anyhow::ensure!(jurisdiction.is_some(), "an account belongs to a jurisdiction (--jurisdiction)");
+    anyhow::ensure!(role != Role::Department || department.is_some(), "a DEPARTMENT account names its --department");
+    let row = account::ActiveModel {
+        username: Set(username.to_string()),
+        password_hash: Set(hash_password(password)?),
+        role: Set(role.word().to_string()),
+        jurisdiction: Set(jurisdiction.map(str::to_string)),
+        department_id: Set(department),
+        subject: Set(subject.unwrap_or(username).to_string()),
+        disabled: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row)
+}
+
+/// `api user disable`: the account cannot sign in, and its open sessions end.
+pub async fn disable_user(db: &DatabaseConnection, username: &str) -> anyhow::Result<u64> {
+    let found = account::Entity::find().filter(account::Column::Username.eq(username.trim())).one(db).await?;
+    let account = found.ok_or_else(|| anyhow::anyhow!("no account `{username}`"))?;
+    account::Entity::update_many()
+        .col_expr(account::Column::Disabled, Expr::value(true))
+        .filter(account::Column::Id.eq(account.id))
+        .exec(db)
+        .await?;
+    let ended = auth_session::Entity::update_many()
+        .col_expr(auth_session::Column::EndedAt, Expr::value(Utc::now()))
+        .filter(auth_session::Column::AccountId.eq(account.id))
+        .filter(auth_session::Column::EndedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected)
+}

@@ -1,0 +1,129 @@
+//! Sign-in: accounts with argon2id passwords, a session token and an HttpOnly, SameSite cookie
+//! (with CSRF protection), logout and disabled accounts ending sessions, failures answered
+//! alike and throttled, sign-ins audited.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app_with, test_signer};
+
+async fn app_with_signin() -> TestApp {
+    spawn_app_with(|state| {
+        state.with_signin(api::signin::SignIn::new(test_signer(), Duration::from_secs(1800), false).unwrap())
+    })
+    .await
+}
+
+async fn login(app: &TestApp, username: &str, password: &str) -> (u16, Option<String>, Value) {
+    let response = app
+        .client
+        .post(format!("{}/auth/login", app.address))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+    (status, cookie, response.json().await.unwrap_or(Value::Null))
+}
+
+const WHO: &str = r#"{ overview(jurisdiction: "620700") { institutionCount } }"#;
+
+async fn office_account(app: &TestApp) {
+    api::seed::zhangye_tree(&app.db).await.unwrap();
+    api::signin::add_user(
+        &app.db,
+        "zhang.office",
+        "correct horse battery",
+        api::auth::Role::StaffingOffice,
+        Some("620700"),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn an_office_signs_in_works_with_the_token_and_signs_out() {
+    let app = app_with_signin().await;
+    office_account(&app).await;
+    let (status, cookie, body) = login(&app, "zhang.office", "correct horse battery").await;
+    assert_eq!(status, 200, "{body}");
+    let cookie = cookie.expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(body["expiresAt"].is_string() && body["csrfToken"].is_string());
+    let token = body["token"].as_str().unwrap().to_string();
+    assert_eq!(app.ok(Some(&token), WHO, json!({})).await["overview"]["institutionCount"], 0);
+    // The cookie works too, with the session's CSRF token, and not without it.
+    let session = cookie.split(';').next().unwrap().to_string();
+    let post = |csrf: Option<&str>| {
+        let mut request = app.client.post(format!("{}/graphql", app.address)).header("cookie", session.clone());
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.json(&json!({"query": WHO})).send()
+    };
+    let refused: Value = post(None).await.unwrap().json().await.unwrap();
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+    let answered: Value = post(body["csrfToken"].as_str()).await.unwrap().json().await.unwrap();
+    assert_eq!(answered["data"]["overview"]["institutionCount"], 0, "{answered}");
+    // Audited.
+    let audit = app.ok(Some(&token), r#"{ auditLog(action: "auth.login") { totalCount } }"#, json!({})).await;
+    assert_eq!(audit["auditLog"]["totalCount"], 1);
+    // Logout ends the session: the token stops working.
+    let out = app.client.post(format!("{}/auth/logout", app.address)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(out.status().as_u16(), 204);
+    assert_eq!(app.error_code(Some(&token), WHO, json!({})).await, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_are_answered_alike_and_failures_are_throttled() {
+    let app = app_with_signin().await;
+    office_account(&app).await;
+    let started = Instant::now();
+    let (wrong, _, wrong_body) = login(&app, "zhang.office", "not the password").await;
+    let wrong_time = started.elapsed();
+    let started = Instant::now();
+    let (unknown, _, unknown_body) = login(&app, "nobody.here", "not the password").await;
+    let unknown_time = started.elapsed();
+    assert_eq!((wrong, unknown), (401, 401));
+    assert_eq!(wrong_body["errors"][0]["message"], unknown_body["errors"][0]["message"]);
+    assert_eq!(wrong_body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    // The same argon2 work either way (a missing user is not answered faster).
+    assert!(unknown_time * 3 > wrong_time, "unknown {unknown_time:?} against wrong {wrong_time:?}");
+    for _ in 0..4 {
+        login(&app, "zhang.office", "still wrong").await;
+    }
+    let (status, _, body) = login(&app, "zhang.office", "correct horse battery").await;
+    assert_eq!(status, 429, "throttled even with the right password now: {body}");
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_sessions() {
+    let app = app_with_signin().await;
+    office_account(&app).await;
+    let (_, _, body) = login(&app, "zhang.office", "correct horse battery").await;
+    let token = body["token"].as_str().unwrap().to_string();
+    app.ok(Some(&token), WHO, json!({})).await;
+    assert_eq!(api::signin::disable_user(&app.db, "zhang.office").await.unwrap(), 1);
+    // Within the few seconds a validated session is cached.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(app.error_code(Some(&token), WHO, json!({})).await, "UNAUTHENTICATED");
+    let (status, _, _) = login(&app, "zhang.office", "correct horse battery").await;
+    assert_eq!(status, 401);
+    assert!(
+        api::signin::add_user(
+            &app.db,
+            "short",
+            "too short",
+            api::auth::Role::StaffingOffice,
+            Some("620700"),
+            None,
+            None
+        )
+        .await
+        .is_err()
+    );
+}
