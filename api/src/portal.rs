@@ -15,3 +15,15 @@ pub async fn index() -> HttpResponse {
         .insert_header(("Referrer-Policy", "no-referrer"))
         .body(include_str!("portal/index.html"))
 }
+
+/// The console for staffing offices, departments and evaluators (`GET /office/`): sign in, then
+/// the office's overview, institutions and records, findings, and evaluation rounds, through the
+/// same GraphQL API and scope as any client. Built into the binary; nothing from another origin.
+pub async fn console() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Content-Security-Policy", POLICY))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header(("X-Frame-Options", "DENY"))
+        .body(include_str!("console/index.html"))
+}

@@ -269,6 +269,8 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/auth/login", web::post().to(login))
             .route("/auth/logout", web::post().to(logout))
             .route("/", read().to(crate::portal::index))
+            .route("/office/", read().to(crate::portal::console))
+            .route("/office", read().to(crate::portal::console))
     })
     .listen(listener)?
     .run();

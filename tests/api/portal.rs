@@ -187,3 +187,20 @@ async fn the_public_downloads_a_release_as_published() {
     assert_eq!(app.get("/releases/999.csv").await.status().as_u16(), 404);
     assert_eq!(app.get("/releases/x.pdf").await.status().as_u16(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_console_is_served_from_the_binary_and_opens_on_its_sign_in_form() {
+    let app = spawn_app().await;
+    let response = app.get("/office/").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let policy = response.headers().get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    assert!(policy.contains("connect-src 'self'") && policy.contains("default-src 'none'"), "{policy}");
+    let page = response.text().await.unwrap();
+    assert!(!page.contains("http://") && !page.contains("https://"), "the console names no outside address");
+    assert!(page.contains("/auth/login") && page.contains("用户名"));
+    let Some(browser) = chromium() else { return };
+    let url = format!("{}/office/", app.address);
+    let (dom, net) = tokio::task::spawn_blocking(move || load(&browser, &url)).await.unwrap();
+    assert!(dom.contains(r#"data-ready="login""#), "{}", &dom[..dom.len().min(2000)]);
+    requests_of_the_page(&net, &app.address);
+}
