@@ -1,0 +1,80 @@
+"""The office console in a real browser: argv = [api binary, GraphQL URL]. The server's
+environment (DATABASE_URL, DATA_DIR, secrets) is inherited, so `api user add` writes the
+account into the server's own database."""
+
+import os
+import subprocess
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+api, graphql = sys.argv[1], sys.argv[2]
+origin = graphql.rsplit("/graphql", 1)[0]
+subprocess.run(
+    [api, "user", "add", "--username", "zhang.office", "--role", "STAFFING_OFFICE", "--jurisdiction", "620700"],
+    input=b"correct horse battery\n", check=True, env=os.environ,
+)
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600"]:
+    options.add_argument(argument)
+browser = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+wait = WebDriverWait(browser, 20)
+
+
+def text(element_id):
+    return browser.find_element(By.ID, element_id).text
+
+
+def check(condition, message):
+    if not condition:
+        browser.save_screenshot("console-failure.png")
+        raise SystemExit(f"console: {message}")
+
+
+try:
+    browser.get(f"{origin}/office/")
+    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
+    browser.find_element(By.ID, "username").send_keys("zhang.office")
+    browser.find_element(By.ID, "password").send_keys("not the password")
+    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait.until(lambda b: text("loginError") != "")
+    check(text("loginError") == "用户名或密码不正确", f"a wrong password: {text('loginError')!r}")
+    browser.find_element(By.ID, "password").clear()
+    browser.find_element(By.ID, "password").send_keys("correct horse battery")
+    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait.until(lambda b: "4,158" in text("main"))
+    for figure in ["236", "3,980", "74"]:
+        check(figure in text("main"), f"{figure} missing from the overview")
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "search")))
+    browser.find_element(By.ID, "search").send_keys("张掖市书画院")
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
+    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
+    wait.until(ready.presence_of_element_located((By.ID, "evPreview")))
+    before = text("record")
+    Select(browser.find_element(By.ID, "evAction")).select_by_value("APPROVE")
+    browser.find_element(By.ID, "evSlots").clear()
+    browser.find_element(By.ID, "evSlots").send_keys("2")
+    browser.find_element(By.ID, "evDocument").send_keys("张编发〔2026〕20号")
+    browser.find_element(By.ID, "evReason").send_keys("新增书画创作职能")
+    browser.find_element(By.ID, "evPreview").click()
+    wait.until(lambda b: "记录后" in text("evResult"))
+    check("核定编制 49" in text("evResult"), f"the preview: {text('evResult')!r}")
+    time.sleep(0.5)
+    browser.find_element(By.ID, "evPreview").click()  # previewing again writes nothing either
+    wait.until(lambda b: "核定编制 49" in text("evResult"))
+    browser.find_element(By.ID, "evConfirm").click()
+    wait.until(lambda b: "核定编制 49（" in text("record"))
+    check("核定编制 47（" in before, f"the record before: {before!r}")
+    browser.find_element(By.ID, "logout").click()
+    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
+    print("console: signed in, previewed and recorded an event, signed out")
+finally:
+    browser.quit()
