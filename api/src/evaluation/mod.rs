@@ -2,9 +2,11 @@
 //! below it, rounds scored by committees, results graded and linked to staffing, and
 //! published grades for the public.
 
+mod closing;
 mod results;
 mod scoring;
 mod setup;
+mod weights;
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,13 +20,12 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
+pub use closing::{ExclusionInput, leave_open_rounds};
 pub use results::applies;
 pub use scoring::SubmitScoresInput;
 pub use setup::MAX_INDICATORS;
-pub use setup::{
-    CorrectionInput, ExclusionInput, GroupWeightsInput, IndicatorInput, IndicatorSetInput, MemberInput, RoundInput,
-    leave_open_rounds, store_results,
-};
+pub use setup::{CorrectionInput, IndicatorInput, IndicatorSetInput, MemberInput, RoundInput, store_results};
+pub use weights::GroupWeightsInput;
 
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::Establishment;
@@ -700,7 +701,7 @@ impl EvaluationMutation {
     /// for a category of indicators or one indicator: each group's scores are combined within
     /// the group first, then across groups by these weights (summing to 100).
     async fn set_group_weights(&self, ctx: &Context<'_>, input: GroupWeightsInput) -> Result<IndicatorSet> {
-        Ok(IndicatorSet(setup::set_group_weights(db(ctx), scope(ctx), &actor(ctx), input).await?))
+        Ok(IndicatorSet(weights::set_group_weights(db(ctx), scope(ctx), &actor(ctx), input).await?))
     }
 
     async fn create_evaluation_round(&self, ctx: &Context<'_>, input: RoundInput) -> Result<EvaluationRound> {
@@ -734,13 +735,13 @@ impl EvaluationMutation {
         id: ID,
         #[graphql(default)] exclusions: Vec<ExclusionInput>,
     ) -> Result<EvaluationRound> {
-        let row = setup::close(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?, exclusions).await?;
+        let row = closing::close(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?, exclusions).await?;
         Ok(EvaluationRound { row, access: Access::Office })
     }
 
     /// CLOSED -> PUBLISHED: the grades become public.
     async fn publish_evaluation_round(&self, ctx: &Context<'_>, id: ID) -> Result<EvaluationRound> {
-        let row = setup::publish(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?).await?;
+        let row = closing::publish(db(ctx), scope(ctx), &actor(ctx), parse_id(&id)?).await?;
         Ok(EvaluationRound { row, access: Access::Office })
     }
 

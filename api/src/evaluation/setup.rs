@@ -86,7 +86,7 @@ pub struct CorrectionInput {
 }
 
 /// A round's move from one state to the next: the action says which.
-fn round_moved(action: &'static str, round: &evaluation_round::Model) -> Change {
+pub(super) fn round_moved(action: &'static str, round: &evaluation_round::Model) -> Change {
     let (entity_id, jurisdiction_id) = (Some(round.id), Some(round.jurisdiction_id));
     Change { action, entity: "evaluation_round", entity_id, jurisdiction_id, before: None, after: None }
 }
@@ -343,7 +343,7 @@ pub async fn assign_member(
 }
 
 /// Moves a round from one status to the next, or fails naming the status it is in.
-async fn advance<C: ConnectionTrait>(
+pub(super) async fn advance<C: ConnectionTrait>(
     db: &C,
     round: &evaluation_round::Model,
     from: RoundStatus,
@@ -510,206 +510,8 @@ pub async fn load_inputs<C: ConnectionTrait>(db: &C, round: &evaluation_round::M
     Ok(LoadedInputs { set, indicators, weights, institutions, members, recusals, scores })
 }
 
-/// Closing a round: institutions the office leaves out of its results, each with its reason.
-#[derive(InputObject)]
-pub struct ExclusionInput {
-    pub institution_id: ID,
-    pub reason: String,
-}
-
-/// SCORING -> CLOSED, in one transaction: only when every institution is completely scored
-/// (each applicable indicator, and each weighted group of it) or explicitly excluded with a
-/// reason; the earned results are stored.
-pub async fn close(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    actor: &Actor,
-    id: i32,
-    exclusions: Vec<ExclusionInput>,
-) -> ApiResult<evaluation_round::Model> {
-    let mut excluded: HashMap<i32, String> = HashMap::new();
-    for e in &exclusions {
-        let reason = e.reason.trim();
-        if reason.is_empty() {
-            return Err(ApiError::bad_input("an exclusion needs its reason"));
-        }
-        if excluded.insert(parse_id(&e.institution_id)?, reason.to_string()).is_some() {
-            return Err(ApiError::bad_input("an institution is excluded twice"));
-        }
-    }
-    let txn = begin_write(db).await?;
-    let round = own_round(&txn, scope, id).await?;
-    advance(&txn, &round, RoundStatus::Scoring, RoundStatus::Closed).await?;
-    let entries = round_entries(&txn, round.id).await?;
-    for (institution_id, reason) in &excluded {
-        if !entries.iter().any(|e| e.0 == *institution_id) {
-            return Err(ApiError::bad_input(format!("institution {institution_id} is not in this round")));
-        }
-        round_institution::Entity::update_many()
-            .col_expr(round_institution::Column::ExcludedReason, Expr::value(reason.clone()))
-            .filter(round_institution::Column::RoundId.eq(round.id))
-            .filter(round_institution::Column::InstitutionId.eq(*institution_id))
-            .filter(round_institution::Column::ExcludedReason.is_null())
-            .exec(&txn)
-            .await?;
-    }
-    let inputs = load_inputs(&txn, &round).await?;
-    let results = compute(&inputs.view());
-    let unearned: Vec<i32> =
-        results.iter().filter(|r| !r.complete && r.excluded.is_none()).map(|r| r.institution_id).collect();
-    if !unearned.is_empty() {
-        let names: Vec<String> = institution::Entity::find()
-            .select_only()
-            .column(institution::Column::Name)
-            .filter(institution::Column::Id.is_in(unearned.clone()))
-            .into_tuple::<String>()
-            .all(&txn)
-            .await?;
-        return Err(ApiError::conflict(format!(
-            "{} institution(s) are not completely scored: {}; score them or exclude each with a reason",
-            unearned.len(),
-            names.join("、")
-        )));
-    }
-    store_results(&txn, &round).await?;
-    let mut change = round_moved("evaluation.round.close", &round);
-    change.after = Some(serde_json::json!({
-        "graded": results.iter().filter(|r| r.grade.is_some()).count(),
-        "excluded": results.iter().filter_map(|r| Some((r.institution_id, r.excluded.clone()?))).collect::<Vec<_>>(),
-    }));
-    audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
-    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
-}
-
-/// CLOSED -> PUBLISHED: the earned grades become public.
-pub async fn publish(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    actor: &Actor,
-    id: i32,
-) -> ApiResult<evaluation_round::Model> {
-    let txn = begin_write(db).await?;
-    let round = own_round(&txn, scope, id).await?;
-    advance(&txn, &round, RoundStatus::Closed, RoundStatus::Published).await?;
-    audit::record(&txn, actor, round_moved("evaluation.round.publish", &round)).await?;
-    txn.commit().await?;
-    Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
-}
-
-/// An institution merged, dissolved or converted leaves the rounds still open (draft or
-/// scoring): it is excluded from their results with the reason, in the reform's transaction.
-pub async fn leave_open_rounds<C: ConnectionTrait>(db: &C, institution_id: i32, reason: &str) -> ApiResult<()> {
-    let open = evaluation_round::Entity::find()
-        .select_only()
-        .column(evaluation_round::Column::Id)
-        .filter(evaluation_round::Column::Status.is_in([RoundStatus::Draft, RoundStatus::Scoring]))
-        .into_query();
-    round_institution::Entity::update_many()
-        .col_expr(round_institution::Column::ExcludedReason, Expr::value(reason.to_string()))
-        .filter(round_institution::Column::InstitutionId.eq(institution_id))
-        .filter(round_institution::Column::RoundId.in_subquery(open))
-        .filter(round_institution::Column::ExcludedReason.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-#[derive(InputObject)]
-pub struct GroupWeightInput {
-    pub group: MemberGroup,
-    pub weight: f64,
-}
-
-/// The committee groups' weights for every indicator of a category, or for one indicator
-/// (overriding its category's). The weights sum to 100; an empty list clears them (every
-/// member's score then counts alike).
-#[derive(InputObject)]
-pub struct GroupWeightsInput {
-    pub set_id: ID,
-    pub category: Option<IndicatorCategory>,
-    pub indicator_code: Option<String>,
-    pub weights: Vec<GroupWeightInput>,
-}
-
-pub async fn set_group_weights(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    actor: &Actor,
-    input: GroupWeightsInput,
-) -> ApiResult<indicator_set::Model> {
-    let set_id = parse_id(&input.set_id)?;
-    let mut seen = HashSet::new();
-    for w in &input.weights {
-        if !w.weight.is_finite() || !(0.0..=100.0).contains(&w.weight) {
-            return Err(ApiError::bad_input("a group's weight is from 0 to 100"));
-        }
-        if !seen.insert(w.group) {
-            return Err(ApiError::bad_input(format!("the group {} is weighted twice", w.group.word())));
-        }
-    }
-    let sum: f64 = input.weights.iter().map(|w| w.weight).sum();
-    if !input.weights.is_empty() && (sum - 100.0).abs() > 1e-6 {
-        return Err(ApiError::bad_input(format!("the groups' weights must sum to 100; they sum to {sum}")));
-    }
-    let txn = begin_write(db).await?;
-    let set = usable_set(&txn, scope, set_id).await?;
-    scope.require_writer(set.jurisdiction_id)?;
-    fixed_unless_draft(&txn, set.id).await?;
-    let target = match (input.category, input.indicator_code.as_deref().map(str::trim)) {
-        (Some(category), None) => (Some(category), None),
-        (None, Some(code)) => {
-            let found = indicator::Entity::find()
-                .filter(indicator::Column::SetId.eq(set.id))
-                .filter(indicator::Column::Code.eq(code))
-                .one(&txn)
-                .await?
-                .ok_or_else(|| ApiError::bad_input(format!("no indicator `{code}` in the set")))?;
-            (None, Some(found.id))
-        }
-        _ => return Err(ApiError::bad_input("give either `category` or `indicatorCode`")),
-    };
-    let mut old = group_weight::Entity::delete_many().filter(group_weight::Column::SetId.eq(set.id));
-    old = match target {
-        (Some(category), _) => {
-            old.filter(group_weight::Column::Category.eq(category)).filter(group_weight::Column::IndicatorId.is_null())
-        }
-        (_, indicator) => old.filter(group_weight::Column::IndicatorId.eq(indicator)),
-    };
-    old.exec(&txn).await?;
-    let rows: Vec<group_weight::ActiveModel> = input
-        .weights
-        .iter()
-        .map(|w| group_weight::ActiveModel {
-            set_id: Set(set.id),
-            category: Set(target.0),
-            indicator_id: Set(target.1),
-            member_group: Set(w.group),
-            weight: Set(w.weight),
-            ..Default::default()
-        })
-        .collect();
-    if !rows.is_empty() {
-        group_weight::Entity::insert_many(rows).exec(&txn).await?;
-    }
-    let change = Change {
-        action: "evaluation.group_weights.set",
-        entity: "indicator_set",
-        entity_id: Some(set.id),
-        jurisdiction_id: Some(set.jurisdiction_id),
-        before: None,
-        after: Some(serde_json::json!({
-            "category": target.0.map(|c| c.word()), "indicator": target.1,
-            "weights": input.weights.iter().map(|w| (w.group.word(), w.weight)).collect::<Vec<_>>(),
-        })),
-    };
-    audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
-    Ok(set)
-}
-
 /// A set's indicators and weights are fixed once a round using it has opened.
-async fn fixed_unless_draft<C: ConnectionTrait>(db: &C, set_id: i32) -> ApiResult<()> {
+pub(super) async fn fixed_unless_draft<C: ConnectionTrait>(db: &C, set_id: i32) -> ApiResult<()> {
     let in_use = evaluation_round::Entity::find()
         .filter(evaluation_round::Column::SetId.eq(set_id))
         .filter(evaluation_round::Column::Status.ne(RoundStatus::Draft))
