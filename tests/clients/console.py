@@ -5,10 +5,10 @@ account into the server's own database."""
 import os
 import subprocess
 import sys
-import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -19,13 +19,19 @@ subprocess.run(
     [api, "user", "add", "--username", "zhang.office", "--role", "STAFFING_OFFICE", "--jurisdiction", "620700"],
     input=b"correct horse battery\n", check=True, env=os.environ,
 )
+subprocess.run(
+    [api, "user", "add", "--username", "li.expert", "--role", "EVALUATOR", "--jurisdiction", "620700",
+     "--subject", "expert-li"],
+    input=b"an evaluator's passphrase\n", check=True, env=os.environ,
+)
 
 options = webdriver.ChromeOptions()
 options.binary_location = "/usr/bin/chromium"
 for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600"]:
     options.add_argument(argument)
 browser = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-wait = WebDriverWait(browser, 20)
+# A page reload (sign-out) or a re-render replaces elements under a wait: try again then.
+wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
 
 
 def text(element_id):
@@ -67,14 +73,33 @@ try:
     browser.find_element(By.ID, "evPreview").click()
     wait.until(lambda b: "记录后" in text("evResult"))
     check("核定编制 49" in text("evResult"), f"the preview: {text('evResult')!r}")
-    time.sleep(0.5)
+    first = browser.find_element(By.ID, "evConfirm")
     browser.find_element(By.ID, "evPreview").click()  # previewing again writes nothing either
+    wait.until(ready.staleness_of(first))
     wait.until(lambda b: "核定编制 49" in text("evResult"))
     browser.find_element(By.ID, "evConfirm").click()
     wait.until(lambda b: "核定编制 49（" in text("record"))
     check("核定编制 47（" in before, f"the record before: {before!r}")
     browser.find_element(By.ID, "logout").click()
     wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
-    print("console: signed in, previewed and recorded an event, signed out")
+    # The evaluator: the open round's scoring sheet, an institution still to score, saved.
+    browser.find_element(By.ID, "username").clear()
+    browser.find_element(By.ID, "username").send_keys("li.expert")
+    browser.find_element(By.ID, "password").send_keys("an evaluator's passphrase")
+    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "button.sheet")) == 1)
+    browser.find_element(By.CSS_SELECTOR, "button.sheet").click()
+    wait.until(lambda b: "待评" in text("sheet"))
+    owed = [r for r in browser.find_elements(By.CSS_SELECTOR, "#sheet tr.item") if "待评" in r.text]
+    before_owed = len(owed)
+    owed[0].click()
+    wait.until(ready.presence_of_element_located((By.ID, "scores")))
+    for field in browser.find_elements(By.CSS_SELECTOR, "#scores input"):
+        field.send_keys("85")
+    browser.find_element(By.CSS_SELECTOR, "#scores button").click()
+    wait.until(lambda b: "已保存" in text("form"))
+    after_owed = len([r for r in browser.find_elements(By.CSS_SELECTOR, "#sheet tr.item") if "待评" in r.text])
+    check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
+    print("console: signed in, previewed and recorded an event, signed out; an evaluator scored an institution")
 finally:
     browser.quit()
