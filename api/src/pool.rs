@@ -38,6 +38,9 @@ pub struct PoolRulesInput {
     /// Months a slot must have been vacant to be deposited.
     #[graphql(default = 12)]
     pub min_vacant_months: i32,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -367,6 +370,7 @@ pub async fn configure(
     actor: &Actor,
     input: PoolRulesInput,
 ) -> ApiResult<turnover_pool::Model> {
+    let dry_run = input.dry_run;
     let own = scope.office()?.id;
     if !(0.0..=1.0).contains(&input.cap_share) || input.cap_share == 0.0 {
         return Err(ApiError::bad_input("`capShare` must be above 0 and at most 1"));
@@ -399,7 +403,7 @@ pub async fn configure(
     let saved = row.save(&txn).await?;
     let saved = sea_orm::TryIntoModel::try_into_model(saved)?;
     audit::record(&txn, actor, Change::created("pool.configure", "turnover_pool", saved.id, own, &saved)).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(saved)
 }
 

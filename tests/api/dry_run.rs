@@ -106,3 +106,28 @@ async fn a_pool_deposit_answers_the_same_dry() {
     let answer = same_answer(&app, t, deposit, input, "i").await;
     assert_eq!(answer["data"]["depositSlots"]["deposited"], 3);
 }
+
+#[tokio::test]
+async fn control_figures_ceilings_and_pool_rules_answer_the_same_dry() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let hand_down =
+        "mutation($i: HandDownInput!) { handDownControlFigures(input: $i) { figure { totalEstablishment } room } }";
+    let figures = json!({"i": {"jurisdiction": "620722", "totalEstablishment": 8, "fiscalPeople": 3,
+        "documentNo": "张编委〔2025〕9号", "effectiveOn": "2025-01-01"}});
+    let answer = same_answer(&app, t, hand_down, figures, "i").await;
+    assert_eq!(answer["data"]["handDownControlFigures"]["room"], 3);
+    let ceiling =
+        "mutation($i: SetCeilingInput!) { setControlCeiling(input: $i) { baseYear totalCeiling fiscalCeiling } }";
+    let input = json!({"i": {"baseYear": 2019, "baseTotal": 100, "baseFiscal": 80, "documentNo": "张编委〔2019〕1号"}});
+    same_answer(&app, t, ceiling, input, "i").await;
+    let lower = "mutation($i: LowerCeilingInput!) { lowerControlCeiling(input: $i) { totalCeiling fiscalCeiling } }";
+    let input = json!({"i": {"totalCeiling": 99, "fiscalCeiling": 79, "documentNo": "张编委〔2026〕2号"}});
+    let answer = same_answer(&app, t, lower, input, "i").await;
+    assert_eq!(answer["data"]["lowerControlCeiling"]["totalCeiling"], 99);
+    let rules = "mutation($i: PoolRulesInput!) { configureTurnoverPool(input: $i) { capShare minVacantMonths } }";
+    let input = json!({"i": {"capShare": 0.4, "minVacantMonths": 18}});
+    let answer = same_answer(&app, t, rules, input, "i").await;
+    assert_eq!(answer["data"]["configureTurnoverPool"]["minVacantMonths"], 18);
+}

@@ -145,6 +145,9 @@ impl TestApp {
             "reform",
             "pool_loan",
             "determination_decision",
+            "control_figure",
+            "establishment_ceiling",
+            "turnover_pool",
         ] {
             let sql = format!("SELECT COUNT(*) AS n FROM {table}");
             let backend = self.db.get_database_backend();

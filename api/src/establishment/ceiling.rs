@@ -150,6 +150,9 @@ pub struct SetCeilingInput {
     /// Its fiscally funded establishment in the base year.
     pub base_fiscal: i32,
     pub document_no: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 #[derive(InputObject)]
@@ -157,9 +160,13 @@ pub struct LowerCeilingInput {
     pub total_ceiling: i32,
     pub fiscal_ceiling: i32,
     pub document_no: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 async fn set(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: SetCeilingInput) -> ApiResult<Ceiling> {
+    let dry_run = input.dry_run;
     let own = scope.office()?.id;
     let document_no = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
     let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
@@ -188,11 +195,12 @@ async fn set(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: SetCe
     .await?;
     let change = Change::created("ceiling.set", "establishment_ceiling", row.id, own, &row);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(row.into())
 }
 
 async fn lower(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: LowerCeilingInput) -> ApiResult<Ceiling> {
+    let dry_run = input.dry_run;
     let own = scope.office()?.id;
     let document_no = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
     let txn = begin_write(db).await?;
@@ -216,7 +224,7 @@ async fn lower(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: Low
     let after = row.update(&txn).await?;
     let change = Change::updated("ceiling.lower", "establishment_ceiling", after.id, own, &before, &after);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(after.into())
 }
 
@@ -243,12 +251,7 @@ impl CeilingMutation {
         ctx: &Context<'_>,
         input: super::control::HandDownInput,
     ) -> Result<super::control::Control> {
-        let row = super::control::hand_down(db(ctx), scope(ctx), &actor(ctx), input).await?;
-        let child = entity::jurisdiction::Entity::find_by_id(row.jurisdiction_id)
-            .one(db(ctx))
-            .await?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("jurisdiction missing")))?;
-        super::control::control_of(db(ctx), &child).await
+        super::control::hand_down(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 }
 

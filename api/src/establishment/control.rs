@@ -167,6 +167,9 @@ pub struct HandDownInput {
     pub fiscal_people: i32,
     pub document_no: String,
     pub effective_on: NaiveDate,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
 }
 
 /// A parent's office hands figures to one of its children. The figures only go down, never
@@ -178,7 +181,8 @@ pub async fn hand_down(
     scope: &Scope,
     actor: &Actor,
     input: HandDownInput,
-) -> ApiResult<control_figure::Model> {
+) -> ApiResult<Control> {
+    let dry_run = input.dry_run;
     let own = scope.office()?.clone();
     let document_no = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
     if !(0..=10_000_000).contains(&input.total_establishment) || !(0..=10_000_000).contains(&input.fiscal_people) {
@@ -242,8 +246,10 @@ pub async fn hand_down(
     .insert(&txn)
     .await?;
     audit::record(&txn, actor, Change::created("control.hand_down", "control_figure", row.id, child.id, &row)).await?;
-    txn.commit().await?;
-    Ok(row)
+    // The answer is read in the transaction, so a dry run answers what the real call would.
+    let control = control_of(&txn, &child).await?;
+    crate::dry_run::finish(txn, scope, dry_run).await?;
+    Ok(control)
 }
 
 /// A figure as offices read it.

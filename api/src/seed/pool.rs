@@ -45,6 +45,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
         default_term_months: 24,
         borrowing_sectors: vec![Sector::Education, Sector::Health],
         min_vacant_months: 12,
+        dry_run: false,
     };
     configure(db, &scope, &actor, rules).await.map_err(failed)?;
     let base = FundInput {
