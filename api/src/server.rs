@@ -772,12 +772,17 @@ async fn release_download(
         Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
     }
     .await;
+    download(result, &request_id)
+}
+
+/// A file to download (`Content-Disposition: attachment`), or the error.
+fn download(result: Result<(&'static str, Vec<u8>, String), ApiError>, request_id: &RequestId) -> HttpResponse {
     match result {
         Ok((content_type, body, name)) => HttpResponse::Ok()
             .content_type(content_type)
             .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
             .body(body),
-        Err(error) => error_response(error, &request_id),
+        Err(error) => error_response(error, request_id),
     }
 }
 
@@ -809,13 +814,7 @@ async fn export_download(
         Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
     }
     .await;
-    match result {
-        Ok((content_type, body, name)) => HttpResponse::Ok()
-            .content_type(content_type)
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
-            .body(body),
-        Err(error) => error_response(error, &request_id),
-    }
+    download(result, &request_id)
 }
 
 #[cfg(test)]
