@@ -11,8 +11,7 @@ use entity::enums::{
     StaffStatus,
 };
 use entity::{
-    classification_decision, determination_decision, establishment_balance, establishment_event, institution, reform,
-    staff, staff_movement,
+    classification_decision, determination_decision, establishment_balance, institution, reform, staff, staff_movement,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -167,8 +166,6 @@ fn balance_row(
     }
 }
 
-type Sums = (i32, Option<i32>, Funding, i64, i64, i64, i64);
-
 /// Per institution and funding, the sums of the ledger rows effective by then (approved,
 /// frozen, deposited, borrowed), and the jurisdictions' reserve then.
 async fn ledger_on<C: ConnectionTrait>(
@@ -176,23 +173,7 @@ async fn ledger_on<C: ConnectionTrait>(
     jurisdiction_ids: &[i32],
     on: NaiveDate,
 ) -> ApiResult<(HashMap<(i32, Funding), (i64, i64, i64, i64)>, i64)> {
-    let sums: Vec<Sums> = establishment_event::Entity::find()
-        .select_only()
-        .column(establishment_event::Column::JurisdictionId)
-        .column(establishment_event::Column::InstitutionId)
-        .column(establishment_event::Column::Funding)
-        .column_as(establishment_event::Column::ApprovedDelta.sum(), "approved")
-        .column_as(establishment_event::Column::FrozenDelta.sum(), "frozen")
-        .column_as(establishment_event::Column::DepositedDelta.sum(), "deposited")
-        .column_as(establishment_event::Column::BorrowedDelta.sum(), "borrowed")
-        .filter(establishment_event::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec()))
-        .filter(establishment_event::Column::EffectiveOn.lte(on))
-        .group_by(establishment_event::Column::JurisdictionId)
-        .group_by(establishment_event::Column::InstitutionId)
-        .group_by(establishment_event::Column::Funding)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let sums = crate::establishment::ledger_sums(db, jurisdiction_ids, Some(on)).await?;
     let mut balances = HashMap::new();
     let mut reserve = 0;
     for (_, institution_id, funding, approved, frozen, deposited, borrowed) in sums {

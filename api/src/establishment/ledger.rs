@@ -141,16 +141,16 @@ pub struct LedgerVerification {
 
 /// Per jurisdiction, institution (or reserve) and funding: sums of approved, frozen,
 /// deposited and borrowed deltas.
-type LedgerSums = (i32, Option<i32>, Funding, i64, i64, i64, i64);
+pub type LedgerSums = (i32, Option<i32>, Funding, i64, i64, i64, i64);
 
-/// Recomputes every balance of the given jurisdictions from the ledger and the real-name list.
-pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> ApiResult<LedgerVerification> {
-    let ids = jurisdiction_ids.to_vec();
-    let balances = establishment_balance::Entity::find()
-        .filter(establishment_balance::Column::JurisdictionId.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let sums: Vec<LedgerSums> = establishment_event::Entity::find()
+/// The ledger rows of `jurisdiction_ids` summed per jurisdiction, institution (or reserve) and
+/// funding; with `until`, only the rows effective by the end of that day (an as-of view).
+pub async fn ledger_sums<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_ids: &[i32],
+    until: Option<chrono::NaiveDate>,
+) -> ApiResult<Vec<LedgerSums>> {
+    let mut query = establishment_event::Entity::find()
         .select_only()
         .column(establishment_event::Column::JurisdictionId)
         .column(establishment_event::Column::InstitutionId)
@@ -159,13 +159,27 @@ pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Api
         .column_as(establishment_event::Column::FrozenDelta.sum(), "frozen")
         .column_as(establishment_event::Column::DepositedDelta.sum(), "deposited")
         .column_as(establishment_event::Column::BorrowedDelta.sum(), "borrowed")
-        .filter(establishment_event::Column::JurisdictionId.is_in(ids.clone()))
+        .filter(establishment_event::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec()));
+    if let Some(day) = until {
+        query = query.filter(establishment_event::Column::EffectiveOn.lte(day));
+    }
+    Ok(query
         .group_by(establishment_event::Column::JurisdictionId)
         .group_by(establishment_event::Column::InstitutionId)
         .group_by(establishment_event::Column::Funding)
         .into_tuple()
         .all(db)
+        .await?)
+}
+
+/// Recomputes every balance of the given jurisdictions from the ledger and the real-name list.
+pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> ApiResult<LedgerVerification> {
+    let ids = jurisdiction_ids.to_vec();
+    let balances = establishment_balance::Entity::find()
+        .filter(establishment_balance::Column::JurisdictionId.is_in(ids.clone()))
+        .all(db)
         .await?;
+    let sums = ledger_sums(db, &ids, None).await?;
     let holders: Vec<(i32, StaffBasis, i64)> = staff::Entity::find()
         .select_only()
         .column(staff::Column::InstitutionId)

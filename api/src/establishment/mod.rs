@@ -17,7 +17,7 @@ pub use control::{
 };
 pub use events::{EstablishmentChange, ReserveBalance};
 pub use events::{EstablishmentMutation, InitialEstablishmentInput, set_initial};
-pub use ledger::{Deltas, Document, Entry, LedgerQuery, operation, record_entry, verify, write_row};
+pub use ledger::{Deltas, Document, Entry, LedgerQuery, ledger_sums, operation, record_entry, verify, write_row};
 pub use plan::{PlanMutation, PlanQuery, ReductionPlan, on_departure};
 pub use slots::{move_reserve, occupy_slot, occupy_slot_accepting_excess, open_balances, release_slot};
 pub use vacancy::{Vacancy, vacancies_of};
