@@ -262,7 +262,7 @@ pub async fn findings_sheet(findings: &crate::findings::Findings) -> anyhow::Res
     })
 }
 
-/// A disclosure release's institution records (suppressed counts are empty cells).
+/// A disclosure release's institution records (withheld counts are empty cells).
 pub fn release_sheet(rows: &[entity::release_institution::Model]) -> Sheet {
     let out = rows
         .iter()
@@ -276,7 +276,7 @@ pub fn release_sheet(rows: &[entity::release_institution::Model]) -> Sheet {
                 Cell::Word(r.funding_form.clone()),
                 i64::from(r.approved_fiscal).into(),
                 i64::from(r.approved_self_financed).into(),
-                i64::from(r.vacant).into(),
+                crate::disclosure::published_vacant(r).into(),
                 r.staff_in_establishment.into(),
                 r.management.into(),
                 r.professional_technical.into(),

@@ -28,6 +28,7 @@ pub mod pool_loan;
 pub mod recusal;
 pub mod reduction_plan;
 pub mod reform;
+pub mod release_figures;
 pub mod release_institution;
 pub mod reserve_balance;
 pub mod round_institution;

@@ -1,4 +1,4 @@
-//! One institution's public record in a release. Counts below the release's threshold are stored as NULL (suppressed).
+//! One institution's public record in a release. Withheld counts are stored as NULL, with `people_hidden` set.
 
 use sea_orm::entity::prelude::*;
 
@@ -35,6 +35,9 @@ pub struct Model {
     pub temporary: Option<i32>,
     pub grade: Option<String>,
     pub grade_year: Option<i32>,
+    /// The record's people figures (staff, its categories, temporary staff, vacancies and the
+    /// size band) are withheld; the stored vacancy and size band are then placeholders.
+    pub people_hidden: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

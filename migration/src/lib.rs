@@ -17,6 +17,7 @@ mod m20261201_000012_budget_paid_staff;
 mod m20261201_000013_earned_evaluation;
 mod m20261201_000014_audit_chain;
 mod m20261201_000015_accounts;
+mod m20261201_000016_release_figures;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_earned_evaluation::Migration),
             Box::new(m20261201_000014_audit_chain::Migration),
             Box::new(m20261201_000015_accounts::Migration),
+            Box::new(m20261201_000016_release_figures::Migration),
         ]
     }
 }

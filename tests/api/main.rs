@@ -28,4 +28,5 @@ mod portal;
 mod reforms;
 mod scope;
 mod signin;
+mod suppression;
 mod validation;

@@ -72,6 +72,8 @@ const EXPENSIVE: &[(&str, &str, u64, u64)] = &[
     ("Query", "loanCandidates", 100, 100),
     ("Query", "turnoverPool", 50, 50),
     ("Query", "releaseChanges", 100, 100),
+    // Two linear programs per withheld figure.
+    ("Query", "releaseAudit", 2_000, 2_000),
     ("Query", "childDisclosures", 50, 50),
     // Opens every sealed ID number of the institution's establishment.
     ("Institution", "retirementForecast", 5, 5),

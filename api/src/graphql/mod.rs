@@ -8,7 +8,7 @@ pub mod pagination;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::department::{DepartmentMutation, DepartmentQuery};
-use crate::disclosure::{DisclosureMutation, DisclosureQuery};
+use crate::disclosure::{AuditQuery, DisclosureMutation, DisclosureQuery};
 use crate::establishment::{
     CeilingMutation, CeilingQuery, EstablishmentMutation, LedgerQuery, PlanMutation, PlanQuery,
 };
@@ -38,6 +38,7 @@ pub struct Query(
     PoolQuery,
     FilingQuery,
     DisclosureQuery,
+    AuditQuery,
     FindingsQuery,
 );
 

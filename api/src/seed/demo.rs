@@ -113,9 +113,20 @@ async fn refresh_statistics(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the demo city unless it is already there.
-#[tracing::instrument(skip_all)]
+/// Loads the demo city unless it is already there, with a first open release of each
+/// jurisdiction.
 pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Summary> {
+    let summary = load_unpublished(db, pii).await?;
+    if summary.institutions > 0 {
+        publish_releases(db).await?;
+    }
+    Ok(summary)
+}
+
+/// Loads the demo city unless it is already there, publishing nothing (an office then chooses
+/// its first release's policy).
+#[tracing::instrument(skip_all)]
+pub async fn load_unpublished(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Summary> {
     let txn = begin_write(db).await?;
     let tree = zhangye_tree(&txn).await?;
     let city = tree.iter().find(|j| j.code == CITY).cloned().ok_or_else(|| anyhow::anyhow!("city missing"))?;
@@ -157,7 +168,6 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<Su
     audit::record(&txn, &actor, change).await?;
     txn.commit().await?;
     super::pool::load(db, pii).await?;
-    publish_releases(db).await?;
     refresh_statistics(db).await?;
     Ok(summary)
 }

@@ -1,8 +1,14 @@
 //! Information disclosure (信息公开): a staffing office publishes a release — a consistent
 //! snapshot, taken in one transaction, of every active institution's public record. The
-//! public reads releases only, never live tables; a release never changes; counts that could
-//! single out a person (below the office's threshold) are suppressed, with a second cell
-//! suppressed where one alone could be recovered from the totals.
+//! public reads releases only, never live tables; a release never changes. At a threshold
+//! above zero, records with a count that could single out a person withhold their people
+//! figures, with partners chosen until the audit (`suppression`) finds nothing withheld
+//! recoverable within less than the threshold from anything public.
+
+mod audit_query;
+pub mod suppression;
+
+pub use audit_query::AuditQuery;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -14,8 +20,9 @@ use entity::enums::{
 };
 use entity::{
     department, disclosure_release, establishment_balance, evaluation_round, institution, jurisdiction,
-    release_institution, round_result,
+    release_figures, release_institution, round_result,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -31,6 +38,8 @@ use crate::institution::parse_id;
 use crate::overview::{Count, SizeBand};
 use crate::scope::Scope;
 use crate::staff::counts_by_institution;
+use audit_query::previous_basis;
+use suppression::Record;
 
 /// Release rows by release id. Releases never change, so entries never go stale; the map is
 /// bounded so memory stays flat however many releases are read.
@@ -120,26 +129,54 @@ fn tally<T: Copy>(
         .collect()
 }
 
-/// Suppresses counts from 1 to `threshold - 1`; where that leaves exactly one suppressed cell
-/// in a column, the smallest other non-zero cell goes too, so totals cannot recover it.
-fn suppress(values: &[i32], threshold: i32) -> Vec<Option<i32>> {
-    let mut out: Vec<Option<i32>> =
-        values.iter().map(|v| if *v > 0 && *v < threshold { None } else { Some(*v) }).collect();
-    if out.iter().filter(|v| v.is_none()).count() == 1 {
-        let second = out.iter().enumerate().filter_map(|(i, v)| v.filter(|n| *n > 0).map(|n| (n, i))).min();
-        if let Some((_, i)) = second {
-            out[i] = None;
-        }
-    }
-    out
-}
-
 struct Snapshot {
     row: institution::Model,
     department: String,
     establishment: Establishment,
     staff: crate::staff::StaffCounts,
     grade: Option<(Grade, i32)>,
+}
+
+impl Snapshot {
+    fn record(&self) -> Record {
+        let (s, e) = (&self.staff, &self.establishment);
+        let figures = [
+            s.in_establishment,
+            s.management,
+            s.professional_technical,
+            s.logistics_service,
+            s.temporary,
+            e.vacant,
+            e.over_establishment,
+        ];
+        Record::new(self.row.id, figures.map(i64::from))
+    }
+}
+
+impl ReleaseOverview {
+    /// The published column totals, in the audit's order of figures.
+    fn totals(&self) -> [Option<i64>; suppression::FIGURES] {
+        [
+            self.staff_in_establishment,
+            self.management,
+            self.professional_technical,
+            self.logistics_service,
+            self.temporary,
+            Some(self.vacant),
+            self.over_establishment,
+        ]
+    }
+}
+
+/// The refusal when no choice of withheld records protects everything.
+fn unprotectable(snapshots: &[Snapshot], ids: &[i32], threshold: i32) -> ApiError {
+    let names: Vec<&str> =
+        snapshots.iter().filter(|s| ids.contains(&s.row.id)).take(5).map(|s| s.row.name.as_str()).collect();
+    ApiError::conflict(format!(
+        "at threshold {threshold} the figures of {} would still be recoverable from what is public \
+         (their establishment, an earlier release, or the totals): publish at a lower threshold, or openly",
+        if names.is_empty() { "some institutions".to_string() } else { names.join("、") }
+    ))
 }
 
 #[tracing::instrument(skip_all)]
@@ -155,6 +192,12 @@ pub async fn publish(
         return Err(ApiError::bad_input("`suppressionThreshold` must be from 0 (publish every count) to 50"));
     }
     let txn = begin_snapshot(db).await?;
+    // One publication of a jurisdiction at a time: each is audited against the one before it.
+    jurisdiction::Entity::update_many()
+        .col_expr(jurisdiction::Column::Code, Expr::col(jurisdiction::Column::Code))
+        .filter(jurisdiction::Column::Id.eq(own))
+        .exec(&txn)
+        .await?;
     let rows = institution::Entity::find()
         .filter(institution::Column::JurisdictionId.eq(own))
         .filter(institution::Column::Status.eq(InstitutionStatus::Active))
@@ -189,7 +232,21 @@ pub async fn publish(
             row,
         })
         .collect();
-    let overview = release_overview(&snapshots, threshold);
+    let mut overview = release_overview(&snapshots, threshold);
+    let records = snapshots.iter().map(Snapshot::record).collect();
+    let previous = previous_basis(&txn, own, None).await?;
+    let basis = suppression::choose(records, overview.totals(), threshold.into(), previous.as_ref())
+        .map_err(|ids| unprotectable(&snapshots, &ids, threshold))?;
+    let hidden: Vec<bool> = basis.records.iter().map(|r| r.hidden).collect();
+    overview.by_size_band = tally(
+        &SizeBand::ALL,
+        SizeBand::word,
+        snapshots
+            .iter()
+            .zip(&hidden)
+            .filter(|(_, h)| !**h)
+            .map(|(s, _)| SizeBand::of(s.staff.in_establishment.into()).word()),
+    );
     let release = disclosure_release::ActiveModel {
         jurisdiction_id: Set(own),
         released_at: Set(Utc::now()),
@@ -202,12 +259,6 @@ pub async fn publish(
     }
     .insert(&txn)
     .await?;
-    let column = |f: fn(&Snapshot) -> i32| suppress(&snapshots.iter().map(f).collect::<Vec<_>>(), threshold);
-    let staff_col = column(|s| s.staff.in_establishment);
-    let management = column(|s| s.staff.management);
-    let technical = column(|s| s.staff.professional_technical);
-    let logistics = column(|s| s.staff.logistics_service);
-    let temporary = column(|s| s.staff.temporary);
     let mut batch = Vec::new();
     for (k, s) in snapshots.iter().enumerate() {
         batch.push(release_institution::ActiveModel {
@@ -227,13 +278,19 @@ pub async fn publish(
             leadership_posts: Set(s.row.leadership_posts.clone()),
             approved_fiscal: Set(s.establishment.fiscal),
             approved_self_financed: Set(s.establishment.self_financed),
-            vacant: Set(s.establishment.vacant),
-            size_band: Set(SizeBand::of(s.staff.in_establishment.into()).word().into()),
-            staff_in_establishment: Set(staff_col[k]),
-            management: Set(management[k]),
-            professional_technical: Set(technical[k]),
-            logistics_service: Set(logistics[k]),
-            temporary: Set(temporary[k]),
+            // A withheld record stores placeholders, never its figures.
+            vacant: Set(if hidden[k] { 0 } else { s.establishment.vacant }),
+            size_band: Set(if hidden[k] {
+                String::new()
+            } else {
+                SizeBand::of(s.staff.in_establishment.into()).word().into()
+            }),
+            staff_in_establishment: Set(Some(s.staff.in_establishment).filter(|_| !hidden[k])),
+            management: Set(Some(s.staff.management).filter(|_| !hidden[k])),
+            professional_technical: Set(Some(s.staff.professional_technical).filter(|_| !hidden[k])),
+            logistics_service: Set(Some(s.staff.logistics_service).filter(|_| !hidden[k])),
+            temporary: Set(Some(s.staff.temporary).filter(|_| !hidden[k])),
+            people_hidden: Set(hidden[k]),
             grade: Set(s.grade.map(|g| g.0.word().to_string())),
             grade_year: Set(s.grade.map(|g| g.1)),
             ..Default::default()
@@ -245,13 +302,23 @@ pub async fn publish(
     if !batch.is_empty() {
         release_institution::Entity::insert_many(batch).exec(&txn).await?;
     }
+    release_figures::ActiveModel {
+        release_id: Set(release.id),
+        figures: Set(serde_json::to_string(&basis).unwrap_or_default()),
+    }
+    .insert(&txn)
+    .await?;
     let change = Change {
         action: "disclosure.release",
         entity: "disclosure_release",
         entity_id: Some(release.id),
         jurisdiction_id: Some(own),
         before: None,
-        after: Some(serde_json::json!({"institutions": release.institution_count, "threshold": threshold})),
+        after: Some(serde_json::json!({
+            "institutions": release.institution_count,
+            "threshold": threshold,
+            "withheld": hidden.iter().filter(|h| **h).count(),
+        })),
     };
     audit::record(&txn, actor, change).await?;
     // The chain's head at publication (the release's own audit row is its last link): a later
@@ -380,8 +447,10 @@ impl DisclosedInstitution {
     async fn approved_self_financed(&self) -> i32 {
         self.0.approved_self_financed
     }
-    async fn vacant(&self) -> i32 {
-        self.0.vacant
+    /// `null` when the record's people figures are withheld (with staff, a vacancy count
+    /// would give them away).
+    async fn vacant(&self) -> Option<i32> {
+        published_vacant(&self.0)
     }
     /// `null` when suppressed (a small count that could single out a person).
     async fn staff_in_establishment(&self) -> Option<i32> {
@@ -399,17 +468,18 @@ impl DisclosedInstitution {
     async fn temporary(&self) -> Option<i32> {
         self.0.temporary
     }
-    /// Whether any of this record's staff counts is suppressed.
+    /// Whether this record's people figures are withheld.
     async fn suppressed(&self) -> bool {
-        [
-            self.0.staff_in_establishment,
-            self.0.management,
-            self.0.professional_technical,
-            self.0.logistics_service,
-            self.0.temporary,
-        ]
-        .iter()
-        .any(Option::is_none)
+        self.0.people_hidden
+            || [
+                self.0.staff_in_establishment,
+                self.0.management,
+                self.0.professional_technical,
+                self.0.logistics_service,
+                self.0.temporary,
+            ]
+            .iter()
+            .any(Option::is_none)
     }
     async fn grade(&self) -> Option<Grade> {
         self.0.grade.as_deref().and_then(Grade::from_word)
@@ -417,6 +487,11 @@ impl DisclosedInstitution {
     async fn grade_year(&self) -> Option<i32> {
         self.0.grade_year
     }
+}
+
+/// A record's published vacancy count (`None` when withheld).
+pub fn published_vacant(row: &release_institution::Model) -> Option<i32> {
+    Some(row.vacant).filter(|_| !row.people_hidden)
 }
 
 pub struct Release {
@@ -579,7 +654,7 @@ fn differences(a: &release_institution::Model, b: &release_institution::Model) -
     check("responsibilities", a.responsibilities == b.responsibilities);
     check("approvedFiscal", a.approved_fiscal == b.approved_fiscal);
     check("approvedSelfFinanced", a.approved_self_financed == b.approved_self_financed);
-    check("vacant", a.vacant == b.vacant);
+    check("vacant", published_vacant(a) == published_vacant(b));
     check("staffInEstablishment", a.staff_in_establishment == b.staff_in_establishment);
     check("temporary", a.temporary == b.temporary);
     check("grade", a.grade == b.grade);
@@ -696,17 +771,5 @@ impl DisclosureMutation {
     ) -> Result<Release> {
         let row = publish(db(ctx), scope(ctx), &actor(ctx), suppression_threshold, &note).await?;
         release_of(db(ctx), row.id).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::suppress;
-
-    #[test]
-    fn small_counts_are_suppressed_and_a_lone_one_takes_a_second_with_it() {
-        assert_eq!(suppress(&[0, 3, 12, 40], 5), vec![Some(0), None, None, Some(40)]);
-        assert_eq!(suppress(&[2, 3, 12], 5), vec![None, None, Some(12)]);
-        assert_eq!(suppress(&[7, 12], 5), vec![Some(7), Some(12)]);
     }
 }
