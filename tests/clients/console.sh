@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The office console driven in a real browser, as an office uses it: sign in (a wrong password
-# first), the overview, an institution's record, an establishment event previewed by a dry run
-# and then confirmed, sign out. Selenium with Debian's chromium and chromium-driver, against a
-# throw-away server (with-server.sh) on the demo city.
+# The office console and the public portal driven in a real browser. The console as an office
+# uses it: sign in (a wrong password first), the overview, an institution's record, an
+# establishment event previewed by a dry run and then confirmed, sign out. The portal as a
+# citizen uses it, on a desktop and a phone, with axe-core's accessibility rules (from
+# tests/clients/node_modules: run `npm ci` there first). Selenium with Debian's chromium and
+# chromium-driver, against throw-away servers (with-server.sh) on the demo city.
 #
 #   tests/clients/console.sh target/debug/api
 set -euo pipefail
@@ -27,3 +29,4 @@ if [[ ! -x $venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; the
   echo "$want" > "$stamp"
 fi
 "$here/with-server.sh" "$api" "$venv/bin/python" "$here/console.py" "$api"
+"$here/with-server.sh" "$api" "$venv/bin/python" "$here/portal.py"

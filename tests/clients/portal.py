@@ -1,0 +1,172 @@
+"""The public portal in a real browser, on a desktop and on a phone: axe-core's WCAG 2 A and AA
+rules (loaded from tests/clients/node_modules, nothing from the network), keyboard use, the
+state in the URL with the back button, over-establishment explained, labels by the
+jurisdiction's level, release history, downloads as published, the footer, print styles, and
+a withheld record explained. argv = [GraphQL URL]. With SCREENSHOTS=DIR, the screenshots of
+docs/ are written there."""
+
+import os
+import pathlib
+import sys
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+graphql = sys.argv[1]
+origin = graphql.rsplit("/graphql", 1)[0]
+here = pathlib.Path(__file__).resolve().parent
+axe = (here / "node_modules" / "axe-core" / "axe.min.js").read_text()
+shots = os.environ.get("SCREENSHOTS")
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def open_browser(size):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={size}", "--lang=zh-CN"]:
+        options.add_argument(argument)
+    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+def check(browser, condition, message):
+    if not condition:
+        browser.save_screenshot("portal-failure.png")
+        raise SystemExit(f"portal: {message}")
+
+
+def waiter(browser):
+    return WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+
+
+def ready(browser):
+    waiter(browser).until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") in ("true", "error"))
+    check(browser, browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", "the page failed")
+
+
+def accessible(browser, where):
+    """axe-core's WCAG 2 A/AA rules on the page as it is now: labels, names, contrast, roles."""
+    browser.execute_script(axe)
+    passes, violations = browser.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: "tag", values: arguments[0] } })
+          .then((r) => done([r.passes.map((p) => p.id), r.violations.map((v) => ({ id: v.id, impact: v.impact,
+            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))]))
+          .catch((e) => done([[], [{ id: "axe failed", impact: String(e) }]]));""",
+        RULES,
+    )
+    check(browser, violations == [], f"{where}: accessibility violations {violations}")
+    # The rules did run: names of controls and contrast among them.
+    for rule in ["color-contrast", "label", "button-name", "html-has-lang"]:
+        check(browser, rule in passes, f"{where}: axe did not check {rule} ({passes})")
+
+
+def text(browser, element_id):
+    return browser.find_element(By.ID, element_id).text
+
+
+def tab_to(browser, accept, limit=60):
+    """Presses Tab until the focused element satisfies `accept` (keyboard reach)."""
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.click()
+    for _ in range(limit):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        if accept(browser.switch_to.active_element):
+            return browser.switch_to.active_element
+    check(browser, False, "not reachable with the keyboard")
+
+
+def desktop():
+    browser = open_browser("1280,1000")
+    wait = waiter(browser)
+    try:
+        browser.get(f"{origin}/")
+        ready(browser)
+        accessible(browser, "the city's page")
+        # Over establishment is shown and explained beside the totals.
+        explain = text(browser, "explain")
+        check(browser, "74" in explain and "超编" in explain, f"over establishment explained: {explain!r}")
+        # The footer names the publishing office and the date; the history lists the release.
+        footer = text(browser, "footer")
+        check(browser, "张掖市" in footer and "20" in footer, f"footer: {footer!r}")
+        check(browser, len(Select(browser.find_element(By.ID, "releases")).options) >= 1, "release history")
+        # Downloads: the release as published, CSV with a byte-order mark and XLSX.
+        links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a")]
+        kinds = [h.split("?")[0].rsplit(".", 1)[-1] for h in links]
+        check(browser, "csv" in kinds and "xlsx" in kinds, f"downloads: {links}")
+        with urllib.request.urlopen(links[kinds.index("csv")]) as response:
+            check(browser, response.read(3) == b"\xef\xbb\xbf", "the CSV starts with a byte-order mark")
+        if shots:
+            browser.save_screenshot(os.path.join(shots, "portal.png"))
+        # Keyboard: reach the search box, search, open a record with Enter, close it.
+        search = tab_to(browser, lambda e: e.get_attribute("id") == "search")
+        search.send_keys("医院")
+        wait.until(lambda b: "q=" in b.current_url)
+        wait.until(lambda b: all("医院" in r.text for r in b.find_elements(By.CSS_SELECTOR, "tr.item")))
+        row = tab_to(browser, lambda e: e.tag_name == "tr" and "item" in (e.get_attribute("class") or ""))
+        name = row.find_element(By.TAG_NAME, "td").text
+        row.send_keys(Keys.ENTER)
+        wait.until(lambda b: not b.find_element(By.ID, "record").get_attribute("hidden"))
+        check(browser, name in text(browser, "record"), "the record opened by keyboard is the row's")
+        check(browser, "(20" in text(browser, "record") or "—" in text(browser, "record"), "grade with its year")
+        accessible(browser, "an open record")
+        close = browser.find_element(By.ID, "close")
+        close.send_keys(Keys.ENTER)
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("hidden"))
+        # The back button undoes the search, from the URL.
+        browser.back()
+        wait.until(lambda b: "q=" not in b.current_url)
+        wait.until(lambda b: b.find_element(By.ID, "search").get_attribute("value") == "")
+        # Print: the controls are not printed, the figures are.
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        check(browser, not browser.find_element(By.ID, "search").is_displayed(), "controls hidden in print")
+        check(browser, browser.find_element(By.ID, "figures").is_displayed(), "figures printed")
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        # A county is labelled as a county; its withheld records say why.
+        Select(browser.find_element(By.ID, "jurisdiction")).select_by_value("620725")
+        wait.until(lambda b: "j=620725" in b.current_url and "山丹县" in text(b, "release"))
+        page = browser.find_element(By.TAG_NAME, "main").text
+        check(browser, "市委直属" not in page and ("县委直属" in page or "县政府直属" in page), "labels by level")
+        withheld = [r for r in browser.find_elements(By.CSS_SELECTOR, "tr.item") if "—" in r.text]
+        check(browser, withheld, "Shandan's release withholds records")
+        withheld[0].click()
+        wait.until(lambda b: b.find_elements(By.ID, "withheld"))
+        check(browser, "门槛为 3 人" in text(browser, "withheld"), text(browser, "withheld"))
+        accessible(browser, "a withheld record")
+        if shots:
+            browser.save_screenshot(os.path.join(shots, "portal-withheld.png"))
+        # English, then back to Chinese: the page's language follows.
+        browser.find_element(By.ID, "lang").click()
+        wait.until(lambda b: "lang=en" in b.current_url)
+        check(browser, browser.find_element(By.TAG_NAME, "html").get_attribute("lang").startswith("en"), "lang=en")
+        accessible(browser, "the English page")
+    finally:
+        browser.quit()
+
+
+def phone():
+    browser = open_browser("390,844")
+    wait = waiter(browser)
+    try:
+        browser.get(f"{origin}/?j=620722")
+        ready(browser)
+        accessible(browser, "a county on a phone")
+        width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        check(browser, width[0] <= width[1], f"no sideways scrolling on a phone: {width}")
+        rows = browser.find_elements(By.CSS_SELECTOR, "tr.item")
+        check(browser, rows, "the list shows on a phone")
+        rows[0].click()
+        wait.until(lambda b: not b.find_element(By.ID, "record").get_attribute("hidden"))
+        if shots:
+            browser.save_screenshot(os.path.join(shots, "portal-phone.png"))
+    finally:
+        browser.quit()
+
+
+desktop()
+phone()
+print("portal: desktop and phone checked")
