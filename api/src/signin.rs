@@ -13,14 +13,17 @@ use std::time::Duration;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Utc;
-use entity::{account, auth_session};
+use entity::{account, auth_session, jurisdiction};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use sha2::Sha256;
 
 use crate::audit::{self, Actor, Change};
 use crate::auth::{JwtSigner, Principal, Role};
+use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 
 /// The session cookie's name.
@@ -262,6 +265,7 @@ pub async fn add_user(
     anyhow::ensure!(role != Role::Public, "the public does not sign in");
     anyhow::ensure!(jurisdiction.is_some(), "an account belongs to a jurisdiction (--jurisdiction)");
     anyhow::ensure!(role != Role::Department || department.is_some(), "a DEPARTMENT account names its --department");
+    let txn = begin_write(db).await?;
     let row = account::ActiveModel {
         username: Set(username.to_string()),
         password_hash: Set(hash_password(password)?),
@@ -273,25 +277,63 @@ pub async fn add_user(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    let after = serde_json::json!({
+        "username": row.username, "role": row.role, "jurisdiction": row.jurisdiction,
+        "department": row.department_id, "subject": row.subject,
+    });
+    record_account_change(&txn, "account.add", &row, after).await?;
+    txn.commit().await?;
     Ok(row)
+}
+
+/// An account change in the audit chain, under the account's jurisdiction (never the password
+/// or its hash).
+async fn record_account_change(
+    txn: &DatabaseTransaction,
+    action: &'static str,
+    row: &account::Model,
+    after: serde_json::Value,
+) -> anyhow::Result<()> {
+    let place = match &row.jurisdiction {
+        Some(code) => jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(txn).await?,
+        None => None,
+    };
+    let change = Change {
+        action,
+        entity: "account",
+        entity_id: Some(row.id),
+        jurisdiction_id: place.map(|j| j.id),
+        before: None,
+        after: Some(after),
+    };
+    audit::record(txn, &Actor::system(&format!("api user ({})", row.username)), change).await?;
+    Ok(())
 }
 
 /// `api user disable`: the account cannot sign in, and its open sessions end.
 pub async fn disable_user(db: &DatabaseConnection, username: &str) -> anyhow::Result<u64> {
-    let found = account::Entity::find().filter(account::Column::Username.eq(username.trim())).one(db).await?;
+    let txn = begin_write(db).await?;
+    let found = account::Entity::find()
+        .filter(account::Column::Username.eq(username.trim()))
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let account = found.ok_or_else(|| anyhow::anyhow!("no account `{username}`"))?;
     account::Entity::update_many()
         .col_expr(account::Column::Disabled, Expr::value(true))
         .filter(account::Column::Id.eq(account.id))
-        .exec(db)
+        .exec(&txn)
         .await?;
     let ended = auth_session::Entity::update_many()
         .col_expr(auth_session::Column::EndedAt, Expr::value(Utc::now()))
         .filter(auth_session::Column::AccountId.eq(account.id))
         .filter(auth_session::Column::EndedAt.is_null())
-        .exec(db)
+        .exec(&txn)
         .await?;
+    let after = serde_json::json!({"disabled": true, "sessionsEnded": ended.rows_affected});
+    record_account_change(&txn, "account.disable", &account, after).await?;
+    txn.commit().await?;
     Ok(ended.rows_affected)
 }

@@ -113,6 +113,16 @@ async fn disabling_an_account_ends_its_sessions() {
     assert_eq!(app.error_code(Some(&token), WHO, json!({})).await, "UNAUTHENTICATED");
     let (status, _, _) = login(&app, "zhang.office", "correct horse battery").await;
     assert_eq!(status, 401);
+    // Both changes are in the audit chain, in one transaction each with the change itself.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let audited = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Entity.eq("account"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audited.iter().map(|r| r.action.as_str()).filter(|a| a.starts_with("account.")).collect();
+    assert_eq!(actions, ["account.add", "account.disable"]);
+    assert!(audited.iter().all(|r| !r.after.as_deref().unwrap_or("").contains("argon2")), "no password hash");
     assert!(
         api::signin::add_user(
             &app.db,
