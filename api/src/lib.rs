@@ -38,6 +38,7 @@ pub mod signin;
 pub mod staff;
 pub mod telemetry;
 pub mod throttle;
+pub mod vacancy_use;
 
 use config::{Settings, read_or_create_key};
 use pii::PiiCipher;

@@ -119,6 +119,19 @@ pub struct Overview {
 
 #[async_graphql::ComplexObject]
 impl Overview {
+    /// Vacancy use (用编审批) over the overview's jurisdictions: requests waiting, plans open
+    /// and the hires they still allow, hires drawn. Not public.
+    async fn vacancy_use(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::Result<crate::vacancy_use::VacancyUseFigures> {
+        let scope = crate::graphql::context::scope(ctx);
+        scope.vacancy_use_plans()?;
+        let db = crate::graphql::context::db(ctx);
+        let ids = scope.narrow(db, &self.jurisdiction, self.include_descendants).await?;
+        crate::vacancy_use::figures(db, &ids).await
+    }
+
     /// The jurisdiction's control figures (下达编制控制数): the figure granted to it, what it
     /// holds against it, the room left, and the figures it handed to each jurisdiction below.
     async fn control(&self, ctx: &async_graphql::Context<'_>) -> crate::error::Result<crate::establishment::Control> {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use entity::{
     audit_log, committee_member, department, establishment_event, evaluation_round, hospital_filing, institution,
-    jurisdiction, pool_loan, reduction_plan, staff,
+    jurisdiction, pool_loan, reduction_plan, staff, vacancy_use_plan,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -290,6 +290,33 @@ impl Scope {
     pub fn pool_loans(&self) -> ApiResult<Select<pool_loan::Entity>> {
         self.require_internal()?;
         Ok(pool_loan::Entity::find().filter(pool_loan::Column::InstitutionId.in_subquery(self.institution_ids())))
+    }
+
+    /// Vacancy-use plans (用编计划) on institutions the caller reads: an office's
+    /// jurisdictions', a department's own institutions'; not public.
+    pub fn vacancy_use_plans(&self) -> ApiResult<Select<vacancy_use_plan::Entity>> {
+        self.require_internal()?;
+        Ok(vacancy_use_plan::Entity::find()
+            .filter(vacancy_use_plan::Column::InstitutionId.in_subquery(self.institution_ids())))
+    }
+
+    /// An institution whose vacancies the caller may ask to use, locked: its supervising
+    /// department's, or its own office's. Out of reach reads as missing.
+    pub async fn institution_for_request<C: ConnectionTrait>(&self, txn: &C, id: i32) -> ApiResult<institution::Model> {
+        let row = self
+            .institutions()
+            .filter(institution::Column::Id.eq(id))
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
+        match &self.reach {
+            Reach::Department { department_id, .. } if *department_id == row.department_id => Ok(row),
+            Reach::Office { own, .. } if own.id == row.jurisdiction_id => Ok(row),
+            _ => Err(ApiError::forbidden(
+                "only the supervising department, or the jurisdiction's staffing office, asks to use its vacancies",
+            )),
+        }
     }
 
     /// Reduction plans on institutions the caller reads; not public.

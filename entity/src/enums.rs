@@ -308,3 +308,24 @@ word_enum!(
         Approved = "APPROVED",
     }
 );
+
+word_enum!(
+    /// How a vacancy is to be filled (招录方式), as a vacancy-use request names it.
+    Recruitment {
+        OpenExam = "OPEN_EXAM",
+        TransferIn = "TRANSFER_IN",
+        SoldierPlacement = "SOLDIER_PLACEMENT",
+        GraduatePlacement = "GRADUATE_PLACEMENT",
+        Other = "OTHER",
+    }
+);
+
+word_enum!(
+    /// A vacancy-use plan (用编计划) is requested by a department, then approved (in full or
+    /// cut) or refused by the staffing office.
+    VacancyUseStatus {
+        Requested = "REQUESTED",
+        Approved = "APPROVED",
+        Refused = "REFUSED",
+    }
+);

@@ -39,4 +39,5 @@ pub mod staff;
 pub mod staff_movement;
 pub mod staffing_norm;
 pub mod turnover_pool;
+pub mod vacancy_use_plan;
 pub mod withdrawal_request;

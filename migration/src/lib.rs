@@ -18,6 +18,7 @@ mod m20261201_000013_earned_evaluation;
 mod m20261201_000014_audit_chain;
 mod m20261201_000015_accounts;
 mod m20261201_000016_release_figures;
+mod m20261201_000017_vacancy_use;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_audit_chain::Migration),
             Box::new(m20261201_000015_accounts::Migration),
             Box::new(m20261201_000016_release_figures::Migration),
+            Box::new(m20261201_000017_vacancy_use::Migration),
         ]
     }
 }

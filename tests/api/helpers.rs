@@ -148,6 +148,7 @@ impl TestApp {
             "control_figure",
             "establishment_ceiling",
             "turnover_pool",
+            "vacancy_use_plan",
         ] {
             let sql = format!("SELECT COUNT(*) AS n FROM {table}");
             let backend = self.db.get_database_backend();

@@ -29,4 +29,5 @@ mod reforms;
 mod scope;
 mod signin;
 mod suppression;
+mod vacancy_use;
 mod validation;

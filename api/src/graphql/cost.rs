@@ -54,6 +54,8 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("IndicatorScore", "groups", 4),
     ("RetirementForecast", "years", 20),
     ("Query", "childDisclosures", 50),
+    ("Query", "vacancyUsePlans", 200),
+    ("Institution", "vacancyUsePlans", 50),
 ];
 
 /// Enumeration-sized lists (one row per enum word) and other short fixed lists.
@@ -80,6 +82,8 @@ const EXPENSIVE: &[(&str, &str, u64, u64)] = &[
     // Replays the institution's ledger and movements.
     ("Institution", "vacancies", 5, 5),
     ("Institution", "leadership", 2, 2),
+    // One query per institution.
+    ("Institution", "vacancyUsePlans", 5, 5),
     // Computed from every score of the round, per round asked for.
     ("EvaluationRound", "results", 500, 500),
     ("EvaluationRound", "completeness", 200, 200),

@@ -22,6 +22,7 @@ use crate::overview::OverviewQuery;
 use crate::pool::{PoolMutation, PoolQuery};
 use crate::reform::ReformMutation;
 use crate::staff::{LifecycleMutation, StaffMutation, StaffQuery};
+use crate::vacancy_use::{VacancyUseMutation, VacancyUseQuery};
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -40,6 +41,7 @@ pub struct Query(
     DisclosureQuery,
     AuditQuery,
     FindingsQuery,
+    VacancyUseQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -57,6 +59,7 @@ pub struct Mutation(
     PoolMutation,
     FilingMutation,
     DisclosureMutation,
+    VacancyUseMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

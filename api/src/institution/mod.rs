@@ -162,6 +162,12 @@ impl Institution {
         let today = chrono::Utc::now().date_naive();
         Ok(crate::staff::retirement::RetirementForecast::of(&people, today, years as u32))
     }
+    /// Vacancy-use plans (用编计划) on this institution, newest first: requests, decisions,
+    /// and the hires drawn on each.
+    #[graphql(guard = "InternalGuard")]
+    async fn vacancy_use_plans(&self, ctx: &Context<'_>) -> Result<Vec<crate::vacancy_use::VacancyUsePlan>> {
+        crate::vacancy_use::of_institution(db(ctx), scope(ctx), self.0.id).await
+    }
     /// Classification decisions, oldest first.
     #[graphql(guard = "InternalGuard")]
     async fn classification_history(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationDecision>> {

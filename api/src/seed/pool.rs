@@ -144,6 +144,8 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
                 hire_date: day(2025, 9, 1),
                 title_level: Some("初级".into()),
                 paid_by_budget: false,
+                plan_id: None,
+                own_plan: None,
                 dry_run: false,
             };
             hire(db, pii, &scope, &actor, &crate::throttle::Throttle::new(0, 0), input).await.map_err(failed)?;

@@ -82,6 +82,11 @@ pub struct HireInput {
     /// people of the jurisdiction (财政供养人员).
     #[graphql(default)]
     pub paid_by_budget: bool,
+    /// The approved vacancy-use plan (用编计划) the hire draws on, for a hire into an
+    /// establishment slot.
+    pub plan_id: Option<ID>,
+    /// Or the office's own one-slot plan, recorded with the hire.
+    pub own_plan: Option<crate::vacancy_use::OwnPlanInput>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -208,6 +213,15 @@ pub async fn hire(
     let dry_run = input.dry_run;
     let person = input.validate()?;
     let institution_id = parse_id(&input.institution_id)?;
+    let plan_id = input.plan_id.as_ref().map(parse_id).transpose()?;
+    let slot = person.basis.funding().filter(|_| person.status.holds_slot());
+    if (plan_id.is_some() || input.own_plan.is_some())
+        && (slot.is_none() || (plan_id.is_some() && input.own_plan.is_some()))
+    {
+        return Err(ApiError::bad_input(
+            "a vacancy-use plan (`planId` or `ownPlan`, one of them) is for a hire into an establishment slot",
+        ));
+    }
     let prober = format!("{}:{}", actor.role, actor.subject);
     throttle.probe_allowed(&prober)?;
     let txn = begin_write(db).await?;
@@ -238,6 +252,13 @@ pub async fn hire(
         }
         Err(error) => return Err(error),
     };
+    if let Some(funding) = slot {
+        if let Some(id) = plan_id {
+            crate::vacancy_use::draw(&txn, id, &institution, funding).await?;
+        } else if let Some(own) = &input.own_plan {
+            crate::vacancy_use::record_own(&txn, actor, &institution, funding, own).await?;
+        }
+    }
     let change = Change::created("staff.hire", "staff", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
     crate::dry_run::finish(txn, scope, dry_run).await?;

@@ -1,0 +1,502 @@
+//! Vacancy use is approved, not assumed (用编审批, DOMAIN.md): a supervising department asks to
+//! fill vacant slots of an institution (how many, of which funding, for which posts, by which
+//! recruitment); the staffing office approves, cuts or refuses with a reason; an approved plan
+//! (用编计划) has a quota and an expiry, and hires draw on it. An office recording a hire may
+//! record its own one-slot plan in the same step.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{NaiveDate, Utc};
+use entity::enums::{Funding, Recruitment, VacancyUseStatus};
+use entity::{establishment_balance, institution, vacancy_use_plan};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::audit::{self, Actor, Change};
+use crate::db::begin_write;
+use crate::error::{ApiError, ApiResult, Result};
+use crate::establishment::balance;
+use crate::graphql::context::{actor, db, scope};
+use crate::institution::parse_id;
+use crate::scope::Scope;
+
+/// Most slots one request may ask for.
+const MAX_SLOTS: i32 = 1_000;
+/// Longest posts or reason text.
+const MAX_TEXT: usize = 1_000;
+
+/// A vacancy-use plan: the request, the decision and what hires have drawn on it.
+pub struct VacancyUsePlan {
+    pub row: vacancy_use_plan::Model,
+}
+
+#[Object]
+impl VacancyUsePlan {
+    async fn id(&self) -> ID {
+        ID(self.row.id.to_string())
+    }
+    async fn institution_id(&self) -> ID {
+        ID(self.row.institution_id.to_string())
+    }
+    async fn department_id(&self) -> ID {
+        ID(self.row.department_id.to_string())
+    }
+    async fn funding(&self) -> Funding {
+        self.row.funding
+    }
+    async fn requested(&self) -> i32 {
+        self.row.requested
+    }
+    /// The quota approved (less than requested when cut; 0 when refused; null until decided).
+    async fn approved(&self) -> Option<i32> {
+        self.row.approved
+    }
+    /// Hires drawn on the plan.
+    async fn used(&self) -> i32 {
+        self.row.used
+    }
+    /// Hires the plan still allows: its quota less what was drawn, 0 once expired.
+    async fn remaining(&self) -> i32 {
+        remaining(&self.row, today())
+    }
+    /// Whether an approved plan has passed its expiry day.
+    async fn expired(&self) -> bool {
+        self.row.expires_on.is_some_and(|d| d < today())
+    }
+    async fn posts(&self) -> &str {
+        &self.row.posts
+    }
+    async fn recruitment(&self) -> Recruitment {
+        self.row.recruitment
+    }
+    async fn reason(&self) -> &str {
+        &self.row.reason
+    }
+    async fn status(&self) -> VacancyUseStatus {
+        self.row.status
+    }
+    async fn decision_reason(&self) -> Option<&str> {
+        self.row.decision_reason.as_deref()
+    }
+    /// The decision's document number (文号).
+    async fn document_no(&self) -> Option<&str> {
+        self.row.document_no.as_deref()
+    }
+    async fn expires_on(&self) -> Option<NaiveDate> {
+        self.row.expires_on
+    }
+    async fn requested_by(&self) -> &str {
+        &self.row.requested_by
+    }
+    async fn requested_at(&self) -> chrono::DateTime<Utc> {
+        self.row.requested_at
+    }
+    async fn decided_by(&self) -> Option<&str> {
+        self.row.decided_by.as_deref()
+    }
+    async fn decided_at(&self) -> Option<chrono::DateTime<Utc>> {
+        self.row.decided_at
+    }
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn remaining(plan: &vacancy_use_plan::Model, on: NaiveDate) -> i32 {
+    let live = plan.status == VacancyUseStatus::Approved && plan.expires_on.is_some_and(|d| d >= on);
+    if live { Ord::max(plan.approved.unwrap_or(0) - plan.used, 0) } else { 0 }
+}
+
+/// A department's (or an office's) request to fill vacant slots.
+#[derive(InputObject)]
+pub struct VacancyUseRequestInput {
+    pub institution_id: ID,
+    pub funding: Funding,
+    pub slots: i32,
+    /// The posts to fill (岗位).
+    pub posts: String,
+    pub recruitment: Recruitment,
+    pub reason: String,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VacancyUseDecision {
+    /// Approve the slots requested.
+    Approve,
+    /// Approve fewer slots (`slots`).
+    Cut,
+    /// Refuse (a `reason` is required).
+    Refuse,
+}
+
+/// The office's decision on a request.
+#[derive(InputObject)]
+pub struct DecideVacancyUseInput {
+    pub plan_id: ID,
+    pub decision: VacancyUseDecision,
+    /// For CUT: the slots approved, fewer than requested.
+    pub slots: Option<i32>,
+    /// For APPROVE and CUT: the last day a hire may draw on the plan.
+    pub expires_on: Option<NaiveDate>,
+    /// For APPROVE and CUT: the decision's document number (文号).
+    pub document_no: Option<String>,
+    /// Required for CUT and REFUSE.
+    pub reason: Option<String>,
+}
+
+/// What an office records with a hire when no plan was requested for it: its own decision to
+/// use one slot (a one-slot plan, approved and drawn in the hire's transaction).
+#[derive(InputObject)]
+pub struct OwnPlanInput {
+    pub recruitment: Recruitment,
+    pub posts: String,
+    pub document_no: String,
+}
+
+fn text(field: &str, value: &str, required: bool) -> ApiResult<String> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(ApiError::bad_input(format!("`{field}` is required")));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(ApiError::bad_input(format!("`{field}` may be at most {MAX_TEXT} characters")));
+    }
+    Ok(value.to_string())
+}
+
+/// Slots of `funding` an institution could still give to a new plan: vacant, less the quota
+/// open on its approved, unexpired plans. Read inside the caller's transaction, after the
+/// institution's row lock.
+async fn free_for_plans<C: ConnectionTrait>(db: &C, institution_id: i32, funding: Funding) -> ApiResult<i32> {
+    let vacant: i32 = establishment_balance::Entity::find()
+        .filter(establishment_balance::Column::InstitutionId.eq(institution_id))
+        .filter(establishment_balance::Column::Funding.eq(funding))
+        .all(db)
+        .await?
+        .iter()
+        .map(balance::vacant)
+        .sum();
+    let open: i32 = vacancy_use_plan::Entity::find()
+        .filter(vacancy_use_plan::Column::InstitutionId.eq(institution_id))
+        .filter(vacancy_use_plan::Column::Funding.eq(funding))
+        .filter(vacancy_use_plan::Column::Status.eq(VacancyUseStatus::Approved))
+        .all(db)
+        .await?
+        .iter()
+        .map(|p| remaining(p, today()))
+        .sum();
+    Ok(vacant - open)
+}
+
+fn room(slots: i32, free: i32, funding: Funding) -> ApiResult<()> {
+    if slots > free {
+        return Err(ApiError::conflict(format!(
+            "only {} {} slot(s) are vacant and not already promised to an approved plan",
+            Ord::max(free, 0),
+            funding.word()
+        )));
+    }
+    Ok(())
+}
+
+pub async fn request(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: VacancyUseRequestInput,
+) -> ApiResult<vacancy_use_plan::Model> {
+    if !(1..=MAX_SLOTS).contains(&input.slots) {
+        return Err(ApiError::bad_input(format!("`slots` must be from 1 to {MAX_SLOTS}")));
+    }
+    let posts = text("posts", &input.posts, true)?;
+    let reason = text("reason", &input.reason, true)?;
+    let institution_id = parse_id(&input.institution_id)?;
+    let txn = begin_write(db).await?;
+    let institution = scope.institution_for_request(&txn, institution_id).await?;
+    active(&institution)?;
+    room(input.slots, free_for_plans(&txn, institution.id, input.funding).await?, input.funding)?;
+    let row = vacancy_use_plan::ActiveModel {
+        jurisdiction_id: Set(institution.jurisdiction_id),
+        institution_id: Set(institution.id),
+        department_id: Set(institution.department_id),
+        funding: Set(input.funding),
+        requested: Set(input.slots),
+        approved: Set(None),
+        used: Set(0),
+        posts: Set(posts),
+        recruitment: Set(input.recruitment),
+        reason: Set(reason),
+        status: Set(VacancyUseStatus::Requested),
+        requested_by: Set(actor.subject.clone()),
+        requested_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let change = Change::created("vacancy_use.request", "vacancy_use_plan", row.id, row.jurisdiction_id, &row);
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+fn active(institution: &institution::Model) -> ApiResult<()> {
+    if institution.status == entity::enums::InstitutionStatus::Active {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(format!("institution `{}` is no longer active", institution.name)))
+    }
+}
+
+pub async fn decide(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: DecideVacancyUseInput,
+) -> ApiResult<vacancy_use_plan::Model> {
+    let id = parse_id(&input.plan_id)?;
+    let reason = input.reason.as_deref().map(|r| text("reason", r, false)).transpose()?.filter(|r| !r.is_empty());
+    let txn = begin_write(db).await?;
+    let plan = scope
+        .vacancy_use_plans()?
+        .filter(vacancy_use_plan::Column::Id.eq(id))
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("vacancy-use plan {id} not found")))?;
+    scope.require_writer(plan.jurisdiction_id)?;
+    if plan.status != VacancyUseStatus::Requested {
+        return Err(ApiError::conflict("this request has already been decided"));
+    }
+    let before = serde_json::to_value(&plan).unwrap_or_default();
+    let mut row: vacancy_use_plan::ActiveModel = plan.clone().into();
+    let approved = match input.decision {
+        VacancyUseDecision::Refuse => {
+            if reason.is_none() {
+                return Err(ApiError::bad_input("a refusal gives its `reason`"));
+            }
+            row.status = Set(VacancyUseStatus::Refused);
+            0
+        }
+        decision => {
+            let slots = match decision {
+                VacancyUseDecision::Cut => {
+                    let slots = input.slots.ok_or_else(|| ApiError::bad_input("a cut gives the `slots` approved"))?;
+                    if !(1..plan.requested).contains(&slots) {
+                        return Err(ApiError::bad_input(format!(
+                            "a cut approves from 1 to {} slots (fewer than the {} requested)",
+                            plan.requested - 1,
+                            plan.requested
+                        )));
+                    }
+                    if reason.is_none() {
+                        return Err(ApiError::bad_input("a cut gives its `reason`"));
+                    }
+                    slots
+                }
+                _ => plan.requested,
+            };
+            let expires_on =
+                input.expires_on.ok_or_else(|| ApiError::bad_input("an approved plan has an `expiresOn` day"))?;
+            if expires_on < today() {
+                return Err(ApiError::bad_input("`expiresOn` is in the past"));
+            }
+            let document_no =
+                crate::codes::document_no(input.document_no.as_deref().unwrap_or("")).map_err(ApiError::BadInput)?;
+            // The institution is locked before its slots are counted, as every slot rule does.
+            scope.institution_for_request(&txn, plan.institution_id).await?;
+            room(slots, free_for_plans(&txn, plan.institution_id, plan.funding).await?, plan.funding)?;
+            row.status = Set(VacancyUseStatus::Approved);
+            row.expires_on = Set(Some(expires_on));
+            row.document_no = Set(Some(document_no));
+            slots
+        }
+    };
+    row.approved = Set(Some(approved));
+    row.decision_reason = Set(reason);
+    row.decided_by = Set(Some(actor.subject.clone()));
+    row.decided_at = Set(Some(Utc::now()));
+    let row = row.update(&txn).await?;
+    let change = Change {
+        action: "vacancy_use.decide",
+        entity: "vacancy_use_plan",
+        entity_id: Some(row.id),
+        jurisdiction_id: Some(row.jurisdiction_id),
+        before: Some(before),
+        after: Some(serde_json::to_value(&row).unwrap_or_default()),
+    };
+    audit::record(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Draws one hire on a plan, inside the hire's transaction: a single conditional update, so
+/// two hires cannot take the last place of a quota.
+pub async fn draw<C: ConnectionTrait>(
+    txn: &C,
+    plan_id: i32,
+    institution: &institution::Model,
+    funding: Funding,
+) -> ApiResult<()> {
+    let on = today();
+    let taken = vacancy_use_plan::Entity::update_many()
+        .col_expr(vacancy_use_plan::Column::Used, Expr::col(vacancy_use_plan::Column::Used).add(1))
+        .filter(vacancy_use_plan::Column::Id.eq(plan_id))
+        .filter(vacancy_use_plan::Column::InstitutionId.eq(institution.id))
+        .filter(vacancy_use_plan::Column::Funding.eq(funding))
+        .filter(vacancy_use_plan::Column::Status.eq(VacancyUseStatus::Approved))
+        .filter(vacancy_use_plan::Column::ExpiresOn.gte(on))
+        .filter(Expr::col(vacancy_use_plan::Column::Used).lt(Expr::col(vacancy_use_plan::Column::Approved)))
+        .exec(txn)
+        .await?;
+    if taken.rows_affected == 1 {
+        return Ok(());
+    }
+    Err(ApiError::conflict(format!(
+        "vacancy-use plan {plan_id} cannot take this hire: it must be an approved, unexpired plan of this \
+         institution for {} slots, with quota left",
+        funding.word()
+    )))
+}
+
+/// The office's own one-slot plan, approved and drawn in the hire's transaction.
+pub async fn record_own<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    institution: &institution::Model,
+    funding: Funding,
+    own: &OwnPlanInput,
+) -> ApiResult<vacancy_use_plan::Model> {
+    let posts = text("posts", &own.posts, true)?;
+    let document_no = crate::codes::document_no(&own.document_no).map_err(ApiError::BadInput)?;
+    let now = Utc::now();
+    let row = vacancy_use_plan::ActiveModel {
+        jurisdiction_id: Set(institution.jurisdiction_id),
+        institution_id: Set(institution.id),
+        department_id: Set(institution.department_id),
+        funding: Set(funding),
+        requested: Set(1),
+        approved: Set(Some(1)),
+        used: Set(1),
+        posts: Set(posts),
+        recruitment: Set(own.recruitment),
+        reason: Set("recorded with the hire".into()),
+        status: Set(VacancyUseStatus::Approved),
+        document_no: Set(Some(document_no)),
+        expires_on: Set(Some(now.date_naive())),
+        requested_by: Set(actor.subject.clone()),
+        requested_at: Set(now),
+        decided_by: Set(Some(actor.subject.clone())),
+        decided_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let change = Change::created("vacancy_use.own", "vacancy_use_plan", row.id, row.jurisdiction_id, &row);
+    audit::record(txn, actor, change).await?;
+    Ok(row)
+}
+
+/// Plans and their use over a set of jurisdictions (the overview's).
+#[derive(SimpleObject, Default, Debug, Clone)]
+pub struct VacancyUseFigures {
+    /// Requests waiting for the office's decision, and the slots they ask for.
+    pub pending_requests: i64,
+    pub pending_slots: i64,
+    /// Approved plans still open (unexpired, with quota left), and the hires they still allow.
+    pub open_plans: i64,
+    pub open_slots: i64,
+    /// Hires drawn on plans, ever.
+    pub hires_drawn: i64,
+    /// Requests refused.
+    pub refused: i64,
+}
+
+pub async fn figures<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> ApiResult<VacancyUseFigures> {
+    let rows = vacancy_use_plan::Entity::find()
+        .filter(vacancy_use_plan::Column::JurisdictionId.is_in(jurisdiction_ids.iter().copied()))
+        .all(db)
+        .await?;
+    let on = today();
+    let mut out = VacancyUseFigures::default();
+    for p in &rows {
+        match p.status {
+            VacancyUseStatus::Requested => {
+                out.pending_requests += 1;
+                out.pending_slots += i64::from(p.requested);
+            }
+            VacancyUseStatus::Refused => out.refused += 1,
+            VacancyUseStatus::Approved => {
+                let left = remaining(p, on);
+                if left > 0 {
+                    out.open_plans += 1;
+                    out.open_slots += i64::from(left);
+                }
+            }
+        }
+        out.hires_drawn += i64::from(p.used);
+    }
+    Ok(out)
+}
+
+/// Plans of one institution, newest first (the record's).
+pub async fn of_institution(db: &DatabaseConnection, scope: &Scope, id: i32) -> ApiResult<Vec<VacancyUsePlan>> {
+    let rows = scope
+        .vacancy_use_plans()?
+        .filter(vacancy_use_plan::Column::InstitutionId.eq(id))
+        .order_by_desc(vacancy_use_plan::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| VacancyUsePlan { row }).collect())
+}
+
+#[derive(Default)]
+pub struct VacancyUseQuery;
+
+#[Object]
+impl VacancyUseQuery {
+    /// Vacancy-use plans the caller may read (an office's jurisdiction, a department's own
+    /// institutions), newest first; at most 200.
+    async fn vacancy_use_plans(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+        institution_id: Option<ID>,
+        status: Option<VacancyUseStatus>,
+    ) -> Result<Vec<VacancyUsePlan>> {
+        let scope = scope(ctx);
+        let mut query = scope.vacancy_use_plans()?.order_by_desc(vacancy_use_plan::Column::Id).limit(200);
+        if let Some(code) = jurisdiction {
+            let ids = scope.narrow(db(ctx), &code, false).await?;
+            query = query.filter(vacancy_use_plan::Column::JurisdictionId.is_in(ids));
+        }
+        if let Some(id) = institution_id {
+            query = query.filter(vacancy_use_plan::Column::InstitutionId.eq(parse_id(&id)?));
+        }
+        if let Some(status) = status {
+            query = query.filter(vacancy_use_plan::Column::Status.eq(status));
+        }
+        Ok(query.all(db(ctx)).await?.into_iter().map(|row| VacancyUsePlan { row }).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct VacancyUseMutation;
+
+#[Object]
+impl VacancyUseMutation {
+    /// A supervising department (or the office) asks to fill vacant slots of an institution.
+    async fn request_vacancy_use(&self, ctx: &Context<'_>, input: VacancyUseRequestInput) -> Result<VacancyUsePlan> {
+        let row = request(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        Ok(VacancyUsePlan { row })
+    }
+
+    /// The staffing office approves, cuts or refuses a request.
+    async fn decide_vacancy_use(&self, ctx: &Context<'_>, input: DecideVacancyUseInput) -> Result<VacancyUsePlan> {
+        let row = decide(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        Ok(VacancyUsePlan { row })
+    }
+}

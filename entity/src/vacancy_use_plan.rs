@@ -1,0 +1,40 @@
+//! A vacancy-use plan (用编计划): a department's request to fill vacant slots of an institution
+//! it supervises, and the staffing office's decision; hires draw on an approved plan's quota.
+
+use crate::enums::{Funding, Recruitment, VacancyUseStatus};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "vacancy_use_plan")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub jurisdiction_id: i32,
+    pub institution_id: i32,
+    pub department_id: i32,
+    pub funding: Funding,
+    pub requested: i32,
+    /// Slots approved (the quota); `None` until decided, 0 when refused.
+    pub approved: Option<i32>,
+    /// Hires drawn on the plan.
+    pub used: i32,
+    #[sea_orm(column_type = "Text")]
+    pub posts: String,
+    pub recruitment: Recruitment,
+    #[sea_orm(column_type = "Text")]
+    pub reason: String,
+    pub status: VacancyUseStatus,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub decision_reason: Option<String>,
+    pub document_no: Option<String>,
+    pub expires_on: Option<Date>,
+    pub requested_by: String,
+    pub requested_at: DateTimeUtc,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,138 @@
+//! Vacancy use is approved (用编审批): a department asks, the office approves, cuts or refuses,
+//! and hires draw on an approved plan's quota until it is spent or expires.
+
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+use crate::fixture::{HIRE, hire_input, national_id, second_institution, world};
+use crate::helpers::{TestApp, spawn_app};
+
+const REQUEST: &str = r#"mutation($i: VacancyUseRequestInput!) { requestVacancyUse(input: $i) {
+    id status requested approved used remaining recruitment requestedBy } }"#;
+const DECIDE: &str = r#"mutation($i: DecideVacancyUseInput!) { decideVacancyUse(input: $i) {
+    id status approved remaining expiresOn documentNo decisionReason decidedBy } }"#;
+const RECORD: &str = r#"query($id: ID!) { institution(id: $id) { staffCounts { inEstablishment }
+    vacancyUsePlans { id status approved used remaining recruitment } } }"#;
+const OVERVIEW: &str = r#"{ overview(jurisdiction: "620700") { vacancyUse { pendingRequests pendingSlots openPlans
+    openSlots hiresDrawn refused } } }"#;
+
+fn ask(institution: &str, slots: i32) -> Value {
+    json!({"i": {"institutionId": institution, "funding": "FISCAL", "slots": slots, "posts": "疾控医师",
+        "recruitment": "OPEN_EXAM", "reason": "新增传染病监测任务"}})
+}
+
+fn hire_on(institution: &str, seq: u32, plan: Value) -> Value {
+    let mut input = hire_input(institution, "新进医师", &national_id("620700", "19960101", seq), "FISCAL");
+    input["planId"] = plan;
+    json!({ "input": input })
+}
+
+async fn department_id(app: &TestApp, token: &str, institution: &str) -> i32 {
+    let data = app
+        .ok(Some(token), "query($id: ID!) { institution(id: $id) { department { id } } }", json!({"id": institution}))
+        .await;
+    data["institution"]["department"]["id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_department_asks_the_office_cuts_and_hires_draw_on_the_quota_until_it_is_spent() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let office = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    let department = app.department_token("620700", department_id(&app, office, inst).await);
+    let other_id = crate::fixture::department(&app, office, "张掖市教育局").await;
+    let other = app.department_token("620700", other_id.parse().unwrap());
+
+    // Who may ask: the supervising department (or the office); not the public, not another
+    // department, never beyond the vacant slots (4 of 5 here).
+    app.refused(None, REQUEST, ask(inst, 1), "FORBIDDEN").await;
+    assert_eq!(app.error_code(Some(&other), REQUEST, ask(inst, 1)).await, "NOT_FOUND");
+    app.refused(Some(&department), REQUEST, ask(inst, 5), "CONFLICT").await;
+    app.refused(Some(&department), REQUEST, ask(inst, 0), "BAD_USER_INPUT").await;
+    let plan = app.ok(Some(&department), REQUEST, ask(inst, 2)).await["requestVacancyUse"].clone();
+    assert_eq!(
+        (plan["status"].as_str(), plan["requested"].as_i64(), plan["remaining"].as_i64()),
+        (Some("REQUESTED"), Some(2), Some(0))
+    );
+    let id = plan["id"].as_str().unwrap().to_string();
+    let pending = app.ok(Some(office), OVERVIEW, json!({})).await;
+    assert_eq!(pending["overview"]["vacancyUse"]["pendingRequests"], 1);
+    assert_eq!(pending["overview"]["vacancyUse"]["pendingSlots"], 2);
+
+    // Only the office decides; a cut names its slots and reason, an approval its document and expiry.
+    let cut = json!({"i": {"planId": id, "decision": "CUT", "slots": 1, "expiresOn": "2099-12-31",
+        "documentNo": "张编办〔2026〕12号", "reason": "另一岗位由内部调剂"}});
+    app.refused(Some(&department), DECIDE, cut.clone(), "FORBIDDEN").await;
+    let mut no_reason = cut.clone();
+    no_reason["i"]["reason"] = Value::Null;
+    app.refused(Some(office), DECIDE, no_reason, "BAD_USER_INPUT").await;
+    let decided = app.ok(Some(office), DECIDE, cut.clone()).await["decideVacancyUse"].clone();
+    assert_eq!(
+        (decided["status"].as_str(), decided["approved"].as_i64(), decided["remaining"].as_i64()),
+        (Some("APPROVED"), Some(1), Some(1))
+    );
+    assert_eq!(decided["documentNo"], "张编办〔2026〕12号");
+    app.refused(Some(office), DECIDE, cut, "CONFLICT").await;
+
+    // A hire draws on it; the quota spent, the next hire on it is refused and writes nothing.
+    app.ok(Some(office), HIRE, hire_on(inst, 701, json!(id))).await;
+    let before = app.row_counts().await;
+    app.refused(Some(office), HIRE, hire_on(inst, 702, json!(id)), "CONFLICT").await;
+    assert_eq!(app.row_counts().await, before, "a refused draw leaves nothing behind");
+    let record = app.ok(Some(&department), RECORD, json!({"id": inst})).await;
+    let plans = record["institution"]["vacancyUsePlans"].as_array().unwrap();
+    assert_eq!((plans[0]["used"].as_i64(), plans[0]["remaining"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(record["institution"]["staffCounts"]["inEstablishment"], 2);
+
+    // A refusal gives its reason; another institution's plan cannot be drawn on.
+    let again = app.ok(Some(&department), REQUEST, ask(inst, 1)).await["requestVacancyUse"]["id"].clone();
+    let refuse = |reason: Value| json!({"i": {"planId": again, "decision": "REFUSE", "reason": reason}});
+    app.refused(Some(office), DECIDE, refuse(Value::Null), "BAD_USER_INPUT").await;
+    let refused = app.ok(Some(office), DECIDE, refuse(json!("编制已满足需要"))).await;
+    assert_eq!(refused["decideVacancyUse"]["status"], "REFUSED");
+    let second = second_institution(&app, office, &w.city.department, "张掖市卫生监督所", 40, 3).await;
+    app.refused(Some(office), HIRE, hire_on(&second, 703, json!(id)), "CONFLICT").await;
+
+    // An office may record its own one-slot plan with a hire.
+    let mut input = hire_input(inst, "调入人员", &national_id("620700", "19900101", 704), "FISCAL");
+    input["ownPlan"] = json!({"recruitment": "TRANSFER_IN", "posts": "检验技师", "documentNo": "张编办〔2026〕13号"});
+    app.ok(Some(office), HIRE, json!({ "input": input })).await;
+    let figures = app.ok(Some(office), OVERVIEW, json!({})).await["overview"]["vacancyUse"].clone();
+    assert_eq!(
+        figures,
+        json!({"pendingRequests": 0, "pendingSlots": 0, "openPlans": 0, "openSlots": 0, "hiresDrawn": 2, "refused": 1})
+    );
+    // Both ways at once, or a plan for temporary staff, is refused.
+    let mut both = hire_input(inst, "某人", &national_id("620700", "19900101", 705), "FISCAL");
+    both["planId"] = json!(id);
+    both["ownPlan"] = json!({"recruitment": "OTHER", "posts": "x", "documentNo": "张编办〔2026〕14号"});
+    app.refused(Some(office), HIRE, json!({ "input": both }), "BAD_USER_INPUT").await;
+    // The audit chain holds each step.
+    let audited = app
+        .ok(Some(office), r#"{ verifyLedger(jurisdiction: "620700") { consistent auditChainIntact } }"#, json!({}))
+        .await;
+    assert_eq!(audited["verifyLedger"]["auditChainIntact"], true);
+}
+
+#[tokio::test]
+async fn an_expired_plan_takes_no_hire() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let office = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    let id = app.ok(Some(office), REQUEST, ask(inst, 1)).await["requestVacancyUse"]["id"].as_str().unwrap().to_string();
+    let approve = json!({"i": {"planId": id, "decision": "APPROVE", "expiresOn": "2099-12-31", "documentNo": "张编办〔2026〕15号"}});
+    let mut past = approve.clone();
+    past["i"]["expiresOn"] = json!("2020-01-01");
+    app.refused(Some(office), DECIDE, past, "BAD_USER_INPUT").await;
+    app.ok(Some(office), DECIDE, approve).await;
+    // Time passes (the plan's last day moved into the past, as a year would).
+    app.db
+        .execute_unprepared(&format!("UPDATE vacancy_use_plan SET expires_on = '2020-01-01' WHERE id = {id}"))
+        .await
+        .unwrap();
+    app.refused(Some(office), HIRE, hire_on(inst, 801, json!(id)), "CONFLICT").await;
+    let record = app.ok(Some(office), RECORD, json!({"id": inst})).await;
+    assert_eq!(record["institution"]["vacancyUsePlans"][0]["remaining"], 0);
+}
