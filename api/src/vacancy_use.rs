@@ -19,7 +19,8 @@ use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::balance;
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::parse_id;
+use crate::graphql::loaders::{Loaders, to_graphql};
+use crate::institution::{Institution, parse_id};
 use crate::scope::Scope;
 
 /// Most slots one request may ask for.
@@ -39,6 +40,12 @@ impl VacancyUsePlan {
     }
     async fn institution_id(&self) -> ID {
         ID(self.row.institution_id.to_string())
+    }
+    /// The institution, batched with the rest of the list (a plan in the caller's reach is on
+    /// an institution in that reach).
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        let loaded = ctx.data_unchecked::<Loaders>().institution.load_one(self.row.institution_id).await;
+        Ok(loaded.map_err(to_graphql)?.map(Institution))
     }
     async fn department_id(&self) -> ID {
         ID(self.row.department_id.to_string())

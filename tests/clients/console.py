@@ -2,9 +2,11 @@
 environment (DATABASE_URL, DATA_DIR, secrets) is inherited, so `api user add` writes the
 account into the server's own database."""
 
+import json
 import os
 import subprocess
 import sys
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -25,6 +27,24 @@ subprocess.run(
     input=b"an evaluator's passphrase\n", check=True, env=os.environ,
 )
 
+# The supervising department of the unit the office changes below gets an account too.
+office_token = subprocess.run(
+    [api, "token", "--role", "STAFFING_OFFICE", "--jurisdiction", "620700"], capture_output=True, check=True, env=os.environ,
+).stdout.decode().strip()
+lookup = urllib.request.Request(
+    graphql,
+    data=json.dumps({"query": '{ institutions(search: "张掖市书画院", first: 1) { edges { node { department { id } } } } }'}).encode(),
+    headers={"Content-Type": "application/json", "Authorization": f"Bearer {office_token}"},
+)
+with urllib.request.urlopen(lookup) as response:
+    department_id = json.load(response)["data"]["institutions"]["edges"][0]["node"]["department"]["id"]
+subprocess.run(
+    [api, "user", "add", "--username", "wang.culture", "--role", "DEPARTMENT", "--jurisdiction", "620700",
+     "--department", department_id],
+    input=b"a department's passphrase\n", check=True, env=os.environ,
+)
+shots = os.environ.get("SCREENSHOTS")
+
 options = webdriver.ChromeOptions()
 options.binary_location = "/usr/bin/chromium"
 for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600"]:
@@ -36,6 +56,19 @@ wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceExcep
 
 def text(element_id):
     return browser.find_element(By.ID, element_id).text
+
+
+def sign_in(username, password):
+    browser.find_element(By.ID, "username").clear()
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").clear()
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+
+
+def sign_out():
+    browser.find_element(By.ID, "logout").click()
+    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
 
 
 def check(condition, message):
@@ -80,8 +113,37 @@ try:
     browser.find_element(By.ID, "evConfirm").click()
     wait.until(lambda b: "核定编制 49（" in text("record"))
     check("核定编制 47（" in before, f"the record before: {before!r}")
-    browser.find_element(By.ID, "logout").click()
-    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
+    sign_out()
+    # The department asks to fill two of the unit's vacant slots (用编申请)...
+    sign_in("wang.culture", "a department's passphrase")
+    wait.until(ready.presence_of_element_located((By.ID, "ask")))
+    unit = [o for o in Select(browser.find_element(By.ID, "askInstitution")).options if "张掖市书画院" in o.text]
+    check(unit, "the department's own unit is offered")
+    Select(browser.find_element(By.ID, "askInstitution")).select_by_value(unit[0].get_attribute("value"))
+    browser.find_element(By.ID, "askSlots").clear()
+    browser.find_element(By.ID, "askSlots").send_keys("2")
+    browser.find_element(By.ID, "askPosts").send_keys("书画创作")
+    browser.find_element(By.ID, "askReason").send_keys("新增书画创作职能")
+    browser.find_element(By.CSS_SELECTOR, "#ask button").click()
+    wait.until(lambda b: "申请已提交" in text("planResult"))
+    check("待审批" in text("planList"), f"the request waits: {text('planList')!r}")
+    if shots:
+        browser.save_screenshot(os.path.join(shots, "console-department.png"))
+    sign_out()
+    # ...and the office approves it with its document number.
+    sign_in("zhang.office", "correct horse battery")
+    wait.until(lambda b: "4,160" in text("main"))
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=plans]").click()
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "button.decide")))
+    browser.find_element(By.CSS_SELECTOR, "button.decide").click()
+    wait.until(ready.presence_of_element_located((By.ID, "decideForm")))
+    browser.find_element(By.ID, "decDocument").send_keys("张编办〔2026〕30号")
+    browser.find_element(By.CSS_SELECTOR, "#decideForm button").click()
+    wait.until(lambda b: "已审批" in text("planResult"))
+    check("已批准" in text("planList") and "张掖市书画院" in text("planList"), f"approved: {text('planList')!r}")
+    if shots:
+        browser.save_screenshot(os.path.join(shots, "console-approval.png"))
+    sign_out()
     # The evaluator: the open round's scoring sheet, an institution still to score, saved.
     browser.find_element(By.ID, "username").clear()
     browser.find_element(By.ID, "username").send_keys("li.expert")
@@ -100,6 +162,7 @@ try:
     wait.until(lambda b: "已保存" in text("form"))
     after_owed = len([r for r in browser.find_elements(By.CSS_SELECTOR, "#sheet tr.item") if "待评" in r.text])
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
-    print("console: signed in, previewed and recorded an event, signed out; an evaluator scored an institution")
+    print("console: an office recorded an event through its preview; a department asked to use vacancies and the office "
+          "approved; an evaluator scored an institution")
 finally:
     browser.quit()
