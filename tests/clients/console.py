@@ -4,6 +4,7 @@ account into the server's own database."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -56,6 +57,12 @@ wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceExcep
 
 def text(element_id):
     return browser.find_element(By.ID, element_id).text
+
+
+def national_id(first17):
+    """Completes an 18-character national ID with its ISO 7064 MOD 11-2 check character."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights)) % 11]
 
 
 def sign_in(username, password):
@@ -143,6 +150,33 @@ try:
     check("已批准" in text("planList") and "张掖市书画院" in text("planList"), f"approved: {text('planList')!r}")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-approval.png"))
+    # The office records a hire on that plan through the confirmation step and sees the figures change.
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "search")))
+    browser.find_element(By.ID, "search").send_keys("张掖市书画院")
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
+    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
+    wait.until(ready.presence_of_element_located((By.ID, "hiPreview")))
+    def listed():
+        """Staff in establishment as the record lists it (the preview words it differently)."""
+        return int(re.search(r"在编人员 (\d+)，编外人员", text("record")).group(1))
+
+    staff_before = listed()
+    browser.find_element(By.ID, "hiName").send_keys("赵书文")
+    browser.find_element(By.ID, "hiId").send_keys(national_id("62070219950315002"))
+    plan = [o for o in Select(browser.find_element(By.ID, "hiPlan")).options if "书画创作" in o.text]
+    check(plan, "the approved plan is offered")
+    Select(browser.find_element(By.ID, "hiPlan")).select_by_value(plan[0].get_attribute("value"))
+    browser.find_element(By.ID, "hiPreview").click()
+    wait.until(lambda b: "记录后" in text("hiResult"))
+    check(f"在编人员 {staff_before + 1}" in text("hiResult"), f"the hire's preview: {text('hiResult')!r}")
+    check(listed() == staff_before, "a preview writes nothing")
+    browser.find_element(By.ID, "hiConfirm").click()
+    wait.until(lambda b: "已记录" in text("hiResult"))
+    check(listed() == staff_before + 1, f"the record after the hire: {text('record')!r}")
+    check("已用 1" in text("record"), f"the hire drew on the plan: {text('record')!r}")
+    if shots:
+        browser.save_screenshot(os.path.join(shots, "console-hire.png"))
     sign_out()
     # The evaluator: the open round's scoring sheet, an institution still to score, saved.
     browser.find_element(By.ID, "username").clear()
@@ -162,7 +196,7 @@ try:
     wait.until(lambda b: "已保存" in text("form"))
     after_owed = len([r for r in browser.find_elements(By.CSS_SELECTOR, "#sheet tr.item") if "待评" in r.text])
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
-    print("console: an office recorded an event through its preview; a department asked to use vacancies and the office "
-          "approved; an evaluator scored an institution")
+    print("console: an office recorded an event through its preview; a department asked to use vacancies, the office "
+          "approved and hired on the plan through its preview; an evaluator scored an institution")
 finally:
     browser.quit()
