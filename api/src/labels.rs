@@ -228,3 +228,85 @@ mod tests {
         assert_eq!(date("01/02/2020"), None, "day-first or month-first is ambiguous: refused");
     }
 }
+
+/// Import columns by the headers offices write (the column's word is accepted as well).
+const COLUMNS: &[(&str, &str)] = &[
+    ("national_id", "身份证号"),
+    ("national_id", "身份证号码"),
+    ("name", "姓名"),
+    ("institution_credit_code", "单位统一社会信用代码"),
+    ("institution_credit_code", "统一社会信用代码"),
+    ("category", "岗位类别"),
+    ("basis", "用编类型"),
+    ("basis", "编制类型"),
+    ("status", "人员状态"),
+    ("status", "状态"),
+    ("hire_date", "进人日期"),
+    ("hire_date", "入编时间"),
+    ("title_level", "职称"),
+];
+
+/// The column a header names: a Chinese header's word, else the header itself.
+pub fn column(header: &str) -> &str {
+    COLUMNS.iter().find(|(_, zh)| *zh == header).map_or(header, |(word, _)| word)
+}
+
+/// Import reasons in Chinese: the start of an English reason and its Chinese sentence (`{}`
+/// takes what followed the start, where it matters).
+const REASONS: &[(&str, &str)] = &[
+    ("national ID number must be 17 digits and a check character", "身份证号应为17位数字加1位校验码"),
+    ("national ID number holds no valid birth date", "身份证号中的出生日期无效"),
+    ("national ID number fails its check character", "身份证号校验码不正确（GB 11643）"),
+    ("no institution has credit code", "没有统一社会信用代码为{}的单位"),
+    ("is no longer active", "单位已撤销或合并：{}"),
+    ("is not a valid value", "取值无效：{}"),
+    ("is not a date such as 2020-01-01", "不是有效日期（如 2020-01-01）：{}"),
+    ("is in the future", "日期晚于今天：{}"),
+    ("before the person's birth date", "早于本人出生日期"),
+    ("the same person holds a slot on line", "同一人在第{}行已占用编制（一人一编）"),
+    ("is required", "必须填写"),
+    ("missing columns", "缺少列：{}"),
+    ("the file is empty", "文件为空，需要表头行"),
+    ("the file must be .csv or .xlsx", "文件应为 .csv 或 .xlsx"),
+];
+
+/// A row's reason in Chinese: its column's header, then the reason's sentence; a reason not in
+/// the table keeps its English words after the Chinese header.
+pub fn reason_zh(reason: &str) -> String {
+    let (column, rest) = match reason.split_once(": ") {
+        Some((c, r)) if COLUMNS.iter().any(|(word, _)| *word == c) => (Some(c), r),
+        _ => (None, reason),
+    };
+    let sentence = REASONS
+        .iter()
+        .find(|(english, _)| rest.contains(english))
+        .map(|(english, zh)| {
+            let detail = rest.replace(english, "").replace('`', "");
+            let detail = detail.trim().trim_matches(|c: char| c == ':' || c == '(' || c == ')').trim();
+            zh.replace("{}", detail)
+        })
+        .unwrap_or_else(|| rest.to_string());
+    match column.and_then(|c| COLUMNS.iter().find(|(word, _)| *word == c)) {
+        Some((_, header)) => format!("{header}：{sentence}"),
+        None => sentence,
+    }
+}
+
+#[cfg(test)]
+mod reason_tests {
+    use super::reason_zh;
+
+    #[test]
+    fn a_row_reason_reads_in_chinese_with_its_column() {
+        assert_eq!(
+            reason_zh("national_id: national ID number fails its check character (ISO 7064 MOD 11-2)"),
+            "身份证号：身份证号校验码不正确（GB 11643）"
+        );
+        assert_eq!(reason_zh("category: `教师` is not a valid value"), "岗位类别：取值无效：教师");
+        assert_eq!(
+            reason_zh("institution_credit_code: no institution has credit code `X1`"),
+            "单位统一社会信用代码：没有统一社会信用代码为X1的单位"
+        );
+        assert_eq!(reason_zh("something else"), "something else");
+    }
+}

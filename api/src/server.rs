@@ -17,6 +17,7 @@ use prometheus::{Encoder, IntCounterVec, Opts, Registry, TextEncoder};
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
+use crate::audit::Actor;
 use crate::auth::{JwtVerifier, Principal, Role};
 use crate::error::ApiError;
 use crate::graphql::context::RequestId;
@@ -266,6 +267,11 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/metrics", read().to(metrics))
             .route("/exports/{file}", read().to(export_download))
             .route("/releases/{file}", read().to(release_download))
+            .service(
+                web::resource("/imports/{file}")
+                    .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                    .route(web::post().to(import_upload)),
+            )
             .route("/auth/login", web::post().to(login))
             .route("/auth/logout", web::post().to(logout))
             .route("/", read().to(crate::portal::index))
@@ -815,6 +821,80 @@ async fn export_download(
     }
     .await;
     download(result, &request_id)
+}
+
+/// Largest file an office may upload for import.
+const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
+
+#[derive(serde::Deserialize)]
+struct ImportParams {
+    /// Accept people over establishment (inherited), as `api import --accept-over-establishment`.
+    #[serde(default, rename = "acceptOverEstablishment")]
+    accept_over_establishment: bool,
+    /// `en` for English reasons; Chinese by default.
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// `POST /imports/staff.{csv|xlsx}`: a staffing office imports people into its own
+/// jurisdiction's institutions, the file as the body; all rows or none, with each bad row's
+/// line and reason (in Chinese unless `?lang=en`). The same checks as `api import staff`.
+async fn import_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<ImportParams>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let principal = authenticate(&state, &req).await?;
+        admit(&state, &req, &principal)?;
+        let scope = Scope::resolve_cached(&state.db, &state.jurisdictions, principal).await?;
+        let own = scope.office()?.id;
+        let (kind, extension) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such import"))?;
+        if kind != "staff" {
+            return Err(ApiError::not_found("imports are staff.csv or staff.xlsx"));
+        }
+        let actor = Actor::of(&scope, Some(request_id.0.clone()));
+        let report = match crate::import::read_rows_from(
+            &body,
+            &extension.to_ascii_lowercase(),
+            &crate::import::STAFF_COLUMNS,
+        ) {
+            Ok(rows) => crate::import::import_staff_rows(
+                &state.db,
+                &state.pii,
+                &rows,
+                params.accept_over_establishment,
+                Some(own),
+                &actor,
+            )
+            .await
+            .map_err(ApiError::Internal)?,
+            Err(error) => crate::import::ImportReport::refused(vec![error]),
+        };
+        let chinese = params.lang.as_deref() != Some("en");
+        let errors: Vec<serde_json::Value> = report
+            .errors
+            .iter()
+            .map(|e| {
+                let reason = if chinese { crate::labels::reason_zh(&e.reason) } else { e.reason.clone() };
+                serde_json::json!({ "line": e.line, "reason": reason })
+            })
+            .collect();
+        Ok::<_, ApiError>(serde_json::json!({
+            "written": report.written,
+            "createdDepartments": report.created_departments,
+            "overEstablishment": report.over_establishment,
+            "errors": errors,
+        }))
+    }
+    .await;
+    match result {
+        Ok(report) => HttpResponse::Ok().json(report),
+        Err(error) => error_response(error, &request_id),
+    }
 }
 
 #[cfg(test)]

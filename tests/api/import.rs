@@ -311,3 +311,58 @@ async fn offices_own_words_are_read_chinese_labels_yes_no_and_usual_dates() {
     assert!(reasons.iter().any(|r| r.starts_with("classification")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.starts_with("legal_person")), "{reasons:?}");
 }
+
+async fn upload(app: &TestApp, token: Option<&str>, file: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
+    let mut request = reqwest::Client::new().post(format!("{}/imports/{file}", app.address)).body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn an_office_uploads_a_staff_file_in_its_own_words_and_reads_each_bad_rows_reason_in_chinese() {
+    let app = spawn_app().await;
+    let w = crate::fixture::world(&app).await;
+    let office = w.city.token.as_str();
+    let own = credit_code("620700", 1);
+    let minle = credit_code("620722", 2);
+    let good = national_id("620700", "19920101", 11);
+    let mut bad = national_id("620700", "19920101", 12);
+    bad.replace_range(17.., if bad.ends_with('1') { "2" } else { "1" });
+    let header = "身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期";
+    let csv = format!(
+        "\u{feff}{header}\n{good},王一,{own},专业技术,FISCAL,ACTIVE,2020/01/01\n{bad},王二,{own},管理,FISCAL,ACTIVE,2020/01/01\n\
+         {},王三,{minle},管理,FISCAL,ACTIVE,2020/01/01\n",
+        national_id("620700", "19920101", 13)
+    );
+    // Not the public's, not a department's.
+    assert_eq!(upload(&app, None, "staff.csv", csv.clone().into_bytes()).await.0, 403);
+    let department = app.department_token("620700", 1);
+    assert_eq!(upload(&app, Some(&department), "staff.csv", csv.clone().into_bytes()).await.0, 403);
+    let before = app.row_counts().await;
+    let (status, report) = upload(&app, Some(office), "staff.csv", csv.into_bytes()).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["written"], 0, "one bad row refuses the file: {report}");
+    assert_eq!(
+        report["errors"],
+        json!([
+            {"line": 3, "reason": "身份证号：身份证号校验码不正确（GB 11643）"},
+            {"line": 4, "reason": format!("单位统一社会信用代码：没有统一社会信用代码为{minle}的单位")},
+        ]),
+        "another jurisdiction's unit reads as unknown"
+    );
+    assert_eq!(app.row_counts().await, before);
+    // The good row alone goes in, recorded as the office's.
+    let csv = format!("{header}\n{good},王一,{own},专业技术,FISCAL,ACTIVE,2020/01/01\n");
+    let (_, report) = upload(&app, Some(office), "staff.csv", csv.into_bytes()).await;
+    assert_eq!(report["written"], 1, "{report}");
+    let english = upload(&app, Some(office), "staff.csv?lang=en", b"name\n".to_vec()).await.1;
+    assert!(english["errors"][0]["reason"].as_str().unwrap().starts_with("missing columns"), "{english}");
+    assert_eq!(
+        upload(&app, Some(office), "staff.txt", b"x".to_vec()).await.1["errors"][0]["reason"],
+        "文件应为 .csv 或 .xlsx"
+    );
+}

@@ -34,11 +34,12 @@ office_token = subprocess.run(
 ).stdout.decode().strip()
 lookup = urllib.request.Request(
     graphql,
-    data=json.dumps({"query": '{ institutions(search: "张掖市书画院", first: 1) { edges { node { department { id } } } } }'}).encode(),
+    data=json.dumps({"query": '{ institutions(search: "张掖市书画院", first: 1) { edges { node { creditCode department { id } } } } }'}).encode(),
     headers={"Content-Type": "application/json", "Authorization": f"Bearer {office_token}"},
 )
 with urllib.request.urlopen(lookup) as response:
-    department_id = json.load(response)["data"]["institutions"]["edges"][0]["node"]["department"]["id"]
+    unit_node = json.load(response)["data"]["institutions"]["edges"][0]["node"]
+    department_id, unit_code = unit_node["department"]["id"], unit_node["creditCode"]
 subprocess.run(
     [api, "user", "add", "--username", "wang.culture", "--role", "DEPARTMENT", "--jurisdiction", "620700",
      "--department", department_id],
@@ -177,6 +178,25 @@ try:
     check("已用 1" in text("record"), f"the hire drew on the plan: {text('record')!r}")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-hire.png"))
+    # An import by upload with one bad row: nothing goes in, and the row's reason reads in Chinese.
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=imports]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "importFile")))
+    check(browser.find_element(By.ID, "template").get_attribute("href").startswith("blob:"), "a template to download")
+    good, bad = national_id("62070219930101011"), national_id("62070219930101012")
+    bad = bad[:17] + ("1" if bad[17] != "1" else "2")
+    upload = os.path.join(os.environ.get("DATA_DIR", "/tmp"), "名册.csv")
+    with open(upload, "w", encoding="utf-8-sig") as f:
+        f.write("身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期\n")
+        f.write(f"{good},钱一,{unit_code},专业技术,FISCAL,ACTIVE,2020/01/01\n")
+        f.write(f"{bad},钱二,{unit_code},管理,FISCAL,ACTIVE,2020年1月1日\n")
+    browser.find_element(By.ID, "importFile").send_keys(upload)
+    browser.find_element(By.CSS_SELECTOR, "#importForm button").click()
+    wait.until(ready.presence_of_element_located((By.ID, "importErrors")))
+    errors = text("importErrors")
+    check(errors.startswith("3 ") and "身份证号校验码不正确" in errors, f"the bad row's reason: {errors!r}")
+    check("文件未导入" in text("importResult"), "nothing was imported")
+    if shots:
+        browser.save_screenshot(os.path.join(shots, "console-import.png"))
     sign_out()
     # The evaluator: the open round's scoring sheet, an institution still to score, saved.
     browser.find_element(By.ID, "username").clear()
@@ -197,6 +217,7 @@ try:
     after_owed = len([r for r in browser.find_elements(By.CSS_SELECTOR, "#sheet tr.item") if "待评" in r.text])
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
     print("console: an office recorded an event through its preview; a department asked to use vacancies, the office "
-          "approved and hired on the plan through its preview; an evaluator scored an institution")
+          "approved and hired on the plan through its preview; an import's bad row was named in Chinese; "
+          "an evaluator scored an institution")
 finally:
     browser.quit()

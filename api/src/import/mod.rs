@@ -6,7 +6,7 @@ mod institutions;
 mod staff;
 
 pub use institutions::import_institutions;
-pub use staff::import_staff;
+pub use staff::{COLUMNS as STAFF_COLUMNS, import_staff, import_staff_rows};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -56,18 +56,27 @@ impl ImportReport {
 
 /// Reads a `.csv` or `.xlsx` file into rows, checking that the required columns are there.
 pub fn read_rows(path: &Path, required: &[&str]) -> Result<Vec<Row>, RowError> {
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let table = match extension.as_deref() {
-        Some("csv") => read_csv(path),
-        Some("xlsx") => read_xlsx(path),
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    let bytes = std::fs::read(path)
+        .map_err(|e| RowError { line: 1, reason: format!("cannot read {}: {e}", path.display()) })?;
+    read_rows_from(&bytes, &extension, required)
+}
+
+/// Reads rows from a file's bytes (`extension`: csv or xlsx), as [`read_rows`] does.
+pub fn read_rows_from(bytes: &[u8], extension: &str, required: &[&str]) -> Result<Vec<Row>, RowError> {
+    let table = match extension {
+        "csv" => read_csv(bytes),
+        "xlsx" => read_xlsx(bytes),
         _ => Err("the file must be .csv or .xlsx".to_string()),
     }
     .map_err(|reason| RowError { line: 1, reason })?;
     let Some((header, body)) = table.split_first() else {
         return Err(RowError { line: 1, reason: "the file is empty; a header row is required".into() });
     };
-    let header: Vec<String> =
-        header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect();
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| crate::labels::column(h.trim().trim_start_matches('\u{feff}')).to_ascii_lowercase())
+        .collect();
     let missing: Vec<&str> = required.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
         return Err(RowError { line: 1, reason: format!("missing columns: {}", missing.join(", ")) });
@@ -80,21 +89,17 @@ pub fn read_rows(path: &Path, required: &[&str]) -> Result<Vec<Row>, RowError> {
         .collect())
 }
 
-fn read_csv(path: &Path) -> Result<Vec<Vec<String>>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     reader
         .records()
         .map(|record| record.map(|r| r.iter().map(str::to_string).collect()).map_err(|e| format!("not valid CSV: {e}")))
         .collect()
 }
 
-fn read_xlsx(path: &Path) -> Result<Vec<Vec<String>>, String> {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
-    let mut workbook: Xlsx<_> = open_workbook(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("not a readable workbook: {e}"))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or("the workbook has no sheet")?

@@ -51,12 +51,25 @@ pub async fn import_staff(
         Ok(rows) => rows,
         Err(error) => return Ok(ImportReport::refused(vec![error])),
     };
+    import_staff_rows(db, pii, &rows, accept_over_establishment, None, &Actor::system("import staff")).await
+}
+
+/// Imports checked rows, all or none. `within` keeps the import to one jurisdiction's
+/// institutions (an office's upload): another's credit code reads as unknown.
+pub async fn import_staff_rows(
+    db: &DatabaseConnection,
+    pii: &PiiCipher,
+    rows: &[super::Row],
+    accept_over_establishment: bool,
+    within: Option<i32>,
+    actor: &Actor,
+) -> anyhow::Result<ImportReport> {
     let txn = begin_write(db).await?;
-    let institutions = institutions_by_code(&txn, &rows).await?;
+    let institutions = institutions_by_code(&txn, rows, within).await?;
     let mut errors = Vec::new();
     let mut checked = Vec::new();
     let mut slot_holders: HashMap<String, usize> = HashMap::new();
-    for row in &rows {
+    for row in rows {
         let mut check = Check::new(row, &mut errors);
         let national_id = check.field("national_id", NationalId::parse);
         let name = check.field("name", |v| codes::name("name", v));
@@ -119,7 +132,7 @@ pub async fn import_staff(
     }
 
     occupy_slots(&txn, &balances, &occupy).await?;
-    let report = write_people(&txn, pii, &Actor::system("import staff"), checked).await?;
+    let report = write_people(&txn, pii, actor, checked).await?;
     txn.commit().await?;
     Ok(report)
 }
@@ -128,16 +141,19 @@ pub async fn import_staff(
 async fn institutions_by_code<C: ConnectionTrait>(
     db: &C,
     rows: &[super::Row],
+    within: Option<i32>,
 ) -> anyhow::Result<HashMap<String, institution::Model>> {
     let mut codes: Vec<String> = rows.iter().map(|r| r.get("institution_credit_code").to_ascii_uppercase()).collect();
     codes.sort_unstable();
     codes.dedup();
     let mut found = HashMap::new();
     for chunk in codes.chunks(BATCH) {
-        let rows = institution::Entity::find()
-            .filter(institution::Column::CreditCode.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?;
+        let mut query =
+            institution::Entity::find().filter(institution::Column::CreditCode.is_in(chunk.iter().cloned()));
+        if let Some(jurisdiction) = within {
+            query = query.filter(institution::Column::JurisdictionId.eq(jurisdiction));
+        }
+        let rows = query.all(db).await?;
         found.extend(rows.into_iter().map(|i| (i.credit_code.clone(), i)));
     }
     Ok(found)
