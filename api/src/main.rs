@@ -157,7 +157,16 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                 ImportKind::Staff { file, accept_over_establishment } => {
                     let pii = api::pii_cipher(&settings)?;
                     api::pii::ensure_fingerprint(&db, &pii).await?;
-                    let report = api::import::import_staff(&db, &pii, &file, accept_over_establishment).await?;
+                    // Progress on standard error, so a large file shows it is moving.
+                    let tell = |stage: &str, done: usize, all: usize| eprintln!("{stage} {done} of {all} rows");
+                    let report = api::import::import_staff_with_progress(
+                        &db,
+                        &pii,
+                        &file,
+                        accept_over_establishment,
+                        Some(&tell),
+                    )
+                    .await?;
                     print_report(&report, "people")
                 }
             };

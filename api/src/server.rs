@@ -267,6 +267,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/metrics", read().to(metrics))
             .route("/exports/{file}", read().to(export_download))
             .route("/releases/{file}", read().to(release_download))
+            .route("/imports/staff-template.xlsx", read().to(staff_template))
             .service(
                 web::resource("/imports/{file}")
                     .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
@@ -823,6 +824,14 @@ async fn export_download(
     download(result, &request_id)
 }
 
+/// `GET /imports/staff-template.xlsx`: the staff import's template (headers, drop-downs, no data).
+async fn staff_template(req: HttpRequest) -> HttpResponse {
+    let result = crate::import::staff_template()
+        .map(|bytes| (crate::export::Format::Xlsx.content_type(), bytes, "staff-template.xlsx".to_string()))
+        .map_err(ApiError::Internal);
+    download(result, &request_id(&req))
+}
+
 /// Largest file an office may upload for import.
 const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 
@@ -869,6 +878,7 @@ async fn import_upload(
                 params.accept_over_establishment,
                 Some(own),
                 &actor,
+                None,
             )
             .await
             .map_err(ApiError::Internal)?,

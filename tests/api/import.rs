@@ -227,9 +227,16 @@ async fn a_large_staff_file_goes_in_by_the_thousand_with_every_hire_recorded() {
     }
     let path = write(&dir, "people.csv", &lines.join("\n"));
     let before = app.statements();
-    let report = api::import::import_staff(&app.db, &app.pii, &path, false).await.unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let tell = |stage: &str, done: usize, all: usize| seen.lock().unwrap().push(format!("{stage} {done}/{all}"));
+    let report = api::import::import_staff_with_progress(&app.db, &app.pii, &path, false, Some(&tell)).await.unwrap();
     let statements = app.statements() - before;
     assert!(report.errors.is_empty(), "{:?}", &report.errors[..report.errors.len().min(3)]);
+    // The command line shows how far it has gone: every row checked, then each thousand written.
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["checked 2400/2400", "written 1000/2400", "written 2000/2400", "written 2400/2400"]
+    );
     assert_eq!((report.written, report.over_establishment), (2_400, 0));
     // Batched: a few statements per thousand rows, not several per row.
     assert!(statements < 40, "{statements} statements for 2,400 rows");
@@ -365,4 +372,10 @@ async fn an_office_uploads_a_staff_file_in_its_own_words_and_reads_each_bad_rows
         upload(&app, Some(office), "staff.txt", b"x".to_vec()).await.1["errors"][0]["reason"],
         "文件应为 .csv 或 .xlsx"
     );
+    // The template, with its drop-down lists, is there for anyone to fill in.
+    let template = app.get("/imports/staff-template.xlsx").await;
+    assert_eq!(template.status(), 200);
+    let bytes = template.bytes().await.unwrap();
+    let (status, report) = upload(&app, Some(office), "staff.xlsx", bytes.to_vec()).await;
+    assert_eq!((status, report["written"].clone(), report["errors"].clone()), (200, json!(0), json!([])), "{report}");
 }

@@ -181,7 +181,9 @@ try:
     # An import by upload with one bad row: nothing goes in, and the row's reason reads in Chinese.
     browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=imports]").click()
     wait.until(ready.presence_of_element_located((By.ID, "importFile")))
-    check(browser.find_element(By.ID, "template").get_attribute("href").startswith("blob:"), "a template to download")
+    check(browser.find_element(By.ID, "template").get_attribute("href").startswith("blob:"), "a CSV template to download")
+    with urllib.request.urlopen(browser.find_element(By.ID, "templateXlsx").get_attribute("href")) as response:
+        check(response.read(2) == b"PK", "the XLSX template downloads")
     good, bad = national_id("62070219930101011"), national_id("62070219930101012")
     bad = bad[:17] + ("1" if bad[17] != "1" else "2")
     upload = os.path.join(os.environ.get("DATA_DIR", "/tmp"), "名册.csv")

@@ -4,9 +4,11 @@
 
 mod institutions;
 mod staff;
+mod template;
 
 pub use institutions::import_institutions;
-pub use staff::{COLUMNS as STAFF_COLUMNS, import_staff, import_staff_rows};
+pub use staff::{COLUMNS as STAFF_COLUMNS, Progress, import_staff, import_staff_rows, import_staff_with_progress};
+pub use template::staff_template;
 
 use std::collections::HashMap;
 use std::path::Path;

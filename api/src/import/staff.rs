@@ -51,7 +51,25 @@ pub async fn import_staff(
         Ok(rows) => rows,
         Err(error) => return Ok(ImportReport::refused(vec![error])),
     };
-    import_staff_rows(db, pii, &rows, accept_over_establishment, None, &Actor::system("import staff")).await
+    import_staff_rows(db, pii, &rows, accept_over_establishment, None, &Actor::system("import staff"), None).await
+}
+
+/// Told how far a large import has gone: the stage (`checked` or `written`), rows done, rows in all.
+pub type Progress<'a> = Option<&'a (dyn Fn(&str, usize, usize) + Send + Sync)>;
+
+/// `api import staff` with its progress shown as it goes.
+pub async fn import_staff_with_progress(
+    db: &DatabaseConnection,
+    pii: &PiiCipher,
+    path: &Path,
+    accept_over_establishment: bool,
+    progress: Progress<'_>,
+) -> anyhow::Result<ImportReport> {
+    let rows = match read_rows(path, &COLUMNS) {
+        Ok(rows) => rows,
+        Err(error) => return Ok(ImportReport::refused(vec![error])),
+    };
+    import_staff_rows(db, pii, &rows, accept_over_establishment, None, &Actor::system("import staff"), progress).await
 }
 
 /// Imports checked rows, all or none. `within` keeps the import to one jurisdiction's
@@ -63,6 +81,7 @@ pub async fn import_staff_rows(
     accept_over_establishment: bool,
     within: Option<i32>,
     actor: &Actor,
+    progress: Progress<'_>,
 ) -> anyhow::Result<ImportReport> {
     let txn = begin_write(db).await?;
     let institutions = institutions_by_code(&txn, rows, within).await?;
@@ -131,8 +150,11 @@ pub async fn import_staff_rows(
         return Ok(ImportReport::refused(errors));
     }
 
+    if let Some(tell) = progress {
+        tell("checked", rows.len(), rows.len());
+    }
     occupy_slots(&txn, &balances, &occupy).await?;
-    let report = write_people(&txn, pii, actor, checked).await?;
+    let report = write_people(&txn, pii, actor, checked, progress).await?;
     txn.commit().await?;
     Ok(report)
 }
@@ -377,7 +399,9 @@ async fn write_people<C: ConnectionTrait>(
     pii: &PiiCipher,
     actor: &Actor,
     checked: Vec<Checked>,
+    progress: Progress<'_>,
 ) -> anyhow::Result<ImportReport> {
+    let total = checked.len();
     let ids = bulk::allocate_ids(db, "staff", checked.len()).await?;
     // The audit rows are links of the chain: its head is held until the import commits.
     let head = crate::audit::head(db, true).await?;
@@ -404,6 +428,9 @@ async fn write_people<C: ConnectionTrait>(
         report.written += chunk.written;
         report.over_establishment += chunk.over;
         last = Some(chunk.head);
+        if let Some(tell) = progress {
+            tell("written", report.written, total);
+        }
     }
     builder.await?;
     if let Some((seq, hash)) = last {
