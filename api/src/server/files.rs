@@ -1,0 +1,175 @@
+//! Files over HTTP: exports and releases to download, the staff import by upload and its
+//! template. Each authenticates and scopes its caller as a GraphQL request does.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::{AppState, RequestId, admit, authenticate, error_response, request_id};
+use crate::audit::Actor;
+use crate::error::ApiError;
+use crate::scope::Scope;
+
+#[derive(serde::Deserialize)]
+pub(super) struct ExportParams {
+    jurisdiction: String,
+    #[serde(default)]
+    include_descendants: bool,
+    /// `zh` for Chinese column headers.
+    #[serde(default)]
+    lang: Option<String>,
+    /// A release id (the latest when omitted).
+    #[serde(default)]
+    release: Option<i32>,
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct LangParam {
+    lang: Option<String>,
+}
+
+/// `GET /releases/ID.{csv|xlsx}[?lang=zh]`: a published release as the public may download it.
+pub(super) async fn release_download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<LangParam>,
+) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let principal = authenticate(&state, &req).await?;
+        admit(&state, &req, &principal)?;
+        let (id, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such release"))?;
+        let id: i32 = id.parse().map_err(|_| ApiError::not_found("no such release"))?;
+        let format = crate::export::Format::parse(format).ok_or_else(|| ApiError::not_found("no such release"))?;
+        let chinese = params.lang.as_deref() != Some("en");
+        let file = crate::export::published_release(&state.read_db, id, format, chinese).await?;
+        Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
+    }
+    .await;
+    download(result, &request_id)
+}
+
+/// A file to download (`Content-Disposition: attachment`), or the error.
+fn download(result: Result<(&'static str, Vec<u8>, String), ApiError>, request_id: &RequestId) -> HttpResponse {
+    match result {
+        Ok((content_type, body, name)) => HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+            .body(body),
+        Err(error) => error_response(error, request_id),
+    }
+}
+
+/// `GET /exports/{overview|findings|release}.{csv|xlsx}?jurisdiction=CODE[&lang=zh]`, for
+/// staffing offices (the same files `api export` writes).
+pub(super) async fn export_download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<ExportParams>,
+) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let principal = authenticate(&state, &req).await?;
+        admit(&state, &req, &principal)?;
+        let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
+        let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;
+        let format =
+            crate::export::Format::parse(format).ok_or_else(|| ApiError::not_found("exports are .csv or .xlsx"))?;
+        let request = crate::export::ExportRequest {
+            kind,
+            jurisdiction: &params.jurisdiction,
+            include_descendants: params.include_descendants,
+            release: params.release,
+            format,
+            chinese: params.lang.as_deref() == Some("zh"),
+        };
+        let file = crate::export::build(&state.read_db, &scope, &request).await?;
+        Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
+    }
+    .await;
+    download(result, &request_id)
+}
+
+/// `GET /imports/staff-template.xlsx`: the staff import's template (headers, drop-downs, no data).
+pub(super) async fn staff_template(req: HttpRequest) -> HttpResponse {
+    let result = crate::import::staff_template()
+        .map(|bytes| (crate::export::Format::Xlsx.content_type(), bytes, "staff-template.xlsx".to_string()))
+        .map_err(ApiError::Internal);
+    download(result, &request_id(&req))
+}
+
+/// Largest file an office may upload for import.
+pub(super) const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
+
+#[derive(serde::Deserialize)]
+pub(super) struct ImportParams {
+    /// Accept people over establishment (inherited), as `api import --accept-over-establishment`.
+    #[serde(default, rename = "acceptOverEstablishment")]
+    accept_over_establishment: bool,
+    /// `en` for English reasons; Chinese by default.
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// `POST /imports/staff.{csv|xlsx}`: a staffing office imports people into its own
+/// jurisdiction's institutions, the file as the body; all rows or none, with each bad row's
+/// line and reason (in Chinese unless `?lang=en`). The same checks as `api import staff`.
+pub(super) async fn import_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<ImportParams>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let principal = authenticate(&state, &req).await?;
+        admit(&state, &req, &principal)?;
+        let scope = Scope::resolve_cached(&state.db, &state.jurisdictions, principal).await?;
+        let own = scope.office()?.id;
+        let (kind, extension) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such import"))?;
+        if kind != "staff" {
+            return Err(ApiError::not_found("imports are staff.csv or staff.xlsx"));
+        }
+        let actor = Actor::of(&scope, Some(request_id.0.clone()));
+        let report = match crate::import::read_rows_from(
+            &body,
+            &extension.to_ascii_lowercase(),
+            &crate::import::STAFF_COLUMNS,
+        ) {
+            Ok(rows) => crate::import::import_staff_rows(
+                &state.db,
+                &state.pii,
+                &rows,
+                params.accept_over_establishment,
+                Some(own),
+                &actor,
+                None,
+            )
+            .await
+            .map_err(ApiError::Internal)?,
+            Err(error) => crate::import::ImportReport::refused(vec![error]),
+        };
+        let chinese = params.lang.as_deref() != Some("en");
+        let errors: Vec<serde_json::Value> = report
+            .errors
+            .iter()
+            .map(|e| {
+                let reason = if chinese { crate::labels::reason_zh(&e.reason) } else { e.reason.clone() };
+                serde_json::json!({ "line": e.line, "reason": reason })
+            })
+            .collect();
+        Ok::<_, ApiError>(serde_json::json!({
+            "written": report.written,
+            "createdDepartments": report.created_departments,
+            "overEstablishment": report.over_establishment,
+            "errors": errors,
+        }))
+    }
+    .await;
+    match result {
+        Ok(report) => HttpResponse::Ok().json(report),
+        Err(error) => error_response(error, &request_id),
+    }
+}
