@@ -255,16 +255,21 @@ impl Scope {
     /// One outside the caller's reach is answered exactly like one that does not exist; one
     /// it reads but does not own (a county's, for the city) is `FORBIDDEN`.
     pub async fn institution_for_write<C: ConnectionTrait>(&self, txn: &C, id: i32) -> ApiResult<institution::Model> {
-        let row = self
-            .institutions()
+        let row = self.locked_institution(txn, id).await?;
+        self.require_writer(row.jurisdiction_id)?;
+        self.dry.touch(row.id);
+        Ok(row)
+    }
+
+    /// An institution the caller reads, locked for the rest of the transaction; out of reach
+    /// reads as missing.
+    async fn locked_institution<C: ConnectionTrait>(&self, txn: &C, id: i32) -> ApiResult<institution::Model> {
+        self.institutions()
             .filter(institution::Column::Id.eq(id))
             .lock_exclusive()
             .one(txn)
             .await?
-            .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
-        self.require_writer(row.jurisdiction_id)?;
-        self.dry.touch(row.id);
-        Ok(row)
+            .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))
     }
 
     /// A person the caller's office may change, locked; out of reach reads as missing.
@@ -303,13 +308,7 @@ impl Scope {
     /// An institution whose vacancies the caller may ask to use, locked: its supervising
     /// department's, or its own office's. Out of reach reads as missing.
     pub async fn institution_for_request<C: ConnectionTrait>(&self, txn: &C, id: i32) -> ApiResult<institution::Model> {
-        let row = self
-            .institutions()
-            .filter(institution::Column::Id.eq(id))
-            .lock_exclusive()
-            .one(txn)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("institution {id} not found")))?;
+        let row = self.locked_institution(txn, id).await?;
         match &self.reach {
             Reach::Department { department_id, .. } if *department_id == row.department_id => Ok(row),
             Reach::Office { own, .. } if own.id == row.jurisdiction_id => Ok(row),
