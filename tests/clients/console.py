@@ -137,6 +137,11 @@ try:
     check("待审批" in text("planList"), f"the request waits: {text('planList')!r}")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-department.png"))
+    # Its people, with ID numbers masked (only the office of their jurisdiction sees them whole).
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=people]").click()
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#peopleList tr")) > 0)
+    ids = [r.find_elements(By.TAG_NAME, "td")[1].text for r in browser.find_elements(By.CSS_SELECTOR, "#peopleList tr")]
+    check(all(i.startswith("**************") for i in ids), f"masked ID numbers for a department: {ids[:3]}")
     sign_out()
     # ...and the office approves it with its document number.
     sign_in("zhang.office", "correct horse battery")
@@ -193,6 +198,7 @@ try:
         f.write(f"{bad},钱二,{unit_code},管理,FISCAL,ACTIVE,2020年1月1日\n")
     browser.find_element(By.ID, "importFile").send_keys(upload)
     browser.find_element(By.CSS_SELECTOR, "#importForm button").click()
+    # A small file goes up at once; the page says what it is doing until the report arrives.
     wait.until(ready.presence_of_element_located((By.ID, "importErrors")))
     errors = text("importErrors")
     check(errors.startswith("3 ") and "身份证号校验码不正确" in errors, f"the bad row's reason: {errors!r}")
