@@ -99,6 +99,11 @@ try:
     wait.until(lambda b: "4,158" in text("main"))
     for figure in ["236", "3,980", "74"]:
         check(figure in text("main"), f"{figure} missing from the overview")
+    # The dashboard: what needs attention (the findings' counts) and the charts.
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#attention li")) > 0)
+    check("微小型单位" in text("attention") and len(browser.find_elements(By.CSS_SELECTOR, ".bar")) > 5, "attention and charts")
+    if shots:
+        browser.save_screenshot(os.path.join(shots, "console.png"))
     browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
     wait.until(ready.presence_of_element_located((By.ID, "search")))
     browser.find_element(By.ID, "search").send_keys("张掖市书画院")
