@@ -310,3 +310,67 @@ mod reason_tests {
         assert_eq!(reason_zh("something else"), "something else");
     }
 }
+
+/// Each error code's sentence in Chinese.
+const CODE_SENTENCES: &[(&str, &str)] = &[
+    ("UNAUTHENTICATED", "需要登录，或登录已失效"),
+    ("FORBIDDEN", "无权办理"),
+    ("NOT_FOUND", "未找到"),
+    ("BAD_USER_INPUT", "填写的内容有误"),
+    ("CONFLICT", "与现有数据或规则冲突，不能办理"),
+    ("UNAVAILABLE", "系统暂时不可用，请稍后再试"),
+    ("RATE_LIMITED", "操作过于频繁，请稍后再试"),
+    ("INTERNAL", "系统内部错误，请凭请求编号联系管理员"),
+];
+
+/// Frequent API details in Chinese: a fragment of the English detail and its sentence.
+const DETAILS: &[(&str, &str)] = &[
+    ("the public may only read", "公众只能查阅，修改数据需要登录"),
+    ("only a staffing office may change establishment records", "只有机构编制部门可以办理编制事项"),
+    ("writes only its own jurisdiction's records", "只能办理本辖区的事项"),
+    ("is not public", "此项不公开"),
+    ("are not public", "此项不公开"),
+    ("is no longer active", "单位已撤销或合并"),
+    ("are vacant and not already promised to an approved plan", "空编不足（已扣除已批准用编计划的剩余名额）"),
+    ("cannot take this hire", "用编计划不可用：须为本单位、同一经费形式、已批准、未过期且有剩余名额"),
+    ("has already been decided", "该申请已审批"),
+    ("one person, one slot", "同一人只能占用一个编制（一人一编）"),
+    (
+        "would still be recoverable from what is public",
+        "按此门槛公开，仍可由公开数据推算出受保护的人数；请降低门槛或全部公开",
+    ),
+    ("is in the future", "日期晚于今天"),
+    ("is in the past", "日期早于今天"),
+    ("document number (文号) is required", "须填写文号"),
+    ("a reason is required", "须填写事由"),
+    ("not found", "未找到"),
+    ("exceed", "超出限额"),
+    ("no vacant", "没有空编"),
+];
+
+/// An API error's message in Chinese: its code's sentence, then the detail in Chinese where it
+/// is one of the frequent ones, else the English detail in brackets.
+pub fn message_zh(code: &str, message: &str) -> String {
+    let sentence = CODE_SENTENCES.iter().find(|(c, _)| *c == code).map_or("操作未完成", |(_, s)| *s);
+    let detail = DETAILS
+        .iter()
+        .find(|(english, _)| message.contains(english))
+        .map(|(_, zh)| zh.to_string())
+        .unwrap_or_else(|| reason_zh(message));
+    if detail.is_empty() || code == "INTERNAL" { sentence.to_string() } else { format!("{sentence}：{detail}") }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::message_zh;
+
+    #[test]
+    fn an_error_reads_in_chinese_with_its_detail_or_the_english_one() {
+        assert_eq!(
+            message_zh("FORBIDDEN", "the public may only read; sign in to change records"),
+            "无权办理：公众只能查阅，修改数据需要登录"
+        );
+        assert_eq!(message_zh("CONFLICT", "something rare"), "与现有数据或规则冲突，不能办理：something rare");
+        assert_eq!(message_zh("INTERNAL", "internal error"), "系统内部错误，请凭请求编号联系管理员");
+    }
+}

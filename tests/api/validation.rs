@@ -224,3 +224,38 @@ async fn a_full_institution_refuses_a_hire_with_conflict() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn every_error_carries_a_chinese_message_and_a_chinese_client_reads_it_first() {
+    let app = crate::helpers::spawn_app().await;
+    let ask = |language: Option<&'static str>| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/graphql", app.address))
+            .json(&serde_json::json!({"query": "mutation { publishRelease { id } }"}));
+        if let Some(language) = language {
+            request = request.header("Accept-Language", language);
+        }
+        async move { request.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let english = ask(None).await;
+    let error = &english["errors"][0];
+    assert_eq!(error["extensions"]["code"], "FORBIDDEN");
+    assert!(error["message"].as_str().unwrap().contains("the public may only read"), "{error}");
+    assert_eq!(error["extensions"]["messageZh"], "无权办理：公众只能查阅，修改数据需要登录");
+    let chinese = ask(Some("zh-CN,zh;q=0.9,en;q=0.8")).await;
+    let error = &chinese["errors"][0];
+    assert_eq!(error["message"], "无权办理：公众只能查阅，修改数据需要登录");
+    assert!(error["extensions"]["messageEn"].as_str().unwrap().contains("the public may only read"), "{error}");
+    // The same outside GraphQL: a file endpoint's refusal.
+    let refused = reqwest::Client::new()
+        .post(format!("{}/imports/staff.csv", app.address))
+        .header("Accept-Language", "zh-CN")
+        .body("x")
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert!(refused["errors"][0]["message"].as_str().unwrap().starts_with("无权办理"), "{refused}");
+}

@@ -9,7 +9,12 @@ use crate::scope::Scope;
 
 /// The id of the HTTP request, on every log line and on `INTERNAL` errors.
 #[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+pub struct RequestId {
+    pub id: String,
+    /// The client reads Chinese (`Accept-Language: zh…`): error messages in Chinese, English
+    /// under `extensions.messageEn`; otherwise English, Chinese under `extensions.messageZh`.
+    pub chinese: bool,
+}
 
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
@@ -24,7 +29,7 @@ pub fn pii<'a>(ctx: &Context<'a>) -> &'a PiiCipher {
 }
 
 pub fn actor(ctx: &Context<'_>) -> Actor {
-    Actor::of(scope(ctx), ctx.data_opt::<RequestId>().map(|id| id.0.clone()))
+    Actor::of(scope(ctx), ctx.data_opt::<RequestId>().map(|id| id.id.clone()))
 }
 
 /// Lets only non-public callers read a field: establishment figures, staff counts and

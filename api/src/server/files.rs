@@ -132,7 +132,7 @@ pub(super) async fn import_upload(
         if kind != "staff" {
             return Err(ApiError::not_found("imports are staff.csv or staff.xlsx"));
         }
-        let actor = Actor::of(&scope, Some(request_id.0.clone()));
+        let actor = Actor::of(&scope, Some(request_id.id.clone()));
         let report = match crate::import::read_rows_from(
             &body,
             &extension.to_ascii_lowercase(),

@@ -242,7 +242,8 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .wrap_fn(|req, service| {
                 let request_id = client_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-                req.extensions_mut().insert(RequestId(request_id.clone()));
+                let chinese = reads_chinese(&req);
+                req.extensions_mut().insert(RequestId { id: request_id.clone(), chinese });
                 let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.path());
                 let started = Instant::now();
                 let call = {
@@ -312,16 +313,35 @@ fn client_request_id(req: &actix_web::dev::ServiceRequest) -> Option<String> {
 }
 
 fn request_id(req: &HttpRequest) -> RequestId {
-    req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId(uuid::Uuid::new_v4().to_string()))
+    req.extensions()
+        .get::<RequestId>()
+        .cloned()
+        .unwrap_or_else(|| RequestId { id: uuid::Uuid::new_v4().to_string(), chinese: false })
+}
+
+/// Whether the client's first language is Chinese (`Accept-Language: zh-CN,…`).
+fn reads_chinese(req: &actix_web::dev::ServiceRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("zh"))
 }
 
 fn error_body(error: &ApiError, request_id: &RequestId) -> serde_json::Value {
     error.log();
     let mut extensions = serde_json::json!({ "code": error.code() });
     if matches!(error, ApiError::Internal(_)) {
-        extensions["requestId"] = request_id.0.clone().into();
+        extensions["requestId"] = request_id.id.clone().into();
     }
-    serde_json::json!({ "errors": [{ "message": error.message(), "extensions": extensions }] })
+    let (english, chinese) = (error.message(), crate::labels::message_zh(error.code(), &error.message()));
+    let message = if request_id.chinese {
+        extensions["messageEn"] = english.into();
+        chinese
+    } else {
+        extensions["messageZh"] = chinese.into();
+        english
+    };
+    serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] })
 }
 
 fn status_of(code: &str) -> StatusCode {
@@ -656,7 +676,13 @@ fn finish_error(error: &mut ServerError, request_id: &RequestId) {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     extensions.set("code", code.as_str());
     if code == "INTERNAL" {
-        extensions.set("requestId", request_id.0.clone());
+        extensions.set("requestId", request_id.id.clone());
+    }
+    let chinese = crate::labels::message_zh(&code, &error.message);
+    if request_id.chinese {
+        extensions.set("messageEn", std::mem::replace(&mut error.message, chinese));
+    } else {
+        extensions.set("messageZh", chinese);
     }
 }
 
@@ -750,7 +776,7 @@ mod tests {
 
     #[test]
     fn an_error_without_a_code_is_internal_and_says_nothing() {
-        let id = RequestId("r-1".into());
+        let id = RequestId { id: "r-1".into(), chinese: false };
         let mut resolver = ServerError::new("no such table: staff_secret", None);
         resolver.path = vec![async_graphql::PathSegment::Field("person".into())];
         finish_error(&mut resolver, &id);
