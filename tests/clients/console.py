@@ -210,6 +210,13 @@ try:
     check("文件未导入" in text("importResult"), "nothing was imported")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-import.png"))
+    # Exports download with the sign-in cookie: the same workbooks as `api export`.
+    for link in browser.find_elements(By.CSS_SELECTOR, "a.export"):
+        status = browser.execute_async_script(
+            "const done = arguments[1]; fetch(arguments[0]).then((r) => done([r.status, r.headers.get('content-type')]));",
+            link.get_attribute("href"),
+        )
+        check(status[0] == 200, f"{link.get_attribute('href')}: {status}")
     sign_out()
     # The evaluator: the open round's scoring sheet, an institution still to score, saved.
     browser.find_element(By.ID, "username").clear()
