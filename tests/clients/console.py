@@ -210,6 +210,21 @@ try:
     check("文件未导入" in text("importResult"), "nothing was imported")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-import.png"))
+    # A departure through its preview: the person's unit shows one fewer in establishment only on confirming.
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=people]").click()
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "button.move[data-move=staffLeaves]")) > 0)
+    leaver = browser.find_element(By.CSS_SELECTOR, "button.move[data-move=staffLeaves]")
+    leaver_id = leaver.get_attribute("data-id")
+    leaver.click()
+    wait.until(ready.presence_of_element_located((By.ID, "mvPreview")))
+    browser.find_element(By.ID, "mvPreview").click()
+    wait.until(lambda b: "记录后" in text("mvResult"))
+    check(f'data-id="{leaver_id}"' in browser.page_source, "a preview leaves the person listed as before")
+    browser.find_element(By.ID, "mvConfirm").click()
+    wait.until(ready.presence_of_element_located((By.ID, "moved")))
+    check(f'data-id="{leaver_id}"' not in browser.page_source, "once gone, the person has nothing left to record")
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=imports]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "importFile")))
     # Exports download with the sign-in cookie: the same workbooks as `api export`.
     for link in browser.find_elements(By.CSS_SELECTOR, "a.export"):
         status = browser.execute_async_script(
