@@ -223,6 +223,33 @@ try:
     browser.find_element(By.ID, "mvConfirm").click()
     wait.until(ready.presence_of_element_located((By.ID, "moved")))
     check(f'data-id="{leaver_id}"' not in browser.page_source, "once gone, the person has nothing left to record")
+    # A transfer to another unit, its target found by name.
+    browser.find_element(By.CSS_SELECTOR, "button.move[data-move=transferStaff]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "mvSearch")))
+    browser.find_element(By.ID, "mvSearch").send_keys("张掖市书画院")
+    wait.until(lambda b: len(Select(b.find_element(By.ID, "mvTarget")).options) == 1)
+    browser.find_element(By.ID, "mvPreview").click()
+    wait.until(lambda b: "记录后：张掖市书画院" in text("mvResult") or "不能记录" in text("mvResult"))
+    check("记录后：张掖市书画院" in text("mvResult"), f"the transfer's preview: {text('mvResult')!r}")
+    browser.find_element(By.ID, "mvConfirm").click()
+    wait.until(ready.presence_of_element_located((By.ID, "moved")))
+    # A merger (撤并) from a record: the culture hall's sister unit into it, previewed, then done.
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "search")))
+    browser.find_element(By.ID, "search").send_keys("张掖市群众艺术馆")
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
+    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
+    wait.until(ready.presence_of_element_located((By.ID, "rfSearch")))
+    browser.find_element(By.ID, "rfSearch").send_keys("张掖市文化馆")
+    wait.until(lambda b: any("张掖市文化馆" in o.text for o in Select(b.find_element(By.ID, "rfTarget")).options))
+    browser.find_element(By.ID, "rfDocument").send_keys("张编发〔2026〕31号")
+    browser.find_element(By.ID, "rfReason").send_keys("职能相近，合并设置")
+    browser.find_element(By.ID, "rfPreview").click()
+    wait.until(lambda b: "记录后" in text("rfResult") or "不能记录" in text("rfResult"))
+    check("转入人员" in text("rfResult") and "张掖市文化馆" in text("rfResult"), f"the merger's preview: {text('rfResult')!r}")
+    browser.find_element(By.ID, "rfConfirm").click()
+    wait.until(ready.presence_of_element_located((By.ID, "reformed")))
+    check("已记录" in text("reformed") and "张掖市文化馆" in text("reformed"), text("reformed"))
     browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=imports]").click()
     wait.until(ready.presence_of_element_located((By.ID, "importFile")))
     # Exports download with the sign-in cookie: the same workbooks as `api export`.
@@ -252,7 +279,7 @@ try:
     after_owed = len([r for r in browser.find_elements(By.CSS_SELECTOR, "#sheet tr.item") if "待评" in r.text])
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
     print("console: an office recorded an event through its preview; a department asked to use vacancies, the office "
-          "approved and hired on the plan through its preview; an import's bad row was named in Chinese; "
-          "an evaluator scored an institution")
+          "approved and hired on the plan through its preview; a departure, a transfer and a merger went through "
+          "theirs; an import's bad row was named in Chinese; an evaluator scored an institution")
 finally:
     browser.quit()
