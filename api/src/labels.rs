@@ -244,11 +244,28 @@ const COLUMNS: &[(&str, &str)] = &[
     ("hire_date", "进人日期"),
     ("hire_date", "入编时间"),
     ("title_level", "职称"),
+    ("credit_code", "统一社会信用代码"),
+    ("name", "单位名称"),
+    ("jurisdiction", "行政区划代码"),
+    ("jurisdiction", "所属地区"),
+    ("department", "主管部门"),
+    ("sector", "行业"),
+    ("level", "机构规格"),
+    ("funding_form", "经费形式"),
+    ("management_mode", "管理方式"),
+    ("classification", "分类"),
+    ("legal_person", "是否法人"),
+    ("established_on", "成立日期"),
+    ("approved_fiscal", "财政拨款编制"),
+    ("approved_self_financed", "自收自支编制"),
 ];
 
-/// The column a header names: a Chinese header's word, else the header itself.
-pub fn column(header: &str) -> &str {
-    COLUMNS.iter().find(|(_, zh)| *zh == header).map_or(header, |(word, _)| word)
+/// The column a header names for a file with the `wanted` columns: a Chinese header's word (the
+/// one the file wants, where a header could name two), else the header itself.
+pub fn column<'a>(header: &'a str, wanted: &[&str]) -> &'a str {
+    let mut words = COLUMNS.iter().filter(|(_, zh)| *zh == header).map(|(word, _)| *word);
+    let first = words.clone().next();
+    words.find(|w| wanted.contains(w)).or(first).unwrap_or(header)
 }
 
 /// Import reasons in Chinese: the start of an English reason and its Chinese sentence (`{}`
@@ -264,6 +281,8 @@ const REASONS: &[(&str, &str)] = &[
     ("is in the future", "日期晚于今天：{}"),
     ("before the person's birth date", "早于本人出生日期"),
     ("the same person holds a slot on line", "同一人在第{}行已占用编制（一人一编）"),
+    ("is not this office's own", "不是本辖区：{}"),
+    ("does not exist", "不存在：{}"),
     ("is required", "必须填写"),
     ("missing columns", "缺少列：{}"),
     ("the file is empty", "文件为空，需要表头行"),
@@ -283,6 +302,8 @@ pub fn reason_zh(reason: &str) -> String {
         .map(|(english, zh)| {
             let detail = rest.replace(english, "").replace('`', "");
             let detail = detail.trim().trim_matches(|c: char| c == ':' || c == '(' || c == ')').trim();
+            // "jurisdiction `620722` is not …" names its column again: the header says it already.
+            let detail = column.and_then(|c| detail.strip_prefix(c)).unwrap_or(detail).trim();
             zh.replace("{}", detail)
         })
         .unwrap_or_else(|| rest.to_string());

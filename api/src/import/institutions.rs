@@ -45,17 +45,34 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
         Ok(rows) => rows,
         Err(error) => return Ok(ImportReport::refused(vec![error])),
     };
+    let actor = Actor::system("import institutions");
+    import_institutions_rows(db, &rows, None, &actor, &import_document(path)).await
+}
+
+/// Imports checked rows, all or none. `within` keeps the import to one jurisdiction (an office's
+/// upload: a row naming another is refused); `document` is the number the ledger entries carry.
+pub async fn import_institutions_rows(
+    db: &DatabaseConnection,
+    rows: &[super::Row],
+    within: Option<i32>,
+    actor: &Actor,
+    document: &str,
+) -> anyhow::Result<ImportReport> {
     let jurisdictions: HashMap<String, i32> =
         jurisdiction::Entity::find().all(db).await?.into_iter().map(|j| (j.code, j.id)).collect();
     let mut errors = Vec::new();
     let mut checked = Vec::new();
     let mut seen_codes: HashMap<String, usize> = HashMap::new();
-    for row in &rows {
+    for row in rows {
         let mut check = Check::new(row, &mut errors);
         let credit_code = check.field("credit_code", CreditCode::parse);
         let name = check.field("name", |v| codes::name("name", v));
         let jurisdiction_id = check.field("jurisdiction", |v| {
-            jurisdictions.get(v).copied().ok_or_else(|| format!("jurisdiction `{v}` does not exist"))
+            let id = jurisdictions.get(v).copied().ok_or_else(|| format!("jurisdiction `{v}` does not exist"))?;
+            match within {
+                Some(own) if own != id => Err(format!("jurisdiction `{v}` is not this office's own")),
+                _ => Ok(id),
+            }
         });
         let department = check.field("department", |v| codes::name("department", v));
         let sector = check.word("sector", Sector::from_word);
@@ -140,18 +157,14 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
         return Ok(ImportReport::refused(errors));
     }
 
-    let actor = Actor::system("import institutions");
     let today = chrono::Utc::now().date_naive();
-    let document = Document {
-        number: import_document(path),
-        effective_on: today,
-        reason: "initial establishment (import)".into(),
-    };
+    let document =
+        Document { number: document.to_string(), effective_on: today, reason: "initial establishment (import)".into() };
     let operation = operation();
     let txn = begin_write(db).await?;
     let mut report = ImportReport::default();
     for mut c in checked {
-        let (department, created) = crate::department::find_or_create(&txn, &actor, c.jurisdiction_id, &c.department)
+        let (department, created) = crate::department::find_or_create(&txn, actor, c.jurisdiction_id, &c.department)
             .await
             .map_err(to_anyhow)?;
         if created {
@@ -159,7 +172,7 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
         }
         c.new.department_id = department.id;
         let classification = Some((c.classification, document.number.as_str(), today));
-        let row = insert(&txn, &actor, c.jurisdiction_id, c.new, classification).await.map_err(to_anyhow)?;
+        let row = insert(&txn, actor, c.jurisdiction_id, c.new, classification).await.map_err(to_anyhow)?;
         for (funding, slots) in c.approved {
             if slots > 0 {
                 // Imported establishment is approved like any other: within the ceiling and
@@ -178,11 +191,11 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
                     operation: &operation,
                     reform_id: None,
                 };
-                record_entry(&txn, &actor, entry).await.map_err(to_anyhow)?;
+                record_entry(&txn, actor, entry).await.map_err(to_anyhow)?;
             }
         }
         let change = Change::created("institution.import", "institution", row.id, row.jurisdiction_id, &row);
-        audit::record(&txn, &actor, change).await?;
+        audit::record(&txn, actor, change).await?;
         report.written += 1;
     }
     txn.commit().await?;

@@ -6,7 +6,7 @@ mod institutions;
 mod staff;
 mod template;
 
-pub use institutions::import_institutions;
+pub use institutions::{COLUMNS as INSTITUTION_COLUMNS, import_institutions, import_institutions_rows};
 pub use staff::{COLUMNS as STAFF_COLUMNS, Progress, import_staff, import_staff_rows, import_staff_with_progress};
 pub use template::staff_template;
 
@@ -77,7 +77,7 @@ pub fn read_rows_from(bytes: &[u8], extension: &str, required: &[&str]) -> Resul
     };
     let header: Vec<String> = header
         .iter()
-        .map(|h| crate::labels::column(h.trim().trim_start_matches('\u{feff}')).to_ascii_lowercase())
+        .map(|h| crate::labels::column(h.trim().trim_start_matches('\u{feff}'), required).to_ascii_lowercase())
         .collect();
     let missing: Vec<&str> = required.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {

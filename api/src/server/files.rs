@@ -112,8 +112,8 @@ pub(super) struct ImportParams {
     lang: Option<String>,
 }
 
-/// `POST /imports/staff.{csv|xlsx}`: a staffing office imports people into its own
-/// jurisdiction's institutions, the file as the body; all rows or none, with each bad row's
+/// `POST /imports/{staff|institutions}.{csv|xlsx}`: a staffing office imports people into its
+/// own jurisdiction's institutions, or institutions into its own jurisdiction, the file as the body; all rows or none, with each bad row's
 /// line and reason (in Chinese unless `?lang=en`). The same checks as `api import staff`.
 pub(super) async fn import_upload(
     state: web::Data<AppState>,
@@ -129,16 +129,14 @@ pub(super) async fn import_upload(
         let scope = Scope::resolve_cached(&state.db, &state.jurisdictions, principal).await?;
         let own = scope.office()?.id;
         let (kind, extension) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such import"))?;
-        if kind != "staff" {
-            return Err(ApiError::not_found("imports are staff.csv or staff.xlsx"));
-        }
+        let columns: &[&str] = match kind {
+            "staff" => &crate::import::STAFF_COLUMNS,
+            "institutions" => &crate::import::INSTITUTION_COLUMNS,
+            _ => return Err(ApiError::not_found("imports are staff or institutions, .csv or .xlsx")),
+        };
         let actor = Actor::of(&scope, Some(request_id.id.clone()));
-        let report = match crate::import::read_rows_from(
-            &body,
-            &extension.to_ascii_lowercase(),
-            &crate::import::STAFF_COLUMNS,
-        ) {
-            Ok(rows) => crate::import::import_staff_rows(
+        let report = match crate::import::read_rows_from(&body, &extension.to_ascii_lowercase(), columns) {
+            Ok(rows) if kind == "staff" => crate::import::import_staff_rows(
                 &state.db,
                 &state.pii,
                 &rows,
@@ -149,6 +147,12 @@ pub(super) async fn import_upload(
             )
             .await
             .map_err(ApiError::Internal)?,
+            Ok(rows) => {
+                let document = format!("导入:{}", request_id.id.chars().take(8).collect::<String>());
+                crate::import::import_institutions_rows(&state.db, &rows, Some(own), &actor, &document)
+                    .await
+                    .map_err(ApiError::Internal)?
+            }
             Err(error) => crate::import::ImportReport::refused(vec![error]),
         };
         let chinese = params.lang.as_deref() != Some("en");
