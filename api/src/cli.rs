@@ -85,8 +85,12 @@ pub enum Command {
 pub enum UserCommand {
     /// Creates an account; the password (at least 12 characters) is read from standard input.
     Add {
-        #[arg(long)]
-        username: String,
+        /// The user name (also accepted as `--username`); with `--oidc`, the value of the
+        /// provider's `OIDC_USERNAME_CLAIM` for this person.
+        #[arg(required_unless_present = "username_option")]
+        username: Option<String>,
+        #[arg(long = "username", conflicts_with = "username", hide = true)]
+        username_option: Option<String>,
         #[arg(long, value_parser = ["STAFFING_OFFICE", "DEPARTMENT", "EVALUATOR"])]
         role: String,
         /// The jurisdiction's 6-digit division code.
@@ -98,11 +102,16 @@ pub enum UserCommand {
         /// The token's `sub` (an evaluator's committee subject); the user name by default.
         #[arg(long)]
         subject: Option<String>,
+        /// Signs in at the OpenID Connect provider (`OIDC_ISSUER`); no password is read.
+        #[arg(long)]
+        oidc: bool,
     },
     /// Disables an account: it cannot sign in, and its open sessions end.
     Disable {
-        #[arg(long)]
-        username: String,
+        #[arg(required_unless_present = "username_option")]
+        username: Option<String>,
+        #[arg(long = "username", conflicts_with = "username", hide = true)]
+        username_option: Option<String>,
     },
 }
 

@@ -40,6 +40,25 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (sent over HTTPS only); `false` for plain-HTTP tries.
     #[arg(long, global = true, env = "SESSION_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
     pub session_cookie_secure: bool,
+    /// An OpenID Connect provider's issuer URL (a province's unified identity): when set,
+    /// people sign in there instead of with local passwords.
+    #[arg(long, global = true, env = "OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// This service's client id at the provider.
+    #[arg(long, global = true, env = "OIDC_CLIENT_ID", default_value = "")]
+    pub oidc_client_id: String,
+    /// This service's client secret at the provider (`client_secret_basic`).
+    #[arg(long, global = true, env = "OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// This server's `/auth/oidc/callback` as registered with the provider (absolute URL).
+    #[arg(long, global = true, env = "OIDC_REDIRECT_URL", default_value = "")]
+    pub oidc_redirect_url: String,
+    /// The ID token claim that names the account (`api user add USERNAME --oidc`).
+    #[arg(long, global = true, env = "OIDC_USERNAME_CLAIM", default_value = "sub")]
+    pub oidc_username_claim: String,
+    /// The scopes asked for.
+    #[arg(long, global = true, env = "OIDC_SCOPES", default_value = "openid profile")]
+    pub oidc_scopes: String,
     /// A request still running after this many seconds is stopped (`UNAVAILABLE`).
     #[arg(long, global = true, env = "REQUEST_TIMEOUT_SECS", default_value_t = 15)]
     pub request_timeout_secs: u64,
@@ -146,4 +165,19 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
     }
     let mut file = options.open(path)?;
     file.write_all(contents.as_bytes())
+}
+
+impl Settings {
+    /// The OpenID Connect provider, when `OIDC_ISSUER` is set.
+    pub fn oidc(&self) -> Option<crate::oidc::OidcSettings> {
+        let issuer = self.oidc_issuer.as_ref().filter(|i| !i.is_empty())?;
+        Some(crate::oidc::OidcSettings {
+            issuer: issuer.clone(),
+            client_id: self.oidc_client_id.clone(),
+            client_secret: self.oidc_client_secret.clone().filter(|s| !s.is_empty()),
+            redirect_url: self.oidc_redirect_url.clone(),
+            username_claim: self.oidc_username_claim.clone(),
+            scopes: self.oidc_scopes.clone(),
+        })
+    }
 }

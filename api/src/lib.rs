@@ -25,6 +25,7 @@ pub mod import;
 pub mod institution;
 pub mod jurisdiction;
 pub mod labels;
+pub mod oidc;
 pub mod overview;
 pub mod pii;
 pub mod pool;

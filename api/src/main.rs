@@ -96,6 +96,12 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
             if let Some(signer) = signer {
                 let ttl = parse_ttl(&settings.session_ttl).map_err(anyhow::Error::msg)?;
                 state = state.with_signin(api::signin::SignIn::new(signer, ttl, settings.session_cookie_secure)?);
+                if let Some(oidc) = settings.oidc() {
+                    tracing::info!(issuer = %oidc.issuer, "people sign in at the OpenID Connect provider");
+                    state = state.with_oidc(api::oidc::Oidc::new(oidc)?);
+                }
+            } else if settings.oidc().is_some() {
+                anyhow::bail!("OIDC_ISSUER needs a key to sign session tokens (JWT_SECRET or a private key)");
             }
             let state = state.count_statements();
             let metrics_server = match &settings.metrics_bind {
@@ -219,15 +225,26 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::db::migrate(&db).await.context("migrating the database")?;
             match what {
-                api::cli::UserCommand::Add { username, role, jurisdiction, department, subject } => {
+                api::cli::UserCommand::Add {
+                    username,
+                    username_option,
+                    role,
+                    jurisdiction,
+                    department,
+                    subject,
+                    oidc,
+                } => {
+                    let username = username.or(username_option).unwrap_or_default();
                     let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;
                     let mut password = String::new();
-                    std::io::stdin().read_line(&mut password)?;
+                    if !oidc {
+                        std::io::stdin().read_line(&mut password)?;
+                    }
                     let password = password.trim_end_matches(['\n', '\r']);
                     let account = api::signin::add_user(
                         &db,
                         &username,
-                        password,
+                        (!oidc).then_some(password),
                         role,
                         Some(&jurisdiction),
                         department,
@@ -236,7 +253,8 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                     .await?;
                     println!("account {} ({}) added", account.username, account.role);
                 }
-                api::cli::UserCommand::Disable { username } => {
+                api::cli::UserCommand::Disable { username, username_option } => {
+                    let username = username.or(username_option).unwrap_or_default();
                     let ended = api::signin::disable_user(&db, &username).await?;
                     println!("account {username} disabled; {ended} session(s) ended");
                 }

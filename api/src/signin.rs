@@ -28,6 +28,9 @@ use crate::error::{ApiError, ApiResult};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "establishment_session";
+/// The password hash of an account that signs in at the OpenID Connect provider (no password
+/// verifies against it, and the password login treats the account as unknown).
+pub const EXTERNAL: &str = "!openid-connect";
 /// Failed sign-ins allowed per user name, and per address, in [`FAILURE_WINDOW`].
 const FAILURES_PER_USER: u32 = 5;
 const FAILURES_PER_ADDRESS: u32 = 20;
@@ -106,6 +109,20 @@ impl SignIn {
         format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
     }
 
+    /// The cookie holding an OpenID Connect sign-in's `state` (cleared with `None`). `Lax`, so
+    /// the browser sends it on the provider's redirect back; read only by `/auth/oidc/`.
+    pub fn flow_cookie(&self, state: Option<&str>) -> String {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        let (value, age) = match state {
+            Some(state) => (state, crate::oidc::FLOW_TTL.as_secs()),
+            None => ("", 0),
+        };
+        format!(
+            "{}={value}; Path=/auth/oidc/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}",
+            crate::oidc::STATE_COOKIE
+        )
+    }
+
     fn throttled(&self, username: &str, address: Option<IpAddr>) -> ApiResult<()> {
         let by_user = self.failures.get(&format!("u:{username}")).unwrap_or(0);
         let by_address = address.and_then(|a| self.failures.get(&format!("a:{a}"))).unwrap_or(0);
@@ -133,29 +150,44 @@ impl SignIn {
         let username = username.trim();
         self.throttled(username, address)?;
         let found = account::Entity::find().filter(account::Column::Username.eq(username)).one(db).await?;
+        // An account that signs in at the identity provider has no password here.
+        let found = found.filter(|a| a.password_hash != EXTERNAL);
         // The same argon2 work whether or not the user exists.
         let hash = found.as_ref().map_or(self.dummy_hash.as_str(), |a| a.password_hash.as_str());
         let matches = password_matches(password, hash);
-        let account = match found {
-            Some(account) if matches && !account.disabled => account,
+        match found {
+            Some(account) if matches && !account.disabled => self.open_session(db, &account, "password").await,
             found => {
                 self.failed(username, address);
-                let refusal = Change {
-                    action: "auth.login.refused",
-                    entity: "account",
-                    entity_id: found.as_ref().map(|a| a.id),
-                    jurisdiction_id: None,
-                    before: None,
-                    after: Some(serde_json::json!({ "username": username })),
-                };
-                let txn = crate::db::begin_write(db).await?;
-                audit::record(&txn, &Actor::system("auth"), refusal).await?;
-                txn.commit().await?;
-                return Err(ApiError::Unauthenticated("wrong user name or password".into()));
+                refuse(db, username, found.as_ref(), "password").await?;
+                Err(ApiError::Unauthenticated("wrong user name or password".into()))
             }
-        };
-        let principal = principal_of(&account)?;
-        // The sign-in is audited in the account's jurisdiction, so its office sees it.
+        }
+    }
+
+    /// Opens a session for someone the identity provider vouched for under `username`: their
+    /// account must exist here, be enabled and be one that signs in there.
+    pub async fn login_external(&self, db: &DatabaseConnection, username: &str) -> ApiResult<LoginAnswer> {
+        let found = account::Entity::find().filter(account::Column::Username.eq(username)).one(db).await?;
+        match found {
+            Some(account) if account.password_hash == EXTERNAL && !account.disabled => {
+                self.open_session(db, &account, "openid-connect").await
+            }
+            found => {
+                refuse(db, username, found.as_ref(), "openid-connect").await?;
+                Err(ApiError::Unauthenticated("this identity has no enabled account here".into()))
+            }
+        }
+    }
+
+    /// A new session for `account`, audited in its jurisdiction (so its office sees it).
+    async fn open_session(
+        &self,
+        db: &DatabaseConnection,
+        account: &account::Model,
+        method: &str,
+    ) -> ApiResult<LoginAnswer> {
+        let principal = principal_of(account)?;
         let place = entity::jurisdiction::Entity::find()
             .filter(entity::jurisdiction::Column::Code.eq(account.jurisdiction.clone().unwrap_or_default()))
             .one(db)
@@ -180,7 +212,7 @@ impl SignIn {
             entity_id: Some(account.id),
             jurisdiction_id: place,
             before: None,
-            after: Some(serde_json::json!({ "username": account.username, "session": sid })),
+            after: Some(serde_json::json!({ "username": account.username, "session": sid, "method": method })),
         };
         audit::record(&txn, &Actor::system(&account.subject), change).await?;
         txn.commit().await?;
@@ -189,6 +221,29 @@ impl SignIn {
             token,
             expires_at,
             csrf_token: self.csrf(&sid),
+            role: principal.role.word(),
+            jurisdiction: principal.jurisdiction,
+        })
+    }
+
+    /// The answer of a login again, for the session a cookie's `token` belongs to (a console
+    /// that came back from the identity provider, or was reloaded).
+    pub async fn resume(
+        &self,
+        db: &DatabaseConnection,
+        token: String,
+        principal: Principal,
+        sid: &str,
+    ) -> ApiResult<LoginAnswer> {
+        let session = auth_session::Entity::find_by_id(sid.to_string()).one(db).await?;
+        let session = session
+            .filter(|s| s.ended_at.is_none() && s.expires_at > Utc::now())
+            .ok_or_else(|| ApiError::Unauthenticated("the session has ended; sign in again".into()))?;
+        self.check(db, sid).await?;
+        Ok(LoginAnswer {
+            token,
+            expires_at: session.expires_at,
+            csrf_token: self.csrf(sid),
             role: principal.role.word(),
             jurisdiction: principal.jurisdiction,
         })
@@ -237,6 +292,27 @@ impl SignIn {
     }
 }
 
+/// A refused sign-in in the audit chain (the name tried, never the password).
+async fn refuse(
+    db: &DatabaseConnection,
+    username: &str,
+    found: Option<&account::Model>,
+    method: &str,
+) -> ApiResult<()> {
+    let refusal = Change {
+        action: "auth.login.refused",
+        entity: "account",
+        entity_id: found.map(|a| a.id),
+        jurisdiction_id: None,
+        before: None,
+        after: Some(serde_json::json!({ "username": username, "method": method })),
+    };
+    let txn = crate::db::begin_write(db).await?;
+    audit::record(&txn, &Actor::system("auth"), refusal).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 fn principal_of(account: &account::Model) -> ApiResult<Principal> {
     let role = Role::from_word(&account.role)
         .filter(|r| *r != Role::Public)
@@ -249,11 +325,12 @@ fn principal_of(account: &account::Model) -> ApiResult<Principal> {
     })
 }
 
-/// `api user add`: an account for a staffing office, a department or an evaluator.
+/// `api user add`: an account for a staffing office, a department or an evaluator, with a
+/// password, or (`None`) one that signs in at the OpenID Connect provider.
 pub async fn add_user(
     db: &DatabaseConnection,
     username: &str,
-    password: &str,
+    password: Option<&str>,
     role: Role,
     jurisdiction: Option<&str>,
     department: Option<i32>,
@@ -261,14 +338,19 @@ pub async fn add_user(
 ) -> anyhow::Result<account::Model> {
     let username = username.trim();
     anyhow::ensure!(!username.is_empty() && username.len() <= 64, "a user name of 1 to 64 characters");
-    anyhow::ensure!(password.chars().count() >= 12, "a password of at least 12 characters");
+    if let Some(password) = password {
+        anyhow::ensure!(password.chars().count() >= 12, "a password of at least 12 characters");
+    }
     anyhow::ensure!(role != Role::Public, "the public does not sign in");
     anyhow::ensure!(jurisdiction.is_some(), "an account belongs to a jurisdiction (--jurisdiction)");
     anyhow::ensure!(role != Role::Department || department.is_some(), "a DEPARTMENT account names its --department");
     let txn = begin_write(db).await?;
     let row = account::ActiveModel {
         username: Set(username.to_string()),
-        password_hash: Set(hash_password(password)?),
+        password_hash: Set(match password {
+            Some(password) => hash_password(password)?,
+            None => EXTERNAL.to_string(),
+        }),
         role: Set(role.word().to_string()),
         jurisdiction: Set(jurisdiction.map(str::to_string)),
         department_id: Set(department),
@@ -282,6 +364,7 @@ pub async fn add_user(
     let after = serde_json::json!({
         "username": row.username, "role": row.role, "jurisdiction": row.jurisdiction,
         "department": row.department_id, "subject": row.subject,
+        "signsIn": if row.password_hash == EXTERNAL { "openid-connect" } else { "password" },
     });
     record_account_change(&txn, "account.add", &row, after).await?;
     txn.commit().await?;

@@ -35,7 +35,7 @@ async fn office_account(app: &TestApp) {
     api::signin::add_user(
         &app.db,
         "zhang.office",
-        "correct horse battery",
+        Some("correct horse battery"),
         api::auth::Role::StaffingOffice,
         Some("620700"),
         None,
@@ -127,7 +127,7 @@ async fn disabling_an_account_ends_its_sessions() {
         api::signin::add_user(
             &app.db,
             "short",
-            "too short",
+            Some("too short"),
             api::auth::Role::StaffingOffice,
             Some("620700"),
             None,
@@ -136,4 +136,85 @@ async fn disabling_an_account_ends_its_sessions() {
         .await
         .is_err()
     );
+}
+
+#[tokio::test]
+async fn a_session_cookie_resumes_and_an_account_of_the_identity_provider_has_no_password() {
+    let app = app_with_signin().await;
+    office_account(&app).await;
+    let role = api::auth::Role::StaffingOffice;
+    api::signin::add_user(&app.db, "zhao.idp", None, role, Some("620700"), None, None).await.unwrap();
+    // No password opens an account that signs in at the provider, and it is refused like an
+    // unknown user.
+    let (status, _, body) = login(&app, "zhao.idp", "any twelve characters").await;
+    let (_, _, unknown) = login(&app, "nobody.here", "any twelve characters").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["message"], unknown["errors"][0]["message"]);
+    let get = |path: &str, cookie: Option<&str>| {
+        let mut request = app.client.get(format!("{}{path}", app.address));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie.to_string());
+        }
+        request.send()
+    };
+    let methods: Value = get("/auth/methods", None).await.unwrap().json().await.unwrap();
+    assert_eq!(methods, json!({"password": true, "openIdConnect": false}));
+    // The console resumes from the cookie alone: the same token and CSRF token again.
+    let (_, cookie, answer) = login(&app, "zhang.office", "correct horse battery").await;
+    let session = cookie.unwrap().split(';').next().unwrap().to_string();
+    let resumed = get("/auth/session", Some(&session)).await.unwrap();
+    assert_eq!(resumed.headers()["cache-control"], "no-store");
+    let resumed: Value = resumed.json().await.unwrap();
+    assert_eq!((&resumed["token"], &resumed["csrfToken"]), (&answer["token"], &answer["csrfToken"]));
+    assert_eq!(get("/auth/session", None).await.unwrap().status().as_u16(), 401);
+    let out = app.client.post(format!("{}/auth/logout", app.address)).bearer_auth(answer["token"].as_str().unwrap());
+    assert_eq!(out.send().await.unwrap().status().as_u16(), 204);
+    assert_eq!(get("/auth/session", Some(&session)).await.unwrap().status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn with_an_identity_provider_passwords_are_off_and_a_callback_nobody_started_is_refused() {
+    // A provider that cannot be reached: the browser is sent back at once, saying so.
+    let settings = api::oidc::OidcSettings {
+        issuer: "http://127.0.0.1:9".into(),
+        client_id: "establishment".into(),
+        client_secret: Some("a client secret".into()),
+        redirect_url: "http://127.0.0.1/auth/oidc/callback".into(),
+        username_claim: "sub".into(),
+        scopes: "openid".into(),
+    };
+    let app = spawn_app_with(|state| {
+        state
+            .with_signin(api::signin::SignIn::new(test_signer(), Duration::from_secs(1800), false).unwrap())
+            .with_oidc(api::oidc::Oidc::new(settings).unwrap())
+    })
+    .await;
+    office_account(&app).await;
+    let (status, _, body) = login(&app, "zhang.office", "correct horse battery").await;
+    assert_eq!((status, &body["errors"][0]["extensions"]["code"]), (403, &json!("FORBIDDEN")), "{body}");
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let get = |path: &str, cookie: &str| {
+        browser.get(format!("{}{path}", app.address)).header("cookie", cookie.to_string()).send()
+    };
+    let methods: Value = get("/auth/methods", "").await.unwrap().json().await.unwrap();
+    assert_eq!(methods, json!({"password": false, "openIdConnect": true}));
+    let started = get("/auth/oidc/start", "").await.unwrap();
+    assert_eq!(
+        (started.status().as_u16(), &started.headers()["location"]),
+        (303, &"/office/#signin=unavailable".parse().unwrap())
+    );
+    // A state this browser never started, or one it did not send back, is refused; so is an
+    // answer without a code.
+    for (query, cookie) in [
+        ("code=stolen&state=guessed", "establishment_oidc_state=guessed"),
+        ("code=stolen&state=guessed", "establishment_oidc_state=other"),
+        ("state=guessed", "establishment_oidc_state=guessed"),
+    ] {
+        let answer = get(&format!("/auth/oidc/callback?{query}"), cookie).await.unwrap();
+        assert_eq!(answer.status().as_u16(), 303, "{query}");
+        assert_eq!(answer.headers()["location"], "/office/#signin=refused", "{query}");
+        assert!(answer.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"), "the flow cookie is cleared");
+    }
+    let cancelled = get("/auth/oidc/callback?error=access_denied&state=x", "").await.unwrap();
+    assert_eq!(cancelled.headers()["location"], "/office/#signin=cancelled");
 }

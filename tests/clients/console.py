@@ -9,12 +9,11 @@ import subprocess
 import sys
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+import chromium
 
 api, graphql = sys.argv[1], sys.argv[2]
 origin = graphql.rsplit("/graphql", 1)[0]
@@ -47,13 +46,9 @@ subprocess.run(
 )
 shots = os.environ.get("SCREENSHOTS")
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600"]:
-    options.add_argument(argument)
-browser = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+browser = chromium.open_browser()
 # A page reload (sign-out) or a re-render replaces elements under a wait: try again then.
-wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+wait = chromium.waiter(browser)
 
 
 def text(element_id):

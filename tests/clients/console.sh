@@ -4,7 +4,8 @@
 # establishment event previewed by a dry run and then confirmed, sign out. The portal as a
 # citizen uses it, on a desktop and a phone, with axe-core's accessibility rules (from
 # tests/clients/node_modules: run `npm ci` there first). Selenium with Debian's chromium and
-# chromium-driver, against throw-away servers (with-server.sh) on the demo city.
+# chromium-driver, against throw-away servers (with-server.sh) on the demo city. Then the
+# console signing in at an OpenID Connect provider instead of passwords (oidc.sh).
 #
 #   tests/clients/console.sh target/debug/api
 set -euo pipefail
@@ -30,3 +31,4 @@ if [[ ! -x $venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; the
 fi
 "$here/with-server.sh" "$api" "$venv/bin/python" "$here/console.py" "$api"
 "$here/with-server.sh" "$api" "$venv/bin/python" "$here/portal.py"
+"$here/oidc.sh" "$api" "$venv/bin/python"

@@ -11,12 +11,11 @@ import pathlib
 import sys
 import urllib.request
 
-from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+import chromium
 
 graphql = sys.argv[1]
 origin = graphql.rsplit("/graphql", 1)[0]
@@ -34,11 +33,7 @@ def public(query):
 
 
 def open_browser(size):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={size}", "--lang=zh-CN"]:
-        options.add_argument(argument)
-    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    return chromium.open_browser(size, "--lang=zh-CN")
 
 
 def check(browser, condition, message):
@@ -47,8 +42,7 @@ def check(browser, condition, message):
         raise SystemExit(f"portal: {message}")
 
 
-def waiter(browser):
-    return WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+waiter = chromium.waiter
 
 
 def ready(browser):

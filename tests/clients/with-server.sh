@@ -3,8 +3,8 @@
 #
 #   tests/clients/with-server.sh path/to/api COMMAND [ARGS...]
 #
-# Starts `api serve --demo` on a temporary SQLite database, a free loopback port and random
-# 48-character secrets, waits for /readyz, runs COMMAND ARGS... GRAPHQL_URL (the endpoint is
+# Starts `api serve --demo` on a temporary SQLite database, a free loopback port (API_PORT
+# when set) and random 48-character secrets, waits for /readyz, runs COMMAND ARGS... GRAPHQL_URL (the endpoint is
 # appended as the last argument and also exported as GRAPHQL_URL), stops the server and exits
 # with the command's status. E.g. `tests/clients/with-server.sh target/debug/api node tests/clients/introspect.mjs`.
 set -euo pipefail
@@ -32,7 +32,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(36))'; } # 48 characters
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=${API_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 export DATA_DIR=$tmp/data DATABASE_URL="sqlite://$tmp/client.db?mode=rwc" BIND=127.0.0.1:$port
 JWT_SECRET=$(secret)
 PII_KEY=$(secret)

@@ -29,7 +29,9 @@ use crate::scope::{JurisdictionTree, Scope};
 use crate::throttle::Throttle;
 
 mod files;
+mod signin;
 use files::{IMPORT_LIMIT, export_download, import_upload, release_download, staff_template};
+use signin::authenticate;
 
 /// Largest request body accepted (a GraphQL document with its variables).
 const MAX_BODY: usize = 256 * 1024;
@@ -74,6 +76,8 @@ pub struct AppState {
     pub health: Arc<crate::db::Health>,
     /// Sign-in with a password (`POST /auth/login`); `None` when the server cannot sign tokens.
     pub signin: Option<Arc<crate::signin::SignIn>>,
+    /// Sign-in at an OpenID Connect provider instead of passwords (`OIDC_ISSUER`).
+    pub oidc: Option<Arc<crate::oidc::Oidc>>,
     pii: PiiCipher,
 }
 
@@ -92,6 +96,7 @@ impl AppState {
             health: Arc::default(),
             cors_origins: Vec::new(),
             signin: None,
+            oidc: None,
             pii,
             read_db: db.clone(),
             db,
@@ -106,6 +111,12 @@ impl AppState {
     /// Serves `POST /auth/login` and `/auth/logout`, and accepts the session cookie.
     pub fn with_signin(mut self, signin: crate::signin::SignIn) -> Self {
         self.signin = Some(Arc::new(signin));
+        self
+    }
+
+    /// People sign in at `oidc` (`/auth/oidc/start`) and no longer with passwords.
+    pub fn with_oidc(mut self, oidc: crate::oidc::Oidc) -> Self {
+        self.oidc = Some(Arc::new(oidc));
         self
     }
 
@@ -276,8 +287,12 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                     .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
                     .route(web::post().to(import_upload)),
             )
-            .route("/auth/login", web::post().to(login))
-            .route("/auth/logout", web::post().to(logout))
+            .route("/auth/login", web::post().to(signin::login))
+            .route("/auth/logout", web::post().to(signin::logout))
+            .route("/auth/session", read().to(signin::session))
+            .route("/auth/methods", read().to(signin::methods))
+            .route("/auth/oidc/start", read().to(signin::oidc_start))
+            .route("/auth/oidc/callback", read().to(signin::oidc_callback))
             .route("/", read().to(crate::portal::index))
             .route("/office/", read().to(crate::portal::console))
             .route("/office", read().to(crate::portal::console))
@@ -373,98 +388,6 @@ fn error_response(error: ApiError, request_id: &RequestId) -> HttpResponse {
 /// answers its own validation errors, with HTTP 200.
 fn graphql_refusal(error: ApiError, request_id: &RequestId) -> HttpResponse {
     HttpResponse::Ok().json(error_body(&error, request_id))
-}
-
-/// The caller: the `Authorization` header's token, else the sign-in cookie's (which needs the
-/// session's `X-CSRF-Token` on a `POST`), else `PUBLIC`; anything unverifiable is an error, and
-/// a token of an ended session no longer works.
-async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
-    let (token, from_cookie) = match req.headers().get(header::AUTHORIZATION) {
-        Some(value) => {
-            let value =
-                value.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header".into()))?;
-            let token = bearer(value)
-                .ok_or_else(|| ApiError::Unauthenticated("Authorization must be `Bearer <token>`".into()))?;
-            (token.to_string(), false)
-        }
-        None => match (cookie(req, crate::signin::COOKIE), &state.signin) {
-            (Some(token), Some(_)) => (token, true),
-            _ => return Ok(Principal::public()),
-        },
-    };
-    let (principal, sid) = state.verifier.verify_session(&token)?;
-    if let Some(sid) = sid {
-        let signin = state.signin.as_ref().ok_or_else(|| ApiError::Unauthenticated("sign-in is off".into()))?;
-        if from_cookie && req.method() == actix_web::http::Method::POST {
-            let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-            if sent != signin.csrf(&sid) {
-                return Err(ApiError::Forbidden("a signed-in request needs its X-CSRF-Token".into()));
-            }
-        }
-        signin.check(&state.db, &sid).await?;
-    } else if from_cookie {
-        return Err(ApiError::Unauthenticated("the cookie holds no sign-in session".into()));
-    }
-    Ok(principal)
-}
-
-/// A cookie's value from the `Cookie` header (none when empty).
-fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
-    let header = req.headers().get(header::COOKIE)?.to_str().ok()?;
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, value)| *key == name && !value.is_empty())
-        .map(|(_, value)| value.to_string())
-}
-
-#[derive(serde::Deserialize)]
-struct Credentials {
-    username: String,
-    password: String,
-}
-
-/// `POST /auth/login`: `{"username", "password"}` -> `{"token", "expiresAt", "csrfToken"}` and
-/// the session cookie; a wrong password and an unknown user get the same 401.
-async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let request_id = request_id(&req);
-    let Some(signin) = state.signin.clone() else {
-        return error_response(ApiError::not_found("sign-in is not configured"), &request_id);
-    };
-    let credentials: Credentials = match serde_json::from_slice(&body) {
-        Ok(c) => c,
-        Err(_) => return error_response(ApiError::bad_input("send {\"username\", \"password\"}"), &request_id),
-    };
-    let address = client_address(&req, state.proxy_header.as_ref());
-    match signin.login(&state.db, &credentials.username, &credentials.password, address).await {
-        Ok(answer) => {
-            let cookie = signin.cookie(&answer.token);
-            HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(answer)
-        }
-        Err(error) => error_response(error, &request_id),
-    }
-}
-
-/// `POST /auth/logout`: ends the caller's session; its token stops working.
-async fn logout(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let request_id = request_id(&req);
-    let result = async {
-        let signin = state.signin.clone().ok_or_else(|| ApiError::not_found("sign-in is not configured"))?;
-        let token = match req.headers().get(header::AUTHORIZATION) {
-            Some(value) => value.to_str().ok().and_then(bearer).map(str::to_string),
-            None => cookie(&req, crate::signin::COOKIE),
-        };
-        let token = token.ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))?;
-        let (_, sid) = state.verifier.verify_session(&token)?;
-        let sid = sid.ok_or_else(|| ApiError::bad_input("this token belongs to no sign-in session"))?;
-        signin.logout(&state.db, &sid).await?;
-        Ok::<_, ApiError>(signin.cleared_cookie())
-    }
-    .await;
-    match result {
-        Ok(cleared) => HttpResponse::NoContent().insert_header((header::SET_COOKIE, cleared)).finish(),
-        Err(error) => error_response(error, &request_id),
-    }
 }
 
 /// The token of a `Bearer` credential; the scheme is case-insensitive (RFC 7235).
