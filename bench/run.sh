@@ -282,7 +282,7 @@ request = function()
   local target = targets[(n % #targets) + 1]
   local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[target[2]] }
   local body = string.format(
-    '{"query": "mutation($i: HireInput!) { hireStaff(input: $i) { id } }", "variables": {"i": {"institutionId": "%d", "name": "压测人员", "nationalId": "%s", "category": "PROFESSIONAL_TECHNICAL", "basis": "FISCAL", "hireDate": "2020-01-01"}}}',
+    '{"query": "mutation($i: HireInput!) { hireStaff(input: $i) { id } }", "variables": {"i": {"institutionId": "%d", "name": "压测人员", "nationalId": "%s", "category": "PROFESSIONAL_TECHNICAL", "basis": "FISCAL", "hireDate": "2020-01-01", "ownPlan": {"recruitment": "OPEN_EXAM", "posts": "压测岗位", "documentNo": "张编办〔2026〕1号"}}}}',
     target[1], national_id())
   return wrk.format("POST", "/graphql", headers, body)
 end

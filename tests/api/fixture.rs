@@ -55,9 +55,16 @@ pub const HIRE: &str = r#"mutation($input: HireInput!) {
   hireStaff(input: $input) { id name nationalId basis status institutionId }
 }"#;
 
+/// A hire; into an establishment slot it carries the office's own vacancy-use plan (用编计划),
+/// as every such hire must carry a plan.
 pub fn hire_input(institution: &str, name: &str, national_id: &str, basis: &str) -> serde_json::Value {
-    json!({"institutionId": institution, "name": name, "nationalId": national_id,
-        "category": "PROFESSIONAL_TECHNICAL", "basis": basis, "hireDate": "2015-09-01"})
+    let mut input = json!({"institutionId": institution, "name": name, "nationalId": national_id,
+        "category": "PROFESSIONAL_TECHNICAL", "basis": basis, "hireDate": "2015-09-01"});
+    if matches!(basis, "FISCAL" | "SELF_FINANCED") {
+        input["ownPlan"] =
+            json!({"recruitment": "OPEN_EXAM", "posts": "专业技术岗", "documentNo": "张编办〔2015〕9号"});
+    }
+    input
 }
 
 pub async fn hire(app: &TestApp, token: &str, institution: &str, name: &str, national_id: &str) -> String {

@@ -105,7 +105,14 @@ async fn start(
     let state = configure(AppState::new(db.clone(), keys.verifier, pii.clone()).with_read_replica(read));
     let server = serve(listener, state).expect("server starts");
     tokio::spawn(server);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+    // A pooled connection idle longer than the server's keep-alive (5 s) may already be closed
+    // without this single-threaded runtime having seen it (a test busy computing for seconds):
+    // such a connection is not reused.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .pool_idle_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
     TestApp { address, client, db, pii, signer: keys.signer.unwrap(), statements, _dir: dir }
 }
 

@@ -232,10 +232,20 @@ async fn a_large_staff_file_goes_in_by_the_thousand_with_every_hire_recorded() {
     let report = api::import::import_staff_with_progress(&app.db, &app.pii, &path, false, Some(&tell)).await.unwrap();
     let statements = app.statements() - before;
     assert!(report.errors.is_empty(), "{:?}", &report.errors[..report.errors.len().min(3)]);
-    // The command line shows how far it has gone: every row checked, then each thousand written.
+    // The command line shows how far it has gone: rows checked every 500, all checked, then
+    // each thousand written.
     assert_eq!(
         *seen.lock().unwrap(),
-        ["checked 2400/2400", "written 1000/2400", "written 2000/2400", "written 2400/2400"]
+        [
+            "checking 500/2400",
+            "checking 1000/2400",
+            "checking 1500/2400",
+            "checking 2000/2400",
+            "checked 2400/2400",
+            "written 1000/2400",
+            "written 2000/2400",
+            "written 2400/2400"
+        ]
     );
     assert_eq!((report.written, report.over_establishment), (2_400, 0));
     // Batched: a few statements per thousand rows, not several per row.
@@ -327,6 +337,45 @@ async fn upload(app: &TestApp, token: Option<&str>, file: &str, body: Vec<u8>) -
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_large_upload_tells_its_progress_as_it_goes_then_its_report() {
+    let app = spawn_app().await;
+    let w = crate::fixture::world(&app).await;
+    let own = credit_code("620700", 1);
+    let header = "身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期";
+    let mut csv = String::from(header);
+    for i in 0..1200u32 {
+        let birth = format!("1990{:02}{:02}", 1 + (i / 28) % 12, 1 + i % 28);
+        csv.push_str(&format!(
+            "\n{},编外{i},{own},工勤技能,编外,在职,2020/01/01",
+            national_id("620700", &birth, i % 1000)
+        ));
+    }
+    let response = reqwest::Client::new()
+        .post(format!("{}/imports/staff.csv", app.address))
+        .bearer_auth(&w.city.token)
+        .header("Accept", "application/x-ndjson")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "application/x-ndjson; charset=utf-8");
+    let text = response.text().await.unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let stage = |name: &str| -> Vec<i64> {
+        lines.iter().filter(|l| l["stage"] == name).map(|l| l["done"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(stage("read"), [1200]);
+    assert_eq!(stage("checking"), [500, 1000], "row by row, every 500");
+    assert_eq!(stage("checked"), [1200]);
+    let written = stage("written");
+    assert_eq!(written.last(), Some(&1200), "{written:?}");
+    assert!(written.windows(2).all(|w| w[0] < w[1]), "{written:?}");
+    assert!(lines.iter().all(|l| l["total"].is_null() || l["total"] == 1200));
+    let last = lines.last().unwrap();
+    assert_eq!((&last["report"]["written"], &last["report"]["errors"]), (&json!(1200), &json!([])), "{text}");
 }
 
 #[tokio::test]

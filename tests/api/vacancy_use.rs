@@ -23,6 +23,7 @@ fn ask(institution: &str, slots: i32) -> Value {
 
 fn hire_on(institution: &str, seq: u32, plan: Value) -> Value {
     let mut input = hire_input(institution, "新进医师", &national_id("620700", "19960101", seq), "FISCAL");
+    input.as_object_mut().unwrap().remove("ownPlan");
     input["planId"] = plan;
     json!({ "input": input })
 }
@@ -98,11 +99,18 @@ async fn a_department_asks_the_office_cuts_and_hires_draw_on_the_quota_until_it_
     let mut input = hire_input(inst, "调入人员", &national_id("620700", "19900101", 704), "FISCAL");
     input["ownPlan"] = json!({"recruitment": "TRANSFER_IN", "posts": "检验技师", "documentNo": "张编办〔2026〕13号"});
     app.ok(Some(office), HIRE, json!({ "input": input })).await;
+    // Drawn: the world's first hire (on the office's own plan too), the one on the cut plan,
+    // and this one.
     let figures = app.ok(Some(office), OVERVIEW, json!({})).await["overview"]["vacancyUse"].clone();
     assert_eq!(
         figures,
-        json!({"pendingRequests": 0, "pendingSlots": 0, "openPlans": 0, "openSlots": 0, "hiresDrawn": 2, "refused": 1})
+        json!({"pendingRequests": 0, "pendingSlots": 0, "openPlans": 0, "openSlots": 0, "hiresDrawn": 3, "refused": 1})
     );
+    // A hire into a slot with no plan at all is refused: using a vacancy is approved, not assumed.
+    let mut assumed = hire_input(inst, "某人", &national_id("620700", "19900101", 706), "SELF_FINANCED");
+    assumed.as_object_mut().unwrap().remove("ownPlan");
+    let refused = app.refused(Some(office), HIRE, json!({ "input": assumed }), "BAD_USER_INPUT").await;
+    assert!(refused.to_string().contains("vacancy-use plan"), "{refused}");
     // Both ways at once, or a plan for temporary staff, is refused.
     let mut both = hire_input(inst, "某人", &national_id("620700", "19900101", 705), "FISCAL");
     both["planId"] = json!(id);

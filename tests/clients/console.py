@@ -247,6 +247,25 @@ try:
     check("已记录" in text("reformed") and "张掖市文化馆" in text("reformed"), text("reformed"))
     browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=imports]").click()
     wait.until(ready.presence_of_element_located((By.ID, "importFile")))
+    # A large import tells how far it has gone: rows read, checked (every 500), written.
+    lookup = urllib.request.Request(
+        graphql,
+        data=json.dumps({"query": '{ institutions(search: "张掖市文化馆", first: 1) { edges { node { creditCode } } } }'}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {office_token}"},
+    )
+    with urllib.request.urlopen(lookup) as response:
+        hall = json.load(response)["data"]["institutions"]["edges"][0]["node"]["creditCode"]
+    large = os.path.join(os.environ.get("DATA_DIR", "/tmp"), "编外名册.csv")
+    with open(large, "w", encoding="utf-8-sig") as f:
+        f.write("身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期\n")
+        for i in range(1200):
+            birth = f"1991{1 + (i // 28) % 12:02}{1 + i % 28:02}"
+            f.write(f"{national_id(f'620702{birth}{i % 1000:03}')},编外{i},{hall},工勤技能,编外,在职,2021/03/01\n")
+    browser.find_element(By.ID, "importFile").send_keys(large)
+    browser.find_element(By.CSS_SELECTOR, "#importForm button").click()
+    wait.until(lambda b: "1,200" in text("importResult") and "导入" in text("importResult"))
+    stages = browser.find_element(By.ID, "importResult").get_attribute("data-stages")
+    check(stages == "read,checking,checked,written", f"the import's progress: {stages!r}")
     # Exports download with the sign-in cookie: the same workbooks as `api export`.
     for link in browser.find_elements(By.CSS_SELECTOR, "a.export"):
         status = browser.execute_async_script(
@@ -254,6 +273,22 @@ try:
             link.get_attribute("href"),
         )
         check(status[0] == 200, f"{link.get_attribute('href')}: {status}")
+    # A conversion to an enterprise (转企) through its preview: the unit's slots are removed.
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "search")))
+    browser.find_element(By.ID, "search").send_keys("张掖市书画院")
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
+    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
+    wait.until(ready.presence_of_element_located((By.ID, "rfKind")))
+    Select(browser.find_element(By.ID, "rfKind")).select_by_value("convert")
+    browser.find_element(By.ID, "rfDocument").send_keys("张编发〔2026〕32号")
+    browser.find_element(By.ID, "rfReason").send_keys("经营性业务，转为企业")
+    browser.find_element(By.ID, "rfPreview").click()
+    wait.until(lambda b: "记录后" in text("rfResult") or "不能记录" in text("rfResult"))
+    check("核销编制 49" in text("rfResult"), f"the conversion's preview: {text('rfResult')!r}")
+    browser.find_element(By.ID, "rfConfirm").click()
+    wait.until(ready.presence_of_element_located((By.ID, "reformed")))
+    check("已记录" in text("reformed") and "核销编制 49" in text("reformed"), text("reformed"))
     sign_out()
     # The evaluator: the open round's scoring sheet, an institution still to score, saved.
     browser.find_element(By.ID, "username").clear()
@@ -274,7 +309,7 @@ try:
     after_owed = len([r for r in browser.find_elements(By.CSS_SELECTOR, "#sheet tr.item") if "待评" in r.text])
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
     print("console: an office recorded an event through its preview; a department asked to use vacancies, the office "
-          "approved and hired on the plan through its preview; a departure, a transfer and a merger went through "
-          "theirs; an import's bad row was named in Chinese; an evaluator scored an institution")
+          "approved and hired on the plan through its preview; a departure, a transfer, a merger and a conversion went through "
+          "theirs; an import's bad row was named in Chinese; a large import showed its progress; an evaluator scored an institution")
 finally:
     browser.quit()

@@ -54,7 +54,11 @@ pub async fn import_staff(
     import_staff_rows(db, pii, &rows, accept_over_establishment, None, &Actor::system("import staff"), None).await
 }
 
-/// Told how far a large import has gone: the stage (`checked` or `written`), rows done, rows in all.
+/// Rows checked between two progress reports.
+const PROGRESS_EVERY: usize = 500;
+
+/// Told how far a large import has gone: the stage (`checking`, `checked` or `written`), rows
+/// done, rows in all.
 pub type Progress<'a> = Option<&'a (dyn Fn(&str, usize, usize) + Send + Sync)>;
 
 /// `api import staff` with its progress shown as it goes.
@@ -88,7 +92,13 @@ pub async fn import_staff_rows(
     let mut errors = Vec::new();
     let mut checked = Vec::new();
     let mut slot_holders: HashMap<String, usize> = HashMap::new();
-    for row in rows {
+    for (n, row) in rows.iter().enumerate() {
+        if let Some(tell) = progress
+            && n % PROGRESS_EVERY == 0
+            && n > 0
+        {
+            tell("checking", n, rows.len());
+        }
         let mut check = Check::new(row, &mut errors);
         let national_id = check.field("national_id", NationalId::parse);
         let name = check.field("name", |v| codes::name("name", v));

@@ -113,8 +113,11 @@ pub(super) struct ImportParams {
 }
 
 /// `POST /imports/{staff|institutions}.{csv|xlsx}`: a staffing office imports people into its
-/// own jurisdiction's institutions, or institutions into its own jurisdiction, the file as the body; all rows or none, with each bad row's
-/// line and reason (in Chinese unless `?lang=en`). The same checks as `api import staff`.
+/// own jurisdiction's institutions, or institutions into its own jurisdiction, the file as the
+/// body; all rows or none, with each bad row's line and reason (in Chinese unless `?lang=en`).
+/// The same checks as `api import staff`. With `Accept: application/x-ndjson` the answer is a
+/// stream of lines as the import goes (`{"stage", "done", "total"}`: rows read, checked every
+/// 500, checked, written per batch), then `{"report": …}` or `{"error": …}`.
 pub(super) async fn import_upload(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -123,57 +126,122 @@ pub(super) async fn import_upload(
     body: web::Bytes,
 ) -> HttpResponse {
     let request_id = request_id(&req);
-    let result = async {
+    let streamed = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/x-ndjson"));
+    let started = async {
         let principal = authenticate(&state, &req).await?;
         admit(&state, &req, &principal)?;
         let scope = Scope::resolve_cached(&state.db, &state.jurisdictions, principal).await?;
         let own = scope.office()?.id;
         let (kind, extension) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such import"))?;
-        let columns: &[&str] = match kind {
-            "staff" => &crate::import::STAFF_COLUMNS,
-            "institutions" => &crate::import::INSTITUTION_COLUMNS,
+        let staff = match kind {
+            "staff" => true,
+            "institutions" => false,
             _ => return Err(ApiError::not_found("imports are staff or institutions, .csv or .xlsx")),
         };
         let actor = Actor::of(&scope, Some(request_id.id.clone()));
-        let report = match crate::import::read_rows_from(&body, &extension.to_ascii_lowercase(), columns) {
-            Ok(rows) if kind == "staff" => crate::import::import_staff_rows(
-                &state.db,
-                &state.pii,
-                &rows,
-                params.accept_over_establishment,
-                Some(own),
-                &actor,
-                None,
-            )
-            .await
-            .map_err(ApiError::Internal)?,
+        Ok::<_, ApiError>(Upload {
+            staff,
+            extension: extension.to_ascii_lowercase(),
+            own,
+            actor,
+            accept_over_establishment: params.accept_over_establishment,
+            chinese: params.lang.as_deref() != Some("en"),
+            document: format!("导入:{}", request_id.id.chars().take(8).collect::<String>()),
+        })
+    }
+    .await;
+    let upload = match started {
+        Ok(upload) => upload,
+        Err(error) => return error_response(error, &request_id),
+    };
+    if !streamed {
+        return match upload.run(&state, &body, None).await {
+            Ok(report) => HttpResponse::Ok().json(report),
+            Err(error) => error_response(error, &request_id),
+        };
+    }
+    // The import runs on its own task and tells the stream how far it has gone; a client that
+    // goes away does not stop it (the file still goes in whole or not at all).
+    let (lines, mut heard) = tokio::sync::mpsc::unbounded_channel::<web::Bytes>();
+    let send = |lines: &tokio::sync::mpsc::UnboundedSender<web::Bytes>, value: serde_json::Value| {
+        let mut line = value.to_string().into_bytes();
+        line.push(b'\n');
+        let _ = lines.send(line.into());
+    };
+    actix_web::rt::spawn(async move {
+        let tell = |stage: &str, done: usize, total: usize| {
+            send(&lines, serde_json::json!({ "stage": stage, "done": done, "total": total }));
+        };
+        let last = match upload.run(&state, &body, Some(&tell)).await {
+            Ok(report) => serde_json::json!({ "report": report }),
+            Err(error) => super::error_body(&error, &request_id),
+        };
+        send(&lines, last);
+    });
+    let stream =
+        futures_util::stream::poll_fn(move |cx| heard.poll_recv(cx).map(|line| line.map(Ok::<_, actix_web::Error>)));
+    HttpResponse::Ok()
+        .content_type("application/x-ndjson; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(stream)
+}
+
+/// An upload admitted: what to import, for whom.
+struct Upload {
+    staff: bool,
+    extension: String,
+    own: i32,
+    actor: Actor,
+    accept_over_establishment: bool,
+    chinese: bool,
+    document: String,
+}
+
+impl Upload {
+    /// Reads and imports the file; answers the report as the client reads it.
+    async fn run(
+        &self,
+        state: &AppState,
+        body: &[u8],
+        progress: crate::import::Progress<'_>,
+    ) -> Result<serde_json::Value, ApiError> {
+        let columns: &[&str] =
+            if self.staff { &crate::import::STAFF_COLUMNS } else { &crate::import::INSTITUTION_COLUMNS };
+        let report = match crate::import::read_rows_from(body, &self.extension, columns) {
+            Ok(rows) if self.staff => {
+                if let Some(tell) = progress {
+                    tell("read", rows.len(), rows.len());
+                }
+                let own = Some(self.own);
+                let accept = self.accept_over_establishment;
+                crate::import::import_staff_rows(&state.db, &state.pii, &rows, accept, own, &self.actor, progress)
+                    .await
+                    .map_err(ApiError::Internal)?
+            }
             Ok(rows) => {
-                let document = format!("导入:{}", request_id.id.chars().take(8).collect::<String>());
-                crate::import::import_institutions_rows(&state.db, &rows, Some(own), &actor, &document)
+                crate::import::import_institutions_rows(&state.db, &rows, Some(self.own), &self.actor, &self.document)
                     .await
                     .map_err(ApiError::Internal)?
             }
             Err(error) => crate::import::ImportReport::refused(vec![error]),
         };
-        let chinese = params.lang.as_deref() != Some("en");
         let errors: Vec<serde_json::Value> = report
             .errors
             .iter()
             .map(|e| {
-                let reason = if chinese { crate::labels::reason_zh(&e.reason) } else { e.reason.clone() };
+                let reason = if self.chinese { crate::labels::reason_zh(&e.reason) } else { e.reason.clone() };
                 serde_json::json!({ "line": e.line, "reason": reason })
             })
             .collect();
-        Ok::<_, ApiError>(serde_json::json!({
+        Ok(serde_json::json!({
             "written": report.written,
             "createdDepartments": report.created_departments,
             "overEstablishment": report.over_establishment,
             "errors": errors,
         }))
-    }
-    .await;
-    match result {
-        Ok(report) => HttpResponse::Ok().json(report),
-        Err(error) => error_response(error, &request_id),
     }
 }

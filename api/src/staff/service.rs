@@ -82,10 +82,11 @@ pub struct HireInput {
     /// people of the jurisdiction (财政供养人员).
     #[graphql(default)]
     pub paid_by_budget: bool,
-    /// The approved vacancy-use plan (用编计划) the hire draws on, for a hire into an
-    /// establishment slot.
+    /// The approved vacancy-use plan (用编计划) the hire draws on. A hire into an
+    /// establishment slot needs this or `ownPlan`; a temporary hire takes neither.
     pub plan_id: Option<ID>,
-    /// Or the office's own one-slot plan, recorded with the hire.
+    /// Or the office's own one-slot plan (its decision's document number), recorded with the
+    /// hire.
     pub own_plan: Option<crate::vacancy_use::OwnPlanInput>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -220,6 +221,13 @@ pub async fn hire(
     {
         return Err(ApiError::bad_input(
             "a vacancy-use plan (`planId` or `ownPlan`, one of them) is for a hire into an establishment slot",
+        ));
+    }
+    // Using a vacancy is approved, not assumed (用编审批).
+    if slot.is_some() && plan_id.is_none() && input.own_plan.is_none() {
+        return Err(ApiError::bad_input(
+            "a hire into an establishment slot draws on an approved vacancy-use plan: give `planId`, or `ownPlan` \
+             for the office's own decision recorded with the hire",
         ));
     }
     let prober = format!("{}:{}", actor.role, actor.subject);
