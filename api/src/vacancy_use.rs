@@ -421,44 +421,49 @@ pub struct VacancyUseFigures {
     pub refused: i64,
 }
 
+/// One grouped statement over the plans, however many hires have drawn on them.
 pub async fn figures<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> ApiResult<VacancyUseFigures> {
-    let rows = vacancy_use_plan::Entity::find()
-        .filter(vacancy_use_plan::Column::JurisdictionId.is_in(jurisdiction_ids.iter().copied()))
-        .all(db)
-        .await?;
-    let on = today();
+    use sea_orm::sea_query::{CaseStatement, Cond, Func};
+    use vacancy_use_plan::Column;
+    let open = Cond::all()
+        .add(Column::Status.eq(VacancyUseStatus::Approved))
+        .add(Column::ExpiresOn.gte(today()))
+        .add(Expr::col(Column::Approved).gt(Expr::col(Column::Used)));
+    let left = Expr::col(Column::Approved).sub(Expr::col(Column::Used));
+    let groups: Vec<(VacancyUseStatus, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
+        vacancy_use_plan::Entity::find()
+            .select_only()
+            .column(Column::Status)
+            .column_as(Column::Id.count(), "plans")
+            .column_as(Column::Requested.sum(), "requested")
+            .column_as(Column::Used.sum(), "used")
+            .column_as(Expr::from(Func::sum(CaseStatement::new().case(open.clone(), 1).finally(0))), "open_plans")
+            .column_as(Expr::from(Func::sum(CaseStatement::new().case(open, left).finally(0))), "open_slots")
+            .filter(Column::JurisdictionId.is_in(jurisdiction_ids.iter().copied()))
+            .group_by(Column::Status)
+            .into_tuple()
+            .all(db)
+            .await?;
     let mut out = VacancyUseFigures::default();
-    for p in &rows {
-        match p.status {
+    for (status, plans, requested, used, open_plans, open_slots) in groups {
+        match status {
             VacancyUseStatus::Requested => {
-                out.pending_requests += 1;
-                out.pending_slots += i64::from(p.requested);
+                out.pending_requests = plans;
+                out.pending_slots = requested.unwrap_or(0);
             }
-            VacancyUseStatus::Refused => out.refused += 1,
+            VacancyUseStatus::Refused => out.refused = plans,
             VacancyUseStatus::Approved => {
-                let left = remaining(p, on);
-                if left > 0 {
-                    out.open_plans += 1;
-                    out.open_slots += i64::from(left);
-                }
+                out.open_plans = open_plans.unwrap_or(0);
+                out.open_slots = open_slots.unwrap_or(0);
             }
         }
-        out.hires_drawn += i64::from(p.used);
+        out.hires_drawn += used.unwrap_or(0);
     }
     Ok(out)
 }
 
-/// Plans of one institution, newest first (the record's).
-pub async fn of_institution(db: &DatabaseConnection, scope: &Scope, id: i32) -> ApiResult<Vec<VacancyUsePlan>> {
-    let rows = scope
-        .vacancy_use_plans()?
-        .filter(vacancy_use_plan::Column::InstitutionId.eq(id))
-        .order_by_desc(vacancy_use_plan::Column::Id)
-        .limit(50)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|row| VacancyUsePlan { row }).collect())
-}
+/// Most plans a record lists (newest first).
+pub const PER_INSTITUTION: usize = 50;
 
 #[derive(Default)]
 pub struct VacancyUseQuery;

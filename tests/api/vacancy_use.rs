@@ -74,6 +74,12 @@ async fn a_department_asks_the_office_cuts_and_hires_draw_on_the_quota_until_it_
         (Some("APPROVED"), Some(1), Some(1))
     );
     assert_eq!(decided["documentNo"], "张编办〔2026〕12号");
+    let open = app.ok(Some(office), OVERVIEW, json!({})).await["overview"]["vacancyUse"].clone();
+    assert_eq!(
+        open,
+        json!({"pendingRequests": 0, "pendingSlots": 0, "openPlans": 1, "openSlots": 1, "hiresDrawn": 1, "refused": 0}),
+        "the cut plan is open with one hire left; the world's own plan was drawn whole"
+    );
     app.refused(Some(office), DECIDE, cut, "CONFLICT").await;
 
     // A hire draws on it; the quota spent, the next hire on it is refused and writes nothing.

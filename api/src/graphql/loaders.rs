@@ -42,6 +42,8 @@ pub struct Loaders {
     pub vacancies: Cached<VacanciesOf>,
     /// Birth dates, sex and category of each institution's people in establishment.
     pub working_lives: Cached<crate::staff::retirement::WorkingLives>,
+    /// Each institution's vacancy-use plans the caller may read, newest first.
+    pub vacancy_use_plans: Cached<PlansOf>,
 }
 
 fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
@@ -59,6 +61,7 @@ impl Loaders {
             working_lives: cached(crate::staff::retirement::WorkingLives { db: db.clone(), pii: pii.clone() }),
             children: cached(ChildrenOf { db: db.clone(), scope: scope.clone() }),
             departments_of: cached(DepartmentsOf { db: db.clone(), scope: scope.clone() }),
+            vacancy_use_plans: cached(PlansOf { db: db.clone(), scope: scope.clone() }),
             jurisdiction: cached(ById::new(db)),
             department: cached(ById::new(db)),
             institution: cached(ById::new(db)),
@@ -111,6 +114,10 @@ impl Loaders {
         if node.field("classificationHistory").exists() {
             let loaded = self.classification_history.loader().load(&ids).await?;
             self.classification_history.feed_many(loaded).await;
+        }
+        if node.field("vacancyUsePlans").exists() {
+            let loaded = self.vacancy_use_plans.loader().load(&ids).await?;
+            self.vacancy_use_plans.feed_many(loaded).await;
         }
         Ok(())
     }
@@ -318,6 +325,41 @@ impl Loader<i32> for DepartmentsOf {
                 .map_err(|e| Arc::new(e.into()))?;
             for row in rows {
                 found.entry(row.jurisdiction_id).or_default().push(row);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The vacancy-use plans of each of many institutions, within the caller's reach, newest first
+/// and at most [`crate::vacancy_use::PER_INSTITUTION`] each: one statement per chunk of ids.
+pub struct PlansOf {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<i32> for PlansOf {
+    type Value = Vec<entity::vacancy_use_plan::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        use entity::vacancy_use_plan::Column;
+        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for chunk in keys.chunks(CHUNK) {
+            let rows = self
+                .scope
+                .vacancy_use_plans()
+                .map_err(Arc::new)?
+                .filter(Column::InstitutionId.is_in(chunk.iter().copied()))
+                .order_by_desc(Column::Id)
+                .all(&self.db)
+                .await
+                .map_err(|e| Arc::new(e.into()))?;
+            for row in rows {
+                let plans = found.entry(row.institution_id).or_default();
+                if plans.len() < crate::vacancy_use::PER_INSTITUTION {
+                    plans.push(row);
+                }
             }
         }
         Ok(found)

@@ -166,7 +166,9 @@ impl Institution {
     /// and the hires drawn on each.
     #[graphql(guard = "InternalGuard")]
     async fn vacancy_use_plans(&self, ctx: &Context<'_>) -> Result<Vec<crate::vacancy_use::VacancyUsePlan>> {
-        crate::vacancy_use::of_institution(db(ctx), scope(ctx), self.0.id).await
+        let loaded = ctx.data_unchecked::<Loaders>().vacancy_use_plans.load_one(self.0.id).await;
+        let rows = loaded.map_err(to_graphql)?.unwrap_or_default();
+        Ok(rows.into_iter().map(|row| crate::vacancy_use::VacancyUsePlan { row }).collect())
     }
     /// Classification decisions, oldest first.
     #[graphql(guard = "InternalGuard")]
