@@ -421,6 +421,9 @@ pub struct VacancyUseFigures {
     pub refused: i64,
 }
 
+/// Plans of one status: status, plans, slots requested, hires drawn, open plans, open slots.
+type StatusGroup = (VacancyUseStatus, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
 /// One grouped statement over the plans, however many hires have drawn on them.
 pub async fn figures<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> ApiResult<VacancyUseFigures> {
     use sea_orm::sea_query::{CaseStatement, Cond, Func};
@@ -430,20 +433,19 @@ pub async fn figures<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Ap
         .add(Column::ExpiresOn.gte(today()))
         .add(Expr::col(Column::Approved).gt(Expr::col(Column::Used)));
     let left = Expr::col(Column::Approved).sub(Expr::col(Column::Used));
-    let groups: Vec<(VacancyUseStatus, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
-        vacancy_use_plan::Entity::find()
-            .select_only()
-            .column(Column::Status)
-            .column_as(Column::Id.count(), "plans")
-            .column_as(Column::Requested.sum(), "requested")
-            .column_as(Column::Used.sum(), "used")
-            .column_as(Expr::from(Func::sum(CaseStatement::new().case(open.clone(), 1).finally(0))), "open_plans")
-            .column_as(Expr::from(Func::sum(CaseStatement::new().case(open, left).finally(0))), "open_slots")
-            .filter(Column::JurisdictionId.is_in(jurisdiction_ids.iter().copied()))
-            .group_by(Column::Status)
-            .into_tuple()
-            .all(db)
-            .await?;
+    let groups: Vec<StatusGroup> = vacancy_use_plan::Entity::find()
+        .select_only()
+        .column(Column::Status)
+        .column_as(Column::Id.count(), "plans")
+        .column_as(Column::Requested.sum(), "requested")
+        .column_as(Column::Used.sum(), "used")
+        .column_as(Expr::from(Func::sum(CaseStatement::new().case(open.clone(), 1).finally(0))), "open_plans")
+        .column_as(Expr::from(Func::sum(CaseStatement::new().case(open, left).finally(0))), "open_slots")
+        .filter(Column::JurisdictionId.is_in(jurisdiction_ids.iter().copied()))
+        .group_by(Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut out = VacancyUseFigures::default();
     for (status, plans, requested, used, open_plans, open_slots) in groups {
         match status {
