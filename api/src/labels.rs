@@ -292,6 +292,12 @@ const REASONS: &[(&str, &str)] = &[
 /// A row's reason in Chinese: its column's header, then the reason's sentence; a reason not in
 /// the table keeps its English words after the Chinese header.
 pub fn reason_zh(reason: &str) -> String {
+    reason_zh_in(reason, false)
+}
+
+/// [`reason_zh`] for a file of institutions (`institutions`) or of staff: a column both files
+/// have (`name`) is headed as that file heads it.
+pub fn reason_zh_in(reason: &str, institutions: bool) -> String {
     let (column, rest) = match reason.split_once(": ") {
         Some((c, r)) if COLUMNS.iter().any(|(word, _)| *word == c) => (Some(c), r),
         _ => (None, reason),
@@ -307,8 +313,12 @@ pub fn reason_zh(reason: &str) -> String {
             zh.replace("{}", detail)
         })
         .unwrap_or_else(|| rest.to_string());
-    match column.and_then(|c| COLUMNS.iter().find(|(word, _)| *word == c)) {
-        Some((_, header)) => format!("{header}：{sentence}"),
+    let headed = |c: &str| match (c, institutions) {
+        ("name", true) => Some("单位名称"),
+        _ => COLUMNS.iter().find(|(word, _)| *word == c).map(|(_, header)| *header),
+    };
+    match column.and_then(headed) {
+        Some(header) => format!("{header}：{sentence}"),
         None => sentence,
     }
 }
@@ -329,6 +339,8 @@ mod reason_tests {
             "单位统一社会信用代码：没有统一社会信用代码为X1的单位"
         );
         assert_eq!(reason_zh("something else"), "something else");
+        assert_eq!(reason_zh("name: is required"), "姓名：必须填写");
+        assert_eq!(super::reason_zh_in("name: is required", true), "单位名称：必须填写");
     }
 }
 

@@ -436,11 +436,14 @@ async fn an_office_uploads_institutions_of_its_own_jurisdiction_only() {
     let header = "统一社会信用代码,单位名称,行政区划代码,主管部门,行业,机构规格,经费形式,管理方式,分类,是否法人,成立日期,财政拨款编制,自收自支编制";
     let own = institution_line(&credit_code("620700", 901), "张掖市气象服务中心", "620700", 6, 0);
     let other = institution_line(&credit_code("620722", 902), "民乐县气象服务中心", "620722", 4, 0);
-    let (status, report) =
-        upload(&app, Some(&w.city.token), "institutions.csv", format!("{header}\n{own}\n{other}\n").into_bytes()).await;
+    let nameless = institution_line(&credit_code("620700", 903), "", "620700", 2, 0);
+    let file = format!("{header}\n{own}\n{other}\n{nameless}\n");
+    let (status, report) = upload(&app, Some(&w.city.token), "institutions.csv", file.into_bytes()).await;
     assert_eq!(status, 200);
     assert_eq!(report["written"], 0, "{report}");
-    assert_eq!(report["errors"], json!([{"line": 3, "reason": "行政区划代码：不是本辖区：620722"}]));
+    assert_eq!(report["errors"][0], json!({"line": 3, "reason": "行政区划代码：不是本辖区：620722"}));
+    assert_eq!(report["errors"][1]["line"], 4, "{report}");
+    assert!(report["errors"][1]["reason"].as_str().unwrap().starts_with("单位名称："), "{report}");
     let (_, report) =
         upload(&app, Some(&w.city.token), "institutions.csv", format!("{header}\n{own}\n").into_bytes()).await;
     assert_eq!(report["written"], 1, "{report}");

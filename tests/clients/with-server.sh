@@ -33,7 +33,8 @@ trap 'exit 130' INT TERM
 
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(36))'; } # 48 characters
 port=${API_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-export DATA_DIR=$tmp/data DATABASE_URL="sqlite://$tmp/client.db?mode=rwc" BIND=127.0.0.1:$port
+# CLIENT_DATABASE_URL: an empty PostgreSQL database to run on instead of a new SQLite file.
+export DATA_DIR=$tmp/data DATABASE_URL="${CLIENT_DATABASE_URL:-sqlite://$tmp/client.db?mode=rwc}" BIND=127.0.0.1:$port
 JWT_SECRET=$(secret)
 PII_KEY=$(secret)
 export JWT_SECRET PII_KEY

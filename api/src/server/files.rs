@@ -233,7 +233,8 @@ impl Upload {
             .errors
             .iter()
             .map(|e| {
-                let reason = if self.chinese { crate::labels::reason_zh(&e.reason) } else { e.reason.clone() };
+                let reason =
+                    if self.chinese { crate::labels::reason_zh_in(&e.reason, !self.staff) } else { e.reason.clone() };
                 serde_json::json!({ "line": e.line, "reason": reason })
             })
             .collect();
