@@ -187,6 +187,7 @@ async fn with_an_identity_provider_passwords_are_off_and_a_callback_nobody_start
         state
             .with_signin(api::signin::SignIn::new(test_signer(), Duration::from_secs(1800), false).unwrap())
             .with_oidc(api::oidc::Oidc::new(settings).unwrap())
+            .with_throttle(api::throttle::Throttle::new(3, 1_000))
     })
     .await;
     office_account(&app).await;
@@ -217,4 +218,10 @@ async fn with_an_identity_provider_passwords_are_off_and_a_callback_nobody_start
     }
     let cancelled = get("/auth/oidc/callback?error=access_denied&state=x", "").await.unwrap();
     assert_eq!(cancelled.headers()["location"], "/office/#signin=cancelled");
+    // Each start holds a pending flow: an address starting too many is throttled.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(get("/auth/oidc/start", "").await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
 }

@@ -150,6 +150,12 @@ pub(super) async fn oidc_start(state: web::Data<AppState>, req: HttpRequest) -> 
     let (Some(oidc), Some(signin)) = (state.oidc.clone(), state.signin.clone()) else {
         return error_response(ApiError::not_found("no identity provider is configured"), &request_id(&req));
     };
+    // Each start holds a pending flow for minutes: counted like any anonymous request.
+    if let Some(address) = client_address(&req, state.proxy_header.as_ref())
+        && let Err(error) = state.throttle.public(address)
+    {
+        return error_response(error, &request_id(&req));
+    }
     match oidc.start().await {
         Ok((location, flow)) => HttpResponse::Found()
             .insert_header((header::LOCATION, location))
