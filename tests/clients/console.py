@@ -74,6 +74,17 @@ def sign_out():
     wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
 
 
+def open_record(name, shown):
+    """Finds the one institution called `name` on the institutions tab and opens its record;
+    waits for the element `shown` of the record."""
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "search")))
+    browser.find_element(By.ID, "search").send_keys(name)
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
+    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
+    wait.until(ready.presence_of_element_located((By.ID, shown)))
+
+
 def check(condition, message):
     if not condition:
         browser.save_screenshot("console-failure.png")
@@ -99,12 +110,7 @@ try:
     check("微小型单位" in text("attention") and len(browser.find_elements(By.CSS_SELECTOR, ".bar")) > 5, "attention and charts")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console.png"))
-    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
-    wait.until(ready.presence_of_element_located((By.ID, "search")))
-    browser.find_element(By.ID, "search").send_keys("张掖市书画院")
-    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
-    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
-    wait.until(ready.presence_of_element_located((By.ID, "evPreview")))
+    open_record("张掖市书画院", "evPreview")
     before = text("record")
     Select(browser.find_element(By.ID, "evAction")).select_by_value("APPROVE")
     browser.find_element(By.ID, "evSlots").clear()
@@ -157,12 +163,7 @@ try:
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-approval.png"))
     # The office records a hire on that plan through the confirmation step and sees the figures change.
-    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
-    wait.until(ready.presence_of_element_located((By.ID, "search")))
-    browser.find_element(By.ID, "search").send_keys("张掖市书画院")
-    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
-    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
-    wait.until(ready.presence_of_element_located((By.ID, "hiPreview")))
+    open_record("张掖市书画院", "hiPreview")
     def listed():
         """Staff in establishment as the record lists it (the preview words it differently)."""
         return int(re.search(r"在编人员 (\d+)，编外人员", text("record")).group(1))
@@ -229,12 +230,7 @@ try:
     browser.find_element(By.ID, "mvConfirm").click()
     wait.until(ready.presence_of_element_located((By.ID, "moved")))
     # A merger (撤并) from a record: the culture hall's sister unit into it, previewed, then done.
-    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
-    wait.until(ready.presence_of_element_located((By.ID, "search")))
-    browser.find_element(By.ID, "search").send_keys("张掖市群众艺术馆")
-    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
-    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
-    wait.until(ready.presence_of_element_located((By.ID, "rfSearch")))
+    open_record("张掖市群众艺术馆", "rfSearch")
     browser.find_element(By.ID, "rfSearch").send_keys("张掖市文化馆")
     wait.until(lambda b: any("张掖市文化馆" in o.text for o in Select(b.find_element(By.ID, "rfTarget")).options))
     browser.find_element(By.ID, "rfDocument").send_keys("张编发〔2026〕31号")
@@ -274,12 +270,7 @@ try:
         )
         check(status[0] == 200, f"{link.get_attribute('href')}: {status}")
     # A conversion to an enterprise (转企) through its preview: the unit's slots are removed.
-    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=institutions]").click()
-    wait.until(ready.presence_of_element_located((By.ID, "search")))
-    browser.find_element(By.ID, "search").send_keys("张掖市书画院")
-    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.item")) == 1)
-    browser.find_element(By.CSS_SELECTOR, "tr.item").click()
-    wait.until(ready.presence_of_element_located((By.ID, "rfKind")))
+    open_record("张掖市书画院", "rfKind")
     Select(browser.find_element(By.ID, "rfKind")).select_by_value("convert")
     browser.find_element(By.ID, "rfDocument").send_keys("张编发〔2026〕32号")
     browser.find_element(By.ID, "rfReason").send_keys("经营性业务，转为企业")

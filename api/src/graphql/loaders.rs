@@ -282,23 +282,8 @@ impl Loader<i32> for ChildrenOf {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for chunk in keys.chunks(CHUNK) {
-            let rows = self
-                .scope
-                .jurisdictions()
-                .filter(jurisdiction::Column::ParentId.is_in(chunk.iter().copied()))
-                .order_by_asc(jurisdiction::Column::Code)
-                .all(&self.db)
-                .await
-                .map_err(|e| Arc::new(e.into()))?;
-            for row in rows {
-                if let Some(parent) = row.parent_id {
-                    found.entry(parent).or_default().push(row);
-                }
-            }
-        }
-        Ok(found)
+        let reach = self.scope.jurisdictions().order_by_asc(jurisdiction::Column::Code);
+        grouped(&self.db, keys, reach, jurisdiction::Column::ParentId, |row| row.parent_id).await
     }
 }
 
@@ -313,21 +298,8 @@ impl Loader<i32> for DepartmentsOf {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for chunk in keys.chunks(CHUNK) {
-            let rows = self
-                .scope
-                .departments()
-                .filter(department::Column::JurisdictionId.is_in(chunk.iter().copied()))
-                .order_by_asc(department::Column::Name)
-                .all(&self.db)
-                .await
-                .map_err(|e| Arc::new(e.into()))?;
-            for row in rows {
-                found.entry(row.jurisdiction_id).or_default().push(row);
-            }
-        }
-        Ok(found)
+        let reach = self.scope.departments().order_by_asc(department::Column::Name);
+        grouped(&self.db, keys, reach, department::Column::JurisdictionId, |row| Some(row.jurisdiction_id)).await
     }
 }
 
@@ -344,26 +316,36 @@ impl Loader<i32> for PlansOf {
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         use entity::vacancy_use_plan::Column;
-        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for chunk in keys.chunks(CHUNK) {
-            let rows = self
-                .scope
-                .vacancy_use_plans()
-                .map_err(Arc::new)?
-                .filter(Column::InstitutionId.is_in(chunk.iter().copied()))
-                .order_by_desc(Column::Id)
-                .all(&self.db)
-                .await
-                .map_err(|e| Arc::new(e.into()))?;
-            for row in rows {
-                let plans = found.entry(row.institution_id).or_default();
-                if plans.len() < crate::vacancy_use::PER_INSTITUTION {
-                    plans.push(row);
-                }
-            }
+        let reach = self.scope.vacancy_use_plans().map_err(Arc::new)?.order_by_desc(Column::Id);
+        let mut found = grouped(&self.db, keys, reach, Column::InstitutionId, |row| Some(row.institution_id)).await?;
+        for plans in found.values_mut() {
+            plans.truncate(crate::vacancy_use::PER_INSTITUTION);
         }
         Ok(found)
     }
+}
+
+/// The rows of `reach` (a scoped, ordered select) whose `key` column is one of `keys`, one
+/// statement per chunk of keys, grouped by `group_of` in `reach`'s order; every key is in the
+/// answer, with no rows when none matched.
+async fn grouped<E: EntityTrait>(
+    db: &DatabaseConnection,
+    keys: &[i32],
+    reach: sea_orm::Select<E>,
+    key: E::Column,
+    group_of: impl Fn(&E::Model) -> Option<i32>,
+) -> Result<HashMap<i32, Vec<E::Model>>, LoadError> {
+    let mut found: HashMap<i32, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for chunk in keys.chunks(CHUNK) {
+        let rows =
+            reach.clone().filter(key.is_in(chunk.iter().copied())).all(db).await.map_err(|e| Arc::new(e.into()))?;
+        for row in rows {
+            if let Some(group) = group_of(&row) {
+                found.entry(group).or_default().push(row);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The institutions of each of many evaluation rounds, by name: two statements for any number
