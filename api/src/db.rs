@@ -209,3 +209,10 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     };
     db.begin_with_options(options).await
 }
+
+/// Commits a write transaction after bringing the maintained totals of the jurisdictions it
+/// touched up to date inside it (crate::totals), so figures and rows change together.
+pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
+    crate::totals::settle(&txn).await?;
+    txn.commit().await
+}

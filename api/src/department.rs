@@ -91,7 +91,7 @@ pub async fn create(db: &DatabaseConnection, scope: &Scope, actor: &Actor, name:
     if !created {
         return Err(ApiError::conflict(format!("department `{}` already exists", row.name)));
     }
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(row)
 }
 
@@ -126,7 +126,7 @@ pub async fn rename(
     let after = row.update(&txn).await?;
     let change = Change::updated("department.update", "department", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(after)
 }
 

@@ -54,7 +54,7 @@ impl DryRun {
 /// institutions' records, balances and staff counts have been read as the change leaves them.
 pub async fn finish(txn: DatabaseTransaction, scope: &Scope, dry_run: bool) -> ApiResult<()> {
     if !dry_run {
-        txn.commit().await?;
+        crate::db::commit(txn).await?;
         return Ok(());
     }
     let ids = scope.dry.touched();

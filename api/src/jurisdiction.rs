@@ -121,7 +121,7 @@ pub async fn create(
     .await?;
     let change = Change::created("jurisdiction.create", "jurisdiction", row.id, parent.id, &row);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(row)
 }
 
@@ -146,7 +146,7 @@ pub async fn rename(
     let after = row.update(&txn).await?;
     let change = Change::updated("jurisdiction.update", "jurisdiction", after.id, after.id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(after)
 }
 

@@ -39,6 +39,7 @@ pub mod signin;
 pub mod staff;
 pub mod telemetry;
 pub mod throttle;
+pub mod totals;
 pub mod vacancy_use;
 
 use config::{Settings, read_or_create_key};

@@ -1,13 +1,12 @@
-//! The overview (CONTRACT.md): the report's section 1 figures for a jurisdiction, computed by
-//! GROUP BY in the database — three statements whatever the jurisdiction's size.
+//! The overview (CONTRACT.md): the report's section 1 figures for a jurisdiction, summed from
+//! the maintained per-jurisdiction totals (crate::totals) — one row per jurisdiction read,
+//! whatever the jurisdictions' sizes.
 
 use std::collections::BTreeMap;
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
-use entity::enums::{
-    Classification, FundingForm, Level, ManagementMode, Sector, StaffBasis, StaffCategory, StaffStatus,
-};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use entity::enums::{Classification, FundingForm, Level, ManagementMode, Sector};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::{ApiResult, Result};
 use crate::graphql::context::{db, scope};
@@ -65,7 +64,8 @@ pub struct Count {
     pub count: i64,
 }
 
-#[derive(SimpleObject, Debug, Clone, Default)]
+#[derive(SimpleObject, Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EstablishmentTotals {
     pub approved: i64,
     pub fiscal: i64,
@@ -77,6 +77,19 @@ pub struct EstablishmentTotals {
     pub over_establishment: i64,
     /// Slots held in the jurisdictions' reserve (reclaimed, not yet allocated).
     pub reserve: i64,
+}
+
+impl EstablishmentTotals {
+    pub fn add(&mut self, other: &EstablishmentTotals) {
+        self.approved += other.approved;
+        self.fiscal += other.fiscal;
+        self.self_financed += other.self_financed;
+        self.frozen += other.frozen;
+        self.occupied += other.occupied;
+        self.vacant += other.vacant;
+        self.over_establishment += other.over_establishment;
+        self.reserve += other.reserve;
+    }
 }
 
 /// The control ceiling's base year against today ("two only-reduce", 两个只减不增).
@@ -155,48 +168,10 @@ pub struct PoolFigures {
     pub available: i32,
 }
 
-#[derive(FromQueryResult)]
-struct ProfileRow {
-    level: String,
-    funding_form: String,
-    management_mode: String,
-    sector: String,
-    classification: String,
-    staff: i64,
-    n: i64,
-}
-
-#[derive(FromQueryResult)]
-struct BalanceRow {
-    funding: String,
-    sector: String,
-    approved: i64,
-    frozen: i64,
-    occupied: i64,
-    vacant: i64,
-    over: i64,
-}
-
-#[derive(FromQueryResult)]
-struct StaffRow {
-    basis: String,
-    status: String,
-    category: String,
-    n: i64,
-}
-
-/// Ids come from our own tables (never from input), so they are inlined as integers.
-fn id_list(ids: &[i32]) -> String {
-    if ids.is_empty() {
-        return "NULL".to_string();
-    }
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
-}
-
-pub(crate) fn counts<T: Copy>(
+pub(crate) fn counts<T: Copy, K: Ord + std::borrow::Borrow<str>>(
     all: &[T],
     word: fn(T) -> &'static str,
-    tally: &BTreeMap<&'static str, i64>,
+    tally: &BTreeMap<K, i64>,
 ) -> Vec<Count> {
     all.iter().map(|v| Count { key: word(*v).to_string(), count: tally.get(word(*v)).copied().unwrap_or(0) }).collect()
 }
@@ -209,78 +184,9 @@ pub async fn compute(
     include_descendants: bool,
 ) -> ApiResult<Overview> {
     let jurisdiction_ids = scope.narrow(db, code, include_descendants).await?;
-    let ids = id_list(&jurisdiction_ids);
-    let backend = db.get_database_backend();
-    // One row per institution profile and staff count: grouped again in Rust into the six
-    // dimensions (a few hundred rows at most, however many institutions).
-    // Staff in establishment per institution is the balance's `occupied` (verifyLedger keeps
-    // the two equal), so the size bands need no pass over the staff table.
-    let profile_sql = format!(
-        "SELECT i.level, i.funding_form, i.management_mode, i.sector, i.classification, \
-                COALESCE(b.n, 0) AS staff, COUNT(*) AS n \
-         FROM institution i \
-         LEFT JOIN (SELECT institution_id, SUM(occupied) AS n FROM establishment_balance \
-                    WHERE jurisdiction_id IN ({ids}) GROUP BY institution_id) b ON b.institution_id = i.id \
-         WHERE i.jurisdiction_id IN ({ids}) AND i.status = 'ACTIVE' \
-         GROUP BY i.level, i.funding_form, i.management_mode, i.sector, i.classification, COALESCE(b.n, 0)"
-    );
-    let balance_sql = format!(
-        "SELECT b.funding, i.sector, SUM(b.approved) AS approved, SUM(b.frozen) AS frozen, SUM(b.occupied) AS occupied, \
-                SUM({vacant}) AS vacant, SUM({over}) AS over \
-         FROM establishment_balance b JOIN institution i ON i.id = b.institution_id \
-         WHERE b.jurisdiction_id IN ({ids}) AND i.status = 'ACTIVE' \
-         GROUP BY b.funding, i.sector",
-        vacant = crate::establishment::balance::vacant_sql("b"),
-        over = crate::establishment::balance::excess_sql("b")
-    );
-    let staff_sql = format!(
-        "SELECT basis, status, category, COUNT(*) AS n FROM staff \
-         WHERE jurisdiction_id IN ({ids}) GROUP BY basis, status, category"
-    );
-    let profiles = ProfileRow::find_by_statement(Statement::from_string(backend, profile_sql)).all(db).await?;
-    let balances = BalanceRow::find_by_statement(Statement::from_string(backend, balance_sql)).all(db).await?;
-    let staff_rows = StaffRow::find_by_statement(Statement::from_string(backend, staff_sql)).all(db).await?;
-
-    let mut tallies: [BTreeMap<&'static str, i64>; 6] = Default::default();
-    let mut institution_count = 0;
-    for row in &profiles {
-        institution_count += row.n;
-        let words = [
-            Level::from_word(&row.level).map(Level::word),
-            FundingForm::from_word(&row.funding_form).map(FundingForm::word),
-            ManagementMode::from_word(&row.management_mode).map(ManagementMode::word),
-            Sector::from_word(&row.sector).map(Sector::word),
-            Some(SizeBand::of(row.staff).word()),
-            Classification::from_word(&row.classification).map(Classification::word),
-        ];
-        for (tally, word) in tallies.iter_mut().zip(words) {
-            if let Some(word) = word {
-                *tally.entry(word).or_default() += row.n;
-            }
-        }
-    }
-    let mut establishment = EstablishmentTotals::default();
-    let mut approved_by_sector: BTreeMap<&'static str, i64> = BTreeMap::new();
-    for row in &balances {
-        if let Some(sector) = Sector::from_word(&row.sector) {
-            *approved_by_sector.entry(sector.word()).or_default() += row.approved;
-        }
-        establishment.approved += row.approved;
-        if row.funding == "FISCAL" {
-            establishment.fiscal += row.approved;
-        } else {
-            establishment.self_financed += row.approved;
-        }
-        establishment.frozen += row.frozen;
-        establishment.occupied += row.occupied;
-        establishment.vacant += row.vacant;
-        establishment.over_establishment += row.over;
-    }
-    let reserves = entity::reserve_balance::Entity::find()
-        .filter(entity::reserve_balance::Column::JurisdictionId.is_in(jurisdiction_ids.clone()))
-        .all(db)
-        .await?;
-    establishment.reserve = reserves.iter().map(|r| i64::from(r.slots)).sum();
+    // One maintained row per jurisdiction (crate::totals), summed.
+    let totals = crate::totals::sum(db, &jurisdiction_ids).await?;
+    let establishment = totals.establishment.clone();
     let ceiling = crate::establishment::current_ceiling(db, jurisdiction_ids[0]).await?;
     let baseline = ceiling.as_ref().map(|c| Baseline {
         base_year: c.base_year,
@@ -308,29 +214,19 @@ pub async fn compute(
             lent: p.lent,
             available: (p.base_fund + p.deposited - p.lent).max(0),
         });
-    let mut staff = StaffCounts::default();
-    for row in &staff_rows {
-        if let (Some(basis), Some(status), Some(category)) = (
-            StaffBasis::from_word(&row.basis),
-            StaffStatus::from_word(&row.status),
-            StaffCategory::from_word(&row.category),
-        ) {
-            staff.add(basis, status, category, row.n as i32);
-        }
-    }
     Ok(Overview {
         jurisdiction: code.to_string(),
         include_descendants,
-        institution_count,
-        by_level: counts(Level::all(), Level::word, &tallies[0]),
-        by_funding_form: counts(FundingForm::all(), FundingForm::word, &tallies[1]),
-        by_management_mode: counts(ManagementMode::all(), ManagementMode::word, &tallies[2]),
-        by_sector: counts(Sector::all(), Sector::word, &tallies[3]),
-        approved_by_sector: counts(Sector::all(), Sector::word, &approved_by_sector),
-        by_size_band: counts(&SizeBand::ALL, SizeBand::word, &tallies[4]),
-        by_classification: counts(Classification::all(), Classification::word, &tallies[5]),
+        institution_count: totals.institutions,
+        by_level: counts(Level::all(), Level::word, &totals.by_level),
+        by_funding_form: counts(FundingForm::all(), FundingForm::word, &totals.by_funding_form),
+        by_management_mode: counts(ManagementMode::all(), ManagementMode::word, &totals.by_management_mode),
+        by_sector: counts(Sector::all(), Sector::word, &totals.by_sector),
+        approved_by_sector: counts(Sector::all(), Sector::word, &totals.approved_by_sector),
+        by_size_band: counts(&SizeBand::ALL, SizeBand::word, &totals.by_size_band),
+        by_classification: counts(Classification::all(), Classification::word, &totals.by_classification),
         establishment,
-        staff,
+        staff: totals.staff,
         baseline,
         reforms_since_base,
         pool,

@@ -245,7 +245,7 @@ pub async fn request(
     .await?;
     let change = Change::created("vacancy_use.request", "vacancy_use_plan", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(row)
 }
 
@@ -335,7 +335,7 @@ pub async fn decide(
         after: Some(serde_json::to_value(&row).unwrap_or_default()),
     };
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(row)
 }
 

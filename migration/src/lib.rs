@@ -19,6 +19,7 @@ mod m20261201_000014_audit_chain;
 mod m20261201_000015_accounts;
 mod m20261201_000016_release_figures;
 mod m20261201_000017_vacancy_use;
+mod m20261202_000018_maintained_totals;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_accounts::Migration),
             Box::new(m20261201_000016_release_figures::Migration),
             Box::new(m20261201_000017_vacancy_use::Migration),
+            Box::new(m20261202_000018_maintained_totals::Migration),
         ]
     }
 }

@@ -131,11 +131,13 @@ pub async fn balance(app: &TestApp, token: &str, institution: &str) -> (i64, i64
 /// Asserts `verifyLedger` finds every balance of the jurisdiction (and below) explained.
 pub async fn assert_ledger_consistent(app: &TestApp, token: &str, code: &str) {
     let q = "query($c: String!) { verifyLedger(jurisdiction: $c, includeDescendants: true) { consistent balancesChecked differences { institutionId field recorded derived }
+        totalsChecked totalsDifferences { jurisdictionId figure recorded derived }
         auditChainIntact auditRowsChecked auditChainBreak { seq problem } } }";
     let data = app.ok(Some(token), q, json!({"c": code})).await;
     assert_eq!(data["verifyLedger"]["consistent"], true, "{}", data["verifyLedger"]);
     assert_eq!(data["verifyLedger"]["auditChainIntact"], true, "{}", data["verifyLedger"]);
     assert!(data["verifyLedger"]["balancesChecked"].as_i64().unwrap() > 0);
+    assert!(data["verifyLedger"]["totalsChecked"].as_i64().unwrap() > 0, "{}", data["verifyLedger"]);
 }
 
 pub async fn second_institution(

@@ -29,5 +29,6 @@ mod reforms;
 mod scope;
 mod signin;
 mod suppression;
+mod totals;
 mod vacancy_use;
 mod validation;

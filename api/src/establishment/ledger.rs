@@ -130,6 +130,11 @@ pub struct LedgerDifference {
 pub struct LedgerVerification {
     pub balances_checked: i32,
     pub differences: Vec<LedgerDifference>,
+    /// Jurisdictions whose maintained overview totals were recounted from the rows.
+    pub totals_checked: i32,
+    /// Maintained totals that differ from the recount.
+    pub totals_differences: Vec<crate::totals::TotalsDifference>,
+    /// No balance and no maintained total differs.
     pub consistent: bool,
     /// The whole audit log is an unbroken hash chain, and every disclosure release's recorded
     /// head is still a link of it.
@@ -276,11 +281,14 @@ pub async fn verify<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Api
         let field = if institution.is_some() { "approved" } else { "reserve" };
         differ(institution, jurisdiction, funding, field, 0, approved);
     }
-    let consistent = differences.is_empty();
+    let (totals_checked, totals_differences) = crate::totals::verify(db, &ids).await?;
+    let consistent = differences.is_empty() && totals_differences.is_empty();
     let (audit_rows_checked, audit_chain_break) = crate::audit::verify_chain(db).await?;
     Ok(LedgerVerification {
         balances_checked: (balances.len() + reserves.len()) as i32,
         differences,
+        totals_checked,
+        totals_differences,
         consistent,
         audit_chain_intact: audit_chain_break.is_none(),
         audit_rows_checked,

@@ -85,7 +85,7 @@ pub async fn close(
         "excluded": results.iter().filter_map(|r| Some((r.institution_id, r.excluded.clone()?))).collect::<Vec<_>>(),
     }));
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }
 
@@ -100,7 +100,7 @@ pub async fn publish(
     let round = own_round(&txn, scope, id).await?;
     advance(&txn, &round, RoundStatus::Closed, RoundStatus::Published).await?;
     audit::record(&txn, actor, round_moved("evaluation.round.publish", &round)).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }
 

@@ -157,6 +157,6 @@ pub async fn submit(
         })),
     };
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(saved)
 }

@@ -104,6 +104,6 @@ pub async fn set_group_weights(
         })),
     };
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(set)
 }

@@ -198,7 +198,7 @@ pub async fn import_institutions_rows(
         audit::record(&txn, actor, change).await?;
         report.written += 1;
     }
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(report)
 }
 

@@ -165,7 +165,7 @@ pub async fn import_staff_rows(
     }
     occupy_slots(&txn, &balances, &occupy).await?;
     let report = write_people(&txn, pii, actor, checked, progress).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(report)
 }
 

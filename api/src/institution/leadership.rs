@@ -153,7 +153,7 @@ pub async fn appoint(
     .insert(&txn)
     .await?;
     audit::record(&txn, actor, Change::created("leader.appoint", "leader", row.id, row.jurisdiction_id, &row)).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(row)
 }
 

@@ -262,7 +262,7 @@ pub async fn create(
 ) -> ApiResult<institution::Model> {
     let txn = begin_write(db).await?;
     let row = create_in(&txn, scope, actor, input).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(row)
 }
 
@@ -331,7 +331,7 @@ pub async fn update(
     let after = row.update(&txn).await?;
     let change = Change::updated("institution.update", "institution", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(after)
 }
 
@@ -364,7 +364,7 @@ pub async fn classify(
     let change =
         Change::updated("institution.classify", "institution", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     let warnings = consistency_warnings(after.classification, after.funding_form);
     Ok(ClassifyPayload { institution: Institution(after), warnings })
 }
@@ -466,7 +466,7 @@ pub async fn decide(
     let change =
         Change::created("institution.decide", "determination_decision", decision.id, after.jurisdiction_id, &decision);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(after)
 }
 

@@ -98,7 +98,7 @@ pub async fn load_synthetic(
             summary.staff += people;
         }
     }
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     refresh_statistics(db).await?;
     Ok(summary)
 }
@@ -166,7 +166,7 @@ pub async fn load_unpublished(db: &DatabaseConnection, pii: &PiiCipher) -> anyho
         after: Some(serde_json::json!({ "institutions": summary.institutions, "staff": summary.staff })),
     };
     audit::record(&txn, &actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     super::pool::load(db, pii).await?;
     refresh_statistics(db).await?;
     Ok(summary)

@@ -28,7 +28,8 @@ use crate::graphql::pagination::{Cursor, PageInfo, page_size};
 use crate::institution::{Institution, parse_id};
 
 /// Staff of one institution (or area), counted the way the overview counts them.
-#[derive(SimpleObject, Debug, Clone, Default)]
+#[derive(SimpleObject, Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StaffCounts {
     /// Basis FISCAL or SELF_FINANCED, status ACTIVE or SECONDED_OUT: they occupy a slot.
     pub in_establishment: i32,

@@ -254,7 +254,7 @@ pub async fn hire(
             } else {
                 let audit = begin_write(db).await?;
                 audit::record(&audit, actor, refusal).await?;
-                audit.commit().await?;
+                crate::db::commit(audit).await?;
             }
             return Err(ApiError::Conflict(message));
         }
@@ -307,7 +307,7 @@ pub async fn update(
     let after = row.update(&txn).await?;
     let change = Change::updated("staff.update", "staff", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(after)
 }
 
