@@ -52,3 +52,21 @@ q_public_list() { # $1 code, $2 release id
 gql_body() {
   python3 -c 'import json,sys; print(json.dumps({"query": sys.argv[1], "variables": json.loads(sys.argv[2])}, ensure_ascii=False))' "$1" "$2"
 }
+
+# The findings screen of a city with its counties (report section 2).
+q_findings() { # $1 code
+  gql_body 'query($j: String!) { findings(jurisdiction: $j, includeDescendants: true) {
+    microInstitutions { figure institution { id name } }
+    overlappingResponsibilities { figure institution { id name } other { id name } }
+    logisticsHeavy { figure institution { id name } } fewProfessionals { figure institution { id name } }
+    ageing { figure institution { id name } } longVacant { figure institution { id name } }
+    secondedOut { figure institution { id name } } nominallySelfFinanced { figure institution { id name } } } }' \
+    "{\"j\": \"$1\"}"
+}
+
+# A county's page of 50 institutions, the fields the peer (bench/peer) is asked for too.
+q_county_page() { # $1 code
+  gql_body 'query($j: String!) { institutions(jurisdiction: $j, first: 50, orderBy: {field: NAME}) {
+    totalCount edges { node { id name creditCode classification sector level department { name } jurisdiction { name }
+    establishment { byFunding { funding approved frozen occupied deposited borrowed } } } } } }' "{\"j\": \"$1\"}"
+}

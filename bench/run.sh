@@ -54,7 +54,17 @@ cleanup() {
 trap cleanup EXIT
 
 say() { echo "== $*" >&2; }
-sql() { psql -X -q -tA "$PRIMARY" -c "$1"; }
+# Every step is bounded in time and stops itself: a statement after 10 minutes, a command
+# after its limit (then killed 15 s later if it ignores the signal). A step that runs out says
+# so in the results instead of hanging the run.
+export PGOPTIONS="-c statement_timeout=600000"
+bounded() { # $1 seconds, rest: command
+  local limit=$1
+  shift
+  timeout --kill-after=15 "$limit" "$@"
+}
+sql() { bounded 660 psql -X -q -tA "$PRIMARY" -c "$1"; }
+curl() { command curl --max-time 60 "$@"; }
 
 # --- tools and binary -------------------------------------------------------------------------
 if ! command -v wrk >/dev/null; then
@@ -63,14 +73,14 @@ if ! command -v wrk >/dev/null; then
 fi
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 say "building the release binary"
-cargo build --release -q -p api
+bounded 3600 cargo build --release -q -p api
 
 # --- the synthetic province -------------------------------------------------------------------
 if [[ ${RESEED:-0} == 1 ]] || ! psql -X -tA "$SERVER/postgres" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
   say "loading the synthetic province ($CITIES cities x $COUNTIES counties, scale $SCALE) into $DB"
   dropdb -h "$PG_HOST" -p "$PG_PORT" -U postgres --if-exists "$DB"
   createdb -h "$PG_HOST" -p "$PG_PORT" -U postgres "$DB"
-  DATABASE_URL=$PRIMARY /usr/bin/time -f "%e %M" -o "$OUT/seed.time" \
+  DATABASE_URL=$PRIMARY bounded 1200 /usr/bin/time -f "%e %M" -o "$OUT/seed.time" \
     "$BIN" seed --synthetic --cities "$CITIES" --counties-per-city "$COUNTIES" --scale "$SCALE" >/dev/null
 fi
 INSTITUTIONS=$(sql "SELECT COUNT(*) FROM institution")
@@ -164,7 +174,12 @@ end
 run_wrk() { # $1 name, $2 port, $3 script -> "rps p50 p99 errors statements/request"
   local name=$1 port=$2 script=$3 before after
   before=$(statements_and_requests "$port")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$port" >"$OUT/wrk-$name.txt"
+  if ! bounded $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" \
+    "http://127.0.0.1:$port" >"$OUT/wrk-$name.txt"; then
+    echo "$name: wrk did not end within $((DURATION + 30)) s" >&2
+    echo "- - - timed-out -"
+    return 0
+  fi
   after=$(statements_and_requests "$port")
   python3 - "$OUT/wrk-$name.txt" "$before" "$after" <<'PY'
 import re, sys
@@ -189,7 +204,7 @@ run_floor() { # $1 name, $2 sql file, rest: pgbench -D assignments
   local defines=()
   for d in "$@"; do defines+=(-D "$d"); done
   rm -f "$OUT"/pgbench_log.*
-  (cd "$OUT" && pgbench -n -h "$PG_HOST" -p "$PG_PORT" -U postgres -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" \
+  (cd "$OUT" && bounded $((DURATION + 60)) pgbench -n -h "$PG_HOST" -p "$PG_PORT" -U postgres -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" \
     -l --log-prefix=pgbench_log "${defines[@]}" -f "$OLDPWD/$file" "$DB" >"pgbench-$name.txt" 2>&1)
   python3 - "$OUT" <<'PY'
 import glob, sys
@@ -306,10 +321,10 @@ IMPORT_DB=${DB}_import
 say "importing $IMPORT_PEOPLE people into $IMPORT_DB"
 dropdb -h "$PG_HOST" -p "$PG_PORT" -U postgres --if-exists "$IMPORT_DB"
 createdb -h "$PG_HOST" -p "$PG_PORT" -U postgres "$IMPORT_DB"
-DATABASE_URL=$SERVER/$IMPORT_DB "$BIN" seed --demo >/dev/null
+DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 "$BIN" seed --demo >/dev/null
 python3 bench/import_files.py "$OUT" "$IMPORT_PEOPLE"
-DATABASE_URL=$SERVER/$IMPORT_DB "$BIN" import institutions "$OUT/import-institutions.csv" >/dev/null
-DATABASE_URL=$SERVER/$IMPORT_DB /usr/bin/time -f "%e %M" -o "$OUT/import.time" \
+DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 "$BIN" import institutions "$OUT/import-institutions.csv" >/dev/null
+DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 /usr/bin/time -f "%e %M" -o "$OUT/import.time" \
   "$BIN" import staff "$OUT/import-staff.csv" >"$OUT/import.log"
 read -r IMPORT_SECONDS IMPORT_KB <"$OUT/import.time"
 IMPORTED=$(psql -X -tA "$SERVER/$IMPORT_DB" -c "SELECT COUNT(*) FROM staff WHERE name LIKE '导入%'")
@@ -324,7 +339,7 @@ fi
 REPLICA_DIR=$(mktemp -d /tmp/bench-replica.XXXXXX)
 chown postgres: "$REPLICA_DIR"
 chmod 700 "$REPLICA_DIR"
-runuser -u postgres -- pg_basebackup -h "$PG_HOST" -p "$PG_PORT" -U postgres -D "$REPLICA_DIR" -R -X stream -c fast
+bounded 900 runuser -u postgres -- pg_basebackup -h "$PG_HOST" -p "$PG_PORT" -U postgres -D "$REPLICA_DIR" -R -X stream -c fast
 # Debian keeps the configuration outside the data folder: the replica gets its own, small one.
 cat >"$REPLICA_DIR/postgresql.conf" <<CONF
 port = $REPLICA_PORT
@@ -357,10 +372,10 @@ say "read throughput: one instance on the primary, then two instances (one readi
 HALF=$((CONNECTIONS / 2))
 scale_out() { # $1 name; loads both instances at once with half the connections each
   local script="$OUT/city-overview.lua"
-  wrk -t1 -c"$HALF" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT_A" >"$OUT/wrk-$1-a.txt" &
+  bounded $((DURATION + 30)) wrk -t1 -c"$HALF" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT_A" >"$OUT/wrk-$1-a.txt" &
   local a=$!
-  wrk -t1 -c"$HALF" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT_B" >"$OUT/wrk-$1-b.txt"
-  wait "$a"
+  bounded $((DURATION + 30)) wrk -t1 -c"$HALF" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT_B" >"$OUT/wrk-$1-b.txt" || true
+  wait "$a" || true
   awk '/Requests\/sec/ { s += $2 } END { printf "%.0f", s }' "$OUT/wrk-$1-a.txt" "$OUT/wrk-$1-b.txt"
 }
 read -r ONE _ <<<"$(run_wrk city-overview-one "$PORT_A" "$OUT/city-overview.lua")"

@@ -53,7 +53,8 @@ pub enum Command {
     /// Writes a consistent copy of the SQLite database to FILE while the server keeps writing
     /// (PostgreSQL: use pg_dump, see the README).
     Backup { file: PathBuf },
-    /// Applies pending migrations and exits (for deployments that start `serve` with
+    /// Applies pending migrations, stores the maintained totals of any jurisdiction a write
+    /// around the service left marked, and exits (for deployments that start `serve` with
     /// MIGRATE_ON_START=false).
     Migrate,
     /// Accounts that sign in with a password (`POST /auth/login`).

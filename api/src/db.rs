@@ -40,6 +40,9 @@ impl Health {
     }
 }
 
+/// Longest a PostgreSQL session may sit idle inside a transaction before the server ends it.
+pub const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(60);
+
 /// How the server's pools behave under load and faults.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolLimits {
@@ -93,6 +96,10 @@ pub async fn connect_limited(url: &str, schema: Option<&str>, limits: PoolLimits
         if let Some(timeout) = limits.statement_timeout {
             settings.push(format!("SET statement_timeout = {}", timeout.as_millis()));
         }
+        // A transaction left open and idle (a client gone between two statements, a leaked
+        // connection) is ended by the server after a minute, its locks released, instead of
+        // stalling every writer behind it for good.
+        settings.push(format!("SET idle_in_transaction_session_timeout = {}", IDLE_IN_TRANSACTION.as_millis()));
         options.map_sqlx_postgres_pool_opts(move |pool| {
             let settings = settings.clone();
             pool.after_connect(move |connection, _| {
@@ -169,14 +176,17 @@ fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.starts_with(':')).then_some(path)
 }
 
-/// Applies pending migrations, then chains any audit rows written before the chain existed.
+/// Applies pending migrations, then chains any audit rows written before the chain existed and
+/// stores the maintained totals of any jurisdiction still marked.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
     let sealed = crate::audit::seal_unchained(db).await?;
     if sealed > 0 {
         tracing::info!(sealed, "audit rows chained");
     }
-    Ok(())
+    // Totals a write around the services left marked (or a fresh upgrade) are stored now.
+    let txn = begin_write(db).await?;
+    commit(txn).await
 }
 
 /// Names of the migrations not yet applied.

@@ -1,29 +1,12 @@
--- The overview's figures for :code and every jurisdiction under it, by hand: the subtree by
--- materialised path, then one GROUP BY per dimension family, as a DBA would write them.
-SELECT i.level, i.funding_form, i.management_mode, i.sector, i.classification, s.staff, COUNT(*)
+-- The overview's figures for :code and every jurisdiction under it, by hand, from the same
+-- schema the API reads: the subtree by materialised path and its maintained totals (one row
+-- per jurisdiction, kept by every write transaction), then the ceiling and the pool of :code
+-- and the reforms since the base year. (bench/floor/overview_recount.sql is the same figures
+-- recounted from the rows, as before the totals existed.)
+SELECT t.figures
 FROM jurisdiction top
 JOIN jurisdiction j ON j.path LIKE top.path || '%'
-JOIN institution i ON i.jurisdiction_id = j.id AND i.status = 'ACTIVE'
-CROSS JOIN LATERAL (SELECT COALESCE(SUM(b.occupied), 0) AS staff FROM establishment_balance b WHERE b.institution_id = i.id) s
-WHERE top.code = ':code'
-GROUP BY 1, 2, 3, 4, 5, 6;
-SELECT b.funding, SUM(b.approved), SUM(b.frozen), SUM(b.occupied),
-       SUM(GREATEST(b.approved + b.borrowed - b.frozen - b.deposited - b.occupied, 0)),
-       SUM(GREATEST(b.occupied - b.approved - b.borrowed, 0))
-FROM jurisdiction top
-JOIN jurisdiction j ON j.path LIKE top.path || '%'
-JOIN establishment_balance b ON b.jurisdiction_id = j.id
-JOIN institution i ON i.id = b.institution_id AND i.status = 'ACTIVE'
-WHERE top.code = ':code'
-GROUP BY b.funding;
-SELECT s.basis, s.status, s.category, COUNT(*)
-FROM jurisdiction top
-JOIN jurisdiction j ON j.path LIKE top.path || '%'
-JOIN staff s ON s.jurisdiction_id = j.id
-WHERE top.code = ':code'
-GROUP BY 1, 2, 3;
-SELECT COALESCE(SUM(r.slots), 0)
-FROM jurisdiction top JOIN jurisdiction j ON j.path LIKE top.path || '%' JOIN reserve_balance r ON r.jurisdiction_id = j.id
+JOIN jurisdiction_totals t ON t.jurisdiction_id = j.id
 WHERE top.code = ':code';
 SELECT c.*, p.* FROM jurisdiction top
 LEFT JOIN establishment_ceiling c ON c.jurisdiction_id = top.id

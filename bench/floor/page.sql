@@ -1,17 +1,15 @@
 -- A page of 50 institutions of :code and below, by name, with department, jurisdiction,
--- balances and staff counts: the page, then its figures for the page's ids only.
-CREATE TEMP TABLE IF NOT EXISTS page_ids (id int);
-TRUNCATE page_ids;
-INSERT INTO page_ids
-SELECT i.id FROM jurisdiction top
-JOIN jurisdiction j ON j.path LIKE top.path || '%'
-JOIN institution i ON i.jurisdiction_id = j.id
-WHERE top.code = ':code'
-ORDER BY i.name, i.id LIMIT 51;
-SELECT COUNT(*) FROM jurisdiction top JOIN jurisdiction j ON j.path LIKE top.path || '%'
-JOIN institution i ON i.jurisdiction_id = j.id WHERE top.code = ':code';
-SELECT i.*, d.name, j.name FROM page_ids p JOIN institution i ON i.id = p.id
-JOIN department d ON d.id = i.department_id JOIN jurisdiction j ON j.id = i.jurisdiction_id;
-SELECT b.* FROM establishment_balance b WHERE b.institution_id IN (SELECT id FROM page_ids);
-SELECT s.institution_id, s.basis, s.status, s.category, COUNT(*) FROM staff s
-WHERE s.institution_id IN (SELECT id FROM page_ids) GROUP BY 1, 2, 3, 4;
+-- balances and staff counts, and the total count: one statement. The page's ids come off the
+-- (jurisdiction_id, name) index; each row's figures from the page's ids only.
+WITH sub AS (
+  SELECT j.id FROM jurisdiction top JOIN jurisdiction j ON j.path LIKE top.path || '%' WHERE top.code = ':code'
+), page AS (
+  SELECT i.* FROM institution i WHERE i.jurisdiction_id IN (SELECT id FROM sub) ORDER BY i.name, i.id LIMIT 51
+)
+SELECT p.id, p.name, p.credit_code, p.classification, p.sector, p.level, d.name, j.name,
+       (SELECT json_agg(b) FROM establishment_balance b WHERE b.institution_id = p.id) AS balances,
+       (SELECT json_agg(c) FROM (SELECT basis, status, category, COUNT(*) AS n FROM staff s
+                                 WHERE s.institution_id = p.id GROUP BY 1, 2, 3) c) AS staff,
+       (SELECT COUNT(*) FROM institution i WHERE i.jurisdiction_id IN (SELECT id FROM sub)) AS total
+FROM page p JOIN department d ON d.id = p.department_id JOIN jurisdiction j ON j.id = p.jurisdiction_id
+ORDER BY p.name, p.id;

@@ -203,6 +203,66 @@ async fn a_request_past_its_deadline_is_stopped_with_unavailable() {
 }
 
 #[tokio::test]
+async fn a_change_past_its_deadline_is_not_cut_off_mid_transaction_but_recorded_whole() {
+    use sea_orm::{FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i32,
+        occupied: i64,
+        people: i64,
+    }
+    let app =
+        spawn_app_with(|state| state.with_limits(Limits { deadline: Duration::from_millis(1), ..Default::default() }))
+            .await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let backend = app.db.get_database_backend();
+    let sql = "SELECT b.institution_id AS id, CAST(b.occupied AS BIGINT) AS occupied, \
+                      (SELECT COUNT(*) FROM staff s WHERE s.institution_id = b.institution_id) AS people \
+               FROM establishment_balance b JOIN institution i ON i.id = b.institution_id \
+               JOIN jurisdiction j ON j.id = i.jurisdiction_id \
+               WHERE j.code = '620700' AND i.status = 'ACTIVE' AND b.funding = 'FISCAL' \
+                 AND b.approved - b.frozen - b.occupied > 0 ORDER BY b.institution_id LIMIT 1";
+    let before = Row::find_by_statement(Statement::from_string(backend, sql)).one(&app.db).await.unwrap().unwrap();
+    let token = app.office("620700");
+    let input = fixture::hire_input(
+        &before.id.to_string(),
+        "新进人员",
+        &fixture::national_id("620700", "19900101", 901),
+        "FISCAL",
+    );
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&token)
+        .json(&json!({"query": fixture::HIRE, "variables": {"input": input}}))
+        .send()
+        .await
+        .unwrap();
+    // The client hears that the change outlived its deadline, not that it was stopped…
+    assert_eq!(response.status().as_u16(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("recorded whole or not at all"), "{body}");
+    // …and the hire goes on to its end: person and slot together.
+    let one = format!(
+        "SELECT b.institution_id AS id, CAST(b.occupied AS BIGINT) AS occupied, \
+                (SELECT COUNT(*) FROM staff s WHERE s.institution_id = b.institution_id) AS people \
+         FROM establishment_balance b WHERE b.institution_id = {} AND b.funding = 'FISCAL'",
+        before.id
+    );
+    let until = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now =
+            Row::find_by_statement(Statement::from_string(backend, one.clone())).one(&app.db).await.unwrap().unwrap();
+        if now.people == before.people + 1 {
+            assert_eq!(now.occupied, before.occupied + 1, "the person came without the slot");
+            break;
+        }
+        assert!(Instant::now() < until, "the hire was cut off");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
 async fn an_oversized_answer_is_replaced_by_an_error() {
     let app = spawn_app_with(|state| state.with_limits(Limits { max_answer: 2_000, ..Default::default() })).await;
     api::seed::demo::load(&app.db, &app.pii).await.unwrap();

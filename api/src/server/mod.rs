@@ -484,16 +484,41 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     let request = request.data(scope).data(loaders).data(db.clone()).data(request_id.clone());
     let deadline = state.limits.deadline;
     // A panic in a resolver is a fault of ours: answered `INTERNAL`, never a dropped connection.
-    let run = std::panic::AssertUnwindSafe(state.schema.execute(request)).catch_unwind();
-    let mut response = match tokio::time::timeout(deadline, run).await {
+    let schema = state.schema.clone();
+    let run = std::panic::AssertUnwindSafe(async move { schema.execute(request).await }).catch_unwind();
+    let finished =
+        if writes {
+            // A change runs in a task of its own and is never cancelled between two of its
+            // statements: not by a client that hangs up, not by the deadline. (sqlx 0.9.0 hands a
+            // connection cancelled inside BEGIN back to the pool with the transaction still open,
+            // transact-rs/sqlx#4385, and whoever borrows it next works inside that transaction,
+            // holding its locks uncommitted.) Past the deadline the client is told so; the change
+            // still ends whole or not at all.
+            let mut task = tokio::spawn(run.in_current_span());
+            match tokio::time::timeout(deadline, &mut task).await {
+                Ok(joined) => Ok(joined
+                    .unwrap_or_else(|_| Err(Box::new("the change's task failed") as Box<dyn std::any::Any + Send>))),
+                Err(elapsed) => {
+                    let message = format!(
+                        "the change is taking longer than {} s; it goes on and is recorded whole or not at all: \
+                     read it back (or the audit log) before repeating it",
+                        deadline.as_secs()
+                    );
+                    tracing::warn!(request_id = %request_id.id, "a change passed the deadline and goes on");
+                    Err((elapsed, message))
+                }
+            }
+        } else {
+            tokio::time::timeout(deadline, run).await.map_err(|elapsed| {
+                (elapsed, format!("the request ran longer than {} s and was stopped; ask for less", deadline.as_secs()))
+            })
+        };
+    let mut response = match finished {
         Ok(Ok(response)) => response,
         Ok(Err(_)) => {
             return error_response(ApiError::internal(anyhow::anyhow!("a resolver panicked")), &request_id);
         }
-        Err(_) => {
-            let message = format!("the request ran longer than {} s and was stopped; ask for less", deadline.as_secs());
-            return error_response(ApiError::Unavailable(message), &request_id);
-        }
+        Err((_, message)) => return error_response(ApiError::Unavailable(message), &request_id),
     };
     for error in &mut response.errors {
         finish_error(error, &request_id);
