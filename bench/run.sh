@@ -127,7 +127,7 @@ RELEASE_ID=$(sql "SELECT MAX(id) FROM disclosure_release WHERE jurisdiction_id =
 
 # --- load ------------------------------------------------------------------------------------
 statements_and_requests() { # $1 port -> "statements requests" so far
-  curl -fs -H "Authorization: Bearer $METRICS_TOKEN" "http://127.0.0.1:$1/metrics" | awk '
+  { curl -fs -H "Authorization: Bearer $METRICS_TOKEN" "http://127.0.0.1:$1/metrics" || true; } | awk '
     /^db_statements_total/ { s += $2 }
     /^http_requests_total\{endpoint="\/graphql"/ { r += $2 }
     END { printf "%d %d\n", s, r }'
@@ -191,9 +191,12 @@ rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50 = ms(re.search(r"\s50%\s+(\S+)", text).group(1))
 p99 = ms(re.search(r"\s99%\s+(\S+)", text).group(1))
 errors = int(re.search(r"ERRORS (\d+)", text).group(1)) if "ERRORS" in text else 0
+# Requests wrk gave up on (its 2 s timeout) count as errors too.
+timeouts = re.search(r"timeout (\d+)", text)
+errors += int(timeouts.group(1)) if timeouts else 0
 s0, r0 = map(int, sys.argv[2].split()); s1, r1 = map(int, sys.argv[3].split())
-per = (s1 - s0) / (r1 - r0) if r1 > r0 else 0
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors} {per:.1f}")
+per = f"{(s1 - s0) / (r1 - r0):.1f}" if r1 > r0 else "-"
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors} {per}")
 PY
 }
 
@@ -229,6 +232,12 @@ measure() { # $1 label, $2 name, $3 port, $4 token, $5 floor sql ('' for none), 
   fi
   say "$label"
   read -r rps p50 p99 errors per <<<"$(run_wrk "$name" "$port" "$script")"
+  if [[ $rps == - ]]; then
+    ROWS+=("| $label | timed out | - | - | - | - | - | - | - |")
+    LAST_RPS=0
+    P50[$name]=0
+    return 0
+  fi
   local floor_p50="-" floor_tps="-" ratio="-"
   if [[ -n $floor ]]; then
     # shellcheck disable=SC2086
@@ -238,12 +247,36 @@ measure() { # $1 label, $2 name, $3 port, $4 token, $5 floor sql ('' for none), 
     ratio=$(python3 -c "print(f'{$p50 / max($f50, 0.001):.2f}x')")
   fi
   ROWS+=("| $label | $rps | $p50 | $p99 | $errors | $per | $floor_tps | $floor_p50 | $ratio |")
+  LAST_RPS=$rps
+  P50[$name]=$p50
 }
+declare -A P50
+
+# The peer: PostGraphile 5 on the same database (bench/peer), asked for the same county page.
+PEER_PORT=${PEER_PORT:-18090}
+COUNTY=${COUNTY:-990101}
+COUNTY_ID=$(sql "SELECT id FROM jurisdiction WHERE code = '$COUNTY'")
+say "starting the peer (PostGraphile 5) on port $PEER_PORT"
+[[ -d bench/peer/node_modules ]] || bounded 600 npm ci --prefix bench/peer --no-audit --no-fund --loglevel=error >/dev/null
+DATABASE_URL=$PRIMARY PORT=$PEER_PORT node bench/peer/server.mjs >"$OUT/peer.log" 2>&1 &
+PIDS+=($!)
+PID_PEER=${PIDS[-1]}
+for _ in $(seq 150); do grep -q "listening on" "$OUT/peer.log" 2>/dev/null && break; sleep 0.2; done
+grep -q "listening on" "$OUT/peer.log" || { echo "the peer did not start; see $OUT/peer.log" >&2; exit 1; }
+# shellcheck source=bench/peer/page.sh
+source bench/peer/page.sh
 
 CITY_OVERVIEW=$(q_overview "$CITY" true)
 measure "city overview ($CITY with its counties)" city-overview "$PORT_A" "$PROVINCE_TOKEN" bench/floor/overview.sql "code=$CITY" "$CITY_OVERVIEW"
 measure "province overview ($PROVINCE, all $JURISDICTIONS jurisdictions)" province-overview "$PORT_A" "$PROVINCE_TOKEN" bench/floor/overview.sql "code=$PROVINCE" "$(q_overview "$PROVINCE" true)"
 measure "page of 50 institutions ($CITY with counties)" page "$PORT_A" "$PROVINCE_TOKEN" bench/floor/page.sql "code=$CITY" "$(q_page "$CITY")"
+measure "county page: 50 institutions of $COUNTY with department, jurisdiction, establishment (the peer's query)" county-page "$PORT_A" "$PROVINCE_TOKEN" "" "" "$(q_county_page "$COUNTY")"
+API_PAGE_RPS=$LAST_RPS
+measure "the same page from the peer (PostGraphile 5.1 on the same database)" peer-page "$PEER_PORT" "" "" "" "$(peer_page_body "$COUNTY_ID")"
+PEER_PAGE_RPS=$LAST_RPS
+PEAK_PEER=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$PID_PEER/status")
+kill "$PID_PEER" 2>/dev/null || true
+measure "findings ($CITY with its counties)" findings "$PORT_A" "$PROVINCE_TOKEN" "" "" "$(q_findings "$CITY")"
 measure "one institution's full record" record "$PORT_A" "$PROVINCE_TOKEN" bench/floor/record.sql "id=$RECORD_ID" "$(q_record "$RECORD_ID")"
 measure "staff search (\"$SEARCH\" in $CITY with counties)" staff-search "$PORT_A" "$PROVINCE_TOKEN" bench/floor/staff_search.sql "code=$CITY search=$SEARCH" "$(q_staff_search "$CITY" "$SEARCH")"
 measure "public disclosure page (release overview + first page)" public "$PORT_A" "" bench/floor/public.sql "release=$RELEASE_ID" \
@@ -307,14 +340,20 @@ LUA
 say "hire mutation (into $VACANT vacant fiscal slots of $TARGET_COUNT institutions)"
 read -r rps p50 p99 errors per <<<"$(run_wrk hire "$PORT_A" "$HIRE_SCRIPT")"
 read -r count f50 f99 <<<"$(run_floor hire bench/floor/hire.sql "targets=$VACANT")"
-ROWS+=("| hire mutation (a person into a vacancy, with movement and audit rows) | $rps | $p50 | $p99 | $errors | $per | $((count / DURATION)) | $f50 | $(python3 -c "print(f'{$p50 / max($f50, 0.001):.2f}x')") |")
+if [[ $rps == - ]]; then
+  ROWS+=("| hire mutation | timed out | - | - | - | - | $((count / DURATION)) | $f50 | - |")
+else
+  ROWS+=("| hire mutation (a person into a vacancy, with movement, audit rows and the jurisdiction's totals) | $rps | $p50 | $p99 | $errors | $per | $((count / DURATION)) | $f50 | $(python3 -c "print(f'{$p50 / max($f50, 0.001):.2f}x')") |")
+fi
+# Sessions left inside a transaction by the hires (none, unless a request was cut off mid-way).
+IDLE_IN_TX=$(sql "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '$DB' AND state LIKE 'idle in transaction%'")
 # The floor's people are not real: take them off again, and their slots back.
 sql "UPDATE establishment_balance b SET occupied = b.occupied - n.n FROM (SELECT institution_id, COUNT(*) AS n FROM staff
        WHERE name = 'pgbench' GROUP BY institution_id) n WHERE b.institution_id = n.institution_id AND b.funding = 'FISCAL';
      DELETE FROM staff_movement WHERE actor = 'pgbench'; DELETE FROM audit_log WHERE actor = 'pgbench';
      DELETE FROM staff WHERE name = 'pgbench'; DROP TABLE bench_hire_target" >/dev/null
-
-PEAK_A=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$PID_A/status")
+# The floor wrote around the API: its jurisdictions' totals are marked; store their recount.
+DATABASE_URL=$PRIMARY bounded 600 "$BIN" migrate >/dev/null
 
 # --- import --------------------------------------------------------------------------------
 IMPORT_DB=${DB}_import
@@ -382,6 +421,9 @@ read -r ONE _ <<<"$(run_wrk city-overview-one "$PORT_A" "$OUT/city-overview.lua"
 TWO=$(scale_out city-overview-two)
 REPLICA_READS=$(psql -X -tA "$REPLICA" -c "SELECT SUM(xact_commit) FROM pg_stat_database WHERE datname = '$DB'")
 
+PEAK_A=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$PID_A/status")
+ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / b:.2f}x' if b else '-')" "$1" "$2"; }
+
 # --- report --------------------------------------------------------------------------------
 {
   echo "Run: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/ { print $2 }') GiB;"
@@ -396,7 +438,12 @@ REPLICA_READS=$(psql -X -tA "$REPLICA" -c "SELECT SUM(xact_commit) FROM pg_stat_
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "Peak memory of the API process over all of the above: ${PEAK_A} MB (VmHWM)."
+  echo "The page against the peer: ${API_PAGE_RPS} / ${PEER_PAGE_RPS} req/s = $(ratio "$API_PAGE_RPS" "$PEER_PAGE_RPS") (goal: 2x)."
+  echo "Province overview p50 against a record's: ${P50[province-overview]} / ${P50[record]} ms = $(ratio "${P50[province-overview]}" "${P50[record]}") (goal: within 3x);"
+  echo "every read against a record's p50: city overview $(ratio "${P50[city-overview]}" "${P50[record]}"), page $(ratio "${P50[page]}" "${P50[record]}"),"
+  echo "staff search $(ratio "${P50[staff-search]}" "${P50[record]}"), findings $(ratio "${P50[findings]}" "${P50[record]}")."
+  echo "Sessions idle inside a transaction right after the hires: $IDLE_IN_TX."
+  echo "Peak memory of the API process over the whole run (every read, the hires, the replica's load): ${PEAK_A} MB (VmHWM); the peer's: ${PEAK_PEER} MB."
   echo "Import: $IMPORTED of $IMPORT_PEOPLE people through \`api import staff\` in ${IMPORT_SECONDS} s, $((IMPORT_KB / 1024)) MB peak RSS."
   echo "Replica: a hire through instance B was readable on the replica after ~${LAG_MS:-?} ms;"
   echo "city overview, $CONNECTIONS connections: one instance on the primary $ONE req/s;"

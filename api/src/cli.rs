@@ -56,7 +56,12 @@ pub enum Command {
     /// Applies pending migrations, stores the maintained totals of any jurisdiction a write
     /// around the service left marked, and exits (for deployments that start `serve` with
     /// MIGRATE_ON_START=false).
-    Migrate,
+    Migrate {
+        /// Also recount every jurisdiction's maintained totals from the rows (after
+        /// `verifyLedger` reported a difference, or a repair by hand).
+        #[arg(long)]
+        recount_totals: bool,
+    },
     /// Accounts that sign in with a password (`POST /auth/login`).
     User {
         #[command(subcommand)]

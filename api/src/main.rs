@@ -215,11 +215,15 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
             api::backup::sqlite(&db, &file).await?;
             println!("backed up to {}", file.display());
         }
-        Command::Migrate => {
+        Command::Migrate { recount_totals } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             let pending = api::db::pending_migrations(&db).await?;
             api::db::migrate(&db).await.context("migrating the database")?;
             println!("applied {} migration(s)", pending.len());
+            if recount_totals {
+                let n = api::totals::recount_all(&db).await.context("recounting the totals")?;
+                println!("recounted the totals of {n} jurisdiction(s)");
+            }
         }
         Command::User { what } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;

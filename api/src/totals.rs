@@ -62,12 +62,31 @@ impl Totals {
         self.staff.merge(&other.staff);
     }
 
+    /// The same figures with every sign turned: adding it takes these away.
+    pub fn negated(&self) -> Totals {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        negate(&mut value);
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
     /// Every figure by a dotted name (`bySector.EDUCATION`, `establishment.vacant`), zeros
     /// left out: two totals are equal exactly when these are.
     pub fn figures(&self) -> BTreeMap<String, i64> {
         let mut out = BTreeMap::new();
         flatten("", &serde_json::to_value(self).unwrap_or_default(), &mut out);
         out
+    }
+}
+
+fn negate(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(negate),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                *value = serde_json::Value::from(-i);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -98,21 +117,20 @@ pub(crate) fn id_list(ids: &[i32]) -> String {
 
 #[derive(FromQueryResult)]
 struct ProfileRow {
+    id: i32,
     jurisdiction_id: i32,
+    status: String,
     level: String,
     funding_form: String,
     management_mode: String,
     sector: String,
     classification: String,
-    staff: i64,
-    n: i64,
 }
 
 #[derive(FromQueryResult)]
 struct BalanceRow {
-    jurisdiction_id: i32,
+    institution_id: i32,
     funding: String,
-    sector: String,
     approved: i64,
     frozen: i64,
     occupied: i64,
@@ -122,7 +140,7 @@ struct BalanceRow {
 
 #[derive(FromQueryResult)]
 struct StaffRow {
-    jurisdiction_id: i32,
+    institution_id: i32,
     basis: String,
     status: String,
     category: String,
@@ -141,63 +159,94 @@ fn tally(map: &mut BTreeMap<String, i64>, word: Option<&'static str>, n: i64) {
     }
 }
 
-/// Counts the figures of `ids` from the source tables: four grouped statements however many
-/// jurisdictions. Every id gets an entry (zeros for an empty jurisdiction).
-pub async fn recount<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<HashMap<i32, Totals>, DbErr> {
-    let list = id_list(ids);
+/// Which rows a count reads: some institutions, or every institution of some jurisdictions.
+#[derive(Clone, Copy)]
+enum Over<'a> {
+    Institutions(&'a [i32]),
+    Jurisdictions(&'a [i32]),
+}
+
+/// One institution's share of its jurisdiction's figures.
+struct Share {
+    jurisdiction_id: i32,
+    totals: Totals,
+}
+
+/// Each institution's share, counted from the source rows: three statements however many.
+/// Profile and establishment count for active institutions only; people for any (a person is
+/// counted where they stand whatever the institution's state, as the overview always did).
+async fn shares<C: ConnectionTrait>(db: &C, over: Over<'_>) -> Result<HashMap<i32, Share>, DbErr> {
+    let (institution_filter, balance_filter, staff_filter) = match over {
+        Over::Institutions(ids) => {
+            let list = id_list(ids);
+            (
+                format!("i.id IN ({list})"),
+                format!("b.institution_id IN ({list})"),
+                format!("s.institution_id IN ({list})"),
+            )
+        }
+        Over::Jurisdictions(ids) => {
+            let list = id_list(ids);
+            let staff = format!("s.institution_id IN (SELECT id FROM institution WHERE jurisdiction_id IN ({list}))");
+            (format!("i.jurisdiction_id IN ({list})"), format!("b.jurisdiction_id IN ({list})"), staff)
+        }
+    };
     let backend = db.get_database_backend();
-    // One row per institution profile and staff count. Staff in establishment per institution
-    // is the balance's `occupied` (verifyLedger keeps the two equal), so the size bands need no
-    // pass over the staff table.
+    let statement = |sql: String| Statement::from_string(backend, sql);
     let profile_sql = format!(
-        "SELECT i.jurisdiction_id, i.level, i.funding_form, i.management_mode, i.sector, i.classification, \
-                COALESCE(b.n, 0) AS staff, COUNT(*) AS n \
-         FROM institution i \
-         LEFT JOIN (SELECT institution_id, SUM(occupied) AS n FROM establishment_balance \
-                    WHERE jurisdiction_id IN ({list}) GROUP BY institution_id) b ON b.institution_id = i.id \
-         WHERE i.jurisdiction_id IN ({list}) AND i.status = 'ACTIVE' \
-         GROUP BY i.jurisdiction_id, i.level, i.funding_form, i.management_mode, i.sector, i.classification, \
-                  COALESCE(b.n, 0)"
+        "SELECT i.id, i.jurisdiction_id, i.status, i.level, i.funding_form, i.management_mode, i.sector, \
+                i.classification FROM institution i WHERE {institution_filter}"
     );
     let balance_sql = format!(
-        "SELECT b.jurisdiction_id, b.funding, i.sector, SUM(b.approved) AS approved, SUM(b.frozen) AS frozen, \
-                SUM(b.occupied) AS occupied, SUM({vacant}) AS vacant, SUM({over}) AS over \
-         FROM establishment_balance b JOIN institution i ON i.id = b.institution_id \
-         WHERE b.jurisdiction_id IN ({list}) AND i.status = 'ACTIVE' \
-         GROUP BY b.jurisdiction_id, b.funding, i.sector",
+        "SELECT b.institution_id, b.funding, CAST(b.approved AS BIGINT) AS approved, \
+                CAST(b.frozen AS BIGINT) AS frozen, CAST(b.occupied AS BIGINT) AS occupied, \
+                CAST({vacant} AS BIGINT) AS vacant, CAST({over} AS BIGINT) AS over \
+         FROM establishment_balance b WHERE {balance_filter}",
         vacant = crate::establishment::balance::vacant_sql("b"),
         over = crate::establishment::balance::excess_sql("b")
     );
     let staff_sql = format!(
-        "SELECT jurisdiction_id, basis, status, category, COUNT(*) AS n FROM staff \
-         WHERE jurisdiction_id IN ({list}) GROUP BY jurisdiction_id, basis, status, category"
+        "SELECT s.institution_id, s.basis, s.status, s.category, COUNT(*) AS n FROM staff s \
+         WHERE {staff_filter} GROUP BY s.institution_id, s.basis, s.status, s.category"
     );
-    let reserve_sql = format!(
-        "SELECT jurisdiction_id, SUM(slots) AS slots FROM reserve_balance \
-         WHERE jurisdiction_id IN ({list}) GROUP BY jurisdiction_id"
-    );
-    let statement = |sql: String| Statement::from_string(backend, sql);
     let profiles = ProfileRow::find_by_statement(statement(profile_sql)).all(db).await?;
     let balances = BalanceRow::find_by_statement(statement(balance_sql)).all(db).await?;
     let staff_rows = StaffRow::find_by_statement(statement(staff_sql)).all(db).await?;
-    let reserves = ReserveRow::find_by_statement(statement(reserve_sql)).all(db).await?;
 
-    let mut totals: HashMap<i32, Totals> = ids.iter().map(|id| (*id, Totals::default())).collect();
+    let mut occupied: HashMap<i32, i64> = HashMap::new();
+    for row in &balances {
+        *occupied.entry(row.institution_id).or_default() += row.occupied;
+    }
+    let mut shares = HashMap::with_capacity(profiles.len());
+    let mut active = HashMap::with_capacity(profiles.len());
     for row in &profiles {
-        let t = totals.entry(row.jurisdiction_id).or_default();
-        t.institutions += row.n;
-        tally(&mut t.by_level, Level::from_word(&row.level).map(Level::word), row.n);
-        tally(&mut t.by_funding_form, FundingForm::from_word(&row.funding_form).map(FundingForm::word), row.n);
-        let mode = ManagementMode::from_word(&row.management_mode).map(ManagementMode::word);
-        tally(&mut t.by_management_mode, mode, row.n);
-        tally(&mut t.by_sector, Sector::from_word(&row.sector).map(Sector::word), row.n);
-        tally(&mut t.by_size_band, Some(SizeBand::of(row.staff).word()), row.n);
-        let class = Classification::from_word(&row.classification).map(Classification::word);
-        tally(&mut t.by_classification, class, row.n);
+        let mut t = Totals::default();
+        let is_active = row.status == "ACTIVE";
+        if is_active {
+            t.institutions = 1;
+            tally(&mut t.by_level, Level::from_word(&row.level).map(Level::word), 1);
+            tally(&mut t.by_funding_form, FundingForm::from_word(&row.funding_form).map(FundingForm::word), 1);
+            let mode = ManagementMode::from_word(&row.management_mode).map(ManagementMode::word);
+            tally(&mut t.by_management_mode, mode, 1);
+            tally(&mut t.by_sector, Sector::from_word(&row.sector).map(Sector::word), 1);
+            // Staff in establishment is the balances' `occupied` (verifyLedger keeps the two
+            // equal), so the size band needs no pass over the staff table.
+            let staff = occupied.get(&row.id).copied().unwrap_or(0);
+            tally(&mut t.by_size_band, Some(SizeBand::of(staff).word()), 1);
+            let class = Classification::from_word(&row.classification).map(Classification::word);
+            tally(&mut t.by_classification, class, 1);
+        }
+        active.insert(row.id, (is_active, Sector::from_word(&row.sector).map(Sector::word)));
+        shares.insert(row.id, Share { jurisdiction_id: row.jurisdiction_id, totals: t });
     }
     for row in &balances {
-        let t = totals.entry(row.jurisdiction_id).or_default();
-        tally(&mut t.approved_by_sector, Sector::from_word(&row.sector).map(Sector::word), row.approved);
+        let (Some((true, sector)), Some(share)) =
+            (active.get(&row.institution_id).copied(), shares.get_mut(&row.institution_id))
+        else {
+            continue;
+        };
+        let t = &mut share.totals;
+        tally(&mut t.approved_by_sector, sector, row.approved);
         let e = &mut t.establishment;
         e.approved += row.approved;
         if row.funding == "FISCAL" {
@@ -211,23 +260,61 @@ pub async fn recount<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<HashMap<
         e.over_establishment += row.over;
     }
     for row in &staff_rows {
-        if let (Some(basis), Some(status), Some(category)) = (
+        if let (Some(basis), Some(status), Some(category), Some(share)) = (
             StaffBasis::from_word(&row.basis),
             StaffStatus::from_word(&row.status),
             StaffCategory::from_word(&row.category),
+            shares.get_mut(&row.institution_id),
         ) {
-            totals.entry(row.jurisdiction_id).or_default().staff.add(basis, status, category, row.n as i32);
+            share.totals.staff.add(basis, status, category, row.n as i32);
         }
     }
-    for row in &reserves {
-        totals.entry(row.jurisdiction_id).or_default().establishment.reserve += row.slots;
-    }
+    Ok(shares)
+}
+
+/// Each jurisdiction's reserve (slots reclaimed and not yet allocated).
+async fn reserves<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<HashMap<i32, i64>, DbErr> {
+    let sql = format!(
+        "SELECT jurisdiction_id, CAST(SUM(slots) AS BIGINT) AS slots FROM reserve_balance \
+         WHERE jurisdiction_id IN ({}) GROUP BY jurisdiction_id",
+        id_list(ids)
+    );
+    let rows = ReserveRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.jurisdiction_id, r.slots)).collect())
+}
+
+/// Counts the figures of `ids` from the source rows: each institution's share, summed, and the
+/// reserve. Every id gets an entry (zeros for an empty jurisdiction).
+pub async fn recount<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<HashMap<i32, Totals>, DbErr> {
+    let (totals, _) = recount_with_shares(db, ids).await?;
     Ok(totals)
 }
 
+async fn recount_with_shares<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+) -> Result<(HashMap<i32, Totals>, HashMap<i32, Share>), DbErr> {
+    let shares = shares(db, Over::Jurisdictions(ids)).await?;
+    let mut totals: HashMap<i32, Totals> = ids.iter().map(|id| (*id, Totals::default())).collect();
+    for share in shares.values() {
+        totals.entry(share.jurisdiction_id).or_default().add(&share.totals);
+    }
+    for (id, slots) in reserves(db, ids).await? {
+        totals.entry(id).or_default().establishment.reserve += slots;
+    }
+    Ok((totals, shares))
+}
+
 #[derive(FromQueryResult)]
-struct Id {
-    id: i32,
+struct Mark {
+    jurisdiction_id: i32,
+    institution_id: Option<i32>,
+}
+
+#[derive(FromQueryResult)]
+struct StoredShare {
+    jurisdiction_id: i32,
+    figures: String,
 }
 
 #[derive(FromQueryResult)]
@@ -237,46 +324,140 @@ struct StoredRow {
     marked: i64,
 }
 
-async fn select_ids<C: ConnectionTrait>(db: &C, sql: String) -> Result<Vec<i32>, DbErr> {
-    let statement = Statement::from_string(db.get_database_backend(), sql);
-    Ok(Id::find_by_statement(statement).all(db).await?.into_iter().map(|r| r.id).collect())
+#[derive(FromQueryResult)]
+struct Locked {
+    jurisdiction_id: i32,
+    figures: String,
 }
 
-/// Recomputes the rows of the jurisdictions marked so far (this transaction's marks and any a
-/// committed writer left) and clears their marks. Run inside the write transaction, last.
+fn parse(figures: &str) -> Totals {
+    serde_json::from_str(figures).unwrap_or_default()
+}
+
+fn json(totals: &Totals) -> Result<String, DbErr> {
+    let text = serde_json::to_string(totals).map_err(|e| DbErr::Custom(e.to_string()))?;
+    Ok(format!("'{}'", text.replace('\'', "''")))
+}
+
+/// Brings the rows the marks name up to date and clears the marks. Run inside the write
+/// transaction, last. A marked institution is recounted alone and its jurisdiction's row moves
+/// by the difference from its stored share; a jurisdiction marked whole (a reserve moved, a
+/// new jurisdiction, an upgrade) is recounted whole.
 pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
-    let marked = select_ids(txn, "SELECT DISTINCT jurisdiction_id AS id FROM totals_dirty ORDER BY 1".into()).await?;
-    if marked.is_empty() {
+    let backend = txn.get_database_backend();
+    let statement = |sql: String| Statement::from_string(backend, sql);
+    let marks = Mark::find_by_statement(statement(
+        "SELECT DISTINCT jurisdiction_id, institution_id FROM totals_dirty".to_string(),
+    ))
+    .all(txn)
+    .await?;
+    if marks.is_empty() {
         return Ok(());
     }
-    refresh(txn, &marked).await?;
-    Ok(())
-}
+    let mut locked: Vec<i32> = marks.iter().map(|m| m.jurisdiction_id).collect();
+    locked.sort_unstable();
+    locked.dedup();
+    let mut whole: Vec<i32> = marks.iter().filter(|m| m.institution_id.is_none()).map(|m| m.jurisdiction_id).collect();
+    let mut touched: Vec<i32> = marks.iter().filter_map(|m| m.institution_id).collect();
+    touched.sort_unstable();
+    touched.dedup();
 
-/// Locks, recounts and stores the rows of `ids` (sorted), and clears their marks.
-async fn refresh<C: ConnectionTrait>(txn: &C, ids: &[i32]) -> Result<HashMap<i32, Totals>, DbErr> {
-    let list = id_list(ids);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        let lock = format!(
-            "SELECT jurisdiction_id AS id FROM jurisdiction_totals WHERE jurisdiction_id IN ({list}) \
-             ORDER BY jurisdiction_id FOR UPDATE"
-        );
-        if select_ids(txn, lock.clone()).await?.len() < ids.len() {
-            // A jurisdiction without its row yet: create the rows (a concurrent creator makes
-            // this wait for it), then lock them all in order before counting.
-            txn.execute_unprepared(&format!(
-                "INSERT INTO jurisdiction_totals (jurisdiction_id, figures) \
-                 SELECT id, '{{}}' FROM jurisdiction WHERE id IN ({list}) ORDER BY id ON CONFLICT DO NOTHING"
-            ))
-            .await?;
-            select_ids(txn, lock).await?;
+    // The jurisdictions' rows, locked in id order (PostgreSQL): a second writer in one of them
+    // waits here, and counts after this one commits (READ COMMITTED: a fresh snapshot per
+    // statement). A jurisdiction without its row yet is created and counted whole.
+    let lock = if backend == DbBackend::Postgres { " ORDER BY jurisdiction_id FOR UPDATE" } else { "" };
+    let read_rows = |ids: &[i32]| {
+        statement(format!(
+            "SELECT jurisdiction_id, figures FROM jurisdiction_totals WHERE jurisdiction_id IN ({}){lock}",
+            id_list(ids)
+        ))
+    };
+    let mut rows = Locked::find_by_statement(read_rows(&locked)).all(txn).await?;
+    if rows.len() < locked.len() {
+        whole.extend(locked.iter().filter(|id| !rows.iter().any(|r| r.jurisdiction_id == **id)));
+        txn.execute_unprepared(&format!(
+            "INSERT INTO jurisdiction_totals (jurisdiction_id, figures) \
+             SELECT id, '{{}}' FROM jurisdiction WHERE id IN ({}) ORDER BY id ON CONFLICT DO NOTHING",
+            id_list(&locked)
+        ))
+        .await?;
+        rows = Locked::find_by_statement(read_rows(&locked)).all(txn).await?;
+    }
+    whole.sort_unstable();
+    whole.dedup();
+    let mut totals: HashMap<i32, Totals> = rows.iter().map(|r| (r.jurisdiction_id, parse(&r.figures))).collect();
+
+    // Whole jurisdictions are recounted; every other touched institution alone.
+    let (whole_totals, mut new_shares) =
+        if whole.is_empty() { (HashMap::new(), HashMap::new()) } else { recount_with_shares(txn, &whole).await? };
+    let single: Vec<i32> = touched.iter().copied().filter(|i| !new_shares.contains_key(i)).collect();
+    if !single.is_empty() {
+        new_shares.extend(shares(txn, Over::Institutions(&single)).await?);
+    }
+    // A jurisdiction's row outside the whole ones moves by each share's difference: the stored
+    // share out (where it was), the new one in (where it is).
+    let mut ids: Vec<i32> = new_shares.keys().copied().chain(touched.iter().copied()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let old = StoredShare::find_by_statement(statement(format!(
+        "SELECT jurisdiction_id, figures FROM institution_totals WHERE institution_id IN ({})",
+        id_list(&ids)
+    )))
+    .all(txn)
+    .await?;
+    let mut stray = Vec::new();
+    let moves = old
+        .iter()
+        .map(|share| (share.jurisdiction_id, parse(&share.figures).negated()))
+        .chain(new_shares.values().map(|share| (share.jurisdiction_id, share.totals.clone())));
+    for (jurisdiction, delta) in moves {
+        if whole.contains(&jurisdiction) {
+            continue;
+        }
+        match totals.get_mut(&jurisdiction) {
+            Some(t) if locked.contains(&jurisdiction) => t.add(&delta),
+            // A share that was never marked where it stands: count that jurisdiction whole.
+            _ => stray.push(jurisdiction),
         }
     }
-    let totals = recount(txn, ids).await?;
+    totals.extend(whole_totals);
+    if !stray.is_empty() {
+        stray.sort_unstable();
+        stray.dedup();
+        tracing::warn!(?stray, "maintained totals: shares outside the marked jurisdictions; recounting them whole");
+        Locked::find_by_statement(read_rows(&stray)).all(txn).await?;
+        totals.extend(recount(txn, &stray).await?);
+        locked.extend(&stray);
+    }
+
+    if !whole.is_empty() {
+        txn.execute_unprepared(&format!(
+            "DELETE FROM institution_totals WHERE jurisdiction_id IN ({})",
+            id_list(&whole)
+        ))
+        .await?;
+    }
+    let gone: Vec<i32> = touched.iter().copied().filter(|i| !new_shares.contains_key(i)).collect();
+    if !gone.is_empty() {
+        txn.execute_unprepared(&format!("DELETE FROM institution_totals WHERE institution_id IN ({})", id_list(&gone)))
+            .await?;
+    }
+    let mut values = Vec::with_capacity(new_shares.len());
+    for (id, share) in &new_shares {
+        values.push(format!("({id}, {}, {})", share.jurisdiction_id, json(&share.totals)?));
+    }
+    for chunk in values.chunks(500) {
+        txn.execute_unprepared(&format!(
+            "INSERT INTO institution_totals (institution_id, jurisdiction_id, figures) VALUES {} \
+             ON CONFLICT (institution_id) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, \
+             figures = excluded.figures",
+            chunk.join(",")
+        ))
+        .await?;
+    }
     let mut values = Vec::with_capacity(totals.len());
-    for id in ids {
-        let json = serde_json::to_string(&totals[id]).map_err(|e| DbErr::Custom(e.to_string()))?;
-        values.push(format!("({id}, '{}')", json.replace('\'', "''")));
+    for (id, t) in &totals {
+        values.push(format!("({id}, {})", json(t)?));
     }
     txn.execute_unprepared(&format!(
         "INSERT INTO jurisdiction_totals (jurisdiction_id, figures) VALUES {} \
@@ -284,8 +465,19 @@ async fn refresh<C: ConnectionTrait>(txn: &C, ids: &[i32]) -> Result<HashMap<i32
         values.join(",")
     ))
     .await?;
-    txn.execute_unprepared(&format!("DELETE FROM totals_dirty WHERE jurisdiction_id IN ({list})")).await?;
-    Ok(totals)
+    txn.execute_unprepared(&format!("DELETE FROM totals_dirty WHERE jurisdiction_id IN ({})", id_list(&locked)))
+        .await?;
+    Ok(())
+}
+
+/// Recounts every jurisdiction's row (and every institution's share) from the source rows, in
+/// one write transaction: the repair after `verifyLedger` reported a difference.
+pub async fn recount_all(db: &sea_orm::DatabaseConnection) -> Result<u64, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let marked =
+        txn.execute_unprepared("INSERT INTO totals_dirty (jurisdiction_id) SELECT id FROM jurisdiction").await?;
+    crate::db::commit(txn).await?;
+    Ok(marked.rows_affected())
 }
 
 /// The stored rows of `ids`, with whether a committed writer left any of them marked.

@@ -9,7 +9,7 @@
 peer_page_body() {
   local jurisdiction=${1:?usage: peer_page_body JURISDICTION_ID}
   [[ $jurisdiction =~ ^[0-9]+$ ]] || { echo "jurisdiction id must be an integer" >&2; return 2; }
-  local query='query CountyPage($j: Int!) { allInstitutions(condition: {jurisdictionId: $j}, orderBy: [NAME_ASC, PRIMARY_KEY_ASC], first: 50) { totalCount nodes { id name creditCode classification sector level departmentByDepartmentId { name } jurisdictionByJurisdictionId { name } establishmentBalancesByInstitutionId { nodes { funding approved frozen occupied deposited borrowed } } } } }'
+  local query='query CountyPage($j: Int!) { allInstitutions(condition: {jurisdictionId: $j}, orderBy: [NAME_ASC, PRIMARY_KEY_ASC], first: 50) { totalCount nodes { id: rowId name creditCode classification sector level departmentByDepartmentId { name } jurisdictionByJurisdictionId { name } establishmentBalancesByInstitutionId { nodes { funding approved frozen occupied deposited borrowed } } } } }'
   printf '{"query":"%s","variables":{"j":%s}}\n' "$query" "$jurisdiction"
 }
 

@@ -135,9 +135,19 @@ async fn a_tampered_total_is_reported_and_a_write_around_the_service_is_recounte
     assert_eq!(division(&after), division(&before) + 1);
     let checked = verify(&app, &token).await;
     assert_eq!(checked["totalsDifferences"], json!([]), "{checked}");
-    // Reads never write (they may run on a replica); the next write transaction, anywhere,
-    // stores the recount and clears the mark.
+    // Reads never write (they may run on a replica). The next write transaction moves the
+    // stored row by the institution's difference, so the tampering still shows…
     app.ok(t, EVENT, event(&w.city.institution, "APPROVE", 1)).await;
     let checked = verify(&app, &token).await;
+    assert_eq!(checked["totalsChecked"], 7, "{checked}");
+    let institutions = checked["totalsDifferences"].as_array().unwrap().iter().find(|d| d["figure"] == "institutions");
+    assert_eq!(institutions.map(|d| d["recorded"].clone()), Some(json!(999)), "{checked}");
+    // …until the repair (`api migrate --recount-totals`) recounts every row.
+    assert_eq!(api::totals::recount_all(&app.db).await.unwrap(), 8);
+    let checked = verify(&app, &token).await;
     assert_eq!((checked["totalsChecked"].clone(), checked["totalsDifferences"].clone()), (json!(7), json!([])));
+    let repaired = app.ok(t, FIGURES, json!({"asOf": null})).await;
+    let approved = |v: &Value| v["overview"]["establishment"]["approved"].as_i64().unwrap();
+    assert_eq!(approved(&repaired), approved(&after) + 1, "the approval of one slot, and nothing else");
+    assert_eq!(repaired["overview"]["byLevel"], after["overview"]["byLevel"]);
 }
