@@ -1,7 +1,8 @@
-"""Writes the files for the import benchmark: 1,000 new institutions in the demo city (620700)
-with 120 fiscal slots each, and N people spread over them, every national ID valid and new.
+"""Writes the files for the import benchmark: 1,000 new institutions in a city (by default the
+synthetic 990100, which has no control ceiling to stop 120,000 new slots) with 120 fiscal slots
+each, and N people spread over them, every national ID valid and new.
 
-usage: python3 bench/import_files.py OUT_DIR N
+usage: python3 bench/import_files.py OUT_DIR N [CITY_CODE]
 """
 import csv
 import datetime
@@ -21,8 +22,11 @@ def national_id(n):
     return body + CHECKS[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
 
 
+CITY = sys.argv[3] if len(sys.argv) > 3 else "990100"
+
+
 def credit_code(n):
-    body = f"12620700MB{n:07d}"
+    body = f"12{CITY}MB{n:07d}"
     total = sum(CODE_CHARS.index(c) * w for c, w in zip(body, CODE_WEIGHTS))
     return body + CODE_CHARS[(31 - total % 31) % 31]
 
@@ -36,7 +40,7 @@ def main():
                     "management_mode", "classification", "legal_person", "established_on", "approved_fiscal",
                     "approved_self_financed"])
         for u in range(units):
-            w.writerow([credit_code(u), f"张掖市导入测试站{u:04d}", "620700", "张掖市导入测试局", "OTHER", "SECTION",
+            w.writerow([credit_code(u), f"导入测试站{u:04d}", CITY, "导入测试局", "OTHER", "SECTION",
                         "FULL_APPROPRIATION", "REGULAR", "PUBLIC_WELFARE_I", "true", "2000-01-01",
                         -(-people // units) + 20, 0])
     with open(os.path.join(out, "import-staff.csv"), "w", newline="") as f:

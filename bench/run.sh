@@ -360,7 +360,8 @@ IMPORT_DB=${DB}_import
 say "importing $IMPORT_PEOPLE people into $IMPORT_DB"
 dropdb -h "$PG_HOST" -p "$PG_PORT" -U postgres --if-exists "$IMPORT_DB"
 createdb -h "$PG_HOST" -p "$PG_PORT" -U postgres "$IMPORT_DB"
-DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 "$BIN" seed --demo >/dev/null
+# A small synthetic city (no control ceiling) to import into.
+DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 "$BIN" seed --synthetic --cities 1 --counties-per-city 0 --scale 0.2 >/dev/null
 python3 bench/import_files.py "$OUT" "$IMPORT_PEOPLE"
 DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 "$BIN" import institutions "$OUT/import-institutions.csv" >/dev/null
 DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 /usr/bin/time -f "%e %M" -o "$OUT/import.time" \

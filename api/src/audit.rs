@@ -77,20 +77,42 @@ pub fn snapshot<T: Serialize>(record: &T) -> Option<serde_json::Value> {
 /// The chain's first `prev_hash`.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Writes an audit row as the chain's next link, inside the caller's transaction: the head row
-/// is locked (PostgreSQL) or the write transaction already holds the database (SQLite), so
-/// concurrent writers never fork the chain.
+/// Writes an audit row inside the caller's transaction, not yet linked: [`chain_pending`] links
+/// the transaction's rows into the chain when it commits ([`crate::db::commit`]), so the chain's
+/// head is held only from there to the commit, not for the whole change.
 pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change) -> Result<(), sea_orm::DbErr> {
-    let head = head(db, true).await?;
-    let mut model = model(actor, change);
-    model.seq = Some(head.seq + 1);
-    model.prev_hash = Some(head.hash);
-    let hash = link(&model);
-    model.hash = Some(hash.clone());
-    let mut row: audit_log::ActiveModel = model.into();
+    let mut row: audit_log::ActiveModel = model(actor, change).into();
     row.id = NotSet;
     row.insert(db).await?;
-    advance_head(db, head.seq + 1, &hash).await
+    Ok(())
+}
+
+/// Links the rows not yet in the chain (this transaction's, in id order) after its head, and
+/// moves the head: the head row is locked (PostgreSQL) or the write transaction already holds
+/// the database (SQLite), so concurrent writers never fork the chain. Returns how many.
+pub async fn chain_pending<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::DbErr> {
+    let pending = || audit_log::Entity::find().filter(audit_log::Column::Seq.is_null());
+    if pending().one(db).await?.is_none() {
+        return Ok(0);
+    }
+    let mut head = head(db, true).await?;
+    let loose = pending().order_by_asc(audit_log::Column::Id).all(db).await?;
+    let chained = loose.len() as u64;
+    for mut row in loose {
+        row.seq = Some(head.seq + 1);
+        row.prev_hash = Some(head.hash.clone());
+        let hash = link(&row);
+        audit_log::Entity::update_many()
+            .col_expr(audit_log::Column::Seq, Expr::value(row.seq))
+            .col_expr(audit_log::Column::PrevHash, Expr::value(row.prev_hash.clone()))
+            .col_expr(audit_log::Column::Hash, Expr::value(hash.clone()))
+            .filter(audit_log::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+        head = audit_head::Model { id: 1, seq: head.seq + 1, hash };
+    }
+    advance_head(db, head.seq, &head.hash).await?;
+    Ok(chained)
 }
 
 /// The chain's last link (locked for the caller's transaction when `lock`).
@@ -139,28 +161,7 @@ pub fn link(row: &audit_log::Model) -> String {
 /// Chains the rows written before the chain existed (in id order), once, after migrating.
 pub async fn seal_unchained(db: &DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let mut head = head(&txn, true).await?;
-    let loose = audit_log::Entity::find()
-        .filter(audit_log::Column::Seq.is_null())
-        .order_by_asc(audit_log::Column::Id)
-        .all(&txn)
-        .await?;
-    let sealed = loose.len() as u64;
-    for mut row in loose {
-        row.seq = Some(head.seq + 1);
-        row.prev_hash = Some(head.hash.clone());
-        let hash = link(&row);
-        row.hash = Some(hash.clone());
-        audit_log::Entity::update_many()
-            .col_expr(audit_log::Column::Seq, Expr::value(row.seq))
-            .col_expr(audit_log::Column::PrevHash, Expr::value(row.prev_hash.clone()))
-            .col_expr(audit_log::Column::Hash, Expr::value(row.hash.clone()))
-            .filter(audit_log::Column::Id.eq(row.id))
-            .exec(&txn)
-            .await?;
-        head = audit_head::Model { id: 1, seq: head.seq + 1, hash };
-    }
-    advance_head(&txn, head.seq, &head.hash).await?;
+    let sealed = chain_pending(&txn).await?;
     txn.commit().await?;
     Ok(sealed)
 }

@@ -221,8 +221,12 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 }
 
 /// Commits a write transaction after bringing the maintained totals of the jurisdictions it
-/// touched up to date inside it (crate::totals), so figures and rows change together.
+/// touched up to date inside it (crate::totals), so figures and rows change together, and
+/// linking its audit rows into the chain (crate::audit). Locks are taken in one order by every
+/// writer: the touched jurisdictions' totals (in id order), then the chain's head.
 pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
     crate::totals::settle(&txn).await?;
+    // Last, so the audit chain's head is held only for the link and the commit.
+    crate::audit::chain_pending(&txn).await?;
     txn.commit().await
 }

@@ -470,6 +470,20 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// Marks institutions as touched (their jurisdictions' rows are settled, and locked, at the
+/// next [`settle`]): for a writer that must hold those rows before it takes another lock.
+pub async fn mark_institutions<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<(), DbErr> {
+    for chunk in ids.chunks(1000) {
+        db.execute_unprepared(&format!(
+            "INSERT INTO totals_dirty (jurisdiction_id, institution_id) \
+             SELECT jurisdiction_id, id FROM institution WHERE id IN ({})",
+            id_list(chunk)
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Recounts every jurisdiction's row (and every institution's share) from the source rows, in
 /// one write transaction: the repair after `verifyLedger` reported a difference.
 pub async fn recount_all(db: &sea_orm::DatabaseConnection) -> Result<u64, DbErr> {

@@ -413,6 +413,14 @@ async fn write_people<C: ConnectionTrait>(
 ) -> anyhow::Result<ImportReport> {
     let total = checked.len();
     let ids = bulk::allocate_ids(db, "staff", checked.len()).await?;
+    // Every writer takes the touched jurisdictions' totals before the audit chain's head
+    // (crate::db::commit): the file's institutions are marked and their totals settled (and
+    // so locked) now, before the head is taken.
+    let mut institutions: Vec<i32> = checked.iter().map(|c| c.institution.id).collect();
+    institutions.sort_unstable();
+    institutions.dedup();
+    crate::totals::mark_institutions(db, &institutions).await?;
+    crate::totals::settle(db).await?;
     // The audit rows are links of the chain: its head is held until the import commits.
     let head = crate::audit::head(db, true).await?;
     let (sender, mut chunks) = tokio::sync::mpsc::channel(2);
