@@ -17,7 +17,7 @@ CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
 def national_id(n):
-    born = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 900)
+    born = datetime.date(1985, 1, 1) + datetime.timedelta(days=n // 900)
     body = f"659001{born:%Y%m%d}{n % 900 + 100:03d}"
     return body + CHECKS[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
 
