@@ -225,8 +225,16 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// linking its audit rows into the chain (crate::audit). Locks are taken in one order by every
 /// writer: the touched jurisdictions' totals (in id order), then the chain's head.
 pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
-    crate::totals::settle(&txn).await?;
-    // Last, so the audit chain's head is held only for the link and the commit.
-    crate::audit::chain_pending(&txn).await?;
+    settle(&txn).await?;
     txn.commit().await
+}
+
+/// What [`commit`] does before committing, for a writer that must read its result first (a
+/// disclosure release records the chain's head it ends on): the totals settled, then the
+/// transaction's audit rows linked, last, so the chain's head is held only for the link and
+/// the commit.
+pub async fn settle(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    crate::totals::settle(txn).await?;
+    crate::audit::chain_pending(txn).await?;
+    Ok(())
 }

@@ -235,8 +235,7 @@ pub async fn publish(
     audit::record(&txn, actor, change).await?;
     // The chain's head at publication (the release's own audit row is its last link): a later
     // rewrite of the history behind it is visible against what was made public.
-    crate::totals::settle(&txn).await?;
-    audit::chain_pending(&txn).await?;
+    crate::db::settle(&txn).await?;
     let head = audit::head(&txn, false).await?;
     let mut sealed: disclosure_release::ActiveModel = release.into();
     sealed.audit_seq = Set(Some(head.seq));
