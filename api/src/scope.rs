@@ -399,6 +399,9 @@ impl Scope {
     /// jurisdiction itself first. A code
     /// outside the caller's reach is `FORBIDDEN`.
     pub async fn narrow(&self, db: &DatabaseConnection, code: &str, descendants: bool) -> ApiResult<Vec<i32>> {
+        if let Some(ids) = self.narrow_within_reach(code, descendants)? {
+            return Ok(ids);
+        }
         let target = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(db).await?;
         let Some(target) = target else {
             return match self.reach {
@@ -427,6 +430,29 @@ impl Scope {
         let mut ids = vec![target.id];
         ids.extend(subtree.into_iter().map(|j| j.id).filter(|id| *id != target.id));
         Ok(ids)
+    }
+
+    /// [`Scope::narrow`] for an office or a department, from the jurisdictions resolved with
+    /// the scope (an office's whole subtree, a department's own): no statement. `None` for the
+    /// public and evaluators, who may name any jurisdiction.
+    fn narrow_within_reach(&self, code: &str, descendants: bool) -> ApiResult<Option<Vec<i32>>> {
+        let outside = || ApiError::forbidden(format!("jurisdiction {code} is outside your scope"));
+        match &self.reach {
+            Reach::Office { .. } => {
+                let target = self.jurisdictions.iter().find(|j| j.code == code).ok_or_else(outside)?;
+                let mut ids = vec![target.id];
+                if descendants {
+                    let below = self.jurisdictions.iter().filter(|j| j.id != target.id && j.path.starts_with(&target.path));
+                    ids.extend(below.map(|j| j.id));
+                }
+                Ok(Some(ids))
+            }
+            Reach::Department { jurisdiction, .. } if jurisdiction.code == code && !descendants => {
+                Ok(Some(vec![jurisdiction.id]))
+            }
+            Reach::Department { jurisdiction, .. } if jurisdiction.code != code => Err(outside()),
+            Reach::Department { .. } | Reach::Public | Reach::Evaluator { .. } => Ok(None),
+        }
     }
 
     /// The caller's own jurisdiction, when it is a staffing office; the only one it writes.

@@ -20,6 +20,7 @@ mod m20261201_000015_accounts;
 mod m20261201_000016_release_figures;
 mod m20261201_000017_vacancy_use;
 mod m20261202_000018_maintained_totals;
+mod m20261202_000019_staff_name_characters;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_release_figures::Migration),
             Box::new(m20261201_000017_vacancy_use::Migration),
             Box::new(m20261202_000018_maintained_totals::Migration),
+            Box::new(m20261202_000019_staff_name_characters::Migration),
         ]
     }
 }

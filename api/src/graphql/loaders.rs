@@ -102,8 +102,9 @@ impl Loaders {
             self.department.feed_many(self.department.loader().load(&keys).await?).await;
         }
         if node.field("jurisdiction").exists() {
-            let keys = distinct(rows.iter().map(|r| r.jurisdiction_id).collect());
-            self.jurisdiction.feed_many(self.jurisdiction.loader().load(&keys).await?).await;
+            // Through the cache: the request starts with the caller's jurisdictions in it, so
+            // an office's or a department's page needs no statement for them.
+            self.jurisdiction.load_many(distinct(rows.iter().map(|r| r.jurisdiction_id).collect())).await?;
         }
         if node.field("establishment").exists() {
             self.balances.feed_many(self.balances.loader().load(&ids).await?).await;
