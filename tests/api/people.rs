@@ -114,3 +114,46 @@ async fn no_one_on_the_demo_citys_active_lists_is_past_retirement_age() {
     assert_eq!(past, 0, "people past retirement age on the demo's active lists");
     assert!(upcoming > 0, "an ageing workforce retires within five years");
 }
+
+const SEARCH: &str = "query($j: String!, $d: Boolean!, $q: String!, $after: String) {
+    staff(jurisdiction: $j, includeDescendants: $d, search: $q, first: 2, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { name } } } }";
+
+#[tokio::test]
+async fn people_are_found_by_any_part_of_their_name_down_to_one_character() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    for (unit, name, seq) in [(&w.city, "傅明", 21), (&w.minle, "傅红", 22), (&w.sunan, "李傅", 23), (&w.city, "明远", 24)] {
+        let code = &unit.national_id[..6];
+        let id = fixture::national_id(code, "19850101", seq);
+        app.ok(Some(&unit.token), HIRE, json!({"input": hire_input(&unit.institution, name, &id, "FISCAL")})).await;
+    }
+    let t = Some(w.city.token.as_str());
+    let search = |j: &'static str, d: bool, q: &'static str, after: Option<String>| {
+        json!({"j": j, "d": d, "q": q, "after": after})
+    };
+    let names = |data: &serde_json::Value| -> Vec<String> {
+        data["staff"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap().into()).collect()
+    };
+    // One character, the whole city: three people, two to a page, in hiring order.
+    let first = app.ok(t, SEARCH, search("620700", true, "傅", None)).await;
+    assert_eq!(first["staff"]["totalCount"], 3, "{first}");
+    assert_eq!(names(&first), ["傅明", "傅红"]);
+    assert_eq!(first["staff"]["pageInfo"]["hasNextPage"], true);
+    let cursor = first["staff"]["pageInfo"]["endCursor"].as_str().map(String::from);
+    let rest = app.ok(t, SEARCH, search("620700", true, "傅", cursor)).await;
+    assert_eq!(names(&rest), ["李傅"]);
+    assert_eq!(rest["staff"]["totalCount"], 3);
+    // Two characters in their order; the same two the other way round match no one.
+    let both = app.ok(t, SEARCH, search("620700", true, "傅明", None)).await;
+    assert_eq!(names(&both), ["傅明"]);
+    let reversed = app.ok(t, SEARCH, search("620700", true, "明傅", None)).await;
+    assert_eq!(reversed["staff"]["totalCount"], 0, "{reversed}");
+    // One county alone, and a county office cannot search the city.
+    let county = app.ok(t, SEARCH, search("620722", false, "傅", None)).await;
+    assert_eq!(names(&county), ["傅红"]);
+    let minle = Some(w.minle.token.as_str());
+    app.refused(minle, SEARCH, search("620700", true, "傅", None), "FORBIDDEN").await;
+    let own = app.ok(minle, SEARCH, search("620722", true, "傅", None)).await;
+    assert_eq!(names(&own), ["傅红"]);
+}
