@@ -442,7 +442,8 @@ impl Scope {
                 let target = self.jurisdictions.iter().find(|j| j.code == code).ok_or_else(outside)?;
                 let mut ids = vec![target.id];
                 if descendants {
-                    let below = self.jurisdictions.iter().filter(|j| j.id != target.id && j.path.starts_with(&target.path));
+                    let below =
+                        self.jurisdictions.iter().filter(|j| j.id != target.id && j.path.starts_with(&target.path));
                     ids.extend(below.map(|j| j.id));
                 }
                 Ok(Some(ids))

@@ -123,15 +123,15 @@ const SEARCH: &str = "query($j: String!, $d: Boolean!, $q: String!, $after: Stri
 async fn people_are_found_by_any_part_of_their_name_down_to_one_character() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    for (unit, name, seq) in [(&w.city, "傅明", 21), (&w.minle, "傅红", 22), (&w.sunan, "李傅", 23), (&w.city, "明远", 24)] {
+    for (unit, name, seq) in
+        [(&w.city, "傅明", 21), (&w.minle, "傅红", 22), (&w.sunan, "李傅", 23), (&w.city, "明远", 24)]
+    {
         let code = &unit.national_id[..6];
         let id = fixture::national_id(code, "19850101", seq);
         app.ok(Some(&unit.token), HIRE, json!({"input": hire_input(&unit.institution, name, &id, "FISCAL")})).await;
     }
     let t = Some(w.city.token.as_str());
-    let search = |j: &'static str, d: bool, q: &'static str, after: Option<String>| {
-        json!({"j": j, "d": d, "q": q, "after": after})
-    };
+    let search = |j: &'static str, d: bool, q: &'static str, after: Option<String>| json!({"j": j, "d": d, "q": q, "after": after});
     let names = |data: &serde_json::Value| -> Vec<String> {
         data["staff"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap().into()).collect()
     };

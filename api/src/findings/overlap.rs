@@ -1,8 +1,9 @@
 //! Overlapping responsibilities (职责交叉): institutions of one jurisdiction whose duty texts
 //! say the same thing. Each responsibilities text is split into its duties; two duties
 //! overlap when their wording (character bigrams, with the words every duty uses removed)
-//! mostly coincides. Candidate pairs come from an inverted index over the bigrams, so the
-//! work grows with the overlaps there are, not with the square of the institutions.
+//! mostly coincides. Candidate pairs come from an inverted index over each duty's rarest
+//! bigrams only (prefix filtering: a pair that reaches the threshold must share one of them),
+//! so words many duties use do not make every duty a candidate of every other.
 
 use std::collections::{HashMap, HashSet};
 
@@ -72,53 +73,99 @@ fn bigrams(duty: &str) -> HashSet<String> {
         .collect()
 }
 
-fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
-    let union = a.union(b).count();
-    if union == 0 { 0.0 } else { a.intersection(b).count() as f64 / union as f64 }
+/// Jaccard similarity of two sorted, distinct id lists.
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - shared;
+    if union == 0 { 0.0 } else { shared as f64 / union as f64 }
 }
 
 struct Duty {
     institution: usize,
     text: String,
-    grams: HashSet<String>,
+    /// Its bigrams as ids, rarest first (the order the prefix filter needs).
+    grams: Vec<u32>,
 }
 
-/// Overlapping pairs among `rows` (compared within each jurisdiction only), best first.
-pub fn overlaps(rows: &[institution::Model], min_similarity: f64) -> Vec<Overlap> {
-    let mut duties: Vec<Duty> = Vec::new();
-    let mut count: Vec<usize> = vec![0; rows.len()];
-    for (i, row) in rows.iter().enumerate() {
-        for text in split_duties(&row.responsibilities) {
+/// How many of a duty's rarest bigrams another duty must share one of to reach `threshold`:
+/// two sets with Jaccard at least t share at least ceil(t·n) of the n bigrams of each, so the
+/// first n - ceil(t·n) + 1 of each (in one global order) have one in common (prefix filtering).
+fn prefix_len(n: usize, threshold: f64) -> usize {
+    if threshold <= 0.0 {
+        return n;
+    }
+    // A hair below the product, so float error can only lengthen the prefix.
+    let needed = ((threshold * n as f64) - 1e-9).ceil().max(0.0) as usize;
+    (n + 1).saturating_sub(needed).clamp(1, n.max(1))
+}
+
+/// Each pair of institutions (by index, smaller first) with the duties of theirs that reach
+/// `min_similarity`, comparing institutions of one place only; and how many duties each has.
+type Matches = (HashMap<(usize, usize), Vec<DutyPair>>, Vec<usize>);
+
+/// The matching duties among institutions given as (place, responsibilities text).
+fn matching_duties(institutions: &[(i32, &str)], min_similarity: f64) -> Matches {
+    let mut texts: Vec<(usize, String, HashSet<String>)> = Vec::new();
+    let mut count: Vec<usize> = vec![0; institutions.len()];
+    let mut frequency: HashMap<String, usize> = HashMap::new();
+    for (i, (_, responsibilities)) in institutions.iter().enumerate() {
+        for text in split_duties(responsibilities) {
             let grams = bigrams(&text);
             if grams.len() >= 2 {
-                duties.push(Duty { institution: i, text, grams });
+                for gram in &grams {
+                    *frequency.entry(gram.clone()).or_default() += 1;
+                }
+                texts.push((i, text, grams));
                 count[i] += 1;
             }
         }
     }
-    // Inverted index per jurisdiction: bigram -> duties using it.
-    let mut index: HashMap<(i32, &str), Vec<usize>> = HashMap::new();
-    for (d, duty) in duties.iter().enumerate() {
-        let place = rows[duty.institution].jurisdiction_id;
-        for gram in &duty.grams {
-            index.entry((place, gram.as_str())).or_default().push(d);
-        }
-    }
+    // Bigram ids by ascending frequency: id order is rarest first.
+    let mut order: Vec<(&String, &usize)> = frequency.iter().collect();
+    order.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
+    let ids: HashMap<&str, u32> = order.iter().enumerate().map(|(n, (gram, _))| (gram.as_str(), n as u32)).collect();
+    let duties: Vec<Duty> = texts
+        .iter()
+        .map(|(institution, text, grams)| {
+            let mut list: Vec<u32> = grams.iter().map(|g| ids[g.as_str()]).collect();
+            list.sort_unstable();
+            Duty { institution: *institution, text: text.clone(), grams: list }
+        })
+        .collect();
+
+    // Each duty is compared with the earlier duties of its jurisdiction that share a bigram
+    // of its prefix, then its own prefix is indexed.
+    let mut index: HashMap<(i32, u32), Vec<usize>> = HashMap::new();
     let mut pairs: HashMap<(usize, usize), Vec<DutyPair>> = HashMap::new();
     for (d, duty) in duties.iter().enumerate() {
-        let place = rows[duty.institution].jurisdiction_id;
-        let mut shared: HashMap<usize, usize> = HashMap::new();
-        for gram in &duty.grams {
-            for &e in &index[&(place, gram.as_str())] {
-                if e > d && duties[e].institution != duty.institution {
-                    *shared.entry(e).or_default() += 1;
-                }
+        let place = institutions[duty.institution].0;
+        let prefix = &duty.grams[..prefix_len(duty.grams.len(), min_similarity)];
+        let mut candidates: HashSet<usize> = HashSet::new();
+        for gram in prefix {
+            if let Some(list) = index.get(&(place, *gram)) {
+                candidates.extend(list.iter().copied().filter(|e| duties[*e].institution != duty.institution));
             }
+            index.entry((place, *gram)).or_default().push(d);
         }
-        for (e, n) in shared {
+        for e in candidates {
             let other = &duties[e];
-            // Jaccard can reach the threshold only when enough bigrams are shared.
-            if (n as f64) < min_similarity * duty.grams.len().max(other.grams.len()) as f64 {
+            let (small, large) = {
+                let (x, y) = (duty.grams.len(), other.grams.len());
+                (x.min(y) as f64, x.max(y) as f64)
+            };
+            // Jaccard is at most the ratio of the sizes.
+            if small < min_similarity * large {
                 continue;
             }
             let similarity = jaccard(&duty.grams, &other.grams);
@@ -133,6 +180,13 @@ pub fn overlaps(rows: &[institution::Model], min_similarity: f64) -> Vec<Overlap
             }
         }
     }
+    (pairs, count)
+}
+
+/// Overlapping pairs among `rows` (compared within each jurisdiction only), best first.
+pub fn overlaps(rows: &[institution::Model], min_similarity: f64) -> Vec<Overlap> {
+    let places: Vec<(i32, &str)> = rows.iter().map(|r| (r.jurisdiction_id, r.responsibilities.as_str())).collect();
+    let (pairs, count) = matching_duties(&places, min_similarity);
     let mut out: Vec<Overlap> = pairs
         .into_iter()
         .map(|((a, b), mut list)| {
@@ -177,12 +231,81 @@ mod tests {
         assert_eq!(duties, vec!["组织开展群众文化活动", "负责书画展览", "承担文艺培训", "一站式办理政务服务事项"]);
     }
 
+    /// The prefix filter finds exactly the pairs comparing every duty with every other does.
+    #[test]
+    fn the_prefix_filter_misses_no_pair_that_comparing_everything_finds() {
+        // Duties drawn from a small vocabulary, so many share bigrams and many overlap.
+        let vocabulary = ["文化", "体育", "卫生", "监测", "服务", "培训", "检验", "推广", "水利", "农业"];
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let texts: Vec<String> = (0..60)
+            .map(|_| {
+                (0..3)
+                    .map(|_| (0..2 + next(4)).map(|_| vocabulary[next(vocabulary.len())]).collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            })
+            .collect();
+        let institutions: Vec<(i32, &str)> =
+            texts.iter().enumerate().map(|(i, t)| ((i % 2) as i32, t.as_str())).collect();
+        for threshold in [0.2, 0.34, 0.5, 0.75, 1.0] {
+            let (found, _) = matching_duties(&institutions, threshold);
+            let mut expected: HashSet<(usize, usize, String, String)> = HashSet::new();
+            for a in 0..institutions.len() {
+                for b in a + 1..institutions.len() {
+                    if institutions[a].0 != institutions[b].0 {
+                        continue;
+                    }
+                    for x in split_duties(institutions[a].1) {
+                        for y in split_duties(institutions[b].1) {
+                            let (gx, gy) = (bigrams(&x), bigrams(&y));
+                            if gx.len() < 2 || gy.len() < 2 {
+                                continue;
+                            }
+                            let union = gx.union(&gy).count();
+                            let similarity = gx.intersection(&gy).count() as f64 / union as f64;
+                            if similarity >= threshold {
+                                expected.insert((a, b, x.clone(), y.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            let got: HashSet<(usize, usize, String, String)> = found
+                .iter()
+                .flat_map(|((a, b), list)| list.iter().map(|p| (*a, *b, p.duty.clone(), p.other_duty.clone())))
+                .collect();
+            assert!(!expected.is_empty(), "the sample must overlap at {threshold}");
+            assert_eq!(got, expected, "threshold {threshold}");
+        }
+    }
+
     #[test]
     fn near_identical_duties_are_similar_and_different_ones_are_not() {
-        let a = bigrams("组织开展群众性书画创作、展览和交流活动");
-        let b = bigrams("组织开展群众书画创作和展览交流活动");
-        let c = bigrams("负责全市农作物病虫害监测预报和防控技术指导");
-        assert!(jaccard(&a, &b) >= 0.5, "{}", jaccard(&a, &b));
-        assert!(jaccard(&a, &c) < 0.1);
+        let texts = [
+            "组织开展群众性书画创作、展览和交流活动",
+            "组织开展群众书画创作和展览交流活动",
+            "负责全市农作物病虫害监测预报和防控技术指导",
+        ];
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let sets: Vec<Vec<u32>> = texts
+            .iter()
+            .map(|t| {
+                let mut list: Vec<u32> = bigrams(t)
+                    .into_iter()
+                    .map(|g| {
+                        let next = ids.len() as u32;
+                        *ids.entry(g).or_insert(next)
+                    })
+                    .collect();
+                list.sort_unstable();
+                list
+            })
+            .collect();
+        assert!(jaccard(&sets[0], &sets[1]) >= 0.5, "{}", jaccard(&sets[0], &sets[1]));
+        assert!(jaccard(&sets[0], &sets[2]) < 0.1);
     }
 }

@@ -6,8 +6,8 @@ use entity::enums::{Classification, FundingForm, InstitutionStatus, Level, Manag
 use entity::institution::{self, Column};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    Value,
+    ColumnTrait, DatabaseConnection, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select, Value,
 };
 
 use super::{Institution, parse_id};
