@@ -372,7 +372,7 @@ pub async fn build(
     let sheet = match request.kind {
         "overview" => {
             let overview =
-                crate::overview::compute(db, scope, request.jurisdiction, request.include_descendants).await?;
+                crate::overview::compute(db, scope, request.jurisdiction, request.include_descendants, None).await?;
             overview_sheet(&overview)
         }
         "findings" => {

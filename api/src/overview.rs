@@ -182,10 +182,11 @@ pub async fn compute(
     scope: &Scope,
     code: &str,
     include_descendants: bool,
+    settler: Option<&std::sync::Arc<crate::totals::Settler>>,
 ) -> ApiResult<Overview> {
     let jurisdiction_ids = scope.narrow(db, code, include_descendants).await?;
     // One maintained row per jurisdiction (crate::totals), summed.
-    let totals = crate::totals::sum(db, &jurisdiction_ids).await?;
+    let totals = crate::totals::sum(db, &jurisdiction_ids, settler).await?;
     let establishment = totals.establishment.clone();
     let ceiling = crate::establishment::current_ceiling(db, jurisdiction_ids[0]).await?;
     let baseline = ceiling.as_ref().map(|c| Baseline {
@@ -257,7 +258,10 @@ impl OverviewQuery {
                 let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
                 crate::asof::overview(db(ctx), &ids, &jurisdiction, include_descendants, on).await
             }
-            None => compute(db(ctx), scope, &jurisdiction, include_descendants).await,
+            None => {
+                let settler = ctx.data_opt::<std::sync::Arc<crate::totals::Settler>>();
+                compute(db(ctx), scope, &jurisdiction, include_descendants, settler).await
+            }
         }
     }
 }

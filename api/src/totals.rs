@@ -519,14 +519,54 @@ async fn stored<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<(HashMap<i32,
     Ok((totals, stale))
 }
 
+/// Stores the rows a read found marked, on the primary, in a transaction of its own: reads
+/// never write (they may run on a replica or a read-only connection), so they hand the marks
+/// here, and a row a writer left marked around the services is recounted by the reads of a
+/// moment, not by every read until the next write. One settle at a time per process.
+pub struct Settler {
+    primary: sea_orm::DatabaseConnection,
+    busy: std::sync::atomic::AtomicBool,
+}
+
+impl Settler {
+    pub fn new(primary: sea_orm::DatabaseConnection) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self { primary, busy: Default::default() })
+    }
+
+    /// Starts a settle unless one is running.
+    pub fn kick(self: &std::sync::Arc<Self>) {
+        use std::sync::atomic::Ordering;
+        if self.busy.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let stored = async {
+                let txn = crate::db::begin_write(&this.primary).await?;
+                crate::db::commit(txn).await
+            };
+            if let Err(error) = stored.await {
+                tracing::warn!(%error, "maintained totals: storing the rows a read found marked failed");
+            }
+            this.busy.store(false, Ordering::Release);
+        });
+    }
+}
+
 /// The figures of `ids`, summed: one statement when every row is current. A row still marked
-/// by a committed writer that went around the services (or missing) is recounted here, without
-/// storing it: reads may run on a read-only connection or a replica; the next write
-/// transaction's settle stores it.
-pub async fn sum<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<Totals, DbErr> {
+/// by a committed writer that went around the services (or missing) is recounted here, and
+/// handed to `settler` (when given) to be stored.
+pub async fn sum<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    settler: Option<&std::sync::Arc<Settler>>,
+) -> Result<Totals, DbErr> {
     let (mut totals, stale) = stored(db, ids).await?;
     if !stale.is_empty() {
         totals.extend(recount(db, &stale).await?);
+        if let Some(settler) = settler {
+            settler.kick();
+        }
     }
     let mut sum = Totals::default();
     for t in totals.values() {

@@ -79,6 +79,8 @@ pub struct AppState {
     /// Sign-in at an OpenID Connect provider instead of passwords (`OIDC_ISSUER`).
     pub oidc: Option<Arc<crate::oidc::Oidc>>,
     pii: PiiCipher,
+    /// Stores maintained totals a read found marked (on the primary).
+    pub settler: Arc<crate::totals::Settler>,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl AppState {
             signin: None,
             oidc: None,
             pii,
+            settler: crate::totals::Settler::new(db.clone()),
             read_db: db.clone(),
             db,
             verifier: Arc::new(verifier),
@@ -481,7 +484,8 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::B
     };
     let loaders = Loaders::new(db, &scope, &state.pii);
     loaders.jurisdiction.feed_many(scope.jurisdictions.iter().map(|j| (j.id, j.clone()))).await;
-    let request = request.data(scope).data(loaders).data(db.clone()).data(request_id.clone());
+    let request =
+        request.data(scope).data(loaders).data(db.clone()).data(request_id.clone()).data(state.settler.clone());
     let deadline = state.limits.deadline;
     // A panic in a resolver is a fault of ours: answered `INTERNAL`, never a dropped connection.
     let schema = state.schema.clone();
