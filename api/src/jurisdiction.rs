@@ -144,6 +144,9 @@ pub async fn rename(
     let mut row: jurisdiction::ActiveModel = before.clone().into();
     row.name = Set(name);
     let after = row.update(&txn).await?;
+    // Findings name the kind of an institution by its name without its jurisdiction's: the
+    // maintained row's version moves so that what was computed under the old name is not kept.
+    crate::totals::mark_jurisdiction(&txn, after.id).await?;
     let change = Change::updated("jurisdiction.update", "jurisdiction", after.id, after.id, &before, &after);
     audit::record(&txn, actor, change).await?;
     crate::db::commit(txn).await?;

@@ -461,7 +461,8 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
     }
     txn.execute_unprepared(&format!(
         "INSERT INTO jurisdiction_totals (jurisdiction_id, figures) VALUES {} \
-         ON CONFLICT (jurisdiction_id) DO UPDATE SET figures = excluded.figures",
+         ON CONFLICT (jurisdiction_id) DO UPDATE SET figures = excluded.figures, \
+         version = jurisdiction_totals.version + 1",
         values.join(",")
     ))
     .await?;
@@ -484,6 +485,12 @@ pub async fn mark_institutions<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Resul
     Ok(())
 }
 
+/// Marks a whole jurisdiction (recounted, and its version raised, at the next [`settle`]).
+pub async fn mark_jurisdiction<C: ConnectionTrait>(db: &C, id: i32) -> Result<(), DbErr> {
+    db.execute_unprepared(&format!("INSERT INTO totals_dirty (jurisdiction_id) VALUES ({id})")).await?;
+    Ok(())
+}
+
 /// Recounts every jurisdiction's row (and every institution's share) from the source rows, in
 /// one write transaction: the repair after `verifyLedger` reported a difference.
 pub async fn recount_all(db: &sea_orm::DatabaseConnection) -> Result<u64, DbErr> {
@@ -492,6 +499,31 @@ pub async fn recount_all(db: &sea_orm::DatabaseConnection) -> Result<u64, DbErr>
         txn.execute_unprepared("INSERT INTO totals_dirty (jurisdiction_id) SELECT id FROM jurisdiction").await?;
     crate::db::commit(txn).await?;
     Ok(marked.rows_affected())
+}
+
+#[derive(FromQueryResult)]
+struct VersionRow {
+    jurisdiction_id: i32,
+    version: i64,
+    marked: i64,
+}
+
+/// The versions of `ids`' rows, in the order of `ids`, when every row is stored and none is
+/// marked: a key for what was computed from those jurisdictions' rows, which moves with every
+/// change to them. `None` when a row is missing or marked (a change not yet settled).
+pub async fn versions<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<Option<Vec<i64>>, DbErr> {
+    let sql = format!(
+        "SELECT t.jurisdiction_id, t.version, \
+                (SELECT COUNT(*) FROM totals_dirty d WHERE d.jurisdiction_id = t.jurisdiction_id) AS marked \
+         FROM jurisdiction_totals t WHERE t.jurisdiction_id IN ({})",
+        id_list(ids)
+    );
+    let rows = VersionRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
+    if rows.iter().any(|r| r.marked > 0) {
+        return Ok(None);
+    }
+    let found: HashMap<i32, i64> = rows.into_iter().map(|r| (r.jurisdiction_id, r.version)).collect();
+    Ok(ids.iter().map(|id| found.get(id).copied()).collect())
 }
 
 /// The stored rows of `ids`, with whether a committed writer left any of them marked.

@@ -21,6 +21,7 @@ mod m20261201_000016_release_figures;
 mod m20261201_000017_vacancy_use;
 mod m20261202_000018_maintained_totals;
 mod m20261202_000019_staff_name_characters;
+mod m20261202_000020_totals_version;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_vacancy_use::Migration),
             Box::new(m20261202_000018_maintained_totals::Migration),
             Box::new(m20261202_000019_staff_name_characters::Migration),
+            Box::new(m20261202_000020_totals_version::Migration),
         ]
     }
 }

@@ -250,3 +250,45 @@ async fn the_demo_findings_name_the_reports_own_cases() {
     assert!(technical.iter().all(|f| f["institution"]["managementMode"] == "CIVIL_SERVANT_REFERENCED"));
     assert!(technical.iter().any(|f| f["institution"]["sector"] == "AGRICULTURE_FORESTRY_WATER_LIVESTOCK"));
 }
+
+/// Findings are kept while nothing they are computed from changes, and computed again after
+/// any change: through the services, around them, and to a jurisdiction's name.
+#[tokio::test]
+async fn kept_findings_follow_every_change_to_what_they_count() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = Some(w.city.token.as_str());
+    let q = r#"{ findings(jurisdiction: "620700", includeDescendants: true) {
+        microInstitutions { figure institution { id name } } } }"#;
+    let city = |data: &Value| -> (f64, String) {
+        let list = data["findings"]["microInstitutions"].as_array().unwrap();
+        let found = list.iter().find(|f| f["institution"]["id"] == w.city.institution.as_str()).expect("the city unit");
+        (found["figure"].as_f64().unwrap(), found["institution"]["name"].as_str().unwrap().to_string())
+    };
+    let before = app.statements();
+    let first = app.ok(t, q, json!({})).await;
+    let computed = app.statements() - before;
+    assert_eq!(city(&first).0, 1.0, "{first}");
+    let before = app.statements();
+    let again = app.ok(t, q, json!({})).await;
+    let kept = app.statements() - before;
+    assert_eq!(again, first);
+    assert!(kept < computed, "a second read is served from what was kept: {kept} against {computed} statements");
+    // A hire through the service.
+    let id = crate::fixture::national_id("620700", "19900101", 31);
+    crate::fixture::hire(&app, &w.city.token, &w.city.institution, "新同志", &id).await;
+    assert_eq!(city(&app.ok(t, q, json!({})).await).0, 2.0);
+    // A change made around the services.
+    let renamed = format!("UPDATE institution SET name = name || '（旧址）' WHERE id = {}", w.city.institution);
+    app.db.execute_unprepared(&renamed).await.unwrap();
+    assert!(city(&app.ok(t, q, json!({})).await).1.ends_with("（旧址）"));
+    // A county renamed: the kind of its units (their names without the county's) is counted
+    // again, so nothing kept under the old name is served.
+    app.ok(t, q, json!({})).await;
+    let rename = r#"mutation { updateJurisdiction(code: "620722", name: "民乐新县") { name } }"#;
+    app.ok(Some(&w.minle.token), rename, json!({})).await;
+    let before = app.statements();
+    app.ok(t, q, json!({})).await;
+    assert!(app.statements() - before > kept, "findings kept across a rename");
+}

@@ -1,7 +1,10 @@
 //! Findings for staffing offices: the report's section 2 problems, each a query returning the
 //! institutions concerned with the figure behind each. Thresholds are arguments.
 
-use std::collections::{HashMap, HashSet};
+use std::any::Any;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::Datelike;
@@ -27,12 +30,14 @@ pub struct Finding {
     pub detail: String,
 }
 
-/// The office's institutions a set of findings is computed over, loaded once.
+/// The office's institutions a set of findings is computed over, loaded once, with each list
+/// computed from them kept by its name and thresholds.
 pub struct Findings {
     db: DatabaseConnection,
     rows: Vec<institution::Model>,
     counts: HashMap<i32, StaffCounts>,
     jurisdiction_names: HashMap<i32, String>,
+    lists: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
 }
 
 fn finding(row: &institution::Model, figure: f64, detail: String) -> Finding {
@@ -49,6 +54,23 @@ fn share(part: i32, whole: i32) -> f64 {
 }
 
 impl Findings {
+    /// A list computed once per set of findings (by its name and thresholds), then shared.
+    async fn kept<T, F>(&self, key: String, make: F) -> Result<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = Result<T>>,
+    {
+        let found = self.lists.lock().ok().and_then(|lists| lists.get(&key).cloned());
+        if let Some(list) = found.and_then(|list| list.downcast::<T>().ok()) {
+            return Ok(list);
+        }
+        let list = Arc::new(make.await?);
+        if let Ok(mut lists) = self.lists.lock() {
+            lists.insert(key, list.clone());
+        }
+        Ok(list)
+    }
+
     fn counts(&self, id: i32) -> StaffCounts {
         self.counts.get(&id).cloned().unwrap_or_default()
     }
@@ -342,7 +364,66 @@ pub async fn load(
         .into_iter()
         .map(|j| (j.id, j.name))
         .collect();
-    Ok(Findings { db: db.clone(), rows, counts, jurisdiction_names })
+    Ok(Findings { db: db.clone(), rows, counts, jurisdiction_names, lists: Mutex::default() })
+}
+
+/// Findings kept per office, subtree and version of the subtree's maintained totals
+/// ([`crate::totals::versions`]): every change to an institution, balance, person or reserve
+/// there (a service's or one made around the services) moves a version, and the findings are
+/// computed again; so are they each new day (ages and months since count from today). Reads
+/// that find a change not yet settled compute afresh and keep nothing. A few subtrees are
+/// kept, the oldest dropped first.
+#[derive(Default)]
+pub struct FindingsCache {
+    kept: Mutex<VecDeque<(FindingsKey, Arc<Findings>)>>,
+}
+
+#[derive(PartialEq, Eq)]
+struct FindingsKey {
+    office: i32,
+    ids: Vec<i32>,
+    versions: Vec<i64>,
+    day: chrono::NaiveDate,
+}
+
+const KEPT_SUBTREES: usize = 8;
+
+impl FindingsCache {
+    pub async fn findings(
+        &self,
+        db: &DatabaseConnection,
+        office: i32,
+        ids: &[i32],
+        scope_rows: sea_orm::Select<institution::Entity>,
+        settler: Option<&Arc<crate::totals::Settler>>,
+    ) -> ApiResult<Arc<Findings>> {
+        let versions = crate::totals::versions(db, ids).await?;
+        if versions.is_none()
+            && let Some(settler) = settler
+        {
+            settler.kick();
+        }
+        let day = chrono::Utc::now().date_naive();
+        let key = versions.map(|versions| FindingsKey { office, ids: ids.to_vec(), versions, day });
+        if let Some(key) = &key
+            && let Some(found) = self
+                .kept
+                .lock()
+                .ok()
+                .and_then(|kept| kept.iter().find(|(k, _)| k == key).map(|(_, findings)| findings.clone()))
+        {
+            return Ok(found);
+        }
+        let findings = Arc::new(load(db, ids, scope_rows).await?);
+        if let (Some(key), Ok(mut kept)) = (key, self.kept.lock()) {
+            kept.retain(|(k, _)| k.office != key.office || k.ids != key.ids);
+            kept.push_back((key, findings.clone()));
+            while kept.len() > KEPT_SUBTREES {
+                kept.pop_front();
+            }
+        }
+        Ok(findings)
+    }
 }
 
 #[derive(Default)]
@@ -359,80 +440,93 @@ impl FindingsQuery {
         #[graphql(default = false)] include_descendants: bool,
     ) -> Result<FindingsView> {
         let scope = scope(ctx);
-        scope.office()?;
+        let office = scope.office()?.id;
         let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
-        Ok(FindingsView(load(db(ctx), &ids, scope.institutions()).await?))
+        let settler = ctx.data_opt::<Arc<crate::totals::Settler>>();
+        let cache = ctx.data_unchecked::<FindingsCache>();
+        Ok(FindingsView(cache.findings(db(ctx), office, &ids, scope.institutions(), settler).await?))
     }
 }
 
 /// The findings as GraphQL fields, thresholds as arguments with the defaults above.
-pub struct FindingsView(pub Findings);
+pub struct FindingsView(pub Arc<Findings>);
 
 #[Object]
 impl FindingsView {
     /// Micro-institutions: fewer than `maxStaff` people in establishment.
-    async fn micro_institutions(&self, #[graphql(default = 5)] max_staff: i32) -> Vec<Finding> {
-        self.0.micro_institutions(max_staff).await
+    async fn micro_institutions(&self, #[graphql(default = 5)] max_staff: i32) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept(format!("micro:{max_staff}"), async { Ok(self.0.micro_institutions(max_staff).await) }).await
     }
     /// Established before `establishedBefore` and never adjusted since (no establishment
     /// event after its approval, no reform received).
-    async fn never_adjusted(&self, #[graphql(default = 1990)] established_before: i32) -> Result<Vec<Finding>> {
-        self.0.never_adjusted(established_before).await
+    async fn never_adjusted(&self, #[graphql(default = 1990)] established_before: i32) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept(format!("never:{established_before}"), self.0.never_adjusted(established_before)).await
     }
     /// Pairs of institutions of one jurisdiction whose duties coincide (each duty of the
     /// responsibilities compared with each of the other's: character-bigram Jaccard similarity
     /// at least `minSimilarity`, the words every duty uses removed), with the duties that do.
-    async fn overlapping_responsibilities(&self, #[graphql(default = 0.5)] min_similarity: f64) -> Vec<Overlap> {
-        self.0.overlapping_responsibilities(min_similarity)
+    async fn overlapping_responsibilities(
+        &self,
+        #[graphql(default = 0.5)] min_similarity: f64,
+    ) -> Result<Arc<Vec<Overlap>>> {
+        self.0
+            .kept(format!("overlap:{min_similarity}"), async {
+                Ok(self.0.overlapping_responsibilities(min_similarity))
+            })
+            .await
     }
     /// Logistics staff above `above` of staff in establishment.
-    async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Vec<Finding> {
-        self.0.logistics_heavy(above).await
+    async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept(format!("logistics:{above}"), async { Ok(self.0.logistics_heavy(above).await) }).await
     }
     /// Professional-technical staff below `below` of staff in establishment.
-    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Vec<Finding> {
-        self.0.few_professionals(below).await
+    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept(format!("professionals:{below}"), async { Ok(self.0.few_professionals(below).await) }).await
     }
     /// Staff aged `age` or more above `shareAbove`, with the median age.
     async fn ageing(
         &self,
         #[graphql(default = 50)] age: i32,
         #[graphql(default = 0.4)] share_above: f64,
-    ) -> Result<Vec<Finding>> {
-        self.0.ageing(age, share_above).await
+    ) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept(format!("ageing:{age}:{share_above}"), self.0.ageing(age, share_above)).await
     }
     /// Vacancies standing for more than `months`.
-    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> Result<Vec<Finding>> {
-        self.0.long_vacant(months).await
+    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept(format!("vacant:{months}"), self.0.long_vacant(months)).await
     }
     /// Staff seconded out to government bodies.
-    async fn seconded_out(&self) -> Vec<Finding> {
-        self.0.seconded_out().await
+    async fn seconded_out(&self) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept("seconded".into(), async { Ok(self.0.seconded_out().await) }).await
     }
     /// People seconded out for `months` or more (长期借调), with where to and since when.
-    async fn long_secondment(&self, #[graphql(default = 12)] months: i32) -> Result<Vec<Finding>> {
-        self.0.long_secondment(months).await
+    async fn long_secondment(&self, #[graphql(default = 12)] months: i32) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept(format!("secondment:{months}"), self.0.long_secondment(months)).await
     }
     /// Self-financed in name only (the report's problem 5): self-financed institutions whose
     /// people or slots are in fact paid from the budget, or whose classification leaves them no
     /// income of their own.
-    async fn nominally_self_financed(&self) -> Result<Vec<Finding>> {
-        self.0.nominally_self_financed().await
+    async fn nominally_self_financed(&self) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept("nominal".into(), self.0.nominally_self_financed()).await
     }
     /// Technical and service institutions managed with reference to the Civil Servant Law (the
     /// report's problem 6): their professionals turned into administrative staff.
     async fn technical_units_under_civil_servant_law(
         &self,
         #[graphql(default = 0.5)] management_share_above: f64,
-    ) -> Vec<Finding> {
-        self.0.technical_units_under_civil_servant_law(management_share_above)
+    ) -> Result<Arc<Vec<Finding>>> {
+        self.0
+            .kept(format!("technical:{management_share_above}"), async {
+                Ok(self.0.technical_units_under_civil_servant_law(management_share_above))
+            })
+            .await
     }
     /// Institutions not yet classified.
-    async fn unclassified(&self) -> Vec<Finding> {
-        self.0.unclassified().await
+    async fn unclassified(&self) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept("unclassified".into(), async { Ok(self.0.unclassified().await) }).await
     }
     /// The same kind of institution classified differently in different jurisdictions.
-    async fn inconsistent_classification(&self) -> Vec<Finding> {
-        self.0.inconsistent_classification().await
+    async fn inconsistent_classification(&self) -> Result<Arc<Vec<Finding>>> {
+        self.0.kept("inconsistent".into(), async { Ok(self.0.inconsistent_classification().await) }).await
     }
 }

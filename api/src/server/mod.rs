@@ -177,6 +177,7 @@ fn build_schema(pii: &PiiCipher, throttle: &Arc<Throttle>) -> ApiSchema {
         .data(pii.clone())
         .data(throttle.clone())
         .data(crate::disclosure::ReleaseCache::default())
+        .data(crate::findings::FindingsCache::default())
         .finish()
 }
 
