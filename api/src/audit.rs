@@ -91,25 +91,52 @@ pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change) -
 /// moves the head: the head row is locked (PostgreSQL) or the write transaction already holds
 /// the database (SQLite), so concurrent writers never fork the chain. Returns how many.
 pub async fn chain_pending<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::DbErr> {
-    let pending = || audit_log::Entity::find().filter(audit_log::Column::Seq.is_null());
-    if pending().one(db).await?.is_none() {
+    // The transaction's own rows (no other transaction's unlinked rows are visible, and none
+    // is ever committed unlinked), read before the head's lock is taken: the lock is held
+    // from here to the commit, so the fewer statements after it the better.
+    let loose = audit_log::Entity::find()
+        .filter(audit_log::Column::Seq.is_null())
+        .order_by_asc(audit_log::Column::Id)
+        .all(db)
+        .await?;
+    if loose.is_empty() {
         return Ok(0);
     }
     let mut head = head(db, true).await?;
-    let loose = pending().order_by_asc(audit_log::Column::Id).all(db).await?;
     let chained = loose.len() as u64;
+    let mut links = Vec::with_capacity(loose.len());
     for mut row in loose {
         row.seq = Some(head.seq + 1);
         row.prev_hash = Some(head.hash.clone());
         let hash = link(&row);
-        audit_log::Entity::update_many()
-            .col_expr(audit_log::Column::Seq, Expr::value(row.seq))
-            .col_expr(audit_log::Column::PrevHash, Expr::value(row.prev_hash.clone()))
-            .col_expr(audit_log::Column::Hash, Expr::value(hash.clone()))
-            .filter(audit_log::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
+        links.push((row.id, head.seq + 1, head.hash.clone(), hash.clone()));
         head = audit_head::Model { id: 1, seq: head.seq + 1, hash };
+    }
+    if links.len() == 1 || db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        for (id, seq, prev_hash, hash) in links {
+            audit_log::Entity::update_many()
+                .col_expr(audit_log::Column::Seq, Expr::value(seq))
+                .col_expr(audit_log::Column::PrevHash, Expr::value(prev_hash))
+                .col_expr(audit_log::Column::Hash, Expr::value(hash))
+                .filter(audit_log::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
+    } else {
+        // Every link in one statement (hashes are hex digits, ids and sequence numbers integers).
+        let values: Vec<String> = links
+            .iter()
+            .map(|(id, seq, prev_hash, hash)| {
+                let (prev_hash, hash) = (prev_hash.replace('\'', "''"), hash.replace('\'', "''"));
+                format!("({id}, {seq}::bigint, '{prev_hash}', '{hash}')")
+            })
+            .collect();
+        db.execute_unprepared(&format!(
+            "UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash \
+             FROM (VALUES {}) AS v(id, seq, prev_hash, hash) WHERE audit_log.id = v.id",
+            values.join(",")
+        ))
+        .await?;
     }
     advance_head(db, head.seq, &head.hash).await?;
     Ok(chained)

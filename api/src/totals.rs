@@ -313,6 +313,7 @@ struct Mark {
 
 #[derive(FromQueryResult)]
 struct StoredShare {
+    institution_id: i32,
     jurisdiction_id: i32,
     figures: String,
 }
@@ -343,11 +344,17 @@ fn json(totals: &Totals) -> Result<String, DbErr> {
 /// transaction, last. A marked institution is recounted alone and its jurisdiction's row moves
 /// by the difference from its stored share; a jurisdiction marked whole (a reserve moved, a
 /// new jurisdiction, an upgrade) is recounted whole.
+///
+/// Locks, on PostgreSQL, in one order: the touched institutions' stored shares (id order), so
+/// two writers of one institution count it one after the other, each seeing the other's rows;
+/// then the jurisdictions' rows (id order), held only for the last few statements, so writers
+/// of different institutions of one jurisdiction queue there briefly, not for the recount.
 pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
     let backend = txn.get_database_backend();
     let statement = |sql: String| Statement::from_string(backend, sql);
+    let lock = if backend == DbBackend::Postgres { " FOR UPDATE" } else { "" };
     let marks = Mark::find_by_statement(statement(
-        "SELECT DISTINCT jurisdiction_id, institution_id FROM totals_dirty".to_string(),
+        "DELETE FROM totals_dirty RETURNING jurisdiction_id, institution_id".to_string(),
     ))
     .all(txn)
     .await?;
@@ -358,23 +365,51 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
     locked.sort_unstable();
     locked.dedup();
     let mut whole: Vec<i32> = marks.iter().filter(|m| m.institution_id.is_none()).map(|m| m.jurisdiction_id).collect();
+    whole.sort_unstable();
+    whole.dedup();
     let mut touched: Vec<i32> = marks.iter().filter_map(|m| m.institution_id).collect();
     touched.sort_unstable();
     touched.dedup();
 
-    // The jurisdictions' rows, locked in id order (PostgreSQL): a second writer in one of them
-    // waits here, and counts after this one commits (READ COMMITTED: a fresh snapshot per
-    // statement). A jurisdiction without its row yet is created and counted whole.
-    let lock = if backend == DbBackend::Postgres { " ORDER BY jurisdiction_id FOR UPDATE" } else { "" };
+    // The touched institutions' stored shares, locked, then their new shares (outside the
+    // jurisdictions marked whole, which are recounted whole below).
+    let mut old: HashMap<i32, StoredShare> = HashMap::new();
+    let mut new_shares: HashMap<i32, Share> = HashMap::new();
+    if !touched.is_empty() {
+        let rows = StoredShare::find_by_statement(statement(format!(
+            "SELECT institution_id, jurisdiction_id, figures FROM institution_totals \
+             WHERE institution_id IN ({}) ORDER BY institution_id{lock}",
+            id_list(&touched)
+        )))
+        .all(txn)
+        .await?;
+        old.extend(rows.into_iter().map(|r| (r.institution_id, r)));
+        let single: Vec<i32> = marks
+            .iter()
+            .filter_map(|m| m.institution_id.filter(|_| !whole.contains(&m.jurisdiction_id)))
+            .collect::<std::collections::BTreeSet<i32>>()
+            .into_iter()
+            .collect();
+        if !single.is_empty() {
+            new_shares = shares(txn, Over::Institutions(&single)).await?;
+        }
+    }
+
+    // The jurisdictions' rows, locked in id order: a second writer in one of them waits here,
+    // and reads them after this one commits. A jurisdiction without its row yet is created and
+    // counted whole.
     let read_rows = |ids: &[i32]| {
         statement(format!(
-            "SELECT jurisdiction_id, figures FROM jurisdiction_totals WHERE jurisdiction_id IN ({}){lock}",
+            "SELECT jurisdiction_id, figures FROM jurisdiction_totals WHERE jurisdiction_id IN ({}) \
+             ORDER BY jurisdiction_id{lock}",
             id_list(ids)
         ))
     };
     let mut rows = Locked::find_by_statement(read_rows(&locked)).all(txn).await?;
     if rows.len() < locked.len() {
         whole.extend(locked.iter().filter(|id| !rows.iter().any(|r| r.jurisdiction_id == **id)));
+        whole.sort_unstable();
+        whole.dedup();
         txn.execute_unprepared(&format!(
             "INSERT INTO jurisdiction_totals (jurisdiction_id, figures) \
              SELECT id, '{{}}' FROM jurisdiction WHERE id IN ({}) ORDER BY id ON CONFLICT DO NOTHING",
@@ -383,31 +418,32 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
         .await?;
         rows = Locked::find_by_statement(read_rows(&locked)).all(txn).await?;
     }
-    whole.sort_unstable();
-    whole.dedup();
     let mut totals: HashMap<i32, Totals> = rows.iter().map(|r| (r.jurisdiction_id, parse(&r.figures))).collect();
 
-    // Whole jurisdictions are recounted; every other touched institution alone.
-    let (whole_totals, mut new_shares) =
-        if whole.is_empty() { (HashMap::new(), HashMap::new()) } else { recount_with_shares(txn, &whole).await? };
-    let single: Vec<i32> = touched.iter().copied().filter(|i| !new_shares.contains_key(i)).collect();
-    if !single.is_empty() {
-        new_shares.extend(shares(txn, Over::Institutions(&single)).await?);
+    // Whole jurisdictions are recounted, with every share in them; the stored shares of those
+    // shares are read too, to find one stored under another jurisdiction.
+    if !whole.is_empty() {
+        let (whole_totals, whole_shares) = recount_with_shares(txn, &whole).await?;
+        let unread: Vec<i32> = whole_shares.keys().copied().filter(|id| !old.contains_key(id)).collect();
+        if !unread.is_empty() {
+            let rows = StoredShare::find_by_statement(statement(format!(
+                "SELECT institution_id, jurisdiction_id, figures FROM institution_totals WHERE institution_id IN ({})",
+                id_list(&unread)
+            )))
+            .all(txn)
+            .await?;
+            old.extend(rows.into_iter().map(|r| (r.institution_id, r)));
+        }
+        new_shares.retain(|_, share| !whole.contains(&share.jurisdiction_id));
+        new_shares.extend(whole_shares);
+        totals.extend(whole_totals);
     }
+
     // A jurisdiction's row outside the whole ones moves by each share's difference: the stored
     // share out (where it was), the new one in (where it is).
-    let mut ids: Vec<i32> = new_shares.keys().copied().chain(touched.iter().copied()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let old = StoredShare::find_by_statement(statement(format!(
-        "SELECT jurisdiction_id, figures FROM institution_totals WHERE institution_id IN ({})",
-        id_list(&ids)
-    )))
-    .all(txn)
-    .await?;
     let mut stray = Vec::new();
     let moves = old
-        .iter()
+        .values()
         .map(|share| (share.jurisdiction_id, parse(&share.figures).negated()))
         .chain(new_shares.values().map(|share| (share.jurisdiction_id, share.totals.clone())));
     for (jurisdiction, delta) in moves {
@@ -420,14 +456,12 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
             _ => stray.push(jurisdiction),
         }
     }
-    totals.extend(whole_totals);
     if !stray.is_empty() {
         stray.sort_unstable();
         stray.dedup();
         tracing::warn!(?stray, "maintained totals: shares outside the marked jurisdictions; recounting them whole");
         Locked::find_by_statement(read_rows(&stray)).all(txn).await?;
         totals.extend(recount(txn, &stray).await?);
-        locked.extend(&stray);
     }
 
     if !whole.is_empty() {
@@ -446,28 +480,33 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
     for (id, share) in &new_shares {
         values.push(format!("({id}, {}, {})", share.jurisdiction_id, json(&share.totals)?));
     }
-    for chunk in values.chunks(500) {
-        txn.execute_unprepared(&format!(
+    let mut rows = Vec::with_capacity(totals.len());
+    for (id, t) in &totals {
+        rows.push(format!("({id}, {})", json(t)?));
+    }
+    let upsert_rows = format!(
+        "INSERT INTO jurisdiction_totals (jurisdiction_id, figures) VALUES {} \
+         ON CONFLICT (jurisdiction_id) DO UPDATE SET figures = excluded.figures, \
+         version = jurisdiction_totals.version + 1",
+        rows.join(",")
+    );
+    let upsert_shares = |chunk: &[String]| {
+        format!(
             "INSERT INTO institution_totals (institution_id, jurisdiction_id, figures) VALUES {} \
              ON CONFLICT (institution_id) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, \
              figures = excluded.figures",
             chunk.join(",")
-        ))
-        .await?;
+        )
+    };
+    if backend == DbBackend::Postgres && values.len() <= 500 && !values.is_empty() {
+        // One statement: the shares in a data-modifying WITH, then the rows.
+        txn.execute_unprepared(&format!("WITH shares AS ({}) {upsert_rows}", upsert_shares(&values))).await?;
+    } else {
+        for chunk in values.chunks(500) {
+            txn.execute_unprepared(&upsert_shares(chunk)).await?;
+        }
+        txn.execute_unprepared(&upsert_rows).await?;
     }
-    let mut values = Vec::with_capacity(totals.len());
-    for (id, t) in &totals {
-        values.push(format!("({id}, {})", json(t)?));
-    }
-    txn.execute_unprepared(&format!(
-        "INSERT INTO jurisdiction_totals (jurisdiction_id, figures) VALUES {} \
-         ON CONFLICT (jurisdiction_id) DO UPDATE SET figures = excluded.figures, \
-         version = jurisdiction_totals.version + 1",
-        values.join(",")
-    ))
-    .await?;
-    txn.execute_unprepared(&format!("DELETE FROM totals_dirty WHERE jurisdiction_id IN ({})", id_list(&locked)))
-        .await?;
     Ok(())
 }
 
