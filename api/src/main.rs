@@ -11,6 +11,12 @@ use api::server::{AppState, serve};
 use clap::Parser;
 use sea_orm::EntityTrait;
 
+/// mimalloc rather than the system allocator: a request allocates and frees many small values
+/// (rows, GraphQL values, JSON), and glibc's malloc was a fifth of the API's time under load
+/// (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn print_report(report: &api::import::ImportReport, what: &str) -> std::process::ExitCode {
     if !report.errors.is_empty() {
         eprintln!("nothing imported: {} bad row(s)", report.errors.len());

@@ -17,8 +17,10 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::{StaffBasis, StaffCategory, StaffStatus};
 use entity::staff;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 
 use crate::error::{ApiError, ApiResult, Result};
@@ -259,6 +261,14 @@ impl StaffQuery {
     }
 }
 
+/// A person of the page with the count of every person the filters select.
+#[derive(FromQueryResult)]
+struct CountedPerson {
+    #[sea_orm(nested)]
+    row: staff::Model,
+    total_count: i64,
+}
+
 struct StaffFilters {
     jurisdiction: Option<String>,
     include_descendants: bool,
@@ -304,15 +314,23 @@ async fn list(
             // Every character of the text, from the name-characters index (migration 19);
             // `LIKE` above keeps their order.
             let characters = "string_to_array(\"staff\".\"name\", NULL::text) @> string_to_array($1, NULL::text)";
-            query = query.filter(sea_orm::sea_query::Expr::cust_with_values(characters, [search]));
+            query = query.filter(Expr::cust_with_values(characters, [search]));
         }
     }
-    let total_count = query.clone().count(db).await?;
+    // The count rides along with the page as a scalar subquery: one statement, not two.
+    let count = query.clone().select_only().column_as(Expr::col((staff::Entity, staff::Column::Id)).count(), "n");
+    let mut page = query.clone().expr_as(Expr::SubQuery(None, Box::new(count.into_query().into())), "total_count");
     if let Some(raw) = &after {
         let cursor = Cursor::decode(raw, "staff:id")?;
-        query = query.filter(staff::Column::Id.gt(cursor.id));
+        page = page.filter(staff::Column::Id.gt(cursor.id));
     }
-    let mut rows = query.order_by_asc(staff::Column::Id).limit(limit + 1).all(db).await?;
+    let counted = page.order_by_asc(staff::Column::Id).limit(limit + 1).into_model::<CountedPerson>().all(db).await?;
+    // Past the last row the page is empty and carries no count: ask for it alone.
+    let total_count = match counted.first() {
+        Some(first) => u64::try_from(first.total_count).unwrap_or(0),
+        None => query.count(db).await?,
+    };
+    let mut rows: Vec<staff::Model> = counted.into_iter().map(|c| c.row).collect();
     let has_next_page = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let edges: Vec<StaffEdge> = rows
