@@ -1,0 +1,237 @@
+//! `POST /graphql`: authenticate, admit, resolve the caller's scope, run the document within
+//! its cost and deadline (a change in a task of its own, never cut off), and answer with each
+//! error's code and the request's id.
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::ServerError;
+use async_graphql::parser::types::OperationType;
+use futures_util::FutureExt;
+use tracing::Instrument;
+
+use super::signin::authenticate;
+use super::{AppState, Metrics, admit, error_response, graphql_refusal, request_id, status_of};
+use crate::auth::Role;
+use crate::error::ApiError;
+use crate::graphql::context::RequestId;
+use crate::graphql::cost::CostModel;
+use crate::graphql::loaders::Loaders;
+use crate::scope::Scope;
+
+pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let request_id = request_id(&req);
+    let principal = match authenticate(&state, &req).await {
+        Ok(principal) => principal,
+        Err(error) => return error_response(error, &request_id),
+    };
+    if let Err(error) = admit(&state, &req, &principal) {
+        state.metrics.observe_graphql(None, error.code());
+        return error_response(error, &request_id);
+    }
+    let public = principal.role == Role::Public;
+    if public && let Some(answer) = state.public_answers.get(&body) {
+        return json_bytes(answer);
+    }
+    let mut request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(_) => {
+            let error = ApiError::bad_input("the body must be one GraphQL request as JSON");
+            return error_response(error, &request_id);
+        }
+    };
+    let operation = operation_name(&mut request);
+    // Priced before anything runs: no statement is sent for a request over its budget.
+    let budget = CostModel::budget(principal.role);
+    let variables = request.variables.clone();
+    if let Ok(document) = request.parsed_query()
+        && let Err(refusal) = state.cost.check(document, &variables, budget)
+    {
+        state.metrics.observe_graphql(operation.as_deref(), "BAD_USER_INPUT");
+        tracing::info!(
+            operation = operation.as_deref().unwrap_or("anonymous"),
+            "refused before it ran: {}",
+            refusal.message()
+        );
+        return graphql_refusal(ApiError::bad_input(refusal.message()), &request_id);
+    }
+    if state.health.is_down() {
+        state.metrics.observe_graphql(operation.as_deref(), "UNAVAILABLE");
+        return error_response(ApiError::Unavailable(crate::error::OUTAGE.into()), &request_id);
+    }
+    // A document with a mutation in it runs wholly on the primary (it reads its own writes);
+    // one that does not parse goes there too, to fail in `execute` with its syntax error.
+    let writes = request.parsed_query().map_or(true, |document| {
+        document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
+    });
+    if writes && public && request.parsed_query().is_ok() {
+        // The public writes nothing: refused before any rule is looked at.
+        let error = ApiError::forbidden("the public may only read; sign in to change records");
+        state.metrics.observe_graphql(operation.as_deref(), error.code());
+        return graphql_refusal(error, &request_id);
+    }
+    let db = if writes { &state.db } else { &state.read_db };
+    let scope = match Scope::resolve_cached(db, &state.jurisdictions, principal).await {
+        Ok(scope) => scope,
+        Err(error) => {
+            if matches!(&error, ApiError::Unavailable(m) if m == crate::error::OUTAGE) {
+                state.health.outage();
+            }
+            return error_response(error, &request_id);
+        }
+    };
+    let loaders = Loaders::new(db, &scope, &state.pii);
+    loaders.jurisdiction.feed_many(scope.jurisdictions.iter().map(|j| (j.id, j.clone()))).await;
+    let request =
+        request.data(scope).data(loaders).data(db.clone()).data(request_id.clone()).data(state.settler.clone());
+    let deadline = state.limits.deadline;
+    // A panic in a resolver is a fault of ours: answered `INTERNAL`, never a dropped connection.
+    let schema = state.schema.clone();
+    let run = std::panic::AssertUnwindSafe(async move { schema.execute(request).await }).catch_unwind();
+    let finished =
+        if writes {
+            // A change runs in a task of its own and is never cancelled between two of its
+            // statements: not by a client that hangs up, not by the deadline. (sqlx 0.9.0 hands a
+            // connection cancelled inside BEGIN back to the pool with the transaction still open,
+            // transact-rs/sqlx#4385, and whoever borrows it next works inside that transaction,
+            // holding its locks uncommitted.) Past the deadline the client is told so; the change
+            // still ends whole or not at all.
+            let mut task = tokio::spawn(run.in_current_span());
+            match tokio::time::timeout(deadline, &mut task).await {
+                Ok(joined) => Ok(joined
+                    .unwrap_or_else(|_| Err(Box::new("the change's task failed") as Box<dyn std::any::Any + Send>))),
+                Err(elapsed) => {
+                    let message = format!(
+                        "the change is taking longer than {} s; it goes on and is recorded whole or not at all: \
+                     read it back (or the audit log) before repeating it",
+                        deadline.as_secs()
+                    );
+                    tracing::warn!(request_id = %request_id.id, "a change passed the deadline and goes on");
+                    Err((elapsed, message))
+                }
+            }
+        } else {
+            tokio::time::timeout(deadline, run).await.map_err(|elapsed| {
+                (elapsed, format!("the request ran longer than {} s and was stopped; ask for less", deadline.as_secs()))
+            })
+        };
+    let mut response = match finished {
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) => {
+            return error_response(ApiError::internal(anyhow::anyhow!("a resolver panicked")), &request_id);
+        }
+        Err((_, message)) => return error_response(ApiError::Unavailable(message), &request_id),
+    };
+    for error in &mut response.errors {
+        finish_error(error, &request_id);
+    }
+    outcome(&state.metrics, operation.as_deref(), &response.errors);
+    let Ok(answer) = serde_json::to_vec(&response).map(Bytes::from) else {
+        return error_response(ApiError::Internal(anyhow::anyhow!("response not serialisable")), &request_id);
+    };
+    if answer.len() > state.limits.max_answer {
+        let error = ApiError::bad_input(format!(
+            "the answer would be {} bytes, over the limit of {}: ask for fewer items or fields",
+            answer.len(),
+            state.limits.max_answer
+        ));
+        return graphql_refusal(error, &request_id);
+    }
+    // An outage or a rate limit met while resolving is answered with its HTTP status.
+    let code_of = |e: &ServerError| match e.extensions.as_ref().and_then(|x| x.get("code")) {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ => String::new(),
+    };
+    if response.errors.iter().any(|e| e.message == crate::error::OUTAGE) {
+        state.health.outage();
+    }
+    if let Some(code) = response.errors.iter().map(code_of).find(|c| c == "UNAVAILABLE" || c == "RATE_LIMITED") {
+        let retry = match code.as_str() {
+            "UNAVAILABLE" => crate::db::RETRY_AFTER.as_secs(),
+            _ => 1,
+        };
+        return HttpResponse::build(status_of(&code))
+            .insert_header((header::RETRY_AFTER, retry.to_string()))
+            .content_type("application/json")
+            .body(answer);
+    }
+    if response.errors.is_empty() {
+        if writes {
+            // What the public sees may have changed (a release, a department's name), and the
+            // tree of jurisdictions (one added or renamed).
+            state.public_answers.clear();
+            state.jurisdictions.clear();
+        } else if public {
+            state.public_answers.put(&body, answer.clone());
+        }
+    }
+    json_bytes(answer)
+}
+
+/// The operation a request runs: the name it asks for, or its document's only operation's.
+fn operation_name(request: &mut async_graphql::Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    let document = request.parsed_query().ok()?;
+    document.operations.iter().find_map(|(name, _)| name.map(|n| n.to_string()))
+}
+
+/// Counts and logs how a GraphQL request ended: `OK`, or its first error's code.
+fn outcome(metrics: &Metrics, operation: Option<&str>, errors: &[ServerError]) {
+    let codes: Vec<String> = errors
+        .iter()
+        .filter_map(|e| match e.extensions.as_ref().and_then(|x| x.get("code")) {
+            Some(async_graphql::Value::String(code)) => Some(code.clone()),
+            _ => None,
+        })
+        .collect();
+    let code = codes.first().map_or("OK", String::as_str);
+    metrics.observe_graphql(operation, code);
+    if !errors.is_empty() {
+        let name = operation.unwrap_or("anonymous");
+        if codes.iter().any(|c| c == "INTERNAL") {
+            tracing::warn!(operation = name, codes = ?codes, "graphql request failed");
+        } else {
+            tracing::info!(operation = name, codes = ?codes, "graphql request refused");
+        }
+    }
+}
+
+fn json_bytes(answer: Bytes) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(answer)
+}
+
+/// Gives every error a CONTRACT.md code. Our resolvers' errors carry one (they are
+/// `ApiError`s). async-graphql's own errors about the request (syntax, validation, an
+/// argument that does not parse) are the client's; anything else without a code is an
+/// internal fault.
+pub(super) fn finish_error(error: &mut ServerError, request_id: &RequestId) {
+    let client_fault = error.path.is_empty()
+        || error.message.starts_with("Invalid value for argument")
+        || error.message.starts_with("Failed to parse");
+    let existing = match error.extensions.as_ref().and_then(|e| e.get("code")) {
+        Some(async_graphql::Value::String(code)) => Some(code.clone()),
+        _ => None,
+    };
+    let code = match existing {
+        Some(code) => code,
+        None if client_fault => "BAD_USER_INPUT".to_string(),
+        None => {
+            tracing::error!(error = %crate::error::bounded(&error.message), "internal error without a code");
+            error.message = "internal error".into();
+            "INTERNAL".to_string()
+        }
+    };
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code.as_str());
+    if code == "INTERNAL" {
+        extensions.set("requestId", request_id.id.clone());
+    }
+    let chinese = crate::labels::message_zh(&code, &error.message);
+    if request_id.chinese {
+        extensions.set("messageEn", std::mem::replace(&mut error.message, chinese));
+    } else {
+        extensions.set("messageZh", chinese);
+    }
+}
