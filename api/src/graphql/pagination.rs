@@ -2,6 +2,11 @@
 
 use async_graphql::SimpleObject;
 use base64::Engine;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    DatabaseConnection, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryResult, QuerySelect, QueryTrait,
+    Select,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult};
@@ -53,4 +58,39 @@ pub fn page_size(first: Option<i32>) -> ApiResult<u64> {
         Some(n) if n as u64 > MAX_PAGE => Err(ApiError::bad_input(format!("`first` may be at most {MAX_PAGE}"))),
         Some(n) => Ok(n as u64),
     }
+}
+
+/// A row of a page with the count of every row its filters select.
+struct Counted<M> {
+    row: M,
+    total_count: i64,
+}
+
+impl<M: FromQueryResult> FromQueryResult for Counted<M> {
+    fn from_query_result(result: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        Ok(Self { row: M::from_query_result(result, prefix)?, total_count: result.try_get(prefix, "total_count")? })
+    }
+}
+
+/// Reads a page of `filtered` (narrowed by `arrange`: the cursor, the order, the limit) with
+/// the count of every row `filtered` selects riding along as a scalar subquery: one statement,
+/// not two. Past the last row the page is empty and carries no count, which is then asked alone.
+pub async fn counted_page<E>(
+    db: &DatabaseConnection,
+    filtered: Select<E>,
+    id: E::Column,
+    arrange: impl FnOnce(Select<E>) -> ApiResult<Select<E>>,
+) -> ApiResult<(Vec<E::Model>, u64)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let count = filtered.clone().select_only().column_as(Expr::col((E::default(), id)).count(), "n");
+    let page = filtered.clone().expr_as(Expr::SubQuery(None, Box::new(count.into_query().into())), "total_count");
+    let counted = arrange(page)?.into_model::<Counted<E::Model>>().all(db).await?;
+    let total_count = match counted.first() {
+        Some(first) => u64::try_from(first.total_count).unwrap_or(0),
+        None => filtered.count(db).await?,
+    };
+    Ok((counted.into_iter().map(|c| c.row).collect(), total_count))
 }

@@ -5,14 +5,11 @@ use chrono::NaiveDate;
 use entity::enums::{Classification, FundingForm, InstitutionStatus, Level, ManagementMode, Sector};
 use entity::institution::{self, Column};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select, Value,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value};
 
 use super::{Institution, parse_id};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::pagination::{Cursor, PageInfo, page_size};
+use crate::graphql::pagination::{Cursor, PageInfo, counted_page, page_size};
 use crate::scope::Scope;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -113,14 +110,6 @@ pub struct InstitutionConnection {
     pub edges: Vec<InstitutionEdge>,
 }
 
-/// A row of the page with the count of every row the filters select.
-#[derive(FromQueryResult)]
-struct Counted {
-    #[sea_orm(nested)]
-    row: institution::Model,
-    total_count: i64,
-}
-
 async fn filtered(db: &DatabaseConnection, scope: &Scope, filters: Filters) -> ApiResult<Select<institution::Entity>> {
     let mut query = scope.institutions();
     if let Some(code) = &filters.jurisdiction {
@@ -176,30 +165,18 @@ pub async fn list(
 ) -> ApiResult<InstitutionConnection> {
     let limit = page_size(first)?;
     let query = filtered(db, scope, filters).await?;
-    // The count rides along with the page as a scalar subquery: one statement, not two.
-    let count = query.clone().select_only().column_as(Expr::col((institution::Entity, Column::Id)).count(), "n");
-    let mut page = query.clone().expr_as(Expr::SubQuery(None, Box::new(count.into_query().into())), "total_count");
-    if let Some(raw) = &after {
-        let cursor = Cursor::decode(raw, &order.tag())?;
-        page = page.filter(order.after(&cursor)?);
-    }
     let direction = match order.direction {
         SortDirection::Asc => Order::Asc,
         SortDirection::Desc => Order::Desc,
     };
-    let counted = page
-        .order_by(order.column(), direction.clone())
-        .order_by(Column::Id, direction)
-        .limit(limit + 1)
-        .into_model::<Counted>()
-        .all(db)
-        .await?;
-    // Past the last row the page is empty and carries no count: ask for it alone.
-    let total_count = match counted.first() {
-        Some(first) => u64::try_from(first.total_count).unwrap_or(0),
-        None => query.count(db).await?,
-    };
-    let mut rows: Vec<institution::Model> = counted.into_iter().map(|c| c.row).collect();
+    let (mut rows, total_count) = counted_page(db, query, Column::Id, |page| {
+        let page = match &after {
+            Some(raw) => page.filter(order.after(&Cursor::decode(raw, &order.tag())?)?),
+            None => page,
+        };
+        Ok(page.order_by(order.column(), direction.clone()).order_by(Column::Id, direction).limit(limit + 1))
+    })
+    .await?;
     let has_next_page = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let edges: Vec<InstitutionEdge> = rows

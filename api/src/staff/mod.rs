@@ -17,16 +17,13 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::{StaffBasis, StaffCategory, StaffStatus};
 use entity::staff;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{db, pii, scope};
 use crate::graphql::loaders::{LoadError, Loaders, to_graphql};
-use crate::graphql::pagination::{Cursor, PageInfo, page_size};
+use crate::graphql::pagination::{Cursor, PageInfo, counted_page, page_size};
 use crate::institution::{Institution, parse_id};
 
 /// Staff of one institution (or area), counted the way the overview counts them.
@@ -261,14 +258,6 @@ impl StaffQuery {
     }
 }
 
-/// A person of the page with the count of every person the filters select.
-#[derive(FromQueryResult)]
-struct CountedPerson {
-    #[sea_orm(nested)]
-    row: staff::Model,
-    total_count: i64,
-}
-
 struct StaffFilters {
     jurisdiction: Option<String>,
     include_descendants: bool,
@@ -317,20 +306,14 @@ async fn list(
             query = query.filter(Expr::cust_with_values(characters, [search]));
         }
     }
-    // The count rides along with the page as a scalar subquery: one statement, not two.
-    let count = query.clone().select_only().column_as(Expr::col((staff::Entity, staff::Column::Id)).count(), "n");
-    let mut page = query.clone().expr_as(Expr::SubQuery(None, Box::new(count.into_query().into())), "total_count");
-    if let Some(raw) = &after {
-        let cursor = Cursor::decode(raw, "staff:id")?;
-        page = page.filter(staff::Column::Id.gt(cursor.id));
-    }
-    let counted = page.order_by_asc(staff::Column::Id).limit(limit + 1).into_model::<CountedPerson>().all(db).await?;
-    // Past the last row the page is empty and carries no count: ask for it alone.
-    let total_count = match counted.first() {
-        Some(first) => u64::try_from(first.total_count).unwrap_or(0),
-        None => query.count(db).await?,
-    };
-    let mut rows: Vec<staff::Model> = counted.into_iter().map(|c| c.row).collect();
+    let (mut rows, total_count) = counted_page(db, query, staff::Column::Id, |page| {
+        let page = match &after {
+            Some(raw) => page.filter(staff::Column::Id.gt(Cursor::decode(raw, "staff:id")?.id)),
+            None => page,
+        };
+        Ok(page.order_by_asc(staff::Column::Id).limit(limit + 1))
+    })
+    .await?;
     let has_next_page = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let edges: Vec<StaffEdge> = rows
