@@ -53,14 +53,15 @@ gql_body() {
   python3 -c 'import json,sys; print(json.dumps({"query": sys.argv[1], "variables": json.loads(sys.argv[2])}, ensure_ascii=False))' "$1" "$2"
 }
 
-# The findings screen of a city with its counties (report section 2).
+# The findings screen of a city with its counties (report section 2): each list's count and
+# its first eight, as the console's findings screen asks for them.
 q_findings() { # $1 code
   gql_body 'query($j: String!) { findings(jurisdiction: $j, includeDescendants: true) {
-    microInstitutions { figure institution { id name } }
-    overlappingResponsibilities { figure institution { id name } other { id name } }
-    logisticsHeavy { figure institution { id name } } fewProfessionals { figure institution { id name } }
-    ageing { figure institution { id name } } longVacant { figure institution { id name } }
-    secondedOut { figure institution { id name } } nominallySelfFinanced { figure institution { id name } } } }' \
+    microInstitutions { ...shown }
+    overlappingResponsibilities { totalCount items(first: 8) { figure institution { id name } other { id name } } }
+    logisticsHeavy { ...shown } fewProfessionals { ...shown } ageing { ...shown } longVacant { ...shown }
+    secondedOut { ...shown } nominallySelfFinanced { ...shown } } }
+    fragment shown on FindingPage { totalCount items(first: 8) { figure institution { id name } } }' \
     "{\"j\": \"$1\"}"
 }
 

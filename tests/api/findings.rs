@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use crate::fixture::world;
 use crate::helpers::spawn_app;
 
-fn count(data: &Value, field: &str) -> usize {
-    data["findings"][field].as_array().map_or(0, Vec::len)
+fn count(data: &Value, field: &str) -> u64 {
+    data["findings"][field]["totalCount"].as_u64().unwrap_or(0)
 }
 
 #[tokio::test]
@@ -15,41 +15,63 @@ async fn the_demo_city_shows_the_reports_problems() {
     api::seed::demo::load(&app.db, &app.pii).await.unwrap();
     let t = app.office("620700");
     let q = r#"{ findings(jurisdiction: "620700") {
-        microInstitutions { figure } unclassified { figure } secondedOut { figure } logisticsHeavy { figure }
-        fewProfessionals { figure } ageing(shareAbove: 0.3) { figure detail } longVacant(months: 12) { figure detail }
-        neverAdjusted(establishedBefore: 1990) { figure } overlappingResponsibilities(minSimilarity: 0.3) { figure detail } } }"#;
+        microInstitutions { totalCount items(first: 200) { figure } } unclassified { totalCount items(first: 200) { figure } } secondedOut { totalCount items(first: 200) { figure } } logisticsHeavy { totalCount items(first: 200) { figure } }
+        fewProfessionals { totalCount items(first: 200) { figure } } ageing(shareAbove: 0.3) { totalCount items(first: 200) { figure detail } } longVacant(months: 12) { totalCount items(first: 200) { figure detail } }
+        neverAdjusted(establishedBefore: 1990) { totalCount items(first: 200) { figure } } overlappingResponsibilities(minSimilarity: 0.3) { totalCount items(first: 200) { figure detail } } } }"#;
     let data = app.ok(Some(&t), q, json!({})).await;
     assert_eq!(count(&data, "microInstitutions"), 88, "the report's 88 micro-institutions");
     assert_eq!(count(&data, "unclassified"), 44);
-    let seconded: f64 =
-        data["findings"]["secondedOut"].as_array().unwrap().iter().map(|f| f["figure"].as_f64().unwrap()).sum();
+    let seconded: f64 = data["findings"]["secondedOut"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["figure"].as_f64().unwrap())
+        .sum();
     assert_eq!(seconded, 46.0, "every seconded person is counted once");
     for field in ["logisticsHeavy", "fewProfessionals", "ageing", "longVacant", "neverAdjusted"] {
         assert!(count(&data, field) > 0, "{field}: {}", data["findings"][field]);
     }
     assert!(
-        data["findings"]["microInstitutions"].as_array().unwrap().iter().all(|f| f["figure"].as_f64().unwrap() < 5.0)
+        data["findings"]["microInstitutions"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["figure"].as_f64().unwrap() < 5.0)
     );
-    let across = app.ok(Some(&t), r#"{ findings(jurisdiction: "620700", includeDescendants: true) { inconsistentClassification { detail institution { jurisdiction { code } } } } }"#, json!({})).await;
-    let list = across["findings"]["inconsistentClassification"].as_array().unwrap();
+    let across = app.ok(Some(&t), r#"{ findings(jurisdiction: "620700", includeDescendants: true) { inconsistentClassification { totalCount items(first: 200) { detail institution { jurisdiction { code } } } } } }"#, json!({})).await;
+    let list = across["findings"]["inconsistentClassification"]["items"].as_array().unwrap();
     assert!(!list.is_empty());
     let places: std::collections::HashSet<&str> =
         list.iter().map(|f| f["institution"]["jurisdiction"]["code"].as_str().unwrap()).collect();
     assert!(places.len() > 1, "the same kind of unit classified differently in different places");
+    // A screen asks for a list's count and a window of it: the window is the list's own
+    // order, its count the whole list's, and a window past the end is empty.
+    let all: Vec<Value> = data["findings"]["microInstitutions"]["items"].as_array().unwrap().clone();
+    let window = r#"query($first: Int!, $offset: Int!) { findings(jurisdiction: "620700") {
+        microInstitutions { totalCount items(first: $first, offset: $offset) { figure } } } }"#;
+    let page = app.ok(Some(&t), window, json!({"first": 10, "offset": 80})).await;
+    assert_eq!(page["findings"]["microInstitutions"]["totalCount"], 88);
+    assert_eq!(page["findings"]["microInstitutions"]["items"].as_array().unwrap()[..], all[80..88]);
+    let past = app.ok(Some(&t), window, json!({"first": 10, "offset": 500})).await;
+    assert_eq!(past["findings"]["microInstitutions"]["items"], json!([]));
+    for (first, offset) in [(201, 0), (-1, 0), (10, -1)] {
+        let code = app.error_code(Some(&t), window, json!({"first": first, "offset": offset})).await;
+        assert_eq!(code, "BAD_USER_INPUT", "first {first}, offset {offset}");
+    }
 }
 
 #[tokio::test]
 async fn findings_on_a_fixture_and_who_may_ask() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let q = r#"{ findings(jurisdiction: "620700") { microInstitutions { figure institution { id } } unclassified { institution { id } } secondedOut { figure } } }"#;
+    let q = r#"{ findings(jurisdiction: "620700") { microInstitutions { totalCount items(first: 200) { figure institution { id } } } unclassified { totalCount items(first: 200) { institution { id } } } secondedOut { totalCount items(first: 200) { figure } } } }"#;
     let data = app.ok(Some(&w.city.token), q, json!({})).await;
     assert_eq!(
-        data["findings"]["microInstitutions"],
+        data["findings"]["microInstitutions"]["items"],
         json!([{"figure": 1.0, "institution": {"id": w.city.institution}}])
     );
-    assert_eq!(data["findings"]["unclassified"][0]["institution"]["id"], w.city.institution.as_str());
-    assert_eq!(data["findings"]["secondedOut"], json!([]));
+    assert_eq!(data["findings"]["unclassified"]["items"][0]["institution"]["id"], w.city.institution.as_str());
+    assert_eq!(data["findings"]["secondedOut"]["items"], json!([]));
     assert_eq!(app.error_code(None, q, json!({})).await, "FORBIDDEN");
     assert_eq!(app.error_code(Some(&w.minle.token), q, json!({})).await, "FORBIDDEN");
 }
@@ -131,12 +153,12 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
     app.ok(Some(t), classify, class(&w.city.institution, "PUBLIC_WELFARE_I")).await;
     app.ok(Some(&w.minle.token), classify, class(&w.minle.institution, "PUBLIC_WELFARE_II")).await;
     let q = r#"{ findings(jurisdiction: "620700") {
-        logisticsHeavy { institution { id } } fewProfessionals { institution { id } } ageing { institution { id } detail }
-        neverAdjusted(establishedBefore: 1990) { institution { id } } longVacant(months: 12) { institution { id } }
-        overlappingResponsibilities(minSimilarity: 0.5) { institution { id } detail } } }"#;
+        logisticsHeavy { totalCount items(first: 200) { institution { id } } } fewProfessionals { totalCount items(first: 200) { institution { id } } } ageing { totalCount items(first: 200) { institution { id } detail } }
+        neverAdjusted(establishedBefore: 1990) { totalCount items(first: 200) { institution { id } } } longVacant(months: 12) { totalCount items(first: 200) { institution { id } } }
+        overlappingResponsibilities(minSimilarity: 0.5) { totalCount items(first: 200) { institution { id } detail } } } }"#;
     let data = app.ok(Some(t), q, json!({})).await;
     let ids = |field: &str| -> Vec<String> {
-        data["findings"][field]
+        data["findings"][field]["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -146,7 +168,7 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
     assert_eq!(ids("logisticsHeavy"), vec![depot.clone()]);
     assert_eq!(ids("fewProfessionals"), vec![depot.clone()]);
     assert_eq!(ids("ageing"), vec![depot.clone()]);
-    assert!(data["findings"]["ageing"][0]["detail"].as_str().unwrap().contains("5 of 5"));
+    assert!(data["findings"]["ageing"]["items"][0]["detail"].as_str().unwrap().contains("5 of 5"));
     // The fixture's CDC (established 1985, only its approval since) is never adjusted too.
     let mut never = ids("neverAdjusted");
     never.sort();
@@ -160,15 +182,15 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
     let mut expected = vec![w.city.institution.clone(), depot.clone(), old.clone(), adjusted.clone()];
     expected.sort();
     assert_eq!(vacant, expected);
-    let overlap = &data["findings"]["overlappingResponsibilities"];
+    let overlap = &data["findings"]["overlappingResponsibilities"]["items"];
     assert_eq!(overlap.as_array().unwrap().len(), 1, "{overlap}");
     let pair = [overlap[0]["institution"]["id"].as_str().unwrap(), overlap[0]["detail"].as_str().unwrap()];
     assert!(pair[0] == old || pair[0] == adjusted, "{overlap}");
     assert!(pair[1].contains("农机化"), "{overlap}");
     let across = app
-        .ok(Some(t), r#"{ findings(jurisdiction: "620700", includeDescendants: true) { inconsistentClassification { institution { id } } } }"#, json!({}))
+        .ok(Some(t), r#"{ findings(jurisdiction: "620700", includeDescendants: true) { inconsistentClassification { totalCount items(first: 200) { institution { id } } } } }"#, json!({}))
         .await;
-    let mut inconsistent: Vec<String> = across["findings"]["inconsistentClassification"]
+    let mut inconsistent: Vec<String> = across["findings"]["inconsistentClassification"]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -181,7 +203,7 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
 }
 
 fn names(data: &Value, field: &str) -> Vec<String> {
-    data["findings"][field]
+    data["findings"][field]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -195,16 +217,16 @@ async fn the_demo_findings_name_the_reports_own_cases() {
     api::seed::demo::load(&app.db, &app.pii).await.unwrap();
     let t = app.office("620700");
     let q = r#"{ findings(jurisdiction: "620700", includeDescendants: true) {
-        overlappingResponsibilities { figure detail institution { name jurisdiction { code } } other { name jurisdiction { code } }
-            duties { duty otherDuty similarity } }
-        neverAdjusted { figure detail institution { name jurisdiction { code } } }
-        longSecondment(months: 12) { figure detail institution { name } }
-        nominallySelfFinanced { figure detail institution { name } }
-        technicalUnitsUnderCivilServantLaw { figure detail institution { name sector managementMode } } } }"#;
+        overlappingResponsibilities { totalCount items(first: 200) { figure detail institution { name jurisdiction { code } } other { name jurisdiction { code } }
+            duties { duty otherDuty similarity } } }
+        neverAdjusted { totalCount items(first: 200) { figure detail institution { name jurisdiction { code } } } }
+        longSecondment(months: 12) { totalCount items(first: 200) { figure detail institution { name } } }
+        nominallySelfFinanced { totalCount items(first: 200) { figure detail institution { name } } }
+        technicalUnitsUnderCivilServantLaw { totalCount items(first: 200) { figure detail institution { name sector managementMode } } } } }"#;
     let data = app.ok(Some(&t), q, json!({})).await;
     // Overlapping responsibilities: the report's culture trio, explained by their duties, and
     // only ever within one jurisdiction (parallel schools in two counties are not an overlap).
-    let overlaps = data["findings"]["overlappingResponsibilities"].as_array().unwrap();
+    let overlaps = data["findings"]["overlappingResponsibilities"]["items"].as_array().unwrap();
     let pair = |a: &str, b: &str| {
         overlaps.iter().find(|o| {
             let (x, y) = (o["institution"]["name"].as_str().unwrap(), o["other"]["name"].as_str().unwrap());
@@ -229,7 +251,7 @@ async fn the_demo_findings_name_the_reports_own_cases() {
     assert!(never.contains(&"张掖市水务局后勤事务中心".to_string()), "{never:?}");
     assert!(never.iter().all(|n| n.contains("后勤")), "{never:?}");
     // Long-term secondment: where to and since when.
-    let seconded: Vec<&Value> = data["findings"]["longSecondment"]
+    let seconded: Vec<&Value> = data["findings"]["longSecondment"]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -245,7 +267,7 @@ async fn the_demo_findings_name_the_reports_own_cases() {
         assert!(nominal.contains(&unit.to_string()), "{unit}: {nominal:?}");
     }
     // Problem 6: technical units managed with reference to the Civil Servant Law.
-    let technical = data["findings"]["technicalUnitsUnderCivilServantLaw"].as_array().unwrap();
+    let technical = data["findings"]["technicalUnitsUnderCivilServantLaw"]["items"].as_array().unwrap();
     assert!(!technical.is_empty());
     assert!(technical.iter().all(|f| f["institution"]["managementMode"] == "CIVIL_SERVANT_REFERENCED"));
     assert!(technical.iter().any(|f| f["institution"]["sector"] == "AGRICULTURE_FORESTRY_WATER_LIVESTOCK"));
@@ -260,9 +282,9 @@ async fn kept_findings_follow_every_change_to_what_they_count() {
     let w = world(&app).await;
     let t = Some(w.city.token.as_str());
     let q = r#"{ findings(jurisdiction: "620700", includeDescendants: true) {
-        microInstitutions { figure institution { id name } } } }"#;
+        microInstitutions { totalCount items(first: 200) { figure institution { id name } } } } }"#;
     let city = |data: &Value| -> (f64, String) {
-        let list = data["findings"]["microInstitutions"].as_array().unwrap();
+        let list = data["findings"]["microInstitutions"]["items"].as_array().unwrap();
         let found = list.iter().find(|f| f["institution"]["id"] == w.city.institution.as_str()).expect("the city unit");
         (found["figure"].as_f64().unwrap(), found["institution"]["name"].as_str().unwrap().to_string())
     };

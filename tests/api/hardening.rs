@@ -42,7 +42,7 @@ async fn aliased_copies_of_an_expensive_field_are_refused_for_offices_too() {
     let findings: String = (0..20)
         .map(|i| {
             format!(
-                "f{i}: findings(jurisdiction: \"620700\", includeDescendants: true) {{ unclassified {{ figure }} }} "
+                "f{i}: findings(jurisdiction: \"620700\", includeDescendants: true) {{ unclassified {{ totalCount items(first: 200) {{ figure }} }} }} "
             )
         })
         .collect();
@@ -192,7 +192,7 @@ async fn a_request_past_its_deadline_is_stopped_with_unavailable() {
         .client
         .post(format!("{}/graphql", app.address))
         .bearer_auth(&token)
-        .json(&json!({"query": "{ findings(jurisdiction: \"620700\", includeDescendants: true) { unclassified { figure } } }"}))
+        .json(&json!({"query": "{ findings(jurisdiction: \"620700\", includeDescendants: true) { unclassified { totalCount items(first: 200) { figure } } } }"}))
         .send()
         .await
         .unwrap();

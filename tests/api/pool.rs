@@ -383,9 +383,9 @@ async fn each_vacant_slot_has_its_own_age_and_a_deposit_resets_no_other() {
     assert_eq!(vacancy_dates(&app, t, &farm).await, approved_on[..2].to_vec(), "a deposit reset the others' age");
     app.ok(Some(t), DEPOSIT, movement(&farm, 1, "2025-06-02")).await;
     // The long-vacant finding counts slots by their own age: the farm's last one, not the CDC's.
-    let q = r#"{ findings(jurisdiction: "620700") { longVacant(months: 12) { institution { id } figure } } }"#;
+    let q = r#"{ findings(jurisdiction: "620700") { longVacant(months: 12) { totalCount items(first: 200) { institution { id } figure } } } }"#;
     let found = app.ok(Some(t), q, json!({})).await;
-    let ids: Vec<&str> = found["findings"]["longVacant"]
+    let ids: Vec<&str> = found["findings"]["longVacant"]["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -6,13 +6,13 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Object, OutputType, SimpleObject};
 use chrono::Datelike;
 use entity::enums::{Classification, EventKind, InstitutionStatus, StaffBasis, StaffStatus};
 use entity::{determination_decision, establishment_event, institution, jurisdiction, reform, staff};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::error::{ApiResult, Result};
+use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
 use crate::staff::{StaffCounts, counts_by_institution};
@@ -454,13 +454,19 @@ pub struct FindingsView(pub Arc<Findings>);
 #[Object]
 impl FindingsView {
     /// Micro-institutions: fewer than `maxStaff` people in establishment.
-    async fn micro_institutions(&self, #[graphql(default = 5)] max_staff: i32) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept(format!("micro:{max_staff}"), async { Ok(self.0.micro_institutions(max_staff).await) }).await
+    async fn micro_institutions(&self, #[graphql(default = 5)] max_staff: i32) -> Result<FindingPage<Finding>> {
+        self.0
+            .kept(format!("micro:{max_staff}"), async { Ok(self.0.micro_institutions(max_staff).await) })
+            .await
+            .map(FindingPage)
     }
     /// Established before `establishedBefore` and never adjusted since (no establishment
     /// event after its approval, no reform received).
-    async fn never_adjusted(&self, #[graphql(default = 1990)] established_before: i32) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept(format!("never:{established_before}"), self.0.never_adjusted(established_before)).await
+    async fn never_adjusted(&self, #[graphql(default = 1990)] established_before: i32) -> Result<FindingPage<Finding>> {
+        self.0
+            .kept(format!("never:{established_before}"), self.0.never_adjusted(established_before))
+            .await
+            .map(FindingPage)
     }
     /// Pairs of institutions of one jurisdiction whose duties coincide (each duty of the
     /// responsibilities compared with each of the other's: character-bigram Jaccard similarity
@@ -468,65 +474,100 @@ impl FindingsView {
     async fn overlapping_responsibilities(
         &self,
         #[graphql(default = 0.5)] min_similarity: f64,
-    ) -> Result<Arc<Vec<Overlap>>> {
+    ) -> Result<FindingPage<Overlap>> {
         self.0
             .kept(format!("overlap:{min_similarity}"), async {
                 Ok(self.0.overlapping_responsibilities(min_similarity))
             })
             .await
+            .map(FindingPage)
     }
     /// Logistics staff above `above` of staff in establishment.
-    async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept(format!("logistics:{above}"), async { Ok(self.0.logistics_heavy(above).await) }).await
+    async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Result<FindingPage<Finding>> {
+        self.0
+            .kept(format!("logistics:{above}"), async { Ok(self.0.logistics_heavy(above).await) })
+            .await
+            .map(FindingPage)
     }
     /// Professional-technical staff below `below` of staff in establishment.
-    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept(format!("professionals:{below}"), async { Ok(self.0.few_professionals(below).await) }).await
+    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Result<FindingPage<Finding>> {
+        self.0
+            .kept(format!("professionals:{below}"), async { Ok(self.0.few_professionals(below).await) })
+            .await
+            .map(FindingPage)
     }
     /// Staff aged `age` or more above `shareAbove`, with the median age.
     async fn ageing(
         &self,
         #[graphql(default = 50)] age: i32,
         #[graphql(default = 0.4)] share_above: f64,
-    ) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept(format!("ageing:{age}:{share_above}"), self.0.ageing(age, share_above)).await
+    ) -> Result<FindingPage<Finding>> {
+        self.0.kept(format!("ageing:{age}:{share_above}"), self.0.ageing(age, share_above)).await.map(FindingPage)
     }
     /// Vacancies standing for more than `months`.
-    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept(format!("vacant:{months}"), self.0.long_vacant(months)).await
+    async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> Result<FindingPage<Finding>> {
+        self.0.kept(format!("vacant:{months}"), self.0.long_vacant(months)).await.map(FindingPage)
     }
     /// Staff seconded out to government bodies.
-    async fn seconded_out(&self) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept("seconded".into(), async { Ok(self.0.seconded_out().await) }).await
+    async fn seconded_out(&self) -> Result<FindingPage<Finding>> {
+        self.0.kept("seconded".into(), async { Ok(self.0.seconded_out().await) }).await.map(FindingPage)
     }
     /// People seconded out for `months` or more (长期借调), with where to and since when.
-    async fn long_secondment(&self, #[graphql(default = 12)] months: i32) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept(format!("secondment:{months}"), self.0.long_secondment(months)).await
+    async fn long_secondment(&self, #[graphql(default = 12)] months: i32) -> Result<FindingPage<Finding>> {
+        self.0.kept(format!("secondment:{months}"), self.0.long_secondment(months)).await.map(FindingPage)
     }
     /// Self-financed in name only (the report's problem 5): self-financed institutions whose
     /// people or slots are in fact paid from the budget, or whose classification leaves them no
     /// income of their own.
-    async fn nominally_self_financed(&self) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept("nominal".into(), self.0.nominally_self_financed()).await
+    async fn nominally_self_financed(&self) -> Result<FindingPage<Finding>> {
+        self.0.kept("nominal".into(), self.0.nominally_self_financed()).await.map(FindingPage)
     }
     /// Technical and service institutions managed with reference to the Civil Servant Law (the
     /// report's problem 6): their professionals turned into administrative staff.
     async fn technical_units_under_civil_servant_law(
         &self,
         #[graphql(default = 0.5)] management_share_above: f64,
-    ) -> Result<Arc<Vec<Finding>>> {
+    ) -> Result<FindingPage<Finding>> {
         self.0
             .kept(format!("technical:{management_share_above}"), async {
                 Ok(self.0.technical_units_under_civil_servant_law(management_share_above))
             })
             .await
+            .map(FindingPage)
     }
     /// Institutions not yet classified.
-    async fn unclassified(&self) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept("unclassified".into(), async { Ok(self.0.unclassified().await) }).await
+    async fn unclassified(&self) -> Result<FindingPage<Finding>> {
+        self.0.kept("unclassified".into(), async { Ok(self.0.unclassified().await) }).await.map(FindingPage)
     }
     /// The same kind of institution classified differently in different jurisdictions.
-    async fn inconsistent_classification(&self) -> Result<Arc<Vec<Finding>>> {
-        self.0.kept("inconsistent".into(), async { Ok(self.0.inconsistent_classification().await) }).await
+    async fn inconsistent_classification(&self) -> Result<FindingPage<Finding>> {
+        self.0
+            .kept("inconsistent".into(), async { Ok(self.0.inconsistent_classification().await) })
+            .await
+            .map(FindingPage)
+    }
+}
+
+/// A findings list: how many in all, and a window of them. The whole list is computed (and
+/// kept) once; a screen shows its count and first few.
+pub struct FindingPage<T>(Arc<Vec<T>>);
+
+/// Most items one window of a findings list carries (the export has them all).
+const MAX_WINDOW: i32 = 200;
+
+#[Object(concrete(name = "FindingPage", params(Finding)), concrete(name = "OverlapPage", params(Overlap)))]
+impl<T: OutputType + Send + Sync> FindingPage<T> {
+    /// How many there are in all.
+    async fn total_count(&self) -> i32 {
+        i32::try_from(self.0.len()).unwrap_or(i32::MAX)
+    }
+    /// `first` of them (at most 200) after skipping `offset`, in the list's order.
+    async fn items(&self, #[graphql(default = 20)] first: i32, #[graphql(default = 0)] offset: i32) -> Result<&[T]> {
+        if !(0..=MAX_WINDOW).contains(&first) || offset < 0 {
+            return Err(ApiError::bad_input(format!("`first` may be 0 to {MAX_WINDOW} and `offset` not negative")));
+        }
+        let start = (offset as usize).min(self.0.len());
+        let end = start.saturating_add(first as usize).min(self.0.len());
+        Ok(&self.0[start..end])
     }
 }
