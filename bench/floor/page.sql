@@ -1,10 +1,14 @@
 -- A page of 50 institutions of :code and below, by name, with department, jurisdiction,
--- balances and staff counts, and the total count: one statement. The page's ids come off the
--- (jurisdiction_id, name) index; each row's figures from the page's ids only.
+-- balances and staff counts, and the total count: one statement. Each jurisdiction's first 51
+-- by name come off the (jurisdiction_id, name) index and the page is the first 51 of those
+-- (the API's own plan); each row's figures from the page's ids only; the count off an index
+-- alone.
 WITH sub AS (
   SELECT j.id FROM jurisdiction top JOIN jurisdiction j ON j.path LIKE top.path || '%' WHERE top.code = ':code'
 ), page AS (
-  SELECT i.* FROM institution i WHERE i.jurisdiction_id IN (SELECT id FROM sub) ORDER BY i.name, i.id LIMIT 51
+  SELECT p.* FROM sub CROSS JOIN LATERAL (
+    SELECT i.* FROM institution i WHERE i.jurisdiction_id = sub.id ORDER BY i.name, i.id LIMIT 51
+  ) p ORDER BY p.name, p.id LIMIT 51
 )
 SELECT p.id, p.name, p.credit_code, p.classification, p.sector, p.level, d.name, j.name,
        (SELECT json_agg(b) FROM establishment_balance b WHERE b.institution_id = p.id) AS balances,

@@ -22,6 +22,7 @@ mod m20261201_000017_vacancy_use;
 mod m20261202_000018_maintained_totals;
 mod m20261202_000019_staff_name_characters;
 mod m20261202_000020_totals_version;
+mod m20261202_000021_staff_name_in_jurisdiction;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_maintained_totals::Migration),
             Box::new(m20261202_000019_staff_name_characters::Migration),
             Box::new(m20261202_000020_totals_version::Migration),
+            Box::new(m20261202_000021_staff_name_in_jurisdiction::Migration),
         ]
     }
 }

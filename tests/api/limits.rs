@@ -69,6 +69,54 @@ async fn pages_follow_cursors_without_gaps_or_repeats() {
     assert_eq!(data["institutions"]["totalCount"], 236);
 }
 
+/// A city with its counties sorted by name is read as the merge of each jurisdiction's first
+/// rows: walked page by page with cursors, either way, it is the database's own order of the
+/// whole subtree, every row once, in as few statements as a page of one jurisdiction.
+#[tokio::test]
+async fn a_page_merged_from_each_jurisdiction_is_the_subtrees_own_order() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let token = app.office("620700");
+    let q = r#"query($after: String, $direction: SortDirection!) { institutions(jurisdiction: "620700",
+        includeDescendants: true, first: 37, after: $after, orderBy: {field: NAME, direction: $direction}) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }"#;
+    app.ok(Some(&token), q, json!({"after": null, "direction": "ASC"})).await;
+    for direction in ["ASC", "DESC"] {
+        let sql = format!(
+            "SELECT CAST(i.id AS TEXT) AS id FROM institution i JOIN jurisdiction j ON j.id = i.jurisdiction_id \
+             WHERE j.code LIKE '6207%' ORDER BY i.name {direction}, i.id {direction}"
+        );
+        let backend = app.db.get_database_backend();
+        let expected: Vec<String> = app
+            .db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get::<String>("", "id").unwrap())
+            .collect();
+        assert!(expected.len() > 300, "the demo city with its counties: {}", expected.len());
+        let (mut walked, mut after, mut statements) = (Vec::new(), serde_json::Value::Null, Vec::new());
+        loop {
+            let before = app.statements();
+            let data = app.ok(Some(&token), q, json!({"after": after, "direction": direction})).await;
+            statements.push(app.statements() - before);
+            let page = &data["institutions"];
+            assert_eq!(page["totalCount"], expected.len(), "every page counts every row");
+            walked.extend(
+                page["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap().to_string()),
+            );
+            after = page["pageInfo"]["endCursor"].clone();
+            if !page["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+                break;
+            }
+        }
+        assert_eq!(walked, expected, "{direction}");
+        assert!(statements.iter().all(|n| *n <= 1), "{direction}: {statements:?}");
+    }
+}
+
 #[tokio::test]
 async fn filters_narrow_the_listing() {
     let app = spawn_app().await;

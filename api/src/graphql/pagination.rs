@@ -2,10 +2,10 @@
 
 use async_graphql::SimpleObject;
 use base64::Engine;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{
-    DatabaseConnection, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryResult, QuerySelect, QueryTrait,
-    Select,
+    DatabaseConnection, DbErr, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryResult, QuerySelect,
+    QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
 
@@ -72,22 +72,90 @@ impl<M: FromQueryResult> FromQueryResult for Counted<M> {
     }
 }
 
+/// How a page's count of every row its filters select rides along with the page.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Count {
+    /// A scalar subquery over the filters alone, which an index can often answer without
+    /// reading the rows.
+    Subquery,
+    /// `COUNT(*) OVER ()` in the page's own pass: for filters every row must be read to
+    /// confirm anyway (a name search), so the rows are read once, not twice. Only without a
+    /// cursor: past one, the pass sees only the rows after it.
+    Window,
+}
+
+/// The count of the rows `filtered` selects, as a scalar subquery.
+fn count_of<E: EntityTrait>(filtered: &Select<E>) -> SelectStatement {
+    filtered.clone().select_only().column_as(Expr::col(Asterisk).count(), "n").into_query()
+}
+
 /// Reads a page of `filtered` (narrowed by `arrange`: the cursor, the order, the limit) with
-/// the count of every row `filtered` selects riding along as a scalar subquery: one statement,
-/// not two. Past the last row the page is empty and carries no count, which is then asked alone.
+/// the count of every row `filtered` selects riding along (see [`Count`]): one statement, not
+/// two. Past the last row the page is empty and carries no count, which is then asked alone.
 pub async fn counted_page<E>(
     db: &DatabaseConnection,
     filtered: Select<E>,
-    id: E::Column,
+    count: Count,
     arrange: impl FnOnce(Select<E>) -> ApiResult<Select<E>>,
 ) -> ApiResult<(Vec<E::Model>, u64)>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Send + Sync,
 {
-    let count = filtered.clone().select_only().column_as(Expr::col((E::default(), id)).count(), "n");
-    let page = filtered.clone().expr_as(Expr::SubQuery(None, Box::new(count.into_query().into())), "total_count");
+    let total = match count {
+        Count::Subquery => Expr::SubQuery(None, Box::new(count_of(&filtered).into())),
+        Count::Window => Expr::cust("COUNT(*) OVER ()"),
+    };
+    let page = filtered.clone().expr_as(total, "total_count");
     let counted = arrange(page)?.into_model::<Counted<E::Model>>().all(db).await?;
+    with_count(db, filtered, counted).await
+}
+
+/// A page sorted across several parts (one per jurisdiction, say), each already arranged in
+/// the page's order and limited to the page's size off an index that keeps that order: the
+/// page is the first rows of their merge. A sort over every row of every part becomes a walk
+/// of each part's first rows. The count of all of `filtered` rides along as in
+/// [`counted_page`].
+pub async fn counted_merge<E>(
+    db: &DatabaseConnection,
+    filtered: Select<E>,
+    parts: Vec<Select<E>>,
+    order: &[(E::Column, Order)],
+    limit: u64,
+) -> ApiResult<(Vec<E::Model>, u64)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let mut parts = parts.into_iter().enumerate().map(|(n, part)| {
+        Query::select().column(Asterisk).from_subquery(part.into_query(), Alias::new(format!("part{n}"))).to_owned()
+    });
+    let Some(mut merged) = parts.next() else { return Ok((Vec::new(), 0)) };
+    for part in parts {
+        merged.union(UnionType::All, part);
+    }
+    let mut page = Query::select();
+    page.column(Asterisk)
+        .expr_as(Expr::SubQuery(None, Box::new(count_of(&filtered).into())), Alias::new("total_count"))
+        .from_subquery(merged, Alias::new("merged"));
+    for (column, direction) in order {
+        page.order_by(*column, direction.clone());
+    }
+    page.limit(limit);
+    let statement = db.get_database_backend().build(&page);
+    let counted = Counted::<E::Model>::find_by_statement(statement).all(db).await?;
+    with_count(db, filtered, counted).await
+}
+
+async fn with_count<E>(
+    db: &DatabaseConnection,
+    filtered: Select<E>,
+    counted: Vec<Counted<E::Model>>,
+) -> ApiResult<(Vec<E::Model>, u64)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
     let total_count = match counted.first() {
         Some(first) => u64::try_from(first.total_count).unwrap_or(0),
         None => filtered.count(db).await?,

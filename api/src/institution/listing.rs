@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, Order, QueryFilter, QueryOrder, Q
 
 use super::{Institution, parse_id};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::pagination::{Cursor, PageInfo, counted_page, page_size};
+use crate::graphql::pagination::{Count, Cursor, PageInfo, counted_merge, counted_page, page_size};
 use crate::scope::Scope;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -110,11 +110,18 @@ pub struct InstitutionConnection {
     pub edges: Vec<InstitutionEdge>,
 }
 
-async fn filtered(db: &DatabaseConnection, scope: &Scope, filters: Filters) -> ApiResult<Select<institution::Entity>> {
+/// The scoped, filtered rows, and the jurisdictions they were narrowed to (when they were).
+async fn filtered(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filters: Filters,
+) -> ApiResult<(Select<institution::Entity>, Option<Vec<i32>>)> {
     let mut query = scope.institutions();
+    let mut narrowed = None;
     if let Some(code) = &filters.jurisdiction {
         let ids = scope.narrow(db, code, filters.include_descendants).await?;
-        query = query.filter(Column::JurisdictionId.is_in(ids));
+        query = query.filter(Column::JurisdictionId.is_in(ids.clone()));
+        narrowed = Some(ids);
     }
     if let Some(department) = &filters.department_id {
         query = query.filter(Column::DepartmentId.eq(parse_id(department)?));
@@ -152,8 +159,12 @@ async fn filtered(db: &DatabaseConnection, scope: &Scope, filters: Filters) -> A
         }
         query = query.filter(Column::Name.contains(search));
     }
-    Ok(query)
+    Ok((query, narrowed))
 }
+
+/// Most jurisdictions a page sorted by name is merged from (see [`list`]); over more, most of
+/// the rows walked in name order are the page's anyway.
+const MERGED_JURISDICTIONS: usize = 24;
 
 pub async fn list(
     db: &DatabaseConnection,
@@ -164,19 +175,34 @@ pub async fn list(
     after: Option<String>,
 ) -> ApiResult<InstitutionConnection> {
     let limit = page_size(first)?;
-    let query = filtered(db, scope, filters).await?;
+    let (query, narrowed) = filtered(db, scope, filters).await?;
     let direction = match order.direction {
         SortDirection::Asc => Order::Asc,
         SortDirection::Desc => Order::Desc,
     };
-    let (mut rows, total_count) = counted_page(db, query, Column::Id, |page| {
-        let page = match &after {
-            Some(raw) => page.filter(order.after(&Cursor::decode(raw, &order.tag())?)?),
+    let cursor = after.as_deref().map(|raw| Cursor::decode(raw, &order.tag())).transpose()?;
+    let arrange = |page: Select<institution::Entity>| -> ApiResult<Select<institution::Entity>> {
+        let page = match &cursor {
+            Some(cursor) => page.filter(order.after(cursor)?),
             None => page,
         };
-        Ok(page.order_by(order.column(), direction.clone()).order_by(Column::Id, direction).limit(limit + 1))
-    })
-    .await?;
+        Ok(page.order_by(order.column(), direction.clone()).order_by(Column::Id, direction.clone()).limit(limit + 1))
+    };
+    // Sorted by name over a few jurisdictions (a city with its counties): each jurisdiction's
+    // first rows by name come off the `(jurisdiction_id, name)` index and the page is their
+    // merge, instead of every row of the subtree sorted, or the whole table's name index
+    // walked until the subtree's rows turn up.
+    let (mut rows, total_count) = match narrowed {
+        Some(ids) if order.field == InstitutionSortField::Name && (2..=MERGED_JURISDICTIONS).contains(&ids.len()) => {
+            let parts = ids
+                .iter()
+                .map(|id| arrange(query.clone().filter(Column::JurisdictionId.eq(*id))))
+                .collect::<ApiResult<Vec<_>>>()?;
+            let sort = [(Column::Name, direction.clone()), (Column::Id, direction.clone())];
+            counted_merge(db, query, parts, &sort, limit + 1).await?
+        }
+        _ => counted_page(db, query, Count::Subquery, arrange).await?,
+    };
     let has_next_page = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let edges: Vec<InstitutionEdge> = rows

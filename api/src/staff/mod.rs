@@ -23,7 +23,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, Que
 use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{db, pii, scope};
 use crate::graphql::loaders::{LoadError, Loaders, to_graphql};
-use crate::graphql::pagination::{Cursor, PageInfo, counted_page, page_size};
+use crate::graphql::pagination::{Count, Cursor, PageInfo, counted_page, page_size};
 use crate::institution::{Institution, parse_id};
 
 /// Staff of one institution (or area), counted the way the overview counts them.
@@ -294,6 +294,7 @@ async fn list(
     if let Some(v) = filters.status {
         query = query.filter(staff::Column::Status.eq(v));
     }
+    let mut count = Count::Subquery;
     if let Some(search) = filters.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         if search.chars().count() > 50 {
             return Err(ApiError::bad_input("`search` is longer than 50 characters"));
@@ -305,8 +306,12 @@ async fn list(
             let characters = "string_to_array(\"staff\".\"name\", NULL::text) @> string_to_array($1, NULL::text)";
             query = query.filter(Expr::cust_with_values(characters, [search]));
         }
+        // Each match is read from the table to confirm it anyway: count them in that pass.
+        if after.is_none() {
+            count = Count::Window;
+        }
     }
-    let (mut rows, total_count) = counted_page(db, query, staff::Column::Id, |page| {
+    let (mut rows, total_count) = counted_page(db, query, count, |page| {
         let page = match &after {
             Some(raw) => page.filter(staff::Column::Id.gt(Cursor::decode(raw, "staff:id")?.id)),
             None => page,

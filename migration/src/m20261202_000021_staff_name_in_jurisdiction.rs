@@ -1,0 +1,54 @@
+//! A search for people by part of their name always runs inside a set of jurisdictions (the
+//! caller's reach, or the subtree asked for). On PostgreSQL the name-characters index of
+//! migration 19 becomes one over the jurisdiction and the name's characters together
+//! (`btree_gin` lets a GIN index hold the integer), so the index itself answers "this surname
+//! in these ten counties" (693 people of a city) instead of every person of the province with
+//! that character (8,040) intersected with every person of the city (49,138) before the table
+//! is read. A GIN index serves a condition on either column alone too. Where `btree_gin` is
+//! not installed with the server, the index of migration 19 stays.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+async fn btree_gin_available(manager: &SchemaManager<'_>) -> Result<bool, DbErr> {
+    let found = manager
+        .get_connection()
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gin'",
+        ))
+        .await?;
+    Ok(found.is_some())
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != DbBackend::Postgres || !btree_gin_available(manager).await? {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS btree_gin").await?;
+        db.execute_unprepared(
+            "CREATE INDEX ix_staff_jurisdiction_name_characters ON staff \
+             USING gin (jurisdiction_id, string_to_array(name, NULL::text))",
+        )
+        .await?;
+        db.execute_unprepared("DROP INDEX ix_staff_name_characters").await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        db.execute_unprepared("CREATE INDEX IF NOT EXISTS ix_staff_name_characters ON staff USING gin (string_to_array(name, NULL::text))")
+            .await?;
+        db.execute_unprepared("DROP INDEX IF EXISTS ix_staff_jurisdiction_name_characters").await?;
+        Ok(())
+    }
+}
