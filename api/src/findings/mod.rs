@@ -345,16 +345,14 @@ impl Findings {
     }
 }
 
+/// The findings over `scope_rows`: the caller's institutions in the jurisdictions `ids`
+/// ([`crate::scope::Scope::institutions_in`]).
 pub async fn load(
     db: &DatabaseConnection,
     ids: &[i32],
     scope_rows: sea_orm::Select<institution::Entity>,
 ) -> ApiResult<Findings> {
-    let rows = scope_rows
-        .filter(institution::Column::JurisdictionId.is_in(ids.to_vec()))
-        .filter(institution::Column::Status.eq(InstitutionStatus::Active))
-        .all(db)
-        .await?;
+    let rows = scope_rows.filter(institution::Column::Status.eq(InstitutionStatus::Active)).all(db).await?;
     let row_ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let counts = counts_by_institution(db, &row_ids).await?;
     let jurisdiction_names = jurisdiction::Entity::find()
@@ -444,7 +442,7 @@ impl FindingsQuery {
         let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
         let settler = ctx.data_opt::<Arc<crate::totals::Settler>>();
         let cache = ctx.data_unchecked::<FindingsCache>();
-        Ok(FindingsView(cache.findings(db(ctx), office, &ids, scope.institutions(), settler).await?))
+        Ok(FindingsView(cache.findings(db(ctx), office, &ids, scope.institutions_in(&ids), settler).await?))
     }
 }
 

@@ -110,19 +110,14 @@ pub struct InstitutionConnection {
     pub edges: Vec<InstitutionEdge>,
 }
 
-/// The scoped, filtered rows, and the jurisdictions they were narrowed to (when they were).
-async fn filtered(
-    db: &DatabaseConnection,
+/// `base` (rows of the caller's scope) with the listing's filters other than the
+/// jurisdiction.
+fn filtered(
+    base: Select<institution::Entity>,
     scope: &Scope,
-    filters: Filters,
-) -> ApiResult<(Select<institution::Entity>, Option<Vec<i32>>)> {
-    let mut query = scope.institutions();
-    let mut narrowed = None;
-    if let Some(code) = &filters.jurisdiction {
-        let ids = scope.narrow(db, code, filters.include_descendants).await?;
-        query = query.filter(Column::JurisdictionId.is_in(ids.clone()));
-        narrowed = Some(ids);
-    }
+    filters: &Filters,
+) -> ApiResult<Select<institution::Entity>> {
+    let mut query = base;
     if let Some(department) = &filters.department_id {
         query = query.filter(Column::DepartmentId.eq(parse_id(department)?));
     }
@@ -159,7 +154,7 @@ async fn filtered(
         }
         query = query.filter(Column::Name.contains(search));
     }
-    Ok((query, narrowed))
+    Ok(query)
 }
 
 /// Most jurisdictions a page sorted by name is merged from (see [`list`]); over more, most of
@@ -175,7 +170,15 @@ pub async fn list(
     after: Option<String>,
 ) -> ApiResult<InstitutionConnection> {
     let limit = page_size(first)?;
-    let (query, narrowed) = filtered(db, scope, filters).await?;
+    let narrowed = match &filters.jurisdiction {
+        Some(code) => Some(scope.narrow(db, code, filters.include_descendants).await?),
+        None => None,
+    };
+    let base = match &narrowed {
+        Some(ids) => scope.institutions_in(ids),
+        None => scope.institutions(),
+    };
+    let query = filtered(base, scope, &filters)?;
     let direction = match order.direction {
         SortDirection::Asc => Order::Asc,
         SortDirection::Desc => Order::Desc,
@@ -196,7 +199,7 @@ pub async fn list(
         Some(ids) if order.field == InstitutionSortField::Name && (2..=MERGED_JURISDICTIONS).contains(&ids.len()) => {
             let parts = ids
                 .iter()
-                .map(|id| arrange(query.clone().filter(Column::JurisdictionId.eq(*id))))
+                .map(|id| arrange(filtered(scope.institutions_in(&[*id]), scope, &filters)?))
                 .collect::<ApiResult<Vec<_>>>()?;
             let sort = [(Column::Name, direction.clone()), (Column::Id, direction.clone())];
             counted_merge(db, query, parts, &sort, limit + 1).await?

@@ -277,11 +277,10 @@ async fn list(
 ) -> ApiResult<StaffConnection> {
     let scope = scope(ctx);
     let limit = page_size(first)?;
-    let mut query = scope.staff()?;
-    if let Some(code) = &filters.jurisdiction {
-        let ids = scope.narrow(db, code, filters.include_descendants).await?;
-        query = query.filter(staff::Column::JurisdictionId.is_in(ids));
-    }
+    let mut query = match &filters.jurisdiction {
+        Some(code) => scope.staff_in(&scope.narrow(db, code, filters.include_descendants).await?)?,
+        None => scope.staff()?,
+    };
     if let Some(id) = &filters.institution_id {
         query = query.filter(staff::Column::InstitutionId.eq(parse_id(id)?));
     }
