@@ -376,7 +376,7 @@ pub async fn build(
             overview_sheet(&overview)
         }
         "findings" => {
-            let findings = crate::findings::load(db, &ids, scope.institutions_in(&ids)).await?;
+            let findings = crate::findings::load(db, &ids, scope.institutions_in(&ids)?).await?;
             findings_sheet(&findings).await.map_err(ApiError::internal)?
         }
         "release" => {

@@ -215,10 +215,10 @@ impl HistoryQuery {
         let scope = scope(ctx);
         let db = db(ctx);
         let limit = page_size(first)?;
-        let mut query = scope.audit_log()?;
-        if let Some(code) = &jurisdiction {
-            query = query.filter(Column::JurisdictionId.is_in(scope.narrow(db, code, include_descendants).await?));
-        }
+        let mut query = match &jurisdiction {
+            Some(code) => scope.audit_log_in(&scope.narrow(db, code, include_descendants).await?)?,
+            None => scope.audit_log()?,
+        };
         if let Some(entity) = entity {
             query = query.filter(Column::Entity.eq(entity));
         }

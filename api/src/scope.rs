@@ -210,26 +210,41 @@ impl Scope {
         }
     }
 
-    /// Institutions the caller may read in `jurisdictions` (ids [`Self::narrow`] gave). An
-    /// office's rows are filtered by one list, the jurisdictions asked for within its reach,
-    /// not by its reach and again by those: PostgreSQL's index scans walk two lists on one
-    /// column as their product (121 x 10 descents for a city of a province's office).
-    pub fn institutions_in(&self, jurisdictions: &[i32]) -> Select<institution::Entity> {
+    /// Rows of `E` the caller may read in `jurisdictions` (ids [`Self::narrow`] gave; `column`:
+    /// the row's jurisdiction; `reach`: the caller's rows of `E` anywhere). An office's rows
+    /// are filtered by one list, the jurisdictions asked for within its reach, not by its reach
+    /// and again by those: PostgreSQL's index scans walk two lists on one column as their
+    /// product (121 x 10 descents for a city of a province's office).
+    fn rows_in<E: EntityTrait>(
+        &self,
+        column: E::Column,
+        jurisdictions: &[i32],
+        reach: impl FnOnce() -> ApiResult<Select<E>>,
+    ) -> ApiResult<Select<E>> {
         match &self.reach {
-            Reach::Office { readable, .. } => institution::Entity::find()
-                .filter(institution::Column::JurisdictionId.is_in(within(readable, jurisdictions))),
-            _ => self.institutions().filter(institution::Column::JurisdictionId.is_in(jurisdictions.to_vec())),
+            Reach::Office { readable, .. } => Ok(E::find().filter(column.is_in(within(readable, jurisdictions)))),
+            _ => Ok(reach()?.filter(column.is_in(jurisdictions.to_vec()))),
         }
     }
 
-    /// Staff the caller may read in `jurisdictions`, by one list as [`Self::institutions_in`].
+    /// Institutions the caller may read in `jurisdictions`, by one list ([`Self::rows_in`]).
+    pub fn institutions_in(&self, jurisdictions: &[i32]) -> ApiResult<Select<institution::Entity>> {
+        self.rows_in(institution::Column::JurisdictionId, jurisdictions, || Ok(self.institutions()))
+    }
+
+    /// Staff the caller may read in `jurisdictions`, by one list ([`Self::rows_in`]).
     pub fn staff_in(&self, jurisdictions: &[i32]) -> ApiResult<Select<staff::Entity>> {
-        match &self.reach {
-            Reach::Office { readable, .. } => {
-                Ok(staff::Entity::find().filter(staff::Column::JurisdictionId.is_in(within(readable, jurisdictions))))
-            }
-            _ => Ok(self.staff()?.filter(staff::Column::JurisdictionId.is_in(jurisdictions.to_vec()))),
-        }
+        self.rows_in(staff::Column::JurisdictionId, jurisdictions, || self.staff())
+    }
+
+    /// Ledger rows the caller may read in `jurisdictions`, by one list ([`Self::rows_in`]).
+    pub fn ledger_in(&self, jurisdictions: &[i32]) -> ApiResult<Select<establishment_event::Entity>> {
+        self.rows_in(establishment_event::Column::JurisdictionId, jurisdictions, || self.ledger())
+    }
+
+    /// Audit rows the caller may read in `jurisdictions`, by one list ([`Self::rows_in`]).
+    pub fn audit_log_in(&self, jurisdictions: &[i32]) -> ApiResult<Select<audit_log::Entity>> {
+        self.rows_in(audit_log::Column::JurisdictionId, jurisdictions, || self.audit_log())
     }
 
     /// Staff the caller may read; the public may read none.
@@ -542,7 +557,7 @@ mod tests {
     fn an_office_narrowed_filters_by_one_list_of_its_own_jurisdictions() {
         let scope = office((1..=121).collect());
         for sql in [
-            scope.institutions_in(&[2, 3, 500]).build(DbBackend::Postgres).to_string(),
+            scope.institutions_in(&[2, 3, 500]).unwrap().build(DbBackend::Postgres).to_string(),
             scope.staff_in(&[2, 3, 500]).unwrap().build(DbBackend::Postgres).to_string(),
         ] {
             assert_eq!(sql.matches("\"jurisdiction_id\" IN").count(), 1, "{sql}");

@@ -1,6 +1,7 @@
 //! Working age: hires need an adult below the statutory retirement age (with the 2025
 //! gradual raise), and each institution has a retirement forecast.
 
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::fixture::{self, HIRE, hire_input, world};
@@ -156,4 +157,13 @@ async fn people_are_found_by_any_part_of_their_name_down_to_one_character() {
     app.refused(minle, SEARCH, search("620700", true, "傅", None), "FORBIDDEN").await;
     let own = app.ok(minle, SEARCH, search("620722", true, "傅", None)).await;
     assert_eq!(names(&own), ["傅红"]);
+    // On PostgreSQL one index answers the jurisdiction and the characters, and keeps no
+    // pending list a search would read whole.
+    if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let sql = "SELECT CAST(reloptions AS TEXT) AS options FROM pg_class WHERE oid = to_regclass('ix_staff_jurisdiction_name_characters')";
+        let row =
+            app.db.query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, sql)).await.unwrap();
+        let options: String = row.expect("the index exists").try_get("", "options").unwrap();
+        assert!(options.contains("fastupdate=off"), "{options}");
+    }
 }

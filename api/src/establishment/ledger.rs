@@ -391,10 +391,10 @@ impl LedgerQuery {
         let scope = scope(ctx);
         let db = db(ctx);
         let limit = page_size(first)?;
-        let mut query = scope.ledger()?;
-        if let Some(code) = &jurisdiction {
-            query = query.filter(Column::JurisdictionId.is_in(scope.narrow(db, code, include_descendants).await?));
-        }
+        let mut query = match &jurisdiction {
+            Some(code) => scope.ledger_in(&scope.narrow(db, code, include_descendants).await?)?,
+            None => scope.ledger()?,
+        };
         if let Some(id) = &institution_id {
             query = query.filter(Column::InstitutionId.eq(parse_id(id)?));
         }

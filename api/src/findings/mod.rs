@@ -442,7 +442,7 @@ impl FindingsQuery {
         let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
         let settler = ctx.data_opt::<Arc<crate::totals::Settler>>();
         let cache = ctx.data_unchecked::<FindingsCache>();
-        Ok(FindingsView(cache.findings(db(ctx), office, &ids, scope.institutions_in(&ids), settler).await?))
+        Ok(FindingsView(cache.findings(db(ctx), office, &ids, scope.institutions_in(&ids)?, settler).await?))
     }
 }
 

@@ -175,7 +175,7 @@ pub async fn list(
         None => None,
     };
     let base = match &narrowed {
-        Some(ids) => scope.institutions_in(ids),
+        Some(ids) => scope.institutions_in(ids)?,
         None => scope.institutions(),
     };
     let query = filtered(base, scope, &filters)?;
@@ -199,7 +199,7 @@ pub async fn list(
         Some(ids) if order.field == InstitutionSortField::Name && (2..=MERGED_JURISDICTIONS).contains(&ids.len()) => {
             let parts = ids
                 .iter()
-                .map(|id| arrange(filtered(scope.institutions_in(&[*id]), scope, &filters)?))
+                .map(|id| arrange(filtered(scope.institutions_in(&[*id])?, scope, &filters)?))
                 .collect::<ApiResult<Vec<_>>>()?;
             let sort = [(Column::Name, direction.clone()), (Column::Id, direction.clone())];
             counted_merge(db, query, parts, &sort, limit + 1).await?
