@@ -83,6 +83,16 @@ if [[ ${RESEED:-0} == 1 ]] || ! psql -X -tA "$SERVER/postgres" -c "SELECT 1 FROM
   DATABASE_URL=$PRIMARY bounded 1200 /usr/bin/time -f "%e %M" -o "$OUT/seed.time" \
     "$BIN" seed --synthetic --cities "$CITIES" --counties-per-city "$COUNTIES" --scale "$SCALE" >/dev/null
 fi
+# Production runs PostgreSQL with autovacuum on; this machine's cluster may have it off (it
+# does on rust-svc machines), and then every earlier run's writes stay as dead rows: the
+# totals' mark queue (one mark written and removed per write) reached 190,000 dead rows, and
+# each overview's check for marks walked them (province overview p50 10.8 -> 142 ms). So the
+# run vacuums first, as autovacuum would have.
+AUTOVACUUM=$(sql "SHOW autovacuum")
+if [[ $AUTOVACUUM != on ]]; then
+  say "autovacuum is $AUTOVACUUM on this server: vacuuming $DB first"
+  bounded 900 psql -X -q "$PRIMARY" -c "VACUUM (ANALYZE)"
+fi
 INSTITUTIONS=$(sql "SELECT COUNT(*) FROM institution")
 PEOPLE=$(sql "SELECT COUNT(*) FROM staff")
 JURISDICTIONS=$(sql "SELECT COUNT(*) FROM jurisdiction")
@@ -433,7 +443,7 @@ ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / 
 {
   echo "Run: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/ { print $2 }') GiB;"
   echo "$($PG_BIN/postgres --version); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; pgbench -c$CONNECTIONS -j$THREADS -T$DURATION."
-  echo "Data: $JURISDICTIONS jurisdictions, $INSTITUTIONS institutions, $PEOPLE people."
+  echo "Data: $JURISDICTIONS jurisdictions, $INSTITUTIONS institutions, $PEOPLE people; autovacuum $AUTOVACUUM (vacuumed before the reads when off)."
   if [[ -f $OUT/seed.time ]]; then
     read -r seed_s seed_kb <"$OUT/seed.time"
     echo "Seeding it: ${seed_s} s wall, $((seed_kb / 1024)) MB peak RSS (last load with this OUT folder)."
