@@ -154,3 +154,66 @@ async fn traces_go_to_an_otlp_collector_with_the_request_id() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+/// Several schemas of one database migrating at once (parallel tests, or tenants brought up
+/// together on a new server) all need `btree_gin`, which belongs to the whole database: none
+/// of them may fail on creating it, and it must not live in any one of their schemas.
+#[tokio::test]
+async fn schemas_migrating_together_on_a_fresh_database_all_succeed() {
+    use sea_orm::ConnectionTrait;
+    let url = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => return, // SQLite has one database per file and no extensions
+    };
+    // `.ci/run` drops databases named restore_* left by an interrupted run.
+    let database = format!("restore_{}", uuid::Uuid::new_v4().simple());
+    let admin = api::db::connect(&url).await.unwrap();
+    admin.execute_unprepared(&format!("CREATE DATABASE {database}")).await.unwrap();
+    let target = url.rsplit_once('/').map(|(base, _)| format!("{base}/{database}")).unwrap();
+    let schemas: Vec<String> = (0..4).map(|n| format!("tenant_{n}")).collect();
+    let setup = api::db::connect(&target).await.unwrap();
+    for schema in &schemas {
+        setup.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+    }
+    let migrations: Vec<_> = schemas
+        .iter()
+        .map(|schema| {
+            let (target, schema) = (target.clone(), schema.clone());
+            tokio::spawn(async move {
+                let db = api::db::connect_with(&target, Some(&schema)).await.unwrap();
+                let outcome = api::db::migrate(&db).await;
+                db.close().await.ok();
+                outcome
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for migration in migrations {
+        outcomes.push(migration.await.unwrap());
+    }
+    let home = setup
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT n.nspname AS home FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+             WHERE e.extname = 'btree_gin'",
+        ))
+        .await
+        .unwrap()
+        .map(|row| row.try_get::<String>("", "home").unwrap());
+    setup.close().await.ok();
+    admin.execute_unprepared(&format!("DROP DATABASE {database} WITH (FORCE)")).await.unwrap();
+    for outcome in outcomes {
+        outcome.expect("every schema migrates");
+    }
+    let available = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gin'",
+        ))
+        .await
+        .unwrap()
+        .is_some();
+    if available {
+        assert_eq!(home.as_deref(), Some("public"));
+    }
+}
