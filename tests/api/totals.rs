@@ -9,7 +9,7 @@ use crate::fixture::{
 use crate::helpers::{TestApp, spawn_app};
 
 const VERIFY: &str = r#"query($c: String!) { verifyLedger(jurisdiction: $c, includeDescendants: true) {
-    consistent totalsChecked totalsDifferences { jurisdictionId figure recorded derived } } }"#;
+    consistent totalsChecked totalsDifferences { jurisdictionId institutionId figure recorded derived } } }"#;
 
 const FIGURES: &str = r#"query($asOf: NaiveDate) { overview(jurisdiction: "620700", includeDescendants: true, asOf: $asOf) {
     institutionCount byLevel { key count } byFundingForm { key count } byManagementMode { key count }
@@ -166,4 +166,49 @@ async fn a_tampered_total_is_reported_and_a_write_around_the_service_is_recounte
     let approved = |v: &Value| v["overview"]["establishment"]["approved"].as_i64().unwrap();
     assert_eq!(approved(&repaired), approved(&after) + 1, "the approval of one slot, and nothing else");
     assert_eq!(repaired["overview"]["byLevel"], after["overview"]["byLevel"]);
+}
+
+#[tokio::test]
+async fn staff_counts_come_from_each_institutions_share_and_a_write_around_the_services_from_the_people() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let token = w.city.token.clone();
+    let t = Some(token.as_str());
+    const COUNTS: &str =
+        "query($id: ID!) { institution(id: $id) { staffCounts { inEstablishment fiscal temporary } } }";
+    let counts = |data: Value| data["institution"]["staffCounts"].clone();
+    let before = counts(app.ok(t, COUNTS, json!({"id": w.city.institution})).await);
+    assert_eq!(before, json!({"inEstablishment": 1, "fiscal": 1, "temporary": 0}));
+    let id: i32 = w.city.institution.parse().unwrap();
+    // The figures are the institution's stored share: a share altered by hand shows, and
+    // verifyLedger names the institution and the figure.
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE institution_totals SET figures = '{{\"staff\": {{\"inEstablishment\": 9, \"fiscal\": 9}}}}' \
+             WHERE institution_id = {id}"
+        ))
+        .await
+        .unwrap();
+    let altered = counts(app.ok(t, COUNTS, json!({"id": w.city.institution})).await);
+    assert_eq!(altered, json!({"inEstablishment": 9, "fiscal": 9, "temporary": 0}));
+    let checked = verify(&app, &token).await;
+    assert_eq!(checked["consistent"], false, "{checked}");
+    let named =
+        checked["totalsDifferences"].as_array().unwrap().iter().find(|d| d["figure"] == "staff.inEstablishment");
+    let named = named.expect("the altered share's figure").clone();
+    assert_eq!(named["institutionId"], json!(w.city.institution), "{checked}");
+    assert_eq!((named["recorded"].clone(), named["derived"].clone()), (json!(9), json!(1)), "{checked}");
+    // A write around the services marks the jurisdiction: until it is settled, the counts come
+    // from the people themselves.
+    let person: i32 = w.city.person.parse().unwrap();
+    app.db.execute_unprepared(&format!("UPDATE staff SET basis = 'TEMPORARY' WHERE id = {person}")).await.unwrap();
+    let around = counts(app.ok(t, COUNTS, json!({"id": w.city.institution})).await);
+    assert_eq!(around, json!({"inEstablishment": 0, "fiscal": 0, "temporary": 1}));
+    // Once settled (the repair recounts every share), the stored share says the same.
+    api::totals::recount_all(&app.db).await.unwrap();
+    let settled = counts(app.ok(t, COUNTS, json!({"id": w.city.institution})).await);
+    assert_eq!(settled, around);
+    let checked = verify(&app, &token).await;
+    assert_eq!(checked["totalsDifferences"], json!([]), "{checked}");
 }

@@ -131,7 +131,9 @@ pub async fn counts_by_institution<C: sea_orm::ConnectionTrait>(
     Ok(found)
 }
 
-/// Staff counts of many institutions in one batch (the request's DataLoader).
+/// Staff counts of many institutions in one batch (the request's DataLoader): each
+/// institution's maintained share (one row each, kept by every write's settle), and a count
+/// of the people only for an institution whose share is missing or not yet settled.
 pub struct StaffCountLoader(pub DatabaseConnection);
 
 impl Loader<i32> for StaffCountLoader {
@@ -139,7 +141,14 @@ impl Loader<i32> for StaffCountLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        counts_by_institution(&self.0, keys).await.map_err(|e| Arc::new(ApiError::from(e)))
+        let loaded = async {
+            let (mut found, unsettled) = crate::totals::stored_staff(&self.0, keys).await?;
+            if !unsettled.is_empty() {
+                found.extend(counts_by_institution(&self.0, &unsettled).await?);
+            }
+            Ok::<_, sea_orm::DbErr>(found)
+        };
+        loaded.await.map_err(|e| Arc::new(ApiError::from(e)))
     }
 }
 

@@ -366,6 +366,53 @@ async fn stored<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<(HashMap<i32,
     Ok((totals, stale))
 }
 
+#[derive(FromQueryResult)]
+struct StoredShareRow {
+    institution_id: i32,
+    figures: String,
+}
+
+/// The staff part of a stored share; the rest of the figures are skipped unread.
+#[derive(Deserialize)]
+struct StaffOfShare {
+    #[serde(default)]
+    staff: StaffCounts,
+}
+
+/// The staff counts of `ids` from their stored shares: one row per institution, where
+/// counting reads every person. An institution whose share is missing, or whose
+/// jurisdiction a committed writer left marked (a write around the services, not yet
+/// settled), is returned in the second list, for the caller to count from the rows.
+pub async fn stored_staff<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+) -> Result<(HashMap<i32, StaffCounts>, Vec<i32>), DbErr> {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        // Bound values, not an inlined list: a page's statement is the same text every time,
+        // so the connection's prepared statement serves it.
+        let shares = Alias::new("institution_totals");
+        let query = Query::select()
+            .columns([Alias::new("institution_id"), Alias::new("figures")])
+            .from(shares.clone())
+            .and_where(Expr::col((shares.clone(), Alias::new("institution_id"))).is_in(chunk.iter().copied()))
+            .and_where(Expr::cust(
+                "NOT EXISTS (SELECT 1 FROM totals_dirty d WHERE d.jurisdiction_id = institution_totals.jurisdiction_id)",
+            ))
+            .to_owned();
+        let rows = StoredShareRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+        for row in rows {
+            if let Ok(share) = serde_json::from_str::<StaffOfShare>(&row.figures) {
+                found.insert(row.institution_id, share.staff);
+            }
+        }
+    }
+    let unsettled = ids.iter().copied().filter(|id| !found.contains_key(id)).collect();
+    Ok((found, unsettled))
+}
+
 /// The figures of `ids`, summed: one statement when every row is current. A row still marked
 /// by a committed writer that went around the services (or missing) is recounted here, and
 /// handed to `settler` (when given) to be stored.
@@ -392,6 +439,9 @@ pub async fn sum<C: ConnectionTrait>(
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct TotalsDifference {
     pub jurisdiction_id: ID,
+    /// Set when the figure is one institution's stored share of its jurisdiction's row (what
+    /// its page's staff counts are read from), not the row itself.
+    pub institution_id: Option<ID>,
     /// The figure's dotted name, such as `establishment.vacant` or `bySector.EDUCATION`.
     pub figure: String,
     /// What the maintained row says.
@@ -400,11 +450,24 @@ pub struct TotalsDifference {
     pub derived: i64,
 }
 
-/// Recounts every jurisdiction's row and lists the figures that differ. A row a committed
-/// writer left marked is recounted on its next read anyway, so it is not a difference.
+/// Recounts every jurisdiction's row, and each of its institutions' stored share, and lists
+/// the figures that differ. A row a committed writer left marked is recounted on its next
+/// read anyway, so neither it nor its shares are a difference.
 pub async fn verify<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<(i32, Vec<TotalsDifference>), DbErr> {
     let (recorded, stale) = stored(db, ids).await?;
-    let derived = recount(db, ids).await?;
+    let (derived, derived_shares) = recount_with_shares(db, ids).await?;
+    let institutions: Vec<i32> = derived_shares.keys().copied().collect();
+    let stored_shares = StoredShareRow::find_by_statement(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "SELECT institution_id, figures FROM institution_totals WHERE institution_id IN ({})",
+            id_list(&institutions)
+        ),
+    ))
+    .all(db)
+    .await?;
+    let stored_shares: HashMap<i32, Totals> =
+        stored_shares.into_iter().map(|row| (row.institution_id, parse_figures(&row.figures))).collect();
     let mut differences = Vec::new();
     let mut checked = 0;
     for id in ids {
@@ -412,19 +475,42 @@ pub async fn verify<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<(i32, Vec
             continue;
         }
         checked += 1;
-        let (have, want) = (recorded[id].figures(), derived[id].figures());
-        let names: std::collections::BTreeSet<&String> = have.keys().chain(want.keys()).collect();
-        for name in names {
-            let (r, d) = (have.get(name).copied().unwrap_or(0), want.get(name).copied().unwrap_or(0));
-            if r != d {
-                differences.push(TotalsDifference {
-                    jurisdiction_id: ID(id.to_string()),
-                    figure: name.clone(),
-                    recorded: r,
-                    derived: d,
-                });
-            }
-        }
+        differences.extend(differing(*id, None, &recorded[id], &derived[id]));
+    }
+    let mut shares: Vec<(&i32, &Share)> =
+        derived_shares.iter().filter(|(_, share)| !stale.contains(&share.jurisdiction_id)).collect();
+    shares.sort_unstable_by_key(|(id, _)| **id);
+    for (institution, share) in shares {
+        let have = stored_shares.get(institution).cloned().unwrap_or_default();
+        differences.extend(differing(share.jurisdiction_id, Some(*institution), &have, &share.totals));
     }
     Ok((checked, differences))
+}
+
+fn parse_figures(figures: &str) -> Totals {
+    serde_json::from_str(figures).unwrap_or_default()
+}
+
+/// The figures in which a recorded total and its recount differ.
+fn differing(
+    jurisdiction: i32,
+    institution: Option<i32>,
+    recorded: &Totals,
+    derived: &Totals,
+) -> Vec<TotalsDifference> {
+    let (have, want) = (recorded.figures(), derived.figures());
+    let names: std::collections::BTreeSet<&String> = have.keys().chain(want.keys()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (r, d) = (have.get(name).copied().unwrap_or(0), want.get(name).copied().unwrap_or(0));
+            (r != d).then(|| TotalsDifference {
+                jurisdiction_id: ID(jurisdiction.to_string()),
+                institution_id: institution.map(|id| ID(id.to_string())),
+                figure: name.clone(),
+                recorded: r,
+                derived: d,
+            })
+        })
+        .collect()
 }

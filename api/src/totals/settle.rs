@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 
-use super::{Over, Share, Totals, id_list, recount, recount_with_shares, shares};
+use super::{Over, Share, Totals, id_list, parse_figures, recount, recount_with_shares, shares};
 
 #[derive(FromQueryResult)]
 struct Mark {
@@ -25,10 +25,6 @@ struct StoredShare {
 struct Locked {
     jurisdiction_id: i32,
     figures: String,
-}
-
-fn parse(figures: &str) -> Totals {
-    serde_json::from_str(figures).unwrap_or_default()
 }
 
 fn json(totals: &Totals) -> Result<String, DbErr> {
@@ -114,7 +110,8 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
         .await?;
         rows = Locked::find_by_statement(read_rows(&locked)).all(txn).await?;
     }
-    let mut totals: HashMap<i32, Totals> = rows.iter().map(|r| (r.jurisdiction_id, parse(&r.figures))).collect();
+    let mut totals: HashMap<i32, Totals> =
+        rows.iter().map(|r| (r.jurisdiction_id, parse_figures(&r.figures))).collect();
 
     // Whole jurisdictions are recounted, with every share in them; the stored shares of those
     // shares are read too, to find one stored under another jurisdiction.
@@ -140,7 +137,7 @@ pub async fn settle<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
     let mut stray = Vec::new();
     let moves = old
         .values()
-        .map(|share| (share.jurisdiction_id, parse(&share.figures).negated()))
+        .map(|share| (share.jurisdiction_id, parse_figures(&share.figures).negated()))
         .chain(new_shares.values().map(|share| (share.jurisdiction_id, share.totals.clone())));
     for (jurisdiction, delta) in moves {
         if whole.contains(&jurisdiction) {
