@@ -30,6 +30,12 @@ PORT_A=${PORT_A:-18081}
 PORT_B=${PORT_B:-18082}
 
 SERVER=postgres://postgres@$PG_HOST:$PG_PORT
+# Every client here reaches the database the same way: without TLS on the loopback. The
+# server may run with `ssl = on` (this machine's does); then libpq's and sqlx's default
+# `prefer` encrypts every byte of every read on both sides, while node-postgres (the peer)
+# connects in clear unless told otherwise. PGSSLMODE is read by psql, pgbench, the API (sqlx)
+# and the peer (node-postgres) alike.
+export PGSSLMODE=${SSLMODE:-disable}
 PRIMARY=$SERVER/$DB
 BIN=target/release/api
 export JWT_SECRET=${JWT_SECRET:-bench-only-secret-not-for-production-0123456789}
@@ -443,6 +449,7 @@ ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / 
 {
   echo "Run: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/ { print $2 }') GiB;"
   echo "$($PG_BIN/postgres --version); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; pgbench -c$CONNECTIONS -j$THREADS -T$DURATION."
+  echo "Connections to the database: PGSSLMODE=$PGSSLMODE for the API, the peer and pgbench alike."
   echo "Data: $JURISDICTIONS jurisdictions, $INSTITUTIONS institutions, $PEOPLE people; autovacuum $AUTOVACUUM (vacuumed before the reads when off)."
   if [[ -f $OUT/seed.time ]]; then
     read -r seed_s seed_kb <"$OUT/seed.time"
