@@ -286,7 +286,7 @@ CITY_OVERVIEW=$(q_overview "$CITY" true)
 measure "city overview ($CITY with its counties)" city-overview "$PORT_A" "$PROVINCE_TOKEN" bench/floor/overview.sql "code=$CITY" "$CITY_OVERVIEW"
 measure "province overview ($PROVINCE, all $JURISDICTIONS jurisdictions)" province-overview "$PORT_A" "$PROVINCE_TOKEN" bench/floor/overview.sql "code=$PROVINCE" "$(q_overview "$PROVINCE" true)"
 measure "page of 50 institutions ($CITY with counties)" page "$PORT_A" "$PROVINCE_TOKEN" bench/floor/page.sql "code=$CITY" "$(q_page "$CITY")"
-measure "county page: 50 institutions of $COUNTY with department, jurisdiction, establishment (the peer's query)" county-page "$PORT_A" "$PROVINCE_TOKEN" "" "" "$(q_county_page "$COUNTY")"
+measure "county page: 50 institutions of $COUNTY with department, jurisdiction, establishment (the peer's query)" county-page "$PORT_A" "$PROVINCE_TOKEN" bench/floor/county_page.sql "code=$COUNTY" "$(q_county_page "$COUNTY")"
 API_PAGE_RPS=$LAST_RPS
 measure "the same page from the peer (PostGraphile 5.1 on the same database)" peer-page "$PEER_PORT" "" "" "" "$(peer_page_body "$COUNTY_ID")"
 PEER_PAGE_RPS=$LAST_RPS
