@@ -1,7 +1,7 @@
 """Debian's chromium under Selenium, as every browser test here opens it."""
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -18,3 +18,12 @@ def open_browser(size="1280,1600", *arguments):
 def waiter(browser):
     """Waits up to 20 s; a re-rendered element (stale or not there yet) is looked up again."""
     return WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+
+
+def page_state(browser):
+    """The body's `data-ready` (None while a page loads). One script call, so a reload between
+    finding the body and reading it ("node does not belong to the document") reads as loading."""
+    try:
+        return browser.execute_script("return document.body && document.body.getAttribute('data-ready')")
+    except WebDriverException:
+        return None

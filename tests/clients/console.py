@@ -71,7 +71,7 @@ def sign_in(username, password):
 
 def sign_out():
     browser.find_element(By.ID, "logout").click()
-    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
+    wait.until(lambda b: chromium.page_state(b) == "login")
 
 
 def open_record(name, shown):
@@ -93,7 +93,7 @@ def check(condition, message):
 
 try:
     browser.get(f"{origin}/office/")
-    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
+    wait.until(lambda b: chromium.page_state(b) == "login")
     browser.find_element(By.ID, "username").send_keys("zhang.office")
     browser.find_element(By.ID, "password").send_keys("not the password")
     browser.find_element(By.CSS_SELECTOR, "form.login button").click()

@@ -83,7 +83,7 @@ def at_provider_as(name):
 
 
 def at_login_page():
-    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "login")
+    wait.until(lambda b: chromium.page_state(b) == "login")
 
 
 try:

@@ -46,8 +46,8 @@ waiter = chromium.waiter
 
 
 def ready(browser):
-    waiter(browser).until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") in ("true", "error"))
-    check(browser, browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", "the page failed")
+    waiter(browser).until(lambda b: chromium.page_state(b) in ("true", "error"))
+    check(browser, chromium.page_state(browser) == "true", "the page failed")
 
 
 def accessible(browser, where):
