@@ -27,7 +27,7 @@ impl Department {
         &self.0.name
     }
     async fn jurisdiction(&self, ctx: &Context<'_>) -> Result<Jurisdiction> {
-        let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
+        let loaded = ctx.data_unchecked::<Loaders>().jurisdiction(self.0.jurisdiction_id).await;
         Ok(Jurisdiction(required(loaded, "jurisdiction")?))
     }
 }

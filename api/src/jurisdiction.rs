@@ -37,7 +37,7 @@ impl Jurisdiction {
         if !scope(ctx).reads_jurisdiction(parent_id) {
             return Ok(None);
         }
-        let row = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(parent_id).await.map_err(to_api)?;
+        let row = ctx.data_unchecked::<Loaders>().jurisdiction(parent_id).await.map_err(to_api)?;
         Ok(row.map(Jurisdiction))
     }
     /// Jurisdictions directly below, within the caller's reach.

@@ -27,6 +27,7 @@ pub mod jurisdiction;
 pub mod labels;
 pub mod oidc;
 pub mod overview;
+pub mod parsed_documents;
 pub mod pii;
 pub mod pool;
 pub mod portal;

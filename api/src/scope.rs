@@ -2,7 +2,8 @@
 //! principal, and every query on tenant tables starts from one of its builders, so no resolver
 //! can forget the tenant rule.
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use entity::{
@@ -20,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 #[derive(Debug, Clone)]
 pub enum Reach {
     /// A staffing office: reads its jurisdiction and every one below, writes its own.
-    Office { own: jurisdiction::Model, readable: Vec<i32> },
+    Office { own: jurisdiction::Model, readable: Arc<[i32]> },
     /// A supervising department: reads the institutions it supervises and their staff.
     Department { jurisdiction: jurisdiction::Model, department_id: i32 },
     /// An evaluation committee member: public data, plus the rounds they sit on (by their
@@ -36,24 +37,52 @@ pub enum Reach {
 /// miss) or show an old name for a few seconds. Any mutation in this process empties it.
 #[derive(Default)]
 pub struct JurisdictionTree {
-    kept: RwLock<Option<KeptTree>>,
+    kept: RwLock<Option<Arc<KeptTree>>>,
 }
 
-type KeptTree = (Instant, Arc<Vec<jurisdiction::Model>>);
+/// The tree as read at `at`, with each office's subtree cut from it once and shared by every
+/// request of that office until the tree is read again (a province's office reads 121
+/// jurisdictions: cut and copied per request, they cost more than the page it asks for).
+struct KeptTree {
+    at: Instant,
+    all: Vec<jurisdiction::Model>,
+    subtrees: Mutex<HashMap<String, Subtree>>,
+}
+
+/// An office's subtree: its jurisdictions and their ids.
+type Subtree = (Arc<[jurisdiction::Model]>, Arc<[i32]>);
+
+impl KeptTree {
+    /// The jurisdictions whose path passes through `code` (itself included).
+    fn subtree(&self, code: &str) -> Subtree {
+        let cut = || -> Subtree {
+            let marker = format!("/{code}/");
+            let models: Arc<[jurisdiction::Model]> =
+                self.all.iter().filter(|j| j.path.contains(&marker)).cloned().collect();
+            let ids = models.iter().map(|j| j.id).collect();
+            (models, ids)
+        };
+        match self.subtrees.lock() {
+            Ok(mut subtrees) => subtrees.entry(code.to_string()).or_insert_with(cut).clone(),
+            Err(_) => cut(),
+        }
+    }
+}
 
 const TREE_TTL: Duration = Duration::from_secs(5);
 
 impl JurisdictionTree {
-    async fn read(&self, db: &DatabaseConnection, fresh: bool) -> ApiResult<Arc<Vec<jurisdiction::Model>>> {
+    async fn read(&self, db: &DatabaseConnection, fresh: bool) -> ApiResult<Arc<KeptTree>> {
         let kept = self.kept.read().ok().and_then(|kept| kept.clone());
-        if let (false, Some((at, tree))) = (fresh, kept)
-            && at.elapsed() < TREE_TTL
+        if let (false, Some(tree)) = (fresh, kept)
+            && tree.at.elapsed() < TREE_TTL
         {
             return Ok(tree);
         }
-        let tree = Arc::new(jurisdiction::Entity::find().all(db).await?);
+        let all = jurisdiction::Entity::find().all(db).await?;
+        let tree = Arc::new(KeptTree { at: Instant::now(), all, subtrees: Mutex::default() });
         if let Ok(mut kept) = self.kept.write() {
-            *kept = Some((Instant::now(), tree.clone()));
+            *kept = Some(tree.clone());
         }
         Ok(tree)
     }
@@ -70,8 +99,8 @@ pub struct Scope {
     pub principal: Principal,
     pub reach: Reach,
     /// The jurisdictions read while resolving (an office's subtree, a department's own), so a
-    /// request need not load them again.
-    pub jurisdictions: Vec<jurisdiction::Model>,
+    /// request need not load them again. Shared, never copied, between a request's parts.
+    pub jurisdictions: Arc<[jurisdiction::Model]>,
     /// What this request's changes touched, and a dry run's answer.
     pub dry: std::sync::Arc<crate::dry_run::DryRun>,
 }
@@ -81,7 +110,7 @@ impl Scope {
         Self {
             principal: Principal::public(),
             reach: Reach::Public,
-            jurisdictions: Vec::new(),
+            jurisdictions: Arc::new([]),
             dry: Default::default(),
         }
     }
@@ -105,7 +134,7 @@ impl Scope {
         tree: Option<&JurisdictionTree>,
         principal: Principal,
     ) -> ApiResult<Self> {
-        let mut jurisdictions = Vec::new();
+        let mut jurisdictions: Arc<[jurisdiction::Model]> = Arc::new([]);
         let reach = match principal.role {
             Role::Public => Reach::Public,
             Role::Evaluator => Reach::Evaluator {
@@ -114,18 +143,21 @@ impl Scope {
             },
             Role::StaffingOffice => {
                 let code = principal.jurisdiction.as_deref().unwrap_or_default();
-                let marker = format!("/{code}/");
-                let subtree = match tree {
+                let (subtree, readable) = match tree {
                     Some(tree) => {
-                        let within = |all: &[jurisdiction::Model]| -> Vec<jurisdiction::Model> {
-                            all.iter().filter(|j| j.path.contains(&marker)).cloned().collect()
-                        };
-                        let found = within(&tree.read(db, false).await?);
+                        let found = tree.read(db, false).await?.subtree(code);
                         // A jurisdiction created since the tree was read: read it again at once.
-                        if found.is_empty() { within(&tree.read(db, true).await?) } else { found }
+                        if found.0.is_empty() { tree.read(db, true).await?.subtree(code) } else { found }
                     }
                     None => {
-                        jurisdiction::Entity::find().filter(jurisdiction::Column::Path.contains(marker)).all(db).await?
+                        let marker = format!("/{code}/");
+                        let rows: Arc<[jurisdiction::Model]> = jurisdiction::Entity::find()
+                            .filter(jurisdiction::Column::Path.contains(marker))
+                            .all(db)
+                            .await?
+                            .into();
+                        let ids = rows.iter().map(|j| j.id).collect();
+                        (rows, ids)
                     }
                 };
                 let own = subtree
@@ -133,7 +165,6 @@ impl Scope {
                     .find(|j| j.code == code)
                     .cloned()
                     .ok_or_else(|| ApiError::forbidden(format!("jurisdiction {code} does not exist")))?;
-                let readable = subtree.iter().map(|j| j.id).collect();
                 jurisdictions = subtree;
                 Reach::Office { own, readable }
             }
@@ -147,7 +178,7 @@ impl Scope {
                 };
                 match jurisdiction {
                     Some(jurisdiction) if jurisdiction.code == code => {
-                        jurisdictions.push(jurisdiction.clone());
+                        jurisdictions = Arc::new([jurisdiction.clone()]);
                         Reach::Department { jurisdiction, department_id }
                     }
                     _ => {
@@ -182,7 +213,7 @@ impl Scope {
     pub fn jurisdictions(&self) -> Select<jurisdiction::Entity> {
         let query = jurisdiction::Entity::find();
         match &self.reach {
-            Reach::Office { readable, .. } => query.filter(jurisdiction::Column::Id.is_in(readable.clone())),
+            Reach::Office { readable, .. } => query.filter(jurisdiction::Column::Id.is_in(readable.iter().copied())),
             Reach::Department { jurisdiction, .. } => query.filter(jurisdiction::Column::Id.eq(jurisdiction.id)),
             Reach::Public | Reach::Evaluator { .. } => query,
         }
@@ -192,7 +223,9 @@ impl Scope {
     pub fn departments(&self) -> Select<department::Entity> {
         let query = department::Entity::find();
         match &self.reach {
-            Reach::Office { readable, .. } => query.filter(department::Column::JurisdictionId.is_in(readable.clone())),
+            Reach::Office { readable, .. } => {
+                query.filter(department::Column::JurisdictionId.is_in(readable.iter().copied()))
+            }
             Reach::Department { department_id, .. } => query.filter(department::Column::Id.eq(*department_id)),
             Reach::Public | Reach::Evaluator { .. } => query,
         }
@@ -202,7 +235,9 @@ impl Scope {
     pub fn institutions(&self) -> Select<institution::Entity> {
         let query = institution::Entity::find();
         match &self.reach {
-            Reach::Office { readable, .. } => query.filter(institution::Column::JurisdictionId.is_in(readable.clone())),
+            Reach::Office { readable, .. } => {
+                query.filter(institution::Column::JurisdictionId.is_in(readable.iter().copied()))
+            }
             Reach::Department { department_id, .. } => {
                 query.filter(institution::Column::DepartmentId.eq(*department_id))
             }
@@ -251,7 +286,9 @@ impl Scope {
     pub fn staff(&self) -> ApiResult<Select<staff::Entity>> {
         let query = staff::Entity::find();
         match &self.reach {
-            Reach::Office { readable, .. } => Ok(query.filter(staff::Column::JurisdictionId.is_in(readable.clone()))),
+            Reach::Office { readable, .. } => {
+                Ok(query.filter(staff::Column::JurisdictionId.is_in(readable.iter().copied())))
+            }
             Reach::Department { department_id, .. } => Ok(query.filter(
                 staff::Column::InstitutionId.in_subquery(
                     Query::select()
@@ -271,7 +308,7 @@ impl Scope {
         let query = establishment_event::Entity::find();
         match &self.reach {
             Reach::Office { readable, .. } => {
-                Ok(query.filter(establishment_event::Column::JurisdictionId.is_in(readable.clone())))
+                Ok(query.filter(establishment_event::Column::JurisdictionId.is_in(readable.iter().copied())))
             }
             Reach::Department { department_id, .. } => Ok(query.filter(
                 establishment_event::Column::InstitutionId.in_subquery(
@@ -375,7 +412,7 @@ impl Scope {
         let query = evaluation_round::Entity::find();
         match &self.reach {
             Reach::Office { readable, .. } => {
-                Ok(query.filter(evaluation_round::Column::JurisdictionId.is_in(readable.clone())))
+                Ok(query.filter(evaluation_round::Column::JurisdictionId.is_in(readable.iter().copied())))
             }
             Reach::Evaluator { jurisdiction_code, subject } => Ok(query
                 .filter(
@@ -420,7 +457,7 @@ impl Scope {
     pub fn audit_log(&self) -> ApiResult<Select<audit_log::Entity>> {
         match &self.reach {
             Reach::Office { readable, .. } => {
-                Ok(audit_log::Entity::find().filter(audit_log::Column::JurisdictionId.is_in(readable.clone())))
+                Ok(audit_log::Entity::find().filter(audit_log::Column::JurisdictionId.is_in(readable.iter().copied())))
             }
             _ => Err(ApiError::forbidden("the audit log is for staffing offices")),
         }
@@ -548,7 +585,13 @@ mod tests {
             jurisdiction: Some("990000".into()),
             department: None,
         };
-        Scope { principal, reach: Reach::Office { own, readable }, jurisdictions: Vec::new(), dry: Default::default() }
+        let readable = readable.into();
+        Scope {
+            principal,
+            reach: Reach::Office { own, readable },
+            jurisdictions: Arc::new([]),
+            dry: Default::default(),
+        }
     }
 
     /// An office's rows in some jurisdictions are filtered by one list: those asked for within

@@ -22,7 +22,11 @@ type Cached<T> = DataLoader<T, HashMapCache>;
 /// The loaders of one request. Their caches live as long as the request, so nothing loaded
 /// for one caller is ever served to another.
 pub struct Loaders {
-    pub jurisdiction: Cached<ById<jurisdiction::Entity>>,
+    /// Jurisdictions outside the caller's own (see [`Loaders::jurisdiction`]).
+    jurisdiction: Cached<ById<jurisdiction::Entity>>,
+    /// The jurisdictions the caller's scope resolved with (an office's subtree, a department's
+    /// own), shared with the scope.
+    known_jurisdictions: Arc<[jurisdiction::Model]>,
     pub department: Cached<ById<department::Entity>>,
     pub institution: Cached<ById<institution::Entity>>,
     pub balances: Cached<BalancesByInstitution>,
@@ -63,11 +67,21 @@ impl Loaders {
             departments_of: cached(DepartmentsOf { db: db.clone(), scope: scope.clone() }),
             vacancy_use_plans: cached(PlansOf { db: db.clone(), scope: scope.clone() }),
             jurisdiction: cached(ById::new(db)),
+            known_jurisdictions: scope.jurisdictions.clone(),
             department: cached(ById::new(db)),
             institution: cached(ById::new(db)),
             balances: cached(BalancesByInstitution(db.clone())),
             staff_counts: cached(crate::staff::StaffCountLoader(db.clone())),
             classification_history: cached(ClassificationHistory(db.clone())),
+        }
+    }
+
+    /// A jurisdiction by id: one of the caller's own from the scope, with no statement and no
+    /// wait; any other through the batching loader.
+    pub async fn jurisdiction(&self, id: i32) -> Result<Option<jurisdiction::Model>, LoadError> {
+        match self.known_jurisdictions.iter().find(|j| j.id == id) {
+            Some(row) => Ok(Some(row.clone())),
+            None => self.jurisdiction.load_one(id).await,
         }
     }
 
@@ -88,7 +102,7 @@ impl Loaders {
     pub async fn prefetch_institutions(
         &self,
         node: Lookahead<'_>,
-        rows: &[institution::Model],
+        rows: &[&institution::Model],
     ) -> Result<(), LoadError> {
         let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
         let distinct = |values: Vec<i32>| -> Vec<i32> {
@@ -102,9 +116,12 @@ impl Loaders {
             self.department.feed_many(self.department.loader().load(&keys).await?).await;
         }
         if node.field("jurisdiction").exists() {
-            // Through the cache: the request starts with the caller's jurisdictions in it, so
-            // an office's or a department's page needs no statement for them.
-            self.jurisdiction.load_many(distinct(rows.iter().map(|r| r.jurisdiction_id).collect())).await?;
+            // An office's or a department's own jurisdictions come from the scope.
+            let known = |id: &i32| self.known_jurisdictions.iter().any(|j| j.id == *id);
+            let keys = distinct(rows.iter().map(|r| r.jurisdiction_id).filter(|id| !known(id)).collect());
+            if !keys.is_empty() {
+                self.jurisdiction.feed_many(self.jurisdiction.loader().load(&keys).await?).await;
+            }
         }
         if node.field("establishment").exists() {
             self.balances.feed_many(self.balances.loader().load(&ids).await?).await;

@@ -71,7 +71,7 @@ impl Institution {
         self.0.status
     }
     async fn jurisdiction(&self, ctx: &Context<'_>) -> Result<Jurisdiction> {
-        let loaded = ctx.data_unchecked::<Loaders>().jurisdiction.load_one(self.0.jurisdiction_id).await;
+        let loaded = ctx.data_unchecked::<Loaders>().jurisdiction(self.0.jurisdiction_id).await;
         Ok(Jurisdiction(required(loaded, "jurisdiction")?))
     }
     async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
@@ -218,7 +218,7 @@ impl InstitutionQuery {
         };
         let connection =
             listing::list(db(ctx), scope(ctx), filters, order_by.unwrap_or_default(), first, after).await?;
-        let rows: Vec<institution::Model> = connection.edges.iter().map(|e| e.node.0.clone()).collect();
+        let rows: Vec<&institution::Model> = connection.edges.iter().map(|e| &e.node.0).collect();
         let node = ctx.look_ahead().field("edges").field("node");
         ctx.data_unchecked::<Loaders>().prefetch_institutions(node, &rows).await.map_err(to_graphql)?;
         Ok(connection)

@@ -40,6 +40,7 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
             return error_response(error, &request_id);
         }
     };
+    state.documents.prepare(&principal, &mut request);
     let operation = operation_name(&mut request);
     // Priced before anything runs: no statement is sent for a request over its budget.
     let budget = CostModel::budget(principal.role);
@@ -81,7 +82,6 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
         }
     };
     let loaders = Loaders::new(db, &scope, &state.pii);
-    loaders.jurisdiction.feed_many(scope.jurisdictions.iter().map(|j| (j.id, j.clone()))).await;
     let request =
         request.data(scope).data(loaders).data(db.clone()).data(request_id.clone()).data(state.settler.clone());
     let deadline = state.limits.deadline;

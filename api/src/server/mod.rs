@@ -59,6 +59,8 @@ pub struct AppState {
     pub schema: ApiSchema,
     pub metrics: Metrics,
     pub public_answers: Arc<PublicAnswers>,
+    /// Documents parsed before, per caller.
+    pub documents: Arc<crate::parsed_documents::ParsedDocuments>,
     pub jurisdictions: Arc<JurisdictionTree>,
     pub cost: Arc<CostModel>,
     pub limits: Limits,
@@ -104,6 +106,7 @@ impl AppState {
             schema,
             metrics: Metrics::new(),
             public_answers: Arc::default(),
+            documents: Arc::default(),
             jurisdictions: Arc::default(),
         }
     }
