@@ -22,6 +22,9 @@ CITIES=${CITIES:-12}
 COUNTIES=${COUNTIES:-9}
 SCALE=${SCALE:-2.9}
 DURATION=${DURATION:-10}
+# Seconds of the same load before each measured read, not counted: the peer's Node JIT and
+# every server's caches and prepared statements start warm, so neither side is measured cold.
+WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${THREADS:-2}
 IMPORT_PEOPLE=${IMPORT_PEOPLE:-100000}
@@ -247,6 +250,9 @@ measure() { # $1 label, $2 name, $3 port, $4 token, $5 floor sql ('' for none), 
     exit 1
   fi
   say "$label"
+  if ((WARMUP > 0)); then
+    bounded $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$script" "http://127.0.0.1:$port" >/dev/null || true
+  fi
   read -r rps p50 p99 errors per <<<"$(run_wrk "$name" "$port" "$script")"
   if [[ $rps == - ]]; then
     ROWS+=("| $label | timed out | - | - | - | - | - | - | - |")
