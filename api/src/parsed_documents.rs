@@ -39,12 +39,12 @@ impl Default for ParsedDocuments {
 }
 
 impl ParsedDocuments {
-    /// Gives `request` its parsed document: a copy of the one kept for this caller and text,
-    /// or a fresh parse, kept when it parses. One that does not parse is left to fail in
-    /// execution with its syntax error, as before.
-    pub fn prepare(&self, caller: &Principal, request: &mut async_graphql::Request) {
+    /// Gives `request` its parsed document: a copy of the one kept for this caller and text
+    /// (then `true`), or a fresh parse, kept when it parses. One that does not parse is left to
+    /// fail in execution with its syntax error, as before.
+    pub fn prepare(&self, caller: &Principal, request: &mut async_graphql::Request) -> bool {
         if request.query.len() > MAX_QUERY {
-            return;
+            return false;
         }
         let key = format!(
             "{:?}\u{0}{}\u{0}{}\u{0}{:?}\u{0}{}",
@@ -56,11 +56,12 @@ impl ParsedDocuments {
         );
         if let Some(document) = self.kept.get(&key) {
             request.set_parsed_query(ExecutableDocument::clone(&document));
-            return;
+            return true;
         }
         if let Ok(document) = request.parsed_query() {
             self.kept.insert(key, Arc::new(document.clone()));
         }
+        false
     }
 }
 
@@ -81,16 +82,16 @@ mod tests {
     #[test]
     fn a_document_is_kept_for_its_caller_only_and_a_broken_one_never() {
         let documents = ParsedDocuments::default();
-        let mut first = async_graphql::Request::new("{ overview { institutionCount } }");
-        documents.prepare(&caller("a"), &mut first);
+        let text = "{ overview { institutionCount } }";
+        assert!(!documents.prepare(&caller("a"), &mut async_graphql::Request::new(text)));
         documents.kept.run_pending_tasks();
         assert_eq!(documents.kept.entry_count(), 1);
         // The same text from the same caller is served from the store; from another, parsed
         // and kept apart.
-        let mut again = async_graphql::Request::new("{ overview { institutionCount } }");
-        documents.prepare(&caller("a"), &mut again);
+        let mut again = async_graphql::Request::new(text);
+        assert!(documents.prepare(&caller("a"), &mut again), "the caller's own document is kept");
         assert!(again.parsed_query().is_ok());
-        documents.prepare(&caller("b"), &mut async_graphql::Request::new("{ overview { institutionCount } }"));
+        assert!(!documents.prepare(&caller("b"), &mut async_graphql::Request::new(text)), "never another's");
         documents.kept.run_pending_tasks();
         assert_eq!(documents.kept.entry_count(), 2);
         documents.prepare(&caller("a"), &mut async_graphql::Request::new("{ overview { "));

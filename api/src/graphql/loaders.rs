@@ -79,10 +79,14 @@ impl Loaders {
     /// A jurisdiction by id: one of the caller's own from the scope, with no statement and no
     /// wait; any other through the batching loader.
     pub async fn jurisdiction(&self, id: i32) -> Result<Option<jurisdiction::Model>, LoadError> {
-        match self.known_jurisdictions.iter().find(|j| j.id == id) {
+        match self.known_jurisdiction(id) {
             Some(row) => Ok(Some(row.clone())),
             None => self.jurisdiction.load_one(id).await,
         }
+    }
+
+    fn known_jurisdiction(&self, id: i32) -> Option<&jurisdiction::Model> {
+        self.known_jurisdictions.iter().find(|j| j.id == id)
     }
 
     /// Loads the institutions of a page of staff in one query, when the query asks for them.
@@ -117,8 +121,8 @@ impl Loaders {
         }
         if node.field("jurisdiction").exists() {
             // An office's or a department's own jurisdictions come from the scope.
-            let known = |id: &i32| self.known_jurisdictions.iter().any(|j| j.id == *id);
-            let keys = distinct(rows.iter().map(|r| r.jurisdiction_id).filter(|id| !known(id)).collect());
+            let unknown = rows.iter().map(|r| r.jurisdiction_id).filter(|id| self.known_jurisdiction(*id).is_none());
+            let keys = distinct(unknown.collect());
             if !keys.is_empty() {
                 self.jurisdiction.feed_many(self.jurisdiction.loader().load(&keys).await?).await;
             }

@@ -2,9 +2,9 @@
 //! principal, and every query on tenant tables starts from one of its builders, so no resolver
 //! can forget the tenant rule.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+mod tree;
+
+use std::sync::Arc;
 
 use entity::{
     audit_log, committee_member, department, establishment_event, evaluation_round, hospital_filing, institution,
@@ -17,6 +17,8 @@ use sea_orm::{
 
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
+pub use tree::JurisdictionTree;
+use tree::Subtree;
 
 #[derive(Debug, Clone)]
 pub enum Reach {
@@ -29,69 +31,6 @@ pub enum Reach {
     Evaluator { jurisdiction_code: String, subject: String },
     /// The public: public data only.
     Public,
-}
-
-/// The jurisdiction tree, shared by a process's requests and read again every few seconds.
-/// Jurisdictions are only ever added or renamed, never moved or removed, so a stale copy can
-/// only lack a new jurisdiction (its office is refused until a re-read, done at once on such a
-/// miss) or show an old name for a few seconds. Any mutation in this process empties it.
-#[derive(Default)]
-pub struct JurisdictionTree {
-    kept: RwLock<Option<Arc<KeptTree>>>,
-}
-
-/// The tree as read at `at`, with each office's subtree cut from it once and shared by every
-/// request of that office until the tree is read again (a province's office reads 121
-/// jurisdictions: cut and copied per request, they cost more than the page it asks for).
-struct KeptTree {
-    at: Instant,
-    all: Vec<jurisdiction::Model>,
-    subtrees: Mutex<HashMap<String, Subtree>>,
-}
-
-/// An office's subtree: its jurisdictions and their ids.
-type Subtree = (Arc<[jurisdiction::Model]>, Arc<[i32]>);
-
-impl KeptTree {
-    /// The jurisdictions whose path passes through `code` (itself included).
-    fn subtree(&self, code: &str) -> Subtree {
-        let cut = || -> Subtree {
-            let marker = format!("/{code}/");
-            let models: Arc<[jurisdiction::Model]> =
-                self.all.iter().filter(|j| j.path.contains(&marker)).cloned().collect();
-            let ids = models.iter().map(|j| j.id).collect();
-            (models, ids)
-        };
-        match self.subtrees.lock() {
-            Ok(mut subtrees) => subtrees.entry(code.to_string()).or_insert_with(cut).clone(),
-            Err(_) => cut(),
-        }
-    }
-}
-
-const TREE_TTL: Duration = Duration::from_secs(5);
-
-impl JurisdictionTree {
-    async fn read(&self, db: &DatabaseConnection, fresh: bool) -> ApiResult<Arc<KeptTree>> {
-        let kept = self.kept.read().ok().and_then(|kept| kept.clone());
-        if let (false, Some(tree)) = (fresh, kept)
-            && tree.at.elapsed() < TREE_TTL
-        {
-            return Ok(tree);
-        }
-        let all = jurisdiction::Entity::find().all(db).await?;
-        let tree = Arc::new(KeptTree { at: Instant::now(), all, subtrees: Mutex::default() });
-        if let Ok(mut kept) = self.kept.write() {
-            *kept = Some(tree.clone());
-        }
-        Ok(tree)
-    }
-
-    pub fn clear(&self) {
-        if let Ok(mut kept) = self.kept.write() {
-            *kept = None;
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -143,29 +82,24 @@ impl Scope {
             },
             Role::StaffingOffice => {
                 let code = principal.jurisdiction.as_deref().unwrap_or_default();
-                let (subtree, readable) = match tree {
-                    Some(tree) => {
-                        let found = tree.read(db, false).await?.subtree(code);
-                        // A jurisdiction created since the tree was read: read it again at once.
-                        if found.0.is_empty() { tree.read(db, true).await?.subtree(code) } else { found }
-                    }
+                let Subtree { rows, ids: readable } = match tree {
+                    Some(tree) => tree.subtree(db, code).await?,
                     None => {
-                        let marker = format!("/{code}/");
-                        let rows: Arc<[jurisdiction::Model]> = jurisdiction::Entity::find()
-                            .filter(jurisdiction::Column::Path.contains(marker))
-                            .all(db)
-                            .await?
-                            .into();
-                        let ids = rows.iter().map(|j| j.id).collect();
-                        (rows, ids)
+                        let marker = tree::marker(code);
+                        Subtree::of(
+                            jurisdiction::Entity::find()
+                                .filter(jurisdiction::Column::Path.contains(marker))
+                                .all(db)
+                                .await?,
+                        )
                     }
                 };
-                let own = subtree
+                let own = rows
                     .iter()
                     .find(|j| j.code == code)
                     .cloned()
                     .ok_or_else(|| ApiError::forbidden(format!("jurisdiction {code} does not exist")))?;
-                jurisdictions = subtree;
+                jurisdictions = rows;
                 Reach::Office { own, readable }
             }
             Role::Department => {
