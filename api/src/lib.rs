@@ -31,6 +31,7 @@ pub mod parsed_documents;
 pub mod pii;
 pub mod pool;
 pub mod portal;
+pub mod positional;
 pub mod public_answers;
 pub mod reform;
 pub mod scope;

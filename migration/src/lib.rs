@@ -23,6 +23,7 @@ mod m20261202_000018_maintained_totals;
 mod m20261202_000019_staff_name_characters;
 mod m20261202_000020_totals_version;
 mod m20261202_000021_staff_name_in_jurisdiction;
+mod m20261203_000022_institution_name_keys;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_staff_name_characters::Migration),
             Box::new(m20261202_000020_totals_version::Migration),
             Box::new(m20261202_000021_staff_name_in_jurisdiction::Migration),
+            Box::new(m20261203_000022_institution_name_keys::Migration),
         ]
     }
 }

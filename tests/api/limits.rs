@@ -31,9 +31,31 @@ async fn a_page_of_institutions_runs_a_fixed_number_of_statements() {
     }
     assert_eq!(counts[0], counts[2], "statements per request must not grow with the page: {counts:?}");
     assert_eq!(counts[1], counts[2], "{counts:?}");
-    // The page with its count, then one batch per relation (departments, balances, staff
-    // counts, plans); the jurisdictions come with the caller's scope.
-    assert!(counts[2] <= 5, "the page and one batch per relation: {counts:?}");
+    // The page with its count, then one batch per relation (balances, staff counts, plans);
+    // the jurisdictions and departments come with the caller's scope.
+    assert!(counts[2] <= 4, "the page and one batch per relation: {counts:?}");
+}
+
+/// An office's departments come from the copy its process keeps with the jurisdiction tree,
+/// and a department renamed through the process is read back renamed by the very next page.
+#[tokio::test]
+async fn a_renamed_department_is_read_back_at_once() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let token = app.office("620700");
+    let q = r#"{ institutions(jurisdiction: "620700", first: 1, orderBy: {field: NAME}) {
+        edges { node { department { id name } } } } }"#;
+    let data = app.ok(Some(&token), q, json!({})).await;
+    let department = data["institutions"]["edges"][0]["node"]["department"].clone();
+    let before = app.statements();
+    app.ok(Some(&token), q, json!({})).await;
+    assert_eq!(app.statements() - before, 1, "the page alone: its department is kept");
+    let rename = "mutation($id: ID!, $n: String!) { updateDepartment(id: $id, name: $n) { id } }";
+    app.ok(Some(&token), rename, json!({"id": department["id"], "n": "张掖市改名后的主管部门"})).await;
+    let data = app.ok(Some(&token), q, json!({})).await;
+    let renamed = &data["institutions"]["edges"][0]["node"]["department"];
+    assert_eq!(renamed["id"], department["id"]);
+    assert_eq!(renamed["name"], "张掖市改名后的主管部门", "was {}", department["name"]);
 }
 
 #[tokio::test]

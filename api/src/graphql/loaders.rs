@@ -10,6 +10,7 @@ use entity::{classification_decision, department, establishment_balance, institu
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::ApiError;
+use crate::positional::ByPosition;
 use crate::scope::Scope;
 
 pub type LoadError = Arc<ApiError>;
@@ -27,7 +28,11 @@ pub struct Loaders {
     /// The jurisdictions the caller's scope resolved with (an office's subtree, a department's
     /// own), shared with the scope.
     known_jurisdictions: Arc<[jurisdiction::Model]>,
-    pub department: Cached<ById<department::Entity>>,
+    /// Departments outside the caller's kept ones (see [`Loaders::department`]).
+    department: Cached<ById<department::Entity>>,
+    /// The departments of an office's subtree as the process keeps them, by id, shared with
+    /// the scope.
+    known_departments: Arc<[department::Model]>,
     pub institution: Cached<ById<institution::Entity>>,
     pub balances: Cached<BalancesByInstitution>,
     pub staff_counts: Cached<crate::staff::StaffCountLoader>,
@@ -69,6 +74,7 @@ impl Loaders {
             jurisdiction: cached(ById::new(db)),
             known_jurisdictions: scope.jurisdictions.clone(),
             department: cached(ById::new(db)),
+            known_departments: scope.departments.clone(),
             institution: cached(ById::new(db)),
             balances: cached(BalancesByInstitution(db.clone())),
             staff_counts: cached(crate::staff::StaffCountLoader(db.clone())),
@@ -83,6 +89,20 @@ impl Loaders {
             Some(row) => Ok(Some(row.clone())),
             None => self.jurisdiction.load_one(id).await,
         }
+    }
+
+    /// A supervising department by id: one of an office's subtree from the process's kept
+    /// copy, with no statement; any other through the batching loader.
+    pub async fn department(&self, id: i32) -> Result<Option<department::Model>, LoadError> {
+        match self.known_department(id) {
+            Some(row) => Ok(Some(row.clone())),
+            None => self.department.load_one(id).await,
+        }
+    }
+
+    fn known_department(&self, id: i32) -> Option<&department::Model> {
+        let found = self.known_departments.binary_search_by_key(&id, |d| d.id).ok()?;
+        self.known_departments.get(found)
     }
 
     fn known_jurisdiction(&self, id: i32) -> Option<&jurisdiction::Model> {
@@ -116,8 +136,11 @@ impl Loaders {
             values
         };
         if node.field("department").exists() {
-            let keys = distinct(rows.iter().map(|r| r.department_id).collect());
-            self.department.feed_many(self.department.loader().load(&keys).await?).await;
+            let unknown = rows.iter().map(|r| r.department_id).filter(|id| self.known_department(*id).is_none());
+            let keys = distinct(unknown.collect());
+            if !keys.is_empty() {
+                self.department.feed_many(self.department.loader().load(&keys).await?).await;
+            }
         }
         if node.field("jurisdiction").exists() {
             // An office's or a department's own jurisdictions come from the scope.
@@ -215,10 +238,11 @@ impl Loader<i32> for BalancesByInstitution {
         for chunk in keys.chunks(CHUNK) {
             let rows = establishment_balance::Entity::find()
                 .filter(establishment_balance::Column::InstitutionId.is_in(chunk.iter().copied()))
+                .into_model::<ByPosition<establishment_balance::Model>>()
                 .all(&self.0)
                 .await
                 .map_err(|e| Arc::new(e.into()))?;
-            for row in rows {
+            for ByPosition(row) in rows {
                 found.entry(row.institution_id).or_default().push(row);
             }
         }
@@ -235,9 +259,10 @@ pub async fn balances_of_conn<C: sea_orm::ConnectionTrait>(
     for chunk in ids.chunks(CHUNK) {
         let rows = establishment_balance::Entity::find()
             .filter(establishment_balance::Column::InstitutionId.is_in(chunk.iter().copied()))
+            .into_model::<ByPosition<establishment_balance::Model>>()
             .all(db)
             .await?;
-        for row in rows {
+        for ByPosition(row) in rows {
             found.entry(row.institution_id).or_default().push(row);
         }
     }

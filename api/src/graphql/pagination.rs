@@ -10,6 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult};
+use crate::positional::Positional;
 
 pub const DEFAULT_PAGE: u64 = 20;
 pub const MAX_PAGE: u64 = 100;
@@ -60,15 +61,16 @@ pub fn page_size(first: Option<i32>) -> ApiResult<u64> {
     }
 }
 
-/// A row of a page with the count of every row its filters select.
+/// A row of a page with the count of every row its filters select, which the statement
+/// selects right after the row's own columns (read by position: [`Positional`]).
 struct Counted<M> {
     row: M,
     total_count: i64,
 }
 
-impl<M: FromQueryResult> FromQueryResult for Counted<M> {
-    fn from_query_result(result: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
-        Ok(Self { row: M::from_query_result(result, prefix)?, total_count: result.try_get(prefix, "total_count")? })
+impl<M: Positional> FromQueryResult for Counted<M> {
+    fn from_query_result(result: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        Ok(Self { row: M::at(result)?, total_count: result.try_get_by_index(M::COLUMNS.len())? })
     }
 }
 
@@ -100,7 +102,7 @@ pub async fn counted_page<E>(
 ) -> ApiResult<(Vec<E::Model>, u64)>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
+    E::Model: Positional + Send + Sync,
 {
     let total = match count {
         Count::Subquery => Expr::SubQuery(None, Box::new(count_of(&filtered).into())),
@@ -125,7 +127,7 @@ pub async fn counted_merge<E>(
 ) -> ApiResult<(Vec<E::Model>, u64)>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
+    E::Model: Positional + Send + Sync,
 {
     let mut parts = parts.into_iter().enumerate().map(|(n, part)| {
         Query::select().column(Asterisk).from_subquery(part.into_query(), Alias::new(format!("part{n}"))).to_owned()
@@ -154,7 +156,7 @@ async fn with_count<E>(
 ) -> ApiResult<(Vec<E::Model>, u64)>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
+    E::Model: Positional + Send + Sync,
 {
     let total_count = match counted.first() {
         Some(first) => u64::try_from(first.total_count).unwrap_or(0),

@@ -75,7 +75,7 @@ impl Institution {
         Ok(Jurisdiction(required(loaded, "jurisdiction")?))
     }
     async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
-        let loaded = ctx.data_unchecked::<Loaders>().department.load_one(self.0.department_id).await;
+        let loaded = ctx.data_unchecked::<Loaders>().department(self.0.department_id).await;
         Ok(Department(required(loaded, "department")?))
     }
     async fn sector(&self) -> Sector {

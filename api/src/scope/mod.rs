@@ -40,6 +40,9 @@ pub struct Scope {
     /// The jurisdictions read while resolving (an office's subtree, a department's own), so a
     /// request need not load them again. Shared, never copied, between a request's parts.
     pub jurisdictions: Arc<[jurisdiction::Model]>,
+    /// The supervising departments of an office's subtree as the process last read them, by
+    /// id (empty for everyone else): see [`JurisdictionTree`].
+    pub departments: Arc<[department::Model]>,
     /// What this request's changes touched, and a dry run's answer.
     pub dry: std::sync::Arc<crate::dry_run::DryRun>,
 }
@@ -50,6 +53,7 @@ impl Scope {
             principal: Principal::public(),
             reach: Reach::Public,
             jurisdictions: Arc::new([]),
+            departments: Arc::new([]),
             dry: Default::default(),
         }
     }
@@ -74,6 +78,7 @@ impl Scope {
         principal: Principal,
     ) -> ApiResult<Self> {
         let mut jurisdictions: Arc<[jurisdiction::Model]> = Arc::new([]);
+        let mut departments: Arc<[department::Model]> = Arc::new([]);
         let reach = match principal.role {
             Role::Public => Reach::Public,
             Role::Evaluator => Reach::Evaluator {
@@ -82,7 +87,7 @@ impl Scope {
             },
             Role::StaffingOffice => {
                 let code = principal.jurisdiction.as_deref().unwrap_or_default();
-                let Subtree { rows, ids: readable } = match tree {
+                let subtree = match tree {
                     Some(tree) => tree.subtree(db, code).await?,
                     None => {
                         let marker = tree::marker(code);
@@ -94,12 +99,14 @@ impl Scope {
                         )
                     }
                 };
+                let Subtree { rows, ids: readable, departments: kept } = subtree;
                 let own = rows
                     .iter()
                     .find(|j| j.code == code)
                     .cloned()
                     .ok_or_else(|| ApiError::forbidden(format!("jurisdiction {code} does not exist")))?;
                 jurisdictions = rows;
+                departments = kept;
                 Reach::Office { own, readable }
             }
             Role::Department => {
@@ -123,7 +130,7 @@ impl Scope {
                 }
             }
         };
-        Ok(Self { principal, reach, jurisdictions, dry: Default::default() })
+        Ok(Self { principal, reach, jurisdictions, departments, dry: Default::default() })
     }
 
     pub fn role(&self) -> Role {
@@ -489,8 +496,13 @@ impl Scope {
     }
 }
 
-/// The jurisdictions of `asked` that are in `readable`, in the order asked.
+/// The jurisdictions of `asked` that are in `readable`, in the order asked. A page merged
+/// from a city's ten counties asks one at a time: a scan of the office's subtree is then
+/// cheaper than a set built from it each time; many asked against a large subtree get one.
 fn within(readable: &[i32], asked: &[i32]) -> Vec<i32> {
+    if asked.len().saturating_mul(readable.len()) <= 4_096 {
+        return asked.iter().copied().filter(|id| readable.contains(id)).collect();
+    }
     let readable: std::collections::HashSet<i32> = readable.iter().copied().collect();
     asked.iter().copied().filter(|id| readable.contains(id)).collect()
 }
@@ -524,6 +536,7 @@ mod tests {
             principal,
             reach: Reach::Office { own, readable },
             jurisdictions: Arc::new([]),
+            departments: Arc::new([]),
             dry: Default::default(),
         }
     }

@@ -4,15 +4,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use entity::jurisdiction;
+use entity::{department, jurisdiction};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::error::ApiResult;
 
-/// The jurisdiction tree, shared by a process's requests and read again every few seconds.
-/// Jurisdictions are only ever added or renamed, never moved or removed, so a stale copy can
-/// only lack a new jurisdiction (its office is refused until a re-read, done at once on such a
-/// miss) or show an old name for a few seconds. Any mutation in this process empties it.
+/// The jurisdiction tree and the supervising departments in it, shared by a process's requests
+/// and read again every few seconds. Jurisdictions are only ever added or renamed, never moved
+/// or removed, so a stale copy can only lack a new jurisdiction (its office is refused until a
+/// re-read, done at once on such a miss) or show an old name for a few seconds. Departments
+/// likewise: one added since the read is not in the copy and is loaded from the database, and
+/// a renamed one shows its old name for a few seconds. Any mutation in this process empties
+/// it.
 #[derive(Default)]
 pub struct JurisdictionTree {
     kept: RwLock<Option<Arc<KeptTree>>>,
@@ -24,21 +27,24 @@ pub struct JurisdictionTree {
 struct KeptTree {
     at: Instant,
     all: Vec<jurisdiction::Model>,
+    departments: Vec<department::Model>,
     subtrees: Mutex<HashMap<String, Subtree>>,
 }
 
-/// An office's subtree: its jurisdictions and their ids, shared by every request of the office.
+/// An office's subtree: its jurisdictions and their ids, and the supervising departments in
+/// them (by id) when read from the kept tree; shared by every request of the office.
 #[derive(Clone)]
 pub(super) struct Subtree {
     pub rows: Arc<[jurisdiction::Model]>,
     pub ids: Arc<[i32]>,
+    pub departments: Arc<[department::Model]>,
 }
 
 impl Subtree {
     pub fn of(rows: impl IntoIterator<Item = jurisdiction::Model>) -> Self {
         let rows: Arc<[jurisdiction::Model]> = rows.into_iter().collect();
         let ids = rows.iter().map(|j| j.id).collect();
-        Self { rows, ids }
+        Self { rows, ids, departments: Arc::new([]) }
     }
 }
 
@@ -52,7 +58,13 @@ impl KeptTree {
     fn subtree(&self, code: &str) -> Subtree {
         let cut = || {
             let marker = marker(code);
-            Subtree::of(self.all.iter().filter(|j| j.path.contains(&marker)).cloned())
+            let mut subtree = Subtree::of(self.all.iter().filter(|j| j.path.contains(&marker)).cloned());
+            let inside: std::collections::HashSet<i32> = subtree.ids.iter().copied().collect();
+            let mut departments: Vec<_> =
+                self.departments.iter().filter(|d| inside.contains(&d.jurisdiction_id)).cloned().collect();
+            departments.sort_unstable_by_key(|d| d.id);
+            subtree.departments = departments.into();
+            subtree
         };
         match self.subtrees.lock() {
             Ok(mut subtrees) => subtrees.entry(code.to_string()).or_insert_with(cut).clone(),
@@ -72,7 +84,8 @@ impl JurisdictionTree {
             return Ok(tree);
         }
         let all = jurisdiction::Entity::find().all(db).await?;
-        let tree = Arc::new(KeptTree { at: Instant::now(), all, subtrees: Mutex::default() });
+        let departments = department::Entity::find().all(db).await?;
+        let tree = Arc::new(KeptTree { at: Instant::now(), all, departments, subtrees: Mutex::default() });
         if let Ok(mut kept) = self.kept.write() {
             *kept = Some(tree.clone());
         }
