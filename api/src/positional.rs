@@ -30,131 +30,78 @@ impl<M: Positional> FromQueryResult for ByPosition<M> {
     }
 }
 
-impl Positional for institution::Model {
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "jurisdiction_id",
-        "department_id",
-        "credit_code",
-        "name",
-        "sector",
-        "level",
-        "funding_form",
-        "management_mode",
-        "classification",
-        "legal_person",
-        "established_on",
-        "status",
-        "merged_into_id",
-        "responsibilities",
-        "internal_bodies",
-        "leadership_posts",
-        "created_at",
-        "updated_at",
-    ];
+/// Implements [`Positional`] for a model from its fields in declaration order: each field is
+/// its own column (sea-orm's default naming) and is read at its place in the list.
+macro_rules! positional {
+    ($model:ty { $($field:ident),+ $(,)? }) => {
+        impl Positional for $model {
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
 
-    fn at(row: &QueryResult) -> Result<Self, DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(0)?,
-            jurisdiction_id: row.try_get_by_index(1)?,
-            department_id: row.try_get_by_index(2)?,
-            credit_code: row.try_get_by_index(3)?,
-            name: row.try_get_by_index(4)?,
-            sector: row.try_get_by_index(5)?,
-            level: row.try_get_by_index(6)?,
-            funding_form: row.try_get_by_index(7)?,
-            management_mode: row.try_get_by_index(8)?,
-            classification: row.try_get_by_index(9)?,
-            legal_person: row.try_get_by_index(10)?,
-            established_on: row.try_get_by_index(11)?,
-            status: row.try_get_by_index(12)?,
-            merged_into_id: row.try_get_by_index(13)?,
-            responsibilities: row.try_get_by_index(14)?,
-            internal_bodies: row.try_get_by_index(15)?,
-            leadership_posts: row.try_get_by_index(16)?,
-            created_at: row.try_get_by_index(17)?,
-            updated_at: row.try_get_by_index(18)?,
-        })
-    }
+            fn at(row: &QueryResult) -> Result<Self, DbErr> {
+                // A struct expression evaluates its fields in the order written.
+                let mut place = 0..;
+                Ok(Self { $($field: row.try_get_by_index(place.next().unwrap_or_default())?),+ })
+            }
+        }
+    };
 }
 
-impl Positional for establishment_balance::Model {
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "jurisdiction_id",
-        "institution_id",
-        "funding",
-        "approved",
-        "frozen",
-        "occupied",
-        "updated_at",
-        "deposited",
-        "borrowed",
-    ];
+positional!(institution::Model {
+    id,
+    jurisdiction_id,
+    department_id,
+    credit_code,
+    name,
+    sector,
+    level,
+    funding_form,
+    management_mode,
+    classification,
+    legal_person,
+    established_on,
+    status,
+    merged_into_id,
+    responsibilities,
+    internal_bodies,
+    leadership_posts,
+    created_at,
+    updated_at,
+});
 
-    fn at(row: &QueryResult) -> Result<Self, DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(0)?,
-            jurisdiction_id: row.try_get_by_index(1)?,
-            institution_id: row.try_get_by_index(2)?,
-            funding: row.try_get_by_index(3)?,
-            approved: row.try_get_by_index(4)?,
-            frozen: row.try_get_by_index(5)?,
-            occupied: row.try_get_by_index(6)?,
-            updated_at: row.try_get_by_index(7)?,
-            deposited: row.try_get_by_index(8)?,
-            borrowed: row.try_get_by_index(9)?,
-        })
-    }
-}
+positional!(establishment_balance::Model {
+    id,
+    jurisdiction_id,
+    institution_id,
+    funding,
+    approved,
+    frozen,
+    occupied,
+    updated_at,
+    deposited,
+    borrowed,
+});
 
-impl Positional for staff::Model {
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "jurisdiction_id",
-        "institution_id",
-        "name",
-        "national_id_cipher",
-        "national_id_hash",
-        "slot_key",
-        "birth_year",
-        "category",
-        "basis",
-        "status",
-        "hire_date",
-        "title_level",
-        "over_establishment",
-        "created_at",
-        "updated_at",
-        "seconded_to",
-        "seconded_since",
-        "paid_by_budget",
-    ];
-
-    fn at(row: &QueryResult) -> Result<Self, DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(0)?,
-            jurisdiction_id: row.try_get_by_index(1)?,
-            institution_id: row.try_get_by_index(2)?,
-            name: row.try_get_by_index(3)?,
-            national_id_cipher: row.try_get_by_index(4)?,
-            national_id_hash: row.try_get_by_index(5)?,
-            slot_key: row.try_get_by_index(6)?,
-            birth_year: row.try_get_by_index(7)?,
-            category: row.try_get_by_index(8)?,
-            basis: row.try_get_by_index(9)?,
-            status: row.try_get_by_index(10)?,
-            hire_date: row.try_get_by_index(11)?,
-            title_level: row.try_get_by_index(12)?,
-            over_establishment: row.try_get_by_index(13)?,
-            created_at: row.try_get_by_index(14)?,
-            updated_at: row.try_get_by_index(15)?,
-            seconded_to: row.try_get_by_index(16)?,
-            seconded_since: row.try_get_by_index(17)?,
-            paid_by_budget: row.try_get_by_index(18)?,
-        })
-    }
-}
+positional!(staff::Model {
+    id,
+    jurisdiction_id,
+    institution_id,
+    name,
+    national_id_cipher,
+    national_id_hash,
+    slot_key,
+    birth_year,
+    category,
+    basis,
+    status,
+    hire_date,
+    title_level,
+    over_establishment,
+    created_at,
+    updated_at,
+    seconded_to,
+    seconded_since,
+    paid_by_budget,
+});
 
 #[cfg(test)]
 mod tests {
