@@ -500,11 +500,10 @@ impl Scope {
 /// from a city's ten counties asks one at a time: a scan of the office's subtree is then
 /// cheaper than a set built from it each time; many asked against a large subtree get one.
 fn within(readable: &[i32], asked: &[i32]) -> Vec<i32> {
-    if asked.len().saturating_mul(readable.len()) <= 4_096 {
-        return asked.iter().copied().filter(|id| readable.contains(id)).collect();
-    }
-    let readable: std::collections::HashSet<i32> = readable.iter().copied().collect();
-    asked.iter().copied().filter(|id| readable.contains(id)).collect()
+    let set: Option<std::collections::HashSet<i32>> =
+        (asked.len().saturating_mul(readable.len()) > 4_096).then(|| readable.iter().copied().collect());
+    let inside = |id: &i32| set.as_ref().map_or_else(|| readable.contains(id), |set| set.contains(id));
+    asked.iter().copied().filter(inside).collect()
 }
 
 #[cfg(test)]
@@ -553,5 +552,15 @@ mod tests {
             assert_eq!(sql.matches("\"jurisdiction_id\" IN").count(), 1, "{sql}");
             assert!(sql.contains("IN (2, 3)"), "only the asked jurisdictions within reach: {sql}");
         }
+    }
+
+    /// A few asked are scanned against the reach, many against a set of it: either way the
+    /// asked ones inside the reach, in the order asked.
+    #[test]
+    fn within_keeps_the_asked_jurisdictions_inside_the_reach_in_order() {
+        let reach: Vec<i32> = (1..=121).collect();
+        assert_eq!(within(&reach, &[7, 500, 3]), vec![7, 3]);
+        let asked: Vec<i32> = (0..=200).rev().collect();
+        assert_eq!(within(&reach, &asked), (1..=121).rev().collect::<Vec<_>>());
     }
 }
