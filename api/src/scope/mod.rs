@@ -230,15 +230,9 @@ impl Scope {
             Reach::Office { readable, .. } => {
                 Ok(query.filter(staff::Column::JurisdictionId.is_in(readable.iter().copied())))
             }
-            Reach::Department { department_id, .. } => Ok(query.filter(
-                staff::Column::InstitutionId.in_subquery(
-                    Query::select()
-                        .column(institution::Column::Id)
-                        .from(institution::Entity)
-                        .and_where(institution::Column::DepartmentId.eq(*department_id))
-                        .to_owned(),
-                ),
-            )),
+            Reach::Department { department_id, .. } => {
+                Ok(query.filter(staff::Column::InstitutionId.in_subquery(institutions_of(*department_id))))
+            }
             Reach::Public | Reach::Evaluator { .. } => Err(ApiError::forbidden("staff records are not public")),
         }
     }
@@ -251,15 +245,10 @@ impl Scope {
             Reach::Office { readable, .. } => {
                 Ok(query.filter(establishment_event::Column::JurisdictionId.is_in(readable.iter().copied())))
             }
-            Reach::Department { department_id, .. } => Ok(query.filter(
-                establishment_event::Column::InstitutionId.in_subquery(
-                    Query::select()
-                        .column(institution::Column::Id)
-                        .from(institution::Entity)
-                        .and_where(institution::Column::DepartmentId.eq(*department_id))
-                        .to_owned(),
-                ),
-            )),
+            Reach::Department { department_id, .. } => {
+                Ok(query
+                    .filter(establishment_event::Column::InstitutionId.in_subquery(institutions_of(*department_id))))
+            }
             Reach::Public | Reach::Evaluator { .. } => {
                 Err(ApiError::forbidden("the establishment ledger is not public"))
             }
@@ -494,6 +483,15 @@ impl Scope {
     pub fn sees_personal_data(&self, jurisdiction_id: i32) -> bool {
         matches!(&self.reach, Reach::Office { own, .. } if own.id == jurisdiction_id)
     }
+}
+
+/// The ids of a supervising department's institutions, as a subquery.
+fn institutions_of(department_id: i32) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(institution::Column::Id)
+        .from(institution::Entity)
+        .and_where(institution::Column::DepartmentId.eq(department_id))
+        .to_owned()
 }
 
 /// The jurisdictions of `asked` that are in `readable`, in the order asked. A page merged
