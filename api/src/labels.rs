@@ -287,6 +287,27 @@ const REASONS: &[(&str, &str)] = &[
     ("missing columns", "缺少列：{}"),
     ("the file is empty", "文件为空，需要表头行"),
     ("the file must be .csv or .xlsx", "文件应为 .csv 或 .xlsx"),
+    ("too many rows: split the file; the most read at once is", "行数过多，请拆分文件；每次最多读取{}行"),
+    ("too many columns; the most for this kind of file is", "列数过多，此类文件最多{}列"),
+    ("a header cell is longer than 200 bytes: column", "表头单元格超过200字节：第{}列"),
+    ("the cell is longer than the most a cell may hold, in bytes:", "单元格过长，最多{}字节"),
+    ("the cell holds a control character (such as NUL)", "单元格含有控制字符（如 NUL）"),
+    ("not UTF-8 text: save the file as CSV UTF-8", "不是 UTF-8 文本：请另存为“CSV UTF-8（逗号分隔）”"),
+    ("the workbook unpacks to more than the most read, in bytes:", "工作簿解压后过大，最多{}字节"),
+    ("the workbook is packed far tighter than a spreadsheet; the most ratio read is", "工作簿压缩比异常，最多{}倍"),
+    ("the workbook declares more distinct texts than are read; the most is", "工作簿声明的文本数过多，最多{}个"),
+    ("the sheet's rows are out of order", "工作表的行顺序错乱"),
+    ("not a readable workbook", "不是可读取的 .xlsx 工作簿"),
+    ("cannot read the first sheet", "无法读取第一个工作表"),
+    ("not valid CSV", "不是有效的 CSV 文件"),
+    (
+        "already holds an establishment slot outside this office's jurisdictions",
+        "文件中有人员已在本辖区以外占用编制（一人一编），不列明行号；请与其所在编办核实身份证号",
+    ),
+    (
+        "already registered outside this office's jurisdictions",
+        "文件中有统一社会信用代码已在本辖区以外登记，不列明行号",
+    ),
 ];
 
 /// A row's reason in Chinese: its column's header, then the reason's sentence; a reason not in

@@ -21,6 +21,7 @@ pub mod filing;
 pub mod findings;
 pub mod graphql;
 pub mod history;
+pub mod idempotency;
 pub mod import;
 pub mod institution;
 pub mod jurisdiction;

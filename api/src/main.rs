@@ -19,9 +19,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn print_report(report: &api::import::ImportReport, what: &str) -> std::process::ExitCode {
     if !report.errors.is_empty() {
-        eprintln!("nothing imported: {} bad row(s)", report.errors.len());
+        eprintln!("nothing imported: {} error(s)", report.error_count);
         for error in &report.errors {
             eprintln!("{error}");
+        }
+        if report.error_count > report.errors.len() {
+            eprintln!("… and {} more", report.error_count - report.errors.len());
         }
         return std::process::ExitCode::FAILURE;
     }

@@ -6,9 +6,10 @@
 //! A wrong password and an unknown user are answered alike, after the same work; failures are
 //! throttled per user name and per address; sign-ins are audited.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -31,10 +32,19 @@ pub const COOKIE: &str = "establishment_session";
 /// The password hash of an account that signs in at the OpenID Connect provider (no password
 /// verifies against it, and the password login treats the account as unknown).
 pub const EXTERNAL: &str = "!openid-connect";
-/// Failed sign-ins allowed per user name, and per address, in [`FAILURE_WINDOW`].
-const FAILURES_PER_USER: u32 = 5;
-const FAILURES_PER_ADDRESS: u32 = 20;
-const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Sign-in attempts allowed per user name, and per address, in [`FAILURE_WINDOW`]: an attempt
+/// counts from before its password is checked, and stops counting only when it succeeds.
+pub const FAILURES_PER_USER: u32 = 5;
+pub const FAILURES_PER_ADDRESS: u32 = 20;
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Keys (user names and addresses) remembered at once; past this, expired windows are dropped,
+/// and while none has expired new keys are refused rather than old ones forgotten.
+const ATTEMPT_KEYS: usize = 200_000;
+/// Password hashes verified at once, on blocking threads: a flood of sign-ins waits here
+/// instead of taking the workers every other request needs.
+const HASHING_AT_ONCE: usize = 2;
+/// How long a sign-in waits for a place to verify its password before it is told to retry.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
 
 /// Hashes a password with argon2id (a fresh random salt, the crate's default cost).
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -60,7 +70,8 @@ pub struct SignIn {
     csrf_key: [u8; 32],
     /// Verified for an unknown user, so it costs what a wrong password costs.
     dummy_hash: String,
-    failures: moka::sync::Cache<String, u32>,
+    attempts: Attempts,
+    hashing: Arc<tokio::sync::Semaphore>,
     /// Sessions seen valid a moment ago (a short cache: ending one shows within seconds on
     /// other instances, at once on this one).
     valid: moka::sync::Cache<String, ()>,
@@ -87,7 +98,8 @@ impl SignIn {
             secure_cookie,
             csrf_key,
             dummy_hash: hash_password("an account that does not exist")?,
-            failures: moka::sync::Cache::builder().max_capacity(100_000).time_to_live(FAILURE_WINDOW).build(),
+            attempts: Attempts::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(HASHING_AT_ONCE)),
             valid: moka::sync::Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(5)).build(),
         })
     }
@@ -123,20 +135,21 @@ impl SignIn {
         )
     }
 
-    fn throttled(&self, username: &str, address: Option<IpAddr>) -> ApiResult<()> {
-        let by_user = self.failures.get(&format!("u:{username}")).unwrap_or(0);
-        let by_address = address.and_then(|a| self.failures.get(&format!("a:{a}"))).unwrap_or(0);
-        if by_user >= FAILURES_PER_USER || by_address >= FAILURES_PER_ADDRESS {
-            return Err(ApiError::RateLimited { retry_after: FAILURE_WINDOW });
-        }
-        Ok(())
-    }
-
-    fn failed(&self, username: &str, address: Option<IpAddr>) {
-        for key in [Some(format!("u:{username}")), address.map(|a| format!("a:{a}"))].into_iter().flatten() {
-            let n = self.failures.get(&key).unwrap_or(0);
-            self.failures.insert(key, n + 1);
-        }
+    /// Verifies a password on a blocking thread, at most [`HASHING_AT_ONCE`] at a time.
+    async fn verify(&self, password: &str, hash: &str) -> ApiResult<bool> {
+        let busy = || ApiError::RateLimited { retry_after: Duration::from_secs(1) };
+        let permit = tokio::time::timeout(HASHING_WAIT, self.hashing.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        let (password, hash) = (password.to_string(), hash.to_string());
+        let matches = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            password_matches(&password, &hash)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        Ok(matches)
     }
 
     /// Checks a user name and password and opens a session.
@@ -148,18 +161,38 @@ impl SignIn {
         address: Option<IpAddr>,
     ) -> ApiResult<LoginAnswer> {
         let username = username.trim();
-        self.throttled(username, address)?;
-        let found = account::Entity::find().filter(account::Column::Username.eq(username)).one(db).await?;
-        // An account that signs in at the identity provider has no password here.
-        let found = found.filter(|a| a.password_hash != EXTERNAL);
-        // The same argon2 work whether or not the user exists.
-        let hash = found.as_ref().map_or(self.dummy_hash.as_str(), |a| a.password_hash.as_str());
-        let matches = password_matches(password, hash);
+        // Counted before anything is checked, so a burst of guesses sent at once is evaluated
+        // no further than the limit.
+        let keys = AttemptKeys::of(username, address);
+        self.attempts.begin(&keys)?;
+        let checked = async {
+            let found = account::Entity::find().filter(account::Column::Username.eq(username)).one(db).await?;
+            // An account that signs in at the identity provider has no password here.
+            let found = found.filter(|a| a.password_hash != EXTERNAL);
+            // The same argon2 work whether or not the user exists.
+            let hash = found.as_ref().map_or(self.dummy_hash.as_str(), |a| a.password_hash.as_str());
+            let matches = self.verify(password, hash).await?;
+            Ok::<_, ApiError>((found, matches))
+        }
+        .await;
+        let (found, matches) = match checked {
+            Ok(checked) => checked,
+            Err(error) => {
+                // Not a guess judged: the attempt gives its place back.
+                self.attempts.release(&keys);
+                return Err(error);
+            }
+        };
         match found {
-            Some(account) if matches && !account.disabled => self.open_session(db, &account, "password").await,
+            Some(account) if matches && !account.disabled => {
+                self.attempts.release(&keys);
+                self.open_session(db, &account, "password").await
+            }
             found => {
-                self.failed(username, address);
-                refuse(db, username, found.as_ref(), "password").await?;
+                // One audit row per account name and window, however many guesses it takes.
+                if let Some(window) = self.attempts.first_refusal(&keys) {
+                    refuse(db, username, found.as_ref(), "password", Some(window)).await?;
+                }
                 Err(ApiError::Unauthenticated("wrong user name or password".into()))
             }
         }
@@ -174,7 +207,7 @@ impl SignIn {
                 self.open_session(db, &account, "openid-connect").await
             }
             found => {
-                refuse(db, username, found.as_ref(), "openid-connect").await?;
+                refuse(db, username, found.as_ref(), "openid-connect", None).await?;
                 Err(ApiError::Unauthenticated("this identity has no enabled account here".into()))
             }
         }
@@ -268,16 +301,21 @@ impl SignIn {
         Ok(())
     }
 
-    /// Ends a session (logout).
+    /// Ends a session (logout), audited once: ending a session already ended changes nothing
+    /// and writes nothing.
     pub async fn logout(&self, db: &DatabaseConnection, sid: &str) -> ApiResult<()> {
         self.valid.invalidate(sid);
         let txn = crate::db::begin_write(db).await?;
-        auth_session::Entity::update_many()
+        let ended = auth_session::Entity::update_many()
             .col_expr(auth_session::Column::EndedAt, Expr::value(Utc::now()))
             .filter(auth_session::Column::Id.eq(sid))
             .filter(auth_session::Column::EndedAt.is_null())
             .exec(&txn)
             .await?;
+        if ended.rows_affected == 0 {
+            txn.rollback().await?;
+            return Ok(());
+        }
         let change = Change {
             action: "auth.logout",
             entity: "auth_session",
@@ -292,20 +330,28 @@ impl SignIn {
     }
 }
 
-/// A refused sign-in in the audit chain (the name tried, never the password).
+/// A refused sign-in in the audit chain (the name tried, never the password). A password
+/// refusal is written once per user name and window: `window` says until when further refusals
+/// of that name are counted without a row of their own.
 async fn refuse(
     db: &DatabaseConnection,
     username: &str,
     found: Option<&account::Model>,
     method: &str,
+    window: Option<chrono::DateTime<Utc>>,
 ) -> ApiResult<()> {
+    let mut after = serde_json::json!({ "username": username, "method": method });
+    if let Some(until) = window {
+        after["windowEnds"] = serde_json::json!(until);
+        after["limit"] = serde_json::json!(FAILURES_PER_USER);
+    }
     let refusal = Change {
         action: "auth.login.refused",
         entity: "account",
         entity_id: found.map(|a| a.id),
         jurisdiction_id: None,
         before: None,
-        after: Some(serde_json::json!({ "username": username, "method": method })),
+        after: Some(after),
     };
     let txn = crate::db::begin_write(db).await?;
     audit::record(&txn, &Actor::system("auth"), refusal).await?;
@@ -419,4 +465,99 @@ pub async fn disable_user(db: &DatabaseConnection, username: &str) -> anyhow::Re
     record_account_change(&txn, "account.disable", &account, after).await?;
     crate::db::commit(txn).await?;
     Ok(ended.rows_affected)
+}
+
+/// The counters one sign-in attempt moves: its user name's and its address's.
+struct AttemptKeys {
+    user: String,
+    address: Option<String>,
+}
+
+impl AttemptKeys {
+    fn of(username: &str, address: Option<IpAddr>) -> Self {
+        // No account name is longer than 64 characters: a longer one is counted by its start.
+        let user: String = username.chars().take(64).collect();
+        Self { user: format!("u:{user}"), address: address.map(|a| format!("a:{a}")) }
+    }
+
+    fn each(&self) -> impl Iterator<Item = (&str, u32)> {
+        std::iter::once((self.user.as_str(), FAILURES_PER_USER))
+            .chain(self.address.as_deref().map(|a| (a, FAILURES_PER_ADDRESS)))
+    }
+}
+
+/// One key's attempts in its window (which starts at the key's first attempt).
+struct Window {
+    started: Instant,
+    count: u32,
+    audited: bool,
+}
+
+/// Sign-in attempts by user name and by address, counted under one lock: an attempt takes its
+/// place before its password is checked, and gives it back only if it succeeds, so however many
+/// guesses arrive at once no more than the limit are ever evaluated.
+#[derive(Default)]
+struct Attempts {
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+impl Attempts {
+    fn locked(&self) -> std::sync::MutexGuard<'_, HashMap<String, Window>> {
+        self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Takes a place for an attempt on every key, or refuses it (and takes none) when any key
+    /// has used its window's allowance.
+    fn begin(&self, keys: &AttemptKeys) -> ApiResult<()> {
+        let mut windows = self.locked();
+        let now = Instant::now();
+        let mut wait = Duration::ZERO;
+        for (key, limit) in keys.each() {
+            if let Some(window) = windows.get(key)
+                && now.duration_since(window.started) < FAILURE_WINDOW
+                && window.count >= limit
+            {
+                wait = wait.max(FAILURE_WINDOW.saturating_sub(now.duration_since(window.started)));
+            }
+        }
+        if !wait.is_zero() {
+            return Err(ApiError::RateLimited { retry_after: wait });
+        }
+        if windows.len() >= ATTEMPT_KEYS {
+            windows.retain(|_, w| now.duration_since(w.started) < FAILURE_WINDOW);
+            if windows.len() >= ATTEMPT_KEYS {
+                return Err(ApiError::RateLimited { retry_after: Duration::from_secs(60) });
+            }
+        }
+        for (key, _) in keys.each() {
+            let window = windows.entry(key.to_string()).or_insert(Window { started: now, count: 0, audited: false });
+            if now.duration_since(window.started) >= FAILURE_WINDOW {
+                *window = Window { started: now, count: 0, audited: false };
+            }
+            window.count += 1;
+        }
+        Ok(())
+    }
+
+    /// Gives an attempt's places back (it succeeded, or was never judged).
+    fn release(&self, keys: &AttemptKeys) {
+        let mut windows = self.locked();
+        for (key, _) in keys.each() {
+            if let Some(window) = windows.get_mut(key) {
+                window.count = window.count.saturating_sub(1);
+            }
+        }
+    }
+
+    /// For the first refusal of a user name in its window, when that window ends.
+    fn first_refusal(&self, keys: &AttemptKeys) -> Option<chrono::DateTime<Utc>> {
+        let mut windows = self.locked();
+        let window = windows.get_mut(&keys.user)?;
+        if window.audited {
+            return None;
+        }
+        window.audited = true;
+        let left = FAILURE_WINDOW.saturating_sub(window.started.elapsed());
+        Some(Utc::now() + chrono::Duration::from_std(left).unwrap_or_default())
+    }
 }

@@ -19,6 +19,7 @@ pub mod evaluation_round;
 pub mod group_weight;
 pub mod hospital_filing;
 pub mod hospital_profile;
+pub mod idempotency_key;
 pub mod indicator;
 pub mod indicator_set;
 pub mod institution;

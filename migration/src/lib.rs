@@ -24,6 +24,7 @@ mod m20261202_000019_staff_name_characters;
 mod m20261202_000020_totals_version;
 mod m20261202_000021_staff_name_in_jurisdiction;
 mod m20261203_000022_institution_name_keys;
+mod m20261206_000023_idempotency_keys;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000020_totals_version::Migration),
             Box::new(m20261202_000021_staff_name_in_jurisdiction::Migration),
             Box::new(m20261203_000022_institution_name_keys::Migration),
+            Box::new(m20261206_000023_idempotency_keys::Migration),
         ]
     }
 }

@@ -202,9 +202,18 @@ async fn a_staff_file_is_checked_row_by_row_and_against_every_tenant() {
     let before = app.row_counts().await;
     let report = api::import::import_staff(&app.db, &app.pii, &write(&dir, "b.csv", &csv), false).await.unwrap();
     let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
-    assert_eq!(lines, vec![2, 3, 4, 5, 7, 9, 10], "{:?}", report.errors);
+    // Line 2's person holds a slot already; a file bad in itself is not checked against others.
+    assert_eq!(lines, vec![3, 4, 5, 7, 9, 10], "{:?}", report.errors);
     assert!(report.errors.iter().any(|e| e.reason.contains("at least 18")), "{:?}", report.errors);
     assert!(report.errors.iter().any(|e| e.reason.contains("retirement age")), "{:?}", report.errors);
+    assert_eq!(app.row_counts().await, before);
+    // Right in itself, it is: the operator's import names the line.
+    let holder_only = csv.lines().take(2).collect::<Vec<_>>().join("\n");
+    let report =
+        api::import::import_staff(&app.db, &app.pii, &write(&dir, "c.csv", &holder_only), false).await.unwrap();
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.errors[0].line, 2);
+    assert!(report.errors[0].reason.contains("一人一编"), "{:?}", report.errors);
     assert_eq!(app.row_counts().await, before);
 }
 
@@ -265,9 +274,14 @@ async fn a_large_staff_file_goes_in_by_the_thousand_with_every_hire_recorded() {
 
     // The same file again: every slot holder is already on a list (and 1,500 of them would not
     // fit in the 600 slots left), and nothing is written.
+    // The file's own rows are judged first: 1,500 over establishment (the first 200 reasons
+    // kept, all counted), and only a file right in itself is checked against people held.
     let again = api::import::import_staff(&app.db, &app.pii, &path, false).await.unwrap();
-    assert_eq!(again.errors.iter().filter(|e| e.reason.contains("一人一编")).count(), 2_100);
-    assert_eq!(again.errors.iter().filter(|e| e.reason.contains("超编")).count(), 1_500);
+    assert_eq!((again.errors.len(), again.error_count), (200, 1_500));
+    assert!(again.errors.iter().all(|e| e.reason.contains("超编")), "{:?}", &again.errors[..3]);
+    let accepted = api::import::import_staff(&app.db, &app.pii, &path, true).await.unwrap();
+    assert_eq!(accepted.error_count, 2_100);
+    assert!(accepted.errors.iter().all(|e| e.reason.contains("一人一编")), "{:?}", &accepted.errors[..3]);
     assert_eq!(app.row_counts().await.into_iter().collect::<std::collections::HashMap<_, _>>(), counts);
 }
 
@@ -329,7 +343,8 @@ async fn offices_own_words_are_read_chinese_labels_yes_no_and_usual_dates() {
     assert!(reasons.iter().any(|r| r.starts_with("legal_person")), "{reasons:?}");
 }
 
-async fn upload(app: &TestApp, token: Option<&str>, file: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
+/// Uploads a file to `/imports/{file}`; answers the status and the JSON body.
+pub(crate) async fn upload(app: &TestApp, token: Option<&str>, file: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
     let mut request = reqwest::Client::new().post(format!("{}/imports/{file}", app.address)).body(body);
     if let Some(token) = token {
         request = request.bearer_auth(token);

@@ -225,3 +225,78 @@ async fn with_an_identity_provider_passwords_are_off_and_a_callback_nobody_start
     }
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn a_burst_of_guesses_at_once_is_judged_no_further_than_the_limit_and_audited_once() {
+    let app = app_with_signin().await;
+    office_account(&app).await;
+    let guesses =
+        (0..100).map(|k| login(&app, "zhang.office", if k == 60 { "correct horse battery" } else { "wrong" }));
+    let answers = futures_util::future::join_all(guesses).await;
+    let judged = answers.iter().filter(|(status, _, _)| *status != 429).count();
+    assert!(judged <= api::signin::FAILURES_PER_USER as usize, "{judged} guesses were judged");
+    assert!(answers.iter().filter(|(status, _, _)| *status == 429).count() >= 95);
+    // Locked: the right password is refused too, and the account's refusals are one audit row.
+    let (status, _, _) = login(&app, "zhang.office", "correct horse battery").await;
+    assert_eq!(status, 429);
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let refused = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("auth.login.refused"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(refused, 1, "one row per account and window");
+    // One address trying many names is held at its own limit.
+    let names = (0..40).map(|k| format!("nobody.{k}")).collect::<Vec<_>>();
+    let answers = futures_util::future::join_all(names.iter().map(|n| login(&app, n, "wrong"))).await;
+    let judged = answers.iter().filter(|(status, _, _)| *status == 401).count();
+    assert!(judged <= api::signin::FAILURES_PER_ADDRESS as usize, "{judged} judged from one address");
+}
+
+#[tokio::test]
+async fn logout_by_cookie_needs_its_csrf_token_and_is_audited_once() {
+    let app = app_with_signin().await;
+    office_account(&app).await;
+    let (_, cookie, body) = login(&app, "zhang.office", "correct horse battery").await;
+    let session = cookie.unwrap().split(';').next().unwrap().to_string();
+    let token = body["token"].as_str().unwrap().to_string();
+    let logout = |csrf: Option<&str>| {
+        let mut request = app.client.post(format!("{}/auth/logout", app.address)).header("cookie", session.clone());
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    // Another site's page can make the browser send the cookie, but not the token.
+    assert_eq!(logout(None).await.unwrap().status().as_u16(), 403);
+    assert_eq!(app.ok(Some(&token), WHO, json!({})).await["overview"]["institutionCount"], 0, "still signed in");
+    assert_eq!(logout(body["csrfToken"].as_str()).await.unwrap().status().as_u16(), 204);
+    assert_eq!(app.error_code(Some(&token), WHO, json!({})).await, "UNAUTHENTICATED");
+    // Ending it again changes nothing and writes nothing.
+    for _ in 0..3 {
+        app.client.post(format!("{}/auth/logout", app.address)).bearer_auth(&token).send().await.unwrap();
+    }
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let logouts = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("auth.logout"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(logouts, 1);
+}
+
+#[tokio::test]
+async fn logout_is_rate_limited_like_any_request() {
+    let app = spawn_app_with(|state| {
+        state
+            .with_throttle(api::throttle::Throttle::new(3, 1_000))
+            .with_signin(api::signin::SignIn::new(test_signer(), Duration::from_secs(1800), false).unwrap())
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let response = app.client.post(format!("{}/auth/logout", app.address)).send().await.unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429]);
+}

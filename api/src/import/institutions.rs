@@ -1,13 +1,13 @@
 //! Importing institutions with their initial establishment.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use entity::enums::{Classification, EventKind, Funding, FundingForm, Level, ManagementMode, Sector};
 use entity::jurisdiction;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Check, ImportReport, RowError, import_document, read_rows};
+use super::{Check, ImportReport, RowError, RowErrors, Within, import_document, read_rows};
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
@@ -43,7 +43,7 @@ struct Checked {
 pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow::Result<ImportReport> {
     let rows = match read_rows(path, &COLUMNS) {
         Ok(rows) => rows,
-        Err(error) => return Ok(ImportReport::refused(vec![error])),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
     let actor = Actor::system("import institutions");
     import_institutions_rows(db, &rows, None, &actor, &import_document(path)).await
@@ -51,16 +51,19 @@ pub async fn import_institutions(db: &DatabaseConnection, path: &Path) -> anyhow
 
 /// Imports checked rows, all or none. `within` keeps the import to one jurisdiction (an office's
 /// upload: a row naming another is refused); `document` is the number the ledger entries carry.
+/// Credit codes are looked up among other institutions only for a file right in every other
+/// way, and one registered outside what the office reads is not named (as with ID numbers in
+/// the staff import).
 pub async fn import_institutions_rows(
     db: &DatabaseConnection,
     rows: &[super::Row],
-    within: Option<i32>,
+    within: Option<Within<'_>>,
     actor: &Actor,
     document: &str,
 ) -> anyhow::Result<ImportReport> {
     let jurisdictions: HashMap<String, i32> =
         jurisdiction::Entity::find().all(db).await?.into_iter().map(|j| (j.code, j.id)).collect();
-    let mut errors = Vec::new();
+    let mut errors = RowErrors::default();
     let mut checked = Vec::new();
     let mut seen_codes: HashMap<String, usize> = HashMap::new();
     for row in rows {
@@ -70,7 +73,7 @@ pub async fn import_institutions_rows(
         let jurisdiction_id = check.field("jurisdiction", |v| {
             let id = jurisdictions.get(v).copied().ok_or_else(|| format!("jurisdiction `{v}` does not exist"))?;
             match within {
-                Some(own) if own != id => Err(format!("jurisdiction `{v}` is not this office's own")),
+                Some(w) if w.own != id => Err(format!("jurisdiction `{v}` is not this office's own")),
                 _ => Ok(id),
             }
         });
@@ -136,25 +139,12 @@ pub async fn import_institutions_rows(
             checked.push(Checked { line: row.line, jurisdiction_id, department, new, classification, approved });
         }
     }
-    let codes: Vec<String> = checked.iter().map(|c| c.new.credit_code.as_str().to_string()).collect();
-    let taken: HashSet<String> = entity::institution::Entity::find()
-        .filter(entity::institution::Column::CreditCode.is_in(codes))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| i.credit_code)
-        .collect();
-    for c in &checked {
-        if taken.contains(c.new.credit_code.as_str()) {
-            errors.push(RowError {
-                line: c.line,
-                reason: format!("credit_code: {} is already registered", c.new.credit_code.as_str()),
-            });
-        }
-    }
     if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line);
         return Ok(ImportReport::refused(errors));
+    }
+    let held_elsewhere = check_registered(db, &checked, within, &mut errors).await?;
+    if !errors.is_empty() {
+        return Ok(ImportReport { held_elsewhere, ..ImportReport::refused(errors) });
     }
 
     let today = chrono::Utc::now().date_naive();
@@ -200,6 +190,45 @@ pub async fn import_institutions_rows(
     }
     crate::db::commit(txn).await?;
     Ok(report)
+}
+
+/// Says that a credit code of the file is registered outside what the office reads.
+pub const REGISTERED_ELSEWHERE: &str = "a credit code in the file is already registered outside this office's \
+     jurisdictions; the line is not named";
+
+/// Credit codes already registered: named by line where the importer reads the institution,
+/// only counted where it does not. Answers whether any was counted.
+async fn check_registered(
+    db: &DatabaseConnection,
+    checked: &[Checked],
+    within: Option<Within<'_>>,
+    errors: &mut RowErrors,
+) -> anyhow::Result<bool> {
+    let lines: HashMap<&str, usize> = checked.iter().map(|c| (c.new.credit_code.as_str(), c.line)).collect();
+    let mut elsewhere = false;
+    let codes: Vec<&str> = lines.keys().copied().collect();
+    for chunk in codes.chunks(1000) {
+        let taken: Vec<(String, i32)> = entity::institution::Entity::find()
+            .select_only()
+            .column(entity::institution::Column::CreditCode)
+            .column(entity::institution::Column::JurisdictionId)
+            .filter(entity::institution::Column::CreditCode.is_in(chunk.iter().map(|c| c.to_string())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (code, jurisdiction) in taken {
+            let Some(&line) = lines.get(code.as_str()) else { continue };
+            if Within::reads(within, jurisdiction) {
+                errors.push(RowError { line, reason: format!("credit_code: {code} is already registered") });
+            } else {
+                elsewhere = true;
+            }
+        }
+    }
+    if elsewhere {
+        errors.push(RowError { line: 0, reason: REGISTERED_ELSEWHERE.into() });
+    }
+    Ok(elsewhere)
 }
 
 pub(super) fn to_anyhow(error: crate::error::ApiError) -> anyhow::Error {

@@ -3,41 +3,82 @@
 //! and reason.
 
 mod institutions;
+mod read;
 mod staff;
 mod template;
 
 pub use institutions::{COLUMNS as INSTITUTION_COLUMNS, import_institutions, import_institutions_rows};
+pub use read::{ReadLimits, Row, read_rows, read_rows_from};
 pub use staff::{COLUMNS as STAFF_COLUMNS, Progress, import_staff, import_staff_rows, import_staff_with_progress};
 pub use template::staff_template;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
 
-/// One data row: its line in the file (the header is line 1) and its cells by column.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub line: usize,
-    cells: HashMap<String, String>,
-}
-
-impl Row {
-    /// A cell, trimmed; missing columns read as empty.
-    pub fn get(&self, column: &str) -> &str {
-        self.cells.get(column).map(|v| v.trim()).unwrap_or("")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
+    /// The line in the file; `0` for the file as a whole (a finding that names no line).
     pub line: usize,
     pub reason: String,
 }
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.reason)
+        match self.line {
+            0 => write!(f, "file: {}", self.reason),
+            line => write!(f, "line {line}: {}", self.reason),
+        }
+    }
+}
+
+/// Row errors kept for the answer: the first [`RowErrors::KEPT`] and a count of them all, so a
+/// file bad on every line cannot make an answer (or the memory behind it) as large as itself.
+#[derive(Debug, Default)]
+pub struct RowErrors {
+    kept: Vec<RowError>,
+    total: usize,
+}
+
+impl RowErrors {
+    pub const KEPT: usize = 200;
+
+    pub fn push(&mut self, error: RowError) {
+        self.total += 1;
+        if self.kept.len() < Self::KEPT {
+            self.kept.push(error);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Every error found, kept or only counted.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// The kept errors in line order, the file's own (line 0) first.
+    pub fn into_sorted(mut self) -> (Vec<RowError>, usize) {
+        self.kept.sort_by_key(|e| e.line);
+        (self.kept, self.total)
+    }
+}
+
+/// The office an upload is for: it imports into its own jurisdiction and reads the people and
+/// institutions of `readable` (its own jurisdiction and those below). An import on the server
+/// (`api import`) has none: the operator reads everything.
+#[derive(Debug, Clone, Copy)]
+pub struct Within<'a> {
+    pub own: i32,
+    pub readable: &'a [i32],
+}
+
+impl Within<'_> {
+    /// Whether the importer may be told about a record of `jurisdiction`.
+    pub fn reads(within: Option<Self>, jurisdiction: i32) -> bool {
+        within.is_none_or(|w| w.readable.contains(&jurisdiction))
     }
 }
 
@@ -47,86 +88,37 @@ pub struct ImportReport {
     pub written: usize,
     pub created_departments: Vec<String>,
     pub over_establishment: usize,
+    /// The first errors, in line order.
     pub errors: Vec<RowError>,
+    /// How many errors there were in all (more than `errors` holds when the file had many).
+    pub error_count: usize,
+    /// Whether a person of the file holds a slot outside what the importing office reads (the
+    /// refusal then names no line: see `import_staff_rows`).
+    pub held_elsewhere: bool,
 }
 
 impl ImportReport {
-    pub fn refused(errors: Vec<RowError>) -> Self {
-        Self { errors, ..Default::default() }
+    pub fn refused(errors: RowErrors) -> Self {
+        let (errors, error_count) = errors.into_sorted();
+        Self { errors, error_count, ..Default::default() }
     }
-}
 
-/// Reads a `.csv` or `.xlsx` file into rows, checking that the required columns are there.
-pub fn read_rows(path: &Path, required: &[&str]) -> Result<Vec<Row>, RowError> {
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    let bytes = std::fs::read(path)
-        .map_err(|e| RowError { line: 1, reason: format!("cannot read {}: {e}", path.display()) })?;
-    read_rows_from(&bytes, &extension, required)
-}
-
-/// Reads rows from a file's bytes (`extension`: csv or xlsx), as [`read_rows`] does.
-pub fn read_rows_from(bytes: &[u8], extension: &str, required: &[&str]) -> Result<Vec<Row>, RowError> {
-    let table = match extension {
-        "csv" => read_csv(bytes),
-        "xlsx" => read_xlsx(bytes),
-        _ => Err("the file must be .csv or .xlsx".to_string()),
+    /// Refused for one reason about the whole file (or one line of it).
+    pub fn refused_for(error: RowError) -> Self {
+        let mut errors = RowErrors::default();
+        errors.push(error);
+        Self::refused(errors)
     }
-    .map_err(|reason| RowError { line: 1, reason })?;
-    let Some((header, body)) = table.split_first() else {
-        return Err(RowError { line: 1, reason: "the file is empty; a header row is required".into() });
-    };
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| crate::labels::column(h.trim().trim_start_matches('\u{feff}'), required).to_ascii_lowercase())
-        .collect();
-    let missing: Vec<&str> = required.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
-    if !missing.is_empty() {
-        return Err(RowError { line: 1, reason: format!("missing columns: {}", missing.join(", ")) });
-    }
-    Ok(body
-        .iter()
-        .enumerate()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-        .map(|(i, cells)| Row { line: i + 2, cells: header.iter().cloned().zip(cells.iter().cloned()).collect() })
-        .collect())
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    reader
-        .records()
-        .map(|record| record.map(|r| r.iter().map(str::to_string).collect()).map_err(|e| format!("not valid CSV: {e}")))
-        .collect()
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("not a readable workbook: {e}"))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or("the workbook has no sheet")?
-        .map_err(|e| format!("cannot read the first sheet: {e}"))?;
-    let cell = |data: &Data| match data {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => dt.as_datetime().map(|d| d.date().to_string()).unwrap_or_default(),
-        Data::Error(e) => format!("#{e:?}"),
-    };
-    Ok(range.rows().map(|row| row.iter().map(cell).collect()).collect())
 }
 
 /// Collects the errors of checking one row, so every problem of a row is reported at once.
 pub struct Check<'a> {
     row: &'a Row,
-    errors: &'a mut Vec<RowError>,
+    errors: &'a mut RowErrors,
 }
 
 impl<'a> Check<'a> {
-    pub fn new(row: &'a Row, errors: &'a mut Vec<RowError>) -> Self {
+    pub fn new(row: &'a Row, errors: &'a mut RowErrors) -> Self {
         Self { row, errors }
     }
 

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use entity::enums::{Funding, InstitutionStatus, StaffBasis, StaffCategory, StaffStatus};
 use entity::{audit_log, establishment_balance, institution, staff};
@@ -19,7 +20,7 @@ use sea_orm::{
 };
 use serde_json::{Map, Value as Json};
 
-use super::{Check, ImportReport, RowError, read_rows};
+use super::{Check, ImportReport, RowError, RowErrors, Within, read_rows};
 use crate::audit::{Actor, snapshot};
 use crate::bulk;
 use crate::codes::{self, NationalId};
@@ -35,7 +36,7 @@ const BATCH: usize = 1000;
 
 struct Checked {
     line: usize,
-    institution: institution::Model,
+    institution: Arc<institution::Model>,
     person: NewPerson,
     over: bool,
 }
@@ -49,7 +50,7 @@ pub async fn import_staff(
 ) -> anyhow::Result<ImportReport> {
     let rows = match read_rows(path, &COLUMNS) {
         Ok(rows) => rows,
-        Err(error) => return Ok(ImportReport::refused(vec![error])),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
     import_staff_rows(db, pii, &rows, accept_over_establishment, None, &Actor::system("import staff"), None).await
 }
@@ -71,25 +72,31 @@ pub async fn import_staff_with_progress(
 ) -> anyhow::Result<ImportReport> {
     let rows = match read_rows(path, &COLUMNS) {
         Ok(rows) => rows,
-        Err(error) => return Ok(ImportReport::refused(vec![error])),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
     import_staff_rows(db, pii, &rows, accept_over_establishment, None, &Actor::system("import staff"), progress).await
 }
 
 /// Imports checked rows, all or none. `within` keeps the import to one jurisdiction's
 /// institutions (an office's upload): another's credit code reads as unknown.
+///
+/// "One person, one slot" (一人一编) is checked against people elsewhere only for a file that is
+/// right in every other way, and a person held outside what the office reads is not named: the
+/// refusal says only that someone in the file holds a slot elsewhere (`held_elsewhere`), so a
+/// file of candidate ID numbers answers the same whichever of them is real. The caller counts
+/// such a refusal against the prober's allowance, as a refused hire is counted.
 pub async fn import_staff_rows(
     db: &DatabaseConnection,
     pii: &PiiCipher,
     rows: &[super::Row],
     accept_over_establishment: bool,
-    within: Option<i32>,
+    within: Option<Within<'_>>,
     actor: &Actor,
     progress: Progress<'_>,
 ) -> anyhow::Result<ImportReport> {
     let txn = begin_write(db).await?;
-    let institutions = institutions_by_code(&txn, rows, within).await?;
-    let mut errors = Vec::new();
+    let institutions = institutions_by_code(&txn, rows, within.map(|w| w.own)).await?;
+    let mut errors = RowErrors::default();
     let mut checked = Vec::new();
     let mut slot_holders: HashMap<String, usize> = HashMap::new();
     for (n, row) in rows.iter().enumerate() {
@@ -109,7 +116,7 @@ pub async fn import_staff_rows(
             if found.status != InstitutionStatus::Active {
                 return Err(format!("institution `{}` is no longer active", found.name));
             }
-            Ok(found.clone())
+            Ok(Arc::clone(found))
         });
         let category = check.word("category", StaffCategory::from_word);
         let basis = check.word("basis", StaffBasis::from_word);
@@ -150,14 +157,20 @@ pub async fn import_staff_rows(
             checked.push(Checked { line: row.line, institution, person, over: false });
         }
     }
-    check_existing_slots(&txn, &slot_holders, &mut errors).await?;
-    check_filed_totals(&txn, &checked, &mut errors).await?;
+    if errors.is_empty() {
+        check_filed_totals(&txn, &checked, &mut errors).await?;
+    }
     let balances = lock_balances(&txn, &checked).await?;
     let occupy = check_capacity(&balances, &mut checked, accept_over_establishment, &mut errors);
     if !errors.is_empty() {
         txn.rollback().await?;
-        errors.sort_by_key(|e| e.line);
         return Ok(ImportReport::refused(errors));
+    }
+    // Only now, with every row right, against the people of other institutions.
+    let held_elsewhere = check_existing_slots(&txn, &slot_holders, within, &mut errors).await?;
+    if !errors.is_empty() {
+        txn.rollback().await?;
+        return Ok(ImportReport { held_elsewhere, ..ImportReport::refused(errors) });
     }
 
     if let Some(tell) = progress {
@@ -174,7 +187,7 @@ async fn institutions_by_code<C: ConnectionTrait>(
     db: &C,
     rows: &[super::Row],
     within: Option<i32>,
-) -> anyhow::Result<HashMap<String, institution::Model>> {
+) -> anyhow::Result<HashMap<String, Arc<institution::Model>>> {
     let mut codes: Vec<String> = rows.iter().map(|r| r.get("institution_credit_code").to_ascii_uppercase()).collect();
     codes.sort_unstable();
     codes.dedup();
@@ -186,36 +199,55 @@ async fn institutions_by_code<C: ConnectionTrait>(
             query = query.filter(institution::Column::JurisdictionId.eq(jurisdiction));
         }
         let rows = query.all(db).await?;
-        found.extend(rows.into_iter().map(|i| (i.credit_code.clone(), i)));
+        found.extend(rows.into_iter().map(|i| (i.credit_code.clone(), Arc::new(i))));
     }
     Ok(found)
 }
 
-/// "One person, one slot" against people already on any list.
+/// Says that a person of the file holds a slot outside what the office reads, without naming them.
+pub const HELD_ELSEWHERE: &str = "a person in the file already holds an establishment slot outside this office's \
+     jurisdictions (一人一编); the line is not named. Check the file's ID numbers with the office that holds them";
+
+/// "One person, one slot" against people already on any list. A holder the importer reads is
+/// named by line; one it does not read is only counted (answers whether there was any).
 async fn check_existing_slots<C: ConnectionTrait>(
     db: &C,
     slot_holders: &HashMap<String, usize>,
-    errors: &mut Vec<RowError>,
-) -> anyhow::Result<()> {
+    within: Option<Within<'_>>,
+    errors: &mut RowErrors,
+) -> anyhow::Result<bool> {
     let hashes: Vec<String> = slot_holders.keys().cloned().collect();
+    let mut elsewhere = false;
+    let mut named = Vec::new();
     for chunk in hashes.chunks(BATCH) {
-        let taken: Vec<Option<String>> = staff::Entity::find()
+        let taken: Vec<(Option<String>, i32)> = staff::Entity::find()
             .select_only()
             .column(staff::Column::SlotKey)
+            .column(staff::Column::JurisdictionId)
             .filter(staff::Column::SlotKey.is_in(chunk.iter().cloned()))
             .into_tuple()
             .all(db)
             .await?;
-        for hash in taken.into_iter().flatten() {
-            if let Some(line) = slot_holders.get(&hash) {
-                errors.push(RowError {
-                    line: *line,
-                    reason: "national_id: this person already holds an establishment slot (一人一编)".into(),
-                });
+        for (hash, jurisdiction) in taken {
+            let Some(line) = hash.and_then(|h| slot_holders.get(&h)) else { continue };
+            if Within::reads(within, jurisdiction) {
+                named.push(*line);
+            } else {
+                elsewhere = true;
             }
         }
     }
-    Ok(())
+    named.sort_unstable();
+    for line in named {
+        errors.push(RowError {
+            line,
+            reason: "national_id: this person already holds an establishment slot (一人一编)".into(),
+        });
+    }
+    if elsewhere {
+        errors.push(RowError { line: 0, reason: HELD_ELSEWHERE.into() });
+    }
+    Ok(elsewhere)
 }
 
 /// Filed staff (备案制) go only to a hospital with an approved filing, within its total; rows
@@ -223,7 +255,7 @@ async fn check_existing_slots<C: ConnectionTrait>(
 async fn check_filed_totals<C: ConnectionTrait>(
     db: &C,
     checked: &[Checked],
-    errors: &mut Vec<RowError>,
+    errors: &mut RowErrors,
 ) -> anyhow::Result<()> {
     let mut hospitals: Vec<i32> =
         checked.iter().filter(|c| c.person.basis == StaffBasis::Filed).map(|c| c.institution.id).collect();
@@ -285,7 +317,7 @@ fn check_capacity(
     balances: &HashMap<(i32, Funding), establishment_balance::Model>,
     checked: &mut [Checked],
     accept: bool,
-    errors: &mut Vec<RowError>,
+    errors: &mut RowErrors,
 ) -> HashMap<(i32, Funding), i32> {
     let mut vacant: HashMap<(i32, Funding), i32> =
         balances.iter().map(|(key, b)| (*key, crate::establishment::balance::vacant(b))).collect();

@@ -55,7 +55,13 @@ mod tests {
     #[test]
     fn the_template_reads_back_as_an_empty_file_with_every_column_the_import_needs() {
         let bytes = staff_template().unwrap();
-        let rows = crate::import::read_rows_from(&bytes, "xlsx", &super::super::STAFF_COLUMNS).unwrap();
+        let rows = crate::import::read_rows_from(
+            &bytes,
+            "xlsx",
+            &super::super::STAFF_COLUMNS,
+            crate::import::ReadLimits::UPLOAD,
+        )
+        .unwrap();
         assert!(rows.is_empty());
         // Every drop-down value is a label the import accepts.
         for (_, _, values, _) in columns() {

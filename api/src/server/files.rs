@@ -4,10 +4,14 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
 use super::{AppState, RequestId, admit, authenticate, error_response, request_id};
-use crate::audit::Actor;
+use crate::audit::{self, Actor, Change};
 use crate::error::ApiError;
-use crate::scope::Scope;
+use crate::import::{ReadLimits, Within};
+use crate::scope::{Reach, Scope};
 
 #[derive(serde::Deserialize)]
 pub(super) struct ExportParams {
@@ -102,6 +106,34 @@ pub(super) async fn staff_template(req: HttpRequest) -> HttpResponse {
 /// Largest file an office may upload for import.
 pub(super) const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 
+/// The offices with an import running: one at a time each, so an office cannot hold several
+/// files' worth of memory and the write connection at once.
+#[derive(Default)]
+pub struct ImportsRunning(Mutex<HashSet<i32>>);
+
+/// An office's place as the one import it runs; given back when dropped.
+struct Running {
+    imports: Arc<ImportsRunning>,
+    office: i32,
+}
+
+impl ImportsRunning {
+    fn start(self: &Arc<Self>, office: i32) -> Result<Running, ApiError> {
+        let mut running = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !running.insert(office) {
+            return Err(ApiError::RateLimited { retry_after: std::time::Duration::from_secs(5) });
+        }
+        Ok(Running { imports: Arc::clone(self), office })
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut running = self.imports.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        running.remove(&self.office);
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub(super) struct ImportParams {
     /// Accept people over establishment (inherited), as `api import --accept-over-establishment`.
@@ -136,6 +168,10 @@ pub(super) async fn import_upload(
         admit(&state, &req, &principal)?;
         let scope = Scope::resolve_cached(&state.db, &state.jurisdictions, principal).await?;
         let own = scope.office()?.id;
+        let readable = match &scope.reach {
+            Reach::Office { readable, .. } => Arc::clone(readable),
+            _ => return Err(ApiError::forbidden("only a staffing office imports")),
+        };
         let (kind, extension) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such import"))?;
         let staff = match kind {
             "staff" => true,
@@ -143,10 +179,18 @@ pub(super) async fn import_upload(
             _ => return Err(ApiError::not_found("imports are staff or institutions, .csv or .xlsx")),
         };
         let actor = Actor::of(&scope, Some(request_id.id.clone()));
+        // A file that met people or institutions held elsewhere counts against the same
+        // allowance as a refused hire: whoever used it up imports nothing until it renews.
+        let prober = format!("{}:{}", actor.role, actor.subject);
+        state.throttle.probe_allowed(&prober)?;
+        let running = state.imports.start(own)?;
         Ok::<_, ApiError>(Upload {
             staff,
             extension: extension.to_ascii_lowercase(),
             own,
+            readable,
+            prober,
+            _running: running,
             actor,
             accept_over_establishment: params.accept_over_establishment,
             chinese: params.lang.as_deref() != Some("en"),
@@ -195,6 +239,11 @@ struct Upload {
     staff: bool,
     extension: String,
     own: i32,
+    /// The jurisdictions whose people and institutions the office reads.
+    readable: Arc<[i32]>,
+    /// Who is counted when the file meets records held elsewhere.
+    prober: String,
+    _running: Running,
     actor: Actor,
     accept_over_establishment: bool,
     chinese: bool,
@@ -206,36 +255,45 @@ impl Upload {
     async fn run(
         &self,
         state: &AppState,
-        body: &[u8],
+        body: &web::Bytes,
         progress: crate::import::Progress<'_>,
     ) -> Result<serde_json::Value, ApiError> {
-        let columns: &[&str] =
+        let columns: &'static [&'static str] =
             if self.staff { &crate::import::STAFF_COLUMNS } else { &crate::import::INSTITUTION_COLUMNS };
-        let report = match crate::import::read_rows_from(body, &self.extension, columns) {
+        // Parsing is CPU work: on a blocking thread, within the upload's limits.
+        let (bytes, extension) = (body.clone(), self.extension.clone());
+        let read = tokio::task::spawn_blocking(move || {
+            crate::import::read_rows_from(&bytes, &extension, columns, ReadLimits::UPLOAD)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        let within = Some(Within { own: self.own, readable: &self.readable });
+        let report = match read {
             Ok(rows) if self.staff => {
                 if let Some(tell) = progress {
                     tell("read", rows.len(), rows.len());
                 }
-                let own = Some(self.own);
                 let accept = self.accept_over_establishment;
-                crate::import::import_staff_rows(&state.db, &state.pii, &rows, accept, own, &self.actor, progress)
+                crate::import::import_staff_rows(&state.db, &state.pii, &rows, accept, within, &self.actor, progress)
                     .await
                     .map_err(ApiError::Internal)?
             }
-            Ok(rows) => {
-                crate::import::import_institutions_rows(&state.db, &rows, Some(self.own), &self.actor, &self.document)
-                    .await
-                    .map_err(ApiError::Internal)?
-            }
-            Err(error) => crate::import::ImportReport::refused(vec![error]),
+            Ok(rows) => crate::import::import_institutions_rows(&state.db, &rows, within, &self.actor, &self.document)
+                .await
+                .map_err(ApiError::Internal)?,
+            Err(errors) => crate::import::ImportReport::refused(errors),
         };
+        if report.held_elsewhere {
+            self.record_probe(state, report.errors.len()).await?;
+        }
         let errors: Vec<serde_json::Value> = report
             .errors
             .iter()
             .map(|e| {
                 let reason =
                     if self.chinese { crate::labels::reason_zh_in(&e.reason, !self.staff) } else { e.reason.clone() };
-                serde_json::json!({ "line": e.line, "reason": reason })
+                let line = (e.line > 0).then_some(e.line);
+                serde_json::json!({ "line": line, "reason": reason })
             })
             .collect();
         Ok(serde_json::json!({
@@ -243,6 +301,29 @@ impl Upload {
             "createdDepartments": report.created_departments,
             "overEstablishment": report.over_establishment,
             "errors": errors,
+            "errorCount": report.error_count,
         }))
+    }
+
+    /// A file that met a record held outside the office: counted against its allowance and
+    /// audited in its own transaction (the import's own was rolled back).
+    async fn record_probe(&self, state: &AppState, errors: usize) -> Result<(), ApiError> {
+        state.throttle.probe_refused(&self.prober);
+        let what = if self.staff { "staff.import.refused" } else { "institution.import.refused" };
+        let refusal = Change {
+            action: what,
+            entity: "jurisdiction",
+            entity_id: Some(self.own),
+            jurisdiction_id: Some(self.own),
+            before: None,
+            after: Some(serde_json::json!({
+                "reason": if self.staff { "one person, one slot (一人一编)" } else { "credit code registered elsewhere" },
+                "errors": errors,
+            })),
+        };
+        let txn = crate::db::begin_write(&state.db).await?;
+        audit::record(&txn, &self.actor, refusal).await?;
+        crate::db::commit(txn).await?;
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! its cost and deadline (a change in a task of its own, never cut off), and answer with each
 //! error's code and the request's id.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::ServerError;
@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::graphql::context::RequestId;
 use crate::graphql::cost::CostModel;
 use crate::graphql::loaders::Loaders;
+use crate::idempotency::Claim;
 use crate::scope::Scope;
 
 pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -71,6 +72,80 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
         state.metrics.observe_graphql(operation.as_deref(), error.code());
         return graphql_refusal(error, &request_id);
     }
+    // Writes apply once: a key claimed before the write runs, its first answer kept.
+    let claim = match req.headers().get(crate::idempotency::HEADER).filter(|_| writes) {
+        Some(value) => {
+            let caller = format!(
+                "{}:{}:{}",
+                principal.role.word(),
+                principal.subject,
+                principal.jurisdiction.as_deref().unwrap_or_default()
+            );
+            let key = value.to_str().unwrap_or_default();
+            match crate::idempotency::claim(&state.db, &caller, key, &body).await {
+                Ok(Claim::Run { id }) => Some(id),
+                Ok(Claim::Replay { status, answer }) => {
+                    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                    return HttpResponse::build(status)
+                        .content_type("application/json")
+                        .insert_header(("Idempotent-Replayed", "true"))
+                        .body(answer);
+                }
+                Err(error) => return error_response(error, &request_id),
+            }
+        }
+        None => None,
+    };
+    let asked =
+        Asked { principal, writes, public, body: &body, operation: operation.as_deref(), claim: claim.as_deref() };
+    let (response, still_running) = run(&state, request, asked, &request_id).await;
+    let Some(id) = claim else { return response };
+    if still_running {
+        return response; // its answer is kept when the write ends
+    }
+    keep_first_answer(&state, &id, response, &request_id).await
+}
+
+/// Keeps a claimed write's answer under its key, or gives the key up when the write was refused
+/// before it could change anything (answered 503 or 429: a retry is a new try).
+async fn keep_first_answer(state: &AppState, id: &str, response: HttpResponse, request_id: &RequestId) -> HttpResponse {
+    let status = response.status();
+    if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
+        if let Err(error) = crate::idempotency::release(&state.db, id).await {
+            error.log();
+        }
+        return response;
+    }
+    let (head, body) = response.into_parts();
+    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
+        return error_response(ApiError::internal(anyhow::anyhow!("answer not readable")), request_id);
+    };
+    if let Err(error) = crate::idempotency::keep(&state.db, id, status.as_u16(), &bytes).await {
+        error.log();
+    }
+    head.set_body(bytes).map_into_boxed_body()
+}
+
+/// What a request asked for, as the part of the handler that runs it needs it.
+struct Asked<'a> {
+    principal: crate::auth::Principal,
+    writes: bool,
+    public: bool,
+    body: &'a Bytes,
+    operation: Option<&'a str>,
+    /// The idempotency key claimed for this write, if any.
+    claim: Option<&'a str>,
+}
+
+/// Runs a request within its scope, cost and deadline; answers the response, and whether a
+/// change is still running past the deadline (its answer then kept under its claim when it ends).
+async fn run(
+    state: &AppState,
+    request: async_graphql::Request,
+    asked: Asked<'_>,
+    request_id: &RequestId,
+) -> (HttpResponse, bool) {
+    let Asked { principal, writes, public, body, operation, claim } = asked;
     let db = if writes { &state.db } else { &state.read_db };
     let scope = match Scope::resolve_cached(db, &state.jurisdictions, principal).await {
         Ok(scope) => scope,
@@ -78,12 +153,13 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
             if matches!(&error, ApiError::Unavailable(m) if m == crate::error::OUTAGE) {
                 state.health.outage();
             }
-            return error_response(error, &request_id);
+            return (error_response(error, request_id), false);
         }
     };
     let loaders = Loaders::new(db, &scope, &state.pii);
     let request =
         request.data(scope).data(loaders).data(db.clone()).data(request_id.clone()).data(state.settler.clone());
+    let mut still_running = false;
     let deadline = state.limits.deadline;
     // A panic in a resolver is a fault of ours: answered `INTERNAL`, never a dropped connection.
     let schema = state.schema.clone();
@@ -101,6 +177,10 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
                 Ok(joined) => Ok(joined
                     .unwrap_or_else(|_| Err(Box::new("the change's task failed") as Box<dyn std::any::Any + Send>))),
                 Err(elapsed) => {
+                    if let Some(id) = claim {
+                        keep_when_done(state, id, task, request_id);
+                        still_running = true;
+                    }
                     let message = format!(
                         "the change is taking longer than {} s; it goes on and is recorded whole or not at all: \
                      read it back (or the audit log) before repeating it",
@@ -118,16 +198,18 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
     let mut response = match finished {
         Ok(Ok(response)) => response,
         Ok(Err(_)) => {
-            return error_response(ApiError::internal(anyhow::anyhow!("a resolver panicked")), &request_id);
+            let error = ApiError::internal(anyhow::anyhow!("a resolver panicked"));
+            return (error_response(error, request_id), false);
         }
-        Err((_, message)) => return error_response(ApiError::Unavailable(message), &request_id),
+        Err((_, message)) => return (error_response(ApiError::Unavailable(message), request_id), still_running),
     };
     for error in &mut response.errors {
-        finish_error(error, &request_id);
+        finish_error(error, request_id);
     }
-    outcome(&state.metrics, operation.as_deref(), &response.errors);
+    outcome(&state.metrics, operation, &response.errors);
     let Ok(answer) = serde_json::to_vec(&response).map(Bytes::from) else {
-        return error_response(ApiError::Internal(anyhow::anyhow!("response not serialisable")), &request_id);
+        let error = ApiError::Internal(anyhow::anyhow!("response not serialisable"));
+        return (error_response(error, request_id), false);
     };
     if answer.len() > state.limits.max_answer {
         let error = ApiError::bad_input(format!(
@@ -135,7 +217,7 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
             answer.len(),
             state.limits.max_answer
         ));
-        return graphql_refusal(error, &request_id);
+        return (graphql_refusal(error, request_id), false);
     }
     // An outage or a rate limit met while resolving is answered with its HTTP status.
     let code_of = |e: &ServerError| match e.extensions.as_ref().and_then(|x| x.get("code")) {
@@ -150,10 +232,11 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
             "UNAVAILABLE" => crate::db::RETRY_AFTER.as_secs(),
             _ => 1,
         };
-        return HttpResponse::build(status_of(&code))
+        let response = HttpResponse::build(status_of(&code))
             .insert_header((header::RETRY_AFTER, retry.to_string()))
             .content_type("application/json")
             .body(answer);
+        return (response, false);
     }
     if response.errors.is_empty() {
         if writes {
@@ -162,10 +245,34 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
             state.public_answers.clear();
             state.jurisdictions.clear();
         } else if public {
-            state.public_answers.put(&body, answer.clone());
+            state.public_answers.put(body, answer.clone());
         }
     }
-    json_bytes(answer)
+    (json_bytes(answer), false)
+}
+
+/// A change that passed the deadline goes on in its task: when it ends, its answer is kept
+/// under its idempotency key, so a retry is answered with it rather than running it again.
+fn keep_when_done(
+    state: &AppState,
+    id: &str,
+    task: tokio::task::JoinHandle<Result<async_graphql::Response, Box<dyn std::any::Any + Send>>>,
+    request_id: &RequestId,
+) {
+    let (db, id, request_id) = (state.db.clone(), id.to_string(), request_id.clone());
+    tokio::spawn(async move {
+        let Ok(Ok(mut response)) = task.await else { return };
+        for error in &mut response.errors {
+            finish_error(error, &request_id);
+        }
+        let kept = match serde_json::to_vec(&response) {
+            Ok(answer) => crate::idempotency::keep(&db, &id, 200, &answer).await,
+            Err(_) => crate::idempotency::release(&db, &id).await,
+        };
+        if let Err(error) = kept {
+            error.log();
+        }
+    });
 }
 
 /// The operation a request runs: the name it asks for, or its document's only operation's.

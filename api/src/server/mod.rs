@@ -80,6 +80,8 @@ pub struct AppState {
     pii: PiiCipher,
     /// Stores maintained totals a read found marked (on the primary).
     pub settler: Arc<crate::totals::Settler>,
+    /// The offices with an upload being imported (one each at a time).
+    pub imports: Arc<files::ImportsRunning>,
 }
 
 impl AppState {
@@ -108,6 +110,7 @@ impl AppState {
             public_answers: Arc::default(),
             documents: Arc::default(),
             jurisdictions: Arc::default(),
+            imports: Arc::default(),
         }
     }
 

@@ -88,13 +88,26 @@ pub(super) async fn logout(state: web::Data<AppState>, req: HttpRequest) -> Http
     let request_id = request_id(&req);
     let result = async {
         let signin = state.signin.clone().ok_or_else(|| ApiError::not_found("sign-in is not configured"))?;
-        let token = match req.headers().get(header::AUTHORIZATION) {
-            Some(value) => value.to_str().ok().and_then(bearer).map(str::to_string),
-            None => cookie(&req, crate::signin::COOKIE),
+        // Counted like any request of its caller's address, signed in or not.
+        if let Some(address) = client_address(&req, state.proxy_header.as_ref()) {
+            state.throttle.public(address)?;
+        }
+        let (token, from_cookie) = match req.headers().get(header::AUTHORIZATION) {
+            Some(value) => (value.to_str().ok().and_then(bearer).map(str::to_string), false),
+            None => (cookie(&req, crate::signin::COOKIE), true),
         };
         let token = token.ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))?;
-        let (_, sid) = state.verifier.verify_session(&token)?;
+        let (principal, sid) = state.verifier.verify_session(&token)?;
         let sid = sid.ok_or_else(|| ApiError::bad_input("this token belongs to no sign-in session"))?;
+        // A cookie is sent by the browser whoever asks: another site's page must not be able
+        // to sign the user out, so the cookie needs the session's CSRF token, as every POST.
+        if from_cookie {
+            let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            if sent != signin.csrf(&sid) {
+                return Err(ApiError::Forbidden("a signed-in request needs its X-CSRF-Token".into()));
+            }
+        }
+        state.throttle.subject(&format!("{}:{}", principal.role.word(), principal.subject))?;
         signin.logout(&state.db, &sid).await?;
         Ok::<_, ApiError>(signin.cleared_cookie())
     }
