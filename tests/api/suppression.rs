@@ -17,7 +17,7 @@ const RELEASE: &str = r#"query($j: String!, $r: ID, $o: Int!) { disclosure(juris
     institutions(first: 200, offset: $o) { totalCount items { id staffInEstablishment management
       professionalTechnical logisticsService temporary vacant suppressed } } } }"#;
 const AUDIT: &str = r#"query($r: ID!, $n: Int!) { releaseAudit(releaseId: $r, first: $n) { sound threshold withheldRecords
-    figuresChecked previousReleaseId figures { releaseId institutionId field value low high width sound } } }"#;
+    figuresChecked previousReleaseId releasesCompared figures { releaseId institutionId field value low high width sound } } }"#;
 const FIELDS: [&str; 6] =
     ["STAFF_IN_ESTABLISHMENT", "MANAGEMENT", "PROFESSIONAL_TECHNICAL", "LOGISTICS_SERVICE", "TEMPORARY", "VACANT"];
 const KEYS: [&str; 6] =
@@ -85,36 +85,50 @@ async fn usable_slots(app: &TestApp, token: &str, jurisdiction: &str) -> HashMap
     }
 }
 
-/// The attacker's program: one set of unknowns per withheld record (and per record withheld
-/// in both releases and not changed, one set for both), every identity, every total.
+/// The attacker's program: one set of unknowns per withheld record and run of releases in
+/// which it did not change (withheld in several releases in a row, unchanged: one set for all),
+/// every identity, every total of every release.
 struct Attack<'a> {
     releases: Vec<(&'a Published, &'a HashMap<String, f64>)>,
-    /// Records the attacker takes as unchanged between the two releases.
-    unchanged: HashSet<String>,
+    /// For each release after the first, the records the attacker takes as unchanged since the
+    /// release before it.
+    unchanged: Vec<HashSet<String>>,
 }
 
 impl Attack<'_> {
+    fn present(&self, k: usize, id: &str) -> bool {
+        self.releases[k].0.rows.iter().any(|(x, _)| x == id)
+    }
+
+    /// The releases (first, last) of the run of unchanged figures that release `k` of `id` is in.
+    fn run(&self, k: usize, id: &str) -> (usize, usize) {
+        let linked = |i: usize| self.unchanged[i].contains(id) && self.present(i, id) && self.present(i + 1, id);
+        let mut first = k;
+        while first > 0 && linked(first - 1) {
+            first -= 1;
+        }
+        let mut last = k;
+        while last + 1 < self.releases.len() && linked(last) {
+            last += 1;
+        }
+        (first, last)
+    }
+
     /// The least and greatest value of figure `field` of `id` in release `which`.
     fn interval(&self, which: usize, id: &str, field: usize) -> (f64, Option<f64>) {
         let solve = |direction| {
             let mut p = Problem::new(direction);
             let mut unknowns: HashMap<(usize, String), [Variable; 7]> = HashMap::new();
-            let mut known: HashMap<String, [f64; 6]> = HashMap::new();
-            for (k, (release, _)) in self.releases.iter().enumerate() {
-                for (rid, values) in &release.rows {
-                    if let Some(v) = values
-                        && self.unchanged.contains(rid)
-                    {
-                        known.insert(rid.clone(), *v);
-                    }
-                    let _ = k;
-                }
-            }
             for (k, (release, usable)) in self.releases.iter().enumerate() {
                 let mut sums: Vec<Vec<(Variable, f64)>> = vec![Vec::new(); 7];
                 let mut constant = [0.0; 7];
                 for (rid, values) in &release.rows {
-                    let fixed = values.or_else(|| known.get(rid).copied());
+                    let (first, last) = self.run(k, rid);
+                    // Published anywhere in its run: known in all of it.
+                    let fixed = values.or_else(|| {
+                        (first..=last)
+                            .find_map(|i| self.releases[i].0.rows.iter().find(|(x, _)| x == rid).and_then(|(_, v)| *v))
+                    });
                     if let Some(v) = fixed {
                         for f in 0..6 {
                             constant[f] += v[f];
@@ -122,11 +136,8 @@ impl Attack<'_> {
                         constant[6] += (v[0] + v[5] - usable[rid]).max(0.0);
                         continue;
                     }
-                    let shared = self.unchanged.contains(rid)
-                        && self.releases.iter().all(|(r, _)| r.rows.iter().any(|(x, _)| x == rid));
-                    let key = (if shared { 0 } else { k + 1 }, rid.clone());
-                    let target = rid.as_str() == id && (shared || which == k);
-                    let vars = match unknowns.get(&key) {
+                    let target = rid.as_str() == id && (first..=last).contains(&which);
+                    let vars = match unknowns.get(&(first, rid.clone())) {
                         Some(v) => *v,
                         None => {
                             let v: [Variable; 7] = std::array::from_fn(|f| {
@@ -138,7 +149,7 @@ impl Attack<'_> {
                                 0.0,
                             );
                             p.add_constraint([(v[0], 1.0), (v[5], 1.0), (v[6], -1.0)], ComparisonOp::Eq, usable[rid]);
-                            unknowns.insert(key, v);
+                            unknowns.insert((first, rid.clone()), v);
                             v
                         }
                     };
@@ -215,7 +226,7 @@ async fn no_withheld_figure_is_recoverable_at_thresholds_zero_three_and_five_nor
     let usable3 = usable_slots(&app, &ganzhou, "620702").await;
     assert!(three.rows.iter().any(|(_, v)| v.is_none()), "something is withheld at 3");
     let a3 = audit(&app, &ganzhou, &three.id).await;
-    check(&a3, &Attack { releases: vec![(&three, &usable3)], unchanged: HashSet::new() }, 3.0, 40);
+    check(&a3, &Attack { releases: vec![(&three, &usable3)], unchanged: Vec::new() }, 3.0, 40);
 
     // Threshold 5 (the city), the issue's own attack: approved − vacant, the row identity and
     // the totals recover nothing now.
@@ -225,7 +236,7 @@ async fn no_withheld_figure_is_recoverable_at_thresholds_zero_three_and_five_nor
     let withheld = first.rows.iter().filter(|(_, v)| v.is_none()).count();
     assert!(withheld > 0 && withheld < first.rows.len(), "{withheld} of {}", first.rows.len());
     let a1 = audit(&app, &city, &first.id).await;
-    check(&a1, &Attack { releases: vec![(&first, &usable1)], unchanged: HashSet::new() }, 5.0, 60);
+    check(&a1, &Attack { releases: vec![(&first, &usable1)], unchanged: Vec::new() }, 5.0, 60);
 
     // A hire, a departure and a merger, then a second release at 5: audited with the first.
     let pick = r#"query { institutions(jurisdiction: "620700", status: ACTIVE, first: 100) { edges { node { id
@@ -298,7 +309,7 @@ async fn no_withheld_figure_is_recoverable_at_thresholds_zero_three_and_five_nor
         first.rows.iter().map(|(id, _)| id.clone()).filter(|id| !touched.contains(id)).collect();
     let a2 = audit(&app, &city, &second.id).await;
     assert_eq!(a2["previousReleaseId"], first.id.as_str());
-    let attack = Attack { releases: vec![(&first, &usable1), (&second, &usable2)], unchanged };
+    let attack = Attack { releases: vec![(&first, &usable1), (&second, &usable2)], unchanged: vec![unchanged] };
     check(&a2, &attack, 5.0, 40);
 
     // An office that once published a figure openly cannot hide it afterwards.
@@ -307,4 +318,84 @@ async fn no_withheld_figure_is_recoverable_at_thresholds_zero_three_and_five_nor
     // The audit is the office's: not the public's, not another jurisdiction's.
     app.refused(None, AUDIT, json!({"r": second.id, "n": 5}), "FORBIDDEN").await;
     app.refused(Some(&minle), AUDIT, json!({"r": second.id, "n": 5}), "NOT_FOUND").await;
+}
+
+/// One change to a withheld record of `release`, not touched before: a hire where a fiscal
+/// slot is vacant, or a retirement. Answers the institution changed.
+async fn change_withheld(app: &TestApp, token: &str, release: &Published, touched: &[String], round: u32) -> String {
+    let withheld: Vec<&String> =
+        release.rows.iter().filter(|(id, v)| v.is_none() && !touched.contains(id)).map(|(id, _)| id).collect();
+    let query = r#"query($c: String) { institutions(jurisdiction: "620700", status: ACTIVE, first: 100, after: $c) {
+        pageInfo { hasNextPage endCursor } edges { node { id establishment { byFunding { funding vacant } } } } } }"#;
+    let mut cursor = Value::Null;
+    loop {
+        let data = app.ok(Some(token), query, json!({"c": cursor})).await;
+        for edge in data["institutions"]["edges"].as_array().unwrap() {
+            let node = &edge["node"];
+            let id = node["id"].as_str().unwrap().to_string();
+            if !withheld.contains(&&id) {
+                continue;
+            }
+            if round % 2 == 1 {
+                let funding = node["establishment"]["byFunding"].as_array().unwrap();
+                if funding.iter().any(|b| b["funding"] == "FISCAL" && b["vacant"].as_i64().unwrap() > 0) {
+                    let person = crate::fixture::national_id(CITY, "19950101", 900 + round);
+                    let input = crate::fixture::hire_input(&id, "新进人员", &person, "FISCAL");
+                    app.ok(Some(token), crate::fixture::HIRE, json!({ "input": input })).await;
+                    return id;
+                }
+                continue;
+            }
+            let people =
+                r#"query($i: ID!) { staff(institutionId: $i, status: ACTIVE, first: 1) { edges { node { id } } } }"#;
+            let found = app.ok(Some(token), people, json!({"i": id})).await;
+            if let Some(person) = found["staff"]["edges"][0]["node"].as_object() {
+                let retire =
+                    r#"mutation($s: ID!) { retireStaff(input: {staffId: $s, effectiveOn: "2025-02-01"}) { status } }"#;
+                app.ok(Some(token), retire, json!({"s": person["id"]})).await;
+                return id;
+            }
+        }
+        if data["institutions"]["pageInfo"]["hasNextPage"] != true {
+            panic!("no withheld institution to change in round {round}");
+        }
+        cursor = data["institutions"]["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn four_releases_with_changes_between_them_are_attacked_together() {
+    let app = spawn_app().await;
+    api::seed::demo::load_unpublished(&app.db, &app.pii).await.unwrap();
+    let city = app.office(CITY);
+    let mut releases: Vec<(Published, HashMap<String, f64>)> = Vec::new();
+    let mut unchanged = Vec::new();
+    let mut touched = Vec::new();
+    for round in 0..4u32 {
+        if let Some((last, _)) = releases.last() {
+            let changed = change_withheld(&app, &city, last, &touched, round).await;
+            touched.push(changed.clone());
+            unchanged.push(last.rows.iter().map(|(id, _)| id.clone()).filter(|id| *id != changed).collect());
+        }
+        app.ok(Some(&city), PUBLISH, json!({"t": 5})).await;
+        let release = published(&app, CITY).await;
+        let usable = usable_slots(&app, &city, CITY).await;
+        releases.push((release, usable));
+    }
+    let last = &releases[3].0;
+    let audited = audit(&app, &city, &last.id).await;
+    assert_eq!(audited["releasesCompared"], 4, "{audited}");
+    assert_eq!(audited["previousReleaseId"], releases[2].0.id.as_str());
+    // Each change ended a withheld record's run in an earlier release: those figures are
+    // audited too, from the first release on.
+    let audited_in: HashSet<&str> =
+        audited["figures"].as_array().unwrap().iter().map(|f| f["releaseId"].as_str().unwrap()).collect();
+    for (release, _) in &releases {
+        assert!(audited_in.contains(release.id.as_str()), "release {} is not audited: {audited_in:?}", release.id);
+    }
+    let attack = Attack { releases: releases.iter().map(|(p, u)| (p, u)).collect(), unchanged };
+    check(&audited, &attack, 5.0, 40);
+    // Every earlier release is audited with all the others too.
+    let first = audit(&app, &city, &releases[0].0.id).await;
+    assert_eq!(first["releasesCompared"], 1);
 }

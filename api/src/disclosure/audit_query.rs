@@ -1,5 +1,5 @@
 //! The office's audit of a release: each withheld figure's feasible interval over everything
-//! public (the release, its totals, the release before it), and whether the release is sound.
+//! public (the release, its totals, every release before it), and whether the release is sound.
 
 use std::collections::HashMap;
 
@@ -8,28 +8,31 @@ use entity::{disclosure_release, release_figures, release_institution};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::ReleaseOverview;
-use super::suppression::{Audit, AuditField, Basis, FIGURES, OVER, Record, Side, VACANT};
+use super::suppression::{Audit, AuditField, Basis, FIGURES, OVER, Record, VACANT};
 use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{db, scope};
 use crate::institution::parse_id;
 
-/// The latest release of a jurisdiction (before release `before`, if given) and what it was
-/// chosen from.
-pub(super) async fn previous_basis<C: ConnectionTrait>(
+/// Every release of a jurisdiction (before release `before`, if given) that can be audited,
+/// oldest first, with what each was chosen from.
+pub(super) async fn earlier_bases<C: ConnectionTrait>(
     db: &C,
     jurisdiction_id: i32,
     before: Option<i32>,
-) -> ApiResult<Option<Basis>> {
+) -> ApiResult<Vec<(disclosure_release::Model, Basis)>> {
     let mut query = disclosure_release::Entity::find()
         .filter(disclosure_release::Column::JurisdictionId.eq(jurisdiction_id))
-        .order_by_desc(disclosure_release::Column::Id);
+        .order_by_asc(disclosure_release::Column::Id);
     if let Some(id) = before {
         query = query.filter(disclosure_release::Column::Id.lt(id));
     }
-    match query.one(db).await? {
-        Some(release) => basis_of(db, &release).await,
-        None => Ok(None),
+    let mut out = Vec::new();
+    for release in query.all(db).await? {
+        if let Some(basis) = basis_of(db, &release).await? {
+            out.push((release, basis));
+        }
     }
+    Ok(out)
 }
 
 /// What a release was chosen from: kept since audits began; for an older release published
@@ -71,8 +74,8 @@ pub(super) async fn basis_of<C: ConnectionTrait>(
 /// One withheld figure and its feasible interval.
 #[derive(SimpleObject)]
 pub struct AuditedFigure {
-    /// The release the figure belongs to (the audited one, or the one before it when the
-    /// audited release would narrow what that one withheld).
+    /// The release the figure belongs to (the audited one, or an earlier one whose withheld
+    /// figure the later releases would narrow).
     pub release_id: ID,
     pub institution_id: ID,
     pub name: String,
@@ -92,15 +95,18 @@ pub struct AuditedFigure {
 #[derive(SimpleObject)]
 pub struct ReleaseAudit {
     pub release_id: ID,
-    /// The release audited against (the jurisdiction's one before it), if any.
+    /// The jurisdiction's release before this one, if any.
     pub previous_release_id: Option<ID>,
+    /// How many releases were audited together: this one and every earlier one of its
+    /// jurisdiction (an attacker holds them all).
+    pub releases_compared: i32,
     pub threshold: i32,
-    /// Whether every withheld figure, of this release and of the one before, is at least its
+    /// Whether every withheld figure, of this release and of every one before, is at least its
     /// release's threshold wide.
     pub sound: bool,
     /// Records of this release whose people figures are withheld.
     pub withheld_records: i32,
-    /// Withheld figures checked (this release's and, where linked, the previous one's).
+    /// Withheld figures checked (this release's and every earlier one's).
     pub figures_checked: i32,
     /// The narrowest withheld figures first (at most `first`).
     pub figures: Vec<AuditedFigure>,
@@ -134,35 +140,28 @@ impl AuditQuery {
         let basis = basis_of(db, &release)
             .await?
             .ok_or_else(|| ApiError::conflict("this release was published before its figures were kept for audit"))?;
-        let previous = disclosure_release::Entity::find()
-            .filter(disclosure_release::Column::JurisdictionId.eq(release.jurisdiction_id))
-            .filter(disclosure_release::Column::Id.lt(id))
-            .order_by_desc(disclosure_release::Column::Id)
-            .one(db)
-            .await?;
-        let previous_basis = match &previous {
-            Some(p) => basis_of(db, p).await?,
-            None => None,
-        };
-        let audit = Audit::of(&basis, previous_basis.as_ref());
+        let earlier = earlier_bases(db, release.jurisdiction_id, Some(id)).await?;
+        let mut ids: Vec<i32> = earlier.iter().map(|(r, _)| r.id).collect();
+        ids.push(id);
+        let mut releases: Vec<&Basis> = earlier.iter().map(|(_, b)| b).collect();
+        releases.push(&basis);
+        let audit = Audit::of(&releases);
+        let mut bounds: Vec<_> = audit.bounds.iter().collect();
+        bounds.sort_by_key(|b| (b.width().unwrap_or(i64::MAX), b.institution_id, b.field, b.release));
+        bounds.truncate(first as usize);
+        let shown: Vec<i32> = bounds.iter().map(|b| b.institution_id).collect();
         let names: HashMap<i32, String> = release_institution::Entity::find()
-            .filter(
-                release_institution::Column::ReleaseId
-                    .is_in([Some(id), previous.as_ref().map(|p| p.id)].into_iter().flatten()),
-            )
+            .filter(release_institution::Column::ReleaseId.is_in(ids.iter().copied()))
+            .filter(release_institution::Column::InstitutionId.is_in(shown))
             .all(db)
             .await?
             .into_iter()
             .map(|r| (r.institution_id, r.name))
             .collect();
-        let mut bounds: Vec<_> = audit.bounds.iter().collect();
-        bounds.sort_by_key(|b| (b.width().unwrap_or(i64::MAX), b.institution_id, b.field));
-        let previous_id = previous.as_ref().map(|p| p.id).unwrap_or(id);
         let figures = bounds
             .iter()
-            .take(first as usize)
             .map(|b| AuditedFigure {
-                release_id: ID((if b.side == Side::New { id } else { previous_id }).to_string()),
+                release_id: ID(ids.get(b.release).copied().unwrap_or(id).to_string()),
                 institution_id: ID(b.institution_id.to_string()),
                 name: names.get(&b.institution_id).cloned().unwrap_or_default(),
                 field: AuditField::ALL[b.field.min(VACANT)],
@@ -170,12 +169,13 @@ impl AuditQuery {
                 low: b.low as i32,
                 high: b.high.map(|h| h as i32),
                 width: b.width().map(|w| w as i32),
-                sound: b.width().is_none_or(|w| w >= audit.threshold(b.side)),
+                sound: b.sound(),
             })
             .collect();
         Ok(ReleaseAudit {
             release_id,
-            previous_release_id: previous.map(|p| ID(p.id.to_string())),
+            previous_release_id: earlier.last().map(|(p, _)| ID(p.id.to_string())),
+            releases_compared: ids.len() as i32,
             threshold: release.suppression_threshold,
             sound: audit.sound(),
             withheld_records: basis.records.iter().filter(|r| r.hidden).count() as i32,

@@ -16,7 +16,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use super::audit_query::previous_basis;
+use super::audit_query::earlier_bases;
 use super::suppression::{self, Record};
 use super::{ReleaseCount, ReleaseOverview};
 use crate::audit::{self, Actor, Change};
@@ -146,8 +146,10 @@ pub async fn publish(
         .collect();
     let mut overview = release_overview(&snapshots, threshold);
     let records = snapshots.iter().map(Snapshot::record).collect();
-    let previous = previous_basis(&txn, own, None).await?;
-    let basis = suppression::choose(records, overview.totals(), threshold.into(), previous.as_ref())
+    // Audited with every earlier release: an attacker holds them all.
+    let earlier: Vec<suppression::Basis> =
+        earlier_bases(&txn, own, None).await?.into_iter().map(|(_, basis)| basis).collect();
+    let basis = suppression::choose(records, overview.totals(), threshold.into(), &earlier)
         .map_err(|ids| unprotectable(&snapshots, &ids, threshold))?;
     let hidden: Vec<bool> = basis.records.iter().map(|r| r.hidden).collect();
     overview.by_size_band = tally(

@@ -6,22 +6,24 @@
 //! - per record, staff = management + professional-technical + logistics, and
 //!   staff + vacant − over establishment = the record's usable slots (approved and borrowed,
 //!   less frozen and deposited: decided in public documents, so taken as known);
-//! - per column, every published total of the release;
-//! - the previous release's published figures, and, for each record whose figures did not
-//!   change between the two, that they did not (the strongest reading of `releaseChanges`);
+//! - per column, every published total of every release of the jurisdiction;
+//! - every earlier release's published figures, and, for each record whose figures did not
+//!   change from one of its releases to the next, that they did not (the strongest reading of
+//!   `releaseChanges`);
 //! - that every count is at least zero.
 //!
 //! A record is withheld whole: staff, its three categories, temporary staff, vacancies and the
-//! size band. Each withheld figure's feasible interval is found by linear programming. Records
-//! are coupled only through column totals, and the withheld records of one group (withheld in
-//! the new release only, in the previous only, or in both unchanged) sum to a set of the same
-//! shape with their usable slots summed: any such sum splits back into records (over
-//! establishment all to one record, then staff against vacancies and the categories against
-//! staff are transport problems with matching totals). So each bound is a program over the
-//! figure's own record and at most three group sums, about thirty variables however large the
-//! release.
+//! size band. Each withheld figure's feasible interval is found by linear programming. A record
+//! withheld in several releases in a row without changing is one set of unknowns in all of
+//! them (a *run*); a run whose figures some release published is known. Runs are coupled only
+//! through column totals, and the runs of one group (those withheld in exactly the same
+//! releases) sum to a set of the same shape with their usable slots summed: any such sum
+//! splits back into records (over establishment all to one record, then staff against
+//! vacancies and the categories against staff are transport problems with matching totals).
+//! So each bound is a program over the figure's own run and one sum per group, a few dozen
+//! variables however large the releases.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_graphql::Enum;
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
@@ -107,22 +109,19 @@ pub struct Basis {
     pub totals: [Option<i64>; FIGURES],
 }
 
-/// Which release of the audited pair a bound belongs to.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Side {
-    New,
-    Previous,
-}
-
 /// A withheld figure's feasible interval: `high` is `None` when nothing public bounds it.
 #[derive(Clone, Debug)]
 pub struct Bound {
-    pub side: Side,
+    /// The release the figure belongs to, as an index into the releases audited together
+    /// (the latest release its run is withheld in).
+    pub release: usize,
     pub institution_id: i32,
     pub field: usize,
     pub value: i64,
     pub low: i64,
     pub high: Option<i64>,
+    /// The width it needs: the highest threshold of the releases that withhold it.
+    pub threshold: i64,
 }
 
 impl Bound {
@@ -130,112 +129,105 @@ impl Bound {
         self.high.map(|h| h - self.low)
     }
 
-    fn narrower_than(&self, threshold: i64) -> bool {
-        self.width().is_some_and(|w| w < threshold)
+    pub fn sound(&self) -> bool {
+        self.width().is_none_or(|w| w >= self.threshold)
     }
 }
 
-#[derive(Copy, Clone, PartialEq, Eq, Debug)]
-enum Group {
-    /// Withheld in both releases, unchanged: one set of unknowns in both.
-    Both,
-    /// Withheld in the new release only (or changed since).
-    New,
-    /// Withheld in the previous release only (or changed since).
-    Previous,
-}
+/// The releases a run is withheld in (indices, ascending): runs of one group appear in exactly
+/// the same column totals.
+type Group = Vec<usize>;
 
-/// The withheld records sorted into groups, and the records withheld in vain (their figures
-/// are known from the other release).
+/// Every release's withheld runs sorted into groups, and the records withheld in vain (their
+/// figures are known from a release that published them unchanged).
 struct Joint<'a> {
-    new: &'a Basis,
-    previous: Option<&'a Basis>,
+    releases: &'a [&'a Basis],
     members: Vec<(Group, &'a Record)>,
-    exposed: Vec<(Side, &'a Record)>,
-    usable: HashMap<GroupKey, i64>,
-    residual_new: [Option<i64>; FIGURES],
-    residual_previous: [Option<i64>; FIGURES],
+    exposed: Vec<(usize, &'a Record)>,
+    /// Usable slots summed per group, and how many runs each has.
+    groups: HashMap<Group, (i64, usize)>,
+    /// Per release, each figure's withheld total (the published total less what is published).
+    residual: Vec<[Option<i64>; FIGURES]>,
 }
 
-type GroupKey = u8;
-
-fn key(g: Group) -> GroupKey {
-    match g {
-        Group::Both => 0,
-        Group::New => 1,
-        Group::Previous => 2,
+/// Splits a record's appearances (release index, record) where `same` fails between two in a row.
+fn runs<'a>(history: &[(usize, &'a Record)], same: impl Fn(&Record, &Record) -> bool) -> Vec<Vec<(usize, &'a Record)>> {
+    let mut out: Vec<Vec<(usize, &Record)>> = Vec::new();
+    for &(t, r) in history {
+        match out.last_mut() {
+            Some(run) if run.last().is_some_and(|(_, p)| same(p, r)) => run.push((t, r)),
+            _ => out.push(vec![(t, r)]),
+        }
     }
+    out
 }
 
 impl<'a> Joint<'a> {
-    fn of(new: &'a Basis, previous: Option<&'a Basis>) -> Self {
-        let before: HashMap<i32, &Record> =
-            previous.map(|p| p.records.iter().map(|r| (r.institution_id, r)).collect()).unwrap_or_default();
-        let after: HashMap<i32, &Record> = new.records.iter().map(|r| (r.institution_id, r)).collect();
+    fn of(releases: &'a [&'a Basis]) -> Self {
+        let mut histories: BTreeMap<i32, Vec<(usize, &Record)>> = BTreeMap::new();
+        for (t, basis) in releases.iter().enumerate() {
+            for r in &basis.records {
+                histories.entry(r.institution_id).or_default().push((t, r));
+            }
+        }
         let mut members = Vec::new();
         let mut exposed = Vec::new();
-        for r in new.records.iter().filter(|r| r.hidden) {
-            match before.get(&r.institution_id) {
-                Some(p) if !p.hidden && p.same_published(r) => exposed.push((Side::New, r)),
-                Some(p) if p.hidden && p.unchanged(r) => members.push((Group::Both, r)),
-                _ => members.push((Group::New, r)),
-            }
-        }
-        for p in previous.iter().flat_map(|p| p.records.iter()).filter(|r| r.hidden) {
-            match after.get(&p.institution_id) {
-                Some(r) if !r.hidden && r.same_published(p) => exposed.push((Side::Previous, p)),
-                Some(r) if r.hidden && r.unchanged(p) => {}
-                _ => members.push((Group::Previous, p)),
-            }
-        }
-        let mut usable: HashMap<GroupKey, i64> = HashMap::new();
-        for (g, r) in &members {
-            *usable.entry(key(*g)).or_default() += r.usable;
-        }
-        let residual = |totals: &[Option<i64>; FIGURES], groups: [Group; 2]| {
-            let mut out = [None; FIGURES];
-            for (f, total) in totals.iter().enumerate() {
-                if total.is_some() {
-                    out[f] = Some(members.iter().filter(|(g, _)| groups.contains(g)).map(|(_, r)| r.values[f]).sum());
+        for history in histories.values() {
+            // What one release published is known in every release after or before it that
+            // publishes the same figures or withholds them unchanged.
+            for chain in runs(history, Record::same_published) {
+                if chain.iter().any(|(_, r)| !r.hidden) {
+                    exposed.extend(chain.iter().filter(|(_, r)| r.hidden).copied());
+                    continue;
+                }
+                for run in runs(&chain, Record::unchanged) {
+                    let group: Group = run.iter().map(|(t, _)| *t).collect();
+                    members.push((group, run[run.len() - 1].1));
                 }
             }
-            out
-        };
-        let residual_new = residual(&new.totals, [Group::Both, Group::New]);
-        let residual_previous =
-            previous.map(|p| residual(&p.totals, [Group::Both, Group::Previous])).unwrap_or([None; FIGURES]);
-        Self { new, previous, members, exposed, usable, residual_new, residual_previous }
-    }
-
-    fn count(&self, g: Group) -> usize {
-        self.members.iter().filter(|(m, _)| *m == g).count()
+        }
+        let mut groups: HashMap<Group, (i64, usize)> = HashMap::new();
+        for (g, r) in &members {
+            let entry = groups.entry(g.clone()).or_default();
+            entry.0 += r.usable;
+            entry.1 += 1;
+        }
+        let residual = releases
+            .iter()
+            .enumerate()
+            .map(|(t, basis)| {
+                let mut out = [None; FIGURES];
+                for (f, total) in basis.totals.iter().enumerate() {
+                    if total.is_some() {
+                        out[f] = Some(members.iter().filter(|(g, _)| g.contains(&t)).map(|(_, r)| r.values[f]).sum());
+                    }
+                }
+                out
+            })
+            .collect();
+        Self { releases, members, exposed, groups, residual }
     }
 
     /// One figure's bound in one direction: `None` when unbounded.
-    fn extreme(&self, group: Group, record: &Record, field: usize, direction: OptimizationDirection) -> Option<f64> {
+    fn extreme(&self, group: &Group, record: &Record, field: usize, direction: OptimizationDirection) -> Option<f64> {
         let mut p = Problem::new(direction);
         let own = block(&mut p, Some(field), record.usable as f64);
-        let mut sums: Vec<(Group, [Variable; FIGURES])> = Vec::new();
-        for g in [Group::Both, Group::New, Group::Previous] {
-            let others = self.count(g) - usize::from(g == group);
-            if others > 0 {
-                let usable =
-                    self.usable.get(&key(g)).copied().unwrap_or(0) - if g == group { record.usable } else { 0 };
+        let mut sums: Vec<(&Group, [Variable; FIGURES])> = Vec::new();
+        for (g, (usable, count)) in &self.groups {
+            let mine = g == group;
+            if count - usize::from(mine) > 0 {
+                let usable = usable - if mine { record.usable } else { 0 };
                 sums.push((g, block(&mut p, None, usable as f64)));
             }
         }
-        let systems = [
-            (&self.residual_new, [Group::Both, Group::New]),
-            (&self.residual_previous, [Group::Both, Group::Previous]),
-        ];
-        for (residual, groups) in systems {
+        for (t, residual) in self.residual.iter().enumerate() {
             for (f, total) in residual.iter().enumerate() {
                 let Some(total) = total else { continue };
                 let mut terms: Vec<(Variable, f64)> = Vec::new();
-                if groups.contains(&group) {
+                if group.contains(&t) {
                     terms.push((own[f], 1.0));
                 }
-                terms.extend(sums.iter().filter(|(g, _)| groups.contains(g)).map(|(_, v)| (v[f], 1.0)));
+                terms.extend(sums.iter().filter(|(g, _)| g.contains(&t)).map(|(_, v)| (v[f], 1.0)));
                 if !terms.is_empty() {
                     p.add_constraint(terms, ComparisonOp::Eq, *total as f64);
                 }
@@ -254,39 +246,35 @@ impl<'a> Joint<'a> {
         let mut out: Vec<Bound> = self
             .exposed
             .iter()
-            .flat_map(|(side, r)| {
+            .flat_map(|(t, r)| {
                 (0..PUBLISHED).map(move |f| Bound {
-                    side: *side,
+                    release: *t,
                     institution_id: r.institution_id,
                     field: f,
                     value: r.values[f],
                     low: r.values[f],
                     high: Some(r.values[f]),
+                    threshold: self.releases[*t].threshold,
                 })
             })
             .collect();
         for (group, r) in &self.members {
+            let threshold = group.iter().map(|t| self.releases[*t].threshold).max().unwrap_or(0);
             for f in 0..PUBLISHED {
-                let low = self.extreme(*group, r, f, OptimizationDirection::Minimize).unwrap_or(0.0);
-                let high = self.extreme(*group, r, f, OptimizationDirection::Maximize);
+                let low = self.extreme(group, r, f, OptimizationDirection::Minimize).unwrap_or(0.0);
+                let high = self.extreme(group, r, f, OptimizationDirection::Maximize);
                 out.push(Bound {
-                    side: if *group == Group::Previous { Side::Previous } else { Side::New },
+                    release: group.last().copied().unwrap_or(0),
                     institution_id: r.institution_id,
                     field: f,
                     value: r.values[f],
                     low: (low - 1e-6).ceil().max(0.0) as i64,
                     high: high.map(|h| (h + 1e-6).floor() as i64),
+                    threshold,
                 });
             }
         }
         out
-    }
-
-    fn threshold(&self, side: Side) -> i64 {
-        match side {
-            Side::New => self.new.threshold,
-            Side::Previous => self.previous.map_or(0, |p| p.threshold),
-        }
     }
 }
 
@@ -303,33 +291,20 @@ fn block(p: &mut Problem, objective: Option<usize>, usable: f64) -> [Variable; F
     v
 }
 
-/// The audit of a release against the one before it: every withheld figure's interval, and
-/// whether each is at least its release's threshold wide.
+/// The audit of a release with every release of its jurisdiction before it: every withheld
+/// figure's interval, and whether each is at least its release's threshold wide.
 pub struct Audit {
     pub bounds: Vec<Bound>,
-    pub new_threshold: i64,
-    pub previous_threshold: i64,
 }
 
 impl Audit {
-    pub fn of(new: &Basis, previous: Option<&Basis>) -> Self {
-        let joint = Joint::of(new, previous);
-        Audit {
-            bounds: joint.bounds(),
-            new_threshold: joint.threshold(Side::New),
-            previous_threshold: joint.threshold(Side::Previous),
-        }
-    }
-
-    pub fn threshold(&self, side: Side) -> i64 {
-        match side {
-            Side::New => self.new_threshold,
-            Side::Previous => self.previous_threshold,
-        }
+    /// Audits `releases`, oldest first (the last is the one audited).
+    pub fn of(releases: &[&Basis]) -> Self {
+        Audit { bounds: Joint::of(releases).bounds() }
     }
 
     pub fn failing(&self) -> impl Iterator<Item = &Bound> {
-        self.bounds.iter().filter(|b| b.narrower_than(self.threshold(b.side)))
+        self.bounds.iter().filter(|b| !b.sound())
     }
 
     pub fn sound(&self) -> bool {
@@ -338,34 +313,48 @@ impl Audit {
 }
 
 /// Chooses which records withhold their people figures: those with a count below the
-/// threshold, those withheld last time whose figures did not change, and then partners until
-/// the audit finds every withheld figure at least the threshold wide. Fails with the
-/// institutions that no choice protects (then only a lower threshold, or none, can publish).
+/// threshold, those withheld unchanged in the latest release that had them, and then partners
+/// until the audit with every `earlier` release (oldest first) finds every withheld figure at
+/// least its threshold wide. Fails with the institutions that no choice protects (then only a
+/// lower threshold, or none, can publish).
 pub fn choose(
     records: Vec<Record>,
     totals: [Option<i64>; FIGURES],
     threshold: i64,
-    previous: Option<&Basis>,
+    earlier: &[Basis],
 ) -> Result<Basis, Vec<i32>> {
     let mut basis = Basis { threshold, records, totals };
     if threshold == 0 {
         return Ok(basis);
     }
-    let before: HashMap<i32, &Record> =
-        previous.map(|p| p.records.iter().map(|r| (r.institution_id, r)).collect()).unwrap_or_default();
+    // Each record's appearances in the earlier releases, oldest first.
+    let mut histories: HashMap<i32, Vec<&Record>> = HashMap::new();
+    for release in earlier {
+        for r in &release.records {
+            histories.entry(r.institution_id).or_default().push(r);
+        }
+    }
+    let latest = |r: &Record| histories.get(&r.institution_id).and_then(|h| h.last().copied());
     for r in basis.records.iter_mut() {
-        let sticky = before.get(&r.institution_id).is_some_and(|p| p.hidden && p.unchanged(r));
+        let sticky = latest(r).is_some_and(|p| p.hidden && p.unchanged(r));
         r.hidden = r.small(threshold) || sticky;
     }
-    // Records whose figures the previous release published unchanged protect nothing.
+    // Records whose figures an earlier release published, the same in every release since,
+    // protect nothing.
     let known: HashSet<i32> = basis
         .records
         .iter()
-        .filter(|r| before.get(&r.institution_id).is_some_and(|p| !p.hidden && p.same_published(r)))
+        .filter(|r| {
+            let history = histories.get(&r.institution_id).map(Vec::as_slice).unwrap_or_default();
+            let mut same_since = history.iter().rev().take_while(|p| p.same_published(r));
+            same_since.any(|p| !p.hidden)
+        })
         .map(|r| r.institution_id)
         .collect();
     for _ in 0..=basis.records.len() {
-        let audit = Audit::of(&basis, previous);
+        let mut releases: Vec<&Basis> = earlier.iter().collect();
+        releases.push(&basis);
+        let audit = Audit::of(&releases);
         let failing: Vec<Bound> = audit.failing().cloned().collect();
         if failing.is_empty() {
             return Ok(basis);
@@ -376,7 +365,7 @@ pub fn choose(
             if !seen.insert((bound.institution_id, bound.field)) || added >= 8 {
                 continue;
             }
-            let need = threshold - bound.width().unwrap_or(threshold);
+            let need = bound.threshold - bound.width().unwrap_or(bound.threshold);
             match partner(&basis, &known, bound.field, need) {
                 Some(k) => {
                     basis.records[k].hidden = true;
@@ -435,10 +424,10 @@ mod tests {
             record(4, [12, 15, 9], 9, 5, 0),
         ];
         let t = totals(&records);
-        let basis = choose(records, t, 5, None).expect("protectable");
+        let basis = choose(records, t, 5, &[]).expect("protectable");
         assert!(basis.records[0].hidden);
         assert!(basis.records.iter().filter(|r| r.hidden).count() >= 2);
-        let audit = Audit::of(&basis, None);
+        let audit = Audit::of(&[&basis]);
         assert!(audit.sound(), "{:?}", audit.failing().collect::<Vec<_>>());
         // The record's staff count (2) is no longer bound by its own usable slots (4) alone:
         // the partner's over establishment can stand in for it.
@@ -453,7 +442,7 @@ mod tests {
         let mut records = vec![record(1, [1, 1, 0], 0, 2, 0), record(2, [10, 20, 5], 6, 4, 0)];
         records[0].hidden = true;
         let t = totals(&records);
-        let audit = Audit::of(&Basis { threshold: 5, records, totals: t }, None);
+        let audit = Audit::of(&[&Basis { threshold: 5, records, totals: t }]);
         let staff = audit.bounds.iter().find(|b| b.field == STAFF).unwrap();
         assert_eq!((staff.low, staff.high), (2, Some(2)));
         assert!(!audit.sound());
@@ -466,11 +455,16 @@ mod tests {
         let previous = Basis { threshold: 0, records: before.clone(), totals: t };
         before[0].hidden = true;
         before[1].hidden = true;
-        let audit = Audit::of(&Basis { threshold: 5, records: before, totals: t }, Some(&previous));
+        let audit = Audit::of(&[&previous, &Basis { threshold: 5, records: before, totals: t }]);
         assert!(!audit.sound());
         // And choosing refuses: the figures were already made public.
         let again = vec![record(1, [1, 1, 0], 0, 2, 0), record(2, [10, 20, 5], 6, 4, 0)];
-        assert!(choose(again, t, 5, Some(&previous)).is_err());
+        assert!(choose(again.clone(), t, 5, std::slice::from_ref(&previous)).is_err());
+        // However long ago: a release in between that withheld them does not hide them again.
+        let mut between = previous.clone();
+        between.threshold = 5;
+        between.records.iter_mut().for_each(|r| r.hidden = true);
+        assert!(choose(again, t, 5, &[previous, between]).is_err());
     }
 
     #[test]
@@ -483,13 +477,43 @@ mod tests {
             record(5, [20, 25, 9], 9, 5, 2),
         ];
         let t1 = totals(&first);
-        let previous = choose(first.clone(), t1, 5, None).unwrap();
+        let previous = choose(first.clone(), t1, 5, &[]).unwrap();
         // A departure makes record 4 small in one category; the rest is unchanged.
         first[3] = record(4, [12, 15, 3], 9, 11, 0);
         let t2 = totals(&first);
-        let basis = choose(first, t2, 5, Some(&previous)).unwrap();
-        let audit = Audit::of(&basis, Some(&previous));
+        let basis = choose(first, t2, 5, std::slice::from_ref(&previous)).unwrap();
+        let audit = Audit::of(&[&previous, &basis]);
         assert!(audit.sound(), "{:?}", audit.failing().collect::<Vec<_>>());
         assert!(basis.records[3].hidden);
+    }
+
+    #[test]
+    fn three_releases_together_narrow_what_no_two_of_them_do() {
+        // A (withheld in releases 0 and 1, unchanged), B (1 and 2), C (0 only, small), D (2 only):
+        //   release 0: A + C = t0, release 1: A + B = t1, release 2: B + D = t2.
+        // Any two releases leave A between 0 and its total; all three tie it to C, which is small.
+        let a = |hidden| Record { hidden, ..record(1, [20, 10, 5], 0, 5, 0) };
+        let b = |hidden| Record { hidden, ..record(2, [15, 15, 10], 0, 5, 0) };
+        let c = Record { hidden: true, ..record(3, [1, 0, 0], 0, 1, 0) };
+        let d = Record { hidden: true, ..record(4, [30, 10, 10], 0, 0, 0) };
+        let open = |id| record(id, [10, 10, 10], 5, 5, 0);
+        let release = |records: Vec<Record>| {
+            let totals = totals(&records);
+            Basis { threshold: 5, records, totals }
+        };
+        let r0 = release(vec![a(true), c, open(9)]);
+        let r1 = release(vec![a(true), b(true), open(9)]);
+        let r2 = release(vec![b(true), d, open(9)]);
+        let width = |releases: &[&Basis]| {
+            let audit = Audit::of(releases);
+            let staff = |release| {
+                audit.bounds.iter().find(|x| x.institution_id == 1 && x.field == STAFF && x.release == release)
+            };
+            staff(releases.len() - 1).or_else(|| staff(1)).and_then(Bound::width)
+        };
+        let together = width(&[&r0, &r1, &r2]).unwrap();
+        assert!(together < 5, "all three narrow A's staff to {together}");
+        assert!(width(&[&r1, &r2]).is_none_or(|w| w >= 5));
+        assert!(!Audit::of(&[&r0, &r1, &r2]).sound());
     }
 }
