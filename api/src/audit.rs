@@ -78,7 +78,7 @@ pub fn snapshot<T: Serialize>(record: &T) -> Option<serde_json::Value> {
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Writes an audit row inside the caller's transaction, not yet linked: [`chain_pending`] links
-/// the transaction's rows into the chain when it commits ([`crate::db::commit`]), so the chain's
+/// the transaction's rows into the chain when it commits ([`crate::write::commit`]), so the chain's
 /// head is held only from there to the commit, not for the whole change.
 pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change) -> Result<(), sea_orm::DbErr> {
     let mut row: audit_log::ActiveModel = model(actor, change).into();

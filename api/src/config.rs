@@ -169,9 +169,9 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
 
 impl Settings {
     /// The OpenID Connect provider, when `OIDC_ISSUER` is set.
-    pub fn oidc(&self) -> Option<crate::oidc::OidcSettings> {
+    pub fn oidc(&self) -> Option<OidcSettings> {
         let issuer = self.oidc_issuer.as_ref().filter(|i| !i.is_empty())?;
-        Some(crate::oidc::OidcSettings {
+        Some(OidcSettings {
             issuer: issuer.clone(),
             client_id: self.oidc_client_id.clone(),
             client_secret: self.oidc_client_secret.clone().filter(|s| !s.is_empty()),
@@ -180,4 +180,19 @@ impl Settings {
             scopes: self.oidc_scopes.clone(),
         })
     }
+}
+
+/// What configures the provider (CONTRACT.md environment).
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    /// The issuer URL; discovery is read from `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    /// Sent with HTTP Basic authentication at the token endpoint (`client_secret_basic`).
+    pub client_secret: Option<String>,
+    /// This server's `/auth/oidc/callback` as registered with the provider.
+    pub redirect_url: String,
+    /// The ID token claim matched against account user names.
+    pub username_claim: String,
+    pub scopes: String,
 }

@@ -176,19 +176,6 @@ fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.starts_with(':')).then_some(path)
 }
 
-/// Applies pending migrations, then chains any audit rows written before the chain existed and
-/// stores the maintained totals of any jurisdiction still marked.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await?;
-    let sealed = crate::audit::seal_unchained(db).await?;
-    if sealed > 0 {
-        tracing::info!(sealed, "audit rows chained");
-    }
-    // Totals a write around the services left marked (or a fresh upgrade) are stored now.
-    let txn = begin_write(db).await?;
-    commit(txn).await
-}
-
 /// Names of the migrations not yet applied.
 pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.iter().map(|m| m.name().to_string()).collect())
@@ -218,23 +205,4 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     };
     db.begin_with_options(options).await
-}
-
-/// Commits a write transaction after bringing the maintained totals of the jurisdictions it
-/// touched up to date inside it (crate::totals), so figures and rows change together, and
-/// linking its audit rows into the chain (crate::audit). Locks are taken in one order by every
-/// writer: the touched jurisdictions' totals (in id order), then the chain's head.
-pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
-    settle(&txn).await?;
-    txn.commit().await
-}
-
-/// What [`commit`] does before committing, for a writer that must read its result first (a
-/// disclosure release records the chain's head it ends on): the totals settled, then the
-/// transaction's audit rows linked, last, so the chain's head is held only for the link and
-/// the commit.
-pub async fn settle(txn: &DatabaseTransaction) -> Result<(), DbErr> {
-    crate::totals::settle(txn).await?;
-    crate::audit::chain_pending(txn).await?;
-    Ok(())
 }

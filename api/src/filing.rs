@@ -20,8 +20,8 @@ use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{Document, Entry, operation, record_entry};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::parse_id;
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -270,7 +270,7 @@ pub async fn set_profile(
         Change::created("filing.profile", "hospital_profile", saved.id, institution.jurisdiction_id, &saved),
     )
     .await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -311,7 +311,7 @@ pub async fn propose_filing(
     .await?;
     audit::record(&txn, actor, Change::created("filing.propose", "hospital_filing", row.id, row.jurisdiction_id, &row))
         .await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -354,7 +354,7 @@ pub async fn approve_filing(
         Change::updated("filing.approve", "hospital_filing", after.id, after.jurisdiction_id, &before, &after),
     )
     .await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(after)
 }
 

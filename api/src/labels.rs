@@ -199,7 +199,7 @@ mod tests {
             StaffCategory::all().iter().map(|v| v.word()).collect(),
             StaffBasis::all().iter().map(|v| v.word()).collect(),
             StaffStatus::all().iter().map(|v| v.word()).collect(),
-            crate::overview::SizeBand::ALL.iter().map(|v| v.word()).collect(),
+            crate::figures::SizeBand::ALL.iter().map(|v| v.word()).collect(),
         ]
         .concat();
         for word in words {

@@ -1,7 +1,6 @@
 //! The establishment control service: staffing offices, supervising departments, evaluation
 //! committees and the public over one GraphQL API.
 
-pub mod asof;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -10,13 +9,13 @@ pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod db;
-pub mod department;
 pub mod disclosure;
 pub mod dry_run;
 pub mod error;
 pub mod establishment;
 pub mod evaluation;
 pub mod export;
+pub mod figures;
 pub mod filing;
 pub mod findings;
 pub mod graphql;
@@ -44,6 +43,7 @@ pub mod telemetry;
 pub mod throttle;
 pub mod totals;
 pub mod vacancy_use;
+pub mod write;
 
 use config::{Settings, read_or_create_key};
 use pii::PiiCipher;

@@ -65,7 +65,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                 .await
                 .context("connecting to the database")?;
             if settings.migrate_on_start {
-                api::db::migrate(&db).await.context("migrating the database")?;
+                api::write::migrate(&db).await.context("migrating the database")?;
             } else {
                 let pending = api::db::pending_migrations(&db).await?;
                 anyhow::ensure!(
@@ -134,7 +134,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
         Command::Seed { demo, synthetic, cities, counties_per_city, scale } => {
             anyhow::ensure!(demo || synthetic, "say what to load: `api seed --demo` or `api seed --synthetic`");
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
-            api::db::migrate(&db).await.context("migrating the database")?;
+            api::write::migrate(&db).await.context("migrating the database")?;
             let pii = api::pii_cipher(&settings)?;
             api::pii::ensure_fingerprint(&db, &pii).await?;
             if synthetic {
@@ -164,7 +164,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
         }
         Command::Import { what } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
-            api::db::migrate(&db).await.context("migrating the database")?;
+            api::write::migrate(&db).await.context("migrating the database")?;
             let code = match what {
                 ImportKind::Institutions { file } => {
                     print_report(&api::import::import_institutions(&db, &file).await?, "institutions")
@@ -190,7 +190,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
         Command::Export { what } => {
             let (kind, args) = what.split();
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
-            api::db::migrate(&db).await.context("migrating the database")?;
+            api::write::migrate(&db).await.context("migrating the database")?;
             let principal = Principal {
                 subject: "cli".into(),
                 role: Role::StaffingOffice,
@@ -227,7 +227,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
         Command::Migrate { recount_totals } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             let pending = api::db::pending_migrations(&db).await?;
-            api::db::migrate(&db).await.context("migrating the database")?;
+            api::write::migrate(&db).await.context("migrating the database")?;
             println!("applied {} migration(s)", pending.len());
             if recount_totals {
                 let n = api::totals::recount_all(&db).await.context("recounting the totals")?;
@@ -236,7 +236,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
         }
         Command::User { what } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
-            api::db::migrate(&db).await.context("migrating the database")?;
+            api::write::migrate(&db).await.context("migrating the database")?;
             match what {
                 api::cli::UserCommand::Add {
                     username,

@@ -29,20 +29,7 @@ const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The provider's keys are fetched again at most this often when a token names an unknown key.
 const KEYS_REFRESH: Duration = Duration::from_secs(60);
 
-/// What configures the provider (CONTRACT.md environment).
-#[derive(Debug, Clone)]
-pub struct OidcSettings {
-    /// The issuer URL; discovery is read from `{issuer}/.well-known/openid-configuration`.
-    pub issuer: String,
-    pub client_id: String,
-    /// Sent with HTTP Basic authentication at the token endpoint (`client_secret_basic`).
-    pub client_secret: Option<String>,
-    /// This server's `/auth/oidc/callback` as registered with the provider.
-    pub redirect_url: String,
-    /// The ID token claim matched against account user names.
-    pub username_claim: String,
-    pub scopes: String,
-}
+pub use crate::config::OidcSettings;
 
 /// The provider as discovered, with its signing keys.
 struct Provider {

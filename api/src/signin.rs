@@ -248,7 +248,7 @@ impl SignIn {
             after: Some(serde_json::json!({ "username": account.username, "session": sid, "method": method })),
         };
         audit::record(&txn, &Actor::system(&account.subject), change).await?;
-        crate::db::commit(txn).await?;
+        crate::write::commit(txn).await?;
         let token = self.signer.sign_session(&principal, &sid, self.ttl).map_err(ApiError::internal)?;
         Ok(LoginAnswer {
             token,
@@ -325,7 +325,7 @@ impl SignIn {
             after: Some(serde_json::json!({ "session": sid })),
         };
         audit::record(&txn, &Actor::system("auth"), change).await?;
-        crate::db::commit(txn).await?;
+        crate::write::commit(txn).await?;
         Ok(())
     }
 }
@@ -355,7 +355,7 @@ async fn refuse(
     };
     let txn = crate::db::begin_write(db).await?;
     audit::record(&txn, &Actor::system("auth"), refusal).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(())
 }
 
@@ -413,7 +413,7 @@ pub async fn add_user(
         "signsIn": if row.password_hash == EXTERNAL { "openid-connect" } else { "password" },
     });
     record_account_change(&txn, "account.add", &row, after).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -463,7 +463,7 @@ pub async fn disable_user(db: &DatabaseConnection, username: &str) -> anyhow::Re
         .await?;
     let after = serde_json::json!({"disabled": true, "sessionsEnded": ended.rows_affected});
     record_account_change(&txn, "account.disable", &account, after).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(ended.rows_affected)
 }
 

@@ -370,7 +370,7 @@ async fn the_sqlite_file_is_readable_by_its_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("private.db");
     let db = api::db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
-    api::db::migrate(&db).await.unwrap();
+    api::write::migrate(&db).await.unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
@@ -445,7 +445,7 @@ async fn with_the_database_gone_requests_get_unavailable_at_once_and_the_service
     let dir = tempfile::tempdir().unwrap();
     let (url, schema) = crate::helpers::fresh_database_url(&dir).await;
     let direct = api::db::connect_with(&url, schema.as_deref()).await.unwrap();
-    api::db::migrate(&direct).await.unwrap();
+    api::write::migrate(&direct).await.unwrap();
     api::seed::zhangye_tree(&direct).await.unwrap();
     let limits = api::db::PoolLimits { acquire_timeout: Duration::from_secs(2), statement_timeout: None };
     let Some(schema) = schema else {

@@ -90,7 +90,7 @@ async fn start(
     mut read: DatabaseConnection,
     configure: impl FnOnce(AppState) -> AppState,
 ) -> TestApp {
-    api::db::migrate(&db).await.expect("migrations run");
+    api::write::migrate(&db).await.expect("migrations run");
     let statements = Arc::new(AtomicUsize::new(0));
     for connection in [&mut db, &mut read] {
         let counter = statements.clone();

@@ -181,7 +181,7 @@ async fn schemas_migrating_together_on_a_fresh_database_all_succeed() {
             let (target, schema) = (target.clone(), schema.clone());
             tokio::spawn(async move {
                 let db = api::db::connect_with(&target, Some(&schema)).await.unwrap();
-                let outcome = api::db::migrate(&db).await;
+                let outcome = api::write::migrate(&db).await;
                 db.close().await.ok();
                 outcome
             })

@@ -4,8 +4,9 @@
 #   tests/clients/fuzz.sh path/to/api
 #
 # Starts `api serve --demo` on a fresh temporary database and a free loopback port, then runs
-# Schemathesis over every query and mutation of api/schema.graphql twice: as a staffing office
-# (token minted with `api token`) and as the public (no token). Only the custom check
+# Schemathesis over every query and mutation of api/schema.graphql once for each role: as a
+# staffing office, a supervising department and an evaluation committee member (tokens minted
+# with `api token`), and as the public (no token). Only the custom check
 # `server_fault` (tests/clients/fuzz_checks.py) is on: a case fails on HTTP 5xx, on an
 # `INTERNAL` error code, or on an answer slower than 5 s. Exit 0 only when no case failed;
 # the failing cases (query and answer) are printed, grouped, at the end.
@@ -20,6 +21,7 @@
 #   FUZZ_SCHEMA        the SDL to generate from (default api/schema.graphql; `introspect` makes
 #                      Schemathesis introspect the running server instead)
 #   FUZZ_MAX_SECONDS   the slow-answer limit of the check (default 5)
+#   FUZZ_ROLES         the runs, in order (default "staffing-office department evaluator public")
 set -euo pipefail
 
 if [[ $# -ne 1 || ! -x $1 ]]; then
@@ -100,7 +102,11 @@ if [[ -z $ready ]]; then
   exit 1
 fi
 echo "== ready after $((SECONDS - started))s"
-token=$(cd "$tmp" && timeout 60 "$api" token --role STAFFING_OFFICE --jurisdiction 620700)
+mint() { (cd "$tmp" && timeout 60 "$api" token --jurisdiction 620700 "$@"); }
+token=$(mint --role STAFFING_OFFICE)
+# The demo's first supervising department, and a member of the demo's evaluation round.
+department_token=$(mint --role DEPARTMENT --department 1 --subject fuzz-department)
+evaluator_token=$(mint --role EVALUATOR --subject expert-li)
 
 failures=$tmp/failures.jsonl
 : >"$failures"
@@ -137,8 +143,15 @@ run_schemathesis() { # NAME [schemathesis options...]
   ((rc == 0)) || status=1
 }
 
-run_schemathesis staffing-office --header "Authorization: Bearer $token"
-run_schemathesis public
+for role in ${FUZZ_ROLES:-staffing-office department evaluator public}; do
+  case $role in
+    staffing-office) run_schemathesis "$role" --header "Authorization: Bearer $token" ;;
+    department) run_schemathesis "$role" --header "Authorization: Bearer $department_token" ;;
+    evaluator) run_schemathesis "$role" --header "Authorization: Bearer $evaluator_token" ;;
+    public) run_schemathesis "$role" ;;
+    *) echo "unknown FUZZ_ROLES entry: $role" >&2 && status=1 ;;
+  esac
+done
 
 if [[ -s $failures ]]; then
   echo

@@ -10,8 +10,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::ReleaseOverview;
 use super::suppression::{Audit, AuditField, Basis, FIGURES, OVER, Record, VACANT};
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, scope};
-use crate::institution::parse_id;
 
 /// Every release of a jurisdiction (before release `before`, if given) that can be audited,
 /// oldest first, with what each was chosen from.

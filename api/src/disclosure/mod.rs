@@ -23,8 +23,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::parse_id;
 use crate::overview::Count;
 
 /// Release rows by release id. Releases never change, so entries never go stale; the map is

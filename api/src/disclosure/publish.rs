@@ -23,9 +23,9 @@ use crate::audit::{self, Actor, Change};
 use crate::db::begin_snapshot;
 use crate::error::{ApiError, ApiResult};
 use crate::establishment::Establishment;
-use crate::overview::SizeBand;
+use crate::figures::SizeBand;
+use crate::figures::counts_by_institution;
 use crate::scope::Scope;
-use crate::staff::counts_by_institution;
 
 fn tally<T: Copy>(
     all: &[T],
@@ -45,7 +45,7 @@ struct Snapshot {
     row: institution::Model,
     department: String,
     establishment: Establishment,
-    staff: crate::staff::StaffCounts,
+    staff: crate::figures::StaffCounts,
     grade: Option<(Grade, i32)>,
 }
 
@@ -237,13 +237,13 @@ pub async fn publish(
     audit::record(&txn, actor, change).await?;
     // The chain's head at publication (the release's own audit row is its last link): a later
     // rewrite of the history behind it is visible against what was made public.
-    crate::db::settle(&txn).await?;
+    crate::write::settle(&txn).await?;
     let head = audit::head(&txn, false).await?;
     let mut sealed: disclosure_release::ActiveModel = release.into();
     sealed.audit_seq = Set(Some(head.seq));
     sealed.audit_hash = Set(Some(head.hash));
     let release = sealed.update(&txn).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(release)
 }
 

@@ -15,8 +15,9 @@ use super::ledger::{Document, Entry, operation, record_entry};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::{Institution, parse_id};
+use crate::institution::Institution;
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -46,7 +47,7 @@ pub async fn set_initial(
     input: InitialEstablishmentInput,
 ) -> ApiResult<Establishment> {
     let dry_run = input.dry_run;
-    let institution_id = crate::institution::parse_id(&input.institution_id)?;
+    let institution_id = crate::graphql::context::parse_id(&input.institution_id)?;
     if !(0..=100_000).contains(&input.fiscal) || !(0..=100_000).contains(&input.self_financed) {
         return Err(ApiError::bad_input("establishment figures must be whole numbers from 0 to 100000"));
     }

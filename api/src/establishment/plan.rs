@@ -15,8 +15,8 @@ use super::ledger::{Document, Entry, operation, record_entry};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::parse_id;
 use crate::scope::Scope;
 
 pub struct ReductionPlan(pub reduction_plan::Model);

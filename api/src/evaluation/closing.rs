@@ -14,7 +14,7 @@ use super::setup::{advance, load_inputs, own_round, round_entries, round_moved, 
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::institution::parse_id;
+use crate::graphql::context::parse_id;
 use crate::scope::Scope;
 
 /// Closing a round: institutions the office leaves out of its results, each with its reason.
@@ -85,7 +85,7 @@ pub async fn close(
         "excluded": results.iter().filter_map(|r| Some((r.institution_id, r.excluded.clone()?))).collect::<Vec<_>>(),
     }));
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }
 
@@ -100,7 +100,7 @@ pub async fn publish(
     let round = own_round(&txn, scope, id).await?;
     advance(&txn, &round, RoundStatus::Closed, RoundStatus::Published).await?;
     audit::record(&txn, actor, round_moved("evaluation.round.publish", &round)).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }
 

@@ -14,7 +14,7 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::Role;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::institution::parse_id;
+use crate::graphql::context::parse_id;
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -157,6 +157,6 @@ pub async fn submit(
         })),
     };
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(saved)
 }

@@ -20,7 +20,7 @@ use crate::audit::{self, Actor, Change, snapshot};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::institution::parse_id;
+use crate::graphql::context::parse_id;
 use crate::scope::Scope;
 
 /// The most indicators a set holds (a scoring sheet a committee member can fill in).
@@ -116,7 +116,7 @@ pub async fn create_set(
     .insert(&txn)
     .await?;
     audit::record(&txn, actor, Change::created("evaluation.set.create", "indicator_set", row.id, own, &row)).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -187,7 +187,7 @@ pub async fn add_indicator(
         Change::created("evaluation.indicator.add", "indicator", row.id, set.jurisdiction_id, &row),
     )
     .await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -247,7 +247,7 @@ pub async fn create_round(
     round_institution::Entity::insert_many(rows).exec(&txn).await?;
     audit::record(&txn, actor, Change::created("evaluation.round.create", "evaluation_round", row.id, own, &row))
         .await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -338,7 +338,7 @@ pub async fn assign_member(
         Change::created("evaluation.member.assign", "committee_member", member.id, round.jurisdiction_id, &member),
     )
     .await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(member)
 }
 
@@ -417,7 +417,7 @@ pub async fn open(
     }
     advance(&txn, &round, RoundStatus::Draft, RoundStatus::Scoring).await?;
     audit::record(&txn, actor, round_moved("evaluation.round.open", &round)).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(evaluation_round::Entity::find_by_id(id).one(db).await?.unwrap_or(round))
 }
 
@@ -589,6 +589,6 @@ pub async fn correct(
         after: Some(serde_json::json!({ "value": after.value, "reason": reason })),
     };
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(after)
 }

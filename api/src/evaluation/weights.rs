@@ -12,7 +12,7 @@ use super::setup::{fixed_unless_draft, usable_set};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::institution::parse_id;
+use crate::graphql::context::parse_id;
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -104,6 +104,6 @@ pub async fn set_group_weights(
         })),
     };
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(set)
 }

@@ -13,9 +13,9 @@ use entity::{determination_decision, establishment_event, institution, jurisdict
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::error::{ApiError, ApiResult, Result};
+use crate::figures::{StaffCounts, counts_by_institution};
 use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
-use crate::staff::{StaffCounts, counts_by_institution};
 
 mod funding;
 mod overlap;

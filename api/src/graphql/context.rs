@@ -41,3 +41,8 @@ impl async_graphql::Guard for InternalGuard {
         scope(ctx).require_internal().map_err(Into::into)
     }
 }
+
+/// A GraphQL id as the row id it names; anything else is the client's mistake.
+pub fn parse_id(id: &async_graphql::ID) -> crate::error::ApiResult<i32> {
+    id.parse::<i32>().map_err(|_| crate::error::ApiError::bad_input(format!("`{}` is not an id", id.as_str())))
+}

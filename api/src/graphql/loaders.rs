@@ -35,14 +35,14 @@ pub struct Loaders {
     known_departments: Arc<[department::Model]>,
     pub institution: Cached<ById<institution::Entity>>,
     pub balances: Cached<BalancesByInstitution>,
-    pub staff_counts: Cached<crate::staff::StaffCountLoader>,
+    pub staff_counts: Cached<StaffCountLoader>,
     pub classification_history: Cached<ClassificationHistory>,
     /// Jurisdictions directly below each jurisdiction, within the caller's reach.
     pub children: Cached<ChildrenOf>,
     /// Supervising departments of each jurisdiction, within the caller's reach.
     pub departments_of: Cached<DepartmentsOf>,
     /// The leaders in post at each institution.
-    pub leaders: Cached<crate::institution::leadership::LeadersOf>,
+    pub leaders: Cached<LeadersOf>,
     /// Each evaluation round's institutions, members and recusals.
     pub round_institutions: Cached<RoundInstitutions>,
     pub round_members: Cached<RoundMembers>,
@@ -64,7 +64,7 @@ impl Loaders {
         Self {
             vacancies: cached(VacanciesOf(db.clone())),
             round_institutions: cached(RoundInstitutions(db.clone())),
-            leaders: cached(crate::institution::leadership::LeadersOf(db.clone())),
+            leaders: cached(LeadersOf(db.clone())),
             round_members: cached(RoundMembers(db.clone())),
             round_recusals: cached(RoundRecusals(db.clone())),
             working_lives: cached(crate::staff::retirement::WorkingLives { db: db.clone(), pii: pii.clone() }),
@@ -77,7 +77,7 @@ impl Loaders {
             known_departments: scope.departments.clone(),
             institution: cached(ById::new(db)),
             balances: cached(BalancesByInstitution(db.clone())),
-            staff_counts: cached(crate::staff::StaffCountLoader(db.clone())),
+            staff_counts: cached(StaffCountLoader(db.clone())),
             classification_history: cached(ClassificationHistory(db.clone())),
         }
     }
@@ -351,7 +351,7 @@ impl Loader<i32> for DepartmentsOf {
 }
 
 /// The vacancy-use plans of each of many institutions, within the caller's reach, newest first
-/// and at most [`crate::vacancy_use::PER_INSTITUTION`] each: one statement per chunk of ids.
+/// and at most [`PLANS_PER_INSTITUTION`] each: one statement per chunk of ids.
 pub struct PlansOf {
     db: DatabaseConnection,
     scope: Scope,
@@ -366,7 +366,7 @@ impl Loader<i32> for PlansOf {
         let reach = self.scope.vacancy_use_plans().map_err(Arc::new)?.order_by_desc(Column::Id);
         let mut found = grouped(&self.db, keys, reach, Column::InstitutionId, |row| Some(row.institution_id)).await?;
         for plans in found.values_mut() {
-            plans.truncate(crate::vacancy_use::PER_INSTITUTION);
+            plans.truncate(PLANS_PER_INSTITUTION);
         }
         Ok(found)
     }
@@ -477,3 +477,52 @@ by_round_loader!(
     RoundRecusals,
     recusal
 );
+
+/// Staff counts of many institutions in one batch (the request's DataLoader): each
+/// institution's maintained share (one row each, kept by every write's settle), and a count
+/// of the people only for an institution whose share is missing or not yet settled.
+pub struct StaffCountLoader(pub DatabaseConnection);
+
+impl Loader<i32> for StaffCountLoader {
+    type Value = crate::figures::StaffCounts;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let loaded = async {
+            let (mut found, unsettled) = crate::totals::stored_staff(&self.0, keys).await?;
+            if !unsettled.is_empty() {
+                found.extend(crate::figures::counts_by_institution(&self.0, &unsettled).await?);
+            }
+            Ok::<_, sea_orm::DbErr>(found)
+        };
+        loaded.await.map_err(|e| Arc::new(ApiError::from(e)))
+    }
+}
+
+/// Most plans a record lists (newest first).
+pub const PLANS_PER_INSTITUTION: usize = 50;
+
+/// The leaders in post at each of many institutions.
+pub struct LeadersOf(pub DatabaseConnection);
+
+impl Loader<i32> for LeadersOf {
+    type Value = Vec<entity::leader::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for chunk in keys.chunks(5_000) {
+            let rows = in_post(chunk).all(&self.0).await.map_err(|e| Arc::new(e.into()))?;
+            for row in rows {
+                found.entry(row.institution_id).or_default().push(row);
+            }
+        }
+        Ok(found)
+    }
+}
+
+pub fn in_post(institutions: &[i32]) -> sea_orm::Select<entity::leader::Entity> {
+    entity::leader::Entity::find()
+        .filter(entity::leader::Column::InstitutionId.is_in(institutions.iter().copied()))
+        .filter(entity::leader::Column::EndedOn.is_null())
+}

@@ -7,7 +7,6 @@ pub mod pagination;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-use crate::department::{DepartmentMutation, DepartmentQuery};
 use crate::disclosure::{AuditQuery, DisclosureMutation, DisclosureQuery};
 use crate::establishment::{
     CeilingMutation, CeilingQuery, EstablishmentMutation, LedgerQuery, PlanMutation, PlanQuery,
@@ -17,6 +16,7 @@ use crate::filing::{FilingMutation, FilingQuery};
 use crate::findings::FindingsQuery;
 use crate::history::HistoryQuery;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
+use crate::jurisdiction::department::{DepartmentMutation, DepartmentQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
 use crate::overview::OverviewQuery;
 use crate::pool::{PoolMutation, PoolQuery};

@@ -154,9 +154,10 @@ pub async fn import_institutions_rows(
     let txn = begin_write(db).await?;
     let mut report = ImportReport::default();
     for mut c in checked {
-        let (department, created) = crate::department::find_or_create(&txn, actor, c.jurisdiction_id, &c.department)
-            .await
-            .map_err(to_anyhow)?;
+        let (department, created) =
+            crate::jurisdiction::department::find_or_create(&txn, actor, c.jurisdiction_id, &c.department)
+                .await
+                .map_err(to_anyhow)?;
         if created {
             report.created_departments.push(department.name.clone());
         }
@@ -188,7 +189,7 @@ pub async fn import_institutions_rows(
         audit::record(&txn, actor, change).await?;
         report.written += 1;
     }
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(report)
 }
 

@@ -178,7 +178,7 @@ pub async fn import_staff_rows(
     }
     occupy_slots(&txn, &balances, &occupy).await?;
     let report = write_people(&txn, pii, actor, checked, progress).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(report)
 }
 
@@ -446,7 +446,7 @@ async fn write_people<C: ConnectionTrait>(
     let total = checked.len();
     let ids = bulk::allocate_ids(db, "staff", checked.len()).await?;
     // Every writer takes the touched jurisdictions' totals before the audit chain's head
-    // (crate::db::commit): the file's institutions are marked and their totals settled (and
+    // (crate::write::commit): the file's institutions are marked and their totals settled (and
     // so locked) now, before the head is taken.
     let mut institutions: Vec<i32> = checked.iter().map(|c| c.institution.id).collect();
     institutions.sort_unstable();

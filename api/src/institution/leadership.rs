@@ -3,10 +3,6 @@
 //! leaders along, so a post can hold more leaders than it has places: that surplus is shown
 //! (and no one more is appointed to the post) until departures absorb it.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use async_graphql::dataloader::Loader;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::StaffStatus;
@@ -17,7 +13,6 @@ use super::{LeadershipPost, parse_id};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::loaders::LoadError;
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -49,30 +44,7 @@ pub struct PostFilling {
     pub surplus: i32,
 }
 
-/// The leaders in post at each of many institutions.
-pub struct LeadersOf(pub DatabaseConnection);
-
-impl Loader<i32> for LeadersOf {
-    type Value = Vec<leader::Model>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let mut found: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for chunk in keys.chunks(5_000) {
-            let rows = in_post(chunk).all(&self.0).await.map_err(|e| Arc::new(e.into()))?;
-            for row in rows {
-                found.entry(row.institution_id).or_default().push(row);
-            }
-        }
-        Ok(found)
-    }
-}
-
-fn in_post(institutions: &[i32]) -> sea_orm::Select<leader::Entity> {
-    leader::Entity::find()
-        .filter(leader::Column::InstitutionId.is_in(institutions.iter().copied()))
-        .filter(leader::Column::EndedOn.is_null())
-}
+pub use crate::graphql::loaders::{LeadersOf, in_post};
 
 /// The approved posts of an institution with the leaders in each.
 pub fn fillings(institution: &institution::Model, leaders: &[leader::Model]) -> Vec<PostFilling> {
@@ -153,7 +125,7 @@ pub async fn appoint(
     .insert(&txn)
     .await?;
     audit::record(&txn, actor, Change::created("leader.appoint", "leader", row.id, row.jurisdiction_id, &row)).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 

@@ -2,6 +2,7 @@
 
 pub mod leadership;
 mod listing;
+pub mod plans;
 mod service;
 
 pub use listing::{InstitutionConnection, InstitutionOrder};
@@ -13,13 +14,13 @@ use entity::enums::{Classification, FundingForm, InstitutionStatus, Level, Manag
 use entity::{classification_decision, institution};
 use sea_orm::{ColumnTrait, QueryFilter};
 
-use crate::department::Department;
 use crate::error::Result;
 use crate::establishment::Establishment;
+use crate::figures::StaffCounts;
 use crate::graphql::context::{InternalGuard, db, scope};
 use crate::graphql::loaders::{Loaders, required, to_graphql};
 use crate::jurisdiction::Jurisdiction;
-use crate::staff::StaffCounts;
+use crate::jurisdiction::department::Department;
 
 pub struct Institution(pub institution::Model);
 
@@ -165,10 +166,10 @@ impl Institution {
     /// Vacancy-use plans (用编计划) on this institution, newest first: requests, decisions,
     /// and the hires drawn on each.
     #[graphql(guard = "InternalGuard")]
-    async fn vacancy_use_plans(&self, ctx: &Context<'_>) -> Result<Vec<crate::vacancy_use::VacancyUsePlan>> {
+    async fn vacancy_use_plans(&self, ctx: &Context<'_>) -> Result<Vec<plans::VacancyUsePlan>> {
         let loaded = ctx.data_unchecked::<Loaders>().vacancy_use_plans.load_one(self.0.id).await;
         let rows = loaded.map_err(to_graphql)?.unwrap_or_default();
-        Ok(rows.into_iter().map(|row| crate::vacancy_use::VacancyUsePlan { row }).collect())
+        Ok(rows.into_iter().map(|row| plans::VacancyUsePlan { row }).collect())
     }
     /// Classification decisions, oldest first.
     #[graphql(guard = "InternalGuard")]
@@ -238,8 +239,8 @@ impl InstitutionQuery {
             .await
             .map_err(crate::error::ApiError::from)?;
         let (Some(row), Some(on)) = (row.clone(), as_of) else { return Ok(row.map(Institution)) };
-        crate::asof::check_day(on)?;
-        let (mut stood, _) = crate::asof::rebuild(db(ctx), &[row.jurisdiction_id], Some(row.id), on).await?;
+        crate::overview::asof::check_day(on)?;
+        let (mut stood, _) = crate::overview::asof::rebuild(db(ctx), &[row.jurisdiction_id], Some(row.id), on).await?;
         let Some(then) = stood.pop() else { return Ok(None) };
         // The record's figures come from the rebuilt state for the rest of this request.
         let loaders = ctx.data_unchecked::<Loaders>();

@@ -15,9 +15,7 @@ use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
-pub fn parse_id(id: &ID) -> ApiResult<i32> {
-    id.parse::<i32>().map_err(|_| ApiError::bad_input(format!("`{}` is not an id", id.as_str())))
-}
+pub use crate::graphql::context::parse_id;
 
 #[derive(InputObject, Clone)]
 pub struct LeadershipPostInput {
@@ -262,7 +260,7 @@ pub async fn create(
 ) -> ApiResult<institution::Model> {
     let txn = begin_write(db).await?;
     let row = create_in(&txn, scope, actor, input).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -331,7 +329,7 @@ pub async fn update(
     let after = row.update(&txn).await?;
     let change = Change::updated("institution.update", "institution", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(after)
 }
 
@@ -364,7 +362,7 @@ pub async fn classify(
     let change =
         Change::updated("institution.classify", "institution", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     let warnings = consistency_warnings(after.classification, after.funding_form);
     Ok(ClassifyPayload { institution: Institution(after), warnings })
 }
@@ -466,7 +464,7 @@ pub async fn decide(
     let change =
         Change::created("institution.decide", "determination_decision", decision.id, after.jurisdiction_id, &decision);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(after)
 }
 

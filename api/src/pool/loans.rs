@@ -16,7 +16,7 @@ use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
 use crate::establishment::{Document, operation};
-use crate::institution::parse_id;
+use crate::graphql::context::parse_id;
 use crate::scope::Scope;
 
 pub async fn lend(

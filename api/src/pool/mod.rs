@@ -18,8 +18,8 @@ use crate::audit::{self, Actor, Change, snapshot};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{Document, move_reserve, operation};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::parse_id;
 use crate::scope::Scope;
 
 mod deposits;

@@ -2,6 +2,7 @@
 //! principal, and every query on tenant tables starts from one of its builders, so no resolver
 //! can forget the tenant rule.
 
+pub mod dry;
 mod tree;
 
 use std::sync::Arc;
@@ -44,7 +45,7 @@ pub struct Scope {
     /// id (empty for everyone else): see [`JurisdictionTree`].
     pub departments: Arc<[department::Model]>,
     /// What this request's changes touched, and a dry run's answer.
-    pub dry: std::sync::Arc<crate::dry_run::DryRun>,
+    pub dry: std::sync::Arc<dry::DryRun>,
 }
 
 impl Scope {

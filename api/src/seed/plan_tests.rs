@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use super::history::city_history;
 use super::names::stem;
 use super::plan::{NAMED, NAMED_PRODUCTION, NAMED_SELF_FINANCED, PlannedInstitution, Targets, plan};
-use crate::overview::SizeBand;
+use crate::figures::SizeBand;
 
 fn city() -> Vec<PlannedInstitution> {
     plan(&Targets::zhangye_city(), &mut ChaCha8Rng::seed_from_u64(620700))

@@ -323,7 +323,7 @@ impl Upload {
         };
         let txn = crate::db::begin_write(&state.db).await?;
         audit::record(&txn, &self.actor, refusal).await?;
-        crate::db::commit(txn).await?;
+        crate::write::commit(txn).await?;
         Ok(())
     }
 }

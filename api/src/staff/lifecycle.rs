@@ -16,8 +16,8 @@ use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, release_slot};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
-use crate::institution::parse_id;
 use crate::scope::Scope;
 
 /// When a movement happened, under which document, with what note.

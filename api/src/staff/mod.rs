@@ -9,148 +9,21 @@ pub use departure::depart;
 pub use lifecycle::{LifecycleMutation, Occasion, move_person, record_movement};
 pub use service::{HireInput, NewPerson, StaffMutation, arrival, hire, hire_person};
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::{StaffBasis, StaffCategory, StaffStatus};
 use entity::staff;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, pii, scope};
-use crate::graphql::loaders::{LoadError, Loaders, to_graphql};
+use crate::graphql::loaders::{Loaders, to_graphql};
 use crate::graphql::pagination::{Count, Cursor, PageInfo, counted_page, page_size};
-use crate::institution::{Institution, parse_id};
+use crate::institution::Institution;
 
-/// Staff of one institution (or area), counted the way the overview counts them.
-#[derive(SimpleObject, Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct StaffCounts {
-    /// Basis FISCAL or SELF_FINANCED, status ACTIVE or SECONDED_OUT: they occupy a slot.
-    pub in_establishment: i32,
-    pub fiscal: i32,
-    pub self_financed: i32,
-    pub management: i32,
-    pub professional_technical: i32,
-    pub logistics_service: i32,
-    /// Basis TEMPORARY (编外), status ACTIVE.
-    pub temporary: i32,
-    /// In establishment but seconded out (借调).
-    pub seconded_out: i32,
-    /// Hired in a filed hospital beyond its establishment (备案制), active.
-    pub filed: i32,
-}
-
-impl StaffCounts {
-    /// Adds another institution's counts.
-    pub fn merge(&mut self, other: &StaffCounts) {
-        self.in_establishment += other.in_establishment;
-        self.fiscal += other.fiscal;
-        self.self_financed += other.self_financed;
-        self.management += other.management;
-        self.professional_technical += other.professional_technical;
-        self.logistics_service += other.logistics_service;
-        self.temporary += other.temporary;
-        self.seconded_out += other.seconded_out;
-        self.filed += other.filed;
-    }
-
-    pub fn add(&mut self, basis: StaffBasis, status: StaffStatus, category: StaffCategory, n: i32) {
-        if basis == StaffBasis::Temporary {
-            if status == StaffStatus::Active {
-                self.temporary += n;
-            }
-            return;
-        }
-        if basis == StaffBasis::Filed {
-            if status.holds_slot() {
-                self.filed += n;
-            }
-            return;
-        }
-        if !status.holds_slot() {
-            return;
-        }
-        self.in_establishment += n;
-        match basis {
-            StaffBasis::Fiscal => self.fiscal += n,
-            _ => self.self_financed += n,
-        }
-        match category {
-            StaffCategory::Management => self.management += n,
-            StaffCategory::ProfessionalTechnical => self.professional_technical += n,
-            StaffCategory::LogisticsService => self.logistics_service += n,
-        }
-        if status == StaffStatus::SecondedOut {
-            self.seconded_out += n;
-        }
-    }
-}
-
-#[derive(Debug, FromQueryResult)]
-struct CountRow {
-    institution_id: i32,
-    basis: StaffBasis,
-    status: StaffStatus,
-    category: StaffCategory,
-    n: i64,
-}
-
-/// Staff counts of many institutions, one GROUP BY query per chunk of ids.
-pub async fn counts_by_institution<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    ids: &[i32],
-) -> Result<HashMap<i32, StaffCounts>, sea_orm::DbErr> {
-    let mut found: HashMap<i32, StaffCounts> = ids.iter().map(|k| (*k, StaffCounts::default())).collect();
-    for chunk in ids.chunks(5_000) {
-        let rows = staff::Entity::find()
-            .select_only()
-            .column(staff::Column::InstitutionId)
-            .column(staff::Column::Basis)
-            .column(staff::Column::Status)
-            .column(staff::Column::Category)
-            // `COUNT(*)`, not of a column: the (institution, status, basis, category) index
-            // then answers alone, without reading each person's row.
-            .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
-            .filter(staff::Column::InstitutionId.is_in(chunk.iter().copied()))
-            .group_by(staff::Column::InstitutionId)
-            .group_by(staff::Column::Basis)
-            .group_by(staff::Column::Status)
-            .group_by(staff::Column::Category)
-            .into_model::<CountRow>()
-            .all(db)
-            .await?;
-        for row in rows {
-            found.entry(row.institution_id).or_default().add(row.basis, row.status, row.category, row.n as i32);
-        }
-    }
-    Ok(found)
-}
-
-/// Staff counts of many institutions in one batch (the request's DataLoader): each
-/// institution's maintained share (one row each, kept by every write's settle), and a count
-/// of the people only for an institution whose share is missing or not yet settled.
-pub struct StaffCountLoader(pub DatabaseConnection);
-
-impl Loader<i32> for StaffCountLoader {
-    type Value = StaffCounts;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let loaded = async {
-            let (mut found, unsettled) = crate::totals::stored_staff(&self.0, keys).await?;
-            if !unsettled.is_empty() {
-                found.extend(counts_by_institution(&self.0, &unsettled).await?);
-            }
-            Ok::<_, sea_orm::DbErr>(found)
-        };
-        loaded.await.map_err(|e| Arc::new(ApiError::from(e)))
-    }
-}
+pub use crate::figures::{StaffCounts, counts_by_institution};
 
 pub struct Staff(pub staff::Model);
 

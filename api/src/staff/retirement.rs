@@ -213,7 +213,7 @@ pub struct WorkingLives {
 
 impl async_graphql::dataloader::Loader<i32> for WorkingLives {
     type Value = Vec<WorkingLife>;
-    type Error = crate::graphql::loaders::LoadError;
+    type Error = std::sync::Arc<ApiError>;
 
     async fn load(&self, keys: &[i32]) -> Result<std::collections::HashMap<i32, Self::Value>, Self::Error> {
         use entity::enums::{StaffBasis, StaffStatus};

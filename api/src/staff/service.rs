@@ -17,8 +17,8 @@ use crate::codes::{self, NationalId};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, occupy_slot_accepting_excess};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, pii, scope};
-use crate::institution::parse_id;
 use crate::pii::PiiCipher;
 use crate::scope::Scope;
 use crate::throttle::Throttle;
@@ -254,7 +254,7 @@ pub async fn hire(
             } else {
                 let audit = begin_write(db).await?;
                 audit::record(&audit, actor, refusal).await?;
-                crate::db::commit(audit).await?;
+                crate::write::commit(audit).await?;
             }
             return Err(ApiError::Conflict(message));
         }
@@ -307,7 +307,7 @@ pub async fn update(
     let after = row.update(&txn).await?;
     let change = Change::updated("staff.update", "staff", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(after)
 }
 

@@ -3,7 +3,7 @@
 //! institution, balance and person again.
 //!
 //! Triggers note the jurisdictions a transaction touches in `totals_dirty`; [`settle`] (run by
-//! [`crate::db::commit`] just before every write transaction commits) recomputes their rows
+//! [`crate::write::commit`] just before every write transaction commits) recomputes their rows
 //! from the source tables inside the same transaction, so the totals change atomically with
 //! the events, hires, departures, reforms and imports that move them. On PostgreSQL the rows
 //! are locked in id order before the recount, so two writers in one jurisdiction serialise
@@ -22,8 +22,7 @@ use entity::enums::{
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 use serde::{Deserialize, Serialize};
 
-use crate::overview::{EstablishmentTotals, SizeBand};
-use crate::staff::StaffCounts;
+use crate::figures::{EstablishmentTotals, SizeBand, StaffCounts};
 
 mod settle;
 

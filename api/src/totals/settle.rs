@@ -229,7 +229,9 @@ pub async fn recount_all(db: &sea_orm::DatabaseConnection) -> Result<u64, DbErr>
     let txn = crate::db::begin_write(db).await?;
     let marked =
         txn.execute_unprepared("INSERT INTO totals_dirty (jurisdiction_id) SELECT id FROM jurisdiction").await?;
-    crate::db::commit(txn).await?;
+    // No audit rows: settling the totals is all its commit needs.
+    settle(&txn).await?;
+    txn.commit().await?;
     Ok(marked.rows_affected())
 }
 
@@ -257,7 +259,8 @@ impl Settler {
         tokio::spawn(async move {
             let stored = async {
                 let txn = crate::db::begin_write(&this.primary).await?;
-                crate::db::commit(txn).await
+                settle(&txn).await?;
+                txn.commit().await
             };
             if let Err(error) = stored.await {
                 tracing::warn!(%error, "maintained totals: storing the rows a read found marked failed");

@@ -4,7 +4,7 @@
 //! (用编计划) has a quota and an expiry, and hires draw on it. An office recording a hire may
 //! record its own one-slot plan in the same step.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{Funding, Recruitment, VacancyUseStatus};
 use entity::{establishment_balance, institution, vacancy_use_plan};
@@ -18,104 +18,20 @@ use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::balance;
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
-use crate::graphql::loaders::{Loaders, to_graphql};
-use crate::institution::{Institution, parse_id};
 use crate::scope::Scope;
+
+pub mod figures;
+
+pub use crate::institution::plans::VacancyUsePlan;
+use crate::institution::plans::{remaining, today};
+pub use figures::{VacancyUseFigures, figures};
 
 /// Most slots one request may ask for.
 const MAX_SLOTS: i32 = 1_000;
 /// Longest posts or reason text.
 const MAX_TEXT: usize = 1_000;
-
-/// A vacancy-use plan: the request, the decision and what hires have drawn on it.
-pub struct VacancyUsePlan {
-    pub row: vacancy_use_plan::Model,
-}
-
-#[Object]
-impl VacancyUsePlan {
-    async fn id(&self) -> ID {
-        ID(self.row.id.to_string())
-    }
-    async fn institution_id(&self) -> ID {
-        ID(self.row.institution_id.to_string())
-    }
-    /// The institution, batched with the rest of the list (a plan in the caller's reach is on
-    /// an institution in that reach).
-    async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
-        let loaded = ctx.data_unchecked::<Loaders>().institution.load_one(self.row.institution_id).await;
-        Ok(loaded.map_err(to_graphql)?.map(Institution))
-    }
-    async fn department_id(&self) -> ID {
-        ID(self.row.department_id.to_string())
-    }
-    async fn funding(&self) -> Funding {
-        self.row.funding
-    }
-    async fn requested(&self) -> i32 {
-        self.row.requested
-    }
-    /// The quota approved (less than requested when cut; 0 when refused; null until decided).
-    async fn approved(&self) -> Option<i32> {
-        self.row.approved
-    }
-    /// Hires drawn on the plan.
-    async fn used(&self) -> i32 {
-        self.row.used
-    }
-    /// Hires the plan still allows: its quota less what was drawn, 0 once expired.
-    async fn remaining(&self) -> i32 {
-        remaining(&self.row, today())
-    }
-    /// Whether an approved plan has passed its expiry day.
-    async fn expired(&self) -> bool {
-        self.row.expires_on.is_some_and(|d| d < today())
-    }
-    async fn posts(&self) -> &str {
-        &self.row.posts
-    }
-    async fn recruitment(&self) -> Recruitment {
-        self.row.recruitment
-    }
-    async fn reason(&self) -> &str {
-        &self.row.reason
-    }
-    async fn status(&self) -> VacancyUseStatus {
-        self.row.status
-    }
-    async fn decision_reason(&self) -> Option<&str> {
-        self.row.decision_reason.as_deref()
-    }
-    /// The decision's document number (文号).
-    async fn document_no(&self) -> Option<&str> {
-        self.row.document_no.as_deref()
-    }
-    async fn expires_on(&self) -> Option<NaiveDate> {
-        self.row.expires_on
-    }
-    async fn requested_by(&self) -> &str {
-        &self.row.requested_by
-    }
-    async fn requested_at(&self) -> chrono::DateTime<Utc> {
-        self.row.requested_at
-    }
-    async fn decided_by(&self) -> Option<&str> {
-        self.row.decided_by.as_deref()
-    }
-    async fn decided_at(&self) -> Option<chrono::DateTime<Utc>> {
-        self.row.decided_at
-    }
-}
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-fn remaining(plan: &vacancy_use_plan::Model, on: NaiveDate) -> i32 {
-    let live = plan.status == VacancyUseStatus::Approved && plan.expires_on.is_some_and(|d| d >= on);
-    if live { Ord::max(plan.approved.unwrap_or(0) - plan.used, 0) } else { 0 }
-}
 
 /// A department's (or an office's) request to fill vacant slots.
 #[derive(InputObject)]
@@ -245,7 +161,7 @@ pub async fn request(
     .await?;
     let change = Change::created("vacancy_use.request", "vacancy_use_plan", row.id, row.jurisdiction_id, &row);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -335,7 +251,7 @@ pub async fn decide(
         after: Some(serde_json::to_value(&row).unwrap_or_default()),
     };
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -406,66 +322,8 @@ pub async fn record_own<C: ConnectionTrait>(
     Ok(row)
 }
 
-/// Plans and their use over a set of jurisdictions (the overview's).
-#[derive(SimpleObject, Default, Debug, Clone)]
-pub struct VacancyUseFigures {
-    /// Requests waiting for the office's decision, and the slots they ask for.
-    pub pending_requests: i64,
-    pub pending_slots: i64,
-    /// Approved plans still open (unexpired, with quota left), and the hires they still allow.
-    pub open_plans: i64,
-    pub open_slots: i64,
-    /// Hires drawn on plans, ever.
-    pub hires_drawn: i64,
-    /// Requests refused.
-    pub refused: i64,
-}
-
-/// Plans of one status: status, plans, slots requested, hires drawn, open plans, open slots.
-type StatusGroup = (VacancyUseStatus, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-
-/// One grouped statement over the plans, however many hires have drawn on them.
-pub async fn figures<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> ApiResult<VacancyUseFigures> {
-    use sea_orm::sea_query::{CaseStatement, Cond, Func};
-    use vacancy_use_plan::Column;
-    let open = Cond::all()
-        .add(Column::Status.eq(VacancyUseStatus::Approved))
-        .add(Column::ExpiresOn.gte(today()))
-        .add(Expr::col(Column::Approved).gt(Expr::col(Column::Used)));
-    let left = Expr::col(Column::Approved).sub(Expr::col(Column::Used));
-    let groups: Vec<StatusGroup> = vacancy_use_plan::Entity::find()
-        .select_only()
-        .column(Column::Status)
-        .column_as(Column::Id.count(), "plans")
-        .column_as(Column::Requested.sum(), "requested")
-        .column_as(Column::Used.sum(), "used")
-        .column_as(Expr::from(Func::sum(CaseStatement::new().case(open.clone(), 1).finally(0))), "open_plans")
-        .column_as(Expr::from(Func::sum(CaseStatement::new().case(open, left).finally(0))), "open_slots")
-        .filter(Column::JurisdictionId.is_in(jurisdiction_ids.iter().copied()))
-        .group_by(Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out = VacancyUseFigures::default();
-    for (status, plans, requested, used, open_plans, open_slots) in groups {
-        match status {
-            VacancyUseStatus::Requested => {
-                out.pending_requests = plans;
-                out.pending_slots = requested.unwrap_or(0);
-            }
-            VacancyUseStatus::Refused => out.refused = plans,
-            VacancyUseStatus::Approved => {
-                out.open_plans = open_plans.unwrap_or(0);
-                out.open_slots = open_slots.unwrap_or(0);
-            }
-        }
-        out.hires_drawn += used.unwrap_or(0);
-    }
-    Ok(out)
-}
-
 /// Most plans a record lists (newest first).
-pub const PER_INSTITUTION: usize = 50;
+pub use crate::graphql::loaders::PLANS_PER_INSTITUTION as PER_INSTITUTION;
 
 #[derive(Default)]
 pub struct VacancyUseQuery;

@@ -1,5 +1,7 @@
 //! Jurisdictions (tenants): the province > city > county/district tree.
 
+pub mod department;
+
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::enums::JurisdictionKind;
 use entity::jurisdiction;
@@ -8,10 +10,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, DivisionCode};
 use crate::db::begin_write;
-use crate::department::Department;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::graphql::loaders::{Loaders, to_api};
+use crate::jurisdiction::department::Department;
 use crate::scope::Scope;
 
 pub struct Jurisdiction(pub jurisdiction::Model);
@@ -121,7 +123,7 @@ pub async fn create(
     .await?;
     let change = Change::created("jurisdiction.create", "jurisdiction", row.id, parent.id, &row);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -149,7 +151,7 @@ pub async fn rename(
     crate::totals::mark_jurisdiction(&txn, after.id).await?;
     let change = Change::updated("jurisdiction.update", "jurisdiction", after.id, after.id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(after)
 }
 

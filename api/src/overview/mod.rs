@@ -2,94 +2,25 @@
 //! the maintained per-jurisdiction totals (crate::totals) — one row per jurisdiction read,
 //! whatever the jurisdictions' sizes.
 
+pub mod asof;
+
 use std::collections::BTreeMap;
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use entity::enums::{Classification, FundingForm, Level, ManagementMode, Sector};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::{ApiResult, Result};
+use crate::figures::StaffCounts;
+pub use crate::figures::{EstablishmentTotals, SizeBand};
 use crate::graphql::context::{db, scope};
 use crate::scope::Scope;
-use crate::staff::StaffCounts;
-
-/// Active staff in establishment per institution, banded as the report bands them.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SizeBand {
-    #[graphql(name = "OVER_100")]
-    Over100,
-    #[graphql(name = "FROM_50_TO_100")]
-    From50To100,
-    #[graphql(name = "FROM_20_TO_50")]
-    From20To50,
-    #[graphql(name = "FROM_10_TO_20")]
-    From10To20,
-    #[graphql(name = "FROM_5_TO_10")]
-    From5To10,
-    #[graphql(name = "UNDER_5")]
-    Under5,
-}
-
-impl SizeBand {
-    pub const ALL: [SizeBand; 6] =
-        [Self::Over100, Self::From50To100, Self::From20To50, Self::From10To20, Self::From5To10, Self::Under5];
-
-    pub fn of(staff: i64) -> Self {
-        match staff {
-            n if n > 100 => Self::Over100,
-            n if n >= 50 => Self::From50To100,
-            n if n >= 20 => Self::From20To50,
-            n if n >= 10 => Self::From10To20,
-            n if n >= 5 => Self::From5To10,
-            _ => Self::Under5,
-        }
-    }
-
-    pub fn word(self) -> &'static str {
-        match self {
-            Self::Over100 => "OVER_100",
-            Self::From50To100 => "FROM_50_TO_100",
-            Self::From20To50 => "FROM_20_TO_50",
-            Self::From10To20 => "FROM_10_TO_20",
-            Self::From5To10 => "FROM_5_TO_10",
-            Self::Under5 => "UNDER_5",
-        }
-    }
-}
 
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct Count {
     /// The enumeration word.
     pub key: String,
     pub count: i64,
-}
-
-#[derive(SimpleObject, Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct EstablishmentTotals {
-    pub approved: i64,
-    pub fiscal: i64,
-    pub self_financed: i64,
-    pub frozen: i64,
-    pub occupied: i64,
-    pub vacant: i64,
-    /// People over establishment (超编), summed over institutions and funding kinds.
-    pub over_establishment: i64,
-    /// Slots held in the jurisdictions' reserve (reclaimed, not yet allocated).
-    pub reserve: i64,
-}
-
-impl EstablishmentTotals {
-    pub fn add(&mut self, other: &EstablishmentTotals) {
-        self.approved += other.approved;
-        self.fiscal += other.fiscal;
-        self.self_financed += other.self_financed;
-        self.frozen += other.frozen;
-        self.occupied += other.occupied;
-        self.vacant += other.vacant;
-        self.over_establishment += other.over_establishment;
-        self.reserve += other.reserve;
-    }
 }
 
 /// The control ceiling's base year against today ("two only-reduce", 两个只减不增).
@@ -125,7 +56,7 @@ pub struct Overview {
     /// The jurisdiction's control ceiling and base year, when set.
     pub baseline: Option<Baseline>,
     /// Reform results (撤并转) since the base year, when a ceiling is set.
-    pub reforms_since_base: Option<crate::reform::ReformResults>,
+    pub reforms_since_base: Option<crate::reform::results::ReformResults>,
     /// The jurisdiction's turnover pool, when it has one: "second allocation, first use".
     pub pool: Option<PoolFigures>,
 }
@@ -137,12 +68,12 @@ impl Overview {
     async fn vacancy_use(
         &self,
         ctx: &async_graphql::Context<'_>,
-    ) -> crate::error::Result<crate::vacancy_use::VacancyUseFigures> {
+    ) -> crate::error::Result<crate::vacancy_use::figures::VacancyUseFigures> {
         let scope = crate::graphql::context::scope(ctx);
         scope.vacancy_use_plans()?;
         let db = crate::graphql::context::db(ctx);
         let ids = scope.narrow(db, &self.jurisdiction, self.include_descendants).await?;
-        crate::vacancy_use::figures(db, &ids).await
+        crate::vacancy_use::figures::figures(db, &ids).await
     }
 
     /// The jurisdiction's control figures (下达编制控制数): the figure granted to it, what it
@@ -201,7 +132,7 @@ pub async fn compute(
     let reforms_since_base = match &ceiling {
         Some(c) => {
             let since = chrono::NaiveDate::from_ymd_opt(c.base_year, 1, 1).unwrap_or_default();
-            Some(crate::reform::results_since(db, &jurisdiction_ids, since).await?)
+            Some(crate::reform::results::results_since(db, &jurisdiction_ids, since).await?)
         }
         None => None,
     };
@@ -254,9 +185,9 @@ impl OverviewQuery {
         scope.office()?;
         match as_of {
             Some(on) => {
-                crate::asof::check_day(on)?;
+                crate::overview::asof::check_day(on)?;
                 let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;
-                crate::asof::overview(db(ctx), &ids, &jurisdiction, include_descendants, on).await
+                crate::overview::asof::overview(db(ctx), &ids, &jurisdiction, include_descendants, on).await
             }
             None => {
                 let settler = ctx.data_opt::<std::sync::Arc<crate::totals::Settler>>();

@@ -10,9 +10,9 @@ use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
 use crate::graphql::loaders::{Loaders, required};
-use crate::institution::parse_id;
 use crate::jurisdiction::Jurisdiction;
 use crate::scope::Scope;
 
@@ -91,7 +91,7 @@ pub async fn create(db: &DatabaseConnection, scope: &Scope, actor: &Actor, name:
     if !created {
         return Err(ApiError::conflict(format!("department `{}` already exists", row.name)));
     }
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(row)
 }
 
@@ -126,7 +126,7 @@ pub async fn rename(
     let after = row.update(&txn).await?;
     let change = Change::updated("department.update", "department", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
-    crate::db::commit(txn).await?;
+    crate::write::commit(txn).await?;
     Ok(after)
 }
 

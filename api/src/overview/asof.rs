@@ -16,7 +16,7 @@ use entity::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::{ApiError, ApiResult};
-use crate::staff::StaffCounts;
+use crate::figures::StaffCounts;
 
 /// One institution as it stood: its record (status and determinations as decided then), its
 /// balances rebuilt from the ledger and the real-name list, and its staff counted.
