@@ -8,7 +8,7 @@ use anyhow::Context;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Settings, read_or_create_key};
+use crate::config::{Identity, read_or_create_key};
 
 /// Longest token lifetime accepted by default (`exp - iat`, and `exp` from now).
 pub const DEFAULT_MAX_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -127,7 +127,7 @@ impl JwtKeys {
 
     /// Loads keys as the settings say: a PEM public key (RS256 or ES256) when given, else the
     /// HS256 secret from `JWT_SECRET` or the data folder.
-    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
+    pub fn load(settings: &Identity, data_dir: &std::path::Path) -> anyhow::Result<Self> {
         let issuer = settings.jwt_issuer.clone();
         let audience = settings.jwt_audience.clone();
         if let Some(path) = &settings.jwt_public_key_file {
@@ -162,7 +162,7 @@ impl JwtKeys {
                 crate::config::check_secret("JWT_SECRET", secret)?;
                 secret.clone()
             }
-            None => read_or_create_key(&settings.data_dir.join("jwt.secret"))?,
+            None => read_or_create_key(&data_dir.join("jwt.secret"))?,
         };
         let mut keys = Self::from_secret(secret.as_bytes(), issuer, audience);
         keys.verifier = keys.verifier.with_max_ttl(max_ttl);
@@ -285,13 +285,13 @@ mod tests {
     #[derive(Parser)]
     struct Cli {
         #[command(flatten)]
-        settings: Settings,
+        identity: Identity,
     }
 
-    fn settings(args: &[&str]) -> Settings {
+    fn settings(args: &[&str]) -> Identity {
         let mut argv = vec!["api"];
         argv.extend_from_slice(args);
-        Cli::parse_from(argv).settings
+        Cli::parse_from(argv).identity
     }
 
     fn fixture(name: &str) -> String {
@@ -303,14 +303,17 @@ mod tests {
         for kind in ["es256", "rs256"] {
             let public = fixture(&format!("{kind}-public.pem"));
             let private = fixture(&format!("{kind}-private.pem"));
-            let keys = JwtKeys::load(&settings(&[
-                "--jwt-public-key-file",
-                &public,
-                "--jwt-private-key-file",
-                &private,
-                "--jwt-audience",
-                "api",
-            ]))
+            let keys = JwtKeys::load(
+                &settings(&[
+                    "--jwt-public-key-file",
+                    &public,
+                    "--jwt-private-key-file",
+                    &private,
+                    "--jwt-audience",
+                    "api",
+                ]),
+                std::path::Path::new("data"),
+            )
             .unwrap();
             let signer = keys.signer.unwrap();
             let token = signer.sign(Role::StaffingOffice, Some("620700"), None, "t", Duration::from_secs(60)).unwrap();
@@ -327,10 +330,16 @@ mod tests {
     #[test]
     fn weak_or_placeholder_secrets_are_refused_at_start() {
         for weak in ["", "short", "change-me-in-production", &"a".repeat(40)] {
-            let error = JwtKeys::load(&settings(&["--jwt-secret", weak])).err();
+            let error = JwtKeys::load(&settings(&["--jwt-secret", weak]), std::path::Path::new("data")).err();
             assert!(error.is_some(), "accepted `{weak}`");
         }
-        assert!(JwtKeys::load(&settings(&["--jwt-secret", "a-long-enough-random-secret-0123456789"])).is_ok());
+        assert!(
+            JwtKeys::load(
+                &settings(&["--jwt-secret", "a-long-enough-random-secret-0123456789"]),
+                std::path::Path::new("data")
+            )
+            .is_ok()
+        );
         let error = crate::config::check_secret("PII_KEY", "change-me-in-production").unwrap_err();
         assert!(error.to_string().contains("placeholder"));
     }

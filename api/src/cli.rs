@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Settings;
+use crate::config::{Global, Identity, Personal, Server};
 
 #[derive(Parser)]
 #[command(name = "api", version, about = "Establishment control for public institutions")]
 pub struct Cli {
     #[command(flatten)]
-    pub settings: Settings,
+    pub settings: Global,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,6 +23,12 @@ pub enum Command {
         /// Load the demo city first when the database holds no jurisdiction.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        identity: Identity,
+        #[command(flatten)]
+        personal: Personal,
+        #[command(flatten)]
+        server: Box<Server>,
     },
     /// Loads data.
     Seed {
@@ -39,11 +45,15 @@ pub enum Command {
         /// Size of each synthetic city relative to the demo city.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+        #[command(flatten)]
+        personal: Personal,
     },
     /// Loads institutions or staff from a .csv or .xlsx file: all rows or none.
     Import {
         #[command(subcommand)]
         what: ImportKind,
+        #[command(flatten)]
+        personal: Personal,
     },
     /// Writes report tables.
     Export {
@@ -51,7 +61,7 @@ pub enum Command {
         what: ExportKind,
     },
     /// Writes a consistent copy of the SQLite database to FILE while the server keeps writing
-    /// (PostgreSQL: use pg_dump, see the README).
+    /// (PostgreSQL: use pg_dump, see docs/operators.md).
     Backup { file: PathBuf },
     /// Applies pending migrations, stores the maintained totals of any jurisdiction a write
     /// around the service left marked, and exits (for deployments that start `serve` with
@@ -84,6 +94,8 @@ pub enum Command {
         /// Lifetime: 90s, 30m, 1h, 7d (at most MAX_TOKEN_TTL).
         #[arg(long, default_value = "1h")]
         ttl: String,
+        #[command(flatten)]
+        identity: Identity,
     },
 }
 

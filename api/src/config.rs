@@ -1,107 +1,124 @@
-//! Configuration from the environment (CONTRACT.md), shared by every subcommand.
+//! Configuration from the environment (CONTRACT.md) and the command line: the options every
+//! subcommand takes, and the groups only some take (identity, personal data, the server's own).
 
 use std::path::PathBuf;
 
+/// What every subcommand takes: where the database is and where generated keys are kept.
 #[derive(Debug, Clone, clap::Args)]
-pub struct Settings {
+pub struct Global {
     /// Database URL: SQLite file by default, PostgreSQL in production.
     #[arg(long, global = true, env = "DATABASE_URL", default_value = "sqlite://data/establishment.db?mode=rwc")]
     pub database_url: String,
-    /// A read-only streaming replica of `DATABASE_URL` for queries and exports (optional).
-    #[arg(long, global = true, env = "DATABASE_READ_URL")]
-    pub database_read_url: Option<String>,
-    /// Address the HTTP server listens on.
-    #[arg(long, global = true, env = "BIND", default_value = "127.0.0.1:8080")]
-    pub bind: String,
-    /// HS256 secret; when unset a random one is kept in `data/jwt.secret`.
-    #[arg(long, global = true, env = "JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: Option<String>,
-    /// RS256/ES256 public key (PEM) used instead of a secret.
-    #[arg(long, global = true, env = "JWT_PUBLIC_KEY_FILE")]
-    pub jwt_public_key_file: Option<PathBuf>,
-    /// Private key (PEM) matching `JWT_PUBLIC_KEY_FILE`, used only by `api token`.
-    #[arg(long, global = true, env = "JWT_PRIVATE_KEY_FILE")]
-    pub jwt_private_key_file: Option<PathBuf>,
-    /// Required `iss` claim, when set.
-    #[arg(long, global = true, env = "JWT_ISSUER")]
-    pub jwt_issuer: Option<String>,
-    /// Required `aud` claim, when set.
-    #[arg(long, global = true, env = "JWT_AUDIENCE")]
-    pub jwt_audience: Option<String>,
-    /// Key for personal data at rest; when unset a random one is kept in `data/pii.key`.
-    #[arg(long, global = true, env = "PII_KEY", hide_env_values = true)]
-    pub pii_key: Option<String>,
-    /// Longest token lifetime accepted (and signed by `api token`).
-    #[arg(long, global = true, env = "MAX_TOKEN_TTL", default_value = "12h")]
-    pub max_token_ttl: String,
-    /// Lifetime of a sign-in session and its token (`POST /auth/login`).
-    #[arg(long, global = true, env = "SESSION_TTL", default_value = "30m")]
-    pub session_ttl: String,
-    /// Mark the session cookie `Secure` (sent over HTTPS only); `false` for plain-HTTP tries.
-    #[arg(long, global = true, env = "SESSION_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
-    pub session_cookie_secure: bool,
-    /// An OpenID Connect provider's issuer URL (a province's unified identity): when set,
-    /// people sign in there instead of with local passwords.
-    #[arg(long, global = true, env = "OIDC_ISSUER")]
-    pub oidc_issuer: Option<String>,
-    /// This service's client id at the provider.
-    #[arg(long, global = true, env = "OIDC_CLIENT_ID", default_value = "")]
-    pub oidc_client_id: String,
-    /// This service's client secret at the provider (`client_secret_basic`).
-    #[arg(long, global = true, env = "OIDC_CLIENT_SECRET", hide_env_values = true)]
-    pub oidc_client_secret: Option<String>,
-    /// This server's `/auth/oidc/callback` as registered with the provider (absolute URL).
-    #[arg(long, global = true, env = "OIDC_REDIRECT_URL", default_value = "")]
-    pub oidc_redirect_url: String,
-    /// The ID token claim that names the account (`api user add USERNAME --oidc`).
-    #[arg(long, global = true, env = "OIDC_USERNAME_CLAIM", default_value = "sub")]
-    pub oidc_username_claim: String,
-    /// The scopes asked for.
-    #[arg(long, global = true, env = "OIDC_SCOPES", default_value = "openid profile")]
-    pub oidc_scopes: String,
-    /// A request still running after this many seconds is stopped (`UNAVAILABLE`).
-    #[arg(long, global = true, env = "REQUEST_TIMEOUT_SECS", default_value_t = 15)]
-    pub request_timeout_secs: u64,
-    /// PostgreSQL `statement_timeout` for the server's connections, in milliseconds (0: none).
-    #[arg(long, global = true, env = "STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
-    pub statement_timeout_ms: u64,
-    /// Longest wait for a database connection before answering `UNAVAILABLE`, in milliseconds.
-    #[arg(long, global = true, env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
-    pub db_acquire_timeout_ms: u64,
-    /// Where `/metrics` is served: empty serves it beside the API only to requests with
-    /// `METRICS_TOKEN`; an address (`127.0.0.1:9100`) serves it there alone.
-    #[arg(long, global = true, env = "METRICS_BIND")]
-    pub metrics_bind: Option<String>,
-    /// Bearer token that `/metrics` on the API's own address requires (unset: not served there).
-    #[arg(long, global = true, env = "METRICS_TOKEN", hide_env_values = true)]
-    pub metrics_token: Option<String>,
-    /// Requests per minute from one address without a token.
-    #[arg(long, global = true, env = "RATE_LIMIT_PUBLIC", default_value_t = 600)]
-    pub rate_limit_public: u32,
-    /// Requests per minute for one signed-in subject.
-    #[arg(long, global = true, env = "RATE_LIMIT_TOKEN", default_value_t = 1_200)]
-    pub rate_limit_token: u32,
-    /// Take the client address from this header (set only behind a proxy that writes it,
-    /// e.g. `X-Forwarded-For` or `X-Real-IP`); unset: the socket's peer address.
-    #[arg(long, global = true, env = "TRUSTED_PROXY_HEADER")]
-    pub trusted_proxy_header: Option<String>,
-    /// Apply pending migrations when `serve` starts (`false`: refuse to start while any is
-    /// pending; run `cargo run -p migration -- up` or `api migrate` instead).
-    #[arg(long, global = true, env = "MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
-    pub migrate_on_start: bool,
-    /// Origins allowed to call the API from a browser (comma-separated); empty: none.
-    #[arg(long, global = true, env = "CORS_ORIGINS", value_delimiter = ',')]
-    pub cors_origins: Vec<String>,
-    /// OTLP endpoint (HTTP/protobuf, e.g. `http://collector:4318`) to export traces to; unset:
-    /// no export.
-    #[arg(long, global = true, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
-    pub otlp_endpoint: Option<String>,
-    /// The `service.name` of exported traces.
-    #[arg(long, global = true, env = "OTEL_SERVICE_NAME", default_value = "establishment-api")]
-    pub otel_service_name: String,
     /// Folder for generated keys and the default SQLite file.
     #[arg(long, global = true, env = "DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+}
+
+/// How tokens are signed and verified (`serve` and `token`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Identity {
+    /// HS256 secret; when unset a random one is kept in `data/jwt.secret`.
+    #[arg(long, help_heading = "Identity", env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// RS256/ES256 public key (PEM) used instead of a secret.
+    #[arg(long, help_heading = "Identity", env = "JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// Private key (PEM) matching `JWT_PUBLIC_KEY_FILE`, used only by `api token`.
+    #[arg(long, help_heading = "Identity", env = "JWT_PRIVATE_KEY_FILE")]
+    pub jwt_private_key_file: Option<PathBuf>,
+    /// Required `iss` claim, when set.
+    #[arg(long, help_heading = "Identity", env = "JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` claim, when set.
+    #[arg(long, help_heading = "Identity", env = "JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Longest token lifetime accepted (and signed by `api token`).
+    #[arg(long, help_heading = "Identity", env = "MAX_TOKEN_TTL", default_value = "12h")]
+    pub max_token_ttl: String,
+}
+
+/// The key that seals personal data at rest (every subcommand that reads or writes people).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Personal {
+    /// Key for personal data at rest; when unset a random one is kept in `data/pii.key`.
+    #[arg(long, help_heading = "Personal data", env = "PII_KEY", hide_env_values = true)]
+    pub pii_key: Option<String>,
+}
+
+/// What only the server takes (`api serve --help`), by heading.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Server {
+    /// Address the HTTP server listens on.
+    #[arg(long, help_heading = "Serving", env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// A read-only streaming replica of `DATABASE_URL` for queries and exports (optional).
+    #[arg(long, help_heading = "Serving", env = "DATABASE_READ_URL")]
+    pub database_read_url: Option<String>,
+    /// Apply pending migrations when `serve` starts (`false`: refuse to start while any is
+    /// pending; run `cargo run -p migration -- up` or `api migrate` instead).
+    #[arg(long, help_heading = "Serving", env = "MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
+    pub migrate_on_start: bool,
+    /// Origins allowed to call the API from a browser (comma-separated); empty: none.
+    #[arg(long, help_heading = "Serving", env = "CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Take the client address from this header (set only behind a proxy that writes it,
+    /// e.g. `X-Forwarded-For` or `X-Real-IP`); unset: the socket's peer address.
+    #[arg(long, help_heading = "Serving", env = "TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
+    /// A request still running after this many seconds is stopped (`UNAVAILABLE`).
+    #[arg(long, help_heading = "Limits", env = "REQUEST_TIMEOUT_SECS", default_value_t = 15)]
+    pub request_timeout_secs: u64,
+    /// PostgreSQL `statement_timeout` for the server's connections, in milliseconds (0: none).
+    #[arg(long, help_heading = "Limits", env = "STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub statement_timeout_ms: u64,
+    /// Longest wait for a database connection before answering `UNAVAILABLE`, in milliseconds.
+    #[arg(long, help_heading = "Limits", env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
+    pub db_acquire_timeout_ms: u64,
+    /// Requests per minute from one address without a token.
+    #[arg(long, help_heading = "Limits", env = "RATE_LIMIT_PUBLIC", default_value_t = 600)]
+    pub rate_limit_public: u32,
+    /// Requests per minute for one signed-in subject.
+    #[arg(long, help_heading = "Limits", env = "RATE_LIMIT_TOKEN", default_value_t = 1_200)]
+    pub rate_limit_token: u32,
+    /// Lifetime of a sign-in session and its token (`POST /auth/login`).
+    #[arg(long, help_heading = "Sign-in", env = "SESSION_TTL", default_value = "30m")]
+    pub session_ttl: String,
+    /// Mark the session cookie `Secure` (sent over HTTPS only); `false` for plain-HTTP tries.
+    #[arg(long, help_heading = "Sign-in", env = "SESSION_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub session_cookie_secure: bool,
+    /// An OpenID Connect provider's issuer URL (a province's unified identity): when set,
+    /// people sign in there instead of with local passwords.
+    #[arg(long, help_heading = "Sign-in", env = "OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// This service's client id at the provider.
+    #[arg(long, help_heading = "Sign-in", env = "OIDC_CLIENT_ID", default_value = "")]
+    pub oidc_client_id: String,
+    /// This service's client secret at the provider (`client_secret_basic`).
+    #[arg(long, help_heading = "Sign-in", env = "OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// This server's `/auth/oidc/callback` as registered with the provider (absolute URL).
+    #[arg(long, help_heading = "Sign-in", env = "OIDC_REDIRECT_URL", default_value = "")]
+    pub oidc_redirect_url: String,
+    /// The ID token claim that names the account (`api user add USERNAME --oidc`).
+    #[arg(long, help_heading = "Sign-in", env = "OIDC_USERNAME_CLAIM", default_value = "sub")]
+    pub oidc_username_claim: String,
+    /// The scopes asked for.
+    #[arg(long, help_heading = "Sign-in", env = "OIDC_SCOPES", default_value = "openid profile")]
+    pub oidc_scopes: String,
+    /// Where `/metrics` is served: empty serves it beside the API only to requests with
+    /// `METRICS_TOKEN`; an address (`127.0.0.1:9100`) serves it there alone.
+    #[arg(long, help_heading = "Telemetry", env = "METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+    /// Bearer token that `/metrics` on the API's own address requires (unset: not served there).
+    #[arg(long, help_heading = "Telemetry", env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// OTLP endpoint (HTTP/protobuf, e.g. `http://collector:4318`) to export traces to; unset:
+    /// no export.
+    #[arg(long, help_heading = "Telemetry", env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+    /// The `service.name` of exported traces.
+    #[arg(long, help_heading = "Telemetry", env = "OTEL_SERVICE_NAME", default_value = "establishment-api")]
+    pub otel_service_name: String,
 }
 
 /// Shortest secret accepted from the environment, in bytes.
@@ -167,7 +184,7 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
     file.write_all(contents.as_bytes())
 }
 
-impl Settings {
+impl Server {
     /// The OpenID Connect provider, when `OIDC_ISSUER` is set.
     pub fn oidc(&self) -> Option<OidcSettings> {
         let issuer = self.oidc_issuer.as_ref().filter(|i| !i.is_empty())?;

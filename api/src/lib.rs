@@ -45,17 +45,17 @@ pub mod totals;
 pub mod vacancy_use;
 pub mod write;
 
-use config::{Settings, read_or_create_key};
+use config::{Personal, read_or_create_key};
 use pii::PiiCipher;
 
 /// The PII cipher as the settings say: `PII_KEY`, or a key kept in the data folder.
-pub fn pii_cipher(settings: &Settings) -> anyhow::Result<PiiCipher> {
+pub fn pii_cipher(settings: &Personal, data_dir: &std::path::Path) -> anyhow::Result<PiiCipher> {
     let key = match &settings.pii_key {
         Some(key) => {
             config::check_secret("PII_KEY", key)?;
             key.clone()
         }
-        None => read_or_create_key(&settings.data_dir.join("pii.key"))?,
+        None => read_or_create_key(&data_dir.join("pii.key"))?,
     };
     Ok(PiiCipher::new(&key))
 }

@@ -47,24 +47,29 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         Ok("json") => api::telemetry::LogFormat::Json,
         _ => api::telemetry::LogFormat::Text,
     };
-    let telemetry = api::telemetry::init(format, settings.otlp_endpoint.as_deref(), &settings.otel_service_name)?;
+    // Traces are the server's: other subcommands log only.
+    let (otlp, service) = match &cli.command {
+        Command::Serve { server, .. } => (server.otlp_endpoint.as_deref(), server.otel_service_name.as_str()),
+        _ => (None, "establishment-api"),
+    };
+    let telemetry = api::telemetry::init(format, otlp, service)?;
     let code = run(cli.command, settings).await;
     telemetry.shutdown();
     code
 }
 
-async fn run(command: Command, settings: api::config::Settings) -> anyhow::Result<std::process::ExitCode> {
+async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<std::process::ExitCode> {
     match command {
-        Command::Serve { demo } => {
+        Command::Serve { demo, identity, personal, server } => {
             let limits = api::db::PoolLimits {
-                acquire_timeout: std::time::Duration::from_millis(settings.db_acquire_timeout_ms),
-                statement_timeout: (settings.statement_timeout_ms > 0)
-                    .then(|| std::time::Duration::from_millis(settings.statement_timeout_ms)),
+                acquire_timeout: std::time::Duration::from_millis(server.db_acquire_timeout_ms),
+                statement_timeout: (server.statement_timeout_ms > 0)
+                    .then(|| std::time::Duration::from_millis(server.statement_timeout_ms)),
             };
             let db = api::db::connect_limited(&settings.database_url, None, limits)
                 .await
                 .context("connecting to the database")?;
-            if settings.migrate_on_start {
+            if server.migrate_on_start {
                 api::write::migrate(&db).await.context("migrating the database")?;
             } else {
                 let pending = api::db::pending_migrations(&db).await?;
@@ -75,45 +80,45 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                     pending.join(", ")
                 );
             }
-            let keys = JwtKeys::load(&settings)?;
-            let pii = api::pii_cipher(&settings)?;
+            let keys = JwtKeys::load(&identity, &settings.data_dir)?;
+            let pii = api::pii_cipher(&personal, &settings.data_dir)?;
             api::pii::ensure_fingerprint(&db, &pii).await?;
             if demo && entity::jurisdiction::Entity::find().one(&db).await?.is_none() {
                 let summary = api::seed::demo::load(&db, &pii).await?;
                 tracing::info!(?summary, "demo city loaded");
             }
-            let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+            let listener = TcpListener::bind(&server.bind).with_context(|| format!("binding {}", server.bind))?;
             let signer = keys.signer;
             let mut state = AppState::new(db, keys.verifier, pii)
                 .with_limits(api::server::Limits {
-                    deadline: std::time::Duration::from_secs(settings.request_timeout_secs.max(1)),
+                    deadline: std::time::Duration::from_secs(server.request_timeout_secs.max(1)),
                     ..Default::default()
                 })
-                .with_throttle(api::throttle::Throttle::new(settings.rate_limit_public, settings.rate_limit_token))
-                .with_proxy_header(settings.trusted_proxy_header.as_deref())?
-                .with_metrics_token(settings.metrics_token.clone())
-                .with_cors_origins(settings.cors_origins.clone());
-            if let Some(token) = &settings.metrics_token {
+                .with_throttle(api::throttle::Throttle::new(server.rate_limit_public, server.rate_limit_token))
+                .with_proxy_header(server.trusted_proxy_header.as_deref())?
+                .with_metrics_token(server.metrics_token.clone())
+                .with_cors_origins(server.cors_origins.clone());
+            if let Some(token) = &server.metrics_token {
                 api::config::check_secret("METRICS_TOKEN", token)?;
             }
-            if let Some(url) = &settings.database_read_url {
+            if let Some(url) = &server.database_read_url {
                 let replica =
                     api::db::connect_limited(url, None, limits).await.context("connecting to the read replica")?;
                 state = state.with_read_replica(replica);
                 tracing::info!("queries read from the replica");
             }
             if let Some(signer) = signer {
-                let ttl = parse_ttl(&settings.session_ttl).map_err(anyhow::Error::msg)?;
-                state = state.with_signin(api::signin::SignIn::new(signer, ttl, settings.session_cookie_secure)?);
-                if let Some(oidc) = settings.oidc() {
+                let ttl = parse_ttl(&server.session_ttl).map_err(anyhow::Error::msg)?;
+                state = state.with_signin(api::signin::SignIn::new(signer, ttl, server.session_cookie_secure)?);
+                if let Some(oidc) = server.oidc() {
                     tracing::info!(issuer = %oidc.issuer, "people sign in at the OpenID Connect provider");
                     state = state.with_oidc(api::oidc::Oidc::new(oidc)?);
                 }
-            } else if settings.oidc().is_some() {
+            } else if server.oidc().is_some() {
                 anyhow::bail!("OIDC_ISSUER needs a key to sign session tokens (JWT_SECRET or a private key)");
             }
             let state = state.count_statements();
-            let metrics_server = match &settings.metrics_bind {
+            let metrics_server = match &server.metrics_bind {
                 Some(address) => {
                     let listener =
                         TcpListener::bind(address).with_context(|| format!("binding the metrics address {address}"))?;
@@ -131,11 +136,11 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                 None => api_server.await?,
             }
         }
-        Command::Seed { demo, synthetic, cities, counties_per_city, scale } => {
+        Command::Seed { demo, synthetic, cities, counties_per_city, scale, personal } => {
             anyhow::ensure!(demo || synthetic, "say what to load: `api seed --demo` or `api seed --synthetic`");
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::write::migrate(&db).await.context("migrating the database")?;
-            let pii = api::pii_cipher(&settings)?;
+            let pii = api::pii_cipher(&personal, &settings.data_dir)?;
             api::pii::ensure_fingerprint(&db, &pii).await?;
             if synthetic {
                 let started = std::time::Instant::now();
@@ -162,7 +167,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                 );
             }
         }
-        Command::Import { what } => {
+        Command::Import { what, personal } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::write::migrate(&db).await.context("migrating the database")?;
             let code = match what {
@@ -170,7 +175,7 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                     print_report(&api::import::import_institutions(&db, &file).await?, "institutions")
                 }
                 ImportKind::Staff { file, accept_over_establishment } => {
-                    let pii = api::pii_cipher(&settings)?;
+                    let pii = api::pii_cipher(&personal, &settings.data_dir)?;
                     api::pii::ensure_fingerprint(&db, &pii).await?;
                     // Progress on standard error, so a large file shows it is moving.
                     let tell = |stage: &str, done: usize, all: usize| eprintln!("{stage} {done} of {all} rows");
@@ -273,12 +278,12 @@ async fn run(command: Command, settings: api::config::Settings) -> anyhow::Resul
                 }
             }
         }
-        Command::Token { role, jurisdiction, department, subject, ttl } => {
+        Command::Token { role, jurisdiction, department, subject, ttl, identity } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;
             let ttl = parse_ttl(&ttl).map_err(anyhow::Error::msg)?;
-            let max = parse_ttl(&settings.max_token_ttl).map_err(anyhow::Error::msg)?;
-            anyhow::ensure!(ttl <= max, "--ttl is longer than MAX_TOKEN_TTL ({})", settings.max_token_ttl);
-            let keys = JwtKeys::load(&settings)?;
+            let max = parse_ttl(&identity.max_token_ttl).map_err(anyhow::Error::msg)?;
+            anyhow::ensure!(ttl <= max, "--ttl is longer than MAX_TOKEN_TTL ({})", identity.max_token_ttl);
+            let keys = JwtKeys::load(&identity, &settings.data_dir)?;
             let signer = keys
                 .signer
                 .context("no signing key: set JWT_SECRET, or JWT_PRIVATE_KEY_FILE beside JWT_PUBLIC_KEY_FILE")?;

@@ -2,7 +2,7 @@
 //! `up`, `down [-n N]`, `fresh`, `refresh`, `reset`. It reads `DATABASE_URL`.
 //!
 //! Every migration has a `down`. Going down drops what the migration created, data included:
-//! take a backup first (README, "Deployment").
+//! take a backup first (docs/operators.md, "Deployment").
 
 use sea_orm_migration::prelude::*;
 

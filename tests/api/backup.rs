@@ -1,6 +1,6 @@
 //! Backups that restore: a copy taken while the server keeps hiring opens as a database whose
 //! ledger verifies (SQLite through `api backup`'s `VACUUM INTO`, PostgreSQL through `pg_dump`
-//! and `pg_restore`, as the README's procedure says).
+//! and `pg_restore`, as docs/operators.md says).
 
 use std::process::Command;
 
@@ -55,7 +55,7 @@ async fn a_backup_taken_during_writes_restores_into_a_consistent_database() {
             sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("CREATE DATABASE {database}")).await.unwrap();
             let target = url.rsplit_once('/').map(|(base, _)| format!("{base}/{database}")).unwrap();
             // A dump of one schema (each test has its own) leaves out the database's extensions,
-            // which a dump of the whole database, as the README's, carries: the name index needs
+            // which a dump of the whole database, as docs/operators.md does, carries: the name index needs
             // `btree_gin` (migration 21).
             let fresh = api::db::connect(&target).await.unwrap();
             sea_orm::ConnectionTrait::execute_unprepared(&fresh, "CREATE EXTENSION IF NOT EXISTS btree_gin")

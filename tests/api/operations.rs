@@ -13,10 +13,40 @@ fn the_command_line_has_a_version_and_takes_options_after_the_subcommand() {
     assert_eq!(error.kind(), clap::error::ErrorKind::DisplayVersion);
     assert!(error.to_string().contains(env!("CARGO_PKG_VERSION").split('.').next().unwrap()));
     let cli = Cli::try_parse_from(["api", "serve", "--bind", "127.0.0.1:9999", "--demo"]).unwrap();
-    assert_eq!(cli.settings.bind, "127.0.0.1:9999");
-    assert!(matches!(cli.command, Command::Serve { demo: true }));
-    let cli = Cli::try_parse_from(["api", "--bind", "127.0.0.1:9998", "serve"]).unwrap();
-    assert_eq!(cli.settings.bind, "127.0.0.1:9998");
+    match cli.command {
+        Command::Serve { demo, server, .. } => assert_eq!((demo, server.bind.as_str()), (true, "127.0.0.1:9999")),
+        _ => panic!("not serve"),
+    }
+    // The few options every subcommand takes go before or after it.
+    let cli = Cli::try_parse_from(["api", "--data-dir", "/tmp/a", "migrate"]).unwrap();
+    assert_eq!(cli.settings.data_dir, std::path::PathBuf::from("/tmp/a"));
+    let cli = Cli::try_parse_from(["api", "migrate", "--database-url", "sqlite://x.db"]).unwrap();
+    assert_eq!(cli.settings.database_url, "sqlite://x.db");
+}
+
+#[test]
+fn each_subcommand_lists_its_own_options_and_only_serve_the_servers() {
+    let mut command = Cli::command();
+    // As `api NAME --help` shows it: with the options every subcommand takes.
+    command.build();
+    let help = |command: &mut clap::Command, name: &str| {
+        command.find_subcommand_mut(name).unwrap().render_long_help().to_string()
+    };
+    let serve = help(&mut command, "serve");
+    for heading in ["Identity:", "Personal data:", "Serving:", "Limits:", "Sign-in:", "Telemetry:"] {
+        assert!(serve.contains(heading), "{heading} in {serve}");
+    }
+    for name in ["token", "import", "seed", "migrate", "user", "export", "backup"] {
+        let text = help(&mut command, name);
+        assert!(text.contains("--database-url") && text.contains("--data-dir"), "{name}: {text}");
+        for server_only in ["--bind", "--rate-limit-public", "--oidc-issuer", "--metrics-token", "--cors-origins"] {
+            assert!(!text.contains(server_only), "{name} lists {server_only}: {text}");
+        }
+    }
+    assert!(help(&mut command, "token").contains("--jwt-secret"));
+    assert!(!help(&mut command, "migrate").contains("--jwt-secret"));
+    assert!(help(&mut command, "import").contains("--pii-key"));
+    assert!(Cli::try_parse_from(["api", "token", "--role", "PUBLIC", "--bind", "127.0.0.1:1"]).is_err());
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! their people figures, and the audit showing that nothing withheld can be recovered, exactly
 //! or within less than the threshold, from what is public.
 //!
-//! What the public is assumed to know (the attacker's knowledge, stated in the README):
+//! What the public is assumed to know (the attacker's knowledge, stated in docs/offices.md):
 //! - per record, staff = management + professional-technical + logistics, and
 //!   staff + vacant − over establishment = the record's usable slots (approved and borrowed,
 //!   less frozen and deposited: decided in public documents, so taken as known);
