@@ -72,6 +72,13 @@ pub enum Command {
         #[arg(long)]
         recount_totals: bool,
     },
+    /// Creates a jurisdiction and every level above it from the national division table (GB/T
+    /// 2260), with their official names and kinds; running it again changes nothing.
+    Init {
+        /// The jurisdiction's 6-digit division code (a county, a city or a province).
+        #[arg(long)]
+        jurisdiction: String,
+    },
     /// Accounts that sign in with a password (`POST /auth/login`).
     User {
         #[command(subcommand)]

@@ -35,6 +35,12 @@ fn print_report(report: &api::import::ImportReport, what: &str) -> std::process:
     if report.over_establishment > 0 {
         summary.push_str(&format!("; {} recorded over establishment (超编)", report.over_establishment));
     }
+    if report.past_retirement_age > 0 {
+        summary.push_str(&format!(
+            "; {} in post past the statutory retirement age, recorded as inherited",
+            report.past_retirement_age
+        ));
+    }
     println!("{summary}");
     std::process::ExitCode::SUCCESS
 }
@@ -237,6 +243,22 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
             if recount_totals {
                 let n = api::totals::recount_all(&db).await.context("recounting the totals")?;
                 println!("recounted the totals of {n} jurisdiction(s)");
+            }
+        }
+        Command::Init { jurisdiction } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            api::write::migrate(&db).await.context("migrating the database")?;
+            match api::jurisdiction::init(&db, &jurisdiction).await {
+                Ok(levels) => {
+                    for level in levels {
+                        let done = if level.created { "created" } else { "already there" };
+                        println!("{} {} {} ({done})", level.row.code, level.row.name, level.row.kind.word());
+                    }
+                }
+                Err(error) => {
+                    eprintln!("{error:#}");
+                    return Ok(std::process::ExitCode::FAILURE);
+                }
             }
         }
         Command::User { what } => {

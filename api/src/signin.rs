@@ -391,6 +391,20 @@ pub async fn add_user(
     anyhow::ensure!(jurisdiction.is_some(), "an account belongs to a jurisdiction (--jurisdiction)");
     anyhow::ensure!(role != Role::Department || department.is_some(), "a DEPARTMENT account names its --department");
     let txn = begin_write(db).await?;
+    // The account's place must exist: an account of a jurisdiction nobody created could never
+    // read anything, and would sign in to nothing.
+    let code = jurisdiction.unwrap_or_default();
+    let place = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(&txn).await?;
+    let place = place.ok_or_else(|| {
+        anyhow::anyhow!("jurisdiction {code} does not exist: create it first (`api init --jurisdiction {code}`)")
+    })?;
+    if let Some(id) = department {
+        let found = entity::department::Entity::find_by_id(id).one(&txn).await?;
+        anyhow::ensure!(
+            found.is_some_and(|d| d.jurisdiction_id == place.id),
+            "department {id} does not exist in jurisdiction {code}"
+        );
+    }
     let row = account::ActiveModel {
         username: Set(username.to_string()),
         password_hash: Set(match password {

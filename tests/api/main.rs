@@ -21,6 +21,7 @@ mod idempotency;
 mod import;
 mod lifecycle;
 mod limits;
+mod onboarding;
 mod operations;
 mod overview;
 mod people;

@@ -160,7 +160,8 @@ async fn a_county_cannot_write_another_jurisdiction() {
     let name = "query($id: ID!) { institution(id: $id) { name } }";
     let unchanged = app.ok(Some(&w.sunan.token), name, json!({"id": w.sunan.institution})).await;
     assert_eq!(unchanged["institution"]["name"], "肃南县疾病预防控制中心");
-    let child = r#"mutation { createJurisdiction(input: {code: "620799", name: "新区", kind: DISTRICT, parentCode: "620700"}) { code } }"#;
+    let child = r#"mutation { createJurisdiction(input: {code: "620799", name: "新区", kind: DISTRICT, parentCode: "620700",
+        documentNo: "张政发〔2026〕3号"}) { code } }"#;
     assert_eq!(app.error_code(Some(&w.minle.token), child, json!({})).await, "FORBIDDEN");
     let created = app.ok(Some(&w.city.token), child, json!({})).await;
     assert_eq!(created["createJurisdiction"]["code"], "620799");

@@ -11,6 +11,7 @@ use super::{Check, ImportReport, RowError, RowErrors, Within, import_document, r
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
+use crate::error::ApiError;
 use crate::establishment::{Document, Entry, operation, record_entry};
 use crate::institution::{NewInstitution, insert};
 
@@ -168,9 +169,21 @@ pub async fn import_institutions_rows(
             if slots > 0 {
                 // Imported establishment is approved like any other: within the ceiling and
                 // the control figure handed down.
-                crate::establishment::check_new_slots(&txn, row.jurisdiction_id, funding, slots)
-                    .await
-                    .map_err(to_anyhow)?;
+                // A refusal of the rules (past the control figure, the ceiling) is the row's
+                // reason, not a fault: the whole file is refused with its line.
+                match crate::establishment::check_new_slots(&txn, row.jurisdiction_id, funding, slots).await {
+                    Ok(()) => {}
+                    Err(ApiError::Conflict(reason) | ApiError::BadInput(reason)) => {
+                        txn.rollback().await?;
+                        let column =
+                            if funding == Funding::Fiscal { "approved_fiscal" } else { "approved_self_financed" };
+                        return Ok(ImportReport::refused_for(RowError {
+                            line: c.line,
+                            reason: format!("{column}: {reason}"),
+                        }));
+                    }
+                    Err(error) => return Err(to_anyhow(error)),
+                }
                 let entry = Entry {
                     jurisdiction_id: row.jurisdiction_id,
                     institution_id: Some(row.id),

@@ -88,6 +88,8 @@ pub struct ImportReport {
     pub written: usize,
     pub created_departments: Vec<String>,
     pub over_establishment: usize,
+    /// People written in post past the statutory retirement age (inherited, recorded as found).
+    pub past_retirement_age: usize,
     /// The first errors, in line order.
     pub errors: Vec<RowError>,
     /// How many errors there were in all (more than `errors` holds when the file had many).

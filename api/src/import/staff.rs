@@ -39,6 +39,8 @@ struct Checked {
     institution: Arc<institution::Model>,
     person: NewPerson,
     over: bool,
+    /// In post past the statutory retirement age today (inherited; counted in the report).
+    past_age: bool,
 }
 
 #[tracing::instrument(skip_all, fields(path = %path.display(), accept_over_establishment))]
@@ -99,6 +101,7 @@ pub async fn import_staff_rows(
     let mut errors = RowErrors::default();
     let mut checked = Vec::new();
     let mut slot_holders: HashMap<String, usize> = HashMap::new();
+    let mut people: HashMap<String, usize> = HashMap::new();
     for (n, row) in rows.iter().enumerate() {
         if let Some(tell) = progress
             && n % PROGRESS_EVERY == 0
@@ -127,18 +130,29 @@ pub async fn import_staff_rows(
         {
             check.fail("hire_date: before the person's birth date");
         }
+        // Inherited data is a fact, not a request: someone in post past the statutory age is
+        // recorded and counted (the report says how many), never refused.
+        let mut past_age = false;
         if let (Some(id), Some(hired), Some(category), Some(StaffStatus::Active | StaffStatus::SecondedOut)) =
             (&national_id, hire_date, category, status)
             && hired >= id.birth_date()
-            && let Err(refusal) = crate::staff::retirement::check_working_age(id, category, hired)
         {
-            check.fail(format!("national_id: {}", refusal.message()));
+            match crate::staff::retirement::check_inherited_age(id, category, hired) {
+                Ok(past) => past_age = past,
+                Err(refusal) => check.fail(format!("national_id: {}", refusal.message())),
+            }
         }
-        let holds = matches!((basis, status), (Some(b), Some(s)) if b.funding().is_some() && s.holds_slot());
-        if let (Some(id), true) = (&national_id, holds)
-            && let Some(first) = slot_holders.insert(pii.lookup_hash(id.as_str()), row.line)
-        {
-            check.fail(format!("national_id: the same person holds a slot on line {first} (一人一编)"));
+        // One person is one line of the list, whatever their status: a person retired on one
+        // line and active on another is two records of one life.
+        if let Some(id) = &national_id {
+            let hash = pii.lookup_hash(id.as_str());
+            if let Some(first) = people.insert(hash.clone(), row.line) {
+                check.fail(format!("national_id: the same person is on line {first}"));
+            }
+            let holds = matches!((basis, status), (Some(b), Some(s)) if b.funding().is_some() && s.holds_slot());
+            if holds {
+                slot_holders.insert(hash, row.line);
+            }
         }
         if let (
             Some(national_id),
@@ -154,7 +168,7 @@ pub async fn import_staff_rows(
             let paid_by_budget = false; // the import file has no column for it yet
             let person =
                 NewPerson { name, national_id, category, basis, status, hire_date, title_level, paid_by_budget };
-            checked.push(Checked { line: row.line, institution, person, over: false });
+            checked.push(Checked { line: row.line, institution, person, over: false, past_age });
         }
     }
     if errors.is_empty() {
@@ -431,6 +445,7 @@ struct Chunk {
     head: (i64, String),
     written: usize,
     over: usize,
+    past_age: usize,
 }
 
 /// Writes the people with ids taken beforehand, then each one's movement and audit row: three
@@ -477,6 +492,7 @@ async fn write_people<C: ConnectionTrait>(
         bulk::insert(db, "audit_log", &AUDIT_COLUMNS, chunk.audits).await?;
         report.written += chunk.written;
         report.over_establishment += chunk.over;
+        report.past_retirement_age += chunk.past_age;
         last = Some(chunk.head);
         if let Some(tell) = progress {
             tell("written", report.written, total);
@@ -500,6 +516,7 @@ fn build_chunk(
     let stamp = Json::from(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false));
     let mut chunk = Chunk::default();
     for (c, id) in rows {
+        chunk.past_age += usize::from(c.past_age);
         let mut person = c.person.into_row(pii, &c.institution, c.over);
         person.id = Set(id);
         person.created_at = Set(now);

@@ -1,6 +1,10 @@
 //! Jurisdictions (tenants): the province > city > county/district tree.
 
 pub mod department;
+pub mod divisions;
+mod init;
+
+pub use init::{Initialised, init};
 
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::enums::JurisdictionKind;
@@ -79,6 +83,67 @@ pub struct CreateJurisdictionInput {
     pub kind: JurisdictionKind,
     /// The parent's code: creating a child is a write of the parent's staffing office.
     pub parent_code: String,
+    /// The parent's decision (文号) creating a functional zone (开发区, 新区) whose code is not in
+    /// the national division table; a code in the table needs none.
+    pub document_no: Option<String>,
+}
+
+/// A new child as the national division table has it, or a functional zone by its parent's
+/// decision: answers the document number of that decision, if any.
+fn check_against_table(
+    input: &CreateJurisdictionInput,
+    code: &DivisionCode,
+    name: &str,
+    parent: &jurisdiction::Model,
+) -> ApiResult<Option<String>> {
+    match divisions::lookup(code.as_str()) {
+        Some(official) => {
+            if official.parent.as_deref() != Some(parent.code.as_str()) {
+                let above = official.parent.as_deref().unwrap_or("no parent");
+                return Err(ApiError::bad_input(format!(
+                    "in the national division table {} {} sits under {above}, not {}",
+                    official.code, official.name, parent.code
+                )));
+            }
+            if official.kind != input.kind {
+                return Err(ApiError::bad_input(format!(
+                    "in the national division table {} is a {}",
+                    official.code,
+                    official.kind.word()
+                )));
+            }
+            if official.name != name {
+                return Err(ApiError::bad_input(format!(
+                    "the official name of {} is {}",
+                    official.code, official.name
+                )));
+            }
+            Ok(None)
+        }
+        None => {
+            let document = input.document_no.as_deref().map(str::trim).filter(|d| !d.is_empty()).ok_or_else(|| {
+                ApiError::bad_input(format!(
+                    "{} is not in the national division table ({}); a functional zone (开发区, 新区) outside it \
+                     is created by its parent's decision: give `documentNo`",
+                    code.as_str(),
+                    divisions::EDITION
+                ))
+            })?;
+            let shared = match parent.kind {
+                JurisdictionKind::Province => 2,
+                _ => 4,
+            };
+            if code.as_str()[..shared] != parent.code[..shared] {
+                return Err(ApiError::bad_input(format!(
+                    "a functional zone's code starts as its parent's: {} under {}",
+                    code.as_str(),
+                    parent.code
+                )));
+            }
+            let document = codes::document_no(document).map_err(ApiError::BadInput)?;
+            Ok(Some(document))
+        }
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -106,6 +171,7 @@ pub async fn create(
     if rank(input.kind) <= rank(parent.kind) {
         return Err(ApiError::bad_input(format!("a {} cannot sit below a {}", input.kind.word(), parent.kind.word())));
     }
+    let decision = check_against_table(&input, &code, &name, &parent)?;
     let exists = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code.as_str())).one(&txn).await?;
     if exists.is_some() {
         return Err(ApiError::conflict(format!("jurisdiction {} already exists", code.as_str())));
@@ -121,7 +187,10 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    let change = Change::created("jurisdiction.create", "jurisdiction", row.id, parent.id, &row);
+    let mut change = Change::created("jurisdiction.create", "jurisdiction", row.id, parent.id, &row);
+    if let (Some(document), Some(after)) = (decision, change.after.as_mut()) {
+        after["documentNo"] = serde_json::json!(document);
+    }
     audit::record(&txn, actor, change).await?;
     crate::write::commit(txn).await?;
     Ok(row)

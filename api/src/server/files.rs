@@ -300,6 +300,7 @@ impl Upload {
             "written": report.written,
             "createdDepartments": report.created_departments,
             "overEstablishment": report.over_establishment,
+            "pastRetirementAge": report.past_retirement_age,
             "errors": errors,
             "errorCount": report.error_count,
         }))

@@ -1,0 +1,172 @@
+//! A jurisdiction from nothing: `api init` creates a county and its ancestors from the national
+//! division table on an empty database, accounts are made for places that exist, and new
+//! jurisdictions are checked against the table (a functional zone by its parent's decision).
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::{spawn_app, spawn_app_with, test_signer};
+
+#[tokio::test]
+async fn init_creates_a_county_and_its_ancestors_from_the_national_table_once() {
+    let app = spawn_app().await;
+    let levels = api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    let made: Vec<(String, String, &str, bool)> =
+        levels.iter().map(|l| (l.row.code.clone(), l.row.name.clone(), l.row.kind.word(), l.created)).collect();
+    assert_eq!(
+        made,
+        [
+            ("620000".into(), "甘肃省".into(), "PROVINCE", true),
+            ("620500".into(), "天水市".into(), "CITY", true),
+            ("620521".into(), "清水县".into(), "COUNTY", true),
+        ]
+    );
+    assert_eq!(levels[2].row.path, "/620000/620500/620521/");
+    // Again: nothing changes; a sibling reuses its ancestors.
+    let before = app.row_counts().await;
+    let again = api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    assert!(again.iter().all(|l| !l.created));
+    assert_eq!(app.row_counts().await, before);
+    let sibling = api::jurisdiction::init(&app.db, "620502").await.unwrap();
+    assert_eq!(sibling.iter().map(|l| l.created).collect::<Vec<_>>(), [false, false, true]);
+    assert_eq!(sibling[2].row.kind, entity::enums::JurisdictionKind::District);
+    // A code the table does not hold is refused, and nothing is written.
+    let before = app.row_counts().await;
+    let error = api::jurisdiction::init(&app.db, "620599").await.err().unwrap();
+    assert!(error.to_string().contains("not in the national division table"), "{error}");
+    assert_eq!(app.row_counts().await, before);
+    // Each creation is in the audit chain, and the county's office reads its own tree at once.
+    let office = app.office("620521");
+    let data = app.ok(Some(&office), "{ jurisdictions { code name } }", json!({})).await;
+    assert_eq!(data["jurisdictions"], json!([{"code": "620521", "name": "清水县"}]));
+    let q =
+        r#"{ verifyLedger(jurisdiction: "620000", includeDescendants: true) { auditChainIntact auditRowsChecked } }"#;
+    let verified = app.ok(Some(&app.office("620000")), q, json!({})).await;
+    assert_eq!(verified["verifyLedger"]["auditChainIntact"], true, "{verified}");
+    assert!(verified["verifyLedger"]["auditRowsChecked"].as_i64().unwrap() >= 4, "{verified}");
+}
+
+#[tokio::test]
+async fn accounts_are_made_only_for_places_that_exist_and_the_new_county_signs_in() {
+    let app = spawn_app_with(|state| {
+        state.with_signin(api::signin::SignIn::new(test_signer(), Duration::from_secs(1800), false).unwrap())
+    })
+    .await;
+    let add = |jurisdiction: &'static str, department: Option<i32>| {
+        let role = if department.is_some() { api::auth::Role::Department } else { api::auth::Role::StaffingOffice };
+        api::signin::add_user(
+            &app.db,
+            "qingshui.office",
+            Some("a passphrase of 12 or more"),
+            role,
+            Some(jurisdiction),
+            department,
+            None,
+        )
+    };
+    let refused = add("620521", None).await.err().unwrap();
+    assert!(refused.to_string().contains("api init --jurisdiction 620521"), "{refused}");
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    api::jurisdiction::init(&app.db, "620502").await.unwrap();
+    // A department of another jurisdiction is no department of this one.
+    let other = crate::fixture::department(&app, &app.office("620502"), "秦州区教育局").await;
+    assert!(add("620521", Some(other.parse().unwrap())).await.is_err());
+    add("620521", None).await.unwrap();
+    let response = app
+        .client
+        .post(format!("{}/auth/login", app.address))
+        .json(&json!({"username": "qingshui.office", "password": "a passphrase of 12 or more"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let token = response.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    let data = app.ok(Some(&token), r#"{ overview(jurisdiction: "620521") { institutionCount } }"#, json!({})).await;
+    assert_eq!(data["overview"]["institutionCount"], 0);
+}
+
+#[tokio::test]
+async fn a_new_jurisdiction_is_checked_against_the_table_and_a_functional_zone_needs_a_decision() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620500").await.unwrap();
+    let city = app.office("620500");
+    let create = "mutation($i: CreateJurisdictionInput!) { createJurisdiction(input: $i) { code name kind } }";
+    let input = |code: &str, name: &str, kind: &str, document: Option<&str>| json!({"i": {"code": code, "name": name, "kind": kind, "parentCode": "620500", "documentNo": document}});
+    // In the table: the official name and kind, under its own parent.
+    for (code, name, kind, why) in [
+        ("620521", "清水", "COUNTY", "the official name of 620521 is 清水县"),
+        ("620521", "清水县", "DISTRICT", "is a COUNTY"),
+        ("620722", "民乐县", "COUNTY", "sits under 620700"),
+    ] {
+        let refused = app.refused(Some(&city), create, input(code, name, kind, None), "BAD_USER_INPUT").await;
+        assert!(refused["errors"][0]["message"].as_str().unwrap().contains(why), "{refused}");
+    }
+    let made = app.ok(Some(&city), create, input("620521", "清水县", "COUNTY", None)).await;
+    assert_eq!(made["createJurisdiction"], json!({"code": "620521", "name": "清水县", "kind": "COUNTY"}));
+    // Outside the table: a functional zone, by the city's decision, with the city's prefix.
+    let zone = input("620571", "天水经济技术开发区", "DISTRICT", None);
+    let refused = app.refused(Some(&city), create, zone, "BAD_USER_INPUT").await;
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("documentNo"), "{refused}");
+    let elsewhere = input("620771", "开发区", "DISTRICT", Some("天政发〔2026〕5号"));
+    app.refused(Some(&city), create, elsewhere, "BAD_USER_INPUT").await;
+    let zone = input("620571", "天水经济技术开发区", "DISTRICT", Some("天政发〔2026〕5号"));
+    app.ok(Some(&city), create, zone).await;
+    let audit = app
+        .ok(
+            Some(&city),
+            r#"{ auditLog(action: "jurisdiction.create", first: 5) { edges { node { after } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(audit.to_string().contains("天政发〔2026〕5号"), "{audit}");
+}
+
+#[tokio::test]
+async fn a_person_twice_in_one_file_is_refused_whatever_their_status() {
+    let app = spawn_app().await;
+    let w = crate::fixture::world(&app).await;
+    let code = crate::fixture::credit_code("620700", 1);
+    let id = crate::fixture::national_id("620700", "19600101", 77);
+    let file = format!(
+        "national_id,name,institution_credit_code,category,basis,status,hire_date\n\
+         {id},甲,{code},MANAGEMENT,FISCAL,RETIRED,1985-01-01\n{id},甲,{code},MANAGEMENT,FISCAL,ACTIVE,1985-01-01\n"
+    );
+    let (status, answer) = crate::import::upload(&app, Some(&w.city.token), "staff.csv", file.into_bytes()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["written"], 0, "{answer}");
+    assert!(
+        answer["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["line"] == 3 && e["reason"].as_str().unwrap().contains("同一人已在第2行")),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn people_in_post_past_the_statutory_age_are_recorded_and_counted_not_refused() {
+    let app = spawn_app().await;
+    let w = crate::fixture::world(&app).await;
+    let code = crate::fixture::credit_code("620700", 1);
+    // A woman born in 1965, a management cadre since 1990: past 55 today (弹性延迟 or paperwork
+    // pending in the old system). And one hired after she had reached the age: refused.
+    let past = crate::fixture::national_id("620700", "19650101", 8);
+    let late = crate::fixture::national_id("620700", "19500101", 6);
+    let header = "national_id,name,institution_credit_code,category,basis,status,hire_date";
+    let file = format!("{header}\n{past},庚,{code},MANAGEMENT,FISCAL,ACTIVE,1990-01-01\n");
+    let (status, answer) = crate::import::upload(&app, Some(&w.city.token), "staff.csv", file.into_bytes()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!((answer["written"].clone(), answer["pastRetirementAge"].clone()), (json!(1), json!(1)), "{answer}");
+    let file = format!("{header}\n{late},辛,{code},MANAGEMENT,FISCAL,ACTIVE,2015-01-01\n");
+    let (_, answer) = crate::import::upload(&app, Some(&w.city.token), "staff.csv", file.into_bytes()).await;
+    assert_eq!(answer["written"], 0, "{answer}");
+    assert_eq!(answer["errors"][0]["line"], 2, "hired after reaching the age: {answer}");
+    // A hire through the API is a new act: the same person is refused there.
+    let fresh = crate::fixture::national_id("620700", "19650101", 18);
+    let input = crate::fixture::hire_input(&w.city.institution, "壬", &fresh, "FISCAL");
+    let refused =
+        app.refused(Some(&w.city.token), crate::fixture::HIRE, json!({"input": input}), "BAD_USER_INPUT").await;
+    assert!(refused.to_string().contains("retirement"), "{refused}");
+}
