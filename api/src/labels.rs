@@ -312,6 +312,14 @@ const REASONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// An import's notice in Chinese (what the office should do next).
+pub fn notice_zh(notice: &str) -> String {
+    match notice.strip_prefix("no control figure has been handed down to ").and_then(|rest| rest.split_once(" yet")) {
+        Some((place, _)) => format!("{place}尚未获上级下达编制控制数：现有编制已按实导入，请登记上级下达的控制数"),
+        None => notice.to_string(),
+    }
+}
+
 /// A row's reason in Chinese: its column's header, then the reason's sentence; a reason not in
 /// the table keeps its English words after the Chinese header.
 pub fn reason_zh(reason: &str) -> String {

@@ -42,6 +42,9 @@ fn print_report(report: &api::import::ImportReport, what: &str) -> std::process:
         ));
     }
     println!("{summary}");
+    for notice in &report.notices {
+        println!("note: {notice}");
+    }
     std::process::ExitCode::SUCCESS
 }
 

@@ -170,3 +170,65 @@ async fn people_in_post_past_the_statutory_age_are_recorded_and_counted_not_refu
         app.refused(Some(&w.city.token), crate::fixture::HIRE, json!({"input": input}), "BAD_USER_INPUT").await;
     assert!(refused.to_string().contains("retirement"), "{refused}");
 }
+
+const RECORD: &str = r#"mutation($i: RecordGrantedInput!) { recordGrantedControlFigures(input: $i) {
+    figure { totalEstablishment fiscalPeople } room handedDown { totalEstablishment } } }"#;
+
+fn institutions_file(code: &str, rows: &[(u32, &str, i32)]) -> Vec<u8> {
+    let mut file = "credit_code,name,jurisdiction,department,sector,level,funding_form,management_mode,\
+                    classification,legal_person,established_on,approved_fiscal,approved_self_financed"
+        .to_string();
+    for (n, name, fiscal) in rows {
+        let credit = crate::fixture::credit_code(code, *n);
+        file.push_str(&format!(
+            "\n{credit},{name},{code},县卫生健康局,HEALTH,SECTION,FULL_APPROPRIATION,REGULAR,PUBLIC_WELFARE_I,true,1990-01-01,{fiscal},0"
+        ));
+    }
+    file.into_bytes()
+}
+
+#[tokio::test]
+async fn a_county_starting_alone_records_its_granted_figures_and_one_under_a_controlling_city_still_loads() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    api::jurisdiction::init(&app.db, "620502").await.unwrap();
+    let (qingshui, city) = (app.office("620521"), app.office("620500"));
+    // No level above hands figures down here: the county records what the province's and city's
+    // document granted it, and its inventory is then held by it.
+    let input = |total: i32, people: i32| {
+        json!({"i": {"totalEstablishment": total, "fiscalPeople": people, "documentNo": "天编发〔2024〕12号",
+            "effectiveOn": "2024-03-01"}})
+    };
+    let recorded = app.ok(Some(&qingshui), RECORD, input(30, 25)).await;
+    assert_eq!(recorded["recordGrantedControlFigures"]["figure"]["totalEstablishment"], 30);
+    assert_eq!(recorded["recordGrantedControlFigures"]["handedDown"], json!([]), "its own figure is handed to nobody");
+    let too_many = institutions_file("620521", &[(1, "清水县甲中心", 20), (2, "清水县乙中心", 15)]);
+    let (_, answer) = crate::import::upload(&app, Some(&qingshui), "institutions.csv", too_many).await;
+    assert_eq!(answer["written"], 0, "{answer}");
+    assert_eq!(answer["errors"][0]["line"], 3, "the row past the figure: {answer}");
+    let fits = institutions_file("620521", &[(1, "清水县甲中心", 20), (2, "清水县乙中心", 5)]);
+    let (_, answer) = crate::import::upload(&app, Some(&qingshui), "institutions.csv", fits).await;
+    assert_eq!((answer["written"].clone(), answer["notices"].clone()), (json!(2), json!([])), "{answer}");
+    // Never below what it holds.
+    app.refused(Some(&qingshui), RECORD, input(20, 20), "CONFLICT").await;
+    // The city hands a figure to Qinzhou: it now controls its counties. Qingshui can no longer
+    // record its own (the city decides), and the sibling without a figure still loads its
+    // inventory, told to record the figure; a new approval there waits for the city.
+    let hand = r#"mutation($i: HandDownInput!) { handDownControlFigures(input: $i) { room } }"#;
+    let grant = json!({"i": {"jurisdiction": "620502", "totalEstablishment": 50, "fiscalPeople": 40,
+        "documentNo": "天编发〔2025〕1号", "effectiveOn": "2025-01-01"}});
+    app.ok(Some(&city), hand, grant).await;
+    app.refused(Some(&qingshui), RECORD, input(40, 30), "CONFLICT").await;
+    api::jurisdiction::init(&app.db, "620503").await.unwrap();
+    let maiji = app.office("620503");
+    let file = institutions_file("620503", &[(1, "麦积区甲中心", 6)]);
+    let (status, answer) = crate::import::upload(&app, Some(&maiji), "institutions.csv", file).await;
+    assert_eq!((status, answer["written"].clone()), (200, json!(1)), "{answer}");
+    assert!(answer["notices"][0].as_str().unwrap().contains("尚未获上级下达编制控制数"), "{answer}");
+    let unit =
+        app.ok(Some(&maiji), r#"{ institutions(jurisdiction: "620503") { edges { node { id } } } }"#, json!({})).await;
+    let unit = unit["institutions"]["edges"][0]["node"]["id"].as_str().unwrap().to_string();
+    let refused =
+        app.refused(Some(&maiji), crate::fixture::EVENT, crate::fixture::event(&unit, "APPROVE", 1), "CONFLICT").await;
+    assert!(refused.to_string().contains("no control figure"), "{refused}");
+}

@@ -10,6 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
+use super::control::Recording;
 use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
@@ -107,13 +108,25 @@ pub async fn check_new_slots<C: ConnectionTrait>(
     funding: Funding,
     slots: i32,
 ) -> ApiResult<()> {
-    super::control::check_within_figure(db, jurisdiction_id, i64::from(slots)).await?;
+    check_recorded_slots(db, jurisdiction_id, funding, slots, Recording::Approval).await.map(|_| ())
+}
+
+/// [`check_new_slots`] for what is being recorded: a new approval, or an inventory (which a
+/// missing figure does not stop: the notice it answers tells the office to record the figure).
+pub async fn check_recorded_slots<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_id: i32,
+    funding: Funding,
+    slots: i32,
+    recording: Recording,
+) -> ApiResult<Option<String>> {
+    let notice = super::control::check_within_figure(db, jurisdiction_id, i64::from(slots), recording).await?;
     let ceiling = establishment_ceiling::Entity::find()
         .filter(establishment_ceiling::Column::JurisdictionId.eq(jurisdiction_id))
         .lock_exclusive()
         .one(db)
         .await?;
-    let Some(ceiling) = ceiling else { return Ok(()) };
+    let Some(ceiling) = ceiling else { return Ok(notice) };
     let (total, fiscal) = jurisdiction_totals(db, jurisdiction_id).await?;
     if total + i64::from(slots) > i64::from(ceiling.total_ceiling) {
         return Err(ApiError::conflict(format!(
@@ -127,7 +140,7 @@ pub async fn check_new_slots<C: ConnectionTrait>(
             ceiling.fiscal_ceiling
         )));
     }
-    Ok(())
+    Ok(notice)
 }
 
 /// Lowers the ceiling when slots leave the establishment system (conversion to an enterprise).
@@ -252,6 +265,17 @@ impl CeilingMutation {
         input: super::control::HandDownInput,
     ) -> Result<super::control::Control> {
         super::control::hand_down(db(ctx), scope(ctx), &actor(ctx), input).await
+    }
+
+    /// Records the control figures the level above granted the caller's own jurisdiction, where
+    /// that level does not hand figures down in this system (a county or city starting alone):
+    /// its document and date, never below what the jurisdiction holds.
+    async fn record_granted_control_figures(
+        &self,
+        ctx: &Context<'_>,
+        input: super::control::RecordGrantedInput,
+    ) -> Result<super::control::Control> {
+        super::control::record_granted(db(ctx), scope(ctx), &actor(ctx), input).await
     }
 }
 

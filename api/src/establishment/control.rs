@@ -34,13 +34,17 @@ pub async fn figure_of<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiR
         .await?)
 }
 
+/// Figures `granter` handed down to the jurisdictions below it (not a figure a jurisdiction
+/// recorded for itself, as granted by a level above that is not in the system).
+fn handed_down_by(granter: i32) -> sea_orm::Select<control_figure::Entity> {
+    control_figure::Entity::find()
+        .filter(control_figure::Column::GrantedBy.eq(granter))
+        .filter(control_figure::Column::JurisdictionId.ne(granter))
+}
+
 /// The figures in force for each jurisdiction directly below `parent_id` that has any.
 pub async fn figures_below<C: ConnectionTrait>(db: &C, parent_id: i32) -> ApiResult<Vec<control_figure::Model>> {
-    let rows = control_figure::Entity::find()
-        .filter(control_figure::Column::GrantedBy.eq(parent_id))
-        .order_by_desc(control_figure::Column::Id)
-        .all(db)
-        .await?;
+    let rows = handed_down_by(parent_id).order_by_desc(control_figure::Column::Id).all(db).await?;
     let mut seen = std::collections::HashSet::new();
     Ok(rows.into_iter().filter(|row| seen.insert(row.jurisdiction_id)).collect())
 }
@@ -106,9 +110,26 @@ async fn lock<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<jur
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("jurisdiction {jurisdiction_id} missing")))
 }
 
-/// Refuses `slots` new slots in a jurisdiction beyond the figure handed down to it, or in a
-/// jurisdiction whose parent hands down figures but gave it none.
-pub async fn check_within_figure<C: ConnectionTrait>(db: &C, jurisdiction_id: i32, slots: i64) -> ApiResult<()> {
+/// What slots are being recorded for: a new approval, or an inventory of what already is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recording {
+    /// A new act: within the figure handed down, and never before the level above gave one.
+    Approval,
+    /// Inherited establishment loaded from the old system (an inventory is not an approval):
+    /// within a figure where one is recorded; where none is yet, it is loaded all the same and
+    /// the office is told to record the figure.
+    Inventory,
+}
+
+/// Refuses `slots` new slots in a jurisdiction beyond the figure handed down to it, or (for an
+/// approval) in a jurisdiction whose parent hands down figures but gave it none. An inventory
+/// there is let through with a notice for the office.
+pub async fn check_within_figure<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_id: i32,
+    slots: i64,
+    recording: Recording,
+) -> ApiResult<Option<String>> {
     let here = lock(db, jurisdiction_id).await?;
     match figure_of(db, jurisdiction_id).await? {
         Some(figure) => {
@@ -120,22 +141,23 @@ pub async fn check_within_figure<C: ConnectionTrait>(db: &C, jurisdiction_id: i3
                     here.name, figure.total_establishment, figure.document_no
                 )));
             }
-            Ok(())
+            Ok(None)
         }
         None => {
-            let Some(parent) = here.parent_id else { return Ok(()) };
-            let controlled = control_figure::Entity::find()
-                .filter(control_figure::Column::GrantedBy.eq(parent))
-                .one(db)
-                .await?
-                .is_some();
-            if controlled {
-                return Err(ApiError::conflict(format!(
+            let Some(parent) = here.parent_id else { return Ok(None) };
+            let controlled = handed_down_by(parent).one(db).await?.is_some();
+            match (controlled, recording) {
+                (false, _) => Ok(None),
+                (true, Recording::Approval) => Err(ApiError::conflict(format!(
                     "no control figure has been handed down to {}: its approvals wait for the level above",
                     here.name
-                )));
+                ))),
+                (true, Recording::Inventory) => Ok(Some(format!(
+                    "no control figure has been handed down to {} yet: its inventory is loaded; record the figure \
+                     the level above granted it",
+                    here.name
+                ))),
             }
-            Ok(())
         }
     }
 }
@@ -249,6 +271,78 @@ pub async fn hand_down(
     // The answer is read in the transaction, so a dry run answers what the real call would.
     let control = control_of(&txn, &child).await?;
     crate::dry_run::finish(txn, scope, dry_run).await?;
+    Ok(control)
+}
+
+#[derive(InputObject)]
+pub struct RecordGrantedInput {
+    pub total_establishment: i32,
+    pub fiscal_people: i32,
+    /// The level above's document granting the figures (下达编制控制数的文件).
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
+}
+
+/// An office whose level above does not hand figures down in this system (a county or a city
+/// that starts alone) records the figures that level granted it, with its document and date.
+/// Never below what the jurisdiction holds (its own level and what it handed down); refused
+/// once the level above hands figures down here, which is then the only way they change.
+#[tracing::instrument(skip_all)]
+pub async fn record_granted(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: RecordGrantedInput,
+) -> ApiResult<Control> {
+    let own = scope.office()?.clone();
+    let document_no = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
+    if !(0..=10_000_000).contains(&input.total_establishment) || !(0..=10_000_000).contains(&input.fiscal_people) {
+        return Err(ApiError::bad_input("figures must be whole numbers from 0 to 10000000"));
+    }
+    if input.effective_on > chrono::Utc::now().date_naive() {
+        return Err(ApiError::bad_input("`effectiveOn` is in the future"));
+    }
+    let txn = begin_write(db).await?;
+    if let Some(parent) = own.parent_id {
+        lock(&txn, parent).await?;
+        if handed_down_by(parent).one(&txn).await?.is_some() {
+            return Err(ApiError::conflict(
+                "the level above hands its control figures down in this system: they change only by its decision \
+                 (handDownControlFigures)",
+            ));
+        }
+    }
+    lock(&txn, own.id).await?;
+    let held = usage(&txn, own.id).await?;
+    if i64::from(input.total_establishment) < held.establishment() || i64::from(input.fiscal_people) < held.people() {
+        return Err(ApiError::conflict(format!(
+            "{} already holds {} slots and {} fiscally supported people: the figures granted cannot be below that",
+            own.name,
+            held.establishment(),
+            held.people()
+        )));
+    }
+    // Granted by the level above, kept as this jurisdiction's own record: `granted_by` is the
+    // jurisdiction itself, so its siblings are not taken for children of a controlling parent.
+    let row = control_figure::ActiveModel {
+        jurisdiction_id: Set(own.id),
+        granted_by: Set(own.id),
+        total_establishment: Set(input.total_establishment),
+        fiscal_people: Set(input.fiscal_people),
+        document_no: Set(document_no),
+        effective_on: Set(input.effective_on),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let change = Change::created("control.record_granted", "control_figure", row.id, own.id, &row);
+    audit::record(&txn, actor, change).await?;
+    let control = control_of(&txn, &own).await?;
+    crate::dry_run::finish(txn, scope, input.dry_run).await?;
     Ok(control)
 }
 

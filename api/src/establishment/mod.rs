@@ -10,9 +10,11 @@ mod plan;
 mod slots;
 mod vacancy;
 
-pub use ceiling::{CeilingMutation, CeilingQuery, check_new_slots, current_ceiling, lower_by as lower_ceiling_by};
+pub use ceiling::{
+    CeilingMutation, CeilingQuery, check_new_slots, check_recorded_slots, current_ceiling, lower_by as lower_ceiling_by,
+};
 pub use control::{
-    Control, ControlFigure, HandDownInput, check_fiscal_person, check_within_figure, control_of, hand_down,
+    Control, ControlFigure, HandDownInput, Recording, check_fiscal_person, check_within_figure, control_of, hand_down,
     usage as control_usage,
 };
 pub use events::{EstablishmentChange, ReserveBalance};

@@ -171,8 +171,16 @@ pub async fn import_institutions_rows(
                 // the control figure handed down.
                 // A refusal of the rules (past the control figure, the ceiling) is the row's
                 // reason, not a fault: the whole file is refused with its line.
-                match crate::establishment::check_new_slots(&txn, row.jurisdiction_id, funding, slots).await {
-                    Ok(()) => {}
+                let inventory = crate::establishment::Recording::Inventory;
+                match crate::establishment::check_recorded_slots(&txn, row.jurisdiction_id, funding, slots, inventory)
+                    .await
+                {
+                    Ok(None) => {}
+                    Ok(Some(notice)) => {
+                        if !report.notices.contains(&notice) {
+                            report.notices.push(notice);
+                        }
+                    }
                     Err(ApiError::Conflict(reason) | ApiError::BadInput(reason)) => {
                         txn.rollback().await?;
                         let column =

@@ -90,6 +90,8 @@ pub struct ImportReport {
     pub over_establishment: usize,
     /// People written in post past the statutory retirement age (inherited, recorded as found).
     pub past_retirement_age: usize,
+    /// What the office should do next, though nothing was refused (record a control figure).
+    pub notices: Vec<String>,
     /// The first errors, in line order.
     pub errors: Vec<RowError>,
     /// How many errors there were in all (more than `errors` holds when the file had many).

@@ -301,6 +301,11 @@ impl Upload {
             "createdDepartments": report.created_departments,
             "overEstablishment": report.over_establishment,
             "pastRetirementAge": report.past_retirement_age,
+            "notices": report
+                .notices
+                .iter()
+                .map(|n| if self.chinese { crate::labels::notice_zh(n) } else { n.clone() })
+                .collect::<Vec<_>>(),
             "errors": errors,
             "errorCount": report.error_count,
         }))
