@@ -259,6 +259,15 @@ const COLUMNS: &[(&str, &str)] = &[
     ("established_on", "成立日期"),
     ("approved_fiscal", "财政拨款编制"),
     ("approved_self_financed", "自收自支编制"),
+    ("document_no", "批准文号"),
+    ("document_no", "编制批准文号"),
+    ("approved_on", "批准日期"),
+    ("responsibilities", "主要职责"),
+    ("internal_bodies", "内设机构"),
+    ("leadership_posts", "领导职数"),
+    ("seconded_to", "借调单位"),
+    ("seconded_since", "借调开始日期"),
+    ("paid_by_budget", "财政供养"),
 ];
 
 /// The column a header names for a file with the `wanted` columns: a Chinese header's word (the

@@ -48,7 +48,8 @@ async fn a_good_institution_file_is_imported_whole() {
     let node = &data["institutions"]["edges"][0]["node"];
     assert_eq!(node["department"]["name"], "张掖市水务局");
     assert_eq!(node["classification"], "PUBLIC_WELFARE_I");
-    assert_eq!(node["classificationHistory"][0]["documentNo"], "导入:units.csv");
+    // The file names no decision: the import is the record, and says the old system had none.
+    assert_eq!(node["classificationHistory"][0]["documentNo"], "导入:units.csv（原系统未载文号）");
     let establishment: Vec<(i64, i64)> = data["institutions"]["edges"]
         .as_array()
         .unwrap()

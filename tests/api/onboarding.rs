@@ -232,3 +232,51 @@ async fn a_county_starting_alone_records_its_granted_figures_and_one_under_a_con
         app.refused(Some(&maiji), crate::fixture::EVENT, crate::fixture::event(&unit, "APPROVE", 1), "CONFLICT").await;
     assert!(refused.to_string().contains("no control figure"), "{refused}");
 }
+
+#[tokio::test]
+async fn an_inventory_in_the_old_systems_shape_keeps_its_decisions_three_determinations_and_secondments() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    let office = app.office("620521");
+    let code = crate::fixture::credit_code("620521", 7);
+    let units = format!(
+        "统一社会信用代码,单位名称,行政区划代码,主管部门,行业,机构规格,经费形式,管理方式,分类,是否法人,成立日期,财政拨款编制,自收自支编制,\
+         批准文号,批准日期,主要职责,内设机构,领导职数\n\
+         {code},清水县水土保持站,620521,清水县水务局,农林水牧,股级,全额拨款,非参公,公益一类,是,1983-04-01,6,0,\
+         清编发〔1983〕9号,1983-03-20,承担水土流失监测,办公室；监测股,站长1；副站长1\n"
+    );
+    let (status, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", units.into_bytes()).await;
+    assert_eq!((status, answer["written"].clone()), (200, json!(1)), "{answer}");
+    let q = r#"{ institutions(jurisdiction: "620521") { edges { node { id internalBodies leadershipPosts { title count } } } }
+        establishmentLedger(jurisdiction: "620521") { edges { node { documentNo effectiveOn approvedDelta } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    let node = &data["institutions"]["edges"][0]["node"];
+    assert_eq!(node["internalBodies"], json!(["办公室", "监测股"]));
+    assert_eq!(node["leadershipPosts"], json!([{"title": "站长", "count": 1}, {"title": "副站长", "count": 1}]));
+    let entries = data["establishmentLedger"]["edges"].as_array().unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["node"]["documentNo"] == "清编发〔1983〕9号" && e["node"]["effectiveOn"] == "1983-03-20"),
+        "the file's own decision, not an invented one: {entries:?}"
+    );
+    // People: a secondment as the old system has it, and budget-paid temporary staff.
+    let seconded = crate::fixture::national_id("620521", "19850101", 1);
+    let temporary = crate::fixture::national_id("620521", "19900101", 2);
+    let people = format!(
+        "身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期,借调单位,借调开始日期,财政供养\n\
+         {seconded},甲,{code},专业技术,财政拨款,SECONDED_OUT,2010-01-01,清水县水务局,2023-05-01,\n\
+         {temporary},乙,{code},工勤,编外,在职,2020-01-01,,,是\n"
+    );
+    let (_, answer) = crate::import::upload(&app, Some(&office), "staff.csv", people.into_bytes()).await;
+    assert_eq!(answer["written"], 2, "{answer}");
+    let q = r#"{ staff(jurisdiction: "620521", first: 5) { edges { node { name status secondedTo secondedSince } } }
+        overview(jurisdiction: "620521") { control { usage { ownFiscalPeople } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    let list = data["staff"]["edges"].as_array().unwrap();
+    let first = list.iter().find(|e| e["node"]["name"] == "甲").unwrap();
+    assert_eq!(first["node"]["secondedTo"], "清水县水务局");
+    assert_eq!(first["node"]["secondedSince"], "2023-05-01");
+    // Both are supported by the budget: the fiscal person and the budget-paid temporary one.
+    assert_eq!(data["overview"]["control"]["usage"]["ownFiscalPeople"], 2, "{data}");
+}

@@ -13,7 +13,7 @@ use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
 use crate::error::ApiError;
 use crate::establishment::{Document, Entry, operation, record_entry};
-use crate::institution::{NewInstitution, insert};
+use crate::institution::{LeadershipPost, NewInstitution, insert};
 
 pub const COLUMNS: [&str; 13] = [
     "credit_code",
@@ -38,6 +38,27 @@ struct Checked {
     new: NewInstitution,
     classification: Classification,
     approved: [(Funding, i32); 2],
+    /// The decision approving the establishment: its number when the file has one, its date.
+    decision: (Option<String>, chrono::NaiveDate),
+}
+
+/// Leadership posts as a cell holds them: `主任1；副主任2` or `主任:1;副主任:2` (a title and its
+/// approved count, 1 to 50).
+fn parse_posts(cell: &str) -> Result<Vec<LeadershipPost>, String> {
+    cell.split(['；', ';', '、', '|'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let digits = item.trim_end_matches(|c: char| c.is_ascii_digit());
+            let count: i32 =
+                item[digits.len()..].parse().map_err(|_| format!("`{item}` is a title and a count, as 副主任2"))?;
+            let title = digits.trim_end_matches([':', '：', ' ']).trim();
+            if title.is_empty() || !(1..=50).contains(&count) {
+                return Err(format!("`{item}` is a title and a count from 1 to 50, as 副主任2"));
+            }
+            Ok(LeadershipPost { title: title.to_string(), count })
+        })
+        .collect()
 }
 
 #[tracing::instrument(skip_all, fields(path = %path.display()))]
@@ -88,6 +109,12 @@ pub async fn import_institutions_rows(
         let established_on = check.date("established_on");
         let fiscal = check.count("approved_fiscal");
         let self_financed = check.count("approved_self_financed");
+        // The old system's record, where the file has it: the decision approving the
+        // establishment (文号 and date), the three determinations (三定).
+        let document_no = check.optional("document_no", |c| c.field("document_no", codes::document_no));
+        let approved_on = check.optional("approved_on", |c| c.date("approved_on"));
+        let internal_bodies = check.list("internal_bodies");
+        let leadership_posts = check.field("leadership_posts", parse_posts);
         if let Some(code) = &credit_code
             && let Some(first) = seen_codes.insert(code.as_str().to_string(), row.line)
         {
@@ -107,6 +134,9 @@ pub async fn import_institutions_rows(
             Some(established_on),
             Some(fiscal),
             Some(self_financed),
+            Some(document_no),
+            Some(approved_on),
+            Some(leadership_posts),
         ) = (
             credit_code,
             name,
@@ -121,6 +151,9 @@ pub async fn import_institutions_rows(
             established_on,
             fiscal,
             self_financed,
+            document_no,
+            approved_on,
+            leadership_posts,
         ) {
             let new = NewInstitution {
                 credit_code,
@@ -133,11 +166,22 @@ pub async fn import_institutions_rows(
                 legal_person,
                 established_on,
                 responsibilities: row.get("responsibilities").to_string(),
-                internal_bodies: Vec::new(),
-                leadership_posts: Vec::new(),
+                internal_bodies,
+                leadership_posts,
             };
             let approved = [(Funding::Fiscal, fiscal), (Funding::SelfFinanced, self_financed)];
-            checked.push(Checked { line: row.line, jurisdiction_id, department, new, classification, approved });
+            // Without the file's decision, the slots are recorded as the import's, dated the
+            // day the unit was established, and the document says it was not recorded.
+            let decision = (document_no, approved_on.unwrap_or(established_on));
+            checked.push(Checked {
+                line: row.line,
+                jurisdiction_id,
+                department,
+                new,
+                classification,
+                approved,
+                decision,
+            });
         }
     }
     if !errors.is_empty() {
@@ -148,9 +192,6 @@ pub async fn import_institutions_rows(
         return Ok(ImportReport { held_elsewhere, ..ImportReport::refused(errors) });
     }
 
-    let today = chrono::Utc::now().date_naive();
-    let document =
-        Document { number: document.to_string(), effective_on: today, reason: "initial establishment (import)".into() };
     let operation = operation();
     let txn = begin_write(db).await?;
     let mut report = ImportReport::default();
@@ -163,7 +204,12 @@ pub async fn import_institutions_rows(
             report.created_departments.push(department.name.clone());
         }
         c.new.department_id = department.id;
-        let classification = Some((c.classification, document.number.as_str(), today));
+        let (number, effective_on) = match &c.decision {
+            (Some(number), on) => (number.clone(), *on),
+            (None, on) => (format!("{document}（原系统未载文号）").chars().take(100).collect(), *on),
+        };
+        let document = Document { number, effective_on, reason: "initial establishment (import)".into() };
+        let classification = Some((c.classification, document.number.as_str(), effective_on));
         let row = insert(&txn, actor, c.jurisdiction_id, c.new, classification).await.map_err(to_anyhow)?;
         for (funding, slots) in c.approved {
             if slots > 0 {

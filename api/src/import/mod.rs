@@ -164,6 +164,26 @@ impl<'a> Check<'a> {
         })
     }
 
+    /// An optional column: `Some(None)` when the cell is empty (or the column absent), the value
+    /// when it parses, `None` after recording why it does not.
+    pub fn optional<T>(&mut self, column: &str, parse: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.row.get(column).is_empty() {
+            return Some(None);
+        }
+        parse(self).map(Some)
+    }
+
+    /// A list written in one cell, its items separated by ；, ;, 、 or |.
+    pub fn list(&mut self, column: &str) -> Vec<String> {
+        self.row
+            .get(column)
+            .split(['；', ';', '、', '|'])
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     pub fn count(&mut self, column: &str) -> Option<i32> {
         self.field(column, |v| match v.parse::<i32>() {
             Ok(n) if (0..=100_000).contains(&n) => Ok(n),

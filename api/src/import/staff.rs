@@ -41,6 +41,8 @@ struct Checked {
     over: bool,
     /// In post past the statutory retirement age today (inherited; counted in the report).
     past_age: bool,
+    /// Where a person seconded out works, and since when, as the old system has it.
+    secondment: (Option<String>, Option<chrono::NaiveDate>),
 }
 
 #[tracing::instrument(skip_all, fields(path = %path.display(), accept_over_establishment))]
@@ -154,6 +156,19 @@ pub async fn import_staff_rows(
                 slot_holders.insert(hash, row.line);
             }
         }
+        // Where the old system has them: a secondment's destination and start (a secondment
+        // without papers is recorded as it is), and whether temporary staff are paid by the budget.
+        let seconded_to = check.optional("seconded_to", |c| c.field("seconded_to", |v| codes::name("seconded_to", v)));
+        let seconded_since = check.optional("seconded_since", |c| c.date("seconded_since"));
+        let paid_by_budget = check.optional("paid_by_budget", |c| c.yes_no("paid_by_budget"));
+        if paid_by_budget == Some(Some(true)) && basis.is_some_and(|b| b != StaffBasis::Temporary) {
+            check.fail("paid_by_budget: only temporary staff (编外) are marked paid by the budget");
+        }
+        if (seconded_to.as_ref().is_some_and(Option::is_some) || seconded_since.is_some_and(|d| d.is_some()))
+            && status.is_some_and(|s| s != StaffStatus::SecondedOut)
+        {
+            check.fail("seconded_to: a secondment is recorded for people seconded out (SECONDED_OUT)");
+        }
         if let (
             Some(national_id),
             Some(name),
@@ -162,13 +177,27 @@ pub async fn import_staff_rows(
             Some(basis),
             Some(status),
             Some(hire_date),
-        ) = (national_id, name, institution, category, basis, status, hire_date)
-        {
+            Some(seconded_to),
+            Some(seconded_since),
+            Some(paid_by_budget),
+        ) = (
+            national_id,
+            name,
+            institution,
+            category,
+            basis,
+            status,
+            hire_date,
+            seconded_to,
+            seconded_since,
+            paid_by_budget,
+        ) {
             let title_level = Some(row.get("title_level")).filter(|t| !t.is_empty()).map(str::to_string);
-            let paid_by_budget = false; // the import file has no column for it yet
+            let paid_by_budget = paid_by_budget.unwrap_or(false);
             let person =
                 NewPerson { name, national_id, category, basis, status, hire_date, title_level, paid_by_budget };
-            checked.push(Checked { line: row.line, institution, person, over: false, past_age });
+            let secondment = (seconded_to, seconded_since);
+            checked.push(Checked { line: row.line, institution, person, over: false, past_age, secondment });
         }
     }
     if errors.is_empty() {
@@ -390,7 +419,7 @@ async fn occupy_slots<C: ConnectionTrait>(
     Ok(())
 }
 
-const STAFF_COLUMNS: [bulk::Column; 16] = [
+const STAFF_COLUMNS: [bulk::Column; 19] = [
     ("id", "int"),
     ("jurisdiction_id", "int"),
     ("institution_id", "int"),
@@ -405,6 +434,9 @@ const STAFF_COLUMNS: [bulk::Column; 16] = [
     ("hire_date", "date"),
     ("title_level", "text"),
     ("over_establishment", "boolean"),
+    ("seconded_to", "text"),
+    ("seconded_since", "date"),
+    ("paid_by_budget", "boolean"),
     ("created_at", "timestamptz"),
     ("updated_at", "timestamptz"),
 ];
@@ -521,8 +553,8 @@ fn build_chunk(
         person.id = Set(id);
         person.created_at = Set(now);
         person.updated_at = Set(now);
-        person.seconded_to = Set(None);
-        person.seconded_since = Set(None);
+        person.seconded_to = Set(c.secondment.0);
+        person.seconded_since = Set(c.secondment.1);
         let person = person.try_into_model()?;
         let mut row = json_object(&person);
         row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
