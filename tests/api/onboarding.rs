@@ -280,3 +280,70 @@ async fn an_inventory_in_the_old_systems_shape_keeps_its_decisions_three_determi
     // Both are supported by the budget: the fiscal person and the budget-paid temporary one.
     assert_eq!(data["overview"]["control"]["usage"]["ownFiscalPeople"], 2, "{data}");
 }
+
+#[tokio::test]
+async fn a_file_is_previewed_as_it_would_be_read_before_anything_is_written() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    let office = app.office("620521");
+    let code = crate::fixture::credit_code("620521", 7);
+    let id = crate::fixture::national_id("620521", "19850101", 1);
+    let file = format!(
+        "序号,身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期,借调单位,备注\n\
+         1,{id},甲,{code},专业技术,财政拨款,在职,2010-01-01,,新进\n2,x,乙,{code},管理,财政拨款,在职,2011-01-01,,\n"
+    );
+    let before = app.row_counts().await;
+    let (status, answer) =
+        crate::import::upload(&app, Some(&office), "staff.csv?preview=true", file.into_bytes()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(app.row_counts().await, before, "a preview writes nothing");
+    let columns: Vec<(String, serde_json::Value)> = answer["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["header"].as_str().unwrap().to_string(), c["column"].clone()))
+        .collect();
+    assert_eq!(columns[0], ("序号".to_string(), json!(null)), "not a column of the file's kind: ignored");
+    assert_eq!(columns[1], ("身份证号".to_string(), json!("national_id")));
+    assert_eq!(columns[8], ("借调单位".to_string(), json!("seconded_to")));
+    assert_eq!(columns[9].1, json!(null));
+    assert_eq!(answer["rowCount"], 2);
+    assert_eq!(answer["rows"][0]["line"], 2);
+    assert_eq!(answer["rows"][0]["cells"]["category"], "专业技术");
+    assert!(answer["rows"][0]["cells"].get("备注").is_none());
+    // Missing columns are said before any row is read.
+    let (_, answer) =
+        crate::import::upload(&app, Some(&office), "staff.csv?preview=true", "姓名,岗位类别\n甲,管理\n".into()).await;
+    assert!(answer["errors"][0]["reason"].as_str().unwrap().starts_with("缺少列"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_refused_file_comes_back_with_each_lines_reasons_to_correct_and_send_again() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    let office = app.office("620521");
+    let units = institutions_file("620521", &[(7, "清水县丙中心", 0)]);
+    assert_eq!(crate::import::upload(&app, Some(&office), "institutions.csv", units).await.1["written"], 1);
+    let code = crate::fixture::credit_code("620521", 7);
+    let good = crate::fixture::national_id("620521", "19850101", 1);
+    let file = format!(
+        "身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期\n\
+         {good},甲,{code},专业技术,编外,在职,2010-01-01\nx,乙,{code},教师,编外,在职,2011-01-01\n"
+    );
+    let response = app
+        .client
+        .post(format!("{}/imports/staff.csv?annotated=true", app.address))
+        .bearer_auth(&office)
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].ends_with(",错误原因"), "{text}");
+    assert!(lines[1].starts_with(&format!("\t{good},")), "a long number stays text: {text}");
+    assert!(lines[1].ends_with(','), "the good line has no reason: {text}");
+    assert!(lines[2].contains("身份证号") && lines[2].contains("岗位类别"), "both reasons of line 3: {text}");
+}

@@ -31,6 +31,10 @@ pub const COLUMNS: [&str; 13] = [
     "approved_self_financed",
 ];
 
+/// Columns the file may have beside the required ones: the old system's record of each unit.
+pub const OPTIONAL: [&str; 5] =
+    ["document_no", "approved_on", "responsibilities", "internal_bodies", "leadership_posts"];
+
 struct Checked {
     line: usize,
     jurisdiction_id: i32,

@@ -7,9 +7,14 @@ mod read;
 mod staff;
 mod template;
 
-pub use institutions::{COLUMNS as INSTITUTION_COLUMNS, import_institutions, import_institutions_rows};
-pub use read::{ReadLimits, Row, read_rows, read_rows_from};
-pub use staff::{COLUMNS as STAFF_COLUMNS, Progress, import_staff, import_staff_rows, import_staff_with_progress};
+pub use institutions::{
+    COLUMNS as INSTITUTION_COLUMNS, OPTIONAL as INSTITUTION_OPTIONAL, import_institutions, import_institutions_rows,
+};
+pub use read::{ReadLimits, Row, annotated_csv, preview_from, read_rows, read_rows_from};
+pub use staff::{
+    COLUMNS as STAFF_COLUMNS, OPTIONAL as STAFF_OPTIONAL, Progress, import_staff, import_staff_rows,
+    import_staff_with_progress,
+};
 pub use template::staff_template;
 
 use std::path::Path;

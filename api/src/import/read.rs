@@ -69,6 +69,8 @@ const RATIO_FREE_BYTES: u64 = 1024 * 1024;
 #[derive(Debug)]
 struct Header {
     index: HashMap<String, usize>,
+    /// Each header cell as written, with the column word it was read as.
+    written: Vec<(String, String)>,
 }
 
 /// One data row: its line in the file (the header is line 1) and its cells.
@@ -114,6 +116,109 @@ pub fn read_rows_from(
         return Err(errors);
     }
     table.finish()
+}
+
+/// What a file would be read as, before anything is written: each header cell with the column
+/// it is read as (or `null`, ignored), the first `first` rows by column, how many rows there
+/// are, and the cells refused. `known` are the kind's optional columns.
+pub fn preview_from(
+    bytes: &[u8],
+    extension: &str,
+    required: &[&str],
+    known: &[&str],
+    limits: ReadLimits,
+    first: usize,
+) -> Result<serde_json::Value, RowErrors> {
+    let mut table = Table::new(required, limits);
+    let read = match extension {
+        "csv" => read_csv(bytes, &mut table),
+        "xlsx" => read_xlsx(bytes, &mut table, &limits),
+        _ => Err(at(1, "the file must be .csv or .xlsx".to_string())),
+    };
+    let Some(header) = table.header.clone() else {
+        let mut errors = RowErrors::default();
+        errors.push(read.err().unwrap_or_else(|| at(1, "the file is empty; a header row is required".into())));
+        return Err(errors);
+    };
+    let used = |word: &str| required.contains(&word) || known.contains(&word);
+    let columns: Vec<serde_json::Value> = header
+        .written
+        .iter()
+        .map(|(written, word)| serde_json::json!({ "header": written, "column": used(word).then_some(word) }))
+        .collect();
+    let rows: Vec<serde_json::Value> = table
+        .rows
+        .iter()
+        .take(first)
+        .map(|row| {
+            let cells: serde_json::Map<String, serde_json::Value> = header
+                .written
+                .iter()
+                .filter(|(_, word)| used(word))
+                .map(|(_, word)| (word.clone(), serde_json::Value::from(row.get(word))))
+                .collect();
+            serde_json::json!({ "line": row.line, "cells": cells })
+        })
+        .collect();
+    let mut refused = table.errors;
+    if let Err(refusal) = read {
+        refused.push(refusal);
+    }
+    let (errors, error_count) = refused.into_sorted();
+    let errors: Vec<serde_json::Value> =
+        errors.iter().map(|e| serde_json::json!({ "line": e.line, "reason": e.reason })).collect();
+    Ok(serde_json::json!({
+        "columns": columns,
+        "rows": rows,
+        "rowCount": table.rows.len(),
+        "errors": errors,
+        "errorCount": error_count,
+    }))
+}
+
+/// The file as it was read, with a last column of each line's reasons (错误原因): the copy an
+/// office corrects and sends again. Reasons about the file as a whole head that column. CSV with
+/// a byte-order mark, so spreadsheets read it as UTF-8; a long run of digits (an ID number, a
+/// credit code) starts with a tab, so a spreadsheet keeps it as text and every digit (the reader
+/// trims it again when the copy comes back).
+pub fn annotated_csv(rows: &[Row], errors: &[RowError], reason: impl Fn(&RowError) -> String) -> Vec<u8> {
+    let mut by_line: HashMap<usize, Vec<String>> = HashMap::new();
+    for error in errors {
+        by_line.entry(error.line).or_default().push(reason(error));
+    }
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let Some(header) = rows.first().map(|r| r.header.clone()) else {
+        return out;
+    };
+    let mut writer = csv::Writer::from_writer(&mut out);
+    let whole: Vec<String> = [0, 1].iter().flat_map(|l| by_line.get(l).cloned().unwrap_or_default()).collect();
+    let mut head: Vec<String> = header.written.iter().map(|(written, _)| written.clone()).collect();
+    head.push(if whole.is_empty() {
+        "错误原因".to_string()
+    } else {
+        format!("错误原因（整个文件：{}）", whole.join("；"))
+    });
+    let _ = writer.write_record(&head);
+    for row in rows {
+        let mut cells: Vec<String> =
+            (0..header.written.len()).map(|i| row.cells.get(i).map(|c| as_text(c)).unwrap_or_default()).collect();
+        cells.push(by_line.get(&row.line).map(|r| r.join("；")).unwrap_or_default());
+        let _ = writer.write_record(&cells);
+    }
+    let _ = writer.flush();
+    drop(writer);
+    out
+}
+
+/// A cell a spreadsheet would read as a number and round (12 digits or more, an ID's final X
+/// included) behind a tab.
+fn as_text(cell: &str) -> String {
+    let digits = cell.trim_end_matches(['X', 'x']);
+    if cell.len() >= 12 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        format!("\t{cell}")
+    } else {
+        cell.to_string()
+    }
 }
 
 fn at(line: usize, reason: String) -> RowError {
@@ -193,19 +298,22 @@ impl<'a> Table<'a> {
             return Err(format!("{TOO_MANY_COLUMNS} {}", self.most_columns()));
         }
         let mut index = HashMap::new();
+        let mut written = Vec::new();
         for (i, cell) in cells.iter().take(width).enumerate() {
             if cell.len() > 200 {
                 return Err(format!("{HEADER_TOO_LONG} {}", i + 1));
             }
-            let word = crate::labels::column(cell.trim().trim_start_matches('\u{feff}'), self.required);
-            index.entry(word.to_ascii_lowercase()).or_insert(i);
+            let as_written = cell.trim().trim_start_matches('\u{feff}');
+            let word = crate::labels::column(as_written, self.required).to_ascii_lowercase();
+            written.push((as_written.to_string(), word.clone()));
+            index.entry(word).or_insert(i);
         }
         let missing: Vec<&str> = self.required.iter().copied().filter(|c| !index.contains_key(*c)).collect();
         if !missing.is_empty() {
             return Err(format!("missing columns: {}", missing.join(", ")));
         }
         self.width = width;
-        self.header = Some(Arc::new(Header { index }));
+        self.header = Some(Arc::new(Header { index, written }));
         Ok(())
     }
 

@@ -31,6 +31,9 @@ use crate::staff::{NewPerson, arrival};
 pub const COLUMNS: [&str; 7] =
     ["national_id", "name", "institution_credit_code", "category", "basis", "status", "hire_date"];
 
+/// Columns the file may have beside the required ones.
+pub const OPTIONAL: [&str; 4] = ["title_level", "seconded_to", "seconded_since", "paid_by_budget"];
+
 /// Rows per multi-row statement: well under both databases' bound-parameter limits.
 const BATCH: usize = 1000;
 

@@ -142,6 +142,12 @@ pub(super) struct ImportParams {
     /// `en` for English reasons; Chinese by default.
     #[serde(default)]
     lang: Option<String>,
+    /// Answer how the file would be read (its columns and first rows), writing nothing.
+    #[serde(default)]
+    preview: bool,
+    /// On a refusal, answer the file itself with a column of each line's reasons (CSV).
+    #[serde(default)]
+    annotated: bool,
 }
 
 /// `POST /imports/{staff|institutions}.{csv|xlsx}`: a staffing office imports people into its
@@ -193,6 +199,8 @@ pub(super) async fn import_upload(
             _running: running,
             actor,
             accept_over_establishment: params.accept_over_establishment,
+            preview: params.preview,
+            annotated: params.annotated && !streamed,
             chinese: params.lang.as_deref() != Some("en"),
             document: format!("导入:{}", request_id.id.chars().take(8).collect::<String>()),
         })
@@ -204,7 +212,12 @@ pub(super) async fn import_upload(
     };
     if !streamed {
         return match upload.run(&state, &body, None).await {
-            Ok(report) => HttpResponse::Ok().json(report),
+            Ok(Answer::Report(report)) => HttpResponse::Ok().json(report),
+            Ok(Answer::Annotated(csv)) => HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"reasons.csv\""))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .body(csv),
             Err(error) => error_response(error, &request_id),
         };
     }
@@ -221,7 +234,8 @@ pub(super) async fn import_upload(
             send(&lines, serde_json::json!({ "stage": stage, "done": done, "total": total }));
         };
         let last = match upload.run(&state, &body, Some(&tell)).await {
-            Ok(report) => serde_json::json!({ "report": report }),
+            Ok(Answer::Report(report)) => serde_json::json!({ "report": report }),
+            Ok(Answer::Annotated(_)) => serde_json::json!({ "report": null }),
             Err(error) => super::error_body(&error, &request_id),
         };
         send(&lines, last);
@@ -246,8 +260,16 @@ struct Upload {
     _running: Running,
     actor: Actor,
     accept_over_establishment: bool,
+    preview: bool,
+    annotated: bool,
     chinese: bool,
     document: String,
+}
+
+/// What an upload answers: its report, or (asked for, on a refusal) the file with its reasons.
+enum Answer {
+    Report(serde_json::Value),
+    Annotated(Vec<u8>),
 }
 
 impl Upload {
@@ -257,9 +279,12 @@ impl Upload {
         state: &AppState,
         body: &web::Bytes,
         progress: crate::import::Progress<'_>,
-    ) -> Result<serde_json::Value, ApiError> {
+    ) -> Result<Answer, ApiError> {
         let columns: &'static [&'static str] =
             if self.staff { &crate::import::STAFF_COLUMNS } else { &crate::import::INSTITUTION_COLUMNS };
+        if self.preview {
+            return self.preview(body, columns).await.map(Answer::Report);
+        }
         // Parsing is CPU work: on a blocking thread, within the upload's limits.
         let (bytes, extension) = (body.clone(), self.extension.clone());
         let read = tokio::task::spawn_blocking(move || {
@@ -268,23 +293,40 @@ impl Upload {
         .await
         .map_err(ApiError::internal)?;
         let within = Some(Within { own: self.own, readable: &self.readable });
-        let report = match read {
+        let (report, rows) = match read {
             Ok(rows) if self.staff => {
                 if let Some(tell) = progress {
                     tell("read", rows.len(), rows.len());
                 }
                 let accept = self.accept_over_establishment;
-                crate::import::import_staff_rows(&state.db, &state.pii, &rows, accept, within, &self.actor, progress)
-                    .await
-                    .map_err(ApiError::Internal)?
-            }
-            Ok(rows) => crate::import::import_institutions_rows(&state.db, &rows, within, &self.actor, &self.document)
+                let report = crate::import::import_staff_rows(
+                    &state.db,
+                    &state.pii,
+                    &rows,
+                    accept,
+                    within,
+                    &self.actor,
+                    progress,
+                )
                 .await
-                .map_err(ApiError::Internal)?,
-            Err(errors) => crate::import::ImportReport::refused(errors),
+                .map_err(ApiError::Internal)?;
+                (report, Some(rows))
+            }
+            Ok(rows) => {
+                let report =
+                    crate::import::import_institutions_rows(&state.db, &rows, within, &self.actor, &self.document)
+                        .await
+                        .map_err(ApiError::Internal)?;
+                (report, Some(rows))
+            }
+            Err(errors) => (crate::import::ImportReport::refused(errors), None),
         };
         if report.held_elsewhere {
             self.record_probe(state, report.errors.len()).await?;
+        }
+        if let (true, false, Some(rows)) = (self.annotated, report.errors.is_empty(), &rows) {
+            let reason = |e: &crate::import::RowError| crate::labels::reason_zh_in(&e.reason, !self.staff);
+            return Ok(Answer::Annotated(crate::import::annotated_csv(rows, &report.errors, reason)));
         }
         let errors: Vec<serde_json::Value> = report
             .errors
@@ -296,7 +338,7 @@ impl Upload {
                 serde_json::json!({ "line": line, "reason": reason })
             })
             .collect();
-        Ok(serde_json::json!({
+        Ok(Answer::Report(serde_json::json!({
             "written": report.written,
             "createdDepartments": report.created_departments,
             "overEstablishment": report.over_establishment,
@@ -308,7 +350,41 @@ impl Upload {
                 .collect::<Vec<_>>(),
             "errors": errors,
             "errorCount": report.error_count,
-        }))
+        })))
+    }
+
+    /// How the file would be read: its columns and first rows, the cells refused; nothing written.
+    async fn preview(
+        &self,
+        body: &web::Bytes,
+        columns: &'static [&'static str],
+    ) -> Result<serde_json::Value, ApiError> {
+        let known: &'static [&'static str] =
+            if self.staff { &crate::import::STAFF_OPTIONAL } else { &crate::import::INSTITUTION_OPTIONAL };
+        let (bytes, extension) = (body.clone(), self.extension.clone());
+        let read = tokio::task::spawn_blocking(move || {
+            crate::import::preview_from(&bytes, &extension, columns, known, ReadLimits::UPLOAD, 5)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        let mut answer = match read {
+            Ok(answer) => answer,
+            Err(errors) => {
+                let report = crate::import::ImportReport::refused(errors);
+                let errors: Vec<serde_json::Value> =
+                    report.errors.iter().map(|e| serde_json::json!({ "line": e.line, "reason": e.reason })).collect();
+                serde_json::json!({ "columns": [], "rows": [], "rowCount": 0, "errors": errors, "errorCount": report.error_count })
+            }
+        };
+        if self.chinese
+            && let Some(errors) = answer["errors"].as_array_mut()
+        {
+            for error in errors {
+                let reason = crate::labels::reason_zh_in(error["reason"].as_str().unwrap_or_default(), !self.staff);
+                error["reason"] = reason.into();
+            }
+        }
+        Ok(answer)
     }
 
     /// A file that met a record held outside the office: counted against its allowance and
