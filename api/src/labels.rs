@@ -8,6 +8,7 @@ const LABELS: &[(&str, &str)] = &[
     ("DEPUTY_DIVISION", "副县处级"),
     ("SECTION", "乡科级"),
     ("DEPUTY_SECTION", "副乡科级"),
+    ("SUB_SECTION", "股级"),
     ("UNRANKED", "不定级"),
     // Funding form and funding
     ("FULL_APPROPRIATION", "全额拨款"),
@@ -109,7 +110,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("SECTION", "科级"),
     ("SECTION", "正科级"),
     ("DEPUTY_SECTION", "副科级"),
-    ("UNRANKED", "股级"),
     ("FULL_APPROPRIATION", "全额"),
     ("DIFFERENTIAL_APPROPRIATION", "差额"),
     ("SELF_FINANCED", "自收自支编制"),

@@ -88,6 +88,7 @@ word_enum!(
         DeputyDivision = "DEPUTY_DIVISION",
         Section = "SECTION",
         DeputySection = "DEPUTY_SECTION",
+        SubSection = "SUB_SECTION",
         Unranked = "UNRANKED",
     }
 );

@@ -247,10 +247,16 @@ async fn an_inventory_in_the_old_systems_shape_keeps_its_decisions_three_determi
     );
     let (status, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", units.into_bytes()).await;
     assert_eq!((status, answer["written"].clone()), (200, json!(1)), "{answer}");
-    let q = r#"{ institutions(jurisdiction: "620521") { edges { node { id internalBodies leadershipPosts { title count } } } }
+    let q = r#"{ institutions(jurisdiction: "620521") { edges { node { id level classification internalBodies
+        leadershipPosts { title count } } } }
         establishmentLedger(jurisdiction: "620521") { edges { node { documentNo effectiveOn approvedDelta } } } }"#;
     let data = app.ok(Some(&office), q, json!({})).await;
     let node = &data["institutions"]["edges"][0]["node"];
+    // 股级 is a level of its own (not unranked), and 农林水牧 and 公益一类 read as their words.
+    assert_eq!(
+        (node["level"].clone(), node["classification"].clone()),
+        (json!("SUB_SECTION"), json!("PUBLIC_WELFARE_I"))
+    );
     assert_eq!(node["internalBodies"], json!(["办公室", "监测股"]));
     assert_eq!(node["leadershipPosts"], json!([{"title": "站长", "count": 1}, {"title": "副站长", "count": 1}]));
     let entries = data["establishmentLedger"]["edges"].as_array().unwrap();

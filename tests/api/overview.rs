@@ -34,7 +34,14 @@ async fn the_demo_city_overview_equals_the_report() {
     assert_eq!(o["institutionCount"], 236);
     assert_eq!(
         counts(&o["byLevel"]),
-        pairs(&[("DIVISION", 68), ("DEPUTY_DIVISION", 26), ("SECTION", 142), ("DEPUTY_SECTION", 0), ("UNRANKED", 0)])
+        pairs(&[
+            ("DIVISION", 68),
+            ("DEPUTY_DIVISION", 26),
+            ("SECTION", 142),
+            ("DEPUTY_SECTION", 0),
+            ("SUB_SECTION", 0),
+            ("UNRANKED", 0)
+        ])
     );
     assert_eq!(
         counts(&o["byFundingForm"]),

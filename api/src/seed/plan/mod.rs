@@ -20,6 +20,10 @@ mod sizes;
 use people::assign_people;
 use sizes::assign_sizes;
 
+/// The levels the report counts, in the order of [`Targets::levels`] (the demo plans no 股级).
+const PLANNED_LEVELS: [Level; 5] =
+    [Level::Division, Level::DeputyDivision, Level::Section, Level::DeputySection, Level::Unranked];
+
 /// Every figure the plan must meet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Targets {
@@ -27,7 +31,7 @@ pub struct Targets {
     /// Approved establishment (fiscal and self-financed) of the sectors the report gives it
     /// for; the other sectors share the rest.
     pub sector_slots: Vec<(Sector, i32)>,
-    /// In `Level::all()` order: DIVISION, DEPUTY_DIVISION, SECTION, DEPUTY_SECTION, UNRANKED.
+    /// In [`PLANNED_LEVELS`] order: DIVISION, DEPUTY_DIVISION, SECTION, DEPUTY_SECTION, UNRANKED.
     pub levels: [usize; 5],
     /// FULL, DIFFERENTIAL, SELF_FINANCED.
     pub funding: [usize; 3],
@@ -460,7 +464,7 @@ fn assign_levels_and_modes(list: &mut [PlannedInstitution], targets: &Targets, a
     let noise: Vec<f64> = all.iter().map(|_| rng.gen_range(0.0..12.0)).collect();
     let ranked = top_n(all, list.len(), |i| list[i].in_establishment as f64 + noise[i]);
     let mut levels = Vec::with_capacity(list.len());
-    for (level, count) in Level::all().iter().zip(targets.levels) {
+    for (level, count) in PLANNED_LEVELS.iter().zip(targets.levels) {
         levels.extend(std::iter::repeat_n(*level, count));
     }
     for (i, level) in ranked.into_iter().zip(levels) {

@@ -1,0 +1,217 @@
+//! Writing a checked staff file: the people with ids taken beforehand, then each one's movement
+//! and audit row, three bulk statements per thousand rows.
+
+use entity::audit_log;
+use sea_orm::{ConnectionTrait, Set, TryIntoModel};
+use serde_json::{Map, Value as Json};
+
+use super::{BATCH, Checked, Progress};
+use crate::audit::{Actor, snapshot};
+use crate::bulk;
+use crate::import::ImportReport;
+use crate::pii::PiiCipher;
+use crate::staff::arrival;
+
+const STAFF_COLUMNS: [bulk::Column; 19] = [
+    ("id", "int"),
+    ("jurisdiction_id", "int"),
+    ("institution_id", "int"),
+    ("name", "text"),
+    ("national_id_cipher", "text"),
+    ("national_id_hash", "text"),
+    ("slot_key", "text"),
+    ("birth_year", "int"),
+    ("category", "text"),
+    ("basis", "text"),
+    ("status", "text"),
+    ("hire_date", "date"),
+    ("title_level", "text"),
+    ("over_establishment", "boolean"),
+    ("seconded_to", "text"),
+    ("seconded_since", "date"),
+    ("paid_by_budget", "boolean"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+];
+
+const MOVEMENT_COLUMNS: [bulk::Column; 8] = [
+    ("jurisdiction_id", "int"),
+    ("staff_id", "int"),
+    ("institution_id", "int"),
+    ("kind", "text"),
+    ("occurred_on", "date"),
+    ("note", "text"),
+    ("actor", "text"),
+    ("created_at", "timestamptz"),
+];
+
+const AUDIT_COLUMNS: [bulk::Column; 12] = [
+    ("occurred_at", "timestamptz"),
+    ("actor", "text"),
+    ("actor_role", "text"),
+    ("jurisdiction_id", "int"),
+    ("action", "text"),
+    ("entity", "text"),
+    ("entity_id", "int"),
+    ("after", "text"),
+    ("request_id", "text"),
+    ("seq", "bigint"),
+    ("prev_hash", "text"),
+    ("hash", "text"),
+];
+
+/// One chunk of people with their movements and audit rows, serialised.
+#[derive(Default)]
+struct Chunk {
+    people: bulk::Rows,
+    movements: bulk::Rows,
+    audits: bulk::Rows,
+    /// The audit chain's last link after this chunk's rows.
+    head: (i64, String),
+    written: usize,
+    over: usize,
+    past_age: usize,
+}
+
+/// Writes the people with ids taken beforehand, then each one's movement and audit row: three
+/// bulk statements per chunk. Chunks are built (sealed, hashed, serialised) on a blocking
+/// thread while the previous chunk is being written.
+pub(super) async fn write_people<C: ConnectionTrait>(
+    db: &C,
+    pii: &PiiCipher,
+    actor: &Actor,
+    checked: Vec<Checked>,
+    progress: Progress<'_>,
+) -> anyhow::Result<ImportReport> {
+    let total = checked.len();
+    let ids = bulk::allocate_ids(db, "staff", checked.len()).await?;
+    // Every writer takes the touched jurisdictions' totals before the audit chain's head
+    // (crate::write::commit): the file's institutions are marked and their totals settled (and
+    // so locked) now, before the head is taken.
+    let mut institutions: Vec<i32> = checked.iter().map(|c| c.institution.id).collect();
+    institutions.sort_unstable();
+    institutions.dedup();
+    crate::totals::mark_institutions(db, &institutions).await?;
+    crate::totals::settle(db).await?;
+    // The audit rows are links of the chain: its head is held until the import commits.
+    let head = crate::audit::head(db, true).await?;
+    let (sender, mut chunks) = tokio::sync::mpsc::channel(2);
+    let (pii, actor) = (pii.clone(), actor.clone());
+    let builder = tokio::task::spawn_blocking(move || {
+        let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
+        let mut chain = (head.seq, head.hash);
+        let mut rows = checked.into_iter().zip(ids).peekable();
+        while rows.peek().is_some() {
+            let chunk = build_chunk(rows.by_ref().take(BATCH), &pii, &actor, now, &mut chain);
+            if sender.blocking_send(chunk).is_err() {
+                break; // the writer stopped on an error
+            }
+        }
+    });
+    let mut report = ImportReport::default();
+    let mut last = None;
+    while let Some(chunk) = chunks.recv().await {
+        let chunk = chunk?;
+        bulk::insert(db, "staff", &STAFF_COLUMNS, chunk.people).await.map_err(slot_taken)?;
+        bulk::insert(db, "staff_movement", &MOVEMENT_COLUMNS, chunk.movements).await?;
+        bulk::insert(db, "audit_log", &AUDIT_COLUMNS, chunk.audits).await?;
+        report.written += chunk.written;
+        report.over_establishment += chunk.over;
+        report.past_retirement_age += chunk.past_age;
+        last = Some(chunk.head);
+        if let Some(tell) = progress {
+            tell("written", report.written, total);
+        }
+    }
+    builder.await?;
+    if let Some((seq, hash)) = last {
+        crate::audit::advance_head(db, seq, &hash).await?;
+    }
+    Ok(report)
+}
+
+fn build_chunk(
+    rows: impl Iterator<Item = (Checked, i32)>,
+    pii: &PiiCipher,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    chain: &mut (i64, String),
+) -> anyhow::Result<Chunk> {
+    // The encoding both databases' drivers use for timestamps, so bulk rows read back alike.
+    let stamp = Json::from(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false));
+    let mut chunk = Chunk::default();
+    for (c, id) in rows {
+        chunk.past_age += usize::from(c.past_age);
+        let mut person = c.person.into_row(pii, &c.institution, c.over);
+        person.id = Set(id);
+        person.created_at = Set(now);
+        person.updated_at = Set(now);
+        person.seconded_to = Set(c.secondment.0);
+        person.seconded_since = Set(c.secondment.1);
+        let person = person.try_into_model()?;
+        let mut row = json_object(&person);
+        row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
+        row.insert("national_id_hash".into(), Json::from(person.national_id_hash.clone()));
+        row.insert("slot_key".into(), Json::from(person.slot_key.clone()));
+        row.insert("created_at".into(), stamp.clone());
+        row.insert("updated_at".into(), stamp.clone());
+        chunk.people.push(row);
+        chunk.movements.push(json_object(&serde_json::json!({
+            "jurisdiction_id": person.jurisdiction_id,
+            "staff_id": id,
+            "institution_id": person.institution_id,
+            "kind": arrival(&person).word(),
+            "occurred_on": person.hire_date,
+            "note": "",
+            "actor": actor.subject,
+            "created_at": stamp,
+        })));
+        let mut audit = audit_log::Model {
+            id: 0,
+            occurred_at: now,
+            actor: actor.subject.clone(),
+            actor_role: actor.role.clone(),
+            jurisdiction_id: Some(person.jurisdiction_id),
+            action: "staff.import".into(),
+            entity: "staff".into(),
+            entity_id: Some(id),
+            before: None,
+            after: snapshot(&person).map(|v| v.to_string()),
+            request_id: actor.request_id.clone(),
+            seq: Some(chain.0 + 1),
+            prev_hash: Some(chain.1.clone()),
+            hash: None,
+        };
+        let hash = crate::audit::link(&audit);
+        audit.hash = Some(hash.clone());
+        *chain = (chain.0 + 1, hash);
+        let mut row = json_object(&audit);
+        row.remove("id");
+        row.insert("occurred_at".into(), stamp.clone());
+        chunk.audits.push(row);
+        chunk.over += usize::from(person.over_establishment);
+        chunk.written += 1;
+    }
+    chunk.head = chain.clone();
+    Ok(chunk)
+}
+
+fn json_object<T: serde::Serialize>(value: &T) -> Map<String, Json> {
+    match serde_json::to_value(value) {
+        Ok(Json::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// A writer that slipped in between the checks and the insert and gave one of the file's
+/// people a slot: the unique slot key refuses the whole file.
+fn slot_taken(error: sea_orm::DbErr) -> anyhow::Error {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            anyhow::anyhow!(
+                "a person in the file was given an establishment slot meanwhile (一人一编); nothing imported"
+            )
+        }
+        _ => error.into(),
+    }
+}
