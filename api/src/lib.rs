@@ -1,6 +1,7 @@
 //! The establishment control service: staffing offices, supervising departments, evaluation
 //! committees and the public over one GraphQL API.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod backup;

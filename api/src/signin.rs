@@ -12,26 +12,22 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use chrono::Utc;
-use entity::{account, auth_session, jurisdiction};
+use entity::{account, auth_session};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use sha2::Sha256;
 
 use crate::audit::{self, Actor, Change};
 use crate::auth::{JwtSigner, Principal, Role};
-use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
+
+pub use crate::accounts::{EXTERNAL, add_user, disable_user, hash_password};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "establishment_session";
-/// The password hash of an account that signs in at the OpenID Connect provider (no password
-/// verifies against it, and the password login treats the account as unknown).
-pub const EXTERNAL: &str = "!openid-connect";
 /// Sign-in attempts allowed per user name, and per address, in [`FAILURE_WINDOW`]: an attempt
 /// counts from before its password is checked, and stops counting only when it succeeds.
 pub const FAILURES_PER_USER: u32 = 5;
@@ -45,17 +41,6 @@ const ATTEMPT_KEYS: usize = 200_000;
 const HASHING_AT_ONCE: usize = 2;
 /// How long a sign-in waits for a place to verify its password before it is told to retry.
 const HASHING_WAIT: Duration = Duration::from_secs(10);
-
-/// Hashes a password with argon2id (a fresh random salt, the crate's default cost).
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let mut bytes = [0u8; 16];
-    rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
-    let salt = SaltString::encode_b64(&bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("hash: {e}"))?
-        .to_string())
-}
 
 fn password_matches(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
@@ -369,116 +354,6 @@ fn principal_of(account: &account::Model) -> ApiResult<Principal> {
         jurisdiction: account.jurisdiction.clone(),
         department: account.department_id,
     })
-}
-
-/// `api user add`: an account for a staffing office, a department or an evaluator, with a
-/// password, or (`None`) one that signs in at the OpenID Connect provider.
-pub async fn add_user(
-    db: &DatabaseConnection,
-    username: &str,
-    password: Option<&str>,
-    role: Role,
-    jurisdiction: Option<&str>,
-    department: Option<i32>,
-    subject: Option<&str>,
-) -> anyhow::Result<account::Model> {
-    let username = username.trim();
-    anyhow::ensure!(!username.is_empty() && username.len() <= 64, "a user name of 1 to 64 characters");
-    if let Some(password) = password {
-        anyhow::ensure!(password.chars().count() >= 12, "a password of at least 12 characters");
-    }
-    anyhow::ensure!(role != Role::Public, "the public does not sign in");
-    anyhow::ensure!(jurisdiction.is_some(), "an account belongs to a jurisdiction (--jurisdiction)");
-    anyhow::ensure!(role != Role::Department || department.is_some(), "a DEPARTMENT account names its --department");
-    let txn = begin_write(db).await?;
-    // The account's place must exist: an account of a jurisdiction nobody created could never
-    // read anything, and would sign in to nothing.
-    let code = jurisdiction.unwrap_or_default();
-    let place = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(&txn).await?;
-    let place = place.ok_or_else(|| {
-        anyhow::anyhow!("jurisdiction {code} does not exist: create it first (`api init --jurisdiction {code}`)")
-    })?;
-    if let Some(id) = department {
-        let found = entity::department::Entity::find_by_id(id).one(&txn).await?;
-        anyhow::ensure!(
-            found.is_some_and(|d| d.jurisdiction_id == place.id),
-            "department {id} does not exist in jurisdiction {code}"
-        );
-    }
-    let row = account::ActiveModel {
-        username: Set(username.to_string()),
-        password_hash: Set(match password {
-            Some(password) => hash_password(password)?,
-            None => EXTERNAL.to_string(),
-        }),
-        role: Set(role.word().to_string()),
-        jurisdiction: Set(jurisdiction.map(str::to_string)),
-        department_id: Set(department),
-        subject: Set(subject.unwrap_or(username).to_string()),
-        disabled: Set(false),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let after = serde_json::json!({
-        "username": row.username, "role": row.role, "jurisdiction": row.jurisdiction,
-        "department": row.department_id, "subject": row.subject,
-        "signsIn": if row.password_hash == EXTERNAL { "openid-connect" } else { "password" },
-    });
-    record_account_change(&txn, "account.add", &row, after).await?;
-    crate::write::commit(txn).await?;
-    Ok(row)
-}
-
-/// An account change in the audit chain, under the account's jurisdiction (never the password
-/// or its hash).
-async fn record_account_change(
-    txn: &DatabaseTransaction,
-    action: &'static str,
-    row: &account::Model,
-    after: serde_json::Value,
-) -> anyhow::Result<()> {
-    let place = match &row.jurisdiction {
-        Some(code) => jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(txn).await?,
-        None => None,
-    };
-    let change = Change {
-        action,
-        entity: "account",
-        entity_id: Some(row.id),
-        jurisdiction_id: place.map(|j| j.id),
-        before: None,
-        after: Some(after),
-    };
-    audit::record(txn, &Actor::system(&format!("api user ({})", row.username)), change).await?;
-    Ok(())
-}
-
-/// `api user disable`: the account cannot sign in, and its open sessions end.
-pub async fn disable_user(db: &DatabaseConnection, username: &str) -> anyhow::Result<u64> {
-    let txn = begin_write(db).await?;
-    let found = account::Entity::find()
-        .filter(account::Column::Username.eq(username.trim()))
-        .lock_exclusive()
-        .one(&txn)
-        .await?;
-    let account = found.ok_or_else(|| anyhow::anyhow!("no account `{username}`"))?;
-    account::Entity::update_many()
-        .col_expr(account::Column::Disabled, Expr::value(true))
-        .filter(account::Column::Id.eq(account.id))
-        .exec(&txn)
-        .await?;
-    let ended = auth_session::Entity::update_many()
-        .col_expr(auth_session::Column::EndedAt, Expr::value(Utc::now()))
-        .filter(auth_session::Column::AccountId.eq(account.id))
-        .filter(auth_session::Column::EndedAt.is_null())
-        .exec(&txn)
-        .await?;
-    let after = serde_json::json!({"disabled": true, "sessionsEnded": ended.rows_affected});
-    record_account_change(&txn, "account.disable", &account, after).await?;
-    crate::write::commit(txn).await?;
-    Ok(ended.rows_affected)
 }
 
 /// The counters one sign-in attempt moves: its user name's and its address's.

@@ -353,3 +353,75 @@ async fn a_refused_file_comes_back_with_each_lines_reasons_to_correct_and_send_a
     assert!(lines[1].ends_with(','), "the good line has no reason: {text}");
     assert!(lines[2].contains("身份证号") && lines[2].contains("岗位类别"), "both reasons of line 3: {text}");
 }
+
+const CREATE_ACCOUNT: &str = r#"mutation($i: CreateAccountInput!) { createAccount(input: $i) {
+    username role jurisdiction departmentId signsIn disabled } }"#;
+
+#[tokio::test]
+async fn a_city_office_makes_and_manages_its_counties_and_departments_accounts() {
+    let app = spawn_app_with(|state| {
+        state.with_signin(api::signin::SignIn::new(test_signer(), Duration::from_secs(1800), false).unwrap())
+    })
+    .await;
+    let w = crate::fixture::world(&app).await;
+    let account = |username: &str, role: &str, jurisdiction: &str, department: Option<&str>| {
+        json!({"i": {"username": username, "role": role, "jurisdiction": jurisdiction, "departmentId": department,
+            "password": "a passphrase of 12 or more"}})
+    };
+    // The city makes Minle's office account and one for a department of its own.
+    let made =
+        app.ok(Some(&w.city.token), CREATE_ACCOUNT, account("minle.office", "STAFFING_OFFICE", "620722", None)).await;
+    assert_eq!(made["createAccount"]["signsIn"], "password");
+    let dept = account("city.health", "DEPARTMENT", "620700", Some(&w.city.department));
+    app.ok(Some(&w.city.token), CREATE_ACCOUNT, dept).await;
+    // Not beyond its reach, not a department of another jurisdiction, not twice, not by a county
+    // for its city, nor by a department; nothing written by a refusal.
+    let elsewhere = account("x.office", "STAFFING_OFFICE", "620500", None);
+    app.refused(Some(&w.city.token), CREATE_ACCOUNT, elsewhere, "NOT_FOUND").await;
+    let wrong = account("y.health", "DEPARTMENT", "620700", Some(&w.minle.department));
+    app.refused(Some(&w.city.token), CREATE_ACCOUNT, wrong, "NOT_FOUND").await;
+    let again = account("minle.office", "STAFFING_OFFICE", "620722", None);
+    app.refused(Some(&w.city.token), CREATE_ACCOUNT, again, "CONFLICT").await;
+    let upward = account("z.office", "STAFFING_OFFICE", "620700", None);
+    app.refused(Some(&w.minle.token), CREATE_ACCOUNT, upward, "NOT_FOUND").await;
+    let department = app.department_token("620700", w.city.department.parse().unwrap());
+    app.refused(Some(&department), "{ accounts { username } }", json!({}), "FORBIDDEN").await;
+    // The county signs in; the city resets its password (the session ends) and then disables it.
+    let login = |password: &'static str| {
+        app.client
+            .post(format!("{}/auth/login", app.address))
+            .json(&json!({"username": "minle.office", "password": password}))
+            .send()
+    };
+    let token = login("a passphrase of 12 or more").await.unwrap().json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reset = "mutation { resetAccountPassword(username: \"minle.office\", password: \"another passphrase 12\") }";
+    app.ok(Some(&w.city.token), reset, json!({})).await;
+    assert_eq!(app.error_code(Some(&token), "{ jurisdictions { code } }", json!({})).await, "UNAUTHENTICATED");
+    assert_eq!(login("another passphrase 12").await.unwrap().status().as_u16(), 200);
+    // Minle sees its own account only; the city sees both levels'.
+    let listed = app.ok(Some(&w.minle.token), "{ accounts { username } }", json!({})).await;
+    assert_eq!(listed["accounts"], json!([{"username": "minle.office"}]));
+    app.ok(Some(&w.city.token), "mutation { disableAccount(username: \"minle.office\") }", json!({})).await;
+    assert_eq!(login("another passphrase 12").await.unwrap().status().as_u16(), 401);
+    let listed = app.ok(Some(&w.city.token), "{ accounts { username disabled } }", json!({})).await;
+    assert_eq!(
+        listed["accounts"],
+        json!([{"username": "city.health", "disabled": false}, {"username": "minle.office", "disabled": true}])
+    );
+    let audited = app
+        .ok(
+            Some(&w.city.token),
+            r#"{ a: auditLog(action: "account.add", includeDescendants: true) { totalCount }
+            r: auditLog(action: "account.reset", includeDescendants: true) { totalCount }
+            d: auditLog(action: "account.disable", includeDescendants: true) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (&audited["a"]["totalCount"], &audited["r"]["totalCount"], &audited["d"]["totalCount"]),
+        (&json!(2), &json!(1), &json!(1))
+    );
+}

@@ -7,6 +7,7 @@ pub mod pagination;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
+use crate::accounts::{AccountsMutation, AccountsQuery};
 use crate::disclosure::{AuditQuery, DisclosureMutation, DisclosureQuery};
 use crate::establishment::{
     CeilingMutation, CeilingQuery, EstablishmentMutation, LedgerQuery, PlanMutation, PlanQuery,
@@ -42,10 +43,12 @@ pub struct Query(
     AuditQuery,
     FindingsQuery,
     VacancyUseQuery,
+    AccountsQuery,
 );
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    AccountsMutation,
     JurisdictionMutation,
     DepartmentMutation,
     InstitutionMutation,
