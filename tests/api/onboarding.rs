@@ -159,6 +159,13 @@ async fn people_in_post_past_the_statutory_age_are_recorded_and_counted_not_refu
     let (status, answer) = crate::import::upload(&app, Some(&w.city.token), "staff.csv", file.into_bytes()).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!((answer["written"].clone(), answer["pastRetirementAge"].clone()), (json!(1), json!(1)), "{answer}");
+    // Flagged: the findings list the institution with her.
+    let q = r#"{ findings(jurisdiction: "620700") { pastRetirementAge { totalCount items { figure detail institution { name } } } } }"#;
+    let flagged = app.ok(Some(&w.city.token), q, json!({})).await;
+    let list = &flagged["findings"]["pastRetirementAge"];
+    assert_eq!(list["totalCount"], 1, "{flagged}");
+    assert_eq!(list["items"][0]["figure"], 1.0);
+    assert_eq!(list["items"][0]["institution"]["name"], "张掖市疾病预防控制中心", "{flagged}");
     let file = format!("{header}\n{late},辛,{code},MANAGEMENT,FISCAL,ACTIVE,2015-01-01\n");
     let (_, answer) = crate::import::upload(&app, Some(&w.city.token), "staff.csv", file.into_bytes()).await;
     assert_eq!(answer["written"], 0, "{answer}");

@@ -17,6 +17,7 @@ use crate::figures::{StaffCounts, counts_by_institution};
 use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
 
+mod ages;
 mod funding;
 mod overlap;
 
@@ -505,6 +506,12 @@ impl FindingsView {
     /// Vacancies standing for more than `months`.
     async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> Result<FindingPage<Finding>> {
         self.0.kept(format!("vacant:{months}"), self.0.long_vacant(months)).await.map(FindingPage)
+    }
+    /// People in post past the statutory retirement age (inherited from the old system, or an
+    /// extension 弹性延迟): each institution with how many.
+    async fn past_retirement_age(&self, ctx: &Context<'_>) -> Result<FindingPage<Finding>> {
+        let pii = crate::graphql::context::pii(ctx);
+        self.0.kept("past-age".into(), self.0.past_retirement_age(pii)).await.map(FindingPage)
     }
     /// Staff seconded out to government bodies.
     async fn seconded_out(&self) -> Result<FindingPage<Finding>> {
