@@ -168,8 +168,30 @@ pub fn name(field: &str, raw: &str) -> Result<String, String> {
     Ok(value.to_string())
 }
 
+/// A CSV cell a spreadsheet would read as a number and round (12 digits or more, an ID number's
+/// final X included: credit codes, ID numbers) behind a tab, so Excel and LibreOffice keep it as
+/// text with every digit; our own reader trims the tab when such a file comes back.
+pub fn csv_keeps_digits(cell: &str) -> String {
+    let digits = cell.trim_end_matches(['X', 'x']);
+    if cell.len() >= 12 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        format!("\t{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_long_number_in_a_csv_stays_text_with_every_digit() {
+        assert_eq!(super::csv_keeps_digits("126207000000000102"), "\t126207000000000102");
+        assert_eq!(super::csv_keeps_digits("62070019800101001X"), "\t62070019800101001X");
+        // Short numbers, words and codes with letters are written as they are.
+        for kept in ["236", "4158", "12620700000000010H", "张掖市", ""] {
+            assert_eq!(super::csv_keeps_digits(kept), kept);
+        }
+    }
     use super::*;
 
     #[test]

@@ -152,7 +152,7 @@ pub fn write_csv(sheets: &[Sheet], chinese: bool, mut out: impl Write) -> anyhow
     for sheet in sheets {
         writer.write_record(sheet.headers.iter().map(|(en, zh)| if chinese { *zh } else { *en }))?;
         for row in &sheet.rows {
-            writer.write_record(row.iter().map(|c| c.text(chinese)))?;
+            writer.write_record(row.iter().map(|c| crate::codes::csv_keeps_digits(&c.text(chinese))))?;
         }
     }
     writer.flush()?;

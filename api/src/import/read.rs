@@ -200,25 +200,15 @@ pub fn annotated_csv(rows: &[Row], errors: &[RowError], reason: impl Fn(&RowErro
     });
     let _ = writer.write_record(&head);
     for row in rows {
-        let mut cells: Vec<String> =
-            (0..header.written.len()).map(|i| row.cells.get(i).map(|c| as_text(c)).unwrap_or_default()).collect();
+        let mut cells: Vec<String> = (0..header.written.len())
+            .map(|i| row.cells.get(i).map(|c| crate::codes::csv_keeps_digits(c)).unwrap_or_default())
+            .collect();
         cells.push(by_line.get(&row.line).map(|r| r.join("；")).unwrap_or_default());
         let _ = writer.write_record(&cells);
     }
     let _ = writer.flush();
     drop(writer);
     out
-}
-
-/// A cell a spreadsheet would read as a number and round (12 digits or more, an ID's final X
-/// included) behind a tab.
-fn as_text(cell: &str) -> String {
-    let digits = cell.trim_end_matches(['X', 'x']);
-    if cell.len() >= 12 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        format!("\t{cell}")
-    } else {
-        cell.to_string()
-    }
 }
 
 fn at(line: usize, reason: String) -> RowError {
