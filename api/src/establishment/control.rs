@@ -181,6 +181,19 @@ pub async fn check_fiscal_person<C: ConnectionTrait>(db: &C, jurisdiction_id: i3
     Ok(())
 }
 
+/// A decision on figures as offices write it: whole numbers in range, a document number, a
+/// date not in the future. Answers the document number as stored.
+fn checked_decision(total: i32, people: i32, document_no: &str, effective_on: NaiveDate) -> ApiResult<String> {
+    let document_no = codes::document_no(document_no).map_err(ApiError::BadInput)?;
+    if !(0..=10_000_000).contains(&total) || !(0..=10_000_000).contains(&people) {
+        return Err(ApiError::bad_input("figures must be whole numbers from 0 to 10000000"));
+    }
+    if effective_on > chrono::Utc::now().date_naive() {
+        return Err(ApiError::bad_input("`effectiveOn` is in the future"));
+    }
+    Ok(document_no)
+}
+
 #[derive(InputObject)]
 pub struct HandDownInput {
     /// The division code of a jurisdiction directly below the caller's.
@@ -206,13 +219,8 @@ pub async fn hand_down(
 ) -> ApiResult<Control> {
     let dry_run = input.dry_run;
     let own = scope.office()?.clone();
-    let document_no = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
-    if !(0..=10_000_000).contains(&input.total_establishment) || !(0..=10_000_000).contains(&input.fiscal_people) {
-        return Err(ApiError::bad_input("figures must be whole numbers from 0 to 10000000"));
-    }
-    if input.effective_on > chrono::Utc::now().date_naive() {
-        return Err(ApiError::bad_input("`effectiveOn` is in the future"));
-    }
+    let document_no =
+        checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on)?;
     let txn = begin_write(db).await?;
     lock(&txn, own.id).await?;
     let child = scope
@@ -298,13 +306,8 @@ pub async fn record_granted(
     input: RecordGrantedInput,
 ) -> ApiResult<Control> {
     let own = scope.office()?.clone();
-    let document_no = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
-    if !(0..=10_000_000).contains(&input.total_establishment) || !(0..=10_000_000).contains(&input.fiscal_people) {
-        return Err(ApiError::bad_input("figures must be whole numbers from 0 to 10000000"));
-    }
-    if input.effective_on > chrono::Utc::now().date_naive() {
-        return Err(ApiError::bad_input("`effectiveOn` is in the future"));
-    }
+    let document_no =
+        checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on)?;
     let txn = begin_write(db).await?;
     if let Some(parent) = own.parent_id {
         lock(&txn, parent).await?;
