@@ -112,13 +112,14 @@ pub(super) const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 pub struct ImportsRunning(Mutex<HashSet<i32>>);
 
 /// An office's place as the one import it runs; given back when dropped.
-struct Running {
+pub struct Running {
     imports: Arc<ImportsRunning>,
     office: i32,
 }
 
 impl ImportsRunning {
-    fn start(self: &Arc<Self>, office: i32) -> Result<Running, ApiError> {
+    /// Takes the office's place, or refuses (`RATE_LIMITED`) while another import of it runs.
+    pub fn start(self: &Arc<Self>, office: i32) -> Result<Running, ApiError> {
         let mut running = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !running.insert(office) {
             return Err(ApiError::RateLimited { retry_after: std::time::Duration::from_secs(5) });

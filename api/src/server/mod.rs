@@ -27,6 +27,7 @@ mod files;
 mod graphql_post;
 mod signin;
 use files::{IMPORT_LIMIT, export_download, import_upload, release_download, staff_template};
+pub use files::{ImportsRunning, Running};
 use graphql_post::graphql_post;
 use signin::authenticate;
 
@@ -81,7 +82,7 @@ pub struct AppState {
     /// Stores maintained totals a read found marked (on the primary).
     pub settler: Arc<crate::totals::Settler>,
     /// The offices with an upload being imported (one each at a time).
-    pub imports: Arc<files::ImportsRunning>,
+    pub imports: Arc<ImportsRunning>,
 }
 
 impl AppState {
