@@ -292,6 +292,11 @@ const REASONS: &[(&str, &str)] = &[
     ("before the person's birth date", "早于本人出生日期"),
     ("the same person holds a slot on line", "同一人在第{}行已占用编制（一人一编）"),
     ("the same person is on line", "同一人已在第{}行"),
+    (
+        "the person reached the statutory retirement age on {}; they cannot be hired",
+        "本人已于{}达到法定退休年龄，不能进人",
+    ),
+    ("the person is {} on the hire date; a hire needs an age of at least 18", "进人日期时本人{}岁，进人须年满18岁"),
     ("is not this office's own", "不是本辖区：{}"),
     ("does not exist", "不存在：{}"),
     ("is required", "必须填写"),
@@ -342,15 +347,25 @@ pub fn reason_zh_in(reason: &str, institutions: bool) -> String {
         Some((c, r)) if COLUMNS.iter().any(|(word, _)| *word == c) => (Some(c), r),
         _ => (None, reason),
     };
-    let sentence = REASONS
-        .iter()
-        .find(|(english, _)| rest.contains(english))
-        .map(|(english, zh)| {
-            let detail = rest.replace(english, "").replace('`', "");
-            let detail = detail.trim().trim_matches(|c: char| c == ':' || c == '(' || c == ')').trim();
-            // "jurisdiction `620722` is not …" names its column again: the header says it already.
-            let detail = column.and_then(|c| detail.strip_prefix(c)).unwrap_or(detail).trim();
-            zh.replace("{}", detail)
+    // A reason whose value sits inside its sentence: the template's two ends around `{}`.
+    let framed = REASONS.iter().find_map(|(english, zh)| {
+        let (before, after) = english.split_once("{}")?;
+        let inner = rest.strip_prefix(before)?.strip_suffix(after)?;
+        Some(zh.replace("{}", inner))
+    });
+    let sentence = framed
+        .or_else(|| {
+            REASONS
+                .iter()
+                .filter(|(english, _)| !english.contains("{}"))
+                .find(|(english, _)| rest.contains(english))
+                .map(|(english, zh)| {
+                    let detail = rest.replace(english, "").replace('`', "");
+                    let detail = detail.trim().trim_matches(|c: char| c == ':' || c == '(' || c == ')').trim();
+                    // "jurisdiction `620722` is not …" names its column again: the header says it already.
+                    let detail = column.and_then(|c| detail.strip_prefix(c)).unwrap_or(detail).trim();
+                    zh.replace("{}", detail)
+                })
         })
         .unwrap_or_else(|| rest.to_string());
     let headed = |c: &str| match (c, institutions) {
@@ -366,6 +381,20 @@ pub fn reason_zh_in(reason: &str, institutions: bool) -> String {
 #[cfg(test)]
 mod reason_tests {
     use super::reason_zh;
+
+    #[test]
+    fn a_reason_with_its_value_inside_reads_whole_in_chinese() {
+        assert_eq!(
+            reason_zh("national_id: the person is 16 on the hire date; a hire needs an age of at least 18"),
+            "身份证号：进人日期时本人16岁，进人须年满18岁"
+        );
+        assert_eq!(
+            reason_zh(
+                "national_id: the person reached the statutory retirement age on 2020-01-01; they cannot be hired"
+            ),
+            "身份证号：本人已于2020-01-01达到法定退休年龄，不能进人"
+        );
+    }
 
     #[test]
     fn a_row_reason_reads_in_chinese_with_its_column() {

@@ -170,6 +170,7 @@ async fn people_in_post_past_the_statutory_age_are_recorded_and_counted_not_refu
     let (_, answer) = crate::import::upload(&app, Some(&w.city.token), "staff.csv", file.into_bytes()).await;
     assert_eq!(answer["written"], 0, "{answer}");
     assert_eq!(answer["errors"][0]["line"], 2, "hired after reaching the age: {answer}");
+    assert_eq!(answer["errors"][0]["reason"], "身份证号：本人已于2005-01-01达到法定退休年龄，不能进人", "{answer}");
     // A hire through the API is a new act: the same person is refused there.
     let fresh = crate::fixture::national_id("620700", "19650101", 18);
     let input = crate::fixture::hire_input(&w.city.institution, "壬", &fresh, "FISCAL");
