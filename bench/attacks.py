@@ -16,7 +16,6 @@ Each attack runs on its own `api serve --demo` (fresh SQLite database, loopback 
 """
 
 import concurrent.futures
-import io
 import json
 import os
 import secrets
@@ -27,15 +26,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import zipfile
 
-CHECK = "10X98765432"
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-HEADER = "national_id,name,institution_credit_code,category,basis,status,hire_date"
-
-
-def national_id(body):
-    return body + CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from upload_memory import HEADER, workbook, with_check as national_id  # noqa: E402
 
 
 class Server:
@@ -130,14 +123,7 @@ def bomb(api, cap_gb):
         sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                  '<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
                  '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>y</t></is></c></row></sheetData></worksheet>')
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>')
-            z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-            z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
-            z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-            z.writestr("xl/worksheets/sheet1.xml", sheet)
-        body = out.getvalue()
+        body = workbook(sheet)
         token = server.token("620700")
         peak = [server.peak_mb() or 0]
         done = []

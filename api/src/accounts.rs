@@ -11,7 +11,7 @@ use entity::{account, auth_session, jurisdiction};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr,
+    QuerySelect, Select, Set, SqlErr,
 };
 
 use crate::audit::{self, Actor, Change};
@@ -19,7 +19,6 @@ use crate::auth::Role;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
-use crate::scope::{Reach, Scope};
 
 /// The password hash of an account that signs in at the OpenID Connect provider (no password
 /// verifies against it, and the password login treats the account as unknown).
@@ -164,17 +163,15 @@ async fn record(
     Ok(audit::record(txn, actor, change).await?)
 }
 
-/// The account named, locked for the change, when `allowed` lets the maker reach it.
+/// The account named, locked for the change, among the accounts `reach` holds (every account
+/// for the server's own commands, an office's for its requests).
 async fn account_for_change(
     txn: &DatabaseTransaction,
     username: &str,
-    allowed: impl Fn(Option<&str>) -> bool,
+    reach: Select<account::Entity>,
 ) -> ApiResult<account::Model> {
-    let found =
-        account::Entity::find().filter(account::Column::Username.eq(username.trim())).lock_exclusive().one(txn).await?;
-    found
-        .filter(|a| allowed(a.jurisdiction.as_deref()))
-        .ok_or_else(|| ApiError::not_found(format!("no account `{}`", username.trim())))
+    let found = reach.filter(account::Column::Username.eq(username.trim())).lock_exclusive().one(txn).await?;
+    found.ok_or_else(|| ApiError::not_found(format!("no account `{}`", username.trim())))
 }
 
 /// Ends every open session of an account.
@@ -192,10 +189,10 @@ async fn disable(
     db: &DatabaseConnection,
     actor: &Actor,
     username: &str,
-    allowed: impl Fn(Option<&str>) -> bool,
+    reach: Select<account::Entity>,
 ) -> ApiResult<u64> {
     let txn = begin_write(db).await?;
-    let account = account_for_change(&txn, username, allowed).await?;
+    let account = account_for_change(&txn, username, reach).await?;
     account::Entity::update_many()
         .col_expr(account::Column::Disabled, Expr::value(true))
         .filter(account::Column::Id.eq(account.id))
@@ -211,7 +208,7 @@ async fn disable(
 /// `api user disable`: the account cannot sign in, and its open sessions end.
 pub async fn disable_user(db: &DatabaseConnection, username: &str) -> anyhow::Result<u64> {
     let actor = Actor::system(&format!("api user ({})", username.trim()));
-    disable(db, &actor, username, |_| true).await.map_err(|e| anyhow::anyhow!(e.message()))
+    disable(db, &actor, username, account::Entity::find()).await.map_err(|e| anyhow::anyhow!(e.message()))
 }
 
 /// A new password for an account (its sessions end); an account of the identity provider has
@@ -221,12 +218,12 @@ async fn reset_password(
     actor: &Actor,
     username: &str,
     password: &str,
-    allowed: impl Fn(Option<&str>) -> bool,
+    reach: Select<account::Entity>,
 ) -> ApiResult<()> {
     check_password(password)?;
     let hash = hash_password(password).map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
-    let account = account_for_change(&txn, username, allowed).await?;
+    let account = account_for_change(&txn, username, reach).await?;
     if account.password_hash == EXTERNAL {
         return Err(ApiError::conflict("this account signs in at the identity provider: it has no password here"));
     }
@@ -240,14 +237,6 @@ async fn reset_password(
         .await?;
     crate::write::commit(txn).await?;
     Ok(())
-}
-
-/// The codes of the jurisdictions an office manages accounts in: its own and those below it.
-fn managed(scope: &Scope) -> ApiResult<Vec<String>> {
-    match &scope.reach {
-        Reach::Office { .. } => Ok(scope.jurisdictions.iter().map(|j| j.code.clone()).collect()),
-        _ => Err(ApiError::forbidden("only a staffing office manages accounts")),
-    }
 }
 
 /// An account as an office reads it (never its password or hash).
@@ -303,9 +292,8 @@ impl AccountsQuery {
     /// The accounts of the caller's jurisdiction and those below it (staffing offices), by
     /// jurisdiction then user name (at most 500).
     async fn accounts(&self, ctx: &Context<'_>) -> Result<Vec<Account>> {
-        let codes = managed(scope(ctx))?;
-        let rows = account::Entity::find()
-            .filter(account::Column::Jurisdiction.is_in(codes))
+        let rows = scope(ctx)
+            .accounts()?
             .order_by_asc(account::Column::Jurisdiction)
             .order_by_asc(account::Column::Username)
             .limit(500)
@@ -323,7 +311,8 @@ impl AccountsMutation {
     /// Makes an account in the caller's jurisdiction or one below it (a county's office, a
     /// department, an evaluator), audited.
     async fn create_account(&self, ctx: &Context<'_>, input: CreateAccountInput) -> Result<Account> {
-        let codes = managed(scope(ctx))?;
+        let scope = scope(ctx);
+        scope.accounts()?;
         let role = Role::from_word(&input.role)
             .filter(|r| *r != Role::Public)
             .ok_or_else(|| ApiError::bad_input("`role` is STAFFING_OFFICE, DEPARTMENT or EVALUATOR"))?;
@@ -336,23 +325,19 @@ impl AccountsMutation {
             department,
             subject: input.subject.as_deref(),
         };
-        Ok(create(db(ctx), &actor(ctx), new, |place| codes.contains(&place.code)).await?.into())
+        Ok(create(db(ctx), &actor(ctx), new, |place| scope.reads_jurisdiction(place.id)).await?.into())
     }
 
     /// Disables an account of the caller's jurisdiction or one below it: it cannot sign in, and
     /// its open sessions end. Answers how many sessions ended.
     async fn disable_account(&self, ctx: &Context<'_>, username: String) -> Result<i32> {
-        let codes = managed(scope(ctx))?;
-        let allowed = |code: Option<&str>| code.is_some_and(|c| codes.iter().any(|m| m == c));
-        Ok(disable(db(ctx), &actor(ctx), &username, allowed).await? as i32)
+        Ok(disable(db(ctx), &actor(ctx), &username, scope(ctx).accounts()?).await? as i32)
     }
 
     /// Sets a new password (told to the person) for an account of the caller's jurisdiction or
     /// one below it; its open sessions end.
     async fn reset_account_password(&self, ctx: &Context<'_>, username: String, password: String) -> Result<bool> {
-        let codes = managed(scope(ctx))?;
-        let allowed = |code: Option<&str>| code.is_some_and(|c| codes.iter().any(|m| m == c));
-        reset_password(db(ctx), &actor(ctx), &username, &password, allowed).await?;
+        reset_password(db(ctx), &actor(ctx), &username, &password, scope(ctx).accounts()?).await?;
         Ok(true)
     }
 }

@@ -194,6 +194,36 @@ fn checked_decision(total: i32, people: i32, document_no: &str, effective_on: Na
     Ok(document_no)
 }
 
+/// A figure granted to a jurisdiction, as one row of the figures' history.
+struct Granted {
+    to: i32,
+    by: i32,
+    total: i32,
+    people: i32,
+    document_no: String,
+    effective_on: NaiveDate,
+}
+
+impl Granted {
+    /// Writes the figure and its audit row (`action`), in the change's transaction.
+    async fn record<C: ConnectionTrait>(self, txn: &C, actor: &Actor, action: &'static str) -> ApiResult<()> {
+        let row = control_figure::ActiveModel {
+            jurisdiction_id: Set(self.to),
+            granted_by: Set(self.by),
+            total_establishment: Set(self.total),
+            fiscal_people: Set(self.people),
+            document_no: Set(self.document_no),
+            effective_on: Set(self.effective_on),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit::record(txn, actor, Change::created(action, "control_figure", row.id, self.to, &row)).await?;
+        Ok(())
+    }
+}
+
 #[derive(InputObject)]
 pub struct HandDownInput {
     /// The division code of a jurisdiction directly below the caller's.
@@ -263,19 +293,15 @@ pub async fn hand_down(
             )));
         }
     }
-    let row = control_figure::ActiveModel {
-        jurisdiction_id: Set(child.id),
-        granted_by: Set(own.id),
-        total_establishment: Set(input.total_establishment),
-        fiscal_people: Set(input.fiscal_people),
-        document_no: Set(document_no),
-        effective_on: Set(input.effective_on),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(&txn, actor, Change::created("control.hand_down", "control_figure", row.id, child.id, &row)).await?;
+    let granted = Granted {
+        to: child.id,
+        by: own.id,
+        total: input.total_establishment,
+        people: input.fiscal_people,
+        document_no,
+        effective_on: input.effective_on,
+    };
+    granted.record(&txn, actor, "control.hand_down").await?;
     // The answer is read in the transaction, so a dry run answers what the real call would.
     let control = control_of(&txn, &child).await?;
     crate::dry_run::finish(txn, scope, dry_run).await?;
@@ -330,20 +356,15 @@ pub async fn record_granted(
     }
     // Granted by the level above, kept as this jurisdiction's own record: `granted_by` is the
     // jurisdiction itself, so its siblings are not taken for children of a controlling parent.
-    let row = control_figure::ActiveModel {
-        jurisdiction_id: Set(own.id),
-        granted_by: Set(own.id),
-        total_establishment: Set(input.total_establishment),
-        fiscal_people: Set(input.fiscal_people),
-        document_no: Set(document_no),
-        effective_on: Set(input.effective_on),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let change = Change::created("control.record_granted", "control_figure", row.id, own.id, &row);
-    audit::record(&txn, actor, change).await?;
+    let granted = Granted {
+        to: own.id,
+        by: own.id,
+        total: input.total_establishment,
+        people: input.fiscal_people,
+        document_no,
+        effective_on: input.effective_on,
+    };
+    granted.record(&txn, actor, "control.record_granted").await?;
     let control = control_of(&txn, &own).await?;
     crate::dry_run::finish(txn, scope, input.dry_run).await?;
     Ok(control)

@@ -59,11 +59,6 @@ impl RowErrors {
         self.total == 0
     }
 
-    /// Every error found, kept or only counted.
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
     /// The kept errors in line order, the file's own (line 0) first.
     pub fn into_sorted(mut self) -> (Vec<RowError>, usize) {
         self.kept.sort_by_key(|e| e.line);

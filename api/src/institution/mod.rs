@@ -5,8 +5,9 @@ mod listing;
 pub mod plans;
 mod service;
 
+use crate::graphql::context::parse_id;
 pub use listing::{InstitutionConnection, InstitutionOrder};
-pub use service::{CreateInstitutionInput, NewInstitution, create_in, insert, parse_id};
+pub use service::{CreateInstitutionInput, NewInstitution, create_in, insert};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;

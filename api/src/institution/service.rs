@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
-pub use crate::graphql::context::parse_id;
+use crate::graphql::context::parse_id;
 
 #[derive(InputObject, Clone)]
 pub struct LeadershipPostInput {

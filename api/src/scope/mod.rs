@@ -384,6 +384,17 @@ impl Scope {
         Ok(pool_loan::Entity::find().filter(pool_loan::Column::JurisdictionId.eq(own.id)))
     }
 
+    /// The sign-in accounts a staffing office manages: those of its own jurisdiction and of the
+    /// ones below it.
+    pub fn accounts(&self) -> ApiResult<Select<entity::account::Entity>> {
+        match &self.reach {
+            Reach::Office { .. } => Ok(entity::account::Entity::find().filter(
+                entity::account::Column::Jurisdiction.is_in(self.jurisdictions.iter().map(|j| j.code.clone())),
+            )),
+            _ => Err(ApiError::forbidden("only a staffing office manages accounts")),
+        }
+    }
+
     /// The audit log of the jurisdictions a staffing office reads.
     pub fn audit_log(&self) -> ApiResult<Select<audit_log::Entity>> {
         match &self.reach {

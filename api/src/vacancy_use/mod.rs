@@ -322,9 +322,6 @@ pub async fn record_own<C: ConnectionTrait>(
     Ok(row)
 }
 
-/// Most plans a record lists (newest first).
-pub use crate::graphql::loaders::PLANS_PER_INSTITUTION as PER_INSTITUTION;
-
 #[derive(Default)]
 pub struct VacancyUseQuery;
 
