@@ -59,6 +59,8 @@ pub enum Command {
     Export {
         #[command(subcommand)]
         what: ExportKind,
+        #[command(flatten)]
+        personal: Personal,
     },
     /// Writes a consistent copy of the SQLite database to FILE while the server keeps writing
     /// (PostgreSQL: use pg_dump, see docs/operators.md).

@@ -214,7 +214,10 @@ pub fn xlsx_bytes(sheets: &[Sheet], chinese: bool) -> anyhow::Result<Vec<u8>> {
 }
 
 /// All findings of a jurisdiction in one sheet.
-pub async fn findings_sheet(findings: &crate::findings::Findings) -> anyhow::Result<Sheet> {
+pub async fn findings_sheet(
+    findings: &crate::findings::Findings,
+    pii: &crate::pii::PiiCipher,
+) -> anyhow::Result<Sheet> {
     let map = |e: crate::error::ApiError| anyhow::anyhow!(e.message());
     let overlaps: Vec<crate::findings::Finding> = findings
         .overlapping_responsibilities(0.5)
@@ -231,6 +234,8 @@ pub async fn findings_sheet(findings: &crate::findings::Findings) -> anyhow::Res
         ("long_vacant", findings.long_vacant(24).await.map_err(map)?),
         ("seconded_out", findings.seconded_out().await),
         ("long_secondment", findings.long_secondment(12).await.map_err(map)?),
+        ("seconded_without_papers", findings.seconded_without_papers().await.map_err(map)?),
+        ("past_retirement_age", findings.past_retirement_age(pii).await.map_err(map)?),
         ("nominally_self_financed", findings.nominally_self_financed().await.map_err(map)?),
         ("technical_units_under_civil_servant_law", findings.technical_units_under_civil_servant_law(0.5)),
         ("unclassified", findings.unclassified().await),
@@ -350,6 +355,8 @@ pub struct ExportRequest<'a> {
     pub release: Option<i32>,
     pub format: Format,
     pub chinese: bool,
+    /// Unseals the ID numbers the findings read birth dates from (none leaves the file).
+    pub pii: &'a crate::pii::PiiCipher,
 }
 
 /// An export ready to send or save.
@@ -377,7 +384,7 @@ pub async fn build(
         }
         "findings" => {
             let findings = crate::findings::load(db, &ids, scope.institutions_in(&ids)?).await?;
-            findings_sheet(&findings).await.map_err(ApiError::internal)?
+            findings_sheet(&findings, request.pii).await.map_err(ApiError::internal)?
         }
         "release" => {
             let mut releases = entity::disclosure_release::Entity::find()

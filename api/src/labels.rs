@@ -94,6 +94,8 @@ const LABELS: &[(&str, &str)] = &[
     ("ageing", "人员老化"),
     ("long_vacant", "长期空编"),
     ("long_secondment", "长期借调"),
+    ("seconded_without_papers", "借调无文件"),
+    ("past_retirement_age", "超龄在岗"),
     ("nominally_self_financed", "名为自收自支"),
     ("technical_units_under_civil_servant_law", "技术单位参公管理"),
     ("unclassified", "未分类单位"),
@@ -267,6 +269,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("leadership_posts", "领导职数"),
     ("seconded_to", "借调单位"),
     ("seconded_since", "借调开始日期"),
+    ("secondment_document_no", "借调文号"),
     ("paid_by_budget", "财政供养"),
 ];
 
@@ -290,6 +293,9 @@ const REASONS: &[(&str, &str)] = &[
     ("is not a date such as 2020-01-01", "不是有效日期（如 2020-01-01）：{}"),
     ("is in the future", "日期晚于今天：{}"),
     ("before the person's birth date", "早于本人出生日期"),
+    ("before the hire date", "早于进人日期"),
+    ("a secondment is recorded for people seconded out (SECONDED_OUT)", "仅借调人员（状态为借调）可填写借调信息"),
+    ("only temporary staff (编外) are marked paid by the budget", "仅编外人员可标记为财政供养"),
     ("the same person holds a slot on line", "同一人在第{}行已占用编制（一人一编）"),
     ("the same person is on line", "同一人已在第{}行"),
     (

@@ -201,10 +201,12 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
             };
             return Ok(code);
         }
-        Command::Export { what } => {
+        Command::Export { what, personal } => {
             let (kind, args) = what.split();
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::write::migrate(&db).await.context("migrating the database")?;
+            let pii = api::pii_cipher(&personal, &settings.data_dir)?;
+            api::pii::ensure_fingerprint(&db, &pii).await?;
             let principal = Principal {
                 subject: "cli".into(),
                 role: Role::StaffingOffice,
@@ -220,6 +222,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                 release: args.release,
                 format,
                 chinese: args.chinese,
+                pii: &pii,
             };
             let file = api::export::build(&db, &scope, &request).await.map_err(|e| anyhow::anyhow!(e.message()))?;
             match (format, &args.output) {

@@ -182,6 +182,12 @@ impl TestApp {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent")
     }
 
+    /// The text a GET answers with a bearer token (a download, the metrics).
+    pub async fn text(&self, path: &str, token: &str) -> String {
+        let response = self.client.get(format!("{}{path}", self.address)).bearer_auth(token).send().await;
+        response.expect("request sent").text().await.expect("a text body")
+    }
+
     /// Posts a GraphQL request with an optional bearer token; returns status and body.
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
         let mut request = self.client.post(format!("{}/graphql", self.address)).json(&json!({

@@ -166,6 +166,10 @@ async fn people_in_post_past_the_statutory_age_are_recorded_and_counted_not_refu
     assert_eq!(list["totalCount"], 1, "{flagged}");
     assert_eq!(list["items"][0]["figure"], 1.0);
     assert_eq!(list["items"][0]["institution"]["name"], "张掖市疾病预防控制中心", "{flagged}");
+    // The findings file an office hands on lists her too (the ID number never leaves).
+    let export = app.text("/exports/findings.csv?jurisdiction=620700&lang=zh", &w.city.token).await;
+    assert!(export.contains("超龄在岗,张掖市疾病预防控制中心"), "{export}");
+    assert!(!export.contains(&past), "{export}");
     let file = format!("{header}\n{late},辛,{code},MANAGEMENT,FISCAL,ACTIVE,2015-01-01\n");
     let (_, answer) = crate::import::upload(&app, Some(&w.city.token), "staff.csv", file.into_bytes()).await;
     assert_eq!(answer["written"], 0, "{answer}");
@@ -277,13 +281,26 @@ async fn an_inventory_in_the_old_systems_shape_keeps_its_decisions_three_determi
     // People: a secondment as the old system has it, and budget-paid temporary staff.
     let seconded = crate::fixture::national_id("620521", "19850101", 1);
     let temporary = crate::fixture::national_id("620521", "19900101", 2);
+    let papered = crate::fixture::national_id("620521", "19870101", 3);
     let people = format!(
-        "身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期,借调单位,借调开始日期,财政供养\n\
-         {seconded},甲,{code},专业技术,财政拨款,SECONDED_OUT,2010-01-01,清水县水务局,2023-05-01,\n\
-         {temporary},乙,{code},工勤,编外,在职,2020-01-01,,,是\n"
+        "身份证号,姓名,单位统一社会信用代码,岗位类别,用编类型,人员状态,进人日期,借调单位,借调开始日期,借调文号,财政供养\n\
+         {seconded},甲,{code},专业技术,财政拨款,SECONDED_OUT,2010-01-01,清水县水务局,2023-05-01,,\n\
+         {temporary},乙,{code},工勤,编外,在职,2020-01-01,,,,是\n\
+         {papered},丙,{code},管理,财政拨款,借调,2012-01-01,清水县政府办,2024-02-01,清政办发〔2024〕3号,\n"
     );
     let (_, answer) = crate::import::upload(&app, Some(&office), "staff.csv", people.into_bytes()).await;
-    assert_eq!(answer["written"], 2, "{answer}");
+    assert_eq!(answer["written"], 3, "{answer}");
+    // A secondment without papers is recorded as it is, and listed; one with its 文号 is not.
+    let q = r#"{ findings(jurisdiction: "620521") { secondedWithoutPapers { totalCount items { figure detail } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    let unpapered = &data["findings"]["secondedWithoutPapers"];
+    assert_eq!(unpapered["totalCount"], 1, "{data}");
+    assert_eq!(unpapered["items"][0]["figure"], 1.0, "{data}");
+    assert!(unpapered["items"][0]["detail"].as_str().unwrap().contains("清水县水务局"), "{data}");
+    // Each secondment is dated: in mid-2023 甲 was away and 丙 still at work in the unit.
+    let q = r#"{ overview(jurisdiction: "620521", asOf: "2023-06-01") { staff { secondedOut } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    assert_eq!(data["overview"]["staff"]["secondedOut"], 1, "{data}");
     let q = r#"{ staff(jurisdiction: "620521", first: 5) { edges { node { name status secondedTo secondedSince } } }
         overview(jurisdiction: "620521") { control { usage { ownFiscalPeople } } } }"#;
     let data = app.ok(Some(&office), q, json!({})).await;
@@ -292,7 +309,7 @@ async fn an_inventory_in_the_old_systems_shape_keeps_its_decisions_three_determi
     assert_eq!(first["node"]["secondedTo"], "清水县水务局");
     assert_eq!(first["node"]["secondedSince"], "2023-05-01");
     // Both are supported by the budget: the fiscal person and the budget-paid temporary one.
-    assert_eq!(data["overview"]["control"]["usage"]["ownFiscalPeople"], 2, "{data}");
+    assert_eq!(data["overview"]["control"]["usage"]["ownFiscalPeople"], 3, "{data}");
 }
 
 #[tokio::test]

@@ -77,16 +77,7 @@ async fn metrics_count_graphql_outcomes_by_operation_and_code_and_show_the_proce
     api::seed::zhangye_tree(&app.db).await.unwrap();
     app.ok(None, "query Tree { jurisdictions { code } }", json!({})).await;
     app.graphql(None, "query Staff { staff { totalCount } }", json!({})).await;
-    let body = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = app.text("/metrics", token).await;
     assert!(body.contains(r#"graphql_requests_total{code="OK",operation="Tree"} 1"#), "{body}");
     assert!(body.contains(r#"graphql_requests_total{code="FORBIDDEN",operation="Staff"} 1"#), "{body}");
     assert!(body.contains("process_resident_memory_bytes"), "{body}");

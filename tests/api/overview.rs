@@ -210,6 +210,7 @@ async fn the_overview_exports_to_csv_and_xlsx() {
         release: None,
         format,
         chinese,
+        pii: &app.pii,
     };
     let csv = api::export::build(&app.db, &scope, &request(api::export::Format::Csv, false)).await.unwrap();
     let csv = String::from_utf8(csv.bytes).unwrap();

@@ -20,6 +20,7 @@ use crate::institution::Institution;
 mod ages;
 mod funding;
 mod overlap;
+mod secondment;
 
 pub use overlap::{DutyPair, Overlap};
 
@@ -252,57 +253,6 @@ impl Findings {
             .collect())
     }
 
-    /// Long-term secondment (长期借调): people in establishment seconded out to government
-    /// bodies for `months` or more, per institution, with where they are and since when.
-    pub async fn long_secondment(&self, months: i32) -> Result<Vec<Finding>> {
-        let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
-        let today = chrono::Utc::now().date_naive();
-        let cutoff = today.checked_sub_months(chrono::Months::new(months.max(0) as u32)).unwrap_or(today);
-        let people: Vec<(i32, Option<String>, Option<chrono::NaiveDate>)> = staff::Entity::find()
-            .select_only()
-            .column(staff::Column::InstitutionId)
-            .column(staff::Column::SecondedTo)
-            .column(staff::Column::SecondedSince)
-            .filter(staff::Column::InstitutionId.is_in(ids))
-            .filter(staff::Column::Status.eq(StaffStatus::SecondedOut))
-            .filter(staff::Column::SecondedSince.lte(cutoff))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let mut by_institution: HashMap<i32, Vec<(String, chrono::NaiveDate)>> = HashMap::new();
-        for (institution, to, since) in people {
-            let since = since.unwrap_or(cutoff);
-            by_institution.entry(institution).or_default().push((to.unwrap_or_else(|| "?".into()), since));
-        }
-        let mut out: Vec<Finding> = self
-            .rows
-            .iter()
-            .filter_map(|r| {
-                let mut list = by_institution.remove(&r.id)?;
-                list.sort_by_key(|(_, since)| *since);
-                let n = list.len();
-                let (_, oldest) = &list[0];
-                let years = (today - *oldest).num_days() as f64 / 365.25;
-                let mut places: Vec<String> = Vec::new();
-                for (to, _) in &list {
-                    if !places.contains(to) {
-                        places.push(to.clone());
-                    }
-                }
-                let detail = format!(
-                    "{n} seconded for {months}+ months, the longest since {oldest} ({years:.1} years), to {}; \
-                     {} of {} in establishment",
-                    places.join("、"),
-                    n,
-                    self.counts(r.id).in_establishment
-                );
-                Some(finding(r, n as f64, detail))
-            })
-            .collect();
-        out.sort_by(|a, b| b.figure.total_cmp(&a.figure));
-        Ok(out)
-    }
-
     /// Staff seconded out to government bodies (借调).
     pub async fn seconded_out(&self) -> Vec<Finding> {
         self.rows
@@ -520,6 +470,11 @@ impl FindingsView {
     /// People seconded out for `months` or more (长期借调), with where to and since when.
     async fn long_secondment(&self, #[graphql(default = 12)] months: i32) -> Result<FindingPage<Finding>> {
         self.0.kept(format!("secondment:{months}"), self.0.long_secondment(months)).await.map(FindingPage)
+    }
+    /// Seconded out without papers (借调无文件): people whose secondment carries no document
+    /// number, inherited from the old system or recorded without one.
+    async fn seconded_without_papers(&self) -> Result<FindingPage<Finding>> {
+        self.0.kept("unpapered".into(), self.0.seconded_without_papers()).await.map(FindingPage)
     }
     /// Self-financed in name only (the report's problem 5): self-financed institutions whose
     /// people or slots are in fact paid from the budget, or whose classification leaves them no

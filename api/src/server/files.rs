@@ -87,6 +87,7 @@ pub(super) async fn export_download(
             release: params.release,
             format,
             chinese: params.lang.as_deref() == Some("zh"),
+            pii: &state.pii,
         };
         let file = crate::export::build(&state.read_db, &scope, &request).await?;
         Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))

@@ -31,7 +31,8 @@ pub const COLUMNS: [&str; 7] =
     ["national_id", "name", "institution_credit_code", "category", "basis", "status", "hire_date"];
 
 /// Columns the file may have beside the required ones.
-pub const OPTIONAL: [&str; 4] = ["title_level", "seconded_to", "seconded_since", "paid_by_budget"];
+pub const OPTIONAL: [&str; 5] =
+    ["title_level", "seconded_to", "seconded_since", "secondment_document_no", "paid_by_budget"];
 
 /// Rows per multi-row statement: well under both databases' bound-parameter limits.
 const BATCH: usize = 1000;
@@ -43,8 +44,18 @@ struct Checked {
     over: bool,
     /// In post past the statutory retirement age today (inherited; counted in the report).
     past_age: bool,
-    /// Where a person seconded out works, and since when, as the old system has it.
-    secondment: (Option<String>, Option<chrono::NaiveDate>),
+    /// Where a person seconded out works, since when and on which papers, as the old system
+    /// has it.
+    secondment: Secondment,
+}
+
+/// A secondment as the old system records it; any part may be missing (a secondment without
+/// papers is an inherited fact, listed by the `secondedWithoutPapers` finding).
+#[derive(Default)]
+struct Secondment {
+    to: Option<String>,
+    since: Option<chrono::NaiveDate>,
+    document_no: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(path = %path.display(), accept_over_establishment))]
@@ -162,14 +173,23 @@ pub async fn import_staff_rows(
         // without papers is recorded as it is), and whether temporary staff are paid by the budget.
         let seconded_to = check.optional("seconded_to", |c| c.field("seconded_to", |v| codes::name("seconded_to", v)));
         let seconded_since = check.optional("seconded_since", |c| c.date("seconded_since"));
+        let document_no =
+            check.optional("secondment_document_no", |c| c.field("secondment_document_no", codes::document_no));
         let paid_by_budget = check.optional("paid_by_budget", |c| c.yes_no("paid_by_budget"));
         if paid_by_budget == Some(Some(true)) && basis.is_some_and(|b| b != StaffBasis::Temporary) {
             check.fail("paid_by_budget: only temporary staff (编外) are marked paid by the budget");
         }
-        if (seconded_to.as_ref().is_some_and(Option::is_some) || seconded_since.is_some_and(|d| d.is_some()))
+        if (seconded_to.as_ref().is_some_and(Option::is_some)
+            || seconded_since.is_some_and(|d| d.is_some())
+            || document_no.as_ref().is_some_and(Option::is_some))
             && status.is_some_and(|s| s != StaffStatus::SecondedOut)
         {
             check.fail("seconded_to: a secondment is recorded for people seconded out (SECONDED_OUT)");
+        }
+        if let (Some(Some(since)), Some(hired)) = (seconded_since, hire_date)
+            && since < hired
+        {
+            check.fail("seconded_since: before the hire date");
         }
         if let (
             Some(national_id),
@@ -181,6 +201,7 @@ pub async fn import_staff_rows(
             Some(hire_date),
             Some(seconded_to),
             Some(seconded_since),
+            Some(document_no),
             Some(paid_by_budget),
         ) = (
             national_id,
@@ -192,13 +213,14 @@ pub async fn import_staff_rows(
             hire_date,
             seconded_to,
             seconded_since,
+            document_no,
             paid_by_budget,
         ) {
             let title_level = Some(row.get("title_level")).filter(|t| !t.is_empty()).map(str::to_string);
             let paid_by_budget = paid_by_budget.unwrap_or(false);
             let person =
                 NewPerson { name, national_id, category, basis, status, hire_date, title_level, paid_by_budget };
-            let secondment = (seconded_to, seconded_since);
+            let secondment = Secondment { to: seconded_to, since: seconded_since, document_no };
             checked.push(Checked { line: row.line, institution, person, over: false, past_age, secondment });
         }
     }

@@ -2,6 +2,7 @@
 //! and audit row, three bulk statements per thousand rows.
 
 use entity::audit_log;
+use entity::enums::{MovementKind, StaffStatus};
 use sea_orm::{ConnectionTrait, Set, TryIntoModel};
 use serde_json::{Map, Value as Json};
 
@@ -34,12 +35,13 @@ const STAFF_COLUMNS: [bulk::Column; 19] = [
     ("updated_at", "timestamptz"),
 ];
 
-const MOVEMENT_COLUMNS: [bulk::Column; 8] = [
+const MOVEMENT_COLUMNS: [bulk::Column; 9] = [
     ("jurisdiction_id", "int"),
     ("staff_id", "int"),
     ("institution_id", "int"),
     ("kind", "text"),
     ("occurred_on", "date"),
+    ("document_no", "text"),
     ("note", "text"),
     ("actor", "text"),
     ("created_at", "timestamptz"),
@@ -146,8 +148,9 @@ fn build_chunk(
         person.id = Set(id);
         person.created_at = Set(now);
         person.updated_at = Set(now);
-        person.seconded_to = Set(c.secondment.0);
-        person.seconded_since = Set(c.secondment.1);
+        let secondment = c.secondment;
+        person.seconded_to = Set(secondment.to);
+        person.seconded_since = Set(secondment.since);
         let person = person.try_into_model()?;
         let mut row = json_object(&person);
         row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
@@ -166,6 +169,21 @@ fn build_chunk(
             "actor": actor.subject,
             "created_at": stamp,
         })));
+        // A person seconded out left on the file's day (else the hire date), on its papers
+        // where the file has them.
+        if person.status == StaffStatus::SecondedOut {
+            chunk.movements.push(json_object(&serde_json::json!({
+                "jurisdiction_id": person.jurisdiction_id,
+                "staff_id": id,
+                "institution_id": person.institution_id,
+                "kind": MovementKind::SecondOut.word(),
+                "occurred_on": person.seconded_since.unwrap_or(person.hire_date),
+                "document_no": secondment.document_no,
+                "note": person.seconded_to.clone().unwrap_or_default(),
+                "actor": actor.subject,
+                "created_at": stamp,
+            })));
+        }
         let mut audit = audit_log::Model {
             id: 0,
             occurred_at: now,
