@@ -19,9 +19,16 @@ cd "$tmp"
 # The commands as README.md gives them.
 "$api" init --jurisdiction 620521
 echo 'a passphrase of 12 or more' | "$api" user add qingshui.office --role STAFFING_OFFICE --jurisdiction 620521
-"$api" import institutions "$here/county/institutions.csv"
+"$api" import departments "$here/county/departments.csv"
+"$api" import institutions "$here/county/institutions.csv" | tee institutions.out
 "$api" import staff "$here/county/staff.csv"
 "$api" export overview --jurisdiction 620521 --format csv >overview.csv
+
+# The institutions found their departments in the department list: none was made up.
+if grep -q "created departments" institutions.out; then
+  echo "the institutions file created departments the list already had" >&2
+  exit 1
+fi
 
 # Running init again changes nothing; a code outside the national table is refused.
 "$api" init --jurisdiction 620521 | grep -c "already there" | grep -qx 3

@@ -144,6 +144,9 @@ pub enum UserCommand {
 
 #[derive(Subcommand)]
 pub enum ImportKind {
+    /// Columns: name,jurisdiction,kind (PARTY, GOVERNMENT, PEOPLES_CONGRESS, POLITICAL_CONSULTATIVE,
+    /// MASS_ORGANISATION, or 党委, 政府, 人大, 政协, 群团); optional code
+    Departments { file: PathBuf },
     /// Columns: credit_code,name,jurisdiction,department,sector,level,funding_form,
     /// management_mode,classification,legal_person,established_on,approved_fiscal,approved_self_financed
     Institutions { file: PathBuf },

@@ -18,6 +18,12 @@ const LABELS: &[(&str, &str)] = &[
     // Management mode
     ("CIVIL_SERVANT_REFERENCED", "参照公务员法管理"),
     ("REGULAR", "非参公管理"),
+    // Department kind
+    ("PARTY", "党委"),
+    ("GOVERNMENT", "政府"),
+    ("PEOPLES_CONGRESS", "人大"),
+    ("POLITICAL_CONSULTATIVE", "政协"),
+    ("MASS_ORGANISATION", "群团"),
     // Classification
     ("PUBLIC_WELFARE_I", "公益一类"),
     ("PUBLIC_WELFARE_II", "公益二类"),
@@ -104,6 +110,14 @@ const LABELS: &[(&str, &str)] = &[
 
 /// Other ways offices write the same words in their spreadsheets (read, never written).
 const ALIASES: &[(&str, &str)] = &[
+    ("PARTY", "党委部门"),
+    ("PARTY", "党委工作部门"),
+    ("GOVERNMENT", "政府部门"),
+    ("GOVERNMENT", "政府工作部门"),
+    ("PEOPLES_CONGRESS", "人大机关"),
+    ("POLITICAL_CONSULTATIVE", "政协机关"),
+    ("MASS_ORGANISATION", "群团组织"),
+    ("MASS_ORGANISATION", "群团机关"),
     ("DIVISION", "处级"),
     ("DIVISION", "正处级"),
     ("DIVISION", "正县级"),
@@ -270,6 +284,11 @@ const COLUMNS: &[(&str, &str)] = &[
     ("seconded_to", "借调单位"),
     ("seconded_since", "借调开始日期"),
     ("secondment_document_no", "借调文号"),
+    ("name", "部门名称"),
+    ("kind", "部门类别"),
+    ("kind", "部门类型"),
+    ("code", "统一社会信用代码"),
+    ("code", "部门统一社会信用代码"),
     ("paid_by_budget", "财政供养"),
 ];
 
@@ -298,6 +317,11 @@ const REASONS: &[(&str, &str)] = &[
     ("only temporary staff (编外) are marked paid by the budget", "仅编外人员可标记为财政供养"),
     ("the same person holds a slot on line", "同一人在第{}行已占用编制（一人一编）"),
     ("the same person is on line", "同一人已在第{}行"),
+    ("the same department is on line", "同一部门已在第{}行"),
+    ("credit code `{}` must have 18 characters", "应为18位：{}"),
+    ("credit code `{}` has a character outside GB 32100-2015", "含有无效字符（GB 32100-2015）：{}"),
+    ("credit code `{}` fails its check character (GB 32100-2015)", "校验码不正确（GB 32100-2015）：{}"),
+    ("is already another department's", "已是其他部门的统一社会信用代码：{}"),
     (
         "the person reached the statutory retirement age on {}; they cannot be hired",
         "本人已于{}达到法定退休年龄，不能进人",
@@ -343,12 +367,12 @@ pub fn notice_zh(notice: &str) -> String {
 /// A row's reason in Chinese: its column's header, then the reason's sentence; a reason not in
 /// the table keeps its English words after the Chinese header.
 pub fn reason_zh(reason: &str) -> String {
-    reason_zh_in(reason, false)
+    reason_zh_in(reason, "staff")
 }
 
-/// [`reason_zh`] for a file of institutions (`institutions`) or of staff: a column both files
-/// have (`name`) is headed as that file heads it.
-pub fn reason_zh_in(reason: &str, institutions: bool) -> String {
+/// [`reason_zh`] for a file of `staff`, `institutions` or `departments`: a column several
+/// files have (`name`) is headed as that file heads it.
+pub fn reason_zh_in(reason: &str, file: &str) -> String {
     let (column, rest) = match reason.split_once(": ") {
         Some((c, r)) if COLUMNS.iter().any(|(word, _)| *word == c) => (Some(c), r),
         _ => (None, reason),
@@ -374,8 +398,9 @@ pub fn reason_zh_in(reason: &str, institutions: bool) -> String {
                 })
         })
         .unwrap_or_else(|| rest.to_string());
-    let headed = |c: &str| match (c, institutions) {
-        ("name", true) => Some("单位名称"),
+    let headed = |c: &str| match (c, file) {
+        ("name", "institutions") => Some("单位名称"),
+        ("name", "departments") => Some("部门名称"),
         _ => COLUMNS.iter().find(|(word, _)| *word == c).map(|(_, header)| *header),
     };
     match column.and_then(headed) {
@@ -410,12 +435,16 @@ mod reason_tests {
         );
         assert_eq!(reason_zh("category: `教师` is not a valid value"), "岗位类别：取值无效：教师");
         assert_eq!(
+            super::reason_zh_in("code: credit code `1162` must have 18 characters", "departments"),
+            "统一社会信用代码：应为18位：1162"
+        );
+        assert_eq!(
             reason_zh("institution_credit_code: no institution has credit code `X1`"),
             "单位统一社会信用代码：没有统一社会信用代码为X1的单位"
         );
         assert_eq!(reason_zh("something else"), "something else");
         assert_eq!(reason_zh("name: is required"), "姓名：必须填写");
-        assert_eq!(super::reason_zh_in("name: is required", true), "单位名称：必须填写");
+        assert_eq!(super::reason_zh_in("name: is required", "institutions"), "单位名称：必须填写");
     }
 }
 

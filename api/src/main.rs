@@ -180,6 +180,9 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::write::migrate(&db).await.context("migrating the database")?;
             let code = match what {
+                ImportKind::Departments { file } => {
+                    print_report(&api::import::import_departments(&db, &file).await?, "departments")
+                }
                 ImportKind::Institutions { file } => {
                     print_report(&api::import::import_institutions(&db, &file).await?, "institutions")
                 }

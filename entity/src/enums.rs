@@ -53,6 +53,17 @@ word_enum!(
 );
 
 word_enum!(
+    /// The kind of body a supervising department (主管部门) is.
+    DepartmentKind {
+        Party = "PARTY",
+        Government = "GOVERNMENT",
+        PeoplesCongress = "PEOPLES_CONGRESS",
+        PoliticalConsultative = "POLITICAL_CONSULTATIVE",
+        MassOrganisation = "MASS_ORGANISATION",
+    }
+);
+
+word_enum!(
     /// Classification (分类) of a public institution.
     Classification {
         PublicWelfareI = "PUBLIC_WELFARE_I",

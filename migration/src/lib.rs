@@ -25,6 +25,7 @@ mod m20261202_000020_totals_version;
 mod m20261202_000021_staff_name_in_jurisdiction;
 mod m20261203_000022_institution_name_keys;
 mod m20261206_000023_idempotency_keys;
+mod m20261206_000024_department_kind;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_staff_name_in_jurisdiction::Migration),
             Box::new(m20261203_000022_institution_name_keys::Migration),
             Box::new(m20261206_000023_idempotency_keys::Migration),
+            Box::new(m20261206_000024_department_kind::Migration),
         ]
     }
 }

@@ -450,3 +450,79 @@ async fn a_city_office_makes_and_manages_its_counties_and_departments_accounts()
         (&json!(2), &json!(1), &json!(1))
     );
 }
+
+/// A government body's unified social credit code (organs start with 11).
+fn organ_code(n: u32) -> String {
+    api::codes::CreditCode::complete(&format!("11620521{n:08}0")).unwrap().into_string()
+}
+
+#[tokio::test]
+async fn a_department_list_records_each_kind_and_code_and_the_institutions_file_finds_them() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    let office = app.office("620521");
+    // An institution import first names the health bureau, which creates it without a kind.
+    let units = institutions_file("620521", &[(7, "清水县人民医院", 0)]);
+    let (_, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", units).await;
+    assert_eq!(answer["createdDepartments"], json!(["县卫生健康局"]), "{answer}");
+    let (health, water) = (organ_code(1), organ_code(2));
+    // A refused file: a kind that is not one, a code that fails its check, the same body twice.
+    let bad = format!(
+        "部门名称,行政区划代码,部门类别,统一社会信用代码\n县卫生健康局,620521,政府,{health}\n县水务局,620521,局,\n\
+         县委办公室,620521,党委,11620521000000039\n县水务局,620521,政府,\n"
+    );
+    let before = app.row_counts().await;
+    let (status, answer) = crate::import::upload(&app, Some(&office), "departments.csv", bad.into_bytes()).await;
+    assert_eq!((status, answer["written"].clone()), (200, json!(0)), "{answer}");
+    assert_eq!(app.row_counts().await, before, "all rows or none");
+    let reasons: Vec<(u64, &str)> = answer["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(reasons[0], (3, "部门类别：取值无效：局"), "{answer}");
+    assert!(reasons[1].0 == 4 && reasons[1].1.starts_with("统一社会信用代码："), "{answer}");
+    assert!(reasons[2].0 == 5 && reasons[2].1.starts_with("部门名称：同一"), "{answer}");
+    // The list as the old system has it: the existing bureau takes its kind and code.
+    let good = format!(
+        "部门名称,行政区划代码,部门类别,统一社会信用代码\n县卫生健康局,620521,政府,{health}\n县水务局,620521,政府部门,{water}\n\
+         县委宣传部,620521,党委,\n共青团清水县委,620521,群团,\n"
+    );
+    let (_, answer) = crate::import::upload(&app, Some(&office), "departments.csv", good.clone().into_bytes()).await;
+    assert_eq!(answer["written"], 4, "{answer}");
+    assert_eq!(answer["createdDepartments"], json!(["县水务局", "县委宣传部", "共青团清水县委"]), "{answer}");
+    let q = r#"{ departments(jurisdiction: "620521") { name kind code } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    let list = data["departments"].as_array().unwrap();
+    assert_eq!(list.len(), 4, "the bureau the institutions named is not made twice: {data}");
+    let bureau = list.iter().find(|d| d["name"] == "县卫生健康局").unwrap();
+    assert_eq!((bureau["kind"].clone(), bureau["code"].clone()), (json!("GOVERNMENT"), json!(health)));
+    let league = list.iter().find(|d| d["name"] == "共青团清水县委").unwrap();
+    assert_eq!((league["kind"].clone(), league["code"].clone()), (json!("MASS_ORGANISATION"), json!(null)));
+    // Loaded again, nothing changes; the institutions file then finds the water bureau.
+    let (_, answer) = crate::import::upload(&app, Some(&office), "departments.csv", good.into_bytes()).await;
+    assert_eq!(answer["createdDepartments"], json!([]), "{answer}");
+    let audits = app
+        .ok(Some(&office), r#"{ auditLog(first: 50) { edges { node { action } } } }"#, json!({}))
+        .await
+        .to_string()
+        .matches("department.import")
+        .count();
+    assert_eq!(audits, 4, "one row per department created or changed, none for a repeat");
+    // Another county's list is not this office's to load.
+    let other = "部门名称,行政区划代码,部门类别\n县水务局,620500,政府\n";
+    let (_, answer) = crate::import::upload(&app, Some(&office), "departments.csv", other.into()).await;
+    assert_eq!(answer["errors"][0]["reason"], "行政区划代码：不是本辖区：620500", "{answer}");
+    // A department made through the API carries its kind too; a code held by another is refused.
+    let made = app
+        .ok(
+            Some(&office),
+            r#"mutation { createDepartment(name: "县人大常委会办公室", kind: PEOPLES_CONGRESS) { kind } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(made["createDepartment"]["kind"], "PEOPLES_CONGRESS");
+    let taken = format!(r#"mutation {{ createDepartment(name: "县政协办公室", code: "{water}") {{ id }} }}"#);
+    app.refused(Some(&office), &taken, json!({}), "CONFLICT").await;
+}

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use entity::enums::{Classification, EventKind, Funding, FundingForm, Level, ManagementMode, Sector};
-use entity::jurisdiction;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{Check, ImportReport, RowError, RowErrors, Within, import_document, read_rows};
@@ -87,8 +86,7 @@ pub async fn import_institutions_rows(
     actor: &Actor,
     document: &str,
 ) -> anyhow::Result<ImportReport> {
-    let jurisdictions: HashMap<String, i32> =
-        jurisdiction::Entity::find().all(db).await?.into_iter().map(|j| (j.code, j.id)).collect();
+    let jurisdictions = super::jurisdiction_ids(db).await?;
     let mut errors = RowErrors::default();
     let mut checked = Vec::new();
     let mut seen_codes: HashMap<String, usize> = HashMap::new();
@@ -96,13 +94,7 @@ pub async fn import_institutions_rows(
         let mut check = Check::new(row, &mut errors);
         let credit_code = check.field("credit_code", CreditCode::parse);
         let name = check.field("name", |v| codes::name("name", v));
-        let jurisdiction_id = check.field("jurisdiction", |v| {
-            let id = jurisdictions.get(v).copied().ok_or_else(|| format!("jurisdiction `{v}` does not exist"))?;
-            match within {
-                Some(w) if w.own != id => Err(format!("jurisdiction `{v}` is not this office's own")),
-                _ => Ok(id),
-            }
-        });
+        let jurisdiction_id = check.field("jurisdiction", |v| super::own_jurisdiction(&jurisdictions, within, v));
         let department = check.field("department", |v| codes::name("department", v));
         let sector = check.word("sector", Sector::from_word);
         let level = check.word("level", Level::from_word);

@@ -2,11 +2,15 @@
 //! before anything is written; any bad row refuses the whole file, with each bad row's line
 //! and reason.
 
+mod departments;
 mod institutions;
 mod read;
 mod staff;
 mod template;
 
+pub use departments::{
+    COLUMNS as DEPARTMENT_COLUMNS, OPTIONAL as DEPARTMENT_OPTIONAL, import_departments, import_departments_rows,
+};
 pub use institutions::{
     COLUMNS as INSTITUTION_COLUMNS, OPTIONAL as INSTITUTION_OPTIONAL, import_institutions, import_institutions_rows,
 };
@@ -79,6 +83,40 @@ impl Within<'_> {
     /// Whether the importer may be told about a record of `jurisdiction`.
     pub fn reads(within: Option<Self>, jurisdiction: i32) -> bool {
         within.is_none_or(|w| w.readable.contains(&jurisdiction))
+    }
+}
+
+/// The optional columns of the kind of file whose required columns are `required`.
+fn optional_for(required: &[&str]) -> &'static [&'static str] {
+    if required == DEPARTMENT_COLUMNS {
+        &DEPARTMENT_OPTIONAL
+    } else if required == INSTITUTION_COLUMNS {
+        &INSTITUTION_OPTIONAL
+    } else if required == STAFF_COLUMNS {
+        &STAFF_OPTIONAL
+    } else {
+        &[]
+    }
+}
+
+/// Every jurisdiction's id by its code, for the `jurisdiction` column of a file.
+async fn jurisdiction_ids(db: &sea_orm::DatabaseConnection) -> anyhow::Result<std::collections::HashMap<String, i32>> {
+    use sea_orm::EntityTrait;
+    let all = entity::jurisdiction::Entity::find().all(db).await?;
+    Ok(all.into_iter().map(|j| (j.code, j.id)).collect())
+}
+
+/// The jurisdiction a row's `jurisdiction` cell names: one that exists and, for an office's
+/// upload, is the office's own.
+fn own_jurisdiction(
+    ids: &std::collections::HashMap<String, i32>,
+    within: Option<Within<'_>>,
+    code: &str,
+) -> Result<i32, String> {
+    let id = ids.get(code).copied().ok_or_else(|| format!("jurisdiction `{code}` does not exist"))?;
+    match within {
+        Some(w) if w.own != id => Err(format!("jurisdiction `{code}` is not this office's own")),
+        _ => Ok(id),
     }
 }
 

@@ -289,12 +289,14 @@ impl<'a> Table<'a> {
         }
         let mut index = HashMap::new();
         let mut written = Vec::new();
+        // A header several kinds of file use (统一社会信用代码) names the column this kind has.
+        let wanted: Vec<&str> = self.required.iter().chain(super::optional_for(self.required)).copied().collect();
         for (i, cell) in cells.iter().take(width).enumerate() {
             if cell.len() > 200 {
                 return Err(format!("{HEADER_TOO_LONG} {}", i + 1));
             }
             let as_written = cell.trim().trim_start_matches('\u{feff}');
-            let word = crate::labels::column(as_written, self.required).to_ascii_lowercase();
+            let word = crate::labels::column(as_written, &wanted).to_ascii_lowercase();
             written.push((as_written.to_string(), word.clone()));
             index.entry(word).or_insert(i);
         }

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::department;
+use entity::enums::DepartmentKind;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -25,6 +26,15 @@ impl Department {
     }
     async fn name(&self) -> &str {
         &self.0.name
+    }
+    /// 党委, 政府, 人大, 政协 or 群团 body; null until recorded (a department an institution
+    /// import named before the department list was loaded).
+    async fn kind(&self) -> Option<DepartmentKind> {
+        self.0.kind
+    }
+    /// Its unified social credit code, where recorded.
+    async fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
     }
     async fn jurisdiction(&self, ctx: &Context<'_>) -> Result<Jurisdiction> {
         let loaded = ctx.data_unchecked::<Loaders>().jurisdiction(self.0.jurisdiction_id).await;
@@ -70,9 +80,22 @@ pub async fn find_or_create<C: ConnectionTrait>(
     if let Some(existing) = existing {
         return Ok((existing, false));
     }
+    Ok((insert(db, actor, jurisdiction_id, name, Particulars::default()).await?, true))
+}
+
+/// Writes a new department and its audit row.
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    jurisdiction_id: i32,
+    name: String,
+    particulars: Particulars,
+) -> ApiResult<department::Model> {
     let row = department::ActiveModel {
         jurisdiction_id: Set(jurisdiction_id),
         name: Set(name),
+        kind: Set(particulars.kind),
+        code: Set(particulars.code),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
@@ -80,17 +103,63 @@ pub async fn find_or_create<C: ConnectionTrait>(
     .await?;
     let change = Change::created("department.create", "department", row.id, jurisdiction_id, &row);
     audit::record(db, actor, change).await?;
-    Ok((row, true))
+    Ok(row)
+}
+
+/// What a department is besides its name: its kind and code (each optional).
+#[derive(Default)]
+pub struct Particulars {
+    pub kind: Option<DepartmentKind>,
+    pub code: Option<String>,
+}
+
+impl Particulars {
+    fn code(&self) -> ApiResult<Option<String>> {
+        let code = self.code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        code.map(|c| crate::codes::CreditCode::parse(c).map(crate::codes::CreditCode::into_string))
+            .transpose()
+            .map_err(ApiError::BadInput)
+    }
+}
+
+/// Refuses a code another department of the jurisdiction holds.
+async fn code_free<C: ConnectionTrait>(db: &C, jurisdiction_id: i32, code: &str, except: i32) -> ApiResult<()> {
+    let holder = department::Entity::find()
+        .filter(department::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(department::Column::Code.eq(code))
+        .filter(department::Column::Id.ne(except))
+        .one(db)
+        .await?;
+    match holder {
+        Some(other) => Err(ApiError::conflict(format!("code {code} is department `{}`'s", other.name))),
+        None => Ok(()),
+    }
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(db: &DatabaseConnection, scope: &Scope, actor: &Actor, name: &str) -> ApiResult<department::Model> {
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    name: &str,
+    particulars: Particulars,
+) -> ApiResult<department::Model> {
     let own = scope.office()?.id;
+    let code = particulars.code()?;
     let txn = begin_write(db).await?;
-    let (row, created) = find_or_create(&txn, actor, own, name).await?;
-    if !created {
-        return Err(ApiError::conflict(format!("department `{}` already exists", row.name)));
+    if let Some(code) = &code {
+        code_free(&txn, own, code, 0).await?;
     }
+    let name = codes::name("name", name).map_err(ApiError::BadInput)?;
+    let clash = department::Entity::find()
+        .filter(department::Column::JurisdictionId.eq(own))
+        .filter(department::Column::Name.eq(name.as_str()))
+        .one(&txn)
+        .await?;
+    if clash.is_some() {
+        return Err(ApiError::conflict(format!("department `{name}` already exists")));
+    }
+    let row = insert(&txn, actor, own, name, Particulars { kind: particulars.kind, code }).await?;
     crate::write::commit(txn).await?;
     Ok(row)
 }
@@ -102,8 +171,10 @@ pub async fn rename(
     actor: &Actor,
     id: i32,
     name: &str,
+    particulars: Particulars,
 ) -> ApiResult<department::Model> {
     let name = codes::name("name", name).map_err(ApiError::BadInput)?;
+    let code = particulars.code()?;
     let txn = begin_write(db).await?;
     let before = scope
         .departments()
@@ -121,8 +192,17 @@ pub async fn rename(
     if clash.is_some() {
         return Err(ApiError::conflict(format!("department `{name}` already exists")));
     }
+    if let Some(code) = &code {
+        code_free(&txn, before.jurisdiction_id, code, id).await?;
+    }
     let mut row: department::ActiveModel = before.clone().into();
     row.name = Set(name);
+    if let Some(kind) = particulars.kind {
+        row.kind = Set(Some(kind));
+    }
+    if code.is_some() {
+        row.code = Set(code);
+    }
     let after = row.update(&txn).await?;
     let change = Change::updated("department.update", "department", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
@@ -135,13 +215,30 @@ pub struct DepartmentMutation;
 
 #[Object]
 impl DepartmentMutation {
-    /// Adds a supervising department to the caller's own jurisdiction.
-    async fn create_department(&self, ctx: &Context<'_>, name: String) -> Result<Department> {
-        Ok(Department(create(db(ctx), scope(ctx), &actor(ctx), &name).await?))
+    /// Adds a supervising department to the caller's own jurisdiction, with its kind and
+    /// unified social credit code where known.
+    async fn create_department(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        kind: Option<DepartmentKind>,
+        code: Option<String>,
+    ) -> Result<Department> {
+        let particulars = Particulars { kind, code };
+        Ok(Department(create(db(ctx), scope(ctx), &actor(ctx), &name, particulars).await?))
     }
 
-    async fn update_department(&self, ctx: &Context<'_>, id: ID, name: String) -> Result<Department> {
+    /// Renames a department; a kind or code given is recorded too (omitted: unchanged).
+    async fn update_department(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        name: String,
+        kind: Option<DepartmentKind>,
+        code: Option<String>,
+    ) -> Result<Department> {
         let id = parse_id(&id)?;
-        Ok(Department(rename(db(ctx), scope(ctx), &actor(ctx), id, &name).await?))
+        let particulars = Particulars { kind, code };
+        Ok(Department(rename(db(ctx), scope(ctx), &actor(ctx), id, &name, particulars).await?))
     }
 }

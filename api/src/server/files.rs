@@ -152,9 +152,9 @@ pub(super) struct ImportParams {
     annotated: bool,
 }
 
-/// `POST /imports/{staff|institutions}.{csv|xlsx}`: a staffing office imports people into its
-/// own jurisdiction's institutions, or institutions into its own jurisdiction, the file as the
-/// body; all rows or none, with each bad row's line and reason (in Chinese unless `?lang=en`).
+/// `POST /imports/{staff|institutions|departments}.{csv|xlsx}`: a staffing office imports people
+/// into its own jurisdiction's institutions, or institutions or departments into its own
+/// jurisdiction, the file as the body; all rows or none, with each bad row's line and reason (in Chinese unless `?lang=en`).
 /// The same checks as `api import staff`. With `Accept: application/x-ndjson` the answer is a
 /// stream of lines as the import goes (`{"stage", "done", "total"}`: rows read, checked every
 /// 500, checked, written per batch), then `{"report": …}` or `{"error": …}`.
@@ -181,10 +181,11 @@ pub(super) async fn import_upload(
             _ => return Err(ApiError::forbidden("only a staffing office imports")),
         };
         let (kind, extension) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such import"))?;
-        let staff = match kind {
-            "staff" => true,
-            "institutions" => false,
-            _ => return Err(ApiError::not_found("imports are staff or institutions, .csv or .xlsx")),
+        let kind = match kind {
+            "staff" => FileKind::Staff,
+            "institutions" => FileKind::Institutions,
+            "departments" => FileKind::Departments,
+            _ => return Err(ApiError::not_found("imports are staff, institutions or departments, .csv or .xlsx")),
         };
         let actor = Actor::of(&scope, Some(request_id.id.clone()));
         // A file that met people or institutions held elsewhere counts against the same
@@ -193,7 +194,7 @@ pub(super) async fn import_upload(
         state.throttle.probe_allowed(&prober)?;
         let running = state.imports.start(own)?;
         Ok::<_, ApiError>(Upload {
-            staff,
+            kind,
             extension: extension.to_ascii_lowercase(),
             own,
             readable,
@@ -250,9 +251,43 @@ pub(super) async fn import_upload(
         .streaming(stream)
 }
 
+/// What an upload holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Staff,
+    Institutions,
+    Departments,
+}
+
+impl FileKind {
+    fn word(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Institutions => "institutions",
+            Self::Departments => "departments",
+        }
+    }
+
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Staff => &crate::import::STAFF_COLUMNS,
+            Self::Institutions => &crate::import::INSTITUTION_COLUMNS,
+            Self::Departments => &crate::import::DEPARTMENT_COLUMNS,
+        }
+    }
+
+    fn optional(self) -> &'static [&'static str] {
+        match self {
+            Self::Staff => &crate::import::STAFF_OPTIONAL,
+            Self::Institutions => &crate::import::INSTITUTION_OPTIONAL,
+            Self::Departments => &crate::import::DEPARTMENT_OPTIONAL,
+        }
+    }
+}
+
 /// An upload admitted: what to import, for whom.
 struct Upload {
-    staff: bool,
+    kind: FileKind,
     extension: String,
     own: i32,
     /// The jurisdictions whose people and institutions the office reads.
@@ -282,8 +317,7 @@ impl Upload {
         body: &web::Bytes,
         progress: crate::import::Progress<'_>,
     ) -> Result<Answer, ApiError> {
-        let columns: &'static [&'static str] =
-            if self.staff { &crate::import::STAFF_COLUMNS } else { &crate::import::INSTITUTION_COLUMNS };
+        let columns = self.kind.columns();
         if self.preview {
             return self.preview(body, columns).await.map(Answer::Report);
         }
@@ -296,7 +330,7 @@ impl Upload {
         .map_err(ApiError::internal)?;
         let within = Some(Within { own: self.own, readable: &self.readable });
         let (report, rows) = match read {
-            Ok(rows) if self.staff => {
+            Ok(rows) if self.kind == FileKind::Staff => {
                 if let Some(tell) = progress {
                     tell("read", rows.len(), rows.len());
                 }
@@ -314,6 +348,12 @@ impl Upload {
                 .map_err(ApiError::Internal)?;
                 (report, Some(rows))
             }
+            Ok(rows) if self.kind == FileKind::Departments => {
+                let report = crate::import::import_departments_rows(&state.db, &rows, within, &self.actor)
+                    .await
+                    .map_err(ApiError::Internal)?;
+                (report, Some(rows))
+            }
             Ok(rows) => {
                 let report =
                     crate::import::import_institutions_rows(&state.db, &rows, within, &self.actor, &self.document)
@@ -327,15 +367,18 @@ impl Upload {
             self.record_probe(state, report.errors.len()).await?;
         }
         if let (true, false, Some(rows)) = (self.annotated, report.errors.is_empty(), &rows) {
-            let reason = |e: &crate::import::RowError| crate::labels::reason_zh_in(&e.reason, !self.staff);
+            let reason = |e: &crate::import::RowError| crate::labels::reason_zh_in(&e.reason, self.kind.word());
             return Ok(Answer::Annotated(crate::import::annotated_csv(rows, &report.errors, reason)));
         }
         let errors: Vec<serde_json::Value> = report
             .errors
             .iter()
             .map(|e| {
-                let reason =
-                    if self.chinese { crate::labels::reason_zh_in(&e.reason, !self.staff) } else { e.reason.clone() };
+                let reason = if self.chinese {
+                    crate::labels::reason_zh_in(&e.reason, self.kind.word())
+                } else {
+                    e.reason.clone()
+                };
                 let line = (e.line > 0).then_some(e.line);
                 serde_json::json!({ "line": line, "reason": reason })
             })
@@ -361,8 +404,7 @@ impl Upload {
         body: &web::Bytes,
         columns: &'static [&'static str],
     ) -> Result<serde_json::Value, ApiError> {
-        let known: &'static [&'static str] =
-            if self.staff { &crate::import::STAFF_OPTIONAL } else { &crate::import::INSTITUTION_OPTIONAL };
+        let known = self.kind.optional();
         let (bytes, extension) = (body.clone(), self.extension.clone());
         let read = tokio::task::spawn_blocking(move || {
             crate::import::preview_from(&bytes, &extension, columns, known, ReadLimits::UPLOAD, 5)
@@ -382,7 +424,8 @@ impl Upload {
             && let Some(errors) = answer["errors"].as_array_mut()
         {
             for error in errors {
-                let reason = crate::labels::reason_zh_in(error["reason"].as_str().unwrap_or_default(), !self.staff);
+                let reason =
+                    crate::labels::reason_zh_in(error["reason"].as_str().unwrap_or_default(), self.kind.word());
                 error["reason"] = reason.into();
             }
         }
@@ -393,7 +436,8 @@ impl Upload {
     /// audited in its own transaction (the import's own was rolled back).
     async fn record_probe(&self, state: &AppState, errors: usize) -> Result<(), ApiError> {
         state.throttle.probe_refused(&self.prober);
-        let what = if self.staff { "staff.import.refused" } else { "institution.import.refused" };
+        let staff = self.kind == FileKind::Staff;
+        let what = if staff { "staff.import.refused" } else { "institution.import.refused" };
         let refusal = Change {
             action: what,
             entity: "jurisdiction",
@@ -401,7 +445,7 @@ impl Upload {
             jurisdiction_id: Some(self.own),
             before: None,
             after: Some(serde_json::json!({
-                "reason": if self.staff { "one person, one slot (一人一编)" } else { "credit code registered elsewhere" },
+                "reason": if staff { "one person, one slot (一人一编)" } else { "credit code registered elsewhere" },
                 "errors": errors,
             })),
         };
