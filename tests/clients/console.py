@@ -143,6 +143,8 @@ try:
     check("待审批" in text("planList"), f"the request waits: {text('planList')!r}")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-department.png"))
+    check(not browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=accounts]").is_displayed(),
+          "accounts are an office's screen, not a department's")
     # Its people, with ID numbers masked (only the office of their jurisdiction sees them whole).
     browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=people]").click()
     wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#peopleList tr")) > 0)
@@ -269,6 +271,34 @@ try:
             link.get_attribute("href"),
         )
         check(status[0] == 200, f"{link.get_attribute('href')}: {status}")
+    # Accounts of the office's jurisdiction and below: a county's office made, its password reset, then disabled.
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=accounts]").click()
+    wait.until(ready.presence_of_element_located((By.ID, "accountForm")))
+    wait.until(lambda b: "wang.culture" in text("accountList"))
+    browser.find_element(By.ID, "acUser").send_keys("minle.office")
+    browser.find_element(By.ID, "acJurisdiction").clear()
+    browser.find_element(By.ID, "acJurisdiction").send_keys("620722")
+    browser.find_element(By.ID, "acPassword").send_keys("a county's first passphrase")
+    browser.find_element(By.CSS_SELECTOR, "#accountForm button").click()
+    wait.until(ready.presence_of_element_located((By.ID, "accountMade")))
+    row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#accountList tr") if "minle.office" in r.text]
+    check(row and "620722" in row[0].text and "编办" in row[0].text, f"the new account is listed: {text('accountList')!r}")
+    browser.find_element(By.CSS_SELECTOR, "button.acReset[data-user='minle.office']").click()
+    wait.until(ready.presence_of_element_located((By.ID, "acNewPassword")))
+    browser.find_element(By.ID, "acNewPassword").send_keys("another passphrase for it")
+    browser.find_element(By.CSS_SELECTOR, "#resetForm button").click()
+    wait.until(lambda b: "密码已重置" in text("accountResult"))
+    browser.find_element(By.CSS_SELECTOR, "button.acDisable[data-user='minle.office']").click()
+    wait.until(lambda b: "已停用" in text("accountResult"))
+    row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#accountList tr") if "minle.office" in r.text]
+    check(row and "已停用" in row[0].text, f"the account is disabled: {text('accountList')!r}")
+    # A second account of the same name is refused, in Chinese.
+    browser.find_element(By.ID, "acUser").send_keys("minle.office")
+    browser.find_element(By.ID, "acPassword").send_keys("a county's first passphrase")
+    browser.find_element(By.CSS_SELECTOR, "#accountForm button").click()
+    wait.until(lambda b: "不能记录" in text("accountResult"))
+    if shots:
+        browser.save_screenshot(os.path.join(shots, "console-accounts.png"))
     # A conversion to an enterprise (转企) through its preview: the unit's slots are removed.
     open_record("张掖市书画院", "rfKind")
     Select(browser.find_element(By.ID, "rfKind")).select_by_value("convert")
@@ -301,6 +331,7 @@ try:
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
     print("console: an office recorded an event through its preview; a department asked to use vacancies, the office "
           "approved and hired on the plan through its preview; a departure, a transfer, a merger and a conversion went through "
-          "theirs; an import's bad row was named in Chinese; a large import showed its progress; an evaluator scored an institution")
+          "theirs; an import's bad row was named in Chinese; a large import showed its progress; a county's account was made, "
+          "reset and disabled; an evaluator scored an institution")
 finally:
     browser.quit()
