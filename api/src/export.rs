@@ -48,6 +48,12 @@ impl From<String> for Cell {
     }
 }
 
+impl From<Option<String>> for Cell {
+    fn from(s: Option<String>) -> Self {
+        s.map_or(Cell::Empty, Cell::Text)
+    }
+}
+
 impl From<i64> for Cell {
     fn from(n: i64) -> Self {
         Cell::Number(n as f64)

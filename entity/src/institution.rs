@@ -10,8 +10,10 @@ pub struct Model {
     pub id: i32,
     pub jurisdiction_id: i32,
     pub department_id: i32,
+    /// The unified social credit code (统一社会信用代码); none for a unit that is not a legal
+    /// person and was never given one.
     #[sea_orm(unique)]
-    pub credit_code: String,
+    pub credit_code: Option<String>,
     pub name: String,
     pub sector: Sector,
     pub level: Level,

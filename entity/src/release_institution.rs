@@ -10,7 +10,7 @@ pub struct Model {
     pub release_id: i32,
     pub institution_id: i32,
     pub name: String,
-    pub credit_code: String,
+    pub credit_code: Option<String>,
     pub department: String,
     pub sector: String,
     pub level: String,

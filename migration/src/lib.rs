@@ -26,6 +26,7 @@ mod m20261202_000021_staff_name_in_jurisdiction;
 mod m20261203_000022_institution_name_keys;
 mod m20261206_000023_idempotency_keys;
 mod m20261206_000024_department_kind;
+mod m20261206_000025_institution_without_credit_code;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000022_institution_name_keys::Migration),
             Box::new(m20261206_000023_idempotency_keys::Migration),
             Box::new(m20261206_000024_department_kind::Migration),
+            Box::new(m20261206_000025_institution_without_credit_code::Migration),
         ]
     }
 }

@@ -526,3 +526,55 @@ async fn a_department_list_records_each_kind_and_code_and_the_institutions_file_
     let taken = format!(r#"mutation {{ createDepartment(name: "县政协办公室", code: "{water}") {{ id }} }}"#);
     app.refused(Some(&office), &taken, json!({}), "CONFLICT").await;
 }
+
+#[tokio::test]
+async fn a_unit_that_is_not_a_legal_person_goes_in_without_a_credit_code_and_its_people_name_it() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    let office = app.office("620521");
+    let header = "统一社会信用代码,单位名称,行政区划代码,主管部门,行业,机构规格,经费形式,管理方式,分类,是否法人,成立日期,财政拨款编制,自收自支编制";
+    let district = ",清水县城区学区,620521,清水县教育局,HEALTH,UNRANKED,全额拨款,非参公,公益一类,否,2024-03-01,3,0";
+    // A legal person always has its code: that line is refused, and so the whole file.
+    let legal = ",清水县疾控中心,620521,清水县卫生健康局,HEALTH,SECTION,全额拨款,非参公,公益一类,是,1990-01-01,5,0";
+    let file = format!("{header}\n{district}\n{legal}\n");
+    let (_, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", file.into_bytes()).await;
+    assert_eq!(answer["written"], 0, "{answer}");
+    assert_eq!(answer["errors"][0]["line"], 3, "{answer}");
+    assert!(answer["errors"][0]["reason"].as_str().unwrap().contains("法人单位须有统一社会信用代码"), "{answer}");
+    let file = format!("{header}\n{district}\n");
+    let (_, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", file.clone().into_bytes()).await;
+    assert_eq!(answer["written"], 1, "{answer}");
+    let q = r#"{ institutions(jurisdiction: "620521") { edges { node { name creditCode legalPerson establishment { approved } } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    let node = &data["institutions"]["edges"][0]["node"];
+    assert_eq!((node["creditCode"].clone(), node["legalPerson"].clone()), (json!(null), json!(false)), "{data}");
+    assert_eq!(node["establishment"]["approved"], 3);
+    // Without a code a unit is told apart by its name: the same file again is refused.
+    let (_, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", file.into_bytes()).await;
+    assert_eq!(answer["errors"][0]["reason"], "单位名称：本辖区已登记无代码的同名单位：清水县城区学区", "{answer}");
+    // Its people name it (单位名称) where the code cell is empty.
+    let (teacher, stranger) =
+        (crate::fixture::national_id("620521", "19900101", 1), crate::fixture::national_id("620521", "19910101", 2));
+    let people = format!(
+        "身份证号,姓名,单位统一社会信用代码,单位名称,岗位类别,用编类型,人员状态,进人日期\n\
+         {teacher},甲,,清水县城区学区,专业技术,财政拨款,在职,2024-04-01\n"
+    );
+    let (_, answer) = crate::import::upload(&app, Some(&office), "staff.csv", people.into_bytes()).await;
+    assert_eq!(answer["written"], 1, "{answer}");
+    let unknown = format!(
+        "身份证号,姓名,单位统一社会信用代码,单位名称,岗位类别,用编类型,人员状态,进人日期\n\
+         {stranger},乙,,清水县不存在学区,专业技术,财政拨款,在职,2024-04-01\n"
+    );
+    let (_, answer) = crate::import::upload(&app, Some(&office), "staff.csv", unknown.into_bytes()).await;
+    assert_eq!(answer["errors"][0]["reason"], "单位名称：没有名为清水县不存在学区的单位", "{answer}");
+    // Through the API: a unit that is not a legal person may be made without a code; a legal person may not.
+    let department = crate::fixture::department(&app, &office, "清水县民政局").await;
+    let mut input = crate::fixture::institution_input(&department, "清水县社会福利中心", "");
+    input["creditCode"] = json!(null);
+    input["legalPerson"] = json!(false);
+    let made = app.ok(Some(&office), crate::fixture::CREATE_INSTITUTION, json!({"input": input.clone()})).await;
+    assert_eq!(made["createInstitution"]["creditCode"], json!(null));
+    input["name"] = json!("清水县救助管理站");
+    input["legalPerson"] = json!(true);
+    app.refused(Some(&office), crate::fixture::CREATE_INSTITUTION, json!({"input": input}), "BAD_USER_INPUT").await;
+}

@@ -111,8 +111,9 @@ impl DisclosedInstitution {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    async fn credit_code(&self) -> &str {
-        &self.0.credit_code
+    /// None for a unit that is not a legal person and has no code.
+    async fn credit_code(&self) -> Option<&str> {
+        self.0.credit_code.as_deref()
     }
     async fn department(&self) -> &str {
         &self.0.department

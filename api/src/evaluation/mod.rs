@@ -68,7 +68,7 @@ pub struct EvaluationFlag {
 pub struct PublishedGrade {
     pub institution_id: ID,
     pub institution_name: String,
-    pub credit_code: String,
+    pub credit_code: Option<String>,
     pub round_name: String,
     pub year: i32,
     pub total: f64,
@@ -223,7 +223,7 @@ impl EvaluationQuery {
             .filter(round_result::Column::RoundId.is_in(rounds.iter().map(|r| r.id)))
             .all(db)
             .await?;
-        let names: HashMap<i32, (String, String)> = institution::Entity::find()
+        let names: HashMap<i32, (String, Option<String>)> = institution::Entity::find()
             .filter(institution::Column::Id.is_in(results.iter().map(|r| r.institution_id)))
             .all(db)
             .await?

@@ -149,7 +149,7 @@ pub struct Recusal {
 pub struct RoundInstitution {
     pub id: ID,
     pub name: String,
-    pub credit_code: String,
+    pub credit_code: Option<String>,
     pub sector: Sector,
     pub level: Level,
     pub funding_form: FundingForm,

@@ -90,9 +90,11 @@ pub async fn import_institutions_rows(
     let mut errors = RowErrors::default();
     let mut checked = Vec::new();
     let mut seen_codes: HashMap<String, usize> = HashMap::new();
+    let mut seen_uncoded: HashMap<(i32, String), usize> = HashMap::new();
     for row in rows {
         let mut check = Check::new(row, &mut errors);
-        let credit_code = check.field("credit_code", CreditCode::parse);
+        // A unit that is not a legal person may have no code (newly approved, or never registered).
+        let credit_code = check.optional("credit_code", |c| c.field("credit_code", CreditCode::parse));
         let name = check.field("name", |v| codes::name("name", v));
         let jurisdiction_id = check.field("jurisdiction", |v| super::own_jurisdiction(&jurisdictions, within, v));
         let department = check.field("department", |v| codes::name("department", v));
@@ -111,10 +113,23 @@ pub async fn import_institutions_rows(
         let approved_on = check.optional("approved_on", |c| c.date("approved_on"));
         let internal_bodies = check.list("internal_bodies");
         let leadership_posts = check.field("leadership_posts", parse_posts);
-        if let Some(code) = &credit_code
-            && let Some(first) = seen_codes.insert(code.as_str().to_string(), row.line)
+        if let (Some(code), Some(legal_person)) = (&credit_code, legal_person)
+            && let Err(reason) = crate::institution::check_credit_code(code, legal_person)
         {
-            check.fail(format!("credit_code: {} repeats line {first}", code.as_str()));
+            check.fail(format!("credit_code: {reason}"));
+        }
+        match (&credit_code, &name, jurisdiction_id) {
+            (Some(Some(code)), _, _) => {
+                if let Some(first) = seen_codes.insert(code.as_str().to_string(), row.line) {
+                    check.fail(format!("credit_code: {} repeats line {first}", code.as_str()));
+                }
+            }
+            (Some(None), Some(name), Some(jurisdiction)) => {
+                if let Some(first) = seen_uncoded.insert((jurisdiction, name.clone()), row.line) {
+                    check.fail(format!("name: a unit of that name without a credit code is on line {first}"));
+                }
+            }
+            _ => {}
         }
         if let (
             Some(credit_code),
@@ -268,7 +283,8 @@ async fn check_registered(
     within: Option<Within<'_>>,
     errors: &mut RowErrors,
 ) -> anyhow::Result<bool> {
-    let lines: HashMap<&str, usize> = checked.iter().map(|c| (c.new.credit_code.as_str(), c.line)).collect();
+    let lines: HashMap<&str, usize> =
+        checked.iter().filter_map(|c| Some((c.new.credit_code.as_ref()?.as_str(), c.line))).collect();
     let mut elsewhere = false;
     let codes: Vec<&str> = lines.keys().copied().collect();
     for chunk in codes.chunks(1000) {
@@ -291,6 +307,26 @@ async fn check_registered(
     }
     if elsewhere {
         errors.push(RowError { line: 0, reason: REGISTERED_ELSEWHERE.into() });
+    }
+    // A unit without a code is told apart by its name in its jurisdiction (the importer's own).
+    let uncoded: Vec<&Checked> = checked.iter().filter(|c| c.new.credit_code.is_none()).collect();
+    for chunk in uncoded.chunks(1000) {
+        let taken: Vec<(i32, String)> = entity::institution::Entity::find()
+            .select_only()
+            .column(entity::institution::Column::JurisdictionId)
+            .column(entity::institution::Column::Name)
+            .filter(entity::institution::Column::CreditCode.is_null())
+            .filter(entity::institution::Column::Status.eq(entity::enums::InstitutionStatus::Active))
+            .filter(entity::institution::Column::Name.is_in(chunk.iter().map(|c| c.new.name.clone())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for c in chunk {
+            if taken.iter().any(|(j, name)| *j == c.jurisdiction_id && *name == c.new.name) {
+                let reason = format!("name: {} without a credit code is already registered here", c.new.name);
+                errors.push(RowError { line: c.line, reason });
+            }
+        }
     }
     Ok(elsewhere)
 }

@@ -53,7 +53,7 @@ impl InstitutionOrder {
     fn key_of(&self, row: &institution::Model) -> String {
         match self.field {
             InstitutionSortField::Name => row.name.clone(),
-            InstitutionSortField::CreditCode => row.credit_code.clone(),
+            InstitutionSortField::CreditCode => row.credit_code.clone().unwrap_or_default(),
             InstitutionSortField::EstablishedOn => row.established_on.to_string(),
             InstitutionSortField::Id => row.id.to_string(),
         }

@@ -7,7 +7,7 @@ mod service;
 
 use crate::graphql::context::parse_id;
 pub use listing::{InstitutionConnection, InstitutionOrder};
-pub use service::{CreateInstitutionInput, NewInstitution, create_in, insert};
+pub use service::{CreateInstitutionInput, NewInstitution, check_credit_code, create_in, insert};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
@@ -62,9 +62,10 @@ impl Institution {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// Unified social credit code (统一社会信用代码).
-    async fn credit_code(&self) -> &str {
-        &self.0.credit_code
+    /// Unified social credit code (统一社会信用代码); null for a unit that is not a legal
+    /// person and was never given one.
+    async fn credit_code(&self) -> Option<&str> {
+        self.0.credit_code.as_deref()
     }
     async fn classification(&self) -> Classification {
         self.0.classification

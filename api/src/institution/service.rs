@@ -26,7 +26,8 @@ pub struct LeadershipPostInput {
 /// A new institution, validated before anything is written.
 #[derive(Clone, Debug)]
 pub struct NewInstitution {
-    pub credit_code: CreditCode,
+    /// None only for a unit that is not a legal person (checked by [`check_credit_code`]).
+    pub credit_code: Option<CreditCode>,
     pub name: String,
     pub department_id: i32,
     pub sector: Sector,
@@ -46,6 +47,16 @@ fn check_three_determinations(internal_bodies: &[String], posts: &[LeadershipPos
     }
     if posts.iter().any(|p| p.title.trim().is_empty() || p.count < 1 || p.count > 50) {
         return Err(ApiError::bad_input("a leadership post needs a title and a count from 1 to 50"));
+    }
+    Ok(())
+}
+
+/// A legal person (法人) has a unified social credit code; a unit that is not one may have none.
+pub fn check_credit_code(code: &Option<CreditCode>, legal_person: bool) -> Result<(), String> {
+    if code.is_none() && legal_person {
+        return Err("a legal person (法人) has a unified social credit code; only a unit that is not one may go \
+                    without"
+            .into());
     }
     Ok(())
 }
@@ -73,18 +84,37 @@ pub async fn insert<C: ConnectionTrait>(
             new.department_id
         )));
     }
-    let taken = institution::Entity::find()
-        .filter(institution::Column::CreditCode.eq(new.credit_code.as_str()))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict(format!("credit code {} is already registered", new.credit_code.as_str())));
+    check_credit_code(&new.credit_code, new.legal_person).map_err(ApiError::BadInput)?;
+    match &new.credit_code {
+        Some(code) => {
+            let taken =
+                institution::Entity::find().filter(institution::Column::CreditCode.eq(code.as_str())).one(db).await?;
+            if taken.is_some() {
+                return Err(ApiError::conflict(format!("credit code {} is already registered", code.as_str())));
+            }
+        }
+        // Without a code, a unit is told apart by its name in its jurisdiction.
+        None => {
+            let taken = institution::Entity::find()
+                .filter(institution::Column::JurisdictionId.eq(jurisdiction_id))
+                .filter(institution::Column::Name.eq(new.name.as_str()))
+                .filter(institution::Column::CreditCode.is_null())
+                .filter(institution::Column::Status.eq(InstitutionStatus::Active))
+                .one(db)
+                .await?;
+            if taken.is_some() {
+                return Err(ApiError::conflict(format!(
+                    "an institution named {} without a credit code is already registered here",
+                    new.name
+                )));
+            }
+        }
     }
     let now = chrono::Utc::now();
     let row = institution::ActiveModel {
         jurisdiction_id: Set(jurisdiction_id),
         department_id: Set(new.department_id),
-        credit_code: Set(new.credit_code.into_string()),
+        credit_code: Set(new.credit_code.map(CreditCode::into_string)),
         name: Set(new.name),
         sector: Set(new.sector),
         level: Set(new.level),
@@ -142,8 +172,9 @@ async fn record_classification<C: ConnectionTrait>(
 
 #[derive(InputObject)]
 pub struct CreateInstitutionInput {
-    /// 18 characters, check character verified (GB 32100-2015).
-    pub credit_code: String,
+    /// 18 characters, check character verified (GB 32100-2015). A unit that is not a legal
+    /// person (`legalPerson: false`) may have none.
+    pub credit_code: Option<String>,
     pub name: String,
     pub department_id: ID,
     pub sector: Sector,
@@ -171,7 +202,10 @@ impl CreateInstitutionInput {
         check_three_determinations(&self.internal_bodies, &posts)?;
         check_established_on(self.established_on)?;
         Ok(NewInstitution {
-            credit_code: CreditCode::parse(&self.credit_code).map_err(ApiError::BadInput)?,
+            credit_code: match self.credit_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                Some(code) => Some(CreditCode::parse(code).map_err(ApiError::BadInput)?),
+                None => None,
+            },
             name: codes::name("name", &self.name).map_err(ApiError::BadInput)?,
             department_id: parse_id(&self.department_id)?,
             sector: self.sector,

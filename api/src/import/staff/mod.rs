@@ -31,8 +31,8 @@ pub const COLUMNS: [&str; 7] =
     ["national_id", "name", "institution_credit_code", "category", "basis", "status", "hire_date"];
 
 /// Columns the file may have beside the required ones.
-pub const OPTIONAL: [&str; 5] =
-    ["title_level", "seconded_to", "seconded_since", "secondment_document_no", "paid_by_budget"];
+pub const OPTIONAL: [&str; 6] =
+    ["institution_name", "title_level", "seconded_to", "seconded_since", "secondment_document_no", "paid_by_budget"];
 
 /// Rows per multi-row statement: well under both databases' bound-parameter limits.
 const BATCH: usize = 1000;
@@ -113,6 +113,7 @@ pub async fn import_staff_rows(
 ) -> anyhow::Result<ImportReport> {
     let txn = begin_write(db).await?;
     let institutions = institutions_by_code(&txn, rows, within.map(|w| w.own)).await?;
+    let named = institutions_by_name(&txn, rows, within.map(|w| w.own)).await?;
     let mut errors = RowErrors::default();
     let mut checked = Vec::new();
     let mut slot_holders: HashMap<String, usize> = HashMap::new();
@@ -127,15 +128,29 @@ pub async fn import_staff_rows(
         let mut check = Check::new(row, &mut errors);
         let national_id = check.field("national_id", NationalId::parse);
         let name = check.field("name", |v| codes::name("name", v));
-        let institution = check.field("institution_credit_code", |v| {
-            let found = institutions
-                .get(&v.to_ascii_uppercase())
-                .ok_or_else(|| format!("no institution has credit code `{v}`"))?;
+        let active = |found: &Arc<institution::Model>| {
             if found.status != InstitutionStatus::Active {
                 return Err(format!("institution `{}` is no longer active", found.name));
             }
             Ok(Arc::clone(found))
-        });
+        };
+        // A unit without a credit code (not a legal person) is named instead: 单位名称.
+        let institution = if row.get("institution_credit_code").is_empty() && !row.get("institution_name").is_empty() {
+            check.field("institution_name", |v| match named.get(v).map(Vec::as_slice) {
+                Some([one]) => active(one),
+                Some(many) if many.len() > 1 => {
+                    Err(format!("{} institutions are named `{v}`: give the unit's credit code", many.len()))
+                }
+                _ => Err(format!("no institution is named `{v}`")),
+            })
+        } else {
+            check.field("institution_credit_code", |v| {
+                let found = institutions
+                    .get(&v.to_ascii_uppercase())
+                    .ok_or_else(|| format!("no institution has credit code `{v}`"))?;
+                active(found)
+            })
+        };
         let category = check.word("category", StaffCategory::from_word);
         let basis = check.word("basis", StaffBasis::from_word);
         let status = check.word("status", StaffStatus::from_word);
@@ -266,7 +281,37 @@ async fn institutions_by_code<C: ConnectionTrait>(
             query = query.filter(institution::Column::JurisdictionId.eq(jurisdiction));
         }
         let rows = query.all(db).await?;
-        found.extend(rows.into_iter().map(|i| (i.credit_code.clone(), Arc::new(i))));
+        found.extend(rows.into_iter().filter_map(|i| Some((i.credit_code.clone()?, Arc::new(i)))));
+    }
+    Ok(found)
+}
+
+/// The institutions the file names without a credit code (`institution_name`), by name: within
+/// the office's own jurisdiction for an upload.
+async fn institutions_by_name<C: ConnectionTrait>(
+    db: &C,
+    rows: &[super::Row],
+    within: Option<i32>,
+) -> anyhow::Result<HashMap<String, Vec<Arc<institution::Model>>>> {
+    let mut names: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.get("institution_credit_code").is_empty())
+        .map(|r| r.get("institution_name"))
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut found: HashMap<String, Vec<Arc<institution::Model>>> = HashMap::new();
+    for chunk in names.chunks(BATCH) {
+        let mut query = institution::Entity::find()
+            .filter(institution::Column::Name.is_in(chunk.iter().map(|n| n.to_string())))
+            .filter(institution::Column::Status.eq(InstitutionStatus::Active));
+        if let Some(jurisdiction) = within {
+            query = query.filter(institution::Column::JurisdictionId.eq(jurisdiction));
+        }
+        for unit in query.all(db).await? {
+            found.entry(unit.name.clone()).or_default().push(Arc::new(unit));
+        }
     }
     Ok(found)
 }

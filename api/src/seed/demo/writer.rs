@@ -162,7 +162,7 @@ impl<'a> Writer<'a> {
             let row = institution::ActiveModel {
                 jurisdiction_id: Set(jurisdiction.id),
                 department_id: Set(department.id),
-                credit_code: Set(self.credit_code(&jurisdiction.code, rng)),
+                credit_code: Set(Some(self.credit_code(&jurisdiction.code, rng))),
                 name: Set(format!("{}{}", jurisdiction.name, removed.unit)),
                 sector: Set(removed.sector),
                 level: Set(Level::Section),
@@ -432,7 +432,7 @@ impl<'a> Writer<'a> {
         let row = institution::ActiveModel {
             jurisdiction_id: Set(jurisdiction.id),
             department_id: Set(department_id),
-            credit_code: Set(self.credit_code(&jurisdiction.code, rng)),
+            credit_code: Set(Some(self.credit_code(&jurisdiction.code, rng))),
             name: Set(name.clone()),
             sector: Set(inst.sector),
             level: Set(inst.level),
