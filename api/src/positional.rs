@@ -66,6 +66,7 @@ positional!(institution::Model {
     leadership_posts,
     created_at,
     updated_at,
+    vacant_since,
 });
 
 positional!(establishment_balance::Model {

@@ -35,6 +35,9 @@ pub struct Model {
     pub leadership_posts: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Inherited: the day the vacancies standing when the unit was imported had been vacant
+    /// since, as the old system records it (空编起始日期).
+    pub vacant_since: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

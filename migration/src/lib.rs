@@ -27,6 +27,7 @@ mod m20261203_000022_institution_name_keys;
 mod m20261206_000023_idempotency_keys;
 mod m20261206_000024_department_kind;
 mod m20261206_000025_institution_without_credit_code;
+mod m20261206_000026_institution_vacant_since;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_idempotency_keys::Migration),
             Box::new(m20261206_000024_department_kind::Migration),
             Box::new(m20261206_000025_institution_without_credit_code::Migration),
+            Box::new(m20261206_000026_institution_vacant_since::Migration),
         ]
     }
 }

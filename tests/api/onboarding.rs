@@ -578,3 +578,48 @@ async fn a_unit_that_is_not_a_legal_person_goes_in_without_a_credit_code_and_its
     input["legalPerson"] = json!(true);
     app.refused(Some(&office), crate::fixture::CREATE_INSTITUTION, json!({"input": input}), "BAD_USER_INPUT").await;
 }
+
+#[tokio::test]
+async fn vacancies_standing_at_import_take_the_files_vacant_since_date_else_the_approval() {
+    let app = spawn_app().await;
+    api::jurisdiction::init(&app.db, "620521").await.unwrap();
+    let office = app.office("620521");
+    let (dated, undated) = (crate::fixture::credit_code("620521", 7), crate::fixture::credit_code("620521", 8));
+    let header = "统一社会信用代码,单位名称,行政区划代码,主管部门,行业,机构规格,经费形式,管理方式,分类,是否法人,成立日期,财政拨款编制,自收自支编制,批准日期,空编起始日期";
+    let row = |code: &str, name: &str, since: &str| {
+        format!(
+            "{code},{name},620521,清水县水务局,HEALTH,UNRANKED,全额拨款,非参公,公益一类,是,1983-04-01,3,0,1983-04-01,{since}"
+        )
+    };
+    // A date before the unit existed is refused.
+    let bad = format!("{header}\n{}\n", row(&dated, "清水县水文站", "1980-01-01"));
+    let (_, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", bad.into_bytes()).await;
+    assert_eq!(answer["errors"][0]["reason"], "空编起始日期：早于单位成立日期", "{answer}");
+    let file =
+        format!("{header}\n{}\n{}\n", row(&dated, "清水县水文站", "2025-06-01"), row(&undated, "清水县水保站", ""));
+    let (_, answer) = crate::import::upload(&app, Some(&office), "institutions.csv", file.into_bytes()).await;
+    assert_eq!(answer["written"], 2, "{answer}");
+    // One person each, hired long ago: two vacancies each.
+    let people = format!(
+        "national_id,name,institution_credit_code,category,basis,status,hire_date\n\
+         {},甲,{dated},MANAGEMENT,FISCAL,ACTIVE,2010-01-01\n{},乙,{undated},MANAGEMENT,FISCAL,ACTIVE,2010-01-01\n",
+        crate::fixture::national_id("620521", "19800101", 1),
+        crate::fixture::national_id("620521", "19800101", 2)
+    );
+    let (_, answer) = crate::import::upload(&app, Some(&office), "staff.csv", people.into_bytes()).await;
+    assert_eq!(answer["written"], 2, "{answer}");
+    let q = r#"{ institutions(jurisdiction: "620521", orderBy: {field: NAME, direction: ASC}) { edges { node { name vacancies { since } } } }
+        findings(jurisdiction: "620521") { longVacant(months: 24) { items { institution { name } figure } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    let since = |name: &str| -> Vec<String> {
+        let edges = data["institutions"]["edges"].as_array().unwrap();
+        let node = &edges.iter().find(|e| e["node"]["name"] == name).unwrap()["node"];
+        node["vacancies"].as_array().unwrap().iter().map(|v| v["since"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(since("清水县水文站"), ["2025-06-01", "2025-06-01"], "the file's date: {data}");
+    assert_eq!(since("清水县水保站"), ["1983-04-01", "1983-04-01"], "else the approval's: {data}");
+    // So only the unit whose vacancies are old by the records is long-vacant.
+    let long = data["findings"]["longVacant"]["items"].as_array().unwrap();
+    assert_eq!(long.len(), 1, "{data}");
+    assert_eq!(long[0]["institution"]["name"], "清水县水保站");
+}

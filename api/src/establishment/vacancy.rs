@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use async_graphql::SimpleObject;
 use chrono::NaiveDate;
 use entity::enums::{Funding, MovementKind, StaffBasis};
-use entity::{establishment_event, staff, staff_movement};
+use entity::{establishment_event, institution, staff, staff_movement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::Establishment;
@@ -149,11 +149,41 @@ pub async fn vacancies_of<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<
             let dates = replay(history, actual);
             found.entry(id).or_default().extend(dates.into_iter().map(|since| Vacancy { funding: row.funding, since }));
         }
-        if let Some(list) = found.get_mut(&id) {
-            list.sort_by_key(|v| v.since);
-        }
+    }
+    inherited_dates(db, ids, &mut found).await?;
+    for list in found.values_mut() {
+        list.sort_by_key(|v| v.since);
     }
     Ok(found)
+}
+
+/// Vacancies an import brought: where the old system recorded since when a unit's vacancies
+/// had stood (`vacant_since`), those standing on the day the unit was imported take that date.
+async fn inherited_dates<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    found: &mut HashMap<i32, Vec<Vacancy>>,
+) -> ApiResult<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let dated: Vec<(i32, Option<NaiveDate>, chrono::DateTime<chrono::Utc>)> = institution::Entity::find()
+            .select_only()
+            .column(institution::Column::Id)
+            .column(institution::Column::VacantSince)
+            .column(institution::Column::CreatedAt)
+            .filter(institution::Column::Id.is_in(chunk.iter().copied()))
+            .filter(institution::Column::VacantSince.is_not_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, since, imported) in dated {
+            let (Some(since), Some(list)) = (since, found.get_mut(&id)) else { continue };
+            let imported = imported.date_naive();
+            for vacancy in list.iter_mut().filter(|v| v.since <= imported) {
+                vacancy.since = since;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The dates of the vacancies left after `history`, reconciled to `actual` vacancies.

@@ -31,8 +31,8 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// Columns the file may have beside the required ones: the old system's record of each unit.
-pub const OPTIONAL: [&str; 5] =
-    ["document_no", "approved_on", "responsibilities", "internal_bodies", "leadership_posts"];
+pub const OPTIONAL: [&str; 6] =
+    ["document_no", "approved_on", "responsibilities", "internal_bodies", "leadership_posts", "vacant_since"];
 
 struct Checked {
     line: usize,
@@ -113,6 +113,17 @@ pub async fn import_institutions_rows(
         let approved_on = check.optional("approved_on", |c| c.date("approved_on"));
         let internal_bodies = check.list("internal_bodies");
         let leadership_posts = check.field("leadership_posts", parse_posts);
+        // Since when the unit's vacancies have stood (空编起始日期): on or after its establishment,
+        // and only for a unit with slots.
+        let vacant_since = check.optional("vacant_since", |c| c.date("vacant_since"));
+        if let (Some(Some(since)), Some(established)) = (vacant_since, established_on)
+            && since < established
+        {
+            check.fail("vacant_since: before the unit was established");
+        }
+        if vacant_since.is_some_and(|v| v.is_some()) && fiscal.unwrap_or(0) + self_financed.unwrap_or(0) == 0 {
+            check.fail("vacant_since: a unit without approved slots has no vacancies to date");
+        }
         if let (Some(code), Some(legal_person)) = (&credit_code, legal_person)
             && let Err(reason) = crate::institution::check_credit_code(code, legal_person)
         {
@@ -148,6 +159,7 @@ pub async fn import_institutions_rows(
             Some(document_no),
             Some(approved_on),
             Some(leadership_posts),
+            Some(vacant_since),
         ) = (
             credit_code,
             name,
@@ -165,6 +177,7 @@ pub async fn import_institutions_rows(
             document_no,
             approved_on,
             leadership_posts,
+            vacant_since,
         ) {
             let new = NewInstitution {
                 credit_code,
@@ -179,6 +192,7 @@ pub async fn import_institutions_rows(
                 responsibilities: row.get("responsibilities").to_string(),
                 internal_bodies,
                 leadership_posts,
+                vacant_since,
             };
             let approved = [(Funding::Fiscal, fiscal), (Funding::SelfFinanced, self_financed)];
             // Without the file's decision, the slots are recorded as the import's, dated the

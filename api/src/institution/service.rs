@@ -39,6 +39,8 @@ pub struct NewInstitution {
     pub responsibilities: String,
     pub internal_bodies: Vec<String>,
     pub leadership_posts: Vec<LeadershipPost>,
+    /// Inherited (imports only): since when the unit's vacancies have stood, per the old system.
+    pub vacant_since: Option<NaiveDate>,
 }
 
 fn check_three_determinations(internal_bodies: &[String], posts: &[LeadershipPost]) -> ApiResult<()> {
@@ -128,6 +130,7 @@ pub async fn insert<C: ConnectionTrait>(
         responsibilities: Set(new.responsibilities),
         internal_bodies: Set(serde_json::to_string(&new.internal_bodies).unwrap_or_else(|_| "[]".into())),
         leadership_posts: Set(serde_json::to_string(&new.leadership_posts).unwrap_or_else(|_| "[]".into())),
+        vacant_since: Set(new.vacant_since),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -217,6 +220,7 @@ impl CreateInstitutionInput {
             responsibilities: self.responsibilities.trim().to_string(),
             internal_bodies: self.internal_bodies.into_iter().map(|b| b.trim().to_string()).collect(),
             leadership_posts: posts,
+            vacant_since: None,
         })
     }
 }
