@@ -98,3 +98,78 @@ pub async fn allocate_ids<C: ConnectionTrait>(db: &C, table: &str, n: usize) -> 
     };
     Ok(rows)
 }
+
+/// A record as a bulk row: its fields by name.
+pub fn object<T: serde::Serialize>(value: &T) -> Map<String, Json> {
+    match serde_json::to_value(value) {
+        Ok(Json::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The columns of a bulk-written audit row.
+pub const AUDIT_COLUMNS: [Column; 12] = [
+    ("occurred_at", "timestamptz"),
+    ("actor", "text"),
+    ("actor_role", "text"),
+    ("jurisdiction_id", "int"),
+    ("action", "text"),
+    ("entity", "text"),
+    ("entity_id", "int"),
+    ("after", "text"),
+    ("request_id", "text"),
+    ("seq", "bigint"),
+    ("prev_hash", "text"),
+    ("hash", "text"),
+];
+
+/// An audit row of a bulk write, linked to the chain as it is built (the writer holds the
+/// chain's head from before the first row to its commit, and advances it to the last link).
+pub struct Link<'a> {
+    pub actor: &'a crate::audit::Actor,
+    /// The write's one timestamp, truncated to microseconds (what both databases keep).
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub jurisdiction_id: i32,
+    pub entity_id: i32,
+}
+
+impl Link<'_> {
+    /// The row recording that `entity` was written as `after`, linked after `chain` (the last
+    /// link's sequence number and hash), which moves on to it.
+    pub fn row(
+        &self,
+        action: &str,
+        entity: &str,
+        after: Option<String>,
+        chain: &mut (i64, String),
+    ) -> Map<String, Json> {
+        let mut audit = entity::audit_log::Model {
+            id: 0,
+            occurred_at: self.now,
+            actor: self.actor.subject.clone(),
+            actor_role: self.actor.role.clone(),
+            jurisdiction_id: Some(self.jurisdiction_id),
+            action: action.into(),
+            entity: entity.into(),
+            entity_id: Some(self.entity_id),
+            before: None,
+            after,
+            request_id: self.actor.request_id.clone(),
+            seq: Some(chain.0 + 1),
+            prev_hash: Some(chain.1.clone()),
+            hash: None,
+        };
+        let hash = crate::audit::link(&audit);
+        audit.hash = Some(hash.clone());
+        *chain = (chain.0 + 1, hash);
+        let mut row = object(&audit);
+        row.remove("id");
+        row.insert("occurred_at".into(), stamp(self.now));
+        row
+    }
+}
+
+/// A timestamp as both databases' drivers encode it, so bulk rows read back alike.
+pub fn stamp(now: chrono::DateTime<chrono::Utc>) -> Json {
+    Json::from(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+}

@@ -622,4 +622,15 @@ async fn vacancies_standing_at_import_take_the_files_vacant_since_date_else_the_
     let long = data["findings"]["longVacant"]["items"].as_array().unwrap();
     assert_eq!(long.len(), 1, "{data}");
     assert_eq!(long[0]["institution"]["name"], "清水县水保站");
+    // Written in bulk, the file leaves the ledger, the balances, the totals and the audit chain
+    // agreeing, with one audit row per unit and the department it made.
+    let q = r#"{ verifyLedger(jurisdiction: "620521") { consistent auditChainIntact differences { field } totalsDifferences { figure } }
+        overview(jurisdiction: "620521") { institutionCount establishment { approved vacant } }
+        auditLog(action: "institution.import", first: 10) { edges { node { entityId } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    assert_eq!(data["verifyLedger"]["consistent"], true, "{data}");
+    assert_eq!(data["verifyLedger"]["auditChainIntact"], true, "{data}");
+    assert_eq!(data["overview"]["institutionCount"], 2, "{data}");
+    assert_eq!(data["overview"]["establishment"], json!({"approved": 6, "vacant": 4}), "{data}");
+    assert_eq!(data["auditLog"]["edges"].as_array().unwrap().len(), 2, "{data}");
 }

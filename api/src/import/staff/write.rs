@@ -1,10 +1,9 @@
 //! Writing a checked staff file: the people with ids taken beforehand, then each one's movement
 //! and audit row, three bulk statements per thousand rows.
 
-use entity::audit_log;
 use entity::enums::{MovementKind, StaffStatus};
 use sea_orm::{ConnectionTrait, Set, TryIntoModel};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use super::{BATCH, Checked, Progress};
 use crate::audit::{Actor, snapshot};
@@ -45,21 +44,6 @@ const MOVEMENT_COLUMNS: [bulk::Column; 9] = [
     ("note", "text"),
     ("actor", "text"),
     ("created_at", "timestamptz"),
-];
-
-const AUDIT_COLUMNS: [bulk::Column; 12] = [
-    ("occurred_at", "timestamptz"),
-    ("actor", "text"),
-    ("actor_role", "text"),
-    ("jurisdiction_id", "int"),
-    ("action", "text"),
-    ("entity", "text"),
-    ("entity_id", "int"),
-    ("after", "text"),
-    ("request_id", "text"),
-    ("seq", "bigint"),
-    ("prev_hash", "text"),
-    ("hash", "text"),
 ];
 
 /// One chunk of people with their movements and audit rows, serialised.
@@ -116,7 +100,7 @@ pub(super) async fn write_people<C: ConnectionTrait>(
         let chunk = chunk?;
         bulk::insert(db, "staff", &STAFF_COLUMNS, chunk.people).await.map_err(slot_taken)?;
         bulk::insert(db, "staff_movement", &MOVEMENT_COLUMNS, chunk.movements).await?;
-        bulk::insert(db, "audit_log", &AUDIT_COLUMNS, chunk.audits).await?;
+        bulk::insert(db, "audit_log", &bulk::AUDIT_COLUMNS, chunk.audits).await?;
         report.written += chunk.written;
         report.over_establishment += chunk.over;
         report.past_retirement_age += chunk.past_age;
@@ -139,8 +123,7 @@ fn build_chunk(
     now: chrono::DateTime<chrono::Utc>,
     chain: &mut (i64, String),
 ) -> anyhow::Result<Chunk> {
-    // The encoding both databases' drivers use for timestamps, so bulk rows read back alike.
-    let stamp = Json::from(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false));
+    let stamp = bulk::stamp(now);
     let mut chunk = Chunk::default();
     for (c, id) in rows {
         chunk.past_age += usize::from(c.past_age);
@@ -152,14 +135,14 @@ fn build_chunk(
         person.seconded_to = Set(secondment.to);
         person.seconded_since = Set(secondment.since);
         let person = person.try_into_model()?;
-        let mut row = json_object(&person);
+        let mut row = bulk::object(&person);
         row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
         row.insert("national_id_hash".into(), Json::from(person.national_id_hash.clone()));
         row.insert("slot_key".into(), Json::from(person.slot_key.clone()));
         row.insert("created_at".into(), stamp.clone());
         row.insert("updated_at".into(), stamp.clone());
         chunk.people.push(row);
-        chunk.movements.push(json_object(&serde_json::json!({
+        chunk.movements.push(bulk::object(&serde_json::json!({
             "jurisdiction_id": person.jurisdiction_id,
             "staff_id": id,
             "institution_id": person.institution_id,
@@ -172,7 +155,7 @@ fn build_chunk(
         // A person seconded out left on the file's day (else the hire date), on its papers
         // where the file has them.
         if person.status == StaffStatus::SecondedOut {
-            chunk.movements.push(json_object(&serde_json::json!({
+            chunk.movements.push(bulk::object(&serde_json::json!({
                 "jurisdiction_id": person.jurisdiction_id,
                 "staff_id": id,
                 "institution_id": person.institution_id,
@@ -184,41 +167,14 @@ fn build_chunk(
                 "created_at": stamp,
             })));
         }
-        let mut audit = audit_log::Model {
-            id: 0,
-            occurred_at: now,
-            actor: actor.subject.clone(),
-            actor_role: actor.role.clone(),
-            jurisdiction_id: Some(person.jurisdiction_id),
-            action: "staff.import".into(),
-            entity: "staff".into(),
-            entity_id: Some(id),
-            before: None,
-            after: snapshot(&person).map(|v| v.to_string()),
-            request_id: actor.request_id.clone(),
-            seq: Some(chain.0 + 1),
-            prev_hash: Some(chain.1.clone()),
-            hash: None,
-        };
-        let hash = crate::audit::link(&audit);
-        audit.hash = Some(hash.clone());
-        *chain = (chain.0 + 1, hash);
-        let mut row = json_object(&audit);
-        row.remove("id");
-        row.insert("occurred_at".into(), stamp.clone());
-        chunk.audits.push(row);
+        let after = snapshot(&person).map(|v| v.to_string());
+        let link = bulk::Link { actor, now, jurisdiction_id: person.jurisdiction_id, entity_id: id };
+        chunk.audits.push(link.row("staff.import", "staff", after, chain));
         chunk.over += usize::from(person.over_establishment);
         chunk.written += 1;
     }
     chunk.head = chain.clone();
     Ok(chunk)
-}
-
-fn json_object<T: serde::Serialize>(value: &T) -> Map<String, Json> {
-    match serde_json::to_value(value) {
-        Ok(Json::Object(map)) => map,
-        _ => Map::new(),
-    }
 }
 
 /// A writer that slipped in between the checks and the insert and gave one of the file's

@@ -1,18 +1,18 @@
 //! Importing institutions with their initial establishment.
 
+mod write;
+
 use std::collections::HashMap;
 use std::path::Path;
 
-use entity::enums::{Classification, EventKind, Funding, FundingForm, Level, ManagementMode, Sector};
+use entity::enums::{Classification, Funding, FundingForm, Level, ManagementMode, Sector};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{Check, ImportReport, RowError, RowErrors, Within, import_document, read_rows};
-use crate::audit::{self, Actor, Change};
+use crate::audit::Actor;
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
-use crate::error::ApiError;
-use crate::establishment::{Document, Entry, operation, record_entry};
-use crate::institution::{LeadershipPost, NewInstitution, insert};
+use crate::institution::{LeadershipPost, NewInstitution};
 
 pub const COLUMNS: [&str; 13] = [
     "credit_code",
@@ -217,72 +217,19 @@ pub async fn import_institutions_rows(
         return Ok(ImportReport { held_elsewhere, ..ImportReport::refused(errors) });
     }
 
-    let operation = operation();
     let txn = begin_write(db).await?;
-    let mut report = ImportReport::default();
-    for mut c in checked {
-        let (department, created) =
-            crate::jurisdiction::department::find_or_create(&txn, actor, c.jurisdiction_id, &c.department)
-                .await
-                .map_err(to_anyhow)?;
-        if created {
-            report.created_departments.push(department.name.clone());
+    match write::write_institutions(&txn, actor, checked, document).await? {
+        Ok(report) => {
+            crate::write::commit(txn).await?;
+            Ok(report)
         }
-        c.new.department_id = department.id;
-        let (number, effective_on) = match &c.decision {
-            (Some(number), on) => (number.clone(), *on),
-            (None, on) => (format!("{document}（原系统未载文号）").chars().take(100).collect(), *on),
-        };
-        let document = Document { number, effective_on, reason: "initial establishment (import)".into() };
-        let classification = Some((c.classification, document.number.as_str(), effective_on));
-        let row = insert(&txn, actor, c.jurisdiction_id, c.new, classification).await.map_err(to_anyhow)?;
-        for (funding, slots) in c.approved {
-            if slots > 0 {
-                // Imported establishment is approved like any other: within the ceiling and
-                // the control figure handed down.
-                // A refusal of the rules (past the control figure, the ceiling) is the row's
-                // reason, not a fault: the whole file is refused with its line.
-                let inventory = crate::establishment::Recording::Inventory;
-                match crate::establishment::check_recorded_slots(&txn, row.jurisdiction_id, funding, slots, inventory)
-                    .await
-                {
-                    Ok(None) => {}
-                    Ok(Some(notice)) => {
-                        if !report.notices.contains(&notice) {
-                            report.notices.push(notice);
-                        }
-                    }
-                    Err(ApiError::Conflict(reason) | ApiError::BadInput(reason)) => {
-                        txn.rollback().await?;
-                        let column =
-                            if funding == Funding::Fiscal { "approved_fiscal" } else { "approved_self_financed" };
-                        return Ok(ImportReport::refused_for(RowError {
-                            line: c.line,
-                            reason: format!("{column}: {reason}"),
-                        }));
-                    }
-                    Err(error) => return Err(to_anyhow(error)),
-                }
-                let entry = Entry {
-                    jurisdiction_id: row.jurisdiction_id,
-                    institution_id: Some(row.id),
-                    kind: EventKind::Approve,
-                    funding,
-                    approved_delta: slots,
-                    frozen_delta: 0,
-                    document: &document,
-                    operation: &operation,
-                    reform_id: None,
-                };
-                record_entry(&txn, actor, entry).await.map_err(to_anyhow)?;
-            }
+        // A refusal of the rules (past the control figure, the ceiling) is the row's reason,
+        // not a fault: the whole file is refused with its line.
+        Err(refusal) => {
+            txn.rollback().await?;
+            Ok(ImportReport::refused_for(refusal))
         }
-        let change = Change::created("institution.import", "institution", row.id, row.jurisdiction_id, &row);
-        audit::record(&txn, actor, change).await?;
-        report.written += 1;
     }
-    crate::write::commit(txn).await?;
-    Ok(report)
 }
 
 /// Says that a credit code of the file is registered outside what the office reads.
