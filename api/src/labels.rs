@@ -379,6 +379,15 @@ pub fn reason_zh(reason: &str) -> String {
     reason_zh_in(reason, "staff")
 }
 
+/// The Chinese header of a column of a file of `staff`, `institutions` or `departments`.
+pub fn column_zh(column: &str, file: &str) -> Option<&'static str> {
+    match (column, file) {
+        ("name", "institutions") => Some("单位名称"),
+        ("name", "departments") => Some("部门名称"),
+        _ => COLUMNS.iter().find(|(word, _)| *word == column).map(|(_, header)| *header),
+    }
+}
+
 /// [`reason_zh`] for a file of `staff`, `institutions` or `departments`: a column several
 /// files have (`name`) is headed as that file heads it.
 pub fn reason_zh_in(reason: &str, file: &str) -> String {
@@ -407,12 +416,7 @@ pub fn reason_zh_in(reason: &str, file: &str) -> String {
                 })
         })
         .unwrap_or_else(|| rest.to_string());
-    let headed = |c: &str| match (c, file) {
-        ("name", "institutions") => Some("单位名称"),
-        ("name", "departments") => Some("部门名称"),
-        _ => COLUMNS.iter().find(|(word, _)| *word == c).map(|(_, header)| *header),
-    };
-    match column.and_then(headed) {
+    match column.and_then(|c| column_zh(c, file)) {
         Some(header) => format!("{header}：{sentence}"),
         None => sentence,
     }

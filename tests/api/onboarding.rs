@@ -337,6 +337,7 @@ async fn a_file_is_previewed_as_it_would_be_read_before_anything_is_written() {
     assert_eq!(columns[0], ("序号".to_string(), json!(null)), "not a column of the file's kind: ignored");
     assert_eq!(columns[1], ("身份证号".to_string(), json!("national_id")));
     assert_eq!(columns[8], ("借调单位".to_string(), json!("seconded_to")));
+    assert_eq!(answer["columns"][3]["label"], "单位统一社会信用代码", "each column with its Chinese header");
     assert_eq!(columns[9].1, json!(null));
     assert_eq!(answer["rowCount"], 2);
     assert_eq!(answer["rows"][0]["line"], 2);

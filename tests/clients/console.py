@@ -201,11 +201,29 @@ try:
         f.write(f"{bad},钱二,{unit_code},管理,FISCAL,ACTIVE,2020年1月1日\n")
     browser.find_element(By.ID, "importFile").send_keys(upload)
     browser.find_element(By.CSS_SELECTOR, "#importForm button").click()
+    # First how the file will be read: each header's column in Chinese, the first rows; nothing written.
+    wait.until(ready.presence_of_element_located((By.ID, "importConfirm")))
+    check("单位统一社会信用代码" in text("importPreview") and "钱二" in text("importPreview") and "共 2 行" in text("importPreview"),
+          f"the preview: {text('importPreview')!r}")
+    browser.find_element(By.ID, "importConfirm").click()
     # A small file goes up at once; the page says what it is doing until the report arrives.
     wait.until(ready.presence_of_element_located((By.ID, "importErrors")))
     errors = text("importErrors")
     check(errors.startswith("3 ") and "身份证号校验码不正确" in errors, f"the bad row's reason: {errors!r}")
     check("文件未导入" in text("importResult"), "nothing was imported")
+    # The file comes back with each line's reason, to correct and send again.
+    browser.find_element(By.ID, "importAnnotated").click()
+    wait.until(ready.presence_of_element_located((By.ID, "annotatedLink")))
+    link = browser.find_element(By.ID, "annotatedLink")
+    check(link.get_attribute("href").startswith("blob:") and link.get_attribute("download") == "名册-错误原因.csv",
+          f"the annotated file's link: {link.get_attribute('href')} {link.get_attribute('download')}")
+    # What that link holds (the page's policy keeps scripts from reading it back): the same request.
+    with open(upload, "rb") as f:
+        again = urllib.request.Request(f"{origin}/imports/staff.csv?lang=zh&annotated=true", data=f.read(),
+                                       headers={"Authorization": f"Bearer {office_token}"})
+    with urllib.request.urlopen(again) as response:
+        annotated = response.read().decode("utf-8-sig")
+    check("错误原因" in annotated and "身份证号校验码不正确" in annotated and "钱一" in annotated, f"the annotated file: {annotated!r}")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-import.png"))
     # A departure through its preview: the person's unit shows one fewer in establishment only on confirming.
@@ -261,6 +279,8 @@ try:
             f.write(f"{national_id(f'620702{birth}{i % 1000:03}')},编外{i},{hall},工勤技能,编外,在职,2021/03/01\n")
     browser.find_element(By.ID, "importFile").send_keys(large)
     browser.find_element(By.CSS_SELECTOR, "#importForm button").click()
+    wait.until(ready.presence_of_element_located((By.ID, "importConfirm")))
+    browser.find_element(By.ID, "importConfirm").click()
     wait.until(lambda b: "1,200" in text("importResult") and "导入" in text("importResult"))
     stages = browser.find_element(By.ID, "importResult").get_attribute("data-stages")
     check(stages == "read,checking,checked,written", f"the import's progress: {stages!r}")

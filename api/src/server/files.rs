@@ -420,6 +420,13 @@ impl Upload {
                 serde_json::json!({ "columns": [], "rows": [], "rowCount": 0, "errors": errors, "errorCount": report.error_count })
             }
         };
+        // Each column the file's headers name, with its Chinese header: what the office checks.
+        if let Some(columns) = answer["columns"].as_array_mut() {
+            for column in columns {
+                let label = column["column"].as_str().and_then(|c| crate::labels::column_zh(c, self.kind.word()));
+                column["label"] = label.into();
+            }
+        }
         if self.chinese
             && let Some(errors) = answer["errors"].as_array_mut()
         {
