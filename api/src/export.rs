@@ -242,6 +242,7 @@ pub async fn findings_sheet(
         ("long_secondment", findings.long_secondment(12).await.map_err(map)?),
         ("seconded_without_papers", findings.seconded_without_papers().await.map_err(map)?),
         ("past_retirement_age", findings.past_retirement_age(pii).await.map_err(map)?),
+        ("slots_without_document", findings.slots_without_document().await.map_err(map)?),
         ("nominally_self_financed", findings.nominally_self_financed().await.map_err(map)?),
         ("technical_units_under_civil_servant_law", findings.technical_units_under_civil_servant_law(0.5)),
         ("unclassified", findings.unclassified().await),

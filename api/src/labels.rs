@@ -102,6 +102,7 @@ const LABELS: &[(&str, &str)] = &[
     ("long_secondment", "长期借调"),
     ("seconded_without_papers", "借调无文件"),
     ("past_retirement_age", "超龄在岗"),
+    ("slots_without_document", "无文号编制"),
     ("nominally_self_financed", "名为自收自支"),
     ("technical_units_under_civil_servant_law", "技术单位参公管理"),
     ("unclassified", "未分类单位"),

@@ -307,6 +307,9 @@ async fn an_inventory_in_the_old_systems_shape_keeps_its_decisions_three_determi
     let list = data["staff"]["edges"].as_array().unwrap();
     let first = list.iter().find(|e| e["node"]["name"] == "甲").unwrap();
     assert_eq!(first["node"]["secondedTo"], "清水县水务局");
+    let q = r#"{ findings(jurisdiction: "620521") { slotsWithoutDocument { totalCount } } }"#;
+    let documented = app.ok(Some(&office), q, json!({})).await;
+    assert_eq!(documented["findings"]["slotsWithoutDocument"]["totalCount"], 0, "the file's 文号: {documented}");
     assert_eq!(first["node"]["secondedSince"], "2023-05-01");
     // Both are supported by the budget: the fiscal person and the budget-paid temporary one.
     assert_eq!(data["overview"]["control"]["usage"]["ownFiscalPeople"], 3, "{data}");
@@ -634,4 +637,9 @@ async fn vacancies_standing_at_import_take_the_files_vacant_since_date_else_the_
     assert_eq!(data["overview"]["institutionCount"], 2, "{data}");
     assert_eq!(data["overview"]["establishment"], json!({"approved": 6, "vacant": 4}), "{data}");
     assert_eq!(data["auditLog"]["edges"].as_array().unwrap().len(), 2, "{data}");
+    // Neither file line carried its decision's number (批准文号): the slots are recorded, and listed.
+    let q = r#"{ findings(jurisdiction: "620521") { slotsWithoutDocument { totalCount items { figure } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    assert_eq!(data["findings"]["slotsWithoutDocument"]["totalCount"], 2, "{data}");
+    assert_eq!(data["findings"]["slotsWithoutDocument"]["items"][0]["figure"], 3.0, "{data}");
 }

@@ -18,10 +18,12 @@ use crate::graphql::context::{db, scope};
 use crate::institution::Institution;
 
 mod ages;
+mod documents;
 mod funding;
 mod overlap;
 mod secondment;
 
+pub use documents::UNDOCUMENTED;
 pub use overlap::{DutyPair, Overlap};
 
 #[derive(SimpleObject)]
@@ -475,6 +477,11 @@ impl FindingsView {
     /// number, inherited from the old system or recorded without one.
     async fn seconded_without_papers(&self) -> Result<FindingPage<Finding>> {
         self.0.kept("unpapered".into(), self.0.seconded_without_papers()).await.map(FindingPage)
+    }
+    /// Slots without a document (无文号编制): establishment imported although the old system kept
+    /// no number of the decision approving it, with how many slots.
+    async fn slots_without_document(&self) -> Result<FindingPage<Finding>> {
+        self.0.kept("undocumented".into(), self.0.slots_without_document()).await.map(FindingPage)
     }
     /// Self-financed in name only (the report's problem 5): self-financed institutions whose
     /// people or slots are in fact paid from the budget, or whose classification leaves them no

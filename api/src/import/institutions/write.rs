@@ -15,6 +15,7 @@ use crate::audit::{Actor, snapshot};
 use crate::bulk;
 use crate::error::ApiError;
 use crate::establishment::{Recording, check_recorded_slots};
+use crate::findings::UNDOCUMENTED;
 use crate::import::{ImportReport, RowError};
 
 const INSTITUTION_COLUMNS: [bulk::Column; 20] = [
@@ -120,7 +121,10 @@ pub(super) async fn write_institutions<C: ConnectionTrait>(
             (Some(number), on) => (number.clone(), *on),
             // Without the file's decision, the slots are recorded as the import's, dated the
             // day the unit was established, and the document says it was not recorded.
-            (None, on) => (format!("{document}（原系统未载文号）").chars().take(100).collect(), *on),
+            (None, on) => {
+                let room = 100 - UNDOCUMENTED.chars().count();
+                (document.chars().take(room).chain(UNDOCUMENTED.chars()).collect(), *on)
+            }
         };
         let new = &c.new;
         let row = institution::Model {
