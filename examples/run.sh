@@ -32,6 +32,12 @@ fi
 
 # Running init again changes nothing; a code outside the national table is refused.
 "$api" init --jurisdiction 620521 | grep -c "already there" | grep -qx 3
+# Several codes in one run (a province's counties): the neighbour 秦安县 is made, the rest is there.
+made=$("$api" init --jurisdiction 620521,620522 | grep -c "(created)")
+if [[ $made != 1 ]]; then
+  echo "init of two codes, one new: $made made" >&2
+  exit 1
+fi
 if "$api" init --jurisdiction 620599 2>/dev/null; then
   echo "620599 is in no table, yet init accepted it" >&2
   exit 1

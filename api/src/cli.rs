@@ -77,9 +77,10 @@ pub enum Command {
     /// Creates a jurisdiction and every level above it from the national division table (GB/T
     /// 2260), with their official names and kinds; running it again changes nothing.
     Init {
-        /// The jurisdiction's 6-digit division code (a county, a city or a province).
-        #[arg(long)]
-        jurisdiction: String,
+        /// The jurisdiction's 6-digit division code (a county, a city or a province); several,
+        /// comma-separated or repeated, for a province's counties in one run.
+        #[arg(long, required = true, value_delimiter = ',')]
+        jurisdiction: Vec<String>,
     },
     /// Accounts that sign in with a password (`POST /auth/login`).
     User {

@@ -257,16 +257,19 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
         Command::Init { jurisdiction } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             api::write::migrate(&db).await.context("migrating the database")?;
-            match api::jurisdiction::init(&db, &jurisdiction).await {
-                Ok(levels) => {
-                    for level in levels {
-                        let done = if level.created { "created" } else { "already there" };
-                        println!("{} {} {} ({done})", level.row.code, level.row.name, level.row.kind.word());
+            // Each code in its own transaction, in the order given; the first refused stops the run.
+            for code in &jurisdiction {
+                match api::jurisdiction::init(&db, code).await {
+                    Ok(levels) => {
+                        for level in levels {
+                            let done = if level.created { "created" } else { "already there" };
+                            println!("{} {} {} ({done})", level.row.code, level.row.name, level.row.kind.word());
+                        }
                     }
-                }
-                Err(error) => {
-                    eprintln!("{error:#}");
-                    return Ok(std::process::ExitCode::FAILURE);
+                    Err(error) => {
+                        eprintln!("{error:#}");
+                        return Ok(std::process::ExitCode::FAILURE);
+                    }
                 }
             }
         }
