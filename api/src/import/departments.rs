@@ -13,6 +13,7 @@ use super::{Check, ImportReport, RowErrors, Within, read_rows};
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, CreditCode};
 use crate::db::begin_write;
+use crate::jurisdiction::department::{Particulars, insert};
 
 pub const COLUMNS: [&str; 3] = ["name", "jurisdiction", "kind"];
 
@@ -92,7 +93,6 @@ pub async fn import_departments_rows(
         return Ok(ImportReport::refused(errors));
     }
     let mut report = ImportReport::default();
-    let now = chrono::Utc::now();
     for (_, c) in checked {
         match by_name.get(&(c.jurisdiction_id, c.name.as_str())) {
             Some(before) if before.kind == Some(c.kind) && before.code == c.code => {}
@@ -112,18 +112,10 @@ pub async fn import_departments_rows(
                 audit::record(&txn, actor, change).await?;
             }
             None => {
-                let row = department::ActiveModel {
-                    jurisdiction_id: Set(c.jurisdiction_id),
-                    name: Set(c.name),
-                    kind: Set(Some(c.kind)),
-                    code: Set(c.code),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                let change = Change::created("department.import", "department", row.id, row.jurisdiction_id, &row);
-                audit::record(&txn, actor, change).await?;
+                let particulars = Particulars { kind: Some(c.kind), code: c.code };
+                let row = insert(&txn, actor, "department.import", c.jurisdiction_id, c.name, particulars)
+                    .await
+                    .map_err(super::institutions::to_anyhow)?;
                 report.created_departments.push(row.name);
             }
         }

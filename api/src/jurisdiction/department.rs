@@ -80,13 +80,15 @@ pub async fn find_or_create<C: ConnectionTrait>(
     if let Some(existing) = existing {
         return Ok((existing, false));
     }
-    Ok((insert(db, actor, jurisdiction_id, name, Particulars::default()).await?, true))
+    Ok((insert(db, actor, "department.create", jurisdiction_id, name, Particulars::default()).await?, true))
 }
 
-/// Writes a new department and its audit row.
-async fn insert<C: ConnectionTrait>(
+/// Writes a new department and its audit row (`action`: how it came, `department.create` or
+/// `department.import`).
+pub(crate) async fn insert<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
+    action: &'static str,
     jurisdiction_id: i32,
     name: String,
     particulars: Particulars,
@@ -101,7 +103,7 @@ async fn insert<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    let change = Change::created("department.create", "department", row.id, jurisdiction_id, &row);
+    let change = Change::created(action, "department", row.id, jurisdiction_id, &row);
     audit::record(db, actor, change).await?;
     Ok(row)
 }
@@ -159,7 +161,7 @@ pub async fn create(
     if clash.is_some() {
         return Err(ApiError::conflict(format!("department `{name}` already exists")));
     }
-    let row = insert(&txn, actor, own, name, Particulars { kind: particulars.kind, code }).await?;
+    let row = insert(&txn, actor, "department.create", own, name, Particulars { kind: particulars.kind, code }).await?;
     crate::write::commit(txn).await?;
     Ok(row)
 }

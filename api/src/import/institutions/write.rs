@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use entity::enums::{Classification, EventKind, Funding, InstitutionStatus};
 use entity::institution;
 use sea_orm::ConnectionTrait;
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
 use super::{Checked, to_anyhow};
 use crate::audit::{Actor, snapshot};
@@ -155,12 +155,12 @@ pub(super) async fn write_institutions<C: ConnectionTrait>(
         units.push(unit);
         for funding in Funding::all() {
             let approved = c.approved.iter().find(|(f, _)| f == funding).map_or(0, |(_, n)| *n);
-            balances.push(object(json!({
+            balances.push(bulk::object(&json!({
                 "jurisdiction_id": c.jurisdiction_id, "institution_id": id, "funding": funding.word(),
                 "approved": approved, "frozen": 0, "occupied": 0, "deposited": 0, "borrowed": 0, "updated_at": stamp,
             })));
             if approved > 0 {
-                events.push(object(json!({
+                events.push(bulk::object(&json!({
                     "jurisdiction_id": c.jurisdiction_id, "institution_id": id, "kind": EventKind::Approve.word(),
                     "funding": funding.word(), "approved_delta": approved, "frozen_delta": 0, "deposited_delta": 0,
                     "borrowed_delta": 0, "document_no": number, "effective_on": decided_on,
@@ -170,7 +170,7 @@ pub(super) async fn write_institutions<C: ConnectionTrait>(
             }
         }
         if c.classification != Classification::Unclassified {
-            decisions.push(object(json!({
+            decisions.push(bulk::object(&json!({
                 "jurisdiction_id": c.jurisdiction_id, "institution_id": id,
                 "classification": c.classification.word(), "previous": Classification::Unclassified.word(),
                 "document_no": number, "decided_on": decided_on, "actor": actor.subject, "created_at": stamp,
@@ -196,13 +196,6 @@ pub(super) async fn write_institutions<C: ConnectionTrait>(
     crate::audit::advance_head(txn, chain.0, &chain.1).await?;
     report.written = written.len();
     Ok(Ok(report))
-}
-
-fn object(value: Json) -> serde_json::Map<String, Json> {
-    match value {
-        Json::Object(map) => map,
-        _ => serde_json::Map::new(),
-    }
 }
 
 /// The rules an approval of slots keeps (the control figure handed down, the control ceiling),
