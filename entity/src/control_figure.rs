@@ -1,6 +1,6 @@
 //! Control figures handed down (下达编制控制数): the level above grants a jurisdiction its
-//! figures for itself and everything below it. Rows are history; the newest per jurisdiction
-//! is in force, and figures only go down ("two only-reduce").
+//! figures for itself and everything below it, and redistributes them up or down by numbered
+//! decisions (统筹调剂). Rows are history; the newest per jurisdiction is in force.
 
 use sea_orm::entity::prelude::*;
 
@@ -20,6 +20,10 @@ pub struct Model {
     pub document_no: String,
     pub effective_on: Date,
     pub created_at: DateTimeUtc,
+    /// The account that recorded the decision (absent on rows older than the history).
+    pub recorded_by: Option<String>,
+    /// Why, as the decision says it (e.g. 统筹调剂 to a development zone).
+    pub reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,7 @@ mod m20261206_000023_idempotency_keys;
 mod m20261206_000024_department_kind;
 mod m20261206_000025_institution_without_credit_code;
 mod m20261206_000026_institution_vacant_since;
+mod m20261206_000027_control_figure_history;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_department_kind::Migration),
             Box::new(m20261206_000025_institution_without_credit_code::Migration),
             Box::new(m20261206_000026_institution_vacant_since::Migration),
+            Box::new(m20261206_000027_control_figure_history::Migration),
         ]
     }
 }

@@ -212,7 +212,7 @@ async fn a_county_cannot_grant_itself_slots_beyond_the_figure_its_city_handed_do
 }
 
 #[tokio::test]
-async fn figures_are_handed_down_by_the_parent_only_go_down_and_bind_the_child() {
+async fn figures_are_handed_down_by_the_parent_and_bind_the_child() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let (city, minle, sunan) = (w.city.token.as_str(), w.minle.token.as_str(), w.sunan.token.as_str());
@@ -223,9 +223,7 @@ async fn figures_are_handed_down_by_the_parent_only_go_down_and_bind_the_child()
     app.refused(Some(city), HAND_DOWN, figures("620722", 4, 1), "CONFLICT").await;
     let data = app.ok(Some(city), HAND_DOWN, figures("620722", 8, 3)).await;
     assert_eq!(data["handDownControlFigures"]["room"], 3);
-    // Only down.
-    let body = app.refused(Some(city), HAND_DOWN, figures("620722", 9, 3), "BAD_USER_INPUT").await;
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("only go down"), "{body}");
+    // Changed again by a later decision (up or down: see the redistribution test).
     app.ok(Some(city), HAND_DOWN, figures("620722", 7, 3)).await;
     // Minle approves within its figure (2 more), not beyond.
     app.refused(Some(minle), EVENT, event(&w.minle.institution, "APPROVE", 3), "CONFLICT").await;
@@ -260,6 +258,78 @@ async fn figures_are_handed_down_by_the_parent_only_go_down_and_bind_the_child()
     // Sunan has no figure while its sibling has one: it approves nothing.
     let body = app.refused(Some(sunan), EVENT, event(&w.sunan.institution, "APPROVE", 1), "CONFLICT").await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("no control figure"), "{body}");
+    assert_ledger_consistent(&app, city, "620700").await;
+}
+
+const HISTORY: &str = r#"query($j: String!) { overview(jurisdiction: $j) { control { figure { totalEstablishment }
+    history { totalEstablishment fiscalPeople previousTotalEstablishment previousFiscalPeople documentNo effectiveOn
+      reason grantedByCode recordedBy recordedAt } } } }"#;
+
+fn decision(code: &str, total: i32, people: i32, document: &str, reason: &str) -> serde_json::Value {
+    json!({"i": {"jurisdiction": code, "totalEstablishment": total, "fiscalPeople": people,
+        "documentNo": document, "effectiveOn": "2025-06-01", "reason": reason}})
+}
+
+#[tokio::test]
+async fn the_city_redistributes_figures_between_its_counties_within_its_own_and_each_step_is_history() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (city, minle, sunan) = (w.city.token.as_str(), w.minle.token.as_str(), w.sunan.token.as_str());
+    // The city's own figure from the province: what it holds itself plus 20 slots and 10 people.
+    let held = app.ok(Some(city), CONTROL, json!({"j": "620700"})).await;
+    let usage = &held["overview"]["control"]["usage"];
+    let (own, own_people) = (usage["ownEstablishment"].as_i64().unwrap(), usage["ownFiscalPeople"].as_i64().unwrap());
+    let record = r#"mutation($i: RecordGrantedInput!) { recordGrantedControlFigures(input: $i) { room } }"#;
+    let granted = json!({"i": {"totalEstablishment": own + 20, "fiscalPeople": own_people + 10,
+        "documentNo": "甘编委〔2025〕3号", "effectiveOn": "2025-01-01"}});
+    app.ok(Some(city), record, granted).await;
+    // Minle 10 of them, Sunan 8 (each holds 5 slots and 1 person).
+    app.ok(Some(city), HAND_DOWN, decision("620722", 10, 5, "张编委〔2025〕1号", "")).await;
+    app.ok(Some(city), HAND_DOWN, decision("620721", 8, 4, "张编委〔2025〕2号", "")).await;
+    // A typo keyed 10 for 12 is corrected up, within the city's room (2 left).
+    let raised = app.ok(Some(city), HAND_DOWN, decision("620722", 12, 5, "张编委〔2025〕3号", "更正")).await;
+    assert_eq!(raised["handDownControlFigures"]["figure"]["totalEstablishment"], 12);
+    // The city has no room for more: 20 are handed down.
+    let body = app.refused(Some(city), HAND_DOWN, decision("620722", 13, 5, "张编委〔2025〕4号", ""), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("beyond its own"), "{body}");
+    // 统筹调剂: Sunan gives up 3, Minle takes them.
+    app.ok(Some(city), HAND_DOWN, decision("620721", 5, 4, "张编委〔2025〕5号", "统筹调剂")).await;
+    app.ok(Some(city), HAND_DOWN, decision("620722", 15, 6, "张编委〔2025〕5号", "统筹调剂")).await;
+    // Never below what a county holds: Sunan holds 5 slots.
+    let body = app.refused(Some(city), HAND_DOWN, decision("620721", 4, 4, "张编委〔2025〕6号", ""), "CONFLICT").await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("already holds 5 slots"), "{body}");
+    // The counties approve within what they now have: Minle 10 more, Sunan none.
+    app.ok(Some(minle), EVENT, event(&w.minle.institution, "APPROVE", 10)).await;
+    app.refused(Some(minle), EVENT, event(&w.minle.institution, "APPROVE", 1), "CONFLICT").await;
+    app.refused(Some(sunan), EVENT, event(&w.sunan.institution, "APPROVE", 1), "CONFLICT").await;
+    // Minle's history, newest first: who recorded what, when, by which document, replacing what.
+    let data = app.ok(Some(city), HISTORY, json!({"j": "620722"})).await;
+    let steps = data["overview"]["control"]["history"].as_array().unwrap().clone();
+    let totals: Vec<_> = steps.iter().map(|s| s["totalEstablishment"].as_i64().unwrap()).collect();
+    assert_eq!(totals, [15, 12, 10]);
+    assert_eq!(steps[0]["previousTotalEstablishment"], 12);
+    assert_eq!(steps[0]["previousFiscalPeople"], 5);
+    assert_eq!(steps[0]["reason"], "统筹调剂");
+    assert_eq!(steps[0]["documentNo"], "张编委〔2025〕5号");
+    assert_eq!(steps[0]["grantedByCode"], "620700");
+    assert_eq!(steps[1]["reason"], "更正");
+    assert_eq!(steps[2]["previousTotalEstablishment"], json!(null));
+    assert_eq!(steps[2]["reason"], json!(null), "a blank reason is none");
+    assert!(steps.iter().all(|s| s["recordedBy"].as_str().is_some_and(|b| !b.is_empty())), "{steps:?}");
+    // The county reads its own history too; a supervising department does not.
+    let own = app.ok(Some(minle), HISTORY, json!({"j": "620722"})).await;
+    assert_eq!(own["overview"]["control"]["history"].as_array().unwrap().len(), 3);
+    let department = app.department_token("620722", w.minle.department.parse().unwrap());
+    assert_eq!(app.error_code(Some(&department), HISTORY, json!({"j": "620722"})).await, "FORBIDDEN");
+    // Each decision is an audit row of its own.
+    let audit = app
+        .ok(
+            Some(city),
+            r#"{ auditLog(jurisdiction: "620700", includeDescendants: true, action: "control.hand_down") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["auditLog"]["totalCount"], 5);
     assert_ledger_consistent(&app, city, "620700").await;
 }
 

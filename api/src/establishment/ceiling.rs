@@ -258,7 +258,8 @@ impl CeilingMutation {
 
     /// Hands control figures (下达编制控制数) to a jurisdiction directly below the caller's: its
     /// total establishment and fiscally supported people, for it and everything below it.
-    /// Figures only go down, never below what it holds, and stay within the caller's own.
+    /// Raised or lowered by a numbered decision (统筹调剂), never below what it holds, and
+    /// within the caller's own figure.
     async fn hand_down_control_figures(
         &self,
         ctx: &Context<'_>,

@@ -2,14 +2,19 @@
 //! control figures — total establishment and fiscally supported people (财政供养人员), for the
 //! jurisdiction and everything below it — with a document number. A jurisdiction's approvals
 //! stay within its figure; its own establishment plus the figures it hands down stay within
-//! it; figures only go down ("two only-reduce", 两个只减不增). No office can grant itself
-//! establishment that no level above granted it: once a parent hands figures to any of its
-//! children, a child without one approves nothing.
+//! it. No office can grant itself establishment that no level above granted it: once a parent
+//! hands figures to any of its children, a child without one approves nothing.
+//!
+//! The level above redistributes (统筹调剂, 动态调整): it raises one child's figure and lowers
+//! another's by numbered decisions, within its own figure and room and never below what a child
+//! holds. "Two only-reduce" (两个只减不增) binds each jurisdiction's own ceiling against its base
+//! year (see `ceiling`), not how a parent splits its figure. Every decision is a row: the
+//! figures' history says who recorded what, when, and by which document.
 //!
 //! A jurisdiction with no figure from above (the top of control in this system, e.g. a city
 //! whose province does not use it) is held by its own base-year ceiling only.
 
-use async_graphql::{InputObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, InputObject, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::{StaffBasis, StaffStatus};
 use entity::{control_figure, jurisdiction, staff};
@@ -202,6 +207,7 @@ struct Granted {
     people: i32,
     document_no: String,
     effective_on: NaiveDate,
+    reason: Option<String>,
 }
 
 impl Granted {
@@ -215,6 +221,8 @@ impl Granted {
             document_no: Set(self.document_no),
             effective_on: Set(self.effective_on),
             created_at: Set(chrono::Utc::now()),
+            recorded_by: Set(Some(actor.subject.clone())),
+            reason: Set(self.reason),
             ..Default::default()
         }
         .insert(txn)
@@ -232,14 +240,25 @@ pub struct HandDownInput {
     pub fiscal_people: i32,
     pub document_no: String,
     pub effective_on: NaiveDate,
+    /// Why, as the decision says it (统筹调剂 to a development zone, a correction...).
+    pub reason: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
 }
 
-/// A parent's office hands figures to one of its children. The figures only go down, never
-/// below what the child already holds, and the parent's own establishment plus every figure
-/// it hands down stays within its own figure.
+/// The reason of a decision as stored: trimmed, absent when blank, at most 200 characters.
+fn checked_reason(reason: Option<String>) -> ApiResult<Option<String>> {
+    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 200) {
+        return Err(ApiError::bad_input("`reason` is longer than 200 characters"));
+    }
+    Ok(reason)
+}
+
+/// A parent's office hands figures to one of its children, or changes them (统筹调剂): up or
+/// down, never below what the child already holds, and the parent's own establishment plus
+/// every figure it hands down stays within its own figure.
 #[tracing::instrument(skip_all)]
 pub async fn hand_down(
     db: &DatabaseConnection,
@@ -251,6 +270,7 @@ pub async fn hand_down(
     let own = scope.office()?.clone();
     let document_no =
         checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on)?;
+    let reason = checked_reason(input.reason)?;
     let txn = begin_write(db).await?;
     lock(&txn, own.id).await?;
     let child = scope
@@ -262,14 +282,6 @@ pub async fn hand_down(
         .ok_or_else(|| ApiError::not_found(format!("no jurisdiction {} directly below yours", input.jurisdiction)))?;
     lock(&txn, child.id).await?;
     let previous = figure_of(&txn, child.id).await?;
-    if let Some(previous) = &previous
-        && (input.total_establishment > previous.total_establishment || input.fiscal_people > previous.fiscal_people)
-    {
-        return Err(ApiError::bad_input(format!(
-            "control figures only go down (两个只减不增): {} holds {} slots and {} fiscally supported people",
-            child.name, previous.total_establishment, previous.fiscal_people
-        )));
-    }
     let held = usage(&txn, child.id).await?;
     if i64::from(input.total_establishment) < held.establishment() || i64::from(input.fiscal_people) < held.people() {
         return Err(ApiError::conflict(format!(
@@ -300,6 +312,7 @@ pub async fn hand_down(
         people: input.fiscal_people,
         document_no,
         effective_on: input.effective_on,
+        reason,
     };
     granted.record(&txn, actor, "control.hand_down").await?;
     // The answer is read in the transaction, so a dry run answers what the real call would.
@@ -315,6 +328,8 @@ pub struct RecordGrantedInput {
     /// The level above's document granting the figures (下达编制控制数的文件).
     pub document_no: String,
     pub effective_on: NaiveDate,
+    /// Why, as the office notes it (a correction of a figure keyed wrong...).
+    pub reason: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -334,6 +349,7 @@ pub async fn record_granted(
     let own = scope.office()?.clone();
     let document_no =
         checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on)?;
+    let reason = checked_reason(input.reason)?;
     let txn = begin_write(db).await?;
     if let Some(parent) = own.parent_id {
         lock(&txn, parent).await?;
@@ -363,6 +379,7 @@ pub async fn record_granted(
         people: input.fiscal_people,
         document_no,
         effective_on: input.effective_on,
+        reason,
     };
     granted.record(&txn, actor, "control.record_granted").await?;
     let control = control_of(&txn, &own).await?;
@@ -387,7 +404,10 @@ pub struct ControlFigure {
 /// A jurisdiction's control: the figure granted to it, what it holds, the room left, and the
 /// figures it handed down (one per jurisdiction below).
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct Control {
+    #[graphql(skip)]
+    pub jurisdiction_id: i32,
     pub figure: Option<ControlFigure>,
     pub usage: ControlUsage,
     /// Slots it may still approve or hand down, when it has a figure.
@@ -422,7 +442,7 @@ pub async fn control_of<C: ConnectionTrait>(db: &C, jurisdiction: &jurisdiction:
     let room = figure.as_ref().map(|f| i64::from(f.total_establishment) - held.establishment());
     let fiscal_people_room = figure.as_ref().map(|f| i64::from(f.fiscal_people) - held.people());
     let figure = figure.map(|f| view(f, jurisdiction.code.clone(), jurisdiction.name.clone(), &held));
-    Ok(Control { figure, usage: held, room, fiscal_people_room, handed_down })
+    Ok(Control { jurisdiction_id: jurisdiction.id, figure, usage: held, room, fiscal_people_room, handed_down })
 }
 
 fn view(row: control_figure::Model, code: String, name: String, held: &ControlUsage) -> ControlFigure {
@@ -436,4 +456,73 @@ fn view(row: control_figure::Model, code: String, name: String, held: &ControlUs
         used_establishment: held.establishment(),
         used_fiscal_people: held.people(),
     }
+}
+
+/// The most steps of a figure's history one answer holds.
+pub const HISTORY_STEPS: u64 = 100;
+
+/// One decision on a jurisdiction's figures, with the figures it replaced.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct FigureStep {
+    pub total_establishment: i32,
+    pub fiscal_people: i32,
+    /// The figures in force before this decision (none for the first).
+    pub previous_total_establishment: Option<i32>,
+    pub previous_fiscal_people: Option<i32>,
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    pub reason: Option<String>,
+    /// The jurisdiction whose office decided: the parent, or the jurisdiction itself where it
+    /// recorded what a level outside the system granted.
+    pub granted_by_code: String,
+    /// The account that recorded it.
+    pub recorded_by: Option<String>,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[ComplexObject]
+impl Control {
+    /// Every decision on this jurisdiction's figures, newest first (at most 100): who recorded
+    /// it, when, by which document, and what it replaced. Staffing offices only.
+    async fn history(&self, ctx: &Context<'_>) -> crate::error::Result<Vec<FigureStep>> {
+        crate::graphql::context::scope(ctx).office()?;
+        history(crate::graphql::context::db(ctx), self.jurisdiction_id).await
+    }
+}
+
+/// The figures' history of a jurisdiction, newest first.
+pub async fn history<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiResult<Vec<FigureStep>> {
+    // One more than shown, so the oldest shown still knows what it replaced.
+    let rows = control_figure::Entity::find()
+        .filter(control_figure::Column::JurisdictionId.eq(jurisdiction_id))
+        .order_by_desc(control_figure::Column::Id)
+        .limit(HISTORY_STEPS + 1)
+        .all(db)
+        .await?;
+    let granters: std::collections::HashMap<i32, String> = jurisdiction::Entity::find()
+        .select_only()
+        .column(jurisdiction::Column::Id)
+        .column(jurisdiction::Column::Code)
+        .filter(jurisdiction::Column::Id.is_in(rows.iter().map(|r| r.granted_by)))
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let steps = rows.iter().enumerate().take(HISTORY_STEPS as usize).map(|(n, row)| {
+        let previous = rows.get(n + 1);
+        FigureStep {
+            total_establishment: row.total_establishment,
+            fiscal_people: row.fiscal_people,
+            previous_total_establishment: previous.map(|p| p.total_establishment),
+            previous_fiscal_people: previous.map(|p| p.fiscal_people),
+            document_no: row.document_no.clone(),
+            effective_on: row.effective_on,
+            reason: row.reason.clone(),
+            granted_by_code: granters.get(&row.granted_by).cloned().unwrap_or_default(),
+            recorded_by: row.recorded_by.clone(),
+            recorded_at: row.created_at,
+        }
+    });
+    Ok(steps.collect())
 }

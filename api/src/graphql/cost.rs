@@ -56,6 +56,7 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Query", "childDisclosures", 50),
     ("Query", "vacancyUsePlans", 200),
     ("Institution", "vacancyUsePlans", 50),
+    ("Control", "history", crate::establishment::FIGURE_HISTORY_STEPS),
 ];
 
 /// Enumeration-sized lists (one row per enum word) and other short fixed lists.
