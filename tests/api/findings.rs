@@ -314,3 +314,40 @@ async fn kept_findings_follow_every_change_to_what_they_count() {
     app.ok(t, q, json!({})).await;
     assert!(app.statements() - before > kept, "findings kept across a rename");
 }
+
+/// The demo city's vacancies carry its old system's vacant-since dates: schools and hospitals
+/// fill theirs within the year, agriculture and the rest hold slots idle for years. A person
+/// seeded without a recorded arrival arrived on their hire date, so their departure today
+/// dates the slot it frees today, not from the unit's approval.
+#[tokio::test]
+async fn the_demo_dates_vacancies_as_the_report_has_them_and_a_departure_dates_its_own_slot() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let t = app.office("620700");
+    let q = r#"{ findings(jurisdiction: "620700") { longVacant(months: 12) { totalCount items(first: 200) { institution { sector } } } } }"#;
+    let data = app.ok(Some(&t), q, json!({})).await;
+    let items = data["findings"]["longVacant"]["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{data}");
+    let sectors: Vec<&str> = items.iter().map(|i| i["institution"]["sector"].as_str().unwrap()).collect();
+    assert!(sectors.iter().all(|s| *s != "EDUCATION" && *s != "HEALTH"), "{sectors:?}");
+    assert!(sectors.contains(&"AGRICULTURE_FORESTRY_WATER_LIVESTOCK"), "{sectors:?}");
+    // A seeded person (no movement recorded) leaves today.
+    let q = r#"{ staff(jurisdiction: "620700", status: ACTIVE, basis: FISCAL, first: 1) { edges { node { id institution { id } } } } }"#;
+    let person = app.ok(Some(&t), q, json!({})).await;
+    let node = &person["staff"]["edges"][0]["node"];
+    let (id, unit) = (node["id"].as_str().unwrap(), node["institution"]["id"].as_str().unwrap());
+    let today = chrono::Utc::now().date_naive().to_string();
+    let leave = "mutation($i: StaffDateInput!) { staffLeaves(input: $i) { status } }";
+    app.ok(Some(&t), leave, json!({"i": {"staffId": id, "effectiveOn": today}})).await;
+    let q = r#"query($id: ID!) { institution(id: $id) { vacancies { funding since } } }"#;
+    let data = app.ok(Some(&t), q, json!({"id": unit})).await;
+    let fiscal: Vec<&str> = data["institution"]["vacancies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["funding"] == "FISCAL")
+        .map(|v| v["since"].as_str().unwrap())
+        .collect();
+    assert_eq!(fiscal.last(), Some(&today.as_str()), "{data}");
+    assert_eq!(fiscal.iter().filter(|s| **s == today).count(), 1, "only the freed slot is today's: {data}");
+}

@@ -642,4 +642,17 @@ async fn vacancies_standing_at_import_take_the_files_vacant_since_date_else_the_
     let data = app.ok(Some(&office), q, json!({})).await;
     assert_eq!(data["findings"]["slotsWithoutDocument"]["totalCount"], 2, "{data}");
     assert_eq!(data["findings"]["slotsWithoutDocument"]["items"][0]["figure"], 3.0, "{data}");
+    // 甲 leaves today: the slot freed is today's, the file's date stays on the two before it.
+    let q = r#"{ staff(jurisdiction: "620521", first: 5) { edges { node { id name institution { id name } } } } }"#;
+    let data = app.ok(Some(&office), q, json!({})).await;
+    let edges = data["staff"]["edges"].as_array().unwrap();
+    let person = &edges.iter().find(|e| e["node"]["name"] == "甲").unwrap()["node"];
+    let today = chrono::Utc::now().date_naive().to_string();
+    let leave = "mutation($i: StaffDateInput!) { staffLeaves(input: $i) { status } }";
+    app.ok(Some(&office), leave, json!({"i": {"staffId": person["id"], "effectiveOn": today}})).await;
+    let q = r#"query($id: ID!) { institution(id: $id) { vacancies { since } } }"#;
+    let data = app.ok(Some(&office), q, json!({"id": person["institution"]["id"]})).await;
+    let since: Vec<&str> =
+        data["institution"]["vacancies"].as_array().unwrap().iter().map(|v| v["since"].as_str().unwrap()).collect();
+    assert_eq!(since, ["2025-06-01", "2025-06-01", today.as_str()], "{data}");
 }

@@ -14,6 +14,10 @@
 //! replay is then reconciled with the balances, so the vacancies it reports are always the
 //! balance's. Vacancies it cannot date are dated from the institution's first recorded event;
 //! unexplained fills take the oldest vacancies, so no slot is called older than the records show.
+//! A person whose arrival was never recorded (seeded or inherited before movements were kept)
+//! arrived on their hire date, so their departure always dates the slot it frees; and the old
+//! system's vacant-since date (`institution.vacant_since`) re-dates the vacancies that stood when
+//! the unit was imported, never one a recorded departure freed.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -36,6 +40,9 @@ pub struct Vacancy {
     /// The day it became vacant: its last holder left, or it was approved (or unfrozen,
     /// withdrawn from the pool, borrowed) and never filled since.
     pub since: NaiveDate,
+    /// Its last holder's departure dates it (else an approval, or the import's record).
+    #[graphql(skip)]
+    pub freed_by_departure: bool,
 }
 
 impl Vacancy {
@@ -107,25 +114,29 @@ pub async fn vacancies_of<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<
             .await?;
         let people: HashSet<i32> = movements.iter().map(|m| m.2).collect();
         let people: Vec<i32> = people.into_iter().collect();
-        let mut basis: HashMap<i32, StaffBasis> = HashMap::new();
+        let mut known: HashMap<i32, (StaffBasis, NaiveDate)> = HashMap::new();
         for part in people.chunks(CHUNK) {
-            let rows: Vec<(i32, StaffBasis)> = staff::Entity::find()
+            let rows: Vec<(i32, StaffBasis, NaiveDate)> = staff::Entity::find()
                 .select_only()
                 .column(staff::Column::Id)
                 .column(staff::Column::Basis)
+                .column(staff::Column::HireDate)
                 .filter(staff::Column::Id.is_in(part.iter().copied()))
                 .into_tuple()
                 .all(db)
                 .await?;
-            basis.extend(rows);
+            known.extend(rows.into_iter().map(|(id, basis, hired)| (id, (basis, hired))));
         }
-        // A person counts at an institution only between an arrival and a departure there: an
-        // imported retiree's lone "leave" frees nothing.
+        // A person counts at an institution between an arrival and a departure there. One who
+        // departs without a recorded arrival arrived on their hire date; an imported retiree's
+        // "leave" on the hire date itself (the record of someone already gone) frees nothing.
         let mut ordered = movements;
         ordered.sort_by_key(|m| (m.4, m.0));
         let mut present: HashSet<(i32, i32)> = HashSet::new();
         for (id, institution, person, kind, on) in ordered {
-            let Some(funding) = basis.get(&person).and_then(|b| b.funding()) else { continue };
+            let Some(&(basis, hired)) = known.get(&person) else { continue };
+            let Some(funding) = basis.funding() else { continue };
+            let order = 1_i64 << 40 | i64::from(id);
             let occupied = match kind {
                 MovementKind::Hire | MovementKind::TransferIn if present.insert((institution, person)) => 1,
                 MovementKind::TransferOut | MovementKind::Retire | MovementKind::Leave
@@ -133,9 +144,13 @@ pub async fn vacancies_of<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<
                 {
                     -1
                 }
+                MovementKind::TransferOut | MovementKind::Retire | MovementKind::Leave if hired < on => {
+                    let arrived = Step { on: hired, capacity: 0, occupied: 1, order };
+                    steps.entry((institution, funding)).or_default().push(arrived);
+                    -1
+                }
                 _ => continue,
             };
-            let order = 1_i64 << 40 | i64::from(id);
             steps.entry((institution, funding)).or_default().push(Step { on, capacity: 0, occupied, order });
         }
     }
@@ -147,7 +162,12 @@ pub async fn vacancies_of<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<
             let actual = Establishment::from_balances(std::slice::from_ref(row)).vacant.max(0) as usize;
             let history = steps.remove(&(id, row.funding)).unwrap_or_default();
             let dates = replay(history, actual);
-            found.entry(id).or_default().extend(dates.into_iter().map(|since| Vacancy { funding: row.funding, since }));
+            let vacancies = dates.into_iter().map(|(since, freed_by_departure)| Vacancy {
+                funding: row.funding,
+                since,
+                freed_by_departure,
+            });
+            found.entry(id).or_default().extend(vacancies);
         }
     }
     inherited_dates(db, ids, &mut found).await?;
@@ -158,7 +178,8 @@ pub async fn vacancies_of<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<
 }
 
 /// Vacancies an import brought: where the old system recorded since when a unit's vacancies
-/// had stood (`vacant_since`), those standing on the day the unit was imported take that date.
+/// had stood (`vacant_since`), those standing on the day the unit was imported take that date
+/// (not one a recorded departure freed: its day is its own).
 async fn inherited_dates<C: ConnectionTrait>(
     db: &C,
     ids: &[i32],
@@ -178,7 +199,7 @@ async fn inherited_dates<C: ConnectionTrait>(
         for (id, since, imported) in dated {
             let (Some(since), Some(list)) = (since, found.get_mut(&id)) else { continue };
             let imported = imported.date_naive();
-            for vacancy in list.iter_mut().filter(|v| v.since <= imported) {
+            for vacancy in list.iter_mut().filter(|v| v.since <= imported && !v.freed_by_departure) {
                 vacancy.since = since;
             }
         }
@@ -186,19 +207,21 @@ async fn inherited_dates<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The dates of the vacancies left after `history`, reconciled to `actual` vacancies.
-fn replay(mut history: Vec<Step>, actual: usize) -> Vec<NaiveDate> {
+/// The dates of the vacancies left after `history`, reconciled to `actual` vacancies, each
+/// with whether a departure freed it.
+fn replay(mut history: Vec<Step>, actual: usize) -> Vec<(NaiveDate, bool)> {
     // On one day, what frees a slot goes before what takes one.
     history.sort_by_key(|s| (s.on, s.capacity - s.occupied < 0, s.order));
-    let first = history.first().map(|s| s.on);
+    // Undated vacancies date from the first recorded event, not from a hire before it.
+    let first = history.iter().filter(|s| s.capacity != 0).map(|s| s.on).min().or(history.first().map(|s| s.on));
     let (mut capacity, mut occupied) = (0_i32, 0_i32);
-    let mut vacant: VecDeque<NaiveDate> = VecDeque::new();
+    let mut vacant: VecDeque<(NaiveDate, bool)> = VecDeque::new();
     for step in history {
         capacity += step.capacity;
         occupied += step.occupied;
         let target = (capacity - occupied).max(0) as usize;
         while vacant.len() < target {
-            vacant.push_back(step.on);
+            vacant.push_back((step.on, step.occupied < 0));
         }
         while vacant.len() > target {
             vacant.pop_front();
@@ -209,7 +232,7 @@ fn replay(mut history: Vec<Step>, actual: usize) -> Vec<NaiveDate> {
     }
     let undated = first.unwrap_or_else(|| chrono::Utc::now().date_naive());
     while vacant.len() < actual {
-        vacant.push_front(undated);
+        vacant.push_front((undated, false));
     }
     vacant.into_iter().collect()
 }
@@ -226,6 +249,10 @@ mod tests {
         Step { on, capacity, occupied, order: 0 }
     }
 
+    fn dates(history: Vec<Step>, actual: usize) -> Vec<NaiveDate> {
+        replay(history, actual).into_iter().map(|(on, _)| on).collect()
+    }
+
     #[test]
     fn a_departure_dates_its_own_vacancy_and_a_hire_fills_the_oldest() {
         let history = vec![
@@ -234,18 +261,18 @@ mod tests {
             step(day(5, 1), 0, 1),
             step(day(9, 1), 0, -1), // one leaves: a vacancy of its own, dated September
         ];
-        assert_eq!(replay(history, 2), vec![day(1, 1), day(9, 1)]);
+        assert_eq!(replay(history, 2), vec![(day(1, 1), false), (day(9, 1), true)]);
     }
 
     #[test]
     fn a_deposit_takes_the_oldest_and_leaves_the_others_their_age() {
         let history = vec![step(day(1, 1), 2, 0), step(day(3, 1), 1, 0), step(day(6, 1), -1, 0)];
-        assert_eq!(replay(history, 2), vec![day(1, 1), day(3, 1)]);
+        assert_eq!(dates(history, 2), vec![day(1, 1), day(3, 1)]);
     }
 
     #[test]
     fn inherited_history_is_reconciled_to_the_balance() {
-        assert_eq!(replay(vec![step(day(1, 1), 1, 0)], 3), vec![day(1, 1), day(1, 1), day(1, 1)]);
-        assert_eq!(replay(vec![step(day(1, 1), 2, 0), step(day(4, 1), 1, 0)], 1), vec![day(4, 1)]);
+        assert_eq!(dates(vec![step(day(1, 1), 1, 0)], 3), vec![day(1, 1), day(1, 1), day(1, 1)]);
+        assert_eq!(dates(vec![step(day(1, 1), 2, 0), step(day(4, 1), 1, 0)], 1), vec![day(4, 1)]);
     }
 }
