@@ -102,6 +102,8 @@ positional!(staff::Model {
     seconded_to,
     seconded_since,
     paid_by_budget,
+    retirement_basis,
+    retirement_extended_to,
 });
 
 #[cfg(test)]

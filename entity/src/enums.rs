@@ -219,6 +219,19 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// Why a person retired before the earliest lawful age (法定退休年龄 less the three years of
+    /// flexible early retirement, never below the age before 2025), with its approving document:
+    /// 病退 (illness or a non-work disability: men from 50, women from 45), 特殊工种 (years in
+    /// underground, high-altitude, hot or heavy work: men from 55, women from 45), 因工致残 (a work
+    /// injury: no age floor).
+    RetirementBasis {
+        Illness = "ILLNESS",
+        SpecialWork = "SPECIAL_WORK",
+        WorkInjury = "WORK_INJURY",
+    }
+);
+
 impl StaffBasis {
     /// The slot funding a person of this basis occupies; temporary staff occupy none.
     pub fn funding(self) -> Option<Funding> {

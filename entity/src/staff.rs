@@ -38,6 +38,12 @@ pub struct Model {
     pub seconded_since: Option<Date>,
     /// A temporary (编外) person paid from the budget: a fiscally supported person.
     pub paid_by_budget: bool,
+    /// An early retirement's basis (病退, 特殊工种, 因工致残), when it retired before the
+    /// earliest lawful age.
+    pub retirement_basis: Option<crate::enums::RetirementBasis>,
+    /// Flexible postponement (弹性延迟退休): agreed to stay in post past the statutory age, until
+    /// this day (at most three years past it).
+    pub retirement_extended_to: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -366,8 +366,7 @@ async fn each_vacant_slot_has_its_own_age_and_a_deposit_resets_no_other() {
     }
     assert!(vacancy_dates(&app, t, cdc).await.is_empty());
     let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
-    let retire =
-        r#"mutation($s: ID!, $on: NaiveDate!) { retireStaff(input: {staffId: $s, effectiveOn: $on}) { status } }"#;
+    let retire = r#"mutation($s: ID!, $on: NaiveDate!) { retireStaff(input: {retirementBasis: WORK_INJURY, documentNo: "甘人社〔2025〕1号", staffId: $s, effectiveOn: $on}) { status } }"#;
     app.ok(Some(t), retire, json!({"s": people[0], "on": yesterday})).await;
     assert_eq!(vacancy_dates(&app, t, cdc).await, vec![yesterday.clone()]);
     // A slot vacated yesterday is not "vacant 12 months or more": the pool refuses it.

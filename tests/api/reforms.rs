@@ -134,7 +134,7 @@ async fn leadership_posts_are_never_exceeded_and_a_mergers_surplus_is_flagged_un
     let post = &posts["institution"]["leadership"][0];
     assert_eq!((post["approved"].as_i64(), post["surplus"].as_i64()), (Some(1), Some(1)), "{posts}");
     // When the merged-in head retires, the surplus is absorbed.
-    let retire = r#"mutation($s: ID!) { retireStaff(input: {staffId: $s, effectiveOn: "2025-06-30"}) { status } }"#;
+    let retire = r#"mutation($s: ID!) { retireStaff(input: {retirementBasis: WORK_INJURY, documentNo: "甘人社〔2025〕1号", staffId: $s, effectiveOn: "2025-06-30"}) { status } }"#;
     app.ok(t, retire, json!({"s": head})).await;
     let posts = app.ok(t, LEADERSHIP, json!({"id": target})).await;
     assert_eq!(posts["institution"]["leadership"][0]["surplus"], 0, "{posts}");

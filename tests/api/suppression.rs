@@ -265,7 +265,7 @@ async fn no_withheld_figure_is_recoverable_at_thresholds_zero_three_and_five_nor
         .map(|e| &e["node"])
         .find(|p| p["institutionId"] != hired["id"])
         .unwrap();
-    let retire = r#"mutation($s: ID!) { retireStaff(input: {staffId: $s, effectiveOn: "2025-02-01"}) { status } }"#;
+    let retire = r#"mutation($s: ID!) { retireStaff(input: {retirementBasis: WORK_INJURY, documentNo: "甘人社〔2025〕1号", staffId: $s, effectiveOn: "2025-02-01"}) { status } }"#;
     app.ok(Some(&city), retire, json!({"s": leaving["id"]})).await;
     let touched: Vec<String> =
         [&hired["id"], &leaving["institutionId"]].iter().map(|v| v.as_str().unwrap().to_string()).collect();
@@ -350,8 +350,7 @@ async fn change_withheld(app: &TestApp, token: &str, release: &Published, touche
                 r#"query($i: ID!) { staff(institutionId: $i, status: ACTIVE, first: 1) { edges { node { id } } } }"#;
             let found = app.ok(Some(token), people, json!({"i": id})).await;
             if let Some(person) = found["staff"]["edges"][0]["node"].as_object() {
-                let retire =
-                    r#"mutation($s: ID!) { retireStaff(input: {staffId: $s, effectiveOn: "2025-02-01"}) { status } }"#;
+                let retire = r#"mutation($s: ID!) { retireStaff(input: {retirementBasis: WORK_INJURY, documentNo: "甘人社〔2025〕1号", staffId: $s, effectiveOn: "2025-02-01"}) { status } }"#;
                 app.ok(Some(token), retire, json!({"s": person["id"]})).await;
                 return id;
             }

@@ -18,7 +18,15 @@ const FIGURES: &str = r#"query($asOf: NaiveDate) { overview(jurisdiction: "62070
     staff { inEstablishment fiscal selfFinanced management professionalTechnical logisticsService temporary secondedOut filed } } }"#;
 
 fn dated(mutation: &str, staff: &str, on: &str) -> (String, Value) {
-    let q = format!(r#"mutation($s: ID!) {{ {mutation}(input: {{staffId: $s, effectiveOn: "{on}"}}) {{ status }} }}"#);
+    // The fixture's people are in their forties: a retirement is an early one, on its basis.
+    let basis = if mutation == "retireStaff" {
+        r#"retirementBasis: WORK_INJURY, documentNo: "甘人社〔2025〕1号", "#
+    } else {
+        ""
+    };
+    let q = format!(
+        r#"mutation($s: ID!) {{ {mutation}(input: {{{basis}staffId: $s, effectiveOn: "{on}"}}) {{ status }} }}"#
+    );
     (q, json!({ "s": staff }))
 }
 

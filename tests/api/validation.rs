@@ -212,7 +212,7 @@ async fn a_full_institution_refuses_a_hire_with_conflict() {
     assert_eq!(data["institution"]["establishment"]["vacant"], 0);
     assert_eq!(data["institution"]["staffCounts"]["inEstablishment"], 5);
     // Retiring frees the slot for the next hire.
-    let retire = "mutation($id: ID!) { retireStaff(input: {staffId: $id, effectiveOn: \"2024-06-30\"}) { status } }";
+    let retire = "mutation($id: ID!) { retireStaff(input: {retirementBasis: WORK_INJURY, documentNo: \"甘人社〔2025〕1号\", staffId: $id, effectiveOn: \"2024-06-30\"}) { status } }";
     app.ok(t, retire, json!({"id": w.city.person})).await;
     app.ok(t, HIRE, json!({"input": hire_input(&w.city.institution, "新职工", &id, "FISCAL")})).await;
     app.refused(t, retire, json!({"id": w.city.person}), "CONFLICT").await;

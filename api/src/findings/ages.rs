@@ -1,5 +1,6 @@
 //! People in post past the statutory retirement age: an inherited fact an import records (弹性延迟,
-//! or paperwork the old system never finished), listed so the office settles each case.
+//! or paperwork the old system never finished), listed so the office settles each case; those on
+//! a recorded flexible postponement still running are told apart.
 
 use std::collections::HashMap;
 
@@ -24,13 +25,14 @@ impl Findings {
         use chrono::Datelike;
         let today = chrono::Utc::now().date_naive();
         let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
-        let mut past: HashMap<i32, (i32, chrono::NaiveDate)> = HashMap::new();
+        let mut past: HashMap<i32, Past> = HashMap::new();
         for chunk in ids.chunks(5_000) {
-            let people: Vec<(i32, String, StaffCategory)> = staff::Entity::find()
+            let people: Vec<(i32, String, StaffCategory, Option<chrono::NaiveDate>)> = staff::Entity::find()
                 .select_only()
                 .column(staff::Column::InstitutionId)
                 .column(staff::Column::NationalIdCipher)
                 .column(staff::Column::Category)
+                .column(staff::Column::RetirementExtendedTo)
                 .filter(staff::Column::InstitutionId.is_in(chunk.iter().copied()))
                 .filter(staff::Column::Basis.is_in([StaffBasis::Fiscal, StaffBasis::SelfFinanced]))
                 .filter(staff::Column::Status.is_in([StaffStatus::Active, StaffStatus::SecondedOut]))
@@ -38,14 +40,15 @@ impl Findings {
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            for (institution, cipher, category) in people {
+            for (institution, cipher, category, extended_to) in people {
                 let number = pii.decrypt(&cipher).map_err(ApiError::internal)?;
                 let Ok(id) = NationalId::parse(&number) else { continue };
                 let reached = retirement_date(id.birth_date(), sex_of(&id), category);
                 if reached <= today {
-                    let entry = past.entry(institution).or_insert((0, reached));
-                    entry.0 += 1;
-                    entry.1 = entry.1.min(reached);
+                    let entry = past.entry(institution).or_insert(Past { since: reached, ..Past::default() });
+                    entry.people += 1;
+                    entry.since = entry.since.min(reached);
+                    entry.extended += i32::from(extended_to.is_some_and(|until| until >= today));
                 }
             }
         }
@@ -53,10 +56,23 @@ impl Findings {
             .rows
             .iter()
             .filter_map(|r| {
-                let (n, since) = past.get(&r.id)?;
-                let detail = format!("{n} in post past the statutory retirement age (the first since {since})");
-                Some(finding(r, f64::from(*n), detail))
+                let past = past.get(&r.id)?;
+                let (n, since, extended) = (past.people, past.since, past.extended);
+                let mut detail = format!("{n} in post past the statutory retirement age (the first since {since})");
+                if extended > 0 {
+                    detail += &format!(", {extended} on a recorded flexible postponement (弹性延迟)");
+                }
+                Some(finding(r, f64::from(n), detail))
             })
             .collect())
     }
+}
+
+/// An institution's people past the statutory age: how many, since when, how many of them on a
+/// postponement still running.
+#[derive(Default)]
+struct Past {
+    people: i32,
+    since: chrono::NaiveDate,
+    extended: i32,
 }

@@ -5,19 +5,21 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
-use entity::enums::{InstitutionStatus, MovementKind, StaffStatus};
+use entity::enums::{InstitutionStatus, MovementKind, RetirementBasis, StaffStatus};
 use entity::{institution, staff, staff_movement};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 
 use super::Staff;
 use super::departure::{after_departure, depart};
+use super::retirement::{check_extension, check_retirement};
 use crate::audit::{self, Actor, Change, snapshot};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, release_slot};
 use crate::graphql::context::parse_id;
-use crate::graphql::context::{actor, db, scope};
+use crate::graphql::context::{actor, db, pii, scope};
+use crate::pii::PiiCipher;
 use crate::scope::Scope;
 
 /// When a movement happened, under which document, with what note.
@@ -131,6 +133,9 @@ pub struct StaffDateInput {
     pub document_no: Option<String>,
     #[graphql(default)]
     pub note: String,
+    /// `retireStaff` only: why a retirement before the earliest lawful age is lawful (病退,
+    /// 特殊工种, 因工致残), with the approving document in `documentNo`.
+    pub retirement_basis: Option<RetirementBasis>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -266,6 +271,7 @@ async fn give_back(
 #[tracing::instrument(skip_all, fields(?status))]
 async fn end(
     db: &DatabaseConnection,
+    pii: &PiiCipher,
     scope: &Scope,
     actor: &Actor,
     input: StaffDateInput,
@@ -275,8 +281,17 @@ async fn end(
     let id = parse_id(&input.staff_id)?;
     not_future(input.effective_on)?;
     let document = optional_document(&input.document_no)?;
+    let basis = input.retirement_basis;
+    if basis.is_some() && status != StaffStatus::Retired {
+        return Err(ApiError::bad_input("`retirementBasis` is for a retirement"));
+    }
     let txn = begin_write(db).await?;
     let before = scope.person_for_write(&txn, id).await?;
+    if status == StaffStatus::Retired {
+        let number = pii.decrypt(&before.national_id_cipher).map_err(ApiError::internal)?;
+        let national_id = codes::NationalId::parse(&number).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+        check_retirement(&national_id, before.category, input.effective_on, basis, document.as_deref())?;
+    }
     let institution = institution_of(&txn, scope, &before).await?;
     let after = depart(
         &txn,
@@ -287,9 +302,63 @@ async fn end(
         Occasion { on: input.effective_on, document_no: document.as_deref(), note: &input.note },
     )
     .await?;
+    let after = match basis {
+        Some(basis) => {
+            let mut row: staff::ActiveModel = after.into();
+            row.retirement_basis = Set(Some(basis));
+            row.update(&txn).await?
+        }
+        None => after,
+    };
     let action = if status == StaffStatus::Retired { "staff.retire" } else { "staff.leave" };
     audited(&txn, actor, action, &before, &after).await?;
     crate::dry_run::finish(txn, scope, dry_run).await?;
+    Ok(after)
+}
+
+#[derive(InputObject)]
+pub struct RetirementExtensionInput {
+    pub staff_id: ID,
+    /// The last day in post: past the statutory retirement day, by at most three years.
+    pub until: NaiveDate,
+    /// The agreement's approving document (协商一致, 报批).
+    pub document_no: String,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
+}
+
+/// Records an agreed flexible postponement (弹性延迟退休) of a person in post.
+#[tracing::instrument(skip_all)]
+async fn extend(
+    db: &DatabaseConnection,
+    pii: &PiiCipher,
+    scope: &Scope,
+    actor: &Actor,
+    input: RetirementExtensionInput,
+) -> ApiResult<staff::Model> {
+    let id = parse_id(&input.staff_id)?;
+    let document = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
+    let txn = begin_write(db).await?;
+    let before = scope.person_for_write(&txn, id).await?;
+    if !matches!(before.status, StaffStatus::Active | StaffStatus::SecondedOut) {
+        return Err(ApiError::conflict("the person has already retired or left"));
+    }
+    let number = pii.decrypt(&before.national_id_cipher).map_err(ApiError::internal)?;
+    let national_id = codes::NationalId::parse(&number).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+    check_extension(&national_id, before.category, input.until)?;
+    let mut row: staff::ActiveModel = before.clone().into();
+    row.retirement_extended_to = Set(Some(input.until));
+    row.updated_at = Set(chrono::Utc::now());
+    let after = row.update(&txn).await?;
+    // The audit row keeps the agreement's document with the record as it is after.
+    let mut change =
+        Change::updated("staff.extend_retirement", "staff", after.id, after.jurisdiction_id, &before, &after);
+    if let Some(serde_json::Value::Object(record)) = change.after.as_mut() {
+        record.insert("document_no".into(), serde_json::Value::from(document));
+    }
+    audit::record(&txn, actor, change).await?;
+    crate::dry_run::finish(txn, scope, input.dry_run).await?;
     Ok(after)
 }
 
@@ -319,16 +388,26 @@ impl LifecycleMutation {
         Ok(Staff(row))
     }
 
-    /// Retires a person; the slot is freed (or taken away under a reduction plan).
+    /// Retires a person; the slot is freed (or taken away under a reduction plan). From the
+    /// earliest lawful day (the statutory age less three years of flexible early retirement,
+    /// never below the age before 2025); before it, with a `retirementBasis` and its document.
     async fn retire_staff(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
-        let row = end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Retired).await?;
+        let row = end(db(ctx), pii(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Retired).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
+    }
+
+    /// Records an agreed flexible postponement of retirement (弹性延迟退休): the person stays in
+    /// post past the statutory day, until `until` (at most three years past it).
+    async fn record_retirement_extension(&self, ctx: &Context<'_>, input: RetirementExtensionInput) -> Result<Staff> {
+        let row = extend(db(ctx), pii(ctx), scope(ctx), &actor(ctx), input).await?;
         crate::dry_run::answer(ctx).await;
         Ok(Staff(row))
     }
 
     /// Records that a person has left; the slot is freed (or taken away under a reduction plan).
     async fn staff_leaves(&self, ctx: &Context<'_>, input: StaffDateInput) -> Result<Staff> {
-        let row = end(db(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Left).await?;
+        let row = end(db(ctx), pii(ctx), scope(ctx), &actor(ctx), input, StaffStatus::Left).await?;
         crate::dry_run::answer(ctx).await;
         Ok(Staff(row))
     }

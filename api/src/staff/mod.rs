@@ -81,6 +81,14 @@ impl Staff {
         self.0.title_level.as_deref()
     }
     /// Recorded over establishment (超编), inherited and accepted on import.
+    /// An early retirement's basis (病退, 特殊工种, 因工致残).
+    async fn retirement_basis(&self) -> Option<entity::enums::RetirementBasis> {
+        self.0.retirement_basis
+    }
+    /// An agreed flexible postponement (弹性延迟退休): the last day in post.
+    async fn retirement_extended_to(&self) -> Option<NaiveDate> {
+        self.0.retirement_extended_to
+    }
     async fn over_establishment(&self) -> bool {
         self.0.over_establishment
     }

@@ -12,7 +12,7 @@
 
 use async_graphql::{Enum, SimpleObject};
 use chrono::{Datelike, Months, NaiveDate};
-use entity::enums::StaffCategory;
+use entity::enums::{RetirementBasis, StaffCategory};
 
 use crate::codes::NationalId;
 use crate::error::{ApiError, ApiResult};
@@ -120,6 +120,76 @@ impl RetirementRule {
 pub fn retirement_date(birth: NaiveDate, sex: Sex, category: StaffCategory) -> NaiveDate {
     let months = RetirementRule::of(group_of(sex, category)).age_in_months(birth);
     birth.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+}
+
+/// The most a retirement moves from the statutory day either way, by the 2024 decision: flexible
+/// early retirement (弹性提前退休) and agreed postponement (弹性延迟退休), each up to three years.
+pub const FLEXIBLE_MONTHS: u32 = 36;
+
+/// The earliest day a person may retire without an early-retirement basis: the statutory day
+/// less three years, never before the age that applied before 2025.
+pub fn earliest_retirement(birth: NaiveDate, sex: Sex, category: StaffCategory) -> NaiveDate {
+    let rule = RetirementRule::of(group_of(sex, category));
+    let months = rule.age_in_months(birth).saturating_sub(FLEXIBLE_MONTHS).max(rule.original_age * 12);
+    birth.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+}
+
+/// The youngest age an early-retirement basis allows (国发〔1978〕104号 and the special-work
+/// rules), if any.
+fn basis_floor(basis: RetirementBasis, sex: Sex) -> Option<i32> {
+    match (basis, sex) {
+        (RetirementBasis::Illness, Sex::Male) => Some(50),
+        (RetirementBasis::SpecialWork, Sex::Male) => Some(55),
+        (RetirementBasis::Illness | RetirementBasis::SpecialWork, Sex::Female) => Some(45),
+        (RetirementBasis::WorkInjury, _) => None,
+    }
+}
+
+/// A retirement on `on`: from the earliest lawful day it needs nothing more; before it, a basis
+/// (病退, 特殊工种, 因工致残) from its own youngest age, with the approving document. A basis given
+/// for a retirement that needs none is kept as the document says it.
+pub fn check_retirement(
+    id: &NationalId,
+    category: StaffCategory,
+    on: NaiveDate,
+    basis: Option<RetirementBasis>,
+    document_no: Option<&str>,
+) -> ApiResult<()> {
+    let (birth, sex) = (id.birth_date(), sex_of(id));
+    let earliest = earliest_retirement(birth, sex, category);
+    let age = age_on(birth, on);
+    let Some(basis) = basis else {
+        if on >= earliest {
+            return Ok(());
+        }
+        return Err(ApiError::bad_input(format!(
+            "the person is {age} on {on}, before the earliest lawful retirement ({earliest}): an early retirement \
+             needs its basis (`retirementBasis`: ILLNESS 病退, SPECIAL_WORK 特殊工种, WORK_INJURY 因工致残) and \
+             the approving document"
+        )));
+    };
+    if let Some(floor) = basis_floor(basis, sex).filter(|floor| age < *floor) {
+        return Err(ApiError::bad_input(format!(
+            "the person is {age} on {on}: {} allows retirement from {floor}",
+            basis.word()
+        )));
+    }
+    if document_no.is_none() {
+        return Err(ApiError::bad_input("an early retirement needs the approving document (`documentNo`)"));
+    }
+    Ok(())
+}
+
+/// An agreed postponement (弹性延迟退休) runs past the statutory day, by at most three years.
+pub fn check_extension(id: &NationalId, category: StaffCategory, until: NaiveDate) -> ApiResult<()> {
+    let statutory = retirement_date(id.birth_date(), sex_of(id), category);
+    let latest = statutory.checked_add_months(Months::new(FLEXIBLE_MONTHS)).unwrap_or(NaiveDate::MAX);
+    if until <= statutory || until > latest {
+        return Err(ApiError::bad_input(format!(
+            "a postponement runs past the statutory retirement day ({statutory}) by at most three years, to {latest}"
+        )));
+    }
+    Ok(())
 }
 
 /// Whole years between `birth` and `on`.

@@ -61,6 +61,8 @@ impl NewPerson {
             title_level: Set(self.title_level),
             over_establishment: Set(over),
             paid_by_budget: Set(self.paid_by_budget),
+            retirement_basis: Set(None),
+            retirement_extended_to: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
