@@ -335,11 +335,24 @@ word_enum!(
 );
 
 word_enum!(
-    /// How a vacancy is to be filled (招录方式), as a vacancy-use request names it.
+    /// How a vacancy is to be filled (招录方式), as offices and 人社 count them: 公开招聘 (open
+    /// exam), 考核招聘 (by assessment, for shortage and senior posts), 人才引进 (talent brought in),
+    /// 调入 (a transfer in from another unit), 选调 (selected from serving staff), 定向招聘 (targeted:
+    /// service-programme graduates, veterans' quotas), 军转干部安置 (military cadres transferred to
+    /// civilian work), 退役士兵安置 (demobilised soldiers), 随军家属安置 (military spouses), 履约
+    /// (publicly funded teacher and targeted medical students serving their contract), 毕业生安置
+    /// (graduates placed under the old assignment system), 其他.
     Recruitment {
         OpenExam = "OPEN_EXAM",
+        Assessment = "ASSESSMENT",
+        TalentIntroduction = "TALENT_INTRODUCTION",
         TransferIn = "TRANSFER_IN",
-        SoldierPlacement = "SOLDIER_PLACEMENT",
+        Selection = "SELECTION",
+        Targeted = "TARGETED",
+        MilitaryCadrePlacement = "MILITARY_CADRE_PLACEMENT",
+        VeteranPlacement = "VETERAN_PLACEMENT",
+        MilitarySpousePlacement = "MILITARY_SPOUSE_PLACEMENT",
+        ContractedGraduate = "CONTRACTED_GRADUATE",
         GraduatePlacement = "GRADUATE_PLACEMENT",
         Other = "OTHER",
     }
@@ -347,10 +360,12 @@ word_enum!(
 
 word_enum!(
     /// A vacancy-use plan (用编计划) is requested by a department, then approved (in full or
-    /// cut) or refused by the staffing office.
+    /// cut) or refused by the staffing office; an approved plan may be revoked (收回) by it,
+    /// and what was not drawn is no longer promised.
     VacancyUseStatus {
         Requested = "REQUESTED",
         Approved = "APPROVED",
         Refused = "REFUSED",
+        Revoked = "REVOKED",
     }
 );

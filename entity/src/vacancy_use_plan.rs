@@ -32,6 +32,15 @@ pub struct Model {
     pub requested_at: DateTimeUtc,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
+    /// The day the decision approved the plan (its document's date): hires draw on it from
+    /// then. Absent on plans older than the column (their decision's day stands for it).
+    pub approved_on: Option<Date>,
+    /// A revocation (收回): why, under which document, by whom, when.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub closed_reason: Option<String>,
+    pub closed_document_no: Option<String>,
+    pub closed_by: Option<String>,
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,7 @@ mod m20261206_000025_institution_without_credit_code;
 mod m20261206_000026_institution_vacant_since;
 mod m20261206_000027_control_figure_history;
 mod m20261206_000028_retirement_basis;
+mod m20261206_000029_vacancy_use_tightened;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_institution_vacant_since::Migration),
             Box::new(m20261206_000027_control_figure_history::Migration),
             Box::new(m20261206_000028_retirement_basis::Migration),
+            Box::new(m20261206_000029_vacancy_use_tightened::Migration),
         ]
     }
 }

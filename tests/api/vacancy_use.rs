@@ -25,6 +25,8 @@ fn hire_on(institution: &str, seq: u32, plan: Value) -> Value {
     let mut input = hire_input(institution, "新进医师", &national_id("620700", "19960101", seq), "FISCAL");
     input.as_object_mut().unwrap().remove("ownPlan");
     input["planId"] = plan;
+    // A hire draws on a plan from the day it was approved (today, in these tests).
+    input["hireDate"] = json!(chrono::Utc::now().date_naive().to_string());
     json!({ "input": input })
 }
 
@@ -104,6 +106,9 @@ async fn a_department_asks_the_office_cuts_and_hires_draw_on_the_quota_until_it_
     // An office may record its own one-slot plan with a hire.
     let mut input = hire_input(inst, "调入人员", &national_id("620700", "19900101", 704), "FISCAL");
     input["ownPlan"] = json!({"recruitment": "TRANSFER_IN", "posts": "检验技师", "documentNo": "张编办〔2026〕13号"});
+    // A transfer in carries the transfer's document.
+    app.refused(Some(office), HIRE, json!({ "input": input.clone() }), "BAD_USER_INPUT").await;
+    input["documentNo"] = json!("张人社调〔2026〕2号");
     app.ok(Some(office), HIRE, json!({ "input": input })).await;
     // Drawn: the world's first hire (on the office's own plan too), the one on the cut plan,
     // and this one.
@@ -149,4 +154,97 @@ async fn an_expired_plan_takes_no_hire() {
     app.refused(Some(office), HIRE, hire_on(inst, 801, json!(id)), "CONFLICT").await;
     let record = app.ok(Some(office), RECORD, json!({"id": inst})).await;
     assert_eq!(record["institution"]["vacancyUsePlans"][0]["remaining"], 0);
+}
+
+const CLOSE: &str = r#"mutation($i: RevokeVacancyUseInput!) { revokeVacancyUse(input: $i) {
+    status remaining revokedReason revokedDocumentNo revokedBy revokedAt } }"#;
+const EXTEND: &str =
+    r#"mutation($i: ExtendVacancyUseInput!) { extendVacancyUse(input: $i) { status expiresOn remaining } }"#;
+
+/// Approves a request of `slots` on `approved_on`, answering the plan's id.
+async fn approved(app: &TestApp, office: &str, inst: &str, slots: i32, recruitment: &str, approved_on: &str) -> String {
+    let mut request = ask(inst, slots);
+    request["i"]["recruitment"] = json!(recruitment);
+    let id = app.ok(Some(office), REQUEST, request).await["requestVacancyUse"]["id"].as_str().unwrap().to_string();
+    let approve = json!({"i": {"planId": id, "decision": "APPROVE", "expiresOn": "2099-12-31",
+        "documentNo": "张编办〔2026〕21号", "approvedOn": approved_on}});
+    app.ok(Some(office), DECIDE, approve).await;
+    id
+}
+
+#[tokio::test]
+async fn plans_are_dated_revoked_and_extended_and_a_transfer_in_arrives_under_its_document() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let office = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    // A decision dated in the future, or expiring before it was made, is refused.
+    let id = app.ok(Some(office), REQUEST, ask(inst, 1)).await["requestVacancyUse"]["id"].clone();
+    let decide = |approved_on: &str, expires_on: &str| {
+        json!({"i": {"planId": id, "decision": "APPROVE", "expiresOn": expires_on, "documentNo": "张编办〔2026〕20号",
+            "approvedOn": approved_on}})
+    };
+    app.refused(Some(office), DECIDE, decide("2099-01-01", "2099-12-31"), "BAD_USER_INPUT").await;
+    let plan = app.ok(Some(office), DECIDE, decide("2026-03-01", "2099-12-31")).await;
+    assert_eq!(plan["decideVacancyUse"]["status"], "APPROVED");
+    // A hire is never dated before its plan was approved.
+    let mut early = hire_on(inst, 801, id.clone());
+    early["input"]["hireDate"] = json!("2026-02-28");
+    let body = app.refused(Some(office), HIRE, early.clone(), "BAD_USER_INPUT").await;
+    assert!(body.to_string().contains("before vacancy-use plan"), "{body}");
+    early["input"]["hireDate"] = json!("2026-03-01");
+    app.ok(Some(office), HIRE, early).await;
+
+    // Revoked (收回): its reason and document kept, what was not drawn no longer promised.
+    let plan = approved(&app, office, inst, 2, "OPEN_EXAM", "2026-03-01").await;
+    app.refused(Some(office), CLOSE, json!({"i": {"planId": plan, "reason": " "}}), "BAD_USER_INPUT").await;
+    let department = app.department_token("620700", department_id(&app, office, inst).await);
+    let revoke = json!({"i": {"planId": plan, "reason": "岗位调整，不再招聘", "documentNo": "张编办〔2026〕22号"}});
+    app.refused(Some(&department), CLOSE, revoke.clone(), "FORBIDDEN").await;
+    let revoked = app.ok(Some(office), CLOSE, revoke.clone()).await["revokeVacancyUse"].clone();
+    assert_eq!((revoked["status"].as_str(), revoked["remaining"].as_i64()), (Some("REVOKED"), Some(0)), "{revoked}");
+    assert_eq!(revoked["revokedDocumentNo"], "张编办〔2026〕22号");
+    assert!(revoked["revokedBy"].as_str().is_some() && revoked["revokedAt"].as_str().is_some(), "{revoked}");
+    app.refused(Some(office), CLOSE, revoke, "CONFLICT").await;
+    app.refused(Some(office), HIRE, hire_on(inst, 802, json!(plan)), "CONFLICT").await;
+    let figures = app
+        .ok(Some(office), r#"{ overview(jurisdiction: "620700") { vacancyUse { revoked openPlans } } }"#, json!({}))
+        .await;
+    assert_eq!(figures["overview"]["vacancyUse"], json!({"revoked": 1, "openPlans": 0}), "{figures}");
+    // Its two slots are free for another plan: the institution has 5, 2 held.
+    let plan = approved(&app, office, inst, 3, "MILITARY_CADRE_PLACEMENT", "2026-03-01").await;
+
+    // Extended (延期): later, under a document; never earlier, never a plan revoked.
+    let extend =
+        |expires_on: &str| json!({"i": {"planId": plan, "expiresOn": expires_on, "documentNo": "张编办〔2026〕23号"}});
+    app.refused(Some(office), EXTEND, extend("2099-12-30"), "BAD_USER_INPUT").await;
+    let longer = app.ok(Some(office), EXTEND, extend("2100-06-30")).await;
+    assert_eq!(longer["extendVacancyUse"], json!({"status": "APPROVED", "expiresOn": "2100-06-30", "remaining": 3}));
+
+    // A transfer in (调入) draws on a plan recruiting by transfer and arrives under its document.
+    app.ok(Some(office), CLOSE, json!({"i": {"planId": plan, "reason": "改为调入"}})).await;
+    let plan = approved(&app, office, inst, 1, "TRANSFER_IN", "2026-03-01").await;
+    let transfer = hire_on(inst, 803, json!(plan));
+    let body = app.refused(Some(office), HIRE, transfer.clone(), "BAD_USER_INPUT").await;
+    assert!(body.to_string().contains("transfer's document"), "{body}");
+    let mut transfer = transfer;
+    transfer["input"]["documentNo"] = json!("甘人社调〔2026〕5号");
+    app.ok(Some(office), HIRE, transfer).await;
+    let timeline = app
+        .ok(Some(office), "query($id: ID!) { institutionTimeline(id: $id) { what documentNo } }", json!({"id": inst}))
+        .await;
+    let entries = timeline["institutionTimeline"].as_array().unwrap();
+    assert!(
+        entries.iter().any(|e| e["what"] == "TRANSFER_IN" && e["documentNo"] == "甘人社调〔2026〕5号"),
+        "{entries:?}"
+    );
+    // An open-exam hire carries no transfer document.
+    let plan = approved(&app, office, inst, 1, "OPEN_EXAM", "2026-03-01").await;
+    let mut hire = hire_on(inst, 804, json!(plan));
+    hire["input"]["documentNo"] = json!("甘人社调〔2026〕6号");
+    app.refused(Some(office), HIRE, hire, "BAD_USER_INPUT").await;
+    let audit = app
+        .ok(Some(office), r#"{ r: auditLog(action: "vacancy_use.revoke") { totalCount } e: auditLog(action: "vacancy_use.extend") { totalCount } }"#, json!({}))
+        .await;
+    assert_eq!((audit["r"]["totalCount"].as_i64(), audit["e"]["totalCount"].as_i64()), (Some(2), Some(1)));
 }

@@ -89,6 +89,23 @@ impl VacancyUsePlan {
     async fn decided_at(&self) -> Option<chrono::DateTime<Utc>> {
         self.row.decided_at
     }
+    /// The day the plan was approved: hires draw on it from then.
+    async fn approved_on(&self) -> Option<NaiveDate> {
+        crate::vacancy_use::approved_from(&self.row)
+    }
+    /// A revocation (收回): its reason, document, who and when.
+    async fn revoked_reason(&self) -> Option<&str> {
+        self.row.closed_reason.as_deref()
+    }
+    async fn revoked_document_no(&self) -> Option<&str> {
+        self.row.closed_document_no.as_deref()
+    }
+    async fn revoked_by(&self) -> Option<&str> {
+        self.row.closed_by.as_deref()
+    }
+    async fn revoked_at(&self) -> Option<chrono::DateTime<Utc>> {
+        self.row.closed_at
+    }
 }
 
 pub fn today() -> NaiveDate {

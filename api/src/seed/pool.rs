@@ -146,6 +146,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
                 paid_by_budget: false,
                 plan_id: None,
                 own_plan: None,
+                document_no: None,
                 dry_run: false,
             };
             hire(db, pii, &scope, &actor, &crate::throttle::Throttle::new(0, 0), input).await.map_err(failed)?;

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
-use entity::enums::{InstitutionStatus, MovementKind, StaffBasis, StaffCategory, StaffStatus};
+use entity::enums::{InstitutionStatus, MovementKind, Recruitment, StaffBasis, StaffCategory, StaffStatus};
 use entity::{institution, staff};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -90,6 +90,9 @@ pub struct HireInput {
     /// Or the office's own one-slot plan (its decision's document number), recorded with the
     /// hire.
     pub own_plan: Option<crate::vacancy_use::OwnPlanInput>,
+    /// A transfer in (调入, a plan whose recruitment is `TRANSFER_IN`): the transfer's document
+    /// number (调动通知). The person arrives by transfer, under that document.
+    pub document_no: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -136,7 +139,8 @@ fn slot_conflict(error: DbErr) -> ApiError {
 }
 
 /// Puts a person on an institution's list. A person in establishment takes a vacant slot of
-/// their funding kind (or, with `accept_excess`, is recorded over establishment).
+/// their funding kind (or, with `accept_excess`, is recorded over establishment). A person
+/// transferred in arrives under the transfer's document.
 pub async fn hire_person<C: ConnectionTrait>(
     db: &C,
     pii: &PiiCipher,
@@ -144,6 +148,7 @@ pub async fn hire_person<C: ConnectionTrait>(
     institution: &institution::Model,
     person: NewPerson,
     accept_excess: bool,
+    transfer: Option<&str>,
 ) -> ApiResult<staff::Model> {
     if institution.status != InstitutionStatus::Active {
         return Err(ApiError::conflict("only an active institution can hire"));
@@ -185,8 +190,9 @@ pub async fn hire_person<C: ConnectionTrait>(
         }
     }
     let hired = person.into_row(pii, institution, over).insert(db).await.map_err(slot_conflict)?;
-    let occasion = Occasion { on: hired.hire_date, document_no: None, note: "" };
-    record_movement(db, actor, &hired, institution.id, arrival(&hired), occasion).await?;
+    let occasion = Occasion { on: hired.hire_date, document_no: transfer, note: "" };
+    let kind = if transfer.is_some() { MovementKind::TransferIn } else { arrival(&hired) };
+    record_movement(db, actor, &hired, institution.id, kind, occasion).await?;
     Ok(hired)
 }
 
@@ -232,11 +238,34 @@ pub async fn hire(
              for the office's own decision recorded with the hire",
         ));
     }
+    let document = match input.document_no.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(codes::document_no(d).map_err(ApiError::BadInput)?),
+        None => None,
+    };
+    let hired_on = person.hire_date;
     let prober = format!("{}:{}", actor.role, actor.subject);
     throttle.probe_allowed(&prober)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, institution_id).await?;
-    let row = match hire_person(&txn, pii, actor, &institution, person, false).await {
+    let recruitment = match (plan_id, &input.own_plan) {
+        (Some(id), _) => Some(crate::vacancy_use::check_draw(&txn, id, &institution, hired_on).await?),
+        (None, Some(own)) => Some(own.recruitment),
+        (None, None) => None,
+    };
+    // A transfer in arrives under the transfer's document; other hires carry none.
+    let transfer = match (recruitment == Some(Recruitment::TransferIn), document) {
+        (true, Some(document)) => Some(document),
+        (true, None) => {
+            return Err(ApiError::bad_input(
+                "a transfer in (调入) carries the transfer's document number (`documentNo`)",
+            ));
+        }
+        (false, Some(_)) => {
+            return Err(ApiError::bad_input("`documentNo` is for a transfer in (a plan recruiting by TRANSFER_IN)"));
+        }
+        (false, None) => None,
+    };
+    let row = match hire_person(&txn, pii, actor, &institution, person, false, transfer.as_deref()).await {
         Ok(row) => row,
         Err(ApiError::Conflict(message)) if message == ONE_SLOT => {
             txn.rollback().await?;
@@ -266,7 +295,7 @@ pub async fn hire(
         if let Some(id) = plan_id {
             crate::vacancy_use::draw(&txn, id, &institution, funding).await?;
         } else if let Some(own) = &input.own_plan {
-            crate::vacancy_use::record_own(&txn, actor, &institution, funding, own).await?;
+            crate::vacancy_use::record_own(&txn, actor, &institution, funding, own, hired_on).await?;
         }
     }
     let change = Change::created("staff.hire", "staff", row.id, row.jurisdiction_id, &row);

@@ -21,6 +21,8 @@ pub struct VacancyUseFigures {
     pub hires_drawn: i64,
     /// Requests refused.
     pub refused: i64,
+    /// Plans revoked (收回) by the office.
+    pub revoked: i64,
 }
 
 /// Plans of one status: status, plans, slots requested, hires drawn, open plans, open slots.
@@ -56,6 +58,7 @@ pub async fn figures<C: ConnectionTrait>(db: &C, jurisdiction_ids: &[i32]) -> Ap
                 out.pending_slots = requested.unwrap_or(0);
             }
             VacancyUseStatus::Refused => out.refused = plans,
+            VacancyUseStatus::Revoked => out.revoked = plans,
             VacancyUseStatus::Approved => {
                 out.open_plans = open_plans.unwrap_or(0);
                 out.open_slots = open_slots.unwrap_or(0);

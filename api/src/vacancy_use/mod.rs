@@ -66,6 +66,9 @@ pub struct DecideVacancyUseInput {
     pub expires_on: Option<NaiveDate>,
     /// For APPROVE and CUT: the decision's document number (文号).
     pub document_no: Option<String>,
+    /// For APPROVE and CUT: the decision's date (its document's), today when not given; hires
+    /// draw on the plan from that day.
+    pub approved_on: Option<NaiveDate>,
     /// Required for CUT and REFUSE.
     pub reason: Option<String>,
 }
@@ -228,6 +231,14 @@ pub async fn decide(
             }
             let document_no =
                 crate::codes::document_no(input.document_no.as_deref().unwrap_or("")).map_err(ApiError::BadInput)?;
+            let approved_on = input.approved_on.unwrap_or_else(today);
+            if approved_on > today() {
+                return Err(ApiError::bad_input("`approvedOn` is in the future"));
+            }
+            if expires_on < approved_on {
+                return Err(ApiError::bad_input("`expiresOn` is before `approvedOn`"));
+            }
+            row.approved_on = Set(Some(approved_on));
             // The institution is locked before its slots are counted, as every slot rule does.
             scope.institution_for_request(&txn, plan.institution_id).await?;
             room(slots, free_for_plans(&txn, plan.institution_id, plan.funding).await?, plan.funding)?;
@@ -253,6 +264,34 @@ pub async fn decide(
     audit::record(&txn, actor, change).await?;
     crate::write::commit(txn).await?;
     Ok(row)
+}
+
+/// The day hires may draw on a plan from: its approval's date (or, on plans older than that
+/// column, the day the decision was keyed).
+pub fn approved_from(plan: &vacancy_use_plan::Model) -> Option<NaiveDate> {
+    plan.approved_on.or(plan.decided_at.map(|at| at.date_naive()))
+}
+
+/// Checks a hire dated `hired_on` against the plan it will draw on (read before the hire is
+/// written, so its recruitment decides how the person arrives): a hire is never dated before its
+/// plan was approved. Answers the plan's recruitment.
+pub async fn check_draw<C: ConnectionTrait>(
+    txn: &C,
+    plan_id: i32,
+    institution: &institution::Model,
+    hired_on: NaiveDate,
+) -> ApiResult<Recruitment> {
+    let plan = vacancy_use_plan::Entity::find_by_id(plan_id)
+        .filter(vacancy_use_plan::Column::InstitutionId.eq(institution.id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::conflict(format!("vacancy-use plan {plan_id} is not a plan of this institution")))?;
+    if let Some(approved) = approved_from(&plan).filter(|approved| hired_on < *approved) {
+        return Err(ApiError::bad_input(format!(
+            "the hire is dated {hired_on}, before vacancy-use plan {plan_id} was approved ({approved})"
+        )));
+    }
+    Ok(plan.recruitment)
 }
 
 /// Draws one hire on a plan, inside the hire's transaction: a single conditional update, so
@@ -291,6 +330,7 @@ pub async fn record_own<C: ConnectionTrait>(
     institution: &institution::Model,
     funding: Funding,
     own: &OwnPlanInput,
+    hired_on: NaiveDate,
 ) -> ApiResult<vacancy_use_plan::Model> {
     let posts = text("posts", &own.posts, true)?;
     let document_no = crate::codes::document_no(&own.document_no).map_err(ApiError::BadInput)?;
@@ -313,6 +353,7 @@ pub async fn record_own<C: ConnectionTrait>(
         requested_at: Set(now),
         decided_by: Set(Some(actor.subject.clone())),
         decided_at: Set(Some(now)),
+        approved_on: Set(Some(hired_on)),
         ..Default::default()
     }
     .insert(txn)
@@ -320,6 +361,103 @@ pub async fn record_own<C: ConnectionTrait>(
     let change = Change::created("vacancy_use.own", "vacancy_use_plan", row.id, row.jurisdiction_id, &row);
     audit::record(txn, actor, change).await?;
     Ok(row)
+}
+
+/// The office revokes (收回) an approved plan: what was not drawn is no longer promised.
+#[derive(InputObject)]
+pub struct RevokeVacancyUseInput {
+    pub plan_id: ID,
+    pub reason: String,
+    /// The revoking decision's document number (文号), when it has one.
+    pub document_no: Option<String>,
+}
+
+/// The office extends (延期) an approved plan: a later expiry, under a document.
+#[derive(InputObject)]
+pub struct ExtendVacancyUseInput {
+    pub plan_id: ID,
+    /// The new last day a hire may draw on the plan: later than the present one, not past.
+    pub expires_on: NaiveDate,
+    pub document_no: String,
+    pub reason: Option<String>,
+}
+
+/// An approved plan of the caller's office, locked for the rest of the transaction.
+async fn approved_plan<C: ConnectionTrait>(txn: &C, scope: &Scope, id: &ID) -> ApiResult<vacancy_use_plan::Model> {
+    let id = parse_id(id)?;
+    let plan = scope
+        .vacancy_use_plans()?
+        .filter(vacancy_use_plan::Column::Id.eq(id))
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("vacancy-use plan {id} not found")))?;
+    scope.require_writer(plan.jurisdiction_id)?;
+    if plan.status != VacancyUseStatus::Approved {
+        return Err(ApiError::conflict(format!("vacancy-use plan {id} is not an approved plan")));
+    }
+    Ok(plan)
+}
+
+pub async fn revoke(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: RevokeVacancyUseInput,
+) -> ApiResult<vacancy_use_plan::Model> {
+    let reason = text("reason", &input.reason, true)?;
+    let document_no = match input.document_no.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(crate::codes::document_no(d).map_err(ApiError::BadInput)?),
+        None => None,
+    };
+    let txn = begin_write(db).await?;
+    let plan = approved_plan(&txn, scope, &input.plan_id).await?;
+    let mut row: vacancy_use_plan::ActiveModel = plan.clone().into();
+    row.status = Set(VacancyUseStatus::Revoked);
+    row.closed_reason = Set(Some(reason));
+    row.closed_document_no = Set(document_no);
+    row.closed_by = Set(Some(actor.subject.clone()));
+    row.closed_at = Set(Some(Utc::now()));
+    let after = row.update(&txn).await?;
+    let change =
+        Change::updated("vacancy_use.revoke", "vacancy_use_plan", after.id, after.jurisdiction_id, &plan, &after);
+    audit::record(&txn, actor, change).await?;
+    crate::write::commit(txn).await?;
+    Ok(after)
+}
+
+pub async fn extend(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: ExtendVacancyUseInput,
+) -> ApiResult<vacancy_use_plan::Model> {
+    let document_no = crate::codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
+    let reason = input.reason.as_deref().map(|r| text("reason", r, false)).transpose()?.filter(|r| !r.is_empty());
+    if input.expires_on < today() {
+        return Err(ApiError::bad_input("`expiresOn` is in the past"));
+    }
+    let txn = begin_write(db).await?;
+    let plan = approved_plan(&txn, scope, &input.plan_id).await?;
+    if plan.expires_on.is_some_and(|was| input.expires_on <= was) {
+        return Err(ApiError::bad_input("an extension moves `expiresOn` later than the plan's present expiry"));
+    }
+    if plan.used >= plan.approved.unwrap_or(0) {
+        return Err(ApiError::conflict("the plan's quota is drawn in full: there is nothing to extend"));
+    }
+    let mut row: vacancy_use_plan::ActiveModel = plan.clone().into();
+    row.expires_on = Set(Some(input.expires_on));
+    // The extension's document and reason are the audit row's; the plan keeps its own decision.
+    let after = row.update(&txn).await?;
+    let mut change =
+        Change::updated("vacancy_use.extend", "vacancy_use_plan", after.id, after.jurisdiction_id, &plan, &after);
+    if let Some(serde_json::Value::Object(record)) = change.after.as_mut() {
+        record.insert("extension_document_no".into(), document_no.into());
+        record.insert("extension_reason".into(), reason.into());
+    }
+    audit::record(&txn, actor, change).await?;
+    crate::write::commit(txn).await?;
+    Ok(after)
 }
 
 #[derive(Default)]
@@ -366,6 +504,19 @@ impl VacancyUseMutation {
     /// The staffing office approves, cuts or refuses a request.
     async fn decide_vacancy_use(&self, ctx: &Context<'_>, input: DecideVacancyUseInput) -> Result<VacancyUsePlan> {
         let row = decide(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        Ok(VacancyUsePlan { row })
+    }
+
+    /// The staffing office revokes (收回) an approved plan, with its reason: what was not drawn
+    /// is no longer promised, and no hire draws on it again.
+    async fn revoke_vacancy_use(&self, ctx: &Context<'_>, input: RevokeVacancyUseInput) -> Result<VacancyUsePlan> {
+        let row = revoke(db(ctx), scope(ctx), &actor(ctx), input).await?;
+        Ok(VacancyUsePlan { row })
+    }
+
+    /// The staffing office extends (延期) an approved plan with quota left, under a document.
+    async fn extend_vacancy_use(&self, ctx: &Context<'_>, input: ExtendVacancyUseInput) -> Result<VacancyUsePlan> {
+        let row = extend(db(ctx), scope(ctx), &actor(ctx), input).await?;
         Ok(VacancyUsePlan { row })
     }
 }
