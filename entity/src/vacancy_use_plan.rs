@@ -41,6 +41,10 @@ pub struct Model {
     pub closed_document_no: Option<String>,
     pub closed_by: Option<String>,
     pub closed_at: Option<DateTimeUtc>,
+    /// The posts, structured (JSON: category, grade, count, qualifications, used); absent on
+    /// plans asked for in words only.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub post_list: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

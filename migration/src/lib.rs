@@ -31,6 +31,7 @@ mod m20261206_000026_institution_vacant_since;
 mod m20261206_000027_control_figure_history;
 mod m20261206_000028_retirement_basis;
 mod m20261206_000029_vacancy_use_tightened;
+mod m20261206_000030_plan_posts;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000027_control_figure_history::Migration),
             Box::new(m20261206_000028_retirement_basis::Migration),
             Box::new(m20261206_000029_vacancy_use_tightened::Migration),
+            Box::new(m20261206_000030_plan_posts::Migration),
         ]
     }
 }

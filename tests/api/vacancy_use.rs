@@ -248,3 +248,50 @@ async fn plans_are_dated_revoked_and_extended_and_a_transfer_in_arrives_under_it
         .await;
     assert_eq!((audit["r"]["totalCount"].as_i64(), audit["e"]["totalCount"].as_i64()), (Some(2), Some(1)));
 }
+
+#[tokio::test]
+async fn a_hire_fills_a_post_of_its_own_category_on_a_plan_of_structured_posts() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let office = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    let posts = json!([
+        {"category": "PROFESSIONAL_TECHNICAL", "grade": "专技十二级", "count": 1, "qualifications": "预防医学本科"},
+        {"category": "MANAGEMENT", "grade": "管理九级", "count": 1}
+    ]);
+    let mut request = ask(inst, 3);
+    request["i"]["postList"] = posts.clone();
+    let body = app.refused(Some(office), REQUEST, request.clone(), "BAD_USER_INPUT").await;
+    assert!(body.to_string().contains("add up to 2"), "{body}");
+    request["i"]["slots"] = json!(2);
+    let id = app.ok(Some(office), REQUEST, request).await["requestVacancyUse"]["id"].clone();
+    // A cut says which posts remain.
+    let cut = json!({"i": {"planId": id, "decision": "CUT", "slots": 1, "expiresOn": "2099-12-31",
+        "documentNo": "张编办〔2026〕24号", "reason": "管理岗暂缓"}});
+    app.refused(Some(office), DECIDE, cut, "BAD_USER_INPUT").await;
+    let approve = json!({"i": {"planId": id, "decision": "APPROVE", "expiresOn": "2099-12-31", "documentNo": "张编办〔2026〕24号"}});
+    app.ok(Some(office), DECIDE, approve).await;
+    let hire = |seq: u32, category: &str| {
+        let mut input = hire_on(inst, seq, id.clone());
+        input["input"]["category"] = json!(category);
+        input
+    };
+    let body = app.refused(Some(office), HIRE, hire(901, "LOGISTICS_SERVICE"), "BAD_USER_INPUT").await;
+    assert!(body.to_string().contains("no open LOGISTICS_SERVICE post"), "{body}");
+    app.ok(Some(office), HIRE, hire(902, "PROFESSIONAL_TECHNICAL")).await;
+    let before = app.row_counts().await;
+    app.refused(Some(office), HIRE, hire(903, "PROFESSIONAL_TECHNICAL"), "BAD_USER_INPUT").await;
+    assert_eq!(app.row_counts().await, before, "a refused post writes nothing");
+    app.ok(Some(office), HIRE, hire(904, "MANAGEMENT")).await;
+    let q = r#"query($id: ID!) { institution(id: $id) { vacancyUsePlans { used remaining postList { category grade used count qualifications } } } }"#;
+    let data = app.ok(Some(office), q, json!({"id": inst})).await;
+    let plan = &data["institution"]["vacancyUsePlans"][0];
+    assert_eq!((plan["used"].as_i64(), plan["remaining"].as_i64()), (Some(2), Some(0)), "{plan}");
+    assert_eq!(
+        plan["postList"],
+        json!([
+            {"category": "PROFESSIONAL_TECHNICAL", "grade": "专技十二级", "used": 1, "count": 1, "qualifications": "预防医学本科"},
+            {"category": "MANAGEMENT", "grade": "管理九级", "used": 1, "count": 1, "qualifications": ""}
+        ])
+    );
+}

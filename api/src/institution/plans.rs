@@ -55,8 +55,14 @@ impl VacancyUsePlan {
     async fn expired(&self) -> bool {
         self.row.expires_on.is_some_and(|d| d < today())
     }
+    /// The posts to fill, in words.
     async fn posts(&self) -> &str {
         &self.row.posts
+    }
+    /// The posts, structured, with the hires that filled each (empty for a plan asked for in
+    /// words only).
+    async fn post_list(&self) -> Vec<crate::vacancy_use::posts::PlanPost> {
+        crate::vacancy_use::posts::decode(self.row.post_list.as_deref())
     }
     async fn recruitment(&self) -> Recruitment {
         self.row.recruitment

@@ -242,13 +242,13 @@ pub async fn hire(
         Some(d) => Some(codes::document_no(d).map_err(ApiError::BadInput)?),
         None => None,
     };
-    let hired_on = person.hire_date;
+    let (hired_on, category) = (person.hire_date, person.category);
     let prober = format!("{}:{}", actor.role, actor.subject);
     throttle.probe_allowed(&prober)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, institution_id).await?;
     let recruitment = match (plan_id, &input.own_plan) {
-        (Some(id), _) => Some(crate::vacancy_use::check_draw(&txn, id, &institution, hired_on).await?),
+        (Some(id), _) => Some(crate::vacancy_use::check_draw(&txn, id, &institution, hired_on, category).await?),
         (None, Some(own)) => Some(own.recruitment),
         (None, None) => None,
     };

@@ -23,10 +23,12 @@ use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
 pub mod figures;
+pub mod posts;
 
 pub use crate::institution::plans::VacancyUsePlan;
 use crate::institution::plans::{remaining, today};
 pub use figures::{VacancyUseFigures, figures};
+use posts::PlanPostInput;
 
 /// Most slots one request may ask for.
 const MAX_SLOTS: i32 = 1_000;
@@ -39,8 +41,11 @@ pub struct VacancyUseRequestInput {
     pub institution_id: ID,
     pub funding: Funding,
     pub slots: i32,
-    /// The posts to fill (岗位).
+    /// The posts to fill (岗位), in words.
     pub posts: String,
+    /// The posts, structured (category, grade, count, qualifications), adding up to `slots`:
+    /// each hire on the plan then fills one of its own category.
+    pub post_list: Option<Vec<PlanPostInput>>,
     pub recruitment: Recruitment,
     pub reason: String,
 }
@@ -71,6 +76,8 @@ pub struct DecideVacancyUseInput {
     pub approved_on: Option<NaiveDate>,
     /// Required for CUT and REFUSE.
     pub reason: Option<String>,
+    /// For CUT of a plan with structured posts: the posts approved, adding up to `slots`.
+    pub post_list: Option<Vec<PlanPostInput>>,
 }
 
 /// What an office records with a hire when no plan was requested for it: its own decision to
@@ -139,6 +146,7 @@ pub async fn request(
     }
     let posts = text("posts", &input.posts, true)?;
     let reason = text("reason", &input.reason, true)?;
+    let post_list = input.post_list.as_deref().map(|list| posts::checked(list, input.slots)).transpose()?;
     let institution_id = parse_id(&input.institution_id)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_request(&txn, institution_id).await?;
@@ -153,6 +161,7 @@ pub async fn request(
         approved: Set(None),
         used: Set(0),
         posts: Set(posts),
+        post_list: Set(post_list.as_deref().and_then(posts::encode)),
         recruitment: Set(input.recruitment),
         reason: Set(reason),
         status: Set(VacancyUseStatus::Requested),
@@ -220,6 +229,15 @@ pub async fn decide(
                     if reason.is_none() {
                         return Err(ApiError::bad_input("a cut gives its `reason`"));
                     }
+                    // A plan of structured posts says which of them remain.
+                    if plan.post_list.is_some() {
+                        let list = input.post_list.as_deref().ok_or_else(|| {
+                            ApiError::bad_input(
+                                "a cut of a plan with structured posts gives the posts approved (`postList`)",
+                            )
+                        })?;
+                        row.post_list = Set(posts::encode(&posts::checked(list, slots)?));
+                    }
                     slots
                 }
                 _ => plan.requested,
@@ -272,17 +290,20 @@ pub fn approved_from(plan: &vacancy_use_plan::Model) -> Option<NaiveDate> {
     plan.approved_on.or(plan.decided_at.map(|at| at.date_naive()))
 }
 
-/// Checks a hire dated `hired_on` against the plan it will draw on (read before the hire is
-/// written, so its recruitment decides how the person arrives): a hire is never dated before its
-/// plan was approved. Answers the plan's recruitment.
+/// Checks a hire dated `hired_on` against the plan it will draw on (read, locked, before the
+/// hire is written, so its recruitment decides how the person arrives): a hire is never dated
+/// before its plan was approved, and on a plan with structured posts it fills one of its own
+/// `category`. Answers the plan's recruitment.
 pub async fn check_draw<C: ConnectionTrait>(
     txn: &C,
     plan_id: i32,
     institution: &institution::Model,
     hired_on: NaiveDate,
+    category: entity::enums::StaffCategory,
 ) -> ApiResult<Recruitment> {
     let plan = vacancy_use_plan::Entity::find_by_id(plan_id)
         .filter(vacancy_use_plan::Column::InstitutionId.eq(institution.id))
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::conflict(format!("vacancy-use plan {plan_id} is not a plan of this institution")))?;
@@ -290,6 +311,15 @@ pub async fn check_draw<C: ConnectionTrait>(
         return Err(ApiError::bad_input(format!(
             "the hire is dated {hired_on}, before vacancy-use plan {plan_id} was approved ({approved})"
         )));
+    }
+    if plan.post_list.is_some() && plan.status == VacancyUseStatus::Approved {
+        let mut list = posts::decode(plan.post_list.as_deref());
+        posts::take(&mut list, category)?;
+        let recruitment = plan.recruitment;
+        let mut row: vacancy_use_plan::ActiveModel = plan.into();
+        row.post_list = Set(posts::encode(&list));
+        row.update(txn).await?;
+        return Ok(recruitment);
     }
     Ok(plan.recruitment)
 }
