@@ -26,6 +26,7 @@ pub mod institution;
 pub mod jurisdiction;
 pub mod leader;
 pub mod pool_loan;
+pub mod recruitment_quota;
 pub mod recusal;
 pub mod reduction_plan;
 pub mod reform;

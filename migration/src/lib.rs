@@ -32,6 +32,7 @@ mod m20261206_000027_control_figure_history;
 mod m20261206_000028_retirement_basis;
 mod m20261206_000029_vacancy_use_tightened;
 mod m20261206_000030_plan_posts;
+mod m20261206_000031_recruitment_quota;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_retirement_basis::Migration),
             Box::new(m20261206_000029_vacancy_use_tightened::Migration),
             Box::new(m20261206_000030_plan_posts::Migration),
+            Box::new(m20261206_000031_recruitment_quota::Migration),
         ]
     }
 }

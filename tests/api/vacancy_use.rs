@@ -295,3 +295,62 @@ async fn a_hire_fills_a_post_of_its_own_category_on_a_plan_of_structured_posts()
         ])
     );
 }
+
+const ANNUAL: &str = r#"mutation($i: AnnualPlanInput!) { setAnnualRecruitmentPlan(input: $i) {
+    departmentName year slots held remaining documentNo recordedBy } }"#;
+
+#[tokio::test]
+async fn the_years_requests_stay_within_each_departments_annual_plan_once_the_office_adopts_them() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let office = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let health = w.city.department.clone();
+    let culture = crate::fixture::department(&app, office, "张掖市文化广电和旅游局").await;
+    let museum = second_institution(&app, office, &culture, "张掖市博物馆", 41, 4).await;
+    let quota = |department: &str, year: i32, slots: i32| json!({"i": {"departmentId": department, "year": year, "slots": slots, "documentNo": "张编委〔2026〕2号"}});
+    // Not adopted yet: requests are held by vacancies alone.
+    let first = app.ok(Some(office), REQUEST, ask(&museum, 1)).await["requestVacancyUse"]["id"].clone();
+    // Adopted for the year: 3 slots for health (which holds 1: the world's first hire, on the
+    // office's own plan), none given to culture (which already holds 1).
+    app.refused(Some(office), ANNUAL, quota(&health, year + 2, 3), "BAD_USER_INPUT").await;
+    let department = app.department_token("620700", health.parse().unwrap());
+    app.refused(Some(&department), ANNUAL, quota(&health, year, 3), "FORBIDDEN").await;
+    let set = app.ok(Some(office), ANNUAL, quota(&health, year, 3)).await["setAnnualRecruitmentPlan"].clone();
+    assert_eq!((set["slots"].as_i64(), set["held"].as_i64(), set["remaining"].as_i64()), (Some(3), Some(1), Some(2)));
+    let body = app.refused(Some(office), REQUEST, ask(&museum, 1), "CONFLICT").await;
+    assert!(body.to_string().contains("no quota"), "{body}");
+    app.refused(Some(office), ANNUAL, quota(&culture, year, 0), "CONFLICT").await;
+    app.ok(Some(office), ANNUAL, quota(&culture, year, 1)).await;
+    // Health asks within its three: 2 more, then 1 more is refused.
+    let two = app.ok(Some(&department), REQUEST, ask(inst, 2)).await["requestVacancyUse"]["id"].clone();
+    let body = app.refused(Some(&department), REQUEST, ask(inst, 1), "CONFLICT").await;
+    assert!(body.to_string().contains("already hold 3 of its 3"), "{body}");
+    // A refusal frees what it held.
+    let refuse = json!({"i": {"planId": two, "decision": "REFUSE", "reason": "另行安排"}});
+    app.ok(Some(office), DECIDE, refuse).await;
+    app.ok(Some(&department), REQUEST, ask(inst, 2)).await;
+    app.refused(Some(office), ANNUAL, quota(&health, year, 2), "CONFLICT").await;
+    // The office's own one-slot plans count too.
+    let mut own = hire_input(inst, "自定", &national_id("620700", "19900101", 905), "FISCAL");
+    own["hireDate"] = json!(chrono::Utc::now().date_naive().to_string());
+    app.refused(Some(office), HIRE, json!({"input": own.clone()}), "CONFLICT").await;
+    app.ok(Some(office), ANNUAL, quota(&health, year, 4)).await;
+    // Culture's request refused, the museum's slot is free again; the own plan takes one of
+    // the institution's four vacancies (the waiting request promises none yet).
+    let refuse_first = json!({"i": {"planId": first, "decision": "REFUSE", "reason": "不再需要"}});
+    app.ok(Some(office), DECIDE, refuse_first).await;
+    app.ok(Some(office), HIRE, json!({"input": own})).await;
+    // Each department reads its own; the office all of them.
+    let q = r#"query($y: Int!) { annualRecruitmentPlans(jurisdiction: "620700", year: $y) { departmentName slots held remaining } }"#;
+    let all = app.ok(Some(office), q, json!({"y": year})).await["annualRecruitmentPlans"].clone();
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    let mine = app.ok(Some(&department), q, json!({"y": year})).await["annualRecruitmentPlans"].clone();
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!((mine[0]["slots"].as_i64(), mine[0]["held"].as_i64()), (Some(4), Some(4)), "{mine}");
+    app.refused(None, q, json!({"y": year}), "FORBIDDEN").await;
+    let audit =
+        app.ok(Some(office), r#"{ auditLog(action: "vacancy_use.annual_plan") { totalCount } }"#, json!({})).await;
+    assert_eq!(audit["auditLog"]["totalCount"], 3);
+}

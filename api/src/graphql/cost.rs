@@ -58,6 +58,7 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Institution", "vacancyUsePlans", 50),
     ("Control", "history", crate::establishment::FIGURE_HISTORY_STEPS),
     ("VacancyUsePlan", "postList", crate::vacancy_use::posts::MAX_POSTS as u64),
+    ("Query", "annualRecruitmentPlans", crate::vacancy_use::annual::MAX_PLANS),
 ];
 
 /// Enumeration-sized lists (one row per enum word) and other short fixed lists.

@@ -23,6 +23,7 @@ use crate::overview::OverviewQuery;
 use crate::pool::{PoolMutation, PoolQuery};
 use crate::reform::ReformMutation;
 use crate::staff::{LifecycleMutation, StaffMutation, StaffQuery};
+use crate::vacancy_use::annual::{AnnualPlanMutation, AnnualPlanQuery};
 use crate::vacancy_use::{VacancyUseMutation, VacancyUseQuery};
 
 #[derive(MergedObject, Default)]
@@ -43,6 +44,7 @@ pub struct Query(
     AuditQuery,
     FindingsQuery,
     VacancyUseQuery,
+    AnnualPlanQuery,
     AccountsQuery,
 );
 
@@ -63,6 +65,7 @@ pub struct Mutation(
     FilingMutation,
     DisclosureMutation,
     VacancyUseMutation,
+    AnnualPlanMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

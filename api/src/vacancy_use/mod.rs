@@ -22,6 +22,7 @@ use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
+pub mod annual;
 pub mod figures;
 pub mod posts;
 
@@ -152,6 +153,7 @@ pub async fn request(
     let institution = scope.institution_for_request(&txn, institution_id).await?;
     active(&institution)?;
     room(input.slots, free_for_plans(&txn, institution.id, input.funding).await?, input.funding)?;
+    annual::check_within(&txn, &institution, input.slots).await?;
     let row = vacancy_use_plan::ActiveModel {
         jurisdiction_id: Set(institution.jurisdiction_id),
         institution_id: Set(institution.id),
@@ -364,6 +366,7 @@ pub async fn record_own<C: ConnectionTrait>(
 ) -> ApiResult<vacancy_use_plan::Model> {
     let posts = text("posts", &own.posts, true)?;
     let document_no = crate::codes::document_no(&own.document_no).map_err(ApiError::BadInput)?;
+    annual::check_within(txn, institution, 1).await?;
     let now = Utc::now();
     let row = vacancy_use_plan::ActiveModel {
         jurisdiction_id: Set(institution.jurisdiction_id),
