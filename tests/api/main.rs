@@ -11,6 +11,7 @@ mod findings;
 mod fixture;
 mod helpers;
 
+mod across;
 mod asof;
 mod audit_chain;
 mod auth;

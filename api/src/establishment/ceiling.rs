@@ -155,6 +155,31 @@ pub async fn lower_by<C: ConnectionTrait>(db: &C, jurisdiction_id: i32, total: i
     Ok(())
 }
 
+/// Carries a jurisdiction's ceiling along with establishment that moves to it from another
+/// jurisdiction (上划, 下放): its base and its ceiling both restated up by what came, since
+/// "only reduce" binds growth, not a unit changing hands. Audited with the move's document.
+pub async fn carry_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    jurisdiction_id: i32,
+    (total, fiscal): (i32, i32),
+    document_no: &str,
+) -> ApiResult<()> {
+    let Some(before) = current_ceiling(db, jurisdiction_id).await? else { return Ok(()) };
+    let mut row: establishment_ceiling::ActiveModel = before.clone().into();
+    row.base_total = Set(before.base_total + total);
+    row.base_fiscal = Set(before.base_fiscal + fiscal);
+    row.total_ceiling = Set(before.total_ceiling + total);
+    row.fiscal_ceiling = Set(before.fiscal_ceiling + fiscal);
+    row.document_no = Set(document_no.to_string());
+    row.updated_at = Set(chrono::Utc::now());
+    let after = row.update(db).await?;
+    let change =
+        Change::updated("ceiling.carry_in", "establishment_ceiling", after.id, jurisdiction_id, &before, &after);
+    audit::record(db, actor, change).await?;
+    Ok(())
+}
+
 #[derive(InputObject)]
 pub struct SetCeilingInput {
     pub base_year: i32,

@@ -321,6 +321,33 @@ pub async fn hand_down(
     Ok(control)
 }
 
+/// Carries figures along with what moves across jurisdictions (上划, 下放): the figure in force
+/// for `jurisdiction_id`, if any, goes up or down by what moved, under the move's document and
+/// granted by whoever granted it. A jurisdiction without a figure is left without one.
+pub async fn carry<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    jurisdiction_id: i32,
+    (slots, people): (i64, i64),
+    document_no: &str,
+    effective_on: NaiveDate,
+    reason: String,
+) -> ApiResult<()> {
+    lock(txn, jurisdiction_id).await?;
+    let Some(figure) = figure_of(txn, jurisdiction_id).await? else { return Ok(()) };
+    let moved = |value: i32, delta: i64| i32::try_from((i64::from(value) + delta).max(0)).unwrap_or(i32::MAX);
+    let granted = Granted {
+        to: jurisdiction_id,
+        by: figure.granted_by,
+        total: moved(figure.total_establishment, slots),
+        people: moved(figure.fiscal_people, people),
+        document_no: document_no.to_string(),
+        effective_on,
+        reason: Some(reason),
+    };
+    granted.record(txn, actor, "control.carry").await
+}
+
 #[derive(InputObject)]
 pub struct RecordGrantedInput {
     pub total_establishment: i32,

@@ -11,11 +11,12 @@ mod slots;
 mod vacancy;
 
 pub use ceiling::{
-    CeilingMutation, CeilingQuery, check_new_slots, check_recorded_slots, current_ceiling, lower_by as lower_ceiling_by,
+    CeilingMutation, CeilingQuery, carry_in as carry_ceiling_in, check_new_slots, check_recorded_slots,
+    current_ceiling, lower_by as lower_ceiling_by,
 };
 pub use control::{
-    Control, ControlFigure, HISTORY_STEPS as FIGURE_HISTORY_STEPS, HandDownInput, Recording, check_fiscal_person,
-    check_within_figure, control_of, hand_down, usage as control_usage,
+    Control, ControlFigure, HISTORY_STEPS as FIGURE_HISTORY_STEPS, HandDownInput, Recording, carry as carry_figure,
+    check_fiscal_person, check_within_figure, control_of, hand_down, usage as control_usage,
 };
 pub use events::{EstablishmentChange, ReserveBalance};
 pub use events::{EstablishmentMutation, InitialEstablishmentInput, set_initial};

@@ -24,6 +24,7 @@ use crate::institution::{CreateInstitutionInput, Institution};
 use crate::scope::Scope;
 use crate::staff::{Occasion, depart, move_person, record_movement};
 
+pub mod across;
 pub mod results;
 
 pub use results::{ReformResults, results_since};

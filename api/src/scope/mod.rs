@@ -2,6 +2,7 @@
 //! principal, and every query on tenant tables starts from one of its builders, so no resolver
 //! can forget the tenant rule.
 
+mod across;
 pub mod dry;
 mod tree;
 
