@@ -350,6 +350,7 @@ async fn the_years_requests_stay_within_each_departments_annual_plan_once_the_of
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     assert_eq!((mine[0]["slots"].as_i64(), mine[0]["held"].as_i64()), (Some(4), Some(4)), "{mine}");
     app.refused(None, q, json!({"y": year}), "FORBIDDEN").await;
+    app.refused(Some(office), q, json!({"y": i32::MAX}), "BAD_USER_INPUT").await;
     let audit =
         app.ok(Some(office), r#"{ auditLog(action: "vacancy_use.annual_plan") { totalCount } }"#, json!({})).await;
     assert_eq!(audit["auditLog"]["totalCount"], 3);

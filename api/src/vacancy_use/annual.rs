@@ -58,7 +58,7 @@ pub struct AnnualPlan {
 fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
     let day =
         |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    (day(year), day(year + 1))
+    (day(year), day(year.saturating_add(1)))
 }
 
 /// Slots each of `departments` holds in `year`'s plans.
@@ -208,6 +208,9 @@ fn view(row: recruitment_quota::Model, department_name: String, held: i64) -> An
 
 /// The year's quotas the caller may read (an office's jurisdiction, a department its own).
 async fn list(db: &DatabaseConnection, scope: &Scope, jurisdiction: &str, year: i32) -> ApiResult<Vec<AnnualPlan>> {
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::bad_input("`year` is from 2000 to 2100"));
+    }
     let ids = scope.narrow(db, jurisdiction, false).await?;
     let departments: HashMap<i32, String> = scope
         .departments()
