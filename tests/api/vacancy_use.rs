@@ -4,7 +4,7 @@
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-use crate::fixture::{HIRE, hire_input, national_id, second_institution, world};
+use crate::fixture::{HIRE, assert_ledger_consistent, hire_input, national_id, second_institution, world};
 use crate::helpers::{TestApp, spawn_app};
 
 const REQUEST: &str = r#"mutation($i: VacancyUseRequestInput!) { requestVacancyUse(input: $i) {
@@ -247,6 +247,7 @@ async fn plans_are_dated_revoked_and_extended_and_a_transfer_in_arrives_under_it
         .ok(Some(office), r#"{ r: auditLog(action: "vacancy_use.revoke") { totalCount } e: auditLog(action: "vacancy_use.extend") { totalCount } }"#, json!({}))
         .await;
     assert_eq!((audit["r"]["totalCount"].as_i64(), audit["e"]["totalCount"].as_i64()), (Some(2), Some(1)));
+    assert_ledger_consistent(&app, office, "620700").await;
 }
 
 #[tokio::test]
@@ -294,6 +295,7 @@ async fn a_hire_fills_a_post_of_its_own_category_on_a_plan_of_structured_posts()
             {"category": "MANAGEMENT", "grade": "管理九级", "used": 1, "count": 1, "qualifications": ""}
         ])
     );
+    assert_ledger_consistent(&app, office, "620700").await;
 }
 
 const ANNUAL: &str = r#"mutation($i: AnnualPlanInput!) { setAnnualRecruitmentPlan(input: $i) {
@@ -354,4 +356,5 @@ async fn the_years_requests_stay_within_each_departments_annual_plan_once_the_of
     let audit =
         app.ok(Some(office), r#"{ auditLog(action: "vacancy_use.annual_plan") { totalCount } }"#, json!({})).await;
     assert_eq!(audit["auditLog"]["totalCount"], 3);
+    assert_ledger_consistent(&app, office, "620700").await;
 }
