@@ -8,7 +8,7 @@ use entity::enums::{
 };
 use entity::{
     classification_decision, department, establishment_balance, establishment_ceiling, institution, jurisdiction,
-    reform, reserve_balance, staff,
+    reform, reserve_balance, staff, staff_movement,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -402,7 +402,61 @@ impl<'a> Writer<'a> {
             let batch: Vec<staff::ActiveModel> = people_rows.drain(..people_rows.len().min(1000)).collect();
             staff::Entity::insert_many(batch).exec(txn).await?;
         }
+        self.arrivals(jurisdiction).await?;
         Ok((planned.len(), people))
+    }
+
+    /// The arrivals the people's hire dates imply, as an import records them: each arrived on
+    /// the hire date (someone already gone is recorded leaving that day), and a person seconded
+    /// out left on the secondment's first day, without papers (the old system kept none).
+    async fn arrivals(&mut self, jurisdiction: &jurisdiction::Model) -> anyhow::Result<()> {
+        use entity::enums::{MovementKind, StaffBasis, StaffStatus};
+        use sea_orm::QuerySelect;
+        type Row = (i32, i32, StaffStatus, StaffBasis, NaiveDate, Option<NaiveDate>);
+        let people: Vec<Row> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::Id)
+            .column(staff::Column::InstitutionId)
+            .column(staff::Column::Status)
+            .column(staff::Column::Basis)
+            .column(staff::Column::HireDate)
+            .column(staff::Column::SecondedSince)
+            .filter(staff::Column::JurisdictionId.eq(jurisdiction.id))
+            .into_tuple()
+            .all(self.txn)
+            .await?;
+        let now = chrono::Utc::now();
+        let movement = |person: i32, institution: i32, kind: MovementKind, on: NaiveDate| staff_movement::ActiveModel {
+            jurisdiction_id: Set(jurisdiction.id),
+            staff_id: Set(person),
+            institution_id: Set(institution),
+            kind: Set(kind),
+            occurred_on: Set(on),
+            document_no: Set(None),
+            note: Set(String::new()),
+            actor: Set(self.actor.subject.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        let mut rows = Vec::with_capacity(people.len());
+        for (person, institution, status, basis, hired, seconded_since) in people {
+            let arrived = status.holds_slot() || basis == StaffBasis::Temporary;
+            let kind = if arrived { MovementKind::Hire } else { MovementKind::Leave };
+            rows.push(movement(person, institution, kind, hired));
+            if status == StaffStatus::SecondedOut {
+                rows.push(movement(
+                    person,
+                    institution,
+                    MovementKind::SecondOut,
+                    seconded_since.unwrap_or(hired).max(hired),
+                ));
+            }
+        }
+        while !rows.is_empty() {
+            let batch: Vec<staff_movement::ActiveModel> = rows.drain(..rows.len().min(1000)).collect();
+            staff_movement::Entity::insert_many(batch).exec(self.txn).await?;
+        }
+        Ok(())
     }
 
     pub(super) async fn institution(
