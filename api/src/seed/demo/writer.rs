@@ -500,7 +500,7 @@ impl<'a> Writer<'a> {
             responsibilities: Set(responsibilities.trim_end_matches('；').to_string() + "。"),
             internal_bodies: Set(serde_json::to_string(&bodies)?),
             leadership_posts: Set(posts.to_string()),
-            vacant_since: Set(vacant_since(inst, &name, now.date_naive())),
+            vacant_since: Set(super::vacant::vacant_since(inst, &name, now.date_naive())),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -580,23 +580,4 @@ impl<'a> Writer<'a> {
         }
         Ok(row)
     }
-}
-
-/// Since when the old system says a unit's vacancies have stood (空编起始日期), as the report's
-/// city has them: schools and hospitals fill theirs within the year, while agriculture, water
-/// and the rest hold slots idle for years (the resources the turnover pool exists to use).
-/// Derived from the unit's name, so the demo stays the same from one load to the next.
-fn vacant_since(inst: &PlannedInstitution, name: &str, today: NaiveDate) -> Option<NaiveDate> {
-    use entity::enums::Sector;
-    if inst.approved_fiscal + inst.approved_self == 0 {
-        return None;
-    }
-    let h = name.chars().fold(0_u32, |h, c| h.wrapping_mul(31).wrapping_add(c as u32));
-    let months = match inst.sector {
-        Sector::Education | Sector::Health => 1 + h % 10,
-        Sector::AgricultureForestryWaterLivestock => 14 + h % 48,
-        _ => 2 + h % 48,
-    };
-    let since = today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today);
-    Some(since.max(inst.established_on))
 }
