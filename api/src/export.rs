@@ -241,6 +241,7 @@ pub async fn findings_sheet(
         ("seconded_out", findings.seconded_out().await),
         ("long_secondment", findings.long_secondment(12).await.map_err(map)?),
         ("seconded_without_papers", findings.seconded_without_papers().await.map_err(map)?),
+        ("off_post_overrun", findings.off_post_overrun().await.map_err(map)?),
         ("past_retirement_age", findings.past_retirement_age(pii).await.map_err(map)?),
         ("slots_without_document", findings.slots_without_document().await.map_err(map)?),
         ("nominally_self_financed", findings.nominally_self_financed().await.map_err(map)?),

@@ -104,6 +104,16 @@ positional!(staff::Model {
     paid_by_budget,
     retirement_basis,
     retirement_extended_to,
+    education,
+    degree,
+    ethnicity,
+    political_status,
+    post_grade,
+    duty,
+    work_started_on,
+    entered_establishment_on,
+    departure_reason,
+    seconded_until,
 });
 
 #[cfg(test)]

@@ -369,3 +369,33 @@ word_enum!(
         Revoked = "REVOKED",
     }
 );
+
+word_enum!(
+    /// Why a person left the establishment, as the annual statistics count departures: 调出 (to a
+    /// post outside the system), 辞职, 辞退/解聘, 考录公务员 (became a civil servant), 退休, 死亡,
+    /// 开除, 其他.
+    DepartureReason {
+        TransferOut = "TRANSFER_OUT",
+        Resignation = "RESIGNATION",
+        Dismissal = "DISMISSAL",
+        CivilService = "CIVIL_SERVICE",
+        Retirement = "RETIREMENT",
+        Death = "DEATH",
+        Expulsion = "EXPULSION",
+        Other = "OTHER",
+    }
+);
+
+word_enum!(
+    /// Off post while in establishment (在编不在岗), for an approved term: 离岗创业 (leave to
+    /// start a business, at most three years), 长期病休 (long sick leave), 停薪留职 (unpaid
+    /// leave), 挂职/驻村 (attached to another body or stationed in a village), 脱产学习 (full-time
+    /// study).
+    AbsenceKind {
+        Entrepreneurship = "ENTREPRENEURSHIP",
+        LongSickLeave = "LONG_SICK_LEAVE",
+        UnpaidLeave = "UNPAID_LEAVE",
+        Attachment = "ATTACHMENT",
+        FullTimeStudy = "FULL_TIME_STUDY",
+    }
+);

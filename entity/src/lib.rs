@@ -38,6 +38,7 @@ pub mod round_result;
 pub mod score;
 pub mod score_correction;
 pub mod staff;
+pub mod staff_absence;
 pub mod staff_movement;
 pub mod staffing_norm;
 pub mod turnover_pool;

@@ -44,6 +44,26 @@ pub struct Model {
     /// Flexible postponement (弹性延迟退休): agreed to stay in post past the statutory age, until
     /// this day (at most three years past it).
     pub retirement_extended_to: Option<Date>,
+    /// 学历: a code of GB/T 4658-2006.
+    pub education: Option<String>,
+    /// 学位: a code of GB/T 6864-2003.
+    pub degree: Option<String>,
+    /// 民族: a code of GB 3304-1991.
+    pub ethnicity: Option<String>,
+    /// 政治面貌: a code of GB/T 4762-1984, where the office keeps it.
+    pub political_status: Option<String>,
+    /// 岗位等级: a grade of the post-setting rules (国人部发〔2006〕70号), of the person's category.
+    pub post_grade: Option<String>,
+    /// 职务: the duty held (院长, 校长, 科长...).
+    pub duty: Option<String>,
+    /// 参加工作时间.
+    pub work_started_on: Option<Date>,
+    /// 入编时间: the day the person entered the establishment.
+    pub entered_establishment_on: Option<Date>,
+    /// Why a person left (调出, 辞职, 辞退/解聘, 考录公务员, 退休, 死亡, 开除, 其他).
+    pub departure_reason: Option<crate::enums::DepartureReason>,
+    /// The last day of a secondment's approved term.
+    pub seconded_until: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub note: String,
     pub actor: String,
+    /// Why: an arrival's recruitment (`OPEN_EXAM`, `TRANSFER_IN`...), a departure's reason
+    /// (`RESIGNATION`, `DEATH`...), as the statistics count changes.
+    pub reason: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -43,7 +43,8 @@ async fn the_overview_and_a_record_as_of_a_day_ignore_everything_recorded_after_
         app.ok(t, HIRE, json!({ "input": input })).await;
     }
     let leave = "mutation($i: StaffDateInput!) { staffLeaves(input: $i) { status } }";
-    app.ok(t, leave, json!({"i": {"staffId": w.city.person, "effectiveOn": "2026-04-01"}})).await;
+    app.ok(t, leave, json!({"i": {"staffId": w.city.person, "effectiveOn": "2026-04-01", "reason": "CIVIL_SERVICE"}}))
+        .await;
     let decide = "mutation($i: DecideDeterminationsInput!) { decideDeterminations(input: $i) { level } }";
     let decision = json!({"i": {"institutionId": a, "level": "DEPUTY_DIVISION", "responsibilities": "承担全市健康促进工作",
         "documentNo": "张编发〔2026〕9号", "decidedOn": "2026-06-01", "reason": "升格"}});

@@ -181,6 +181,7 @@ async fn every_root_field_is_tried_as_the_public_and_only_public_ones_answer() {
             "disclosureReleases",
             "jurisdiction",
             "jurisdictions",
+            "personCodeLists",
             "publishedGrades",
             "releaseChanges",
             "retirementRules",

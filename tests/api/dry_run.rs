@@ -59,7 +59,7 @@ async fn establishment_staff_and_reform_changes_answer_the_same_dry_and_write_no
     // A departure.
     let leave = "mutation($i: StaffDateInput!) { staffLeaves(input: $i) { status
         institution { establishment { occupied vacant } } } }";
-    let input = json!({"i": {"staffId": w.city.person, "effectiveOn": "2026-04-01"}});
+    let input = json!({"i": {"staffId": w.city.person, "effectiveOn": "2026-04-01", "reason": "TRANSFER_OUT"}});
     let answer = same_answer(&app, t, leave, input, "i").await;
     assert_eq!(answer["data"]["staffLeaves"]["status"], "LEFT");
     // A merger into a new institution created in the same request.

@@ -338,7 +338,7 @@ async fn the_demo_dates_vacancies_as_the_report_has_them_and_a_departure_dates_i
     let (id, unit) = (node["id"].as_str().unwrap(), node["institution"]["id"].as_str().unwrap());
     let today = chrono::Utc::now().date_naive().to_string();
     let leave = "mutation($i: StaffDateInput!) { staffLeaves(input: $i) { status } }";
-    app.ok(Some(&t), leave, json!({"i": {"staffId": id, "effectiveOn": today}})).await;
+    app.ok(Some(&t), leave, json!({"i": {"staffId": id, "effectiveOn": today, "reason": "DISMISSAL"}})).await;
     let q = r#"query($id: ID!) { institution(id: $id) { vacancies { funding since } } }"#;
     let data = app.ok(Some(&t), q, json!({"id": unit})).await;
     let fiscal: Vec<&str> = data["institution"]["vacancies"]

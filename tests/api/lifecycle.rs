@@ -11,6 +11,8 @@ fn on(mutation: &str) -> String {
     // The fixture's people are in their forties: a retirement is an early one, on its basis.
     let basis = if mutation == "retireStaff" {
         r#"retirementBasis: WORK_INJURY, documentNo: "甘人社〔2025〕1号", "#
+    } else if mutation == "staffLeaves" {
+        "reason: RESIGNATION, "
     } else {
         ""
     };

@@ -28,6 +28,7 @@ mod overview;
 mod people;
 mod pool;
 mod portal;
+mod record;
 mod reforms;
 mod scope;
 mod signin;

@@ -649,7 +649,8 @@ async fn vacancies_standing_at_import_take_the_files_vacant_since_date_else_the_
     let person = &edges.iter().find(|e| e["node"]["name"] == "甲").unwrap()["node"];
     let today = chrono::Utc::now().date_naive().to_string();
     let leave = "mutation($i: StaffDateInput!) { staffLeaves(input: $i) { status } }";
-    app.ok(Some(&office), leave, json!({"i": {"staffId": person["id"], "effectiveOn": today}})).await;
+    app.ok(Some(&office), leave, json!({"i": {"staffId": person["id"], "effectiveOn": today, "reason": "DEATH"}}))
+        .await;
     let q = r#"query($id: ID!) { institution(id: $id) { vacancies { since } } }"#;
     let data = app.ok(Some(&office), q, json!({"id": person["institution"]["id"]})).await;
     let since: Vec<&str> =

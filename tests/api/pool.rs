@@ -73,7 +73,7 @@ async fn deposit_lend_hire_repay_and_withdraw_keep_ownership_and_totals() {
     let withdrawn = app.ok(Some(t), WITHDRAW, movement(&farm, 3, "2025-08-01")).await;
     assert_eq!(withdrawn["withdrawSlots"], json!({"withdrawn": 1, "queued": 2}));
     // A person leaving the borrower repays one borrowed slot first; the queue is served.
-    let leave = r#"mutation($s: ID!) { staffLeaves(input: {staffId: $s, effectiveOn: "2025-09-01"}) { status } }"#;
+    let leave = r#"mutation($s: ID!) { staffLeaves(input: {staffId: $s, effectiveOn: "2025-09-01", reason: RESIGNATION}) { status } }"#;
     app.ok(Some(t), leave, json!({"s": hired[0]})).await;
     let p = pool(&app, t).await;
     assert_eq!(p["lent"], 1);
@@ -240,7 +240,7 @@ async fn a_filed_hospital_hires_within_its_filed_total_and_reclaims_what_leaves(
         .await;
     assert_eq!(counts["overview"]["staff"], json!({"inEstablishment": 2, "filed": 2}));
     // "Exit one, reclaim one": the person in establishment leaves, the slot goes to the reserve.
-    let leave = r#"mutation($s: ID!) { staffLeaves(input: {staffId: $s, effectiveOn: "2025-09-01"}) { status } }"#;
+    let leave = r#"mutation($s: ID!) { staffLeaves(input: {staffId: $s, effectiveOn: "2025-09-01", reason: RESIGNATION}) { status } }"#;
     app.ok(Some(t), leave, json!({"s": resident})).await;
     assert_eq!(balance(&app, t, hospital).await, (4, 0, 0, 4));
     let reserve =

@@ -21,6 +21,8 @@ fn dated(mutation: &str, staff: &str, on: &str) -> (String, Value) {
     // The fixture's people are in their forties: a retirement is an early one, on its basis.
     let basis = if mutation == "retireStaff" {
         r#"retirementBasis: WORK_INJURY, documentNo: "甘人社〔2025〕1号", "#
+    } else if mutation == "staffLeaves" {
+        "reason: RESIGNATION, "
     } else {
         ""
     };

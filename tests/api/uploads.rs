@@ -230,7 +230,9 @@ async fn text_that_is_not_text_is_named_by_its_line() {
     let (line, reason) = refusal(&app, token, "staff.csv", nul.into_bytes()).await;
     assert_eq!(line, Some(2));
     assert!(reason.contains("控制字符"), "{reason}");
-    let wide = format!("{HEADER},a,b,c,d,e,f,g,h,i\n");
+    // The staff file's own columns (required and optional) and eight more are read; one past them is not.
+    let extra: Vec<String> = (0..26).map(|n| format!("x{n}")).collect();
+    let wide = format!("{HEADER},{}\n", extra.join(","));
     assert!(refusal(&app, token, "staff.csv", wide.into_bytes()).await.1.contains("列数过多"));
 }
 

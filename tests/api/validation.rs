@@ -182,7 +182,7 @@ async fn one_person_holds_one_slot_across_tenants_without_revealing_where() {
     )
     .await;
     // Once they leave Minle, the city may hire them into a slot.
-    let leave = "mutation($id: ID!) { staffLeaves(input: {staffId: $id, effectiveOn: \"2024-06-30\"}) { status } }";
+    let leave = "mutation($id: ID!) { staffLeaves(input: {staffId: $id, effectiveOn: \"2024-06-30\", reason: RESIGNATION}) { status } }";
     app.ok(Some(&w.minle.token), leave, json!({"id": w.minle.person})).await;
     app.ok(
         Some(&w.city.token),

@@ -233,6 +233,7 @@ try:
     leaver_id = leaver.get_attribute("data-id")
     leaver.click()
     wait.until(ready.presence_of_element_located((By.ID, "mvPreview")))
+    Select(browser.find_element(By.ID, "mvReason")).select_by_value("RESIGNATION")
     browser.find_element(By.ID, "mvPreview").click()
     wait.until(lambda b: "记录后" in text("mvResult"))
     check(f'data-id="{leaver_id}"' in browser.page_source, "a preview leaves the person listed as before")

@@ -465,6 +465,11 @@ impl FindingsView {
         let pii = crate::graphql::context::pii(ctx);
         self.0.kept("past-age".into(), self.0.past_retirement_age(pii)).await.map(FindingPage)
     }
+    /// Terms overrun: people still off post (在编不在岗) or seconded out after their approved
+    /// term's last day.
+    async fn off_post_overrun(&self) -> Result<FindingPage<Finding>> {
+        self.0.kept("overrun".into(), self.0.off_post_overrun()).await.map(FindingPage)
+    }
     /// Staff seconded out to government bodies.
     async fn seconded_out(&self) -> Result<FindingPage<Finding>> {
         self.0.kept("seconded".into(), async { Ok(self.0.seconded_out().await) }).await.map(FindingPage)

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::enums::{MovementKind, StaffStatus};
-use entity::{staff, staff_movement};
+use entity::{staff, staff_absence, staff_movement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{Finding, Findings, finding};
@@ -131,5 +131,60 @@ impl Findings {
                 ))
             })
             .collect())
+    }
+
+    /// Terms overrun (超期): people still off post (在编不在岗) or seconded out after their
+    /// approved term's last day, per institution, with the kinds and the longest overrun.
+    pub async fn off_post_overrun(&self) -> Result<Vec<Finding>> {
+        let ids: Vec<i32> = self.rows.iter().map(|r| r.id).collect();
+        let today = chrono::Utc::now().date_naive();
+        let mut overrun: HashMap<i32, Vec<(&'static str, chrono::NaiveDate)>> = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            let away: Vec<(i32, entity::enums::AbsenceKind, Option<chrono::NaiveDate>)> = staff_absence::Entity::find()
+                .select_only()
+                .column(staff_absence::Column::InstitutionId)
+                .column(staff_absence::Column::Kind)
+                .column(staff_absence::Column::Until)
+                .filter(staff_absence::Column::InstitutionId.is_in(chunk.iter().copied()))
+                .filter(staff_absence::Column::EndedOn.is_null())
+                .filter(staff_absence::Column::Until.lt(today))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (institution, kind, until) in away {
+                let label = crate::labels::zh(kind.word()).unwrap_or(kind.word());
+                overrun.entry(institution).or_default().push((label, until.unwrap_or(today)));
+            }
+            let seconded: Vec<(i32, Option<chrono::NaiveDate>)> = staff::Entity::find()
+                .select_only()
+                .column(staff::Column::InstitutionId)
+                .column(staff::Column::SecondedUntil)
+                .filter(staff::Column::InstitutionId.is_in(chunk.iter().copied()))
+                .filter(staff::Column::Status.eq(StaffStatus::SecondedOut))
+                .filter(staff::Column::SecondedUntil.lt(today))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (institution, until) in seconded {
+                overrun.entry(institution).or_default().push(("借调", until.unwrap_or(today)));
+            }
+        }
+        let mut out: Vec<Finding> = self
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let list = overrun.get(&r.id)?;
+                let longest = list.iter().map(|(_, until)| (today - *until).num_days()).max().unwrap_or(0);
+                let mut kinds: Vec<&str> = list.iter().map(|(kind, _)| *kind).collect();
+                kinds.sort_unstable();
+                kinds.dedup();
+                let n = list.len();
+                let detail =
+                    format!("{n} past their approved term ({}), the longest by {longest} days", kinds.join("、"));
+                Some(finding(r, n as f64, detail))
+            })
+            .collect();
+        out.sort_by(|a, b| b.figure.total_cmp(&a.figure));
+        Ok(out)
     }
 }

@@ -59,6 +59,9 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Control", "history", crate::establishment::FIGURE_HISTORY_STEPS),
     ("VacancyUsePlan", "postList", crate::vacancy_use::posts::MAX_POSTS as u64),
     ("Query", "annualRecruitmentPlans", crate::vacancy_use::annual::MAX_PLANS),
+    ("Staff", "offPostHistory", crate::graphql::loaders::OFF_POST_HISTORY as u64),
+    ("Query", "personCodeLists", 5),
+    ("CodeList", "codes", 60),
 ];
 
 /// Enumeration-sized lists (one row per enum word) and other short fixed lists.

@@ -53,6 +53,8 @@ pub struct Loaders {
     pub working_lives: Cached<crate::staff::retirement::WorkingLives>,
     /// Each institution's vacancy-use plans the caller may read, newest first.
     pub vacancy_use_plans: Cached<PlansOf>,
+    /// Each person's open time off post.
+    pub off_post: Cached<OffPostOf>,
 }
 
 fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
@@ -63,6 +65,7 @@ impl Loaders {
     pub fn new(db: &DatabaseConnection, scope: &Scope, pii: &crate::pii::PiiCipher) -> Self {
         Self {
             vacancies: cached(VacanciesOf(db.clone())),
+            off_post: cached(OffPostOf(db.clone())),
             round_institutions: cached(RoundInstitutions(db.clone())),
             leaders: cached(LeadersOf(db.clone())),
             round_members: cached(RoundMembers(db.clone())),
@@ -525,4 +528,35 @@ pub fn in_post(institutions: &[i32]) -> sea_orm::Select<entity::leader::Entity> 
     entity::leader::Entity::find()
         .filter(entity::leader::Column::InstitutionId.is_in(institutions.iter().copied()))
         .filter(entity::leader::Column::EndedOn.is_null())
+}
+
+/// The most times off post a person's record lists.
+pub const OFF_POST_HISTORY: usize = 20;
+
+/// Each person's times off post (在编不在岗), newest first (at most [`OFF_POST_HISTORY`]), for
+/// a page of people in one statement.
+pub struct OffPostOf(pub DatabaseConnection);
+
+impl Loader<i32> for OffPostOf {
+    type Value = Vec<entity::staff_absence::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        use entity::staff_absence::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::StaffId.is_in(keys.iter().copied()))
+            .order_by_desc(Column::StartedOn)
+            .order_by_desc(Column::Id)
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(e.into()))?;
+        let mut found: HashMap<i32, Self::Value> = HashMap::new();
+        for row in rows {
+            let list = found.entry(row.staff_id).or_default();
+            if list.len() < OFF_POST_HISTORY {
+                list.push(row);
+            }
+        }
+        Ok(found)
+    }
 }

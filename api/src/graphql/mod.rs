@@ -23,6 +23,7 @@ use crate::overview::OverviewQuery;
 use crate::pool::{PoolMutation, PoolQuery};
 use crate::reform::ReformMutation;
 use crate::reform::across::AcrossMutation;
+use crate::staff::absence::OffPostMutation;
 use crate::staff::{LifecycleMutation, StaffMutation, StaffQuery};
 use crate::vacancy_use::annual::{AnnualPlanMutation, AnnualPlanQuery};
 use crate::vacancy_use::{VacancyUseMutation, VacancyUseQuery};
@@ -60,6 +61,7 @@ pub struct Mutation(
     EstablishmentMutation,
     StaffMutation,
     LifecycleMutation,
+    OffPostMutation,
     ReformMutation,
     AcrossMutation,
     EvaluationMutation,

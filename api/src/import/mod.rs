@@ -87,7 +87,7 @@ impl Within<'_> {
 }
 
 /// The optional columns of the kind of file whose required columns are `required`.
-fn optional_for(required: &[&str]) -> &'static [&'static str] {
+pub(super) fn optional_for(required: &[&str]) -> &'static [&'static str] {
     if required == DEPARTMENT_COLUMNS {
         &DEPARTMENT_OPTIONAL
     } else if required == INSTITUTION_COLUMNS {
@@ -209,6 +209,11 @@ impl<'a> Check<'a> {
             return Some(None);
         }
         parse(self).map(Some)
+    }
+
+    /// A cell as written (trimmed), empty when absent.
+    pub fn row_text(&self, column: &str) -> String {
+        self.row.get(column).to_string()
     }
 
     /// A list written in one cell, its items separated by ；, ;, 、 or |.

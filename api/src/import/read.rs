@@ -236,8 +236,9 @@ impl<'a> Table<'a> {
         Self { required, limits, header: None, width: 0, rows: Vec::new(), errors: RowErrors::default() }
     }
 
+    /// The kind's own columns (required and optional) and the extra ones a file may carry.
     fn most_columns(&self) -> usize {
-        self.required.len() + self.limits.extra_columns
+        self.required.len() + super::optional_for(self.required).len() + self.limits.extra_columns
     }
 
     /// Takes one record (its cells in column order); an error refuses the whole file.

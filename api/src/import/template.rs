@@ -20,6 +20,19 @@ fn columns() -> Vec<(&'static str, f64, Vec<&'static str>, &'static str)> {
         ("人员状态", 12.0, labels(StaffStatus::all().iter().map(|v| v.word()).collect()), ""),
         ("进人日期", 14.0, Vec::new(), "如 2020-01-01、2020/1/1 或 2020年1月1日"),
         ("职称", 12.0, Vec::new(), "可不填"),
+        ("学历", 16.0, Vec::new(), "GB/T 4658 代码或名称，如 21 或 大学本科毕业；可不填"),
+        ("学位", 10.0, labels(vec!["名誉博士", "博士", "硕士", "学士"]), "可不填"),
+        ("民族", 10.0, Vec::new(), "GB 3304 代码或名称，如 01 或 汉族；可不填"),
+        ("政治面貌", 14.0, Vec::new(), "GB/T 4762 代码或名称，如 13 或 群众；可不填"),
+        (
+            "岗位等级",
+            16.0,
+            Vec::new(),
+            "M1-M10 管理岗位，P1-P13 专业技术岗位，W1-W5、W0 工勤技能岗位，或其名称，如 专业技术十级；可不填",
+        ),
+        ("职务", 12.0, Vec::new(), "可不填"),
+        ("参加工作时间", 14.0, Vec::new(), "可不填"),
+        ("入编日期", 14.0, Vec::new(), "不填则为进人日期"),
     ]
 }
 
@@ -35,7 +48,8 @@ pub fn staff_template() -> anyhow::Result<Vec<u8>> {
         let c = c as u16;
         page.write_string_with_format(0, c, title, &header)?;
         page.set_column_width(c, width)?;
-        page.set_column_format(c, if title == "进人日期" { &date } else { &text })?;
+        let dated = matches!(title, "进人日期" | "参加工作时间" | "入编日期");
+        page.set_column_format(c, if dated { &date } else { &text })?;
         if !values.is_empty() {
             let list = DataValidation::new().allow_list_strings(&values)?.set_error_message("请从下拉列表中选择")?;
             page.add_data_validation(1, c, ROWS, c, &list)?;
@@ -68,7 +82,9 @@ mod tests {
             for v in values {
                 let known = crate::labels::parse(v, StaffCategory::from_word).is_some()
                     || crate::labels::parse(v, StaffBasis::from_word).is_some()
-                    || crate::labels::parse(v, StaffStatus::from_word).is_some();
+                    || crate::labels::parse(v, StaffStatus::from_word).is_some()
+                    || crate::staff::record::parse_code(crate::staff::record::CodeListName::Degree, "degree", v)
+                        .is_ok();
                 assert!(known, "{v}");
             }
         }

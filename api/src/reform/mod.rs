@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
-use entity::enums::{EventKind, Funding, InstitutionStatus, ReformKind, StaffStatus};
+use entity::enums::{DepartureReason, EventKind, Funding, InstitutionStatus, ReformKind, StaffStatus};
 use entity::{establishment_balance, institution, reform, staff};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -364,7 +364,12 @@ pub async fn merge(
                     &moved,
                     at,
                     kind,
-                    Occasion { on: document.effective_on, document_no: Some(&document.number), note },
+                    Occasion {
+                        on: document.effective_on,
+                        document_no: Some(&document.number),
+                        note,
+                        reason: Some(kind.word()),
+                    },
                 )
                 .await?;
             }
@@ -424,7 +429,12 @@ pub async fn convert(
             person,
             &institution,
             StaffStatus::Left,
-            Occasion { on: document.effective_on, document_no: Some(&document.number), note },
+            Occasion {
+                on: document.effective_on,
+                document_no: Some(&document.number),
+                note,
+                reason: Some(DepartureReason::Other.word()),
+            },
         )
         .await?;
         left += 1;

@@ -147,6 +147,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
                 plan_id: None,
                 own_plan: None,
                 document_no: None,
+                facts: None,
                 dry_run: false,
             };
             hire(db, pii, &scope, &actor, &crate::throttle::Throttle::new(0, 0), input).await.map_err(failed)?;

@@ -10,7 +10,7 @@
 //! Only the first that applies acts. Each step lives in its own room; the order lives here.
 
 use chrono::NaiveDate;
-use entity::enums::{MovementKind, StaffStatus};
+use entity::enums::{DepartureReason, MovementKind, StaffStatus};
 use entity::{institution, staff};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
@@ -19,7 +19,8 @@ use crate::audit::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::establishment::{on_departure, release_slot};
 
-/// Ends a person's tenure (retired or left), freeing their slot.
+/// Ends a person's tenure (retired or left), freeing their slot. The occasion's reason (a
+/// [`DepartureReason`] word) is kept with the person and the movement.
 pub async fn depart<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -36,14 +37,23 @@ pub async fn depart<C: ConnectionTrait>(
         after_departure(db, actor, institution, funding, occasion.on).await?;
     }
     crate::institution::leadership::end_on_departure(db, person.id, institution.id, occasion.on).await?;
+    super::absence::end_on_departure(db, person.id, occasion.on).await?;
     let kind = if status == StaffStatus::Retired { MovementKind::Retire } else { MovementKind::Leave };
+    let reason = match (status, occasion.reason.and_then(DepartureReason::from_word)) {
+        (StaffStatus::Retired, _) => DepartureReason::Retirement,
+        (_, Some(reason)) => reason,
+        (_, None) => DepartureReason::Other,
+    };
+    let occasion = Occasion { reason: Some(reason.word()), ..occasion };
     record_movement(db, actor, &person, institution.id, kind, occasion).await?;
     let mut row: staff::ActiveModel = person.into();
     row.status = Set(status);
+    row.departure_reason = Set(Some(reason));
     row.slot_key = Set(None);
     row.over_establishment = Set(false);
     row.seconded_to = Set(None);
     row.seconded_since = Set(None);
+    row.seconded_until = Set(None);
     row.updated_at = Set(chrono::Utc::now());
     Ok(row.update(db).await?)
 }

@@ -5,7 +5,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
-use entity::enums::{InstitutionStatus, MovementKind, RetirementBasis, StaffStatus};
+use entity::enums::{DepartureReason, InstitutionStatus, MovementKind, RetirementBasis, StaffStatus};
 use entity::{institution, staff, staff_movement};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 
@@ -28,6 +28,9 @@ pub struct Occasion<'a> {
     pub on: NaiveDate,
     pub document_no: Option<&'a str>,
     pub note: &'a str,
+    /// Why, as the statistics count changes: an arrival's recruitment word, a departure's
+    /// reason word.
+    pub reason: Option<&'static str>,
 }
 
 /// Writes one line of a person's history.
@@ -39,7 +42,7 @@ pub async fn record_movement<C: ConnectionTrait>(
     kind: MovementKind,
     occasion: Occasion<'_>,
 ) -> ApiResult<()> {
-    let Occasion { on, document_no, note } = occasion;
+    let Occasion { on, document_no, note, reason } = occasion;
     staff_movement::ActiveModel {
         jurisdiction_id: Set(person.jurisdiction_id),
         staff_id: Set(person.id),
@@ -48,6 +51,7 @@ pub async fn record_movement<C: ConnectionTrait>(
         occurred_on: Set(on),
         document_no: Set(document_no.map(str::to_string)),
         note: Set(note.to_string()),
+        reason: Set(reason.map(str::to_string)),
         actor: Set(actor.subject.clone()),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
@@ -91,14 +95,15 @@ pub async fn move_person<C: ConnectionTrait>(
         occupy_slot(db, to.id, funding).await?;
     }
     crate::institution::leadership::end_on_departure(db, person.id, from.id, on).await?;
-    let out = Occasion { on, document_no, note: &to.name };
+    super::absence::follow(db, &person, to).await?;
+    let out = Occasion { on, document_no, note: &to.name, reason: Some(MovementKind::TransferOut.word()) };
     record_movement(db, actor, &person, from.id, MovementKind::TransferOut, out).await?;
     let mut row: staff::ActiveModel = person.into();
     row.institution_id = Set(to.id);
     row.jurisdiction_id = Set(to.jurisdiction_id);
     row.updated_at = Set(chrono::Utc::now());
     let moved = row.update(db).await?;
-    let arrival = Occasion { on, document_no, note: &from.name };
+    let arrival = Occasion { on, document_no, note: &from.name, reason: Some(MovementKind::TransferIn.word()) };
     record_movement(db, actor, &moved, to.id, MovementKind::TransferIn, arrival).await?;
     Ok(moved)
 }
@@ -120,6 +125,9 @@ pub struct SecondStaffInput {
     /// The government body the person is seconded to (借调).
     pub seconded_to: String,
     pub effective_on: NaiveDate,
+    /// The last day of the secondment's approved term; the `offPostOverrun` finding lists a
+    /// secondment still running past it.
+    pub until: Option<NaiveDate>,
     pub document_no: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -136,6 +144,9 @@ pub struct StaffDateInput {
     /// `retireStaff` only: why a retirement before the earliest lawful age is lawful (病退,
     /// 特殊工种, 因工致残), with the approving document in `documentNo`.
     pub retirement_basis: Option<RetirementBasis>,
+    /// `staffLeaves` only, and required there: why the person left (调出, 辞职, 辞退/解聘,
+    /// 考录公务员, 死亡, 开除, 其他), as the annual statistics count departures.
+    pub reason: Option<DepartureReason>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -207,24 +218,29 @@ async fn second(
     not_future(input.effective_on)?;
     let body = codes::name("secondedTo", &input.seconded_to).map_err(ApiError::BadInput)?;
     let document = optional_document(&input.document_no)?;
+    if input.until.is_some_and(|until| until < input.effective_on) {
+        return Err(ApiError::bad_input("`until` is before the secondment begins"));
+    }
     let txn = begin_write(db).await?;
     let before = scope.person_for_write(&txn, id).await?;
     if before.status != StaffStatus::Active || before.basis.funding().is_none() {
         return Err(ApiError::conflict("only an active person in establishment can be seconded out"));
     }
+    super::absence::check_on_post(&txn, &before).await?;
     record_movement(
         &txn,
         actor,
         &before,
         before.institution_id,
         MovementKind::SecondOut,
-        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &body },
+        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &body, reason: None },
     )
     .await?;
     let mut row: staff::ActiveModel = before.clone().into();
     row.status = Set(StaffStatus::SecondedOut);
     row.seconded_to = Set(Some(body));
     row.seconded_since = Set(Some(input.effective_on));
+    row.seconded_until = Set(input.until);
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     audited(&txn, actor, "staff.second", &before, &after).await?;
@@ -254,13 +270,14 @@ async fn give_back(
         &before,
         before.institution_id,
         MovementKind::Return,
-        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &input.note },
+        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &input.note, reason: None },
     )
     .await?;
     let mut row: staff::ActiveModel = before.clone().into();
     row.status = Set(StaffStatus::Active);
     row.seconded_to = Set(None);
     row.seconded_since = Set(None);
+    row.seconded_until = Set(None);
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     audited(&txn, actor, "staff.return", &before, &after).await?;
@@ -285,6 +302,20 @@ async fn end(
     if basis.is_some() && status != StaffStatus::Retired {
         return Err(ApiError::bad_input("`retirementBasis` is for a retirement"));
     }
+    let reason = match (status, input.reason) {
+        (StaffStatus::Retired, None | Some(DepartureReason::Retirement)) => DepartureReason::Retirement,
+        (StaffStatus::Retired, Some(_)) => return Err(ApiError::bad_input("a retirement's `reason` is RETIREMENT")),
+        (_, Some(DepartureReason::Retirement)) => {
+            return Err(ApiError::bad_input("a retirement is recorded with `retireStaff`"));
+        }
+        (_, Some(reason)) => reason,
+        (_, None) => {
+            return Err(ApiError::bad_input(
+                "`reason` is required: why the person left (TRANSFER_OUT, RESIGNATION, DISMISSAL, CIVIL_SERVICE, \
+                 DEATH, EXPULSION or OTHER)",
+            ));
+        }
+    };
     let txn = begin_write(db).await?;
     let before = scope.person_for_write(&txn, id).await?;
     if status == StaffStatus::Retired {
@@ -299,7 +330,12 @@ async fn end(
         before.clone(),
         &institution,
         status,
-        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &input.note },
+        Occasion {
+            on: input.effective_on,
+            document_no: document.as_deref(),
+            note: &input.note,
+            reason: Some(reason.word()),
+        },
     )
     .await?;
     let after = match basis {

@@ -1,7 +1,9 @@
 //! The real-name staff database (实名制): every occupied slot is a named person.
 
+pub mod absence;
 mod departure;
 mod lifecycle;
+pub mod record;
 pub mod retirement;
 mod service;
 
@@ -22,6 +24,7 @@ use crate::graphql::context::{db, pii, scope};
 use crate::graphql::loaders::{Loaders, to_graphql};
 use crate::graphql::pagination::{Count, Cursor, PageInfo, counted_page, page_size};
 use crate::institution::Institution;
+use record::CodeListName;
 
 pub use crate::figures::{StaffCounts, counts_by_institution};
 
@@ -92,6 +95,105 @@ impl Staff {
     async fn over_establishment(&self) -> bool {
         self.0.over_establishment
     }
+    /// Why the person left (retired or left).
+    async fn departure_reason(&self) -> Option<entity::enums::DepartureReason> {
+        self.0.departure_reason
+    }
+    /// The last day of a secondment's approved term.
+    async fn seconded_until(&self) -> Option<NaiveDate> {
+        self.0.seconded_until
+    }
+    /// 性别 (GB/T 2261.1: 1 男, 2 女), from the national ID: personal data, read where the ID
+    /// is read in full.
+    async fn sex(&self, ctx: &Context<'_>) -> Result<Option<Coded>> {
+        if !scope(ctx).sees_personal_data(self.0.jurisdiction_id) {
+            return Ok(None);
+        }
+        let number = pii(ctx).decrypt(&self.0.national_id_cipher).map_err(ApiError::internal)?;
+        let id = crate::codes::NationalId::parse(&number).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+        Ok(Some(Coded::sex(retirement::sex_of(&id))))
+    }
+    /// 民族 (GB 3304): personal data.
+    async fn ethnicity(&self, ctx: &Context<'_>) -> Option<Coded> {
+        self.personal(ctx, CodeListName::Ethnicity, &self.0.ethnicity)
+    }
+    /// 政治面貌 (GB/T 4762): personal data.
+    async fn political_status(&self, ctx: &Context<'_>) -> Option<Coded> {
+        self.personal(ctx, CodeListName::PoliticalStatus, &self.0.political_status)
+    }
+    /// 学历 (GB/T 4658): personal data.
+    async fn education(&self, ctx: &Context<'_>) -> Option<Coded> {
+        self.personal(ctx, CodeListName::Education, &self.0.education)
+    }
+    /// 学位 (GB/T 6864): personal data.
+    async fn degree(&self, ctx: &Context<'_>) -> Option<Coded> {
+        self.personal(ctx, CodeListName::Degree, &self.0.degree)
+    }
+    /// 岗位等级 (国人部发〔2006〕70号).
+    async fn post_grade(&self) -> Option<Coded> {
+        Coded::of(CodeListName::PostGrade, &self.0.post_grade)
+    }
+    /// 职务.
+    async fn duty(&self) -> Option<&str> {
+        self.0.duty.as_deref()
+    }
+    /// 参加工作时间.
+    async fn work_started_on(&self) -> Option<NaiveDate> {
+        self.0.work_started_on
+    }
+    /// 入编时间.
+    async fn entered_establishment_on(&self) -> Option<NaiveDate> {
+        self.0.entered_establishment_on
+    }
+    /// Off post now (在编不在岗: 离岗创业, 长期病休...): read by the person's own office only.
+    async fn off_post(&self, ctx: &Context<'_>) -> Result<Option<absence::OffPost>> {
+        Ok(self.times_off_post(ctx).await?.into_iter().find(|a| a.ended_on.is_none()))
+    }
+    /// Every time off post, newest first (at most 20): the person's own office only.
+    async fn off_post_history(&self, ctx: &Context<'_>) -> Result<Vec<absence::OffPost>> {
+        self.times_off_post(ctx).await
+    }
+}
+
+/// A coded fact of a person's record: its code and the code's label.
+#[derive(SimpleObject, Clone)]
+pub struct Coded {
+    pub code: String,
+    pub label: String,
+}
+
+impl Coded {
+    /// 性别 as GB/T 2261.1 codes it.
+    pub fn sex(sex: retirement::Sex) -> Coded {
+        let (code, label) = match sex {
+            retirement::Sex::Male => ("1", "男"),
+            retirement::Sex::Female => ("2", "女"),
+        };
+        Coded { code: code.into(), label: label.into() }
+    }
+
+    fn of(list: CodeListName, code: &Option<String>) -> Option<Coded> {
+        let code = code.as_deref()?;
+        let label = record::entry(list, code).map_or(code, |c| c.label.as_str());
+        Some(Coded { code: code.to_string(), label: label.to_string() })
+    }
+}
+
+impl Staff {
+    /// The person's times off post: read by the person's own office only (a long sick leave is
+    /// health data).
+    async fn times_off_post(&self, ctx: &Context<'_>) -> Result<Vec<absence::OffPost>> {
+        if !scope(ctx).sees_personal_data(self.0.jurisdiction_id) {
+            return Ok(Vec::new());
+        }
+        let found = ctx.data_unchecked::<Loaders>().off_post.load_one(self.0.id).await.map_err(to_graphql)?;
+        Ok(found.unwrap_or_default().into_iter().map(absence::OffPost::from).collect())
+    }
+
+    /// A coded personal fact, read where the national ID is read in full.
+    fn personal(&self, ctx: &Context<'_>, list: CodeListName, code: &Option<String>) -> Option<Coded> {
+        scope(ctx).sees_personal_data(self.0.jurisdiction_id).then(|| Coded::of(list, code)).flatten()
+    }
 }
 
 #[derive(SimpleObject)]
@@ -116,6 +218,12 @@ impl StaffQuery {
     /// that began in 2025: public law, readable by anyone.
     async fn retirement_rules(&self) -> Vec<retirement::RetirementRule> {
         retirement::RULES.to_vec()
+    }
+
+    /// The national code lists of a person's record (学历, 学位, 民族, 政治面貌, 岗位等级), each
+    /// with its source: public standards, readable by anyone.
+    async fn person_code_lists(&self) -> Vec<record::CodeList> {
+        record::lists().to_vec()
     }
 
     /// People on the real-name list in the caller's reach, by id.

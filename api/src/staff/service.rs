@@ -12,6 +12,7 @@ use sea_orm::{
 
 use super::Staff;
 use super::lifecycle::{Occasion, record_movement};
+use super::record::{PersonFacts, PersonFactsInput};
 use crate::audit::{self, Actor, Change};
 use crate::codes::{self, NationalId};
 use crate::db::begin_write;
@@ -37,6 +38,10 @@ pub struct NewPerson {
     pub title_level: Option<String>,
     /// A temporary person paid from the budget (a fiscally supported person).
     pub paid_by_budget: bool,
+    /// The record's other facts (education, post grade...).
+    pub facts: PersonFacts,
+    /// How the person was recruited, as the statistics count arrivals.
+    pub recruitment: Option<Recruitment>,
 }
 
 impl NewPerson {
@@ -46,7 +51,9 @@ impl NewPerson {
         let hash = pii.lookup_hash(self.national_id.as_str());
         let holds_slot = self.basis.funding().is_some() && self.status.holds_slot();
         let now = chrono::Utc::now();
-        staff::ActiveModel {
+        // A person in establishment entered it on arrival unless the record says otherwise.
+        let entered = self.basis.funding().map(|_| self.hire_date);
+        let mut row = staff::ActiveModel {
             jurisdiction_id: Set(institution.jurisdiction_id),
             institution_id: Set(institution.id),
             name: Set(self.name),
@@ -63,10 +70,22 @@ impl NewPerson {
             paid_by_budget: Set(self.paid_by_budget),
             retirement_basis: Set(None),
             retirement_extended_to: Set(None),
+            education: Set(None),
+            degree: Set(None),
+            ethnicity: Set(None),
+            political_status: Set(None),
+            post_grade: Set(None),
+            duty: Set(None),
+            work_started_on: Set(None),
+            entered_establishment_on: Set(entered),
+            departure_reason: Set(None),
+            seconded_until: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
+        };
+        self.facts.apply(&mut row);
+        row
     }
 }
 
@@ -93,6 +112,8 @@ pub struct HireInput {
     /// A transfer in (调入, a plan whose recruitment is `TRANSFER_IN`): the transfer's document
     /// number (调动通知). The person arrives by transfer, under that document.
     pub document_no: Option<String>,
+    /// The person's record: education, ethnicity, post grade, duty, dates.
+    pub facts: Option<PersonFactsInput>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -108,6 +129,8 @@ impl HireInput {
         let national_id = NationalId::parse(&self.national_id).map_err(ApiError::BadInput)?;
         check_hire_date(self.hire_date, &national_id)?;
         super::retirement::check_working_age(&national_id, self.category, self.hire_date)?;
+        let facts = self.facts.clone().unwrap_or_default();
+        let facts = facts.check(self.category, national_id.birth_date()).map_err(ApiError::BadInput)?;
         Ok(NewPerson {
             name: codes::name("name", &self.name).map_err(ApiError::BadInput)?,
             national_id,
@@ -117,6 +140,8 @@ impl HireInput {
             hire_date: self.hire_date,
             title_level: self.title_level.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string),
             paid_by_budget: self.paid_by_budget,
+            facts,
+            recruitment: None,
         })
     }
 }
@@ -165,6 +190,7 @@ pub async fn hire_person<C: ConnectionTrait>(
     }
     let hash = pii.lookup_hash(person.national_id.as_str());
     let holds_slot = person.basis.funding().is_some() && person.status.holds_slot();
+    let recruitment = person.recruitment;
     let mut over = false;
     if let (true, Some(funding)) = (holds_slot, person.basis.funding()) {
         // The caller's own rule (a vacant slot here) is checked before anything that depends
@@ -190,7 +216,8 @@ pub async fn hire_person<C: ConnectionTrait>(
         }
     }
     let hired = person.into_row(pii, institution, over).insert(db).await.map_err(slot_conflict)?;
-    let occasion = Occasion { on: hired.hire_date, document_no: transfer, note: "" };
+    let reason = recruitment.map(Recruitment::word);
+    let occasion = Occasion { on: hired.hire_date, document_no: transfer, note: "", reason };
     let kind = if transfer.is_some() { MovementKind::TransferIn } else { arrival(&hired) };
     record_movement(db, actor, &hired, institution.id, kind, occasion).await?;
     Ok(hired)
@@ -220,7 +247,7 @@ pub async fn hire(
     input: HireInput,
 ) -> ApiResult<staff::Model> {
     let dry_run = input.dry_run;
-    let person = input.validate()?;
+    let mut person = input.validate()?;
     let institution_id = parse_id(&input.institution_id)?;
     let plan_id = input.plan_id.as_ref().map(parse_id).transpose()?;
     let slot = person.basis.funding().filter(|_| person.status.holds_slot());
@@ -252,6 +279,7 @@ pub async fn hire(
         (None, Some(own)) => Some(own.recruitment),
         (None, None) => None,
     };
+    person.recruitment = recruitment;
     // A transfer in arrives under the transfer's document; other hires carry none.
     let transfer = match (recruitment == Some(Recruitment::TransferIn), document) {
         (true, Some(document)) => Some(document),
@@ -328,6 +356,7 @@ pub async fn update(
         row.name = Set(codes::name("name", name).map_err(ApiError::BadInput)?);
     }
     if let Some(category) = input.category {
+        super::record::check_category_change(&before, category)?;
         row.category = Set(category);
     }
     if let Some(title) = &input.title_level {
@@ -339,6 +368,62 @@ pub async fn update(
     let change = Change::updated("staff.update", "staff", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
     crate::write::commit(txn).await?;
+    Ok(after)
+}
+
+#[derive(InputObject)]
+pub struct StaffFactsInput {
+    pub staff_id: ID,
+    pub facts: PersonFactsInput,
+    /// The decision or certificate the change rests on (聘任文件, 学历证书编号...).
+    pub document_no: String,
+    pub effective_on: NaiveDate,
+    /// Answer what the change would result in, writing nothing (audit included).
+    #[graphql(default)]
+    pub dry_run: bool,
+}
+
+/// Records a change of a person's facts (education, post grade, duty...) by its document; the
+/// audit row keeps the document and the day with the record as it is after.
+#[tracing::instrument(skip_all)]
+async fn record_facts(
+    db: &DatabaseConnection,
+    pii: &PiiCipher,
+    scope: &Scope,
+    actor: &Actor,
+    input: StaffFactsInput,
+) -> ApiResult<staff::Model> {
+    let id = parse_id(&input.staff_id)?;
+    let document = codes::document_no(&input.document_no).map_err(ApiError::BadInput)?;
+    if input.effective_on > chrono::Utc::now().date_naive() {
+        return Err(ApiError::bad_input("`effectiveOn` is in the future"));
+    }
+    let txn = begin_write(db).await?;
+    let before = scope.person_for_write(&txn, id).await?;
+    let number = pii.decrypt(&before.national_id_cipher).map_err(ApiError::internal)?;
+    let born = NationalId::parse(&number).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?.birth_date();
+    let facts = input.facts.check(before.category, born).map_err(ApiError::BadInput)?;
+    if facts.is_empty() {
+        return Err(ApiError::bad_input("`facts` gives nothing to record"));
+    }
+    let started = facts.work_started_on.or(before.work_started_on);
+    let entered = facts.entered_establishment_on.or(before.entered_establishment_on);
+    if let (Some(started), Some(entered)) = (started, entered)
+        && entered < started
+    {
+        return Err(ApiError::bad_input("enteredEstablishmentOn: before the day the person started work"));
+    }
+    let mut row: staff::ActiveModel = before.clone().into();
+    facts.apply(&mut row);
+    row.updated_at = Set(chrono::Utc::now());
+    let after = row.update(&txn).await?;
+    let mut change = Change::updated("staff.record_facts", "staff", after.id, after.jurisdiction_id, &before, &after);
+    if let Some(serde_json::Value::Object(record)) = change.after.as_mut() {
+        record.insert("document_no".into(), serde_json::Value::from(document));
+        record.insert("effective_on".into(), serde_json::Value::from(input.effective_on.to_string()));
+    }
+    audit::record(&txn, actor, change).await?;
+    crate::dry_run::finish(txn, scope, input.dry_run).await?;
     Ok(after)
 }
 
@@ -358,5 +443,13 @@ impl StaffMutation {
     async fn update_staff(&self, ctx: &Context<'_>, id: ID, input: UpdateStaffInput) -> Result<Staff> {
         let id = parse_id(&id)?;
         Ok(Staff(update(db(ctx), scope(ctx), &actor(ctx), id, input).await?))
+    }
+
+    /// Records a change of a person's record (education, degree, ethnicity, political status,
+    /// post grade, duty, dates) by its document.
+    async fn record_staff_facts(&self, ctx: &Context<'_>, input: StaffFactsInput) -> Result<Staff> {
+        let row = record_facts(db(ctx), pii(ctx), scope(ctx), &actor(ctx), input).await?;
+        crate::dry_run::answer(ctx).await;
+        Ok(Staff(row))
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use entity::enums::{Funding, InstitutionStatus, StaffBasis, StaffCategory, StaffStatus};
+use entity::enums::{DepartureReason, Funding, InstitutionStatus, Recruitment, StaffBasis, StaffCategory, StaffStatus};
 use entity::{establishment_balance, institution, staff};
 use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -31,8 +31,25 @@ pub const COLUMNS: [&str; 7] =
     ["national_id", "name", "institution_credit_code", "category", "basis", "status", "hire_date"];
 
 /// Columns the file may have beside the required ones.
-pub const OPTIONAL: [&str; 6] =
-    ["institution_name", "title_level", "seconded_to", "seconded_since", "secondment_document_no", "paid_by_budget"];
+pub const OPTIONAL: [&str; 17] = [
+    "institution_name",
+    "title_level",
+    "seconded_to",
+    "seconded_since",
+    "secondment_document_no",
+    "paid_by_budget",
+    "education",
+    "degree",
+    "ethnicity",
+    "political_status",
+    "post_grade",
+    "duty",
+    "work_started_on",
+    "entered_establishment_on",
+    "recruitment",
+    "departure_reason",
+    "seconded_until",
+];
 
 /// Rows per multi-row statement: well under both databases' bound-parameter limits.
 const BATCH: usize = 1000;
@@ -47,6 +64,8 @@ struct Checked {
     /// Where a person seconded out works, since when and on which papers, as the old system
     /// has it.
     secondment: Secondment,
+    /// Why a person on the file as retired or left went.
+    departure_reason: Option<DepartureReason>,
 }
 
 /// A secondment as the old system records it; any part may be missing (a secondment without
@@ -56,6 +75,7 @@ struct Secondment {
     to: Option<String>,
     since: Option<chrono::NaiveDate>,
     document_no: Option<String>,
+    until: Option<chrono::NaiveDate>,
 }
 
 #[tracing::instrument(skip_all, fields(path = %path.display(), accept_over_establishment))]
@@ -206,6 +226,27 @@ pub async fn import_staff_rows(
         {
             check.fail("seconded_since: before the hire date");
         }
+        let seconded_until = check.optional("seconded_until", |c| {
+            c.field("seconded_until", |v| crate::labels::date(v).ok_or_else(|| format!("`{v}` is not a date")))
+        });
+        if seconded_until.is_some_and(|d| d.is_some()) && status.is_some_and(|s| s != StaffStatus::SecondedOut) {
+            check.fail("seconded_until: a secondment's term is for people seconded out (SECONDED_OUT)");
+        }
+        let recruitment = check.optional("recruitment", |c| c.word("recruitment", Recruitment::from_word));
+        let departure_reason =
+            check.optional("departure_reason", |c| c.word("departure_reason", DepartureReason::from_word));
+        let departure_reason = match (departure_reason, status) {
+            (Some(Some(_)), Some(StaffStatus::Active | StaffStatus::SecondedOut)) => {
+                check.fail("departure_reason: only for people who retired or left");
+                None
+            }
+            (Some(None), Some(StaffStatus::Retired)) => Some(Some(DepartureReason::Retirement)),
+            (reason, _) => reason,
+        };
+        let facts = match (category, &national_id) {
+            (Some(category), Some(id)) => person_facts(&mut check, category, id.birth_date()),
+            _ => Some(Default::default()),
+        };
         if let (
             Some(national_id),
             Some(name),
@@ -218,6 +259,10 @@ pub async fn import_staff_rows(
             Some(seconded_since),
             Some(document_no),
             Some(paid_by_budget),
+            Some(seconded_until),
+            Some(recruitment),
+            Some(departure_reason),
+            Some(facts),
         ) = (
             national_id,
             name,
@@ -230,13 +275,28 @@ pub async fn import_staff_rows(
             seconded_since,
             document_no,
             paid_by_budget,
+            seconded_until,
+            recruitment,
+            departure_reason,
+            facts,
         ) {
             let title_level = Some(row.get("title_level")).filter(|t| !t.is_empty()).map(str::to_string);
             let paid_by_budget = paid_by_budget.unwrap_or(false);
-            let person =
-                NewPerson { name, national_id, category, basis, status, hire_date, title_level, paid_by_budget };
-            let secondment = Secondment { to: seconded_to, since: seconded_since, document_no };
-            checked.push(Checked { line: row.line, institution, person, over: false, past_age, secondment });
+            let person = NewPerson {
+                name,
+                national_id,
+                category,
+                basis,
+                status,
+                hire_date,
+                title_level,
+                paid_by_budget,
+                facts,
+                recruitment,
+            };
+            let secondment = Secondment { to: seconded_to, since: seconded_since, document_no, until: seconded_until };
+            let line = row.line;
+            checked.push(Checked { line, institution, person, over: false, past_age, secondment, departure_reason });
         }
     }
     if errors.is_empty() {
@@ -262,6 +322,48 @@ pub async fn import_staff_rows(
     let report = write_people(&txn, pii, actor, checked, progress).await?;
     crate::write::commit(txn).await?;
     Ok(report)
+}
+
+/// A row's record facts (学历, 民族, 岗位等级...), as codes or their labels.
+fn person_facts(
+    check: &mut Check<'_>,
+    category: StaffCategory,
+    born: chrono::NaiveDate,
+) -> Option<crate::staff::record::PersonFacts> {
+    let text = |c: &mut Check<'_>, column: &str| Some(c.row_text(column)).filter(|t| !t.is_empty());
+    let input = crate::staff::record::PersonFactsInput {
+        education: text(check, "education"),
+        degree: text(check, "degree"),
+        ethnicity: text(check, "ethnicity"),
+        political_status: text(check, "political_status"),
+        post_grade: text(check, "post_grade"),
+        duty: text(check, "duty"),
+        work_started_on: check.optional("work_started_on", |c| c.date("work_started_on"))?,
+        entered_establishment_on: check.optional("entered_establishment_on", |c| c.date("entered_establishment_on"))?,
+    };
+    match input.check(category, born) {
+        Ok(facts) => Some(facts),
+        Err(reason) => {
+            // The record's reasons name the GraphQL field; a file names its column.
+            let reason = match reason.split_once(':') {
+                Some((field, rest)) => format!("{}:{rest}", snake(field)),
+                None => reason,
+            };
+            check.fail(reason);
+            None
+        }
+    }
+}
+
+/// `politicalStatus` as a file's column: `political_status`.
+fn snake(field: &str) -> String {
+    field.chars().fold(String::new(), |mut out, c| {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+        out
+    })
 }
 
 /// The file's institutions by credit code, each code asked once.

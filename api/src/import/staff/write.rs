@@ -12,7 +12,7 @@ use crate::import::ImportReport;
 use crate::pii::PiiCipher;
 use crate::staff::arrival;
 
-const STAFF_COLUMNS: [bulk::Column; 19] = [
+const STAFF_COLUMNS: [bulk::Column; 29] = [
     ("id", "int"),
     ("jurisdiction_id", "int"),
     ("institution_id", "int"),
@@ -30,11 +30,21 @@ const STAFF_COLUMNS: [bulk::Column; 19] = [
     ("seconded_to", "text"),
     ("seconded_since", "date"),
     ("paid_by_budget", "boolean"),
+    ("education", "text"),
+    ("degree", "text"),
+    ("ethnicity", "text"),
+    ("political_status", "text"),
+    ("post_grade", "text"),
+    ("duty", "text"),
+    ("work_started_on", "date"),
+    ("entered_establishment_on", "date"),
+    ("departure_reason", "text"),
+    ("seconded_until", "date"),
     ("created_at", "timestamptz"),
     ("updated_at", "timestamptz"),
 ];
 
-const MOVEMENT_COLUMNS: [bulk::Column; 9] = [
+const MOVEMENT_COLUMNS: [bulk::Column; 10] = [
     ("jurisdiction_id", "int"),
     ("staff_id", "int"),
     ("institution_id", "int"),
@@ -42,6 +52,7 @@ const MOVEMENT_COLUMNS: [bulk::Column; 9] = [
     ("occurred_on", "date"),
     ("document_no", "text"),
     ("note", "text"),
+    ("reason", "text"),
     ("actor", "text"),
     ("created_at", "timestamptz"),
 ];
@@ -127,13 +138,16 @@ fn build_chunk(
     let mut chunk = Chunk::default();
     for (c, id) in rows {
         chunk.past_age += usize::from(c.past_age);
+        let recruitment = c.person.recruitment;
         let mut person = c.person.into_row(pii, &c.institution, c.over);
+        person.departure_reason = Set(c.departure_reason);
         person.id = Set(id);
         person.created_at = Set(now);
         person.updated_at = Set(now);
         let secondment = c.secondment;
         person.seconded_to = Set(secondment.to);
         person.seconded_since = Set(secondment.since);
+        person.seconded_until = Set(secondment.until);
         let person = person.try_into_model()?;
         let mut row = bulk::object(&person);
         row.insert("national_id_cipher".into(), Json::from(person.national_id_cipher.clone()));
@@ -149,6 +163,10 @@ fn build_chunk(
             "kind": arrival(&person).word(),
             "occurred_on": person.hire_date,
             "note": "",
+            "reason": match arrival(&person) {
+                MovementKind::Leave => person.departure_reason.map(|r| r.word()),
+                _ => recruitment.map(|r| r.word()),
+            },
             "actor": actor.subject,
             "created_at": stamp,
         })));

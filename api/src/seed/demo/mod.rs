@@ -19,6 +19,7 @@ use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::pii::PiiCipher;
 
+mod record;
 mod vacant;
 mod writer;
 

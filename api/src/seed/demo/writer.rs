@@ -374,7 +374,7 @@ impl<'a> Writer<'a> {
                 let hash = self.pii.lookup_hash(&id);
                 let holds = p.basis.funding().is_some() && p.status.holds_slot();
                 let now = chrono::Utc::now();
-                people_rows.push(staff::ActiveModel {
+                let mut person = staff::ActiveModel {
                     jurisdiction_id: Set(jurisdiction.id),
                     institution_id: Set(row.id),
                     name: Set(p.name.clone()),
@@ -394,7 +394,9 @@ impl<'a> Writer<'a> {
                     created_at: Set(now),
                     updated_at: Set(now),
                     ..Default::default()
-                });
+                };
+                super::record::fill(&mut person, p, &jurisdiction.code);
+                people_rows.push(person);
             }
         }
         let people = people_rows.len();
