@@ -40,6 +40,7 @@ pub mod seed;
 pub mod server;
 pub mod signin;
 pub mod staff;
+pub mod statistics;
 pub mod telemetry;
 pub mod throttle;
 pub mod totals;

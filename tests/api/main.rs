@@ -32,6 +32,7 @@ mod record;
 mod reforms;
 mod scope;
 mod signin;
+mod statistics;
 mod suppression;
 mod totals;
 mod uploads;

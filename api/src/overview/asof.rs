@@ -188,6 +188,78 @@ async fn ledger_on<C: ConnectionTrait>(
     Ok((balances, reserve))
 }
 
+/// The people of some jurisdictions (or of a few institutions) with their movements: enough to
+/// place each of them on a list at the end of any day.
+pub(crate) struct Lists {
+    pub people: Vec<Person>,
+    moved: HashMap<i32, Vec<staff_movement::Model>>,
+}
+
+impl Lists {
+    /// Those on the lists now and those who have moved away since, with every movement of
+    /// theirs (only the columns a person's place needs, never the sealed ID number).
+    pub(crate) async fn load<C: ConnectionTrait>(
+        db: &C,
+        jurisdiction_ids: &[i32],
+        institution_ids: &[i32],
+    ) -> ApiResult<Self> {
+        // One record (or a few): by institution; a jurisdiction: by jurisdiction.
+        let few = institution_ids.len() <= 100;
+        let movements = staff_movement::Entity::find()
+            .filter(if few {
+                staff_movement::Column::InstitutionId.is_in(institution_ids.to_vec())
+            } else {
+                staff_movement::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec())
+            })
+            .order_by_asc(staff_movement::Column::StaffId)
+            .order_by_asc(staff_movement::Column::OccurredOn)
+            .order_by_asc(staff_movement::Column::Id)
+            .all(db)
+            .await?;
+        let mut moved: HashMap<i32, Vec<staff_movement::Model>> = HashMap::new();
+        for m in movements {
+            moved.entry(m.staff_id).or_default().push(m);
+        }
+        let columns = || {
+            staff::Entity::find()
+                .select_only()
+                .column(staff::Column::Id)
+                .column(staff::Column::InstitutionId)
+                .column(staff::Column::Basis)
+                .column(staff::Column::Category)
+                .column(staff::Column::Status)
+                .column(staff::Column::HireDate)
+        };
+        let mut people: Vec<Person> = columns()
+            .filter(if few {
+                staff::Column::InstitutionId.is_in(institution_ids.to_vec())
+            } else {
+                staff::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec())
+            })
+            .into_model()
+            .all(db)
+            .await?;
+        let here: std::collections::HashSet<i32> = people.iter().map(|p| p.id).collect();
+        let away: Vec<i32> = moved.keys().copied().filter(|id| !here.contains(id)).collect();
+        for chunk in away.chunks(5_000) {
+            people.extend(
+                columns().filter(staff::Column::Id.is_in(chunk.to_vec())).into_model::<Person>().all(db).await?,
+            );
+        }
+        Ok(Lists { people, moved })
+    }
+
+    /// A person's movements, oldest first.
+    pub(crate) fn movements(&self, id: i32) -> &[staff_movement::Model] {
+        self.moved.get(&id).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Where a person was and in what state at the end of `on`, if on a list.
+    pub(crate) fn place(&self, person: &Person, on: NaiveDate) -> Option<(i32, StaffStatus)> {
+        place_on(person, self.moved.get(&person.id), on)
+    }
+}
+
 /// Per institution: the people on its list at the end of `on` (counted as `StaffCounts`) and
 /// the slots they held, by funding. A person's place and state then is their last movement by
 /// then; with none by then, the first one after says whether they were already there; with no
@@ -198,52 +270,10 @@ async fn people_on<C: ConnectionTrait>(
     institution_ids: &[i32],
     on: NaiveDate,
 ) -> ApiResult<HashMap<i32, (StaffCounts, HashMap<Funding, i32>)>> {
-    // One record (or a few): by institution; a jurisdiction: by jurisdiction.
-    let few = institution_ids.len() <= 100;
-    let movements = staff_movement::Entity::find()
-        .filter(if few {
-            staff_movement::Column::InstitutionId.is_in(institution_ids.to_vec())
-        } else {
-            staff_movement::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec())
-        })
-        .order_by_asc(staff_movement::Column::StaffId)
-        .order_by_asc(staff_movement::Column::OccurredOn)
-        .order_by_asc(staff_movement::Column::Id)
-        .all(db)
-        .await?;
-    let mut moved: HashMap<i32, Vec<staff_movement::Model>> = HashMap::new();
-    for m in movements {
-        moved.entry(m.staff_id).or_default().push(m);
-    }
-    // Those on the lists now, and those who have moved away since (in chunks of ids).
-    // Only the columns a person's place needs (never the sealed ID number).
-    let columns = || {
-        staff::Entity::find()
-            .select_only()
-            .column(staff::Column::Id)
-            .column(staff::Column::InstitutionId)
-            .column(staff::Column::Basis)
-            .column(staff::Column::Category)
-            .column(staff::Column::Status)
-            .column(staff::Column::HireDate)
-    };
-    let mut people: Vec<Person> = columns()
-        .filter(if few {
-            staff::Column::InstitutionId.is_in(institution_ids.to_vec())
-        } else {
-            staff::Column::JurisdictionId.is_in(jurisdiction_ids.to_vec())
-        })
-        .into_model()
-        .all(db)
-        .await?;
-    let here: std::collections::HashSet<i32> = people.iter().map(|p| p.id).collect();
-    let away: Vec<i32> = moved.keys().copied().filter(|id| !here.contains(id)).collect();
-    for chunk in away.chunks(5_000) {
-        people.extend(columns().filter(staff::Column::Id.is_in(chunk.to_vec())).into_model::<Person>().all(db).await?);
-    }
+    let lists = Lists::load(db, jurisdiction_ids, institution_ids).await?;
     let mut out: HashMap<i32, (StaffCounts, HashMap<Funding, i32>)> = HashMap::new();
-    for person in people {
-        let Some((institution_id, status)) = place_on(&person, moved.get(&person.id), on) else { continue };
+    for person in &lists.people {
+        let Some((institution_id, status)) = lists.place(person, on) else { continue };
         if !institution_ids.contains(&institution_id) {
             continue;
         }
@@ -256,16 +286,15 @@ async fn people_on<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Where a person was and in what state at the end of `on`, if on a list.
 /// What a person's place on a list then depends on.
 #[derive(sea_orm::FromQueryResult)]
-struct Person {
-    id: i32,
-    institution_id: i32,
-    basis: entity::enums::StaffBasis,
-    category: entity::enums::StaffCategory,
-    status: StaffStatus,
-    hire_date: NaiveDate,
+pub(crate) struct Person {
+    pub id: i32,
+    pub institution_id: i32,
+    pub basis: entity::enums::StaffBasis,
+    pub category: entity::enums::StaffCategory,
+    pub status: StaffStatus,
+    pub hire_date: NaiveDate,
 }
 
 fn place_on(

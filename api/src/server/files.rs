@@ -96,6 +96,41 @@ pub(super) async fn export_download(
     download(result, &request_id)
 }
 
+#[derive(serde::Deserialize)]
+pub(super) struct StatisticsParams {
+    jurisdiction: String,
+    year: i32,
+    #[serde(default)]
+    include_descendants: bool,
+}
+
+/// `GET /statistics/annual.xlsx?jurisdiction=CODE&year=YYYY[&include_descendants=true]`: the
+/// annual establishment statistics (机构编制统计年报), for staffing offices.
+pub(super) async fn annual_statistics(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: web::Query<StatisticsParams>,
+) -> HttpResponse {
+    let request_id = request_id(&req);
+    let result = async {
+        let principal = authenticate(&state, &req).await?;
+        admit(&state, &req, &principal)?;
+        let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
+        let book = crate::statistics::annual(
+            &state.read_db,
+            &scope,
+            &state.pii,
+            &params.jurisdiction,
+            params.year,
+            params.include_descendants,
+        )
+        .await?;
+        Ok::<_, ApiError>((crate::export::Format::Xlsx.content_type(), book.bytes, book.name))
+    }
+    .await;
+    download(result, &request_id)
+}
+
 /// `GET /imports/staff-template.xlsx`: the staff import's template (headers, drop-downs, no data).
 pub(super) async fn staff_template(req: HttpRequest) -> HttpResponse {
     let result = crate::import::staff_template()

@@ -26,7 +26,7 @@ use crate::throttle::Throttle;
 mod files;
 mod graphql_post;
 mod signin;
-use files::{IMPORT_LIMIT, export_download, import_upload, release_download, staff_template};
+use files::{IMPORT_LIMIT, annual_statistics, export_download, import_upload, release_download, staff_template};
 pub use files::{ImportsRunning, Running};
 use graphql_post::graphql_post;
 use signin::authenticate;
@@ -288,6 +288,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/readyz", read().to(readyz))
             .route("/metrics", read().to(metrics))
             .route("/exports/{file}", read().to(export_download))
+            .route("/statistics/annual.xlsx", read().to(annual_statistics))
             .route("/releases/{file}", read().to(release_download))
             .route("/imports/staff-template.xlsx", read().to(staff_template))
             .service(
