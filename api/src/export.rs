@@ -13,6 +13,11 @@ pub enum Cell {
     /// A stored word (an enumeration value, a table or finding name): its Chinese label in a
     /// Chinese export.
     Word(String),
+    /// Text in English and in Chinese, written in the export's language.
+    Both {
+        en: String,
+        zh: String,
+    },
     Number(f64),
     Empty,
 }
@@ -29,6 +34,7 @@ impl Cell {
         match self {
             Cell::Text(s) => neutralise(s),
             Cell::Word(w) => word(w, chinese).to_string(),
+            Cell::Both { en, zh } => neutralise(if chinese { zh } else { en }),
             Cell::Number(n) if n.fract() == 0.0 => format!("{}", *n as i64),
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
@@ -197,7 +203,7 @@ pub fn xlsx_bytes(sheets: &[Sheet], chinese: bool) -> anyhow::Result<Vec<u8>> {
                         measure(c, &cell.text(chinese));
                     }
                     Cell::Empty => {}
-                    Cell::Text(_) | Cell::Word(_) => {
+                    Cell::Text(_) | Cell::Word(_) | Cell::Both { .. } => {
                         let text = match cell {
                             Cell::Text(t) => t.clone(),
                             _ => cell.text(chinese),
@@ -228,14 +234,19 @@ pub async fn findings_sheet(
     let overlaps: Vec<crate::findings::Finding> = findings
         .overlapping_responsibilities(0.5)
         .into_iter()
-        .map(|o| crate::findings::Finding { institution: o.institution, figure: o.figure, detail: o.detail })
+        .map(|o| crate::findings::Finding {
+            institution: o.institution,
+            figure: o.figure,
+            detail_zh: o.detail_zh,
+            detail_en: o.detail_en,
+        })
         .collect();
     let groups: Vec<(&str, Vec<crate::findings::Finding>)> = vec![
         ("micro_institutions", findings.micro_institutions(5).await),
         ("never_adjusted", findings.never_adjusted(1990).await.map_err(map)?),
         ("overlapping_responsibilities", overlaps),
         ("logistics_heavy", findings.logistics_heavy(0.3).await),
-        ("few_professionals", findings.few_professionals(0.5).await),
+        ("few_professionals", findings.few_professionals(0.7).await),
         ("ageing", findings.ageing(50, 0.4).await.map_err(map)?),
         ("long_vacant", findings.long_vacant(24).await.map_err(map)?),
         ("seconded_out", findings.seconded_out().await),
@@ -258,7 +269,7 @@ pub async fn findings_sheet(
                 i.name.clone().into(),
                 i.credit_code.clone().into(),
                 Cell::Number(f.figure),
-                f.detail.into(),
+                Cell::Both { en: f.detail_en, zh: f.detail_zh },
             ]);
         }
     }

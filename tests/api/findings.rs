@@ -132,8 +132,9 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
     let create = |vars: Value| async {
         app.ok(Some(t), CREATE_INSTITUTION, vars).await["createInstitution"]["id"].as_str().unwrap().to_string()
     };
-    // Five logistics staff (men) born in 1968: logistics-heavy, few professionals, ageing.
-    let depot = create(make("张掖市机关车队", 801, "公务用车保障服务", "2010-01-01")).await;
+    // Five logistics staff (men) born in 1968 in a unit serving through professional work:
+    // logistics-heavy, few professionals, ageing.
+    let depot = create(make("张掖市农产品质量检测中心", 801, "公务用车保障服务", "2010-01-01")).await;
     establishment(&app, t, &depot, 6, 0).await;
     for n in 0..5 {
         let mut input = hire_input(&depot, "司机", &national_id("620700", "19680505", 701 + 2 * n), "FISCAL");
@@ -169,6 +170,33 @@ async fn each_finding_names_the_institutions_built_to_show_it() {
     assert_eq!(ids("fewProfessionals"), vec![depot.clone()]);
     assert_eq!(ids("ageing"), vec![depot.clone()]);
     assert!(data["findings"]["ageing"]["items"][0]["detail"].as_str().unwrap().contains("5 of 5"));
+    // In Chinese for a client reading Chinese, the post-setting rules' threshold and source named;
+    // English under detailEn.
+    let zh = r#"{ findings(jurisdiction: "620700") { fewProfessionals { items { detail detailEn } } logisticsHeavy { items { detail } } } }"#;
+    let chinese = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(t)
+        .header("Accept-Language", "zh-CN")
+        .json(&json!({"query": zh}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let few = &chinese["data"]["findings"]["fewProfessionals"]["items"][0];
+    assert_eq!(
+        few["detail"], "以专业技术提供公益服务的单位，在编5人中专业技术人员0人，低于70%（国人部发〔2006〕70号、87号）",
+        "{chinese}"
+    );
+    assert!(few["detailEn"].as_str().unwrap().contains("below 70%"), "{chinese}");
+    assert!(
+        chinese["data"]["findings"]["logisticsHeavy"]["items"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("工勤技能人员5人")
+    );
     // The fixture's CDC (established 1985, only its approval since) is never adjusted too.
     let mut never = ids("neverAdjusted");
     never.sort();

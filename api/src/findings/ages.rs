@@ -58,11 +58,13 @@ impl Findings {
             .filter_map(|r| {
                 let past = past.get(&r.id)?;
                 let (n, since, extended) = (past.people, past.since, past.extended);
-                let mut detail = format!("{n} in post past the statutory retirement age (the first since {since})");
+                let mut zh = format!("{n}人超过法定退休年龄仍在岗（最早自{since}起）");
+                let mut en = format!("{n} in post past the statutory retirement age (the first since {since})");
                 if extended > 0 {
-                    detail += &format!(", {extended} on a recorded flexible postponement (弹性延迟)");
+                    zh += &format!("，其中{extended}人已办理弹性延迟退休");
+                    en += &format!(", {extended} on a recorded flexible postponement (弹性延迟)");
                 }
-                Some(finding(r, f64::from(n), detail))
+                Some(finding(r, f64::from(n), zh, en))
             })
             .collect())
     }

@@ -44,9 +44,11 @@ impl Findings {
             .iter()
             .filter_map(|r| {
                 let n = *slots.get(&r.id)?;
+                let zh = format!("{n}个编制未记录批准文号");
                 Some(finding(
                     r,
                     n as f64,
+                    zh,
                     format!("{n} slot(s) recorded without the approving decision's document number"),
                 ))
             })

@@ -8,7 +8,7 @@ use entity::enums::{Classification, Funding, FundingForm, ManagementMode, Sector
 use entity::staff;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Finding, Findings, finding, share};
+use super::{Finding, Findings, finding, share, zh};
 use crate::error::Result;
 use crate::graphql::loaders::balances_of;
 
@@ -46,7 +46,14 @@ impl Findings {
             let temporary_on_budget = budget_paid.get(&r.id).copied().unwrap_or(0) as i32;
             let on_budget = c.fiscal + temporary_on_budget;
             let mut reasons = Vec::new();
+            let mut causes = Vec::new();
             if on_budget > 0 {
+                causes.push(format!(
+                    "{}人中{on_budget}人由财政供养（财政拨款在编{}人，财政供养编外{}人）",
+                    c.in_establishment + c.temporary,
+                    c.fiscal,
+                    temporary_on_budget
+                ));
                 reasons.push(format!(
                     "{on_budget} of its {} people are paid from the budget ({} fiscally funded staff, {} temporary \
                      staff on the budget)",
@@ -56,16 +63,22 @@ impl Findings {
                 ));
             }
             if fiscal_slots > 0 {
+                causes.push(format!("核有财政拨款编制{fiscal_slots}个"));
                 reasons.push(format!("it holds {fiscal_slots} fiscally funded slots"));
             }
             if matches!(r.classification, Classification::PublicWelfareI | Classification::Administrative) {
+                causes.push(format!("分类为{}，无经营收入", zh(r.classification.word())));
                 reasons.push(format!("it is classified {}, which has no business income", r.classification.word()));
             }
             if reasons.is_empty() {
                 continue;
             }
             let figure = share(on_budget, c.in_establishment + c.temporary);
-            out.push(finding(r, figure, format!("self-financed in name: {}", reasons.join("; "))));
+            let (zh, en) = (
+                format!("名为自收自支：{}", causes.join("；")),
+                format!("self-financed in name: {}", reasons.join("; ")),
+            );
+            out.push(finding(r, figure, zh, en));
         }
         out.sort_by(|a, b| b.figure.total_cmp(&a.figure));
         Ok(out)
@@ -97,15 +110,17 @@ impl Findings {
                 let c = self.counts(r.id);
                 let s = share(c.management, c.in_establishment);
                 (c.in_establishment >= 5 && s > management_share_above).then(|| {
-                    let detail = format!(
-                        "a technical or service unit ({}) managed with reference to the Civil Servant Law: {} of \
-                         {} in establishment are management staff, {} professional-technical",
-                        r.sector.word(),
-                        c.management,
-                        c.in_establishment,
-                        c.professional_technical
+                    let (m, of, p) = (c.management, c.in_establishment, c.professional_technical);
+                    let zh = format!(
+                        "技术或服务类单位（{}）参照公务员法管理：在编{of}人中管理人员{m}人、专业技术人员{p}人",
+                        zh(r.sector.word())
                     );
-                    finding(r, s, detail)
+                    let en = format!(
+                        "a technical or service unit ({}) managed with reference to the Civil Servant Law: {m} of {of} \
+                         in establishment are management staff, {p} professional-technical",
+                        r.sector.word()
+                    );
+                    finding(r, s, zh, en)
                 })
             })
             .collect();

@@ -21,17 +21,44 @@ mod ages;
 mod documents;
 mod funding;
 mod overlap;
+mod posts;
 mod secondment;
 
 pub use documents::UNDOCUMENTED;
 pub use overlap::{DutyPair, Overlap};
 
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Finding {
     pub institution: Institution,
     /// The figure behind the finding (a count, a share, an age, a year, a similarity).
     pub figure: f64,
-    pub detail: String,
+    #[graphql(skip)]
+    pub detail_zh: String,
+    #[graphql(skip)]
+    pub detail_en: String,
+}
+
+#[async_graphql::ComplexObject]
+impl Finding {
+    /// The finding in a sentence, in the client's language: Chinese with `Accept-Language:
+    /// zh…`, English otherwise.
+    async fn detail(&self, ctx: &Context<'_>) -> &str {
+        if reads_chinese(ctx) { &self.detail_zh } else { &self.detail_en }
+    }
+    /// The sentence in Chinese.
+    async fn detail_zh(&self) -> &str {
+        &self.detail_zh
+    }
+    /// The sentence in English.
+    async fn detail_en(&self) -> &str {
+        &self.detail_en
+    }
+}
+
+/// Whether the client reads Chinese (`Accept-Language: zh…`).
+pub fn reads_chinese(ctx: &Context<'_>) -> bool {
+    ctx.data_opt::<crate::graphql::context::RequestId>().is_some_and(|r| r.chinese)
 }
 
 /// The office's institutions a set of findings is computed over, loaded once, with each list
@@ -44,8 +71,15 @@ pub struct Findings {
     lists: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
 }
 
-fn finding(row: &institution::Model, figure: f64, detail: String) -> Finding {
-    Finding { institution: Institution(row.clone()), figure: (figure * 1000.0).round() / 1000.0, detail }
+/// A finding with its sentence in Chinese and in English.
+fn finding(row: &institution::Model, figure: f64, zh: String, en: String) -> Finding {
+    let figure = (figure * 1000.0).round() / 1000.0;
+    Finding { institution: Institution(row.clone()), figure, detail_zh: zh, detail_en: en }
+}
+
+/// A stored word's Chinese label.
+fn zh(word: &str) -> &str {
+    crate::labels::zh(word).unwrap_or(word)
 }
 
 /// The distinct ids a one-column query answers (nulls skipped).
@@ -93,7 +127,7 @@ impl Findings {
             .iter()
             .filter_map(|r| {
                 let n = self.counts(r.id).in_establishment;
-                (n < max_staff).then(|| finding(r, n.into(), format!("{n} in establishment")))
+                (n < max_staff).then(|| finding(r, n.into(), format!("在编{n}人"), format!("{n} in establishment")))
             })
             .collect()
     }
@@ -137,12 +171,18 @@ impl Findings {
             .filter(|r| !adjusted.contains(&r.id) && !reformed.contains(&r.id) && !decided.contains(&r.id))
             .map(|r| {
                 let years = this_year - r.established_on.year();
-                let detail = format!(
-                    "established {} ({years} years ago); no establishment change, reform or decision on its \
-                     three determinations since",
-                    r.established_on
+                let on = r.established_on;
+                let zh = format!(
+                    "{}年{}月{}日成立（{years}年前），此后未调整编制、未经改革，也未作出“三定”决定",
+                    on.year(),
+                    on.month(),
+                    on.day()
                 );
-                finding(r, r.established_on.year().into(), detail)
+                let en = format!(
+                    "established {on} ({years} years ago); no establishment change, reform or decision on its three \
+                     determinations since"
+                );
+                finding(r, r.established_on.year().into(), zh, en)
             })
             .collect();
         out.sort_by(|a, b| a.figure.total_cmp(&b.figure));
@@ -152,38 +192,6 @@ impl Findings {
     /// Overlapping responsibilities: pairs of one jurisdiction whose duties coincide.
     pub fn overlapping_responsibilities(&self, min_similarity: f64) -> Vec<Overlap> {
         overlap::overlaps(&self.rows, min_similarity)
-    }
-
-    /// Logistics staff (工勤技能) above `above` of staff in establishment (units of 5 or more).
-    pub async fn logistics_heavy(&self, above: f64) -> Vec<Finding> {
-        self.rows
-            .iter()
-            .filter_map(|r| {
-                let c = self.counts(r.id);
-                let s = share(c.logistics_service, c.in_establishment);
-                (c.in_establishment >= 5 && s > above).then(|| {
-                    finding(r, s, format!("{} of {} are logistics staff", c.logistics_service, c.in_establishment))
-                })
-            })
-            .collect()
-    }
-
-    /// Professional-technical staff below `below` of staff in establishment (units of 5 or more).
-    pub async fn few_professionals(&self, below: f64) -> Vec<Finding> {
-        self.rows
-            .iter()
-            .filter_map(|r| {
-                let c = self.counts(r.id);
-                let s = share(c.professional_technical, c.in_establishment);
-                (c.in_establishment >= 5 && s < below).then(|| {
-                    finding(
-                        r,
-                        s,
-                        format!("{} of {} are professional-technical", c.professional_technical, c.in_establishment),
-                    )
-                })
-            })
-            .collect()
     }
 
     /// Ageing: the share of staff in establishment aged `age` or more above `share`, with the
@@ -226,7 +234,8 @@ impl Findings {
                     seen * 2 >= total
                 });
                 let median = median.map_or(0, |(a, _)| *a);
-                Some(finding(r, s, format!("{old} of {total} aged {age}+, median age {median}")))
+                let zh = format!("在编{total}人中{age}岁及以上{old}人，年龄中位数{median}岁");
+                Some(finding(r, s, zh, format!("{old} of {total} aged {age}+, median age {median}")))
             })
             .collect())
     }
@@ -246,9 +255,11 @@ impl Findings {
                 let old: Vec<_> = vacancies.get(&r.id)?.iter().filter(|v| v.months_on(today) >= months).collect();
                 let oldest = old.first()?.since;
                 let n = old.len();
+                let zh = format!("{n}个编制空置{months}个月以上，最早自{oldest}起");
                 Some(finding(
                     r,
                     n as f64,
+                    zh,
                     format!("{n} slot(s) vacant for {months}+ months, the oldest since {oldest}"),
                 ))
             })
@@ -261,7 +272,7 @@ impl Findings {
             .iter()
             .filter_map(|r| {
                 let n = self.counts(r.id).seconded_out;
-                (n > 0).then(|| finding(r, n.into(), format!("{n} seconded out")))
+                (n > 0).then(|| finding(r, n.into(), format!("借调出{n}人"), format!("{n} seconded out")))
             })
             .collect()
     }
@@ -271,7 +282,7 @@ impl Findings {
         self.rows
             .iter()
             .filter(|r| r.classification == Classification::Unclassified)
-            .map(|r| finding(r, 0.0, "not yet classified".into()))
+            .map(|r| finding(r, 0.0, "尚未分类".into(), "not yet classified".into()))
             .collect()
     }
 
@@ -288,12 +299,17 @@ impl Findings {
             let places: HashSet<i32> = rows.iter().map(|r| r.jurisdiction_id).collect();
             if classes.len() > 1 && places.len() > 1 {
                 let words: Vec<&str> = rows.iter().map(|r| r.classification.word()).collect();
+                let labels: Vec<&str> = words.iter().map(|w| zh(w)).collect();
                 for r in rows {
-                    out.push(finding(r, classes.len() as f64, format!("{kind}: {}", words.join(" / "))));
+                    let (zh, en) = (
+                        format!("同类单位“{kind}”分类不一：{}", labels.join("／")),
+                        format!("{kind}: {}", words.join(" / ")),
+                    );
+                    out.push(finding(r, classes.len() as f64, zh, en));
                 }
             }
         }
-        out.sort_by(|a, b| a.detail.cmp(&b.detail));
+        out.sort_by(|a, b| a.detail_en.cmp(&b.detail_en));
         out
     }
 }
@@ -433,15 +449,18 @@ impl FindingsView {
             .await
             .map(FindingPage)
     }
-    /// Logistics staff above `above` of staff in establishment.
+    /// Logistics staff above the share their unit's kind allows (post-setting rules, 参公 and
+    /// service-support units excluded): `above` in professional-service units, half in units
+    /// managing social affairs.
     async fn logistics_heavy(&self, #[graphql(default = 0.3)] above: f64) -> Result<FindingPage<Finding>> {
         self.0
             .kept(format!("logistics:{above}"), async { Ok(self.0.logistics_heavy(above).await) })
             .await
             .map(FindingPage)
     }
-    /// Professional-technical staff below `below` of staff in establishment.
-    async fn few_professionals(&self, #[graphql(default = 0.5)] below: f64) -> Result<FindingPage<Finding>> {
+    /// Professional-service units (参公 excluded) whose professional-technical staff are below
+    /// `below` of those in establishment (the post-setting rules: at least 70 %).
+    async fn few_professionals(&self, #[graphql(default = 0.7)] below: f64) -> Result<FindingPage<Finding>> {
         self.0
             .kept(format!("professionals:{below}"), async { Ok(self.0.few_professionals(below).await) })
             .await

@@ -28,13 +28,31 @@ pub struct DutyPair {
 
 /// A pair of institutions whose duties overlap, with the duties that do.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Overlap {
     pub institution: Institution,
     pub other: Institution,
     /// The share of the smaller duty list that overlaps the other's.
     pub figure: f64,
-    pub detail: String,
+    #[graphql(skip)]
+    pub detail_zh: String,
+    #[graphql(skip)]
+    pub detail_en: String,
     pub duties: Vec<DutyPair>,
+}
+
+#[async_graphql::ComplexObject]
+impl Overlap {
+    /// The overlap in a sentence, in the client's language (Chinese with `Accept-Language: zh…`).
+    async fn detail(&self, ctx: &async_graphql::Context<'_>) -> &str {
+        if super::reads_chinese(ctx) { &self.detail_zh } else { &self.detail_en }
+    }
+    async fn detail_zh(&self) -> &str {
+        &self.detail_zh
+    }
+    async fn detail_en(&self) -> &str {
+        &self.detail_en
+    }
 }
 
 /// The duties of a responsibilities text: its sentences and clauses.
@@ -198,19 +216,17 @@ pub fn overlaps(rows: &[institution::Model], min_similarity: f64) -> Vec<Overlap
             let smaller = count[a].min(count[b]).max(1);
             let figure = (overlapping.len().min(smaller) as f64 / smaller as f64 * 1000.0).round() / 1000.0;
             let quoted: Vec<String> = list.iter().map(|p| format!("「{}」/「{}」", p.duty, p.other_duty)).collect();
-            let detail = format!(
-                "{} of {}'s {} duties overlap {}: {}",
-                overlapping.len(),
-                rows[a].name,
-                count[a],
-                rows[b].name,
-                quoted.join("; ")
-            );
+            let (n, of) = (overlapping.len(), count[a]);
+            let detail_zh =
+                format!("{}的{of}项职责中有{n}项与{}交叉：{}", rows[a].name, rows[b].name, quoted.join("；"));
+            let detail_en =
+                format!("{n} of {}'s {of} duties overlap {}: {}", rows[a].name, rows[b].name, quoted.join("; "));
             Overlap {
                 institution: Institution(rows[a].clone()),
                 other: Institution(rows[b].clone()),
                 figure,
-                detail,
+                detail_zh,
+                detail_en,
                 duties: list,
             }
         })

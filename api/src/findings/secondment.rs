@@ -51,14 +51,17 @@ impl Findings {
                         places.push(to.clone());
                     }
                 }
-                let detail = format!(
-                    "{n} seconded for {months}+ months, the longest since {oldest} ({years:.1} years), to {}; \
-                     {} of {} in establishment",
-                    places.join("、"),
-                    n,
-                    self.counts(r.id).in_establishment
+                let of = self.counts(r.id).in_establishment;
+                let zh = format!(
+                    "{n}人借调{months}个月以上，最长者自{oldest}起（{years:.1}年），借调至{}；在编{of}人",
+                    places.join("、")
                 );
-                Some(finding(r, n as f64, detail))
+                let en = format!(
+                    "{n} seconded for {months}+ months, the longest since {oldest} ({years:.1} years), to {}; {n} of \
+                     {of} in establishment",
+                    places.join("、")
+                );
+                Some(finding(r, n as f64, zh, en))
             })
             .collect();
         out.sort_by(|a, b| b.figure.total_cmp(&a.figure));
@@ -124,9 +127,11 @@ impl Findings {
                 named.sort_unstable();
                 named.dedup();
                 let n = places.len();
+                let zh = format!("{n}人借调无文号，借调至{}", named.join("、"));
                 Some(finding(
                     r,
                     n as f64,
+                    zh,
                     format!("{n} seconded out without a document number, to {}", named.join("、")),
                 ))
             })
@@ -179,9 +184,9 @@ impl Findings {
                 kinds.sort_unstable();
                 kinds.dedup();
                 let n = list.len();
-                let detail =
-                    format!("{n} past their approved term ({}), the longest by {longest} days", kinds.join("、"));
-                Some(finding(r, n as f64, detail))
+                let zh = format!("{n}人超过批准期限仍未返岗（{}），最长超期{longest}天", kinds.join("、"));
+                let en = format!("{n} past their approved term ({}), the longest by {longest} days", kinds.join("、"));
+                Some(finding(r, n as f64, zh, en))
             })
             .collect();
         out.sort_by(|a, b| b.figure.total_cmp(&a.figure));

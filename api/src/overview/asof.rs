@@ -42,6 +42,17 @@ pub async fn rebuild<C: ConnectionTrait>(
     only: Option<i32>,
     on: NaiveDate,
 ) -> ApiResult<(Vec<Stood>, i64)> {
+    let (stood, reserve, _) = rebuild_keeping_lists(db, jurisdiction_ids, only, on).await?;
+    Ok((stood, reserve))
+}
+
+/// [`rebuild`], keeping the people and movements it placed (to place them at other days).
+pub(crate) async fn rebuild_keeping_lists<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_ids: &[i32],
+    only: Option<i32>,
+    on: NaiveDate,
+) -> ApiResult<(Vec<Stood>, i64, Lists)> {
     let ids = jurisdiction_ids.to_vec();
     let mut query = institution::Entity::find().filter(institution::Column::JurisdictionId.is_in(ids.clone()));
     if let Some(id) = only {
@@ -78,7 +89,8 @@ pub async fn rebuild<C: ConnectionTrait>(
         classifications.entry(d.institution_id).or_default().push(d);
     }
     let (ledger, reserve) = ledger_on(db, &ids, on).await?;
-    let people = people_on(db, &ids, &row_ids, on).await?;
+    let lists = Lists::load(db, &ids, &row_ids).await?;
+    let people = people_on(&lists, &row_ids, on);
     let mut out = Vec::new();
     for mut row in rows {
         // Status: active unless a reform dated by then ended it.
@@ -104,9 +116,11 @@ pub async fn rebuild<C: ConnectionTrait>(
             };
         }
         let mut balances: Vec<establishment_balance::Model> = ledger
+            .get(&row.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .filter(|((id, _), _)| *id == row.id)
-            .map(|((_, funding), sums)| balance_row(&row, *funding, *sums, 0))
+            .map(|(funding, sums)| balance_row(&row, *funding, *sums, 0))
             .collect();
         let (staff, occupied) = people.get(&row.id).cloned().unwrap_or_default();
         for balance in &mut balances {
@@ -119,7 +133,7 @@ pub async fn rebuild<C: ConnectionTrait>(
         }
         out.push(Stood { row, balances, staff });
     }
-    Ok((out, reserve))
+    Ok((out, reserve, lists))
 }
 
 /// Applies a decision's `before` (the fields as they were) to the record.
@@ -166,20 +180,23 @@ fn balance_row(
     }
 }
 
-/// Per institution and funding, the sums of the ledger rows effective by then (approved,
+/// Ledger sums of one funding kind: approved, frozen, deposited, borrowed.
+type Sums = (i64, i64, i64, i64);
+
+/// Per institution, by funding, the sums of the ledger rows effective by then (approved,
 /// frozen, deposited, borrowed), and the jurisdictions' reserve then.
 async fn ledger_on<C: ConnectionTrait>(
     db: &C,
     jurisdiction_ids: &[i32],
     on: NaiveDate,
-) -> ApiResult<(HashMap<(i32, Funding), (i64, i64, i64, i64)>, i64)> {
+) -> ApiResult<(HashMap<i32, Vec<(Funding, Sums)>>, i64)> {
     let sums = crate::establishment::ledger_sums(db, jurisdiction_ids, Some(on)).await?;
-    let mut balances = HashMap::new();
+    let mut balances: HashMap<i32, Vec<(Funding, Sums)>> = HashMap::new();
     let mut reserve = 0;
     for (_, institution_id, funding, approved, frozen, deposited, borrowed) in sums {
         match institution_id {
             Some(id) => {
-                balances.insert((id, funding), (approved, frozen, deposited, borrowed));
+                balances.entry(id).or_default().push((funding, (approved, frozen, deposited, borrowed)));
             }
             // A jurisdiction's reserve (slots reclaimed, not yet allocated).
             None => reserve += approved,
@@ -264,17 +281,16 @@ impl Lists {
 /// the slots they held, by funding. A person's place and state then is their last movement by
 /// then; with none by then, the first one after says whether they were already there; with no
 /// movement at all, their hire date and present state.
-async fn people_on<C: ConnectionTrait>(
-    db: &C,
-    jurisdiction_ids: &[i32],
+fn people_on(
+    lists: &Lists,
     institution_ids: &[i32],
     on: NaiveDate,
-) -> ApiResult<HashMap<i32, (StaffCounts, HashMap<Funding, i32>)>> {
-    let lists = Lists::load(db, jurisdiction_ids, institution_ids).await?;
+) -> HashMap<i32, (StaffCounts, HashMap<Funding, i32>)> {
+    let wanted: std::collections::HashSet<i32> = institution_ids.iter().copied().collect();
     let mut out: HashMap<i32, (StaffCounts, HashMap<Funding, i32>)> = HashMap::new();
     for person in &lists.people {
         let Some((institution_id, status)) = lists.place(person, on) else { continue };
-        if !institution_ids.contains(&institution_id) {
+        if !wanted.contains(&institution_id) {
             continue;
         }
         let entry = out.entry(institution_id).or_default();
@@ -283,7 +299,7 @@ async fn people_on<C: ConnectionTrait>(
             *entry.1.entry(funding).or_default() += 1;
         }
     }
-    Ok(out)
+    out
 }
 
 /// What a person's place on a list then depends on.

@@ -24,7 +24,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 
 use crate::error::{ApiError, ApiResult};
 use crate::export::{Cell, Sheet};
-use crate::overview::asof::{Lists, Stood, rebuild};
+use crate::overview::asof::{Lists, Stood, rebuild_keeping_lists};
 use crate::pii::PiiCipher;
 use crate::scope::Scope;
 use crate::staff::record::{CodeListName, entry};
@@ -103,10 +103,10 @@ pub async fn annual(
     let as_at = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
     let start = NaiveDate::from_ymd_opt(year - 1, 12, 31).unwrap_or(as_at);
     let ids = scope.narrow(db, code, include_descendants).await?;
-    let (stood, reserve) = rebuild(db, &ids, None, as_at).await?;
-    let institutions: Vec<i32> = stood.iter().map(|s| s.row.id).collect();
-    let within: HashSet<i32> = institutions.iter().copied().collect();
-    let lists = Lists::load(db, &ids, &institutions).await?;
+    let clock = std::time::Instant::now();
+    let (stood, reserve, lists) = rebuild_keeping_lists(db, &ids, None, as_at).await?;
+    tracing::debug!(elapsed = ?clock.elapsed(), "statistics: units rebuilt");
+    let within: HashSet<i32> = stood.iter().map(|s| s.row.id).collect();
     let in_establishment = |person: &crate::overview::asof::Person, on: NaiveDate| {
         person.basis.funding().is_some()
             && lists.place(person, on).is_some_and(|(at, status)| within.contains(&at) && status.holds_slot())
@@ -122,7 +122,9 @@ pub async fn annual(
             at_end.push((person.id, person.category, person.basis, seconded));
         }
     }
-    let people = counted(db, pii, &at_end, as_at).await?;
+    tracing::debug!(elapsed = ?clock.elapsed(), "statistics: people placed");
+    let people = counted(db, pii, &ids, &at_end, as_at).await?;
+    tracing::debug!(elapsed = ?clock.elapsed(), "statistics: people counted");
     let changes = changes(&lists, &within, start, as_at);
     let units = units(&stood);
     let establishment = establishment(&stood, reserve);
@@ -153,6 +155,7 @@ pub async fn annual(
     let cover = cover(&jurisdiction, code, year, as_at, include_descendants, &checks);
     let sheets = vec![cover, units.sheet(), establishment.sheet(), staff.sheet(), moves.sheet(), checks_sheet(&checks)];
     let bytes = crate::export::xlsx_bytes(&sheets, true).map_err(ApiError::internal)?;
+    tracing::debug!(elapsed = ?clock.elapsed(), "statistics: written");
     let suffix = if include_descendants { "-all" } else { "" };
     Ok(Workbook { name: format!("annual-{code}-{year}{suffix}.xlsx"), bytes, as_at })
 }
@@ -162,39 +165,52 @@ pub async fn annual(
 async fn counted(
     db: &DatabaseConnection,
     pii: &PiiCipher,
+    jurisdictions: &[i32],
     people: &[(i32, StaffCategory, StaffBasis, bool)],
     on: NaiveDate,
 ) -> ApiResult<Vec<Counted>> {
     type Facts = (i32, i32, Option<String>, Option<String>, Option<String>, String);
-    let ids: Vec<i32> = people.iter().map(|p| p.0).collect();
-    let mut facts: HashMap<i32, Facts> = HashMap::new();
-    let mut away: HashMap<i32, AbsenceKind> = HashMap::new();
-    for chunk in ids.chunks(5_000) {
-        let rows: Vec<Facts> = staff::Entity::find()
-            .select_only()
-            .columns([
-                staff::Column::Id,
-                staff::Column::BirthYear,
-                staff::Column::Education,
-                staff::Column::PostGrade,
-                staff::Column::Ethnicity,
-                staff::Column::NationalIdCipher,
-            ])
-            .filter(staff::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        facts.extend(rows.into_iter().map(|r| (r.0, r)));
-        let absences: Vec<(i32, AbsenceKind)> = staff_absence::Entity::find()
+    let facts_of = || {
+        staff::Entity::find().select_only().columns([
+            staff::Column::Id,
+            staff::Column::BirthYear,
+            staff::Column::Education,
+            staff::Column::PostGrade,
+            staff::Column::Ethnicity,
+            staff::Column::NationalIdCipher,
+        ])
+    };
+    let absent_then = || {
+        staff_absence::Entity::find()
             .select_only()
             .columns([staff_absence::Column::StaffId, staff_absence::Column::Kind])
-            .filter(staff_absence::Column::StaffId.is_in(chunk.iter().copied()))
             .filter(staff_absence::Column::StartedOn.lte(on))
             .filter(
                 sea_orm::Condition::any()
                     .add(staff_absence::Column::EndedOn.is_null())
                     .add(staff_absence::Column::EndedOn.gt(on)),
             )
+    };
+    let wanted: HashSet<i32> = people.iter().map(|p| p.0).collect();
+    // The jurisdictions' people in one pass; those who have moved away since, by id.
+    let rows: Vec<Facts> =
+        facts_of().filter(staff::Column::JurisdictionId.is_in(jurisdictions.to_vec())).into_tuple().all(db).await?;
+    let mut facts: HashMap<i32, Facts> = rows.into_iter().filter(|r| wanted.contains(&r.0)).map(|r| (r.0, r)).collect();
+    let moved: Vec<i32> = wanted.iter().copied().filter(|id| !facts.contains_key(id)).collect();
+    for chunk in moved.chunks(5_000) {
+        let rows: Vec<Facts> =
+            facts_of().filter(staff::Column::Id.is_in(chunk.iter().copied())).into_tuple().all(db).await?;
+        facts.extend(rows.into_iter().map(|r| (r.0, r)));
+    }
+    let absences: Vec<(i32, AbsenceKind)> = absent_then()
+        .filter(staff_absence::Column::JurisdictionId.is_in(jurisdictions.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut away: HashMap<i32, AbsenceKind> = absences.into_iter().filter(|(id, _)| wanted.contains(id)).collect();
+    for chunk in moved.chunks(5_000) {
+        let absences: Vec<(i32, AbsenceKind)> = absent_then()
+            .filter(staff_absence::Column::StaffId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;
