@@ -169,6 +169,8 @@ pub enum ExportKind {
     Findings(ExportArgs),
     /// A disclosure release as published (the latest, or `--release ID`).
     Release(ExportArgs),
+    /// The real-name roster with each person's record (the staff import's columns).
+    Staff(ExportArgs),
 }
 
 impl ExportKind {
@@ -177,6 +179,7 @@ impl ExportKind {
             Self::Overview(args) => ("overview", args),
             Self::Findings(args) => ("findings", args),
             Self::Release(args) => ("release", args),
+            Self::Staff(args) => ("staff", args),
         }
     }
 }

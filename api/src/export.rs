@@ -364,7 +364,7 @@ impl Format {
     }
 }
 
-/// What to export: `overview`, `findings` or `release`, of which jurisdiction, in which format
+/// What to export: `overview`, `findings`, `staff` (the roster) or `release`, of which jurisdiction, in which format
 /// and language.
 pub struct ExportRequest<'a> {
     pub kind: &'a str,
@@ -374,8 +374,10 @@ pub struct ExportRequest<'a> {
     pub release: Option<i32>,
     pub format: Format,
     pub chinese: bool,
-    /// Unseals the ID numbers the findings read birth dates from (none leaves the file).
+    /// Unseals the ID numbers the findings read birth dates from and the roster shows.
     pub pii: &'a crate::pii::PiiCipher,
+    /// The primary, where the roster's export is audited.
+    pub writer: &'a sea_orm::DatabaseConnection,
 }
 
 /// An export ready to send or save.
@@ -404,6 +406,9 @@ pub async fn build(
         "findings" => {
             let findings = crate::findings::load(db, &ids, scope.institutions_in(&ids)?).await?;
             findings_sheet(&findings, request.pii).await.map_err(ApiError::internal)?
+        }
+        "staff" => {
+            crate::roster::roster_sheet(db, request.writer, scope, request.pii, &ids, request.jurisdiction).await?
         }
         "release" => {
             let mut releases = entity::disclosure_release::Entity::find()

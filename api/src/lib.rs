@@ -35,6 +35,7 @@ pub mod portal;
 pub mod positional;
 pub mod public_answers;
 pub mod reform;
+pub mod roster;
 pub mod scope;
 pub mod seed;
 pub mod server;

@@ -226,6 +226,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                 format,
                 chinese: args.chinese,
                 pii: &pii,
+                writer: &db,
             };
             let file = api::export::build(&db, &scope, &request).await.map_err(|e| anyhow::anyhow!(e.message()))?;
             match (format, &args.output) {

@@ -211,6 +211,7 @@ async fn the_overview_exports_to_csv_and_xlsx() {
         format,
         chinese,
         pii: &app.pii,
+        writer: &app.db,
     };
     let csv = api::export::build(&app.db, &scope, &request(api::export::Format::Csv, false)).await.unwrap();
     let csv = String::from_utf8(csv.bytes).unwrap();

@@ -202,3 +202,44 @@ async fn an_inventory_brings_each_persons_record_under_the_headers_offices_write
         json!({"departureReason": "RESIGNATION", "education": {"label": "大学专科毕业"}})
     );
 }
+
+#[tokio::test]
+async fn the_roster_goes_out_with_each_record_under_the_imports_headers_and_the_export_is_audited() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = &w.city.token;
+    let facts = json!({"i": {"staffId": w.city.person, "facts": {"ethnicity": "回族", "postGrade": "P8"}, "documentNo": "张人社〔2026〕2号", "effectiveOn": "2026-01-05"}});
+    app.ok(Some(t), FACTS, facts).await;
+    let get = |query: &'static str| {
+        app.client.get(format!("{}/exports/staff.csv?{query}", app.address)).bearer_auth(t.clone()).send()
+    };
+    let text = get("jurisdiction=620700&include_descendants=true&lang=zh").await.unwrap().text().await.unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().trim_start_matches('\u{feff}');
+    assert!(
+        header.starts_with("身份证号,姓名,单位统一社会信用代码,单位名称,岗位类别,用编类型,人员状态,进人日期"),
+        "{header}"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 3, "the city's person and its two counties': {text}");
+    // The city's own person in full, with the record; a county's person masked, without it.
+    let own = rows.iter().find(|r| r.contains(&w.city.national_id)).expect("own person in full");
+    assert!(own.contains("回族") && own.contains("专业技术八级") && own.contains("专业技术人员"), "{own}");
+    let county = rows.iter().find(|r| r.contains("民乐县职工")).unwrap();
+    assert!(!county.contains(&w.minle.national_id) && county.contains("*"), "{county}");
+    // English words and codes without lang=zh.
+    let text = get("jurisdiction=620700").await.unwrap().text().await.unwrap();
+    assert!(text.contains("PROFESSIONAL_TECHNICAL") && text.contains(",03,"), "{text}");
+    // Personal data left the system: the export is in the audit log.
+    let audit = r#"{ auditLog(first: 5, action: "staff.export") { totalCount } }"#;
+    assert_eq!(app.ok(Some(t), audit, json!({})).await["auditLog"]["totalCount"], 2);
+    let department = app.department_token("620700", w.city.department.parse().unwrap());
+    let refused = app
+        .client
+        .get(format!("{}/exports/staff.csv?jurisdiction=620700", app.address))
+        .bearer_auth(department)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+}

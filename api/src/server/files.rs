@@ -88,6 +88,7 @@ pub(super) async fn export_download(
             format,
             chinese: params.lang.as_deref() == Some("zh"),
             pii: &state.pii,
+            writer: &state.db,
         };
         let file = crate::export::build(&state.read_db, &scope, &request).await?;
         Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))

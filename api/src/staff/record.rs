@@ -126,7 +126,7 @@ pub fn parse_code(name: CodeListName, field: &str, text: &str) -> Result<String,
         .iter()
         .find(|c| c.code == text || c.label == text || c.code == text.to_ascii_uppercase())
         .map(|c| c.code.clone())
-        .ok_or_else(|| format!("{field}: `{text}` is not a code of {}", list.source))
+        .ok_or_else(|| format!("{field}: not a code of its national list: {text}"))
 }
 
 /// The record's facts as a form, a hire or a file gives them. An absent field is left as it
@@ -221,10 +221,7 @@ impl PersonFactsInput {
 pub fn check_grade(grade: &str, category: StaffCategory) -> Result<(), String> {
     match entry(CodeListName::PostGrade, grade).and_then(|c| c.category) {
         Some(of) if of == category => Ok(()),
-        _ => Err(format!(
-            "postGrade: `{grade}` is not a grade of the person's category ({})",
-            crate::labels::zh(category.word()).unwrap_or(category.word())
-        )),
+        _ => Err(format!("postGrade: not a post grade of the person's category: {grade}")),
     }
 }
 
