@@ -17,28 +17,28 @@ use crate::pii::PiiCipher;
 use crate::scope::Scope;
 use crate::staff::record::{CodeListName, entry};
 
-/// The roster's columns: the staff import's words, with their Chinese headers.
-const COLUMNS: [(&str, &str); 20] = [
-    ("national_id", "身份证号"),
-    ("name", "姓名"),
-    ("institution_credit_code", "单位统一社会信用代码"),
-    ("institution_name", "单位名称"),
-    ("category", "岗位类别"),
-    ("basis", "用编类型"),
-    ("status", "人员状态"),
-    ("hire_date", "进人日期"),
-    ("title_level", "职称"),
-    ("education", "学历"),
-    ("degree", "学位"),
-    ("ethnicity", "民族"),
-    ("political_status", "政治面貌"),
-    ("post_grade", "岗位等级"),
-    ("duty", "职务"),
-    ("work_started_on", "参加工作时间"),
-    ("entered_establishment_on", "入编日期"),
-    ("departure_reason", "减员原因"),
-    ("seconded_to", "借调单位"),
-    ("seconded_until", "借调截止日期"),
+/// The roster's columns: the staff import's words (their Chinese headers are the import's).
+const COLUMNS: [&str; 20] = [
+    "national_id",
+    "name",
+    "institution_credit_code",
+    "institution_name",
+    "category",
+    "basis",
+    "status",
+    "hire_date",
+    "title_level",
+    "education",
+    "degree",
+    "ethnicity",
+    "political_status",
+    "post_grade",
+    "duty",
+    "work_started_on",
+    "entered_establishment_on",
+    "departure_reason",
+    "seconded_to",
+    "seconded_until",
 ];
 
 /// A coded fact: its code in English, its label in Chinese (both read back by the import).
@@ -118,5 +118,6 @@ pub async fn roster_sheet(
     let txn = crate::db::begin_write(writer).await?;
     audit::record(&txn, &actor, change).await?;
     crate::write::commit(txn).await?;
-    Ok(Sheet { name: "staff", headers: COLUMNS.to_vec(), rows })
+    let headers = COLUMNS.iter().map(|w| (*w, crate::labels::column_zh(w, "staff").unwrap_or(w))).collect();
+    Ok(Sheet { name: "staff", headers, rows })
 }
