@@ -11,6 +11,7 @@ own, on a server that saw no other upload. The files are
 made here: nothing is read from outside. Linux only (reads /proc).
 """
 
+import datetime
 import io
 import json
 import os
@@ -35,7 +36,9 @@ def with_check(body):
 
 
 def national_id(n):
-    return with_check(f"620700{1985 + n % 15}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}")
+    """A distinct ID for each n below 100,000: a birth day per thousand, a sequence within it."""
+    born = datetime.date(1985, 1, 1) + datetime.timedelta(days=(n // 1000) * 37)
+    return with_check(f"620700{born:%Y%m%d}{n % 1000:03d}")
 
 
 def status(pid):
@@ -77,6 +80,15 @@ def files(credit_code):
     line = f"\n{national_id(1)},某某,{credit_code},MANAGEMENT,FISCAL,ACTIVE,2015-01-01".encode()
     big = HEADER.encode() + line * ((20 * 1024 * 1024 - 2048) // len(line))
     yield f"csv, 20 MiB ({(len(big) - len(HEADER)) // len(line):,} rows)", "staff.csv", big
+    # Every column a staff file is read with: its own (required and optional) and eight more.
+    every = HEADER.split(",") + ["institution_name", "title_level", "seconded_to", "seconded_since",
+                                 "secondment_document_no", "paid_by_budget", "education", "degree", "ethnicity",
+                                 "political_status", "post_grade", "duty", "work_started_on",
+                                 "entered_establishment_on", "recruitment", "departure_reason", "seconded_until"]
+    every += [f"extra{n}" for n in range(8)]
+    full = [",".join(every)] + [f"{national_id(n)},编外{n},{credit_code},LOGISTICS_SERVICE,TEMPORARY,ACTIVE,2020-01-01,"
+                                + ",".join(["1"] * (len(every) - 7)) for n in range(ROWS)]
+    yield f"csv, 100,000 rows of all {len(every)} columns read", "staff.csv", "\n".join(full).encode()
     wide = HEADER + "\n" + ("a" * 16000 + ",") * 14 + "\n"
     yield "csv, cells of 16,000 bytes", "staff.csv", (wide * 80).encode()
     rows = [HEADER.split(",")] + [[national_id(n), f"编外{n}", credit_code, "LOGISTICS_SERVICE", "TEMPORARY", "ACTIVE",
