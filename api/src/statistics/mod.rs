@@ -220,7 +220,9 @@ async fn counted(
     for (id, category, basis, seconded) in people {
         let Some((_, birth_year, education, post_grade, ethnicity, cipher)) = facts.remove(id) else { continue };
         let number = pii.decrypt(&cipher).map_err(ApiError::internal)?;
-        let female = number.as_bytes().get(16).is_some_and(|d| d.wrapping_sub(b'0').is_multiple_of(2));
+        let national_id =
+            crate::codes::NationalId::parse(&number).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+        let female = crate::staff::retirement::sex_of(&national_id) == crate::staff::retirement::Sex::Female;
         out.push(Counted {
             category: *category,
             basis: *basis,
