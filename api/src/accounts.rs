@@ -50,6 +50,8 @@ pub struct NewAccount<'a> {
     pub role: Role,
     pub jurisdiction: &'a str,
     pub department: Option<i32>,
+    /// The institution an INSTITUTION account is, in that jurisdiction.
+    pub institution: Option<i32>,
     pub subject: Option<&'a str>,
 }
 
@@ -74,6 +76,9 @@ async fn create(
     if new.role == Role::Department && new.department.is_none() {
         return Err(ApiError::bad_input("a DEPARTMENT account names its department"));
     }
+    if new.role == Role::Institution && new.institution.is_none() {
+        return Err(ApiError::bad_input("an INSTITUTION account names its institution"));
+    }
     let txn = begin_write(db).await?;
     // The account's place must exist: an account of a jurisdiction nobody created could never
     // read anything, and would sign in to nothing.
@@ -90,6 +95,12 @@ async fn create(
             return Err(ApiError::not_found(format!("department {id} does not exist in jurisdiction {code}")));
         }
     }
+    if let Some(id) = new.institution.filter(|_| new.role == Role::Institution) {
+        let found = entity::institution::Entity::find_by_id(id).one(&txn).await?;
+        if found.is_none_or(|i| i.jurisdiction_id != place.id) {
+            return Err(ApiError::not_found(format!("institution {id} does not exist in jurisdiction {code}")));
+        }
+    }
     let password_hash = match new.password {
         Some(password) => hash_password(password).map_err(ApiError::internal)?,
         None => EXTERNAL.to_string(),
@@ -100,6 +111,7 @@ async fn create(
         role: Set(new.role.word().to_string()),
         jurisdiction: Set(Some(place.code.clone())),
         department_id: Set(new.department.filter(|_| new.role == Role::Department)),
+        institution_id: Set(new.institution.filter(|_| new.role == Role::Institution)),
         subject: Set(new.subject.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(username).to_string()),
         disabled: Set(false),
         created_at: Set(Utc::now()),
@@ -113,7 +125,7 @@ async fn create(
     })?;
     let after = serde_json::json!({
         "username": row.username, "role": row.role, "jurisdiction": row.jurisdiction,
-        "department": row.department_id, "subject": row.subject,
+        "department": row.department_id, "institution": row.institution_id, "subject": row.subject,
         "signsIn": if row.password_hash == EXTERNAL { "openid-connect" } else { "password" },
     });
     record(&txn, actor, "account.add", &row, after).await?;
@@ -123,19 +135,11 @@ async fn create(
 
 /// `api user add`: an account for a staffing office, a department or an evaluator, with a
 /// password, or (`None`) one that signs in at the OpenID Connect provider.
-pub async fn add_user(
-    db: &DatabaseConnection,
-    username: &str,
-    password: Option<&str>,
-    role: Role,
-    jurisdiction: Option<&str>,
-    department: Option<i32>,
-    subject: Option<&str>,
-) -> anyhow::Result<account::Model> {
-    let jurisdiction =
-        jurisdiction.ok_or_else(|| anyhow::anyhow!("an account belongs to a jurisdiction (--jurisdiction)"))?;
-    let actor = Actor::system(&format!("api user ({})", username.trim()));
-    let new = NewAccount { username, password, role, jurisdiction, department, subject };
+pub async fn add_user(db: &DatabaseConnection, new: NewAccount<'_>) -> anyhow::Result<account::Model> {
+    if new.jurisdiction.trim().is_empty() {
+        anyhow::bail!("an account belongs to a jurisdiction (--jurisdiction)");
+    }
+    let actor = Actor::system(&format!("api user ({})", new.username.trim()));
     create(db, &actor, new, |_| true).await.map_err(|e| anyhow::anyhow!(e.message()))
 }
 
@@ -246,6 +250,7 @@ pub struct Account {
     pub role: String,
     pub jurisdiction: Option<String>,
     pub department_id: Option<ID>,
+    pub institution_id: Option<ID>,
     pub subject: String,
     pub disabled: bool,
     /// `password` or `openid-connect`.
@@ -261,6 +266,7 @@ impl From<account::Model> for Account {
             role: row.role,
             jurisdiction: row.jurisdiction,
             department_id: row.department_id.map(|d| ID(d.to_string())),
+            institution_id: row.institution_id.map(|i| ID(i.to_string())),
             subject: row.subject,
             disabled: row.disabled,
             created_at: row.created_at,
@@ -271,12 +277,14 @@ impl From<account::Model> for Account {
 #[derive(InputObject)]
 pub struct CreateAccountInput {
     pub username: String,
-    /// STAFFING_OFFICE, DEPARTMENT or EVALUATOR.
+    /// STAFFING_OFFICE, DEPARTMENT, INSTITUTION or EVALUATOR.
     pub role: String,
     /// The account's jurisdiction: the caller's own or one below it.
     pub jurisdiction: String,
     /// The supervising department (DEPARTMENT accounts), in that jurisdiction.
     pub department_id: Option<ID>,
+    /// The institution (INSTITUTION accounts), in that jurisdiction.
+    pub institution_id: Option<ID>,
     /// The token's `sub` (an evaluator's committee subject); the user name by default.
     pub subject: Option<String>,
     /// A first password of 12 or more characters, told to the person; none for an account that
@@ -315,14 +323,16 @@ impl AccountsMutation {
         scope.accounts()?;
         let role = Role::from_word(&input.role)
             .filter(|r| *r != Role::Public)
-            .ok_or_else(|| ApiError::bad_input("`role` is STAFFING_OFFICE, DEPARTMENT or EVALUATOR"))?;
+            .ok_or_else(|| ApiError::bad_input("`role` is STAFFING_OFFICE, DEPARTMENT, INSTITUTION or EVALUATOR"))?;
         let department = input.department_id.as_ref().map(crate::graphql::context::parse_id).transpose()?;
+        let institution = input.institution_id.as_ref().map(crate::graphql::context::parse_id).transpose()?;
         let new = NewAccount {
             username: &input.username,
             password: input.password.as_deref(),
             role,
             jurisdiction: &input.jurisdiction,
             department,
+            institution,
             subject: input.subject.as_deref(),
         };
         Ok(create(db(ctx), &actor(ctx), new, |place| scope.reads_jurisdiction(place.id)).await?.into())

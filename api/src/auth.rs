@@ -19,6 +19,9 @@ use crate::error::ApiError;
 pub enum Role {
     StaffingOffice,
     Department,
+    /// One public institution's own account (claim `institution`): it reads its own record
+    /// and keys its changes as submissions for review.
+    Institution,
     Evaluator,
     Public,
 }
@@ -28,13 +31,14 @@ impl Role {
         match self {
             Self::StaffingOffice => "STAFFING_OFFICE",
             Self::Department => "DEPARTMENT",
+            Self::Institution => "INSTITUTION",
             Self::Evaluator => "EVALUATOR",
             Self::Public => "PUBLIC",
         }
     }
 
     pub fn from_word(word: &str) -> Option<Self> {
-        [Self::StaffingOffice, Self::Department, Self::Evaluator, Self::Public]
+        [Self::StaffingOffice, Self::Department, Self::Institution, Self::Evaluator, Self::Public]
             .into_iter()
             .find(|role| role.word() == word)
     }
@@ -49,6 +53,8 @@ pub struct Claims {
     pub jurisdiction: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<i32>,
     pub exp: u64,
     pub iat: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,24 +74,47 @@ pub struct Principal {
     pub role: Role,
     pub jurisdiction: Option<String>,
     pub department: Option<i32>,
+    /// The institution an `INSTITUTION` account is.
+    pub institution: Option<i32>,
 }
 
 impl Principal {
     pub fn public() -> Self {
-        Self { subject: "public".into(), role: Role::Public, jurisdiction: None, department: None }
+        Self { subject: "public".into(), role: Role::Public, jurisdiction: None, department: None, institution: None }
+    }
+
+    /// A principal of `role` in `jurisdiction` (tests, the command line, seeding).
+    pub fn of(role: Role, jurisdiction: &str, subject: &str) -> Self {
+        Self {
+            subject: subject.to_string(),
+            role,
+            jurisdiction: Some(jurisdiction.to_string()),
+            department: None,
+            institution: None,
+        }
     }
 
     fn from_claims(claims: Claims) -> Result<Self, ApiError> {
         let role = Role::from_word(&claims.role)
             .ok_or_else(|| ApiError::Unauthenticated(format!("unknown role `{}`", claims.role)))?;
-        let needs_jurisdiction = matches!(role, Role::StaffingOffice | Role::Department | Role::Evaluator);
+        let needs_jurisdiction =
+            matches!(role, Role::StaffingOffice | Role::Department | Role::Institution | Role::Evaluator);
         if needs_jurisdiction && claims.jurisdiction.is_none() {
             return Err(ApiError::Unauthenticated("token has no jurisdiction claim".into()));
         }
         if role == Role::Department && claims.department.is_none() {
             return Err(ApiError::Unauthenticated("department token has no department claim".into()));
         }
-        Ok(Self { subject: claims.sub, role, jurisdiction: claims.jurisdiction, department: claims.department })
+        if role == Role::Institution && claims.institution.is_none() {
+            return Err(ApiError::Unauthenticated("institution token has no institution claim".into()));
+        }
+        Ok(Self {
+            subject: claims.sub,
+            role,
+            jurisdiction: claims.jurisdiction,
+            department: claims.department.filter(|_| role == Role::Department),
+            institution: claims.institution.filter(|_| role == Role::Institution),
+        })
     }
 }
 
@@ -235,34 +264,35 @@ impl JwtSigner {
         subject: &str,
         ttl: Duration,
     ) -> anyhow::Result<String> {
-        let now = jsonwebtoken::get_current_timestamp();
-        let claims = Claims {
-            sub: subject.to_string(),
-            role: role.word().to_string(),
+        let principal = Principal {
+            subject: subject.to_string(),
+            role,
             jurisdiction: jurisdiction.map(str::to_string),
             department,
-            iat: now,
-            exp: now + ttl.as_secs(),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            sid: None,
+            institution: None,
         };
-        Ok(jsonwebtoken::encode(&Header::new(self.algorithm), &claims, &self.key)?)
+        self.sign_principal(&principal, None, ttl)
     }
 
     /// A token for a signed-in session `sid`.
     pub fn sign_session(&self, principal: &Principal, sid: &str, ttl: Duration) -> anyhow::Result<String> {
+        self.sign_principal(principal, Some(sid), ttl)
+    }
+
+    /// A token carrying every claim of `principal` (an institution's included).
+    pub fn sign_principal(&self, principal: &Principal, sid: Option<&str>, ttl: Duration) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
             sub: principal.subject.clone(),
             role: principal.role.word().to_string(),
             jurisdiction: principal.jurisdiction.clone(),
             department: principal.department,
+            institution: principal.institution,
             iat: now,
             exp: now + ttl.as_secs(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sid: Some(sid.to_string()),
+            sid: sid.map(str::to_string),
         };
         Ok(jsonwebtoken::encode(&Header::new(self.algorithm), &claims, &self.key)?)
     }

@@ -90,7 +90,7 @@ pub enum Command {
     /// Prints a signed JWT on stdout.
     Token {
         /// The caller's role.
-        #[arg(long, value_parser = ["STAFFING_OFFICE", "DEPARTMENT", "EVALUATOR", "PUBLIC"])]
+        #[arg(long, value_parser = ["STAFFING_OFFICE", "DEPARTMENT", "INSTITUTION", "EVALUATOR", "PUBLIC"])]
         role: String,
         /// The jurisdiction's 6-digit division code (every role but PUBLIC).
         #[arg(long)]
@@ -98,6 +98,9 @@ pub enum Command {
         /// The supervising department's id (DEPARTMENT).
         #[arg(long)]
         department: Option<i32>,
+        /// The institution's id (INSTITUTION).
+        #[arg(long)]
+        institution: Option<i32>,
         /// The `sub` claim (an evaluator's committee subject).
         #[arg(long, default_value = "cli")]
         subject: String,
@@ -119,7 +122,7 @@ pub enum UserCommand {
         username: Option<String>,
         #[arg(long = "username", conflicts_with = "username", hide = true)]
         username_option: Option<String>,
-        #[arg(long, value_parser = ["STAFFING_OFFICE", "DEPARTMENT", "EVALUATOR"])]
+        #[arg(long, value_parser = ["STAFFING_OFFICE", "DEPARTMENT", "INSTITUTION", "EVALUATOR"])]
         role: String,
         /// The jurisdiction's 6-digit division code.
         #[arg(long)]
@@ -127,6 +130,9 @@ pub enum UserCommand {
         /// The supervising department's id (DEPARTMENT).
         #[arg(long)]
         department: Option<i32>,
+        /// The institution's id (INSTITUTION).
+        #[arg(long)]
+        institution: Option<i32>,
         /// The token's `sub` (an evaluator's committee subject); the user name by default.
         #[arg(long)]
         subject: Option<String>,

@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 /// How long a client is asked to wait after an outage (`Retry-After`).
@@ -195,10 +195,18 @@ pub async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransacti
     db.begin_with_options(options).await
 }
 
+/// Where a write may begin: the connection, or a transaction already open (then a nested one).
+pub trait Writes: TransactionTrait<Transaction = DatabaseTransaction> + ConnectionTrait {}
+
+impl<T: TransactionTrait<Transaction = DatabaseTransaction> + ConnectionTrait> Writes for T {}
+
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (BEGIN IMMEDIATE) so concurrent writers queue instead of failing on upgrade; on
 /// PostgreSQL rules are held by row locks and conditional updates inside it.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+///
+/// Inside a transaction (`db` is one) it begins a nested one (a savepoint): an act run as part
+/// of a larger one (a submission approved) is committed or rolled back with it.
+pub async fn begin_write<C: Writes>(db: &C) -> Result<DatabaseTransaction, DbErr> {
     let options = TransactionOptions {
         sqlite_transaction_mode: (db.get_database_backend() == DbBackend::Sqlite)
             .then_some(SqliteTransactionMode::Immediate),

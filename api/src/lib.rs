@@ -1,5 +1,7 @@
 //! The establishment control service: staffing offices, supervising departments, evaluation
 //! committees and the public over one GraphQL API.
+// The merged query and mutation roots nest one resolver future per room.
+#![recursion_limit = "256"]
 
 pub mod accounts;
 pub mod audit;
@@ -42,6 +44,7 @@ pub mod server;
 pub mod signin;
 pub mod staff;
 pub mod statistics;
+pub mod submission;
 pub mod telemetry;
 pub mod throttle;
 pub mod totals;

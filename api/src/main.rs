@@ -215,6 +215,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                 role: Role::StaffingOffice,
                 jurisdiction: Some(args.jurisdiction.clone()),
                 department: None,
+                institution: None,
             };
             let scope = Scope::resolve(&db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
             let format = api::export::Format::parse(&args.format).context("csv or xlsx")?;
@@ -284,6 +285,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                     role,
                     jurisdiction,
                     department,
+                    institution,
                     subject,
                     oidc,
                 } => {
@@ -296,12 +298,15 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                     let password = password.trim_end_matches(['\n', '\r']);
                     let account = api::signin::add_user(
                         &db,
-                        &username,
-                        (!oidc).then_some(password),
-                        role,
-                        Some(&jurisdiction),
-                        department,
-                        subject.as_deref(),
+                        api::signin::NewAccount {
+                            username: &username,
+                            password: (!oidc).then_some(password),
+                            role,
+                            jurisdiction: &jurisdiction,
+                            department,
+                            institution,
+                            subject: subject.as_deref(),
+                        },
                     )
                     .await?;
                     println!("account {} ({}) added", account.username, account.role);
@@ -313,7 +318,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                 }
             }
         }
-        Command::Token { role, jurisdiction, department, subject, ttl, identity } => {
+        Command::Token { role, jurisdiction, department, institution, subject, ttl, identity } => {
             let role = Role::from_word(&role).with_context(|| format!("unknown role `{role}`"))?;
             let ttl = parse_ttl(&ttl).map_err(anyhow::Error::msg)?;
             let max = parse_ttl(&identity.max_token_ttl).map_err(anyhow::Error::msg)?;
@@ -322,7 +327,11 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
             let signer = keys
                 .signer
                 .context("no signing key: set JWT_SECRET, or JWT_PRIVATE_KEY_FILE beside JWT_PUBLIC_KEY_FILE")?;
-            println!("{}", signer.sign(role, jurisdiction.as_deref(), department, &subject, ttl)?);
+            let principal = Principal { subject, role, jurisdiction, department, institution };
+            // A token the server would refuse is refused here (the same check, at the source).
+            let token = signer.sign_principal(&principal, None, ttl)?;
+            keys.verifier.verify(&token).map_err(|e| anyhow::anyhow!(e.message()))?;
+            println!("{token}");
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

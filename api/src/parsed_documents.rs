@@ -76,6 +76,7 @@ mod tests {
             role: Role::StaffingOffice,
             jurisdiction: Some("620700".into()),
             department: None,
+            institution: None,
         }
     }
 

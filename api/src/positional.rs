@@ -67,6 +67,9 @@ positional!(institution::Model {
     created_at,
     updated_at,
     vacant_since,
+    address,
+    legal_representative,
+    head,
 });
 
 positional!(establishment_balance::Model {

@@ -24,7 +24,7 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::{JwtSigner, Principal, Role};
 use crate::error::{ApiError, ApiResult};
 
-pub use crate::accounts::{EXTERNAL, add_user, disable_user, hash_password};
+pub use crate::accounts::{EXTERNAL, NewAccount, add_user, disable_user, hash_password};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "establishment_session";
@@ -353,6 +353,7 @@ fn principal_of(account: &account::Model) -> ApiResult<Principal> {
         role,
         jurisdiction: account.jurisdiction.clone(),
         department: account.department_id,
+        institution: account.institution_id,
     })
 }
 

@@ -9,10 +9,12 @@ pub struct Model {
     pub id: i32,
     pub username: String,
     pub password_hash: String,
-    /// STAFFING_OFFICE, DEPARTMENT or EVALUATOR.
+    /// STAFFING_OFFICE, DEPARTMENT, INSTITUTION or EVALUATOR.
     pub role: String,
     pub jurisdiction: Option<String>,
     pub department_id: Option<i32>,
+    /// The institution an INSTITUTION account is.
+    pub institution_id: Option<i32>,
     /// The token's `sub` (an evaluator's committee seats are found by it).
     pub subject: String,
     pub disabled: bool,

@@ -399,3 +399,31 @@ word_enum!(
         FullTimeStudy = "FULL_TIME_STUDY",
     }
 );
+
+word_enum!(
+    /// What an institution submits for review (单位填报): a person's arrival on an approved
+    /// vacancy-use plan, a departure, a change of a person's facts, a change of its own facts,
+    /// its annual report.
+    SubmissionKind {
+        Arrival = "ARRIVAL",
+        Departure = "DEPARTURE",
+        PersonFacts = "PERSON_FACTS",
+        InstitutionFacts = "INSTITUTION_FACTS",
+        AnnualReport = "ANNUAL_REPORT",
+    }
+);
+
+word_enum!(
+    /// Where a submission stands: a draft the institution edits; submitted, awaiting its
+    /// supervising department; passed by it, awaiting the staffing office; approved (the act
+    /// recorded); returned (by either, with a reason: the institution edits and submits again);
+    /// withdrawn by the institution.
+    SubmissionStatus {
+        Draft = "DRAFT",
+        Submitted = "SUBMITTED",
+        Passed = "PASSED",
+        Approved = "APPROVED",
+        Returned = "RETURNED",
+        Withdrawn = "WITHDRAWN",
+    }
+);

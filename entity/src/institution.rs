@@ -38,6 +38,12 @@ pub struct Model {
     /// Inherited: the day the vacancies standing when the unit was imported had been vacant
     /// since, as the old system records it (空编起始日期).
     pub vacant_since: Option<Date>,
+    /// 住所: the registered address.
+    pub address: Option<String>,
+    /// 法定代表人.
+    pub legal_representative: Option<String>,
+    /// 单位负责人: the head.
+    pub head: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 //! enumerations are stored as their GraphQL words so SQLite and PostgreSQL share one schema.
 
 pub mod account;
+pub mod annual_report;
 pub mod audit_head;
 pub mod audit_log;
 pub mod auth_session;
@@ -41,6 +42,8 @@ pub mod staff;
 pub mod staff_absence;
 pub mod staff_movement;
 pub mod staffing_norm;
+pub mod submission;
+pub mod submission_step;
 pub mod turnover_pool;
 pub mod vacancy_use_plan;
 pub mod withdrawal_request;

@@ -34,6 +34,7 @@ mod m20261206_000029_vacancy_use_tightened;
 mod m20261206_000030_plan_posts;
 mod m20261206_000031_recruitment_quota;
 mod m20261207_000032_person_record;
+mod m20261207_000033_submissions;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_plan_posts::Migration),
             Box::new(m20261206_000031_recruitment_quota::Migration),
             Box::new(m20261207_000032_person_record::Migration),
+            Box::new(m20261207_000033_submissions::Migration),
         ]
     }
 }

@@ -131,6 +131,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// An institution's own account (`INSTITUTION`, claim `institution`).
+    pub fn institution_token(&self, jurisdiction: &str, institution: &str) -> String {
+        let mut principal = api::auth::Principal::of(Role::Institution, jurisdiction, "unit");
+        principal.institution = Some(institution.parse().unwrap());
+        self.signer.sign_principal(&principal, None, Duration::from_secs(600)).unwrap()
+    }
+
     /// Rows in every table a write touches: a refused request must leave them all unchanged.
     pub async fn row_counts(&self) -> Vec<(&'static str, i64)> {
         use sea_orm::{FromQueryResult, Statement};
@@ -156,6 +163,8 @@ impl TestApp {
             "establishment_ceiling",
             "turnover_pool",
             "vacancy_use_plan",
+            "submission",
+            "submission_step",
         ] {
             let sql = format!("SELECT COUNT(*) AS n FROM {table}");
             let backend = self.db.get_database_backend();
@@ -216,4 +225,15 @@ impl TestApp {
         let code = body["errors"][0]["extensions"]["code"].as_str();
         code.unwrap_or_else(|| panic!("expected an error with a code, got {body}")).to_string()
     }
+}
+
+/// An account to make with `api::signin::add_user`.
+pub fn new_account<'a>(
+    username: &'a str,
+    password: Option<&'a str>,
+    role: Role,
+    jurisdiction: &'a str,
+    department: Option<i32>,
+) -> api::signin::NewAccount<'a> {
+    api::signin::NewAccount { username, password, role, jurisdiction, department, institution: None, subject: None }
 }

@@ -33,6 +33,7 @@ mod reforms;
 mod scope;
 mod signin;
 mod statistics;
+mod submissions;
 mod suppression;
 mod totals;
 mod uploads;

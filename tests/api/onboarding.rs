@@ -57,12 +57,13 @@ async fn accounts_are_made_only_for_places_that_exist_and_the_new_county_signs_i
         let role = if department.is_some() { api::auth::Role::Department } else { api::auth::Role::StaffingOffice };
         api::signin::add_user(
             &app.db,
-            "qingshui.office",
-            Some("a passphrase of 12 or more"),
-            role,
-            Some(jurisdiction),
-            department,
-            None,
+            crate::helpers::new_account(
+                "qingshui.office",
+                Some("a passphrase of 12 or more"),
+                role,
+                jurisdiction,
+                department,
+            ),
         )
     };
     let refused = add("620521", None).await.err().unwrap();

@@ -199,6 +199,7 @@ async fn the_overview_exports_to_csv_and_xlsx() {
             role: api::auth::Role::StaffingOffice,
             jurisdiction: Some("620700".into()),
             department: None,
+            institution: None,
         },
     )
     .await

@@ -34,12 +34,13 @@ async fn office_account(app: &TestApp) {
     api::seed::zhangye_tree(&app.db).await.unwrap();
     api::signin::add_user(
         &app.db,
-        "zhang.office",
-        Some("correct horse battery"),
-        api::auth::Role::StaffingOffice,
-        Some("620700"),
-        None,
-        None,
+        crate::helpers::new_account(
+            "zhang.office",
+            Some("correct horse battery"),
+            api::auth::Role::StaffingOffice,
+            "620700",
+            None,
+        ),
     )
     .await
     .unwrap();
@@ -126,12 +127,7 @@ async fn disabling_an_account_ends_its_sessions() {
     assert!(
         api::signin::add_user(
             &app.db,
-            "short",
-            Some("too short"),
-            api::auth::Role::StaffingOffice,
-            Some("620700"),
-            None,
-            None
+            crate::helpers::new_account("short", Some("too short"), api::auth::Role::StaffingOffice, "620700", None)
         )
         .await
         .is_err()
@@ -143,7 +139,7 @@ async fn a_session_cookie_resumes_and_an_account_of_the_identity_provider_has_no
     let app = app_with_signin().await;
     office_account(&app).await;
     let role = api::auth::Role::StaffingOffice;
-    api::signin::add_user(&app.db, "zhao.idp", None, role, Some("620700"), None, None).await.unwrap();
+    api::signin::add_user(&app.db, crate::helpers::new_account("zhao.idp", None, role, "620700", None)).await.unwrap();
     // No password opens an account that signs in at the provider, and it is refused like an
     // unknown user.
     let (status, _, body) = login(&app, "zhao.idp", "any twelve characters").await;

@@ -62,6 +62,8 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Staff", "offPostHistory", crate::graphql::loaders::OFF_POST_HISTORY as u64),
     ("Query", "personCodeLists", 5),
     ("CodeList", "codes", 60),
+    ("Submission", "steps", crate::submission::MAX_STEPS as u64),
+    ("Submission", "attachments", crate::submission::MAX_ATTACHMENTS as u64),
 ];
 
 /// Enumeration-sized lists (one row per enum word) and other short fixed lists.

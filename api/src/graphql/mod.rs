@@ -16,6 +16,7 @@ use crate::evaluation::{EvaluationMutation, EvaluationQuery};
 use crate::filing::{FilingMutation, FilingQuery};
 use crate::findings::FindingsQuery;
 use crate::history::HistoryQuery;
+use crate::institution::particulars::ParticularsMutation;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
 use crate::jurisdiction::department::{DepartmentMutation, DepartmentQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
@@ -25,6 +26,7 @@ use crate::reform::ReformMutation;
 use crate::reform::across::AcrossMutation;
 use crate::staff::absence::OffPostMutation;
 use crate::staff::{LifecycleMutation, StaffMutation, StaffQuery};
+use crate::submission::{SubmissionMutation, SubmissionQuery};
 use crate::vacancy_use::annual::{AnnualPlanMutation, AnnualPlanQuery};
 use crate::vacancy_use::{VacancyUseMutation, VacancyUseQuery};
 
@@ -48,6 +50,7 @@ pub struct Query(
     VacancyUseQuery,
     AnnualPlanQuery,
     AccountsQuery,
+    SubmissionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -56,6 +59,7 @@ pub struct Mutation(
     JurisdictionMutation,
     DepartmentMutation,
     InstitutionMutation,
+    ParticularsMutation,
     CeilingMutation,
     PlanMutation,
     EstablishmentMutation,
@@ -70,6 +74,7 @@ pub struct Mutation(
     DisclosureMutation,
     VacancyUseMutation,
     AnnualPlanMutation,
+    SubmissionMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -2,6 +2,7 @@
 
 pub mod leadership;
 mod listing;
+pub mod particulars;
 pub mod plans;
 mod service;
 
@@ -83,6 +84,21 @@ impl Institution {
     }
     async fn sector(&self) -> Sector {
         self.0.sector
+    }
+    /// 住所.
+    #[graphql(guard = "InternalGuard")]
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// 法定代表人.
+    #[graphql(guard = "InternalGuard")]
+    async fn legal_representative(&self) -> Option<&str> {
+        self.0.legal_representative.as_deref()
+    }
+    /// 单位负责人.
+    #[graphql(guard = "InternalGuard")]
+    async fn head(&self) -> Option<&str> {
+        self.0.head.as_deref()
     }
     #[graphql(guard = "InternalGuard")]
     async fn level(&self) -> Level {

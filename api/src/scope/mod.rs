@@ -4,13 +4,14 @@
 
 mod across;
 pub mod dry;
+mod narrow;
 mod tree;
 
 use std::sync::Arc;
 
 use entity::{
     audit_log, committee_member, department, establishment_event, evaluation_round, hospital_filing, institution,
-    jurisdiction, pool_loan, reduction_plan, staff, vacancy_use_plan,
+    jurisdiction, pool_loan, reduction_plan, staff, submission, vacancy_use_plan,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -19,6 +20,7 @@ use sea_orm::{
 
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
+use narrow::within;
 pub use tree::JurisdictionTree;
 use tree::Subtree;
 
@@ -28,6 +30,9 @@ pub enum Reach {
     Office { own: jurisdiction::Model, readable: Arc<[i32]> },
     /// A supervising department: reads the institutions it supervises and their staff.
     Department { jurisdiction: jurisdiction::Model, department_id: i32 },
+    /// An institution's own account: reads its own record, people and plans; writes only its
+    /// submissions.
+    Institution { jurisdiction: jurisdiction::Model, institution_id: i32, department_id: i32 },
     /// An evaluation committee member: public data, plus the rounds they sit on (by their
     /// token's subject, in their token's jurisdiction).
     Evaluator { jurisdiction_code: String, subject: String },
@@ -131,6 +136,26 @@ impl Scope {
                     }
                 }
             }
+            Role::Institution => {
+                let code = principal.jurisdiction.as_deref().unwrap_or_default();
+                let institution_id = principal.institution.unwrap_or_default();
+                let row = institution::Entity::find_by_id(institution_id).one(db).await?;
+                let jurisdiction = match &row {
+                    Some(row) => jurisdiction::Entity::find_by_id(row.jurisdiction_id).one(db).await?,
+                    None => None,
+                };
+                match (row, jurisdiction) {
+                    (Some(row), Some(jurisdiction)) if jurisdiction.code == code => {
+                        jurisdictions = Arc::new([jurisdiction.clone()]);
+                        Reach::Institution { jurisdiction, institution_id, department_id: row.department_id }
+                    }
+                    _ => {
+                        return Err(ApiError::forbidden(format!(
+                            "institution {institution_id} does not belong to jurisdiction {code}"
+                        )));
+                    }
+                }
+            }
         };
         Ok(Self { principal, reach, jurisdictions, departments, dry: Default::default() })
     }
@@ -147,7 +172,7 @@ impl Scope {
     pub fn reads_jurisdiction(&self, id: i32) -> bool {
         match &self.reach {
             Reach::Office { readable, .. } => readable.contains(&id),
-            Reach::Department { jurisdiction, .. } => jurisdiction.id == id,
+            Reach::Department { jurisdiction, .. } | Reach::Institution { jurisdiction, .. } => jurisdiction.id == id,
             Reach::Public | Reach::Evaluator { .. } => true,
         }
     }
@@ -157,7 +182,9 @@ impl Scope {
         let query = jurisdiction::Entity::find();
         match &self.reach {
             Reach::Office { readable, .. } => query.filter(jurisdiction::Column::Id.is_in(readable.iter().copied())),
-            Reach::Department { jurisdiction, .. } => query.filter(jurisdiction::Column::Id.eq(jurisdiction.id)),
+            Reach::Department { jurisdiction, .. } | Reach::Institution { jurisdiction, .. } => {
+                query.filter(jurisdiction::Column::Id.eq(jurisdiction.id))
+            }
             Reach::Public | Reach::Evaluator { .. } => query,
         }
     }
@@ -169,7 +196,9 @@ impl Scope {
             Reach::Office { readable, .. } => {
                 query.filter(department::Column::JurisdictionId.is_in(readable.iter().copied()))
             }
-            Reach::Department { department_id, .. } => query.filter(department::Column::Id.eq(*department_id)),
+            Reach::Department { department_id, .. } | Reach::Institution { department_id, .. } => {
+                query.filter(department::Column::Id.eq(*department_id))
+            }
             Reach::Public | Reach::Evaluator { .. } => query,
         }
     }
@@ -184,6 +213,7 @@ impl Scope {
             Reach::Department { department_id, .. } => {
                 query.filter(institution::Column::DepartmentId.eq(*department_id))
             }
+            Reach::Institution { institution_id, .. } => query.filter(institution::Column::Id.eq(*institution_id)),
             Reach::Public | Reach::Evaluator { .. } => query,
         }
     }
@@ -235,6 +265,9 @@ impl Scope {
             Reach::Department { department_id, .. } => {
                 Ok(query.filter(staff::Column::InstitutionId.in_subquery(institutions_of(*department_id))))
             }
+            Reach::Institution { institution_id, .. } => {
+                Ok(query.filter(staff::Column::InstitutionId.eq(*institution_id)))
+            }
             Reach::Public | Reach::Evaluator { .. } => Err(ApiError::forbidden("staff records are not public")),
         }
     }
@@ -250,6 +283,9 @@ impl Scope {
             Reach::Department { department_id, .. } => {
                 Ok(query
                     .filter(establishment_event::Column::InstitutionId.in_subquery(institutions_of(*department_id))))
+            }
+            Reach::Institution { institution_id, .. } => {
+                Ok(query.filter(establishment_event::Column::InstitutionId.eq(*institution_id)))
             }
             Reach::Public | Reach::Evaluator { .. } => {
                 Err(ApiError::forbidden("the establishment ledger is not public"))
@@ -321,6 +357,27 @@ impl Scope {
             _ => Err(ApiError::forbidden(
                 "only the supervising department, or the jurisdiction's staffing office, asks to use its vacancies",
             )),
+        }
+    }
+
+    /// Submissions the caller may read: an institution's own, drafts included; once sent,
+    /// those of a department's institutions and of an office's jurisdictions.
+    pub fn submissions(&self) -> ApiResult<Select<submission::Entity>> {
+        let query = submission::Entity::find();
+        let sent = submission::Column::SubmittedAt.is_not_null();
+        match &self.reach {
+            Reach::Institution { institution_id, .. } => {
+                Ok(query.filter(submission::Column::InstitutionId.eq(*institution_id)))
+            }
+            Reach::Department { department_id, .. } => Ok(query
+                .filter(submission::Column::InstitutionId.in_subquery(institutions_of(*department_id)))
+                .filter(sent)),
+            Reach::Office { readable, .. } => {
+                Ok(query.filter(submission::Column::JurisdictionId.is_in(readable.iter().copied())).filter(sent))
+            }
+            Reach::Public | Reach::Evaluator { .. } => {
+                Err(ApiError::forbidden("submissions are for institutions, their departments and staffing offices"))
+            }
         }
     }
 
@@ -412,64 +469,25 @@ impl Scope {
         if self.is_public() { Err(ApiError::forbidden("this field is not public")) } else { Ok(()) }
     }
 
-    /// Narrows a read to one jurisdiction (and, with `descendants`, its subtree), the
-    /// jurisdiction itself first. A code
-    /// outside the caller's reach is `FORBIDDEN`.
-    pub async fn narrow(&self, db: &DatabaseConnection, code: &str, descendants: bool) -> ApiResult<Vec<i32>> {
-        if let Some(ids) = self.narrow_within_reach(code, descendants)? {
-            return Ok(ids);
+    /// A staffing office's reach over its own jurisdiction `own` alone, acting for `principal`:
+    /// how a submission is checked by the rules of the office's own act (a dry run) before the
+    /// office itself approves it.
+    pub fn office_over(principal: Principal, own: jurisdiction::Model) -> Self {
+        let readable: Arc<[i32]> = Arc::new([own.id]);
+        Self {
+            principal,
+            jurisdictions: Arc::new([own.clone()]),
+            reach: Reach::Office { own, readable },
+            departments: Arc::new([]),
+            dry: Default::default(),
         }
-        let target = jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(db).await?;
-        let Some(target) = target else {
-            return match self.reach {
-                Reach::Public | Reach::Evaluator { .. } => {
-                    Err(ApiError::not_found(format!("jurisdiction {code} does not exist")))
-                }
-                _ => Err(ApiError::forbidden(format!("jurisdiction {code} is outside your scope"))),
-            };
-        };
-        let allowed = match &self.reach {
-            Reach::Office { readable, .. } => readable.contains(&target.id),
-            Reach::Department { jurisdiction, .. } => jurisdiction.id == target.id,
-            Reach::Public | Reach::Evaluator { .. } => true,
-        };
-        if !allowed {
-            return Err(ApiError::forbidden(format!("jurisdiction {code} is outside your scope")));
-        }
-        if !descendants {
-            return Ok(vec![target.id]);
-        }
-        let subtree = jurisdiction::Entity::find()
-            .filter(jurisdiction::Column::Path.starts_with(target.path.clone()))
-            .all(db)
-            .await?;
-        // The target first, then the jurisdictions below it.
-        let mut ids = vec![target.id];
-        ids.extend(subtree.into_iter().map(|j| j.id).filter(|id| *id != target.id));
-        Ok(ids)
     }
 
-    /// [`Scope::narrow`] for an office or a department, from the jurisdictions resolved with
-    /// the scope (an office's whole subtree, a department's own): no statement. `None` for the
-    /// public and evaluators, who may name any jurisdiction.
-    fn narrow_within_reach(&self, code: &str, descendants: bool) -> ApiResult<Option<Vec<i32>>> {
-        let outside = || ApiError::forbidden(format!("jurisdiction {code} is outside your scope"));
+    /// The institution an `INSTITUTION` account is, with its jurisdiction.
+    pub fn own_institution(&self) -> ApiResult<(i32, &jurisdiction::Model)> {
         match &self.reach {
-            Reach::Office { .. } => {
-                let target = self.jurisdictions.iter().find(|j| j.code == code).ok_or_else(outside)?;
-                let mut ids = vec![target.id];
-                if descendants {
-                    let below =
-                        self.jurisdictions.iter().filter(|j| j.id != target.id && j.path.starts_with(&target.path));
-                    ids.extend(below.map(|j| j.id));
-                }
-                Ok(Some(ids))
-            }
-            Reach::Department { jurisdiction, .. } if jurisdiction.code == code && !descendants => {
-                Ok(Some(vec![jurisdiction.id]))
-            }
-            Reach::Department { jurisdiction, .. } if jurisdiction.code != code => Err(outside()),
-            Reach::Department { .. } | Reach::Public | Reach::Evaluator { .. } => Ok(None),
+            Reach::Institution { institution_id, jurisdiction, .. } => Ok((*institution_id, jurisdiction)),
+            _ => Err(ApiError::forbidden("only an institution's own account keys its submissions")),
         }
     }
 
@@ -507,16 +525,6 @@ fn institutions_of(department_id: i32) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-/// The jurisdictions of `asked` that are in `readable`, in the order asked. A page merged
-/// from a city's ten counties asks one at a time: a scan of the office's subtree is then
-/// cheaper than a set built from it each time; many asked against a large subtree get one.
-fn within(readable: &[i32], asked: &[i32]) -> Vec<i32> {
-    let set: Option<std::collections::HashSet<i32>> =
-        (asked.len().saturating_mul(readable.len()) > 4_096).then(|| readable.iter().copied().collect());
-    let inside = |id: &i32| set.as_ref().map_or_else(|| readable.contains(id), |set| set.contains(id));
-    asked.iter().copied().filter(inside).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use entity::enums::JurisdictionKind;
@@ -540,6 +548,7 @@ mod tests {
             role: Role::StaffingOffice,
             jurisdiction: Some("990000".into()),
             department: None,
+            institution: None,
         };
         let readable = readable.into();
         Scope {

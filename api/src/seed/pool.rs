@@ -35,6 +35,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
         role: Role::StaffingOffice,
         jurisdiction: Some(super::demo::CITY.into()),
         department: None,
+        institution: None,
     };
     let scope = Scope::resolve(db, principal).await.map_err(failed)?;
     let actor = Actor::system("seed --demo");

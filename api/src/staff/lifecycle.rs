@@ -286,8 +286,8 @@ async fn give_back(
 }
 
 #[tracing::instrument(skip_all, fields(?status))]
-async fn end(
-    db: &DatabaseConnection,
+pub async fn end<C: crate::db::Writes>(
+    db: &C,
     pii: &PiiCipher,
     scope: &Scope,
     actor: &Actor,

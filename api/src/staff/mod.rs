@@ -8,8 +8,8 @@ pub mod retirement;
 mod service;
 
 pub use departure::depart;
-pub use lifecycle::{LifecycleMutation, Occasion, move_person, record_movement};
-pub use service::{HireInput, NewPerson, StaffMutation, arrival, hire, hire_person};
+pub use lifecycle::{LifecycleMutation, Occasion, StaffDateInput, end, move_person, record_movement};
+pub use service::{HireInput, NewPerson, StaffFactsInput, StaffMutation, arrival, hire, hire_person, record_facts};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;

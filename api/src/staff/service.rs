@@ -238,8 +238,8 @@ pub fn arrival(person: &staff::Model) -> MovementKind {
 /// [`PROBE_ALLOWANCE`](crate::throttle::PROBE_ALLOWANCE) of them in an hour is refused every
 /// hire until the hour has passed.
 #[tracing::instrument(skip_all)]
-pub async fn hire(
-    db: &DatabaseConnection,
+pub async fn hire<C: crate::db::Writes>(
+    db: &C,
     pii: &PiiCipher,
     scope: &Scope,
     actor: &Actor,
@@ -386,8 +386,8 @@ pub struct StaffFactsInput {
 /// Records a change of a person's facts (education, post grade, duty...) by its document; the
 /// audit row keeps the document and the day with the record as it is after.
 #[tracing::instrument(skip_all)]
-async fn record_facts(
-    db: &DatabaseConnection,
+pub async fn record_facts<C: crate::db::Writes>(
+    db: &C,
     pii: &PiiCipher,
     scope: &Scope,
     actor: &Actor,

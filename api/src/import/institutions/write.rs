@@ -148,6 +148,9 @@ pub(super) async fn write_institutions<C: ConnectionTrait>(
             created_at: now,
             updated_at: now,
             vacant_since: new.vacant_since,
+            address: None,
+            legal_representative: None,
+            head: None,
         };
         let mut unit = bulk::object(&row);
         unit.insert("created_at".into(), stamp.clone());

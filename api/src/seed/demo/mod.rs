@@ -223,6 +223,7 @@ async fn publish_releases(db: &DatabaseConnection) -> anyhow::Result<()> {
             role: crate::auth::Role::StaffingOffice,
             jurisdiction: Some(code.to_string()),
             department: None,
+            institution: None,
         };
         let scope = crate::scope::Scope::resolve(db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
         let actor = Actor::system("seed --demo");
