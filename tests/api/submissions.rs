@@ -289,3 +289,45 @@ async fn institution_accounts_name_an_institution_of_their_jurisdiction() {
     assert_eq!(made["createAccount"]["role"], "INSTITUTION");
     assert_eq!(made["createAccount"]["institutionId"], w.city.institution.as_str());
 }
+
+#[tokio::test]
+async fn two_approvals_at_once_record_the_act_once_and_a_page_reads_in_fixed_statements() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let office = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    let department = department_of(&app, office, inst).await;
+    let unit = app.institution_token("620700", inst);
+    let plan = approved_plan(&app, office, &department, inst, 3).await;
+    let mut ids = Vec::new();
+    for seq in [51, 52, 53] {
+        let saved = app.ok(Some(&unit), SAVE, json!({"i": {"arrival": arrival(inst, &plan, seq)}})).await;
+        let id = saved["saveSubmission"]["id"].as_str().unwrap().to_string();
+        app.ok(Some(&unit), SUBMIT, json!({"id": id})).await;
+        ids.push(id);
+    }
+    // A page of three reads in as many statements as a page of one.
+    let page = "{ submissions { id personName steps { action } institution { name } } }";
+    let before = app.statements();
+    let listed = app.ok(Some(&department), page, json!({})).await;
+    let three = app.statements() - before;
+    assert_eq!(listed["submissions"].as_array().unwrap().len(), 3);
+    let before = app.statements();
+    app.ok(
+        Some(&department),
+        "{ submissions(first: 1) { id personName steps { action } institution { name } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(three, app.statements() - before, "a page's statements grow with its size");
+
+    app.ok(Some(&department), REVIEW, json!({"id": ids[0], "pass": true})).await;
+    let before = in_establishment(&app, office, inst).await;
+    let decide = json!({"id": ids[0], "approve": true});
+    let (a, b) =
+        tokio::join!(app.graphql(Some(office), DECIDE, decide.clone()), app.graphql(Some(office), DECIDE, decide));
+    let codes: Vec<Option<&str>> =
+        [&a.1, &b.1].iter().map(|body| body["errors"][0]["extensions"]["code"].as_str()).collect();
+    assert!(codes.contains(&None) && codes.contains(&Some("CONFLICT")), "{a:?} {b:?}");
+    assert_eq!(in_establishment(&app, office, inst).await, before + 1);
+}
