@@ -331,3 +331,57 @@ async fn two_approvals_at_once_record_the_act_once_and_a_page_reads_in_fixed_sta
     assert!(codes.contains(&None) && codes.contains(&Some("CONFLICT")), "{a:?} {b:?}");
     assert_eq!(in_establishment(&app, office, inst).await, before + 1);
 }
+
+#[tokio::test]
+async fn an_annual_report_must_agree_with_the_roster_at_the_years_end_and_is_recorded_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let office = w.city.token.as_str();
+    let inst = w.city.institution.as_str();
+    let department = department_of(&app, office, inst).await;
+    let unit = app.institution_token("620700", inst);
+    let year = chrono::Utc::now().naive_utc().date().format("%Y").to_string().parse::<i32>().unwrap() - 1;
+    let report = |people: i32| {
+        json!({"i": {"annualReport": {"institutionId": inst, "year": year, "activities": "完成疾病监测和预防接种任务",
+            "inEstablishment": people, "netAssetsStart": "1250000.00", "netAssetsEnd": "1302000.50",
+            "awards": "无", "litigation": "无"}, "attachments": ["年度报告书"]}})
+    };
+    // The roster had one person in establishment at 31 December: two is refused before sending.
+    let wrong = app.ok(Some(&unit), SAVE, report(2)).await["saveSubmission"]["id"].as_str().unwrap().to_string();
+    app.refused(Some(&unit), SUBMIT, json!({"id": wrong}), "CONFLICT").await;
+    app.ok(Some(&unit), WITHDRAW, json!({"id": wrong})).await;
+    let bad = report(1);
+    let mut bad_amount = bad.clone();
+    bad_amount["i"]["annualReport"]["netAssetsEnd"] = json!("1,302,000");
+    let odd = app.ok(Some(&unit), SAVE, bad_amount).await["saveSubmission"]["id"].as_str().unwrap().to_string();
+    app.refused(Some(&unit), SUBMIT, json!({"id": odd}), "BAD_USER_INPUT").await;
+
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let id = app.ok(Some(&unit), SAVE, report(1)).await["saveSubmission"]["id"].as_str().unwrap().to_string();
+        app.ok(Some(&unit), SUBMIT, json!({"id": id})).await;
+        app.ok(Some(&department), REVIEW, json!({"id": id, "pass": true})).await;
+        ids.push(id);
+    }
+    let approved = app.ok(Some(office), DECIDE, json!({"id": ids[0], "approve": true})).await;
+    assert_eq!(approved["decideSubmission"]["status"], "APPROVED");
+    // The same year twice: the second approval is refused, and nothing more is written.
+    app.refused(Some(office), DECIDE, json!({"id": ids[1], "approve": true}), "CONFLICT").await;
+    let reports = app
+        .ok(
+            Some(&unit),
+            "query($id: ID!) { annualReports(institutionId: $id) { year submissionId content { inEstablishment netAssetsEnd } } }",
+            json!({"id": inst}),
+        )
+        .await;
+    assert_eq!(
+        reports["annualReports"],
+        json!([{"year": year, "submissionId": ids[0], "content": {"inEstablishment": 1, "netAssetsEnd": "1302000.50"}}])
+    );
+    // Another institution reads none of it.
+    let other = app.institution_token("620722", &w.minle.institution);
+    let theirs = app
+        .ok(Some(&other), "query($id: ID!) { annualReports(institutionId: $id) { year } }", json!({"id": inst}))
+        .await;
+    assert_eq!(theirs["annualReports"], json!([]));
+}

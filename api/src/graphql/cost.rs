@@ -62,6 +62,7 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Staff", "offPostHistory", crate::graphql::loaders::OFF_POST_HISTORY as u64),
     ("Query", "personCodeLists", 5),
     ("CodeList", "codes", 60),
+    ("Query", "annualReports", 100),
     ("Submission", "steps", crate::submission::MAX_STEPS as u64),
     ("Submission", "attachments", crate::submission::MAX_ATTACHMENTS as u64),
 ];

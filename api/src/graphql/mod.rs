@@ -16,6 +16,7 @@ use crate::evaluation::{EvaluationMutation, EvaluationQuery};
 use crate::filing::{FilingMutation, FilingQuery};
 use crate::findings::FindingsQuery;
 use crate::history::HistoryQuery;
+use crate::institution::annual_report::{AnnualReportMutation, AnnualReportQuery};
 use crate::institution::particulars::ParticularsMutation;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
 use crate::jurisdiction::department::{DepartmentMutation, DepartmentQuery};
@@ -51,6 +52,7 @@ pub struct Query(
     AnnualPlanQuery,
     AccountsQuery,
     SubmissionQuery,
+    AnnualReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -60,6 +62,7 @@ pub struct Mutation(
     DepartmentMutation,
     InstitutionMutation,
     ParticularsMutation,
+    AnnualReportMutation,
     CeilingMutation,
     PlanMutation,
     EstablishmentMutation,

@@ -1,5 +1,6 @@
 //! Institutions (事业单位): what they are, what they are for, and who supervises them.
 
+pub mod annual_report;
 pub mod leadership;
 mod listing;
 pub mod particulars;

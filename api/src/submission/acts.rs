@@ -1,7 +1,7 @@
 //! The acts an institution may submit, each the office's own act with its own input: a person's
 //! arrival (`hireStaff`), a departure (`staffLeaves`, or `retireStaff` for a retirement), a
 //! change of a person's facts (`recordStaffFacts`), a change of the institution's particulars
-//! (`recordInstitutionParticulars`). A submission keeps the input as the office's mutation
+//! (`recordInstitutionParticulars`), its annual report (`recordAnnualReport`). A submission keeps the input as the office's mutation
 //! takes it, sealed (it may carry a national ID); checking it runs the act as a dry run, and
 //! approving it runs the act itself, so an approved submission is recorded exactly as if the
 //! office had keyed it.
@@ -14,6 +14,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 use crate::audit::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::parse_id;
+use crate::institution::annual_report::{self, AnnualReportInput};
 use crate::institution::particulars::{self, InstitutionParticularsInput};
 use crate::pii::PiiCipher;
 use crate::scope::Scope;
@@ -26,6 +27,7 @@ pub enum Act {
     Departure(StaffDateInput),
     PersonFacts(StaffFactsInput),
     InstitutionFacts(InstitutionParticularsInput),
+    AnnualReport(AnnualReportInput),
 }
 
 /// What running an act needs besides its input.
@@ -43,18 +45,24 @@ impl Act {
             Self::Departure(_) => SubmissionKind::Departure,
             Self::PersonFacts(_) => SubmissionKind::PersonFacts,
             Self::InstitutionFacts(_) => SubmissionKind::InstitutionFacts,
+            Self::AnnualReport(_) => SubmissionKind::AnnualReport,
+        }
+    }
+
+    /// The input as the office's mutation takes it.
+    fn value(&self) -> async_graphql::Value {
+        match self {
+            Self::Arrival(input) => input.to_value(),
+            Self::Departure(input) => input.to_value(),
+            Self::PersonFacts(input) => input.to_value(),
+            Self::InstitutionFacts(input) => input.to_value(),
+            Self::AnnualReport(input) => input.to_value(),
         }
     }
 
     /// The input as JSON, sealed with the personal-data key.
     pub fn seal(&self, pii: &PiiCipher) -> String {
-        let value = match self {
-            Self::Arrival(input) => input.to_value(),
-            Self::Departure(input) => input.to_value(),
-            Self::PersonFacts(input) => input.to_value(),
-            Self::InstitutionFacts(input) => input.to_value(),
-        };
-        pii.encrypt(&value.into_json().map(|v| v.to_string()).unwrap_or_default())
+        pii.encrypt(&self.value().into_json().map(|v| v.to_string()).unwrap_or_default())
     }
 
     /// The input of a kept submission.
@@ -73,21 +81,13 @@ impl Act {
             SubmissionKind::Departure => Self::Departure(parsed(value)?),
             SubmissionKind::PersonFacts => Self::PersonFacts(parsed(value)?),
             SubmissionKind::InstitutionFacts => Self::InstitutionFacts(parsed(value)?),
-            SubmissionKind::AnnualReport => {
-                return Err(ApiError::internal(anyhow::anyhow!("annual reports are not an act of this kind")));
-            }
+            SubmissionKind::AnnualReport => Self::AnnualReport(parsed(value)?),
         })
     }
 
     /// The input as the reader may see it: a national ID masked unless `full`.
     pub fn shown(&self, full: bool) -> serde_json::Value {
-        let value = match self {
-            Self::Arrival(input) => input.to_value(),
-            Self::Departure(input) => input.to_value(),
-            Self::PersonFacts(input) => input.to_value(),
-            Self::InstitutionFacts(input) => input.to_value(),
-        };
-        let mut json = value.into_json().unwrap_or_default();
+        let mut json = self.value().into_json().unwrap_or_default();
         if let serde_json::Value::Object(fields) = &mut json {
             fields.remove("dryRun");
             if !full && let Some(serde_json::Value::String(id)) = fields.get_mut("nationalId") {
@@ -117,6 +117,9 @@ impl Act {
             Self::InstitutionFacts(input) => {
                 return if parse_id(&input.institution_id)? == own { Ok(None) } else { Err(elsewhere()) };
             }
+            Self::AnnualReport(input) => {
+                return if parse_id(&input.institution_id)? == own { Ok(None) } else { Err(elsewhere()) };
+            }
             Self::Departure(input) => parse_id(&input.staff_id)?,
             Self::PersonFacts(input) => parse_id(&input.staff_id)?,
         };
@@ -136,9 +139,16 @@ impl Act {
     }
 
     /// Runs the act as the office's own (`desk.scope` an office's), in `db` (a transaction of
-    /// the caller's, or the connection); `dry_run`: rolled back, an answer only. Answers what
-    /// it made or changed (the person, the institution).
-    pub async fn run<C: crate::db::Writes>(self, db: &C, desk: &Desk<'_>, dry_run: bool) -> ApiResult<i32> {
+    /// the caller's, or the connection); `dry_run`: rolled back, an answer only; `submission`:
+    /// the submission approved into it. Answers what it made or changed (the person, the
+    /// institution, the report).
+    pub async fn run<C: crate::db::Writes>(
+        self,
+        db: &C,
+        desk: &Desk<'_>,
+        dry_run: bool,
+        submission: Option<i32>,
+    ) -> ApiResult<i32> {
         let Desk { pii, throttle, scope, actor } = *desk;
         match self {
             Self::Arrival(mut input) => {
@@ -162,6 +172,10 @@ impl Act {
             Self::InstitutionFacts(mut input) => {
                 input.dry_run = dry_run;
                 Ok(particulars::record(db, scope, actor, input).await?.id)
+            }
+            Self::AnnualReport(mut input) => {
+                input.dry_run = dry_run;
+                Ok(annual_report::record(db, scope, actor, input, submission).await?.id)
             }
         }
     }

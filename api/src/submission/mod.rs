@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, parse_id, pii, scope};
 use crate::graphql::loaders::{Loaders, to_graphql};
 use crate::institution::Institution;
+use crate::institution::annual_report::AnnualReportInput;
 use crate::institution::particulars::InstitutionParticularsInput;
 use crate::pii::PiiCipher;
 use crate::scope::{Reach, Scope};
@@ -49,6 +50,8 @@ pub struct SubmissionInput {
     pub person_facts: Option<StaffFactsInput>,
     /// A change of the institution's address, legal representative or head.
     pub institution_facts: Option<InstitutionParticularsInput>,
+    /// Its annual report for a finished year (`recordAnnualReport`'s input).
+    pub annual_report: Option<AnnualReportInput>,
     /// The attachments' references (document numbers).
     #[graphql(default)]
     pub attachments: Vec<String>,
@@ -62,9 +65,10 @@ impl SubmissionInput {
         acts.extend(self.departure.map(Act::Departure));
         acts.extend(self.person_facts.map(Act::PersonFacts));
         acts.extend(self.institution_facts.map(Act::InstitutionFacts));
+        acts.extend(self.annual_report.map(Act::AnnualReport));
         if acts.len() != 1 {
             return Err(ApiError::bad_input(
-                "a submission is exactly one of `arrival`, `departure`, `personFacts`, `institutionFacts`",
+                "a submission is exactly one of `arrival`, `departure`, `personFacts`, `institutionFacts`, `annualReport`",
             ));
         }
         let act = acts.remove(0);

@@ -192,7 +192,7 @@ pub async fn submit(db: &DatabaseConnection, scope: &Scope, desk: &Desk<'_>, id:
     let act = Act::open(row.kind, &row.payload, desk.pii)?;
     act.within(&txn, scope, own).await?;
     let office = Scope::office_over(scope.principal.clone(), jurisdiction.clone());
-    act.run(&txn, &Desk { scope: &office, ..*desk }, true).await?;
+    act.run(&txn, &Desk { scope: &office, ..*desk }, true, Some(row.id)).await?;
     step(&txn, desk.actor, &row, "submit", None).await?;
     crate::write::commit(txn).await?;
     Ok(row)
@@ -266,7 +266,7 @@ pub async fn decide(
         .await?;
         let act = Act::open(claimed.kind, &claimed.payload, desk.pii)?;
         act.within(&txn, scope, claimed.institution_id).await?;
-        let result = act.run(&txn, desk, false).await?;
+        let result = act.run(&txn, desk, false, Some(id)).await?;
         submission::Entity::update_many()
             .col_expr(submission::Column::ResultId, Expr::value(result))
             .filter(submission::Column::Id.eq(id))
