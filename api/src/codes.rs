@@ -134,11 +134,17 @@ fn national_id_check(first17: &str) -> u8 {
 /// only, never the region or the birth date (with those, the ~3,000 numbers a mask leaves
 /// could be tried one by one).
 pub fn mask_national_id(number: &str) -> String {
+    mask_national_id_to(number, 4)
+}
+
+/// A national ID with only its last `shown` characters (at most four) left readable.
+pub fn mask_national_id_to(number: &str, shown: usize) -> String {
     let chars: Vec<char> = number.chars().collect();
     if chars.len() != 18 {
         return "*".repeat(chars.len());
     }
-    format!("{}{}", "*".repeat(14), chars[14..].iter().collect::<String>())
+    let shown = shown.min(4);
+    format!("{}{}", "*".repeat(18 - shown), chars[18 - shown..].iter().collect::<String>())
 }
 
 /// A document number (文号) such as `张编发〔2024〕12号`: required, trimmed, bounded.

@@ -16,6 +16,9 @@ pub struct Model {
     /// Materialised path of codes, `/620000/620700/`, so a subtree is one prefix match.
     pub path: String,
     pub created_at: DateTimeUtc,
+    /// How many last characters of a national ID an institution's own account sees of its own
+    /// people (0 to 4), as the jurisdiction's office decides.
+    pub institution_id_digits: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! Institutions key their own changes (单位填报 → 主管部门审核 → 编办核准): an institution's
 //! account (`account.institution_id`), its submissions and each one's steps, the facts an
-//! institution changes itself (address, legal representative, head), and its annual reports.
+//! institution changes itself (address, legal representative, head), its annual reports, and how
+//! much of its people's national IDs an institution's account sees (the office decides).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -17,6 +18,11 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(Table::alter().table("account").add_column(integer_null("institution_id")).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter().table("jurisdiction").add_column(integer("institution_id_digits").default(4)).to_owned(),
+            )
             .await?;
         for name in INSTITUTION_COLUMNS {
             manager.alter_table(Table::alter().table("institution").add_column(string_null(name)).to_owned()).await?;
@@ -90,6 +96,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         drop_tables(manager, &["submission", "submission_step", "annual_report"]).await?;
         drop_columns(manager, "institution", &INSTITUTION_COLUMNS, &[]).await?;
+        drop_columns(manager, "jurisdiction", &["institution_id_digits"], &[]).await?;
         drop_columns(manager, "account", &["institution_id"], &[]).await
     }
 }

@@ -209,6 +209,19 @@ async fn an_institution_reads_its_own_record_and_people_only_and_writes_only_its
     let edges = people["staff"]["edges"].as_array().unwrap();
     assert_eq!(edges.len(), 1);
     assert_eq!(edges[0]["node"]["nationalId"].as_str().unwrap(), api::codes::mask_national_id(&w.city.national_id));
+    // How much of the ID it sees is the office's to decide (0 to 4 last characters), never more.
+    let digits = "mutation($d: Int!) { setInstitutionIdDigits(digits: $d) { institutionIdDigits } }";
+    app.refused(Some(&unit), digits, json!({"d": 2}), "FORBIDDEN").await;
+    app.refused(Some(&w.city.token), digits, json!({"d": 18}), "BAD_USER_INPUT").await;
+    let set = app.ok(Some(&w.city.token), digits, json!({"d": 2})).await;
+    assert_eq!(set["setInstitutionIdDigits"]["institutionIdDigits"], 2);
+    let people = app.ok(Some(&unit), "{ staff(first: 5) { edges { node { nationalId } } } }", json!({})).await;
+    let shown = people["staff"]["edges"][0]["node"]["nationalId"].as_str().unwrap().to_string();
+    assert_eq!(shown, format!("{}{}", "*".repeat(16), &w.city.national_id[16..]));
+    // The department still sees its four.
+    let department = department_of(&app, &w.city.token, inst).await;
+    let theirs = app.ok(Some(&department), "{ staff(first: 5) { edges { node { nationalId } } } }", json!({})).await;
+    assert_eq!(theirs["staff"]["edges"][0]["node"]["nationalId"], api::codes::mask_national_id(&w.city.national_id));
     // Nothing of another institution, nor of the jurisdiction.
     let theirs = app
         .ok(
@@ -260,7 +273,6 @@ async fn an_institution_reads_its_own_record_and_people_only_and_writes_only_its
 
     // Its particulars: submitted, passed, approved by its own office only.
     app.ok(Some(&unit), SUBMIT, json!({"id": id})).await;
-    let department = department_of(&app, &w.city.token, inst).await;
     app.ok(Some(&department), REVIEW, json!({"id": id, "pass": true})).await;
     app.refused(Some(&w.minle.token), DECIDE, json!({"id": id, "approve": true}), "NOT_FOUND").await;
     app.ok(Some(&w.city.token), DECIDE, json!({"id": id, "approve": true})).await;

@@ -42,6 +42,7 @@ pub async fn init(db: &DatabaseConnection, code: &str) -> anyhow::Result<Vec<Ini
                 None => format!("/{}/", division.code),
             }),
             created_at: Set(chrono::Utc::now()),
+            institution_id_digits: Set(4),
             ..Default::default()
         }
         .insert(&txn)

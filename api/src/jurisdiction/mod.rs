@@ -51,6 +51,12 @@ impl Jurisdiction {
         let rows = ctx.data_unchecked::<Loaders>().children.load_one(self.0.id).await.map_err(to_api)?;
         Ok(rows.unwrap_or_default().into_iter().map(Jurisdiction).collect())
     }
+    /// How many last characters of their people's national IDs its institutions' own accounts
+    /// see (0 to 4), as its office decided.
+    #[graphql(guard = "crate::graphql::context::InternalGuard")]
+    async fn institution_id_digits(&self) -> i32 {
+        self.0.institution_id_digits
+    }
     /// Supervising departments of this jurisdiction, within the caller's reach.
     async fn departments(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
         let rows = ctx.data_unchecked::<Loaders>().departments_of.load_one(self.0.id).await.map_err(to_api)?;
@@ -183,6 +189,7 @@ pub async fn create(
         parent_id: Set(Some(parent.id)),
         path: Set(format!("{}{}/", parent.path, code.as_str())),
         created_at: Set(chrono::Utc::now()),
+        institution_id_digits: Set(4),
         ..Default::default()
     }
     .insert(&txn)
@@ -224,6 +231,32 @@ pub async fn rename(
     Ok(after)
 }
 
+/// Sets how many last characters of a national ID the office's institutions' own accounts see
+/// of their people (0 to 4): the office's own jurisdiction only, audited.
+pub async fn set_id_digits(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    digits: i32,
+) -> ApiResult<jurisdiction::Model> {
+    if !(0..=4).contains(&digits) {
+        return Err(ApiError::bad_input("`digits`: from 0 to 4"));
+    }
+    let own = scope.office()?.id;
+    let txn = begin_write(db).await?;
+    let before = jurisdiction::Entity::find_by_id(own)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("jurisdiction {own} not found")))?;
+    let mut row: jurisdiction::ActiveModel = before.clone().into();
+    row.institution_id_digits = Set(digits);
+    let after = row.update(&txn).await?;
+    let change = Change::updated("jurisdiction.institution_id_digits", "jurisdiction", own, own, &before, &after);
+    audit::record(&txn, actor, change).await?;
+    crate::write::commit(txn).await?;
+    Ok(after)
+}
+
 #[derive(Default)]
 pub struct JurisdictionMutation;
 
@@ -232,6 +265,12 @@ impl JurisdictionMutation {
     /// Creates a county, district or city below the caller's own jurisdiction.
     async fn create_jurisdiction(&self, ctx: &Context<'_>, input: CreateJurisdictionInput) -> Result<Jurisdiction> {
         Ok(Jurisdiction(create(db(ctx), scope(ctx), &actor(ctx), input).await?))
+    }
+
+    /// Decides how many last characters (0 to 4) of their people's national IDs the
+    /// institutions' own accounts of the caller's jurisdiction see.
+    async fn set_institution_id_digits(&self, ctx: &Context<'_>, digits: i32) -> Result<Jurisdiction> {
+        Ok(Jurisdiction(set_id_digits(db(ctx), scope(ctx), &actor(ctx), digits).await?))
     }
 
     /// Renames the caller's own jurisdiction.

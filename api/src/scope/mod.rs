@@ -509,6 +509,15 @@ impl Scope {
         }
     }
 
+    /// How many last characters of a national ID the caller sees where it is masked: four,
+    /// or for an institution's own account what its office decided.
+    pub fn masked_id_digits(&self) -> usize {
+        match &self.reach {
+            Reach::Institution { jurisdiction, .. } => usize::try_from(jurisdiction.institution_id_digits).unwrap_or(0),
+            _ => 4,
+        }
+    }
+
     /// Whether personal data of a jurisdiction's staff may be shown unmasked: only to that
     /// jurisdiction's own staffing office.
     pub fn sees_personal_data(&self, jurisdiction_id: i32) -> bool {
@@ -542,6 +551,7 @@ mod tests {
             parent_id: None,
             path: "/990000/".into(),
             created_at: chrono::Utc::now(),
+            institution_id_digits: 4,
         };
         let principal = Principal {
             subject: "t".into(),

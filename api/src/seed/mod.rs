@@ -49,6 +49,7 @@ pub async fn ensure_jurisdiction<C: ConnectionTrait>(
         parent_id: Set(parent.map(|p| p.id)),
         path: Set(path),
         created_at: Set(chrono::Utc::now()),
+        institution_id_digits: Set(4),
         ..Default::default()
     }
     .insert(db)

@@ -45,7 +45,7 @@ impl Staff {
         if scope(ctx).sees_personal_data(self.0.jurisdiction_id) {
             Ok(number)
         } else {
-            Ok(crate::codes::mask_national_id(&number))
+            Ok(crate::codes::mask_national_id_to(&number, scope(ctx).masked_id_digits()))
         }
     }
     /// A person in the caller's reach works in an institution in that reach.
