@@ -397,3 +397,28 @@ async fn an_annual_report_must_agree_with_the_roster_at_the_years_end_and_is_rec
         .await;
     assert_eq!(theirs["annualReports"], json!([]));
 }
+
+#[tokio::test]
+async fn a_submission_waiting_past_its_deadline_is_flagged_in_every_queue() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let inst = w.city.institution.as_str();
+    let unit = app.institution_token("620700", inst);
+    let department = department_of(&app, &w.city.token, inst).await;
+    let facts = json!({"i": {"institutionFacts": {"institutionId": inst, "head": "王五"}}});
+    let id = app.ok(Some(&unit), SAVE, facts).await["saveSubmission"]["id"].as_str().unwrap().to_string();
+    app.ok(Some(&unit), SUBMIT, json!({"id": id})).await;
+    assert_eq!(queue(&app, &department).await["overdue"], 0);
+    // Sent eight days ago: past the department's seven.
+    let eight_days_ago = (chrono::Utc::now() - chrono::Duration::days(8)).to_rfc3339();
+    let sql = format!("UPDATE submission SET submitted_at = '{eight_days_ago}' WHERE id = {id}");
+    app.db.execute_unprepared(&sql).await.unwrap();
+    for token in [&department, &unit, &w.city.token] {
+        assert_eq!(queue(&app, token).await["overdue"], 1);
+    }
+    let listed = app.ok(Some(&department), "{ submissions { id overdue dueAt } }", json!({})).await;
+    assert_eq!(listed["submissions"][0]["overdue"], true);
+    // Passed, it waits for the office from now: no longer late.
+    app.ok(Some(&department), REVIEW, json!({"id": id, "pass": true})).await;
+    assert_eq!(queue(&app, &w.city.token).await["overdue"], 0);
+}
