@@ -21,7 +21,8 @@
 #   FUZZ_SCHEMA        the SDL to generate from (default api/schema.graphql; `introspect` makes
 #                      Schemathesis introspect the running server instead)
 #   FUZZ_MAX_SECONDS   the slow-answer limit of the check (default 5)
-#   FUZZ_ROLES         the runs, in order (default "staffing-office department evaluator public")
+#   FUZZ_ROLES         the runs, in order (default "staffing-office department evaluator public";
+#                      "institution" runs as an institution's own account)
 set -euo pipefail
 
 if [[ $# -ne 1 || ! -x $1 ]]; then
@@ -107,6 +108,8 @@ token=$(mint --role STAFFING_OFFICE)
 # The demo's first supervising department, and a member of the demo's evaluation round.
 department_token=$(mint --role DEPARTMENT --department 1 --subject fuzz-department)
 evaluator_token=$(mint --role EVALUATOR --subject expert-li)
+# The demo's first institution's own account (an `institution` run: FUZZ_ROLES=institution).
+institution_token=$(mint --role INSTITUTION --institution 1 --subject fuzz-institution)
 
 failures=$tmp/failures.jsonl
 : >"$failures"
@@ -148,6 +151,7 @@ for role in ${FUZZ_ROLES:-staffing-office department evaluator public}; do
     staffing-office) run_schemathesis "$role" --header "Authorization: Bearer $token" ;;
     department) run_schemathesis "$role" --header "Authorization: Bearer $department_token" ;;
     evaluator) run_schemathesis "$role" --header "Authorization: Bearer $evaluator_token" ;;
+    institution) run_schemathesis "$role" --header "Authorization: Bearer $institution_token" ;;
     public) run_schemathesis "$role" ;;
     *) echo "unknown FUZZ_ROLES entry: $role" >&2 && status=1 ;;
   esac
