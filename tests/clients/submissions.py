@@ -186,6 +186,15 @@ try:
     save("arrivalForm")
     check(badge() == 1, f"one draft waits for the institution: {badge()}")
     act("人员入编", "send")
+    # Last year's annual report, its year-end headcount the roster's at 31 December.
+    last = date.today().year - 1
+    year_end = ask(office, "query($id: ID!, $d: NaiveDate!) { institution(id: $id, asOf: $d) { staffCounts { inEstablishment } } }",
+                   {"id": unit_id, "d": f"{last}-12-31"})["institution"]["staffCounts"]["inEstablishment"]
+    browser.find_element(By.ID, "rpActivities").send_keys("举办书画展览六场，开展公益培训")
+    browser.find_element(By.ID, "rpPeople").send_keys(str(year_end))
+    browser.find_element(By.ID, "rpEnd").send_keys("1302000.50")
+    save("reportForm")
+    act("年度报告", "send")
     check("待主管部门审核" in row("人员入编").text and "待主管部门审核" in row("人员出编").text, text("subList"))
     check(badge() == 0, "nothing waits for the institution once sent")
     accessible("the institution's submissions and forms")
@@ -195,11 +204,12 @@ try:
     # The department: two waiting; the departure returned with its reason, the arrival passed.
     sign_in("wang.culture", "a department's passphrase")
     wait.until(lambda b: b.find_element(By.ID, "badge").is_displayed())
-    check(badge() == 2, f"two wait for the department: {badge()}")
+    check(badge() == 3, f"three wait for the department: {badge()}")
     queue()
     act("人员出编", "giveBack", "缺少单位同意辞职的文件")
     check("已退回" in row("人员出编").text, text("subList"))
     act("人员入编", "pass", "同意")
+    act("年度报告", "pass")
     check("待编办核准" in row("人员入编").text, text("subList"))
     sign_out()
 
@@ -221,7 +231,7 @@ try:
     # The office approves both: each changes the unit's figures once.
     sign_in("zhang.office", "correct horse battery")
     wait.until(lambda b: b.find_element(By.ID, "badge").is_displayed())
-    check(badge() == 2, f"two wait for the office: {badge()}")
+    check(badge() == 3, f"three wait for the office: {badge()}")
     queue()
     accessible("the office's queue")
     check("审核通过（主管部门）" in text("notices"), f"the office's notices: {text('notices')!r}")
@@ -231,6 +241,9 @@ try:
     act("人员出编", "approve")
     check(in_establishment() == before, f"the departure is recorded once: {in_establishment()}")
     check("已核准" in row("人员入编").text and "已核准" in row("人员出编").text, text("subList"))
+    act("年度报告", "approve")
+    reports = ask(office, "query($id: ID!) { annualReports(institutionId: $id) { year content { inEstablishment } } }", {"id": unit_id})
+    check(reports["annualReports"] == [{"year": last, "content": {"inEstablishment": year_end}}], f"the report: {reports}")
     check(badge() == 0, "nothing waits for the office")
     # Approving again from another tab is refused and writes nothing.
     again = urllib.request.Request(graphql, data=json.dumps({"query": f'mutation {{ decideSubmission(id: "{approved}", approve: true) {{ id }} }}'}).encode(),
@@ -238,7 +251,7 @@ try:
     with urllib.request.urlopen(again) as response:
         check(json.load(response)["errors"][0]["extensions"]["code"] == "CONFLICT", "a second approval is refused")
     check(in_establishment() == before, "and changes nothing")
-    print(f"submissions: an institution sent a departure ({leaver.split()[1] if len(leaver.split()) > 1 else leaver}) and an "
+    print(f"submissions: an institution sent a departure ({leaver.split()[1] if len(leaver.split()) > 1 else leaver}), an annual report and an "
           "arrival; a refusal and a return read in Chinese; the department passed them, the office approved them, and "
           "each changed the unit's figures once")
 finally:
