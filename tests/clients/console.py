@@ -145,6 +145,8 @@ try:
         browser.save_screenshot(os.path.join(shots, "console-department.png"))
     check(not browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=accounts]").is_displayed(),
           "accounts are an office's screen, not a department's")
+    tabs = sorted(b.get_attribute("data-tab") for b in browser.find_elements(By.CSS_SELECTOR, "nav button") if b.is_displayed())
+    check(tabs == ["institutions", "people", "plans", "submissions"], f"a department's tabs, none only refused: {tabs}")
     # Its people, with ID numbers masked (only the office of their jurisdiction sees them whole).
     browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=people]").click()
     wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#peopleList tr")) > 0)
