@@ -5,8 +5,8 @@
 #
 # Starts `api serve --demo` on a fresh temporary database and a free loopback port, then runs
 # Schemathesis over every query and mutation of api/schema.graphql once for each role: as a
-# staffing office, a supervising department and an evaluation committee member (tokens minted
-# with `api token`), and as the public (no token). Only the custom check
+# staffing office, a supervising department, an institution's own account and an evaluation
+# committee member (tokens minted with `api token`), and as the public (no token). Only the custom check
 # `server_fault` (tests/clients/fuzz_checks.py) is on: a case fails on HTTP 5xx, on an
 # `INTERNAL` error code, or on an answer slower than 5 s. Exit 0 only when no case failed;
 # the failing cases (query and answer) are printed, grouped, at the end.
@@ -21,8 +21,8 @@
 #   FUZZ_SCHEMA        the SDL to generate from (default api/schema.graphql; `introspect` makes
 #                      Schemathesis introspect the running server instead)
 #   FUZZ_MAX_SECONDS   the slow-answer limit of the check (default 5)
-#   FUZZ_ROLES         the runs, in order (default "staffing-office department evaluator public";
-#                      "institution" runs as an institution's own account)
+#   FUZZ_ROLES         the runs, in order (default "staffing-office department institution evaluator
+#                      public")
 set -euo pipefail
 
 if [[ $# -ne 1 || ! -x $1 ]]; then
@@ -108,7 +108,7 @@ token=$(mint --role STAFFING_OFFICE)
 # The demo's first supervising department, and a member of the demo's evaluation round.
 department_token=$(mint --role DEPARTMENT --department 1 --subject fuzz-department)
 evaluator_token=$(mint --role EVALUATOR --subject expert-li)
-# The demo's first institution's own account (an `institution` run: FUZZ_ROLES=institution).
+# The demo's first institution's own account.
 institution_token=$(mint --role INSTITUTION --institution 1 --subject fuzz-institution)
 
 failures=$tmp/failures.jsonl
@@ -146,7 +146,7 @@ run_schemathesis() { # NAME [schemathesis options...]
   ((rc == 0)) || status=1
 }
 
-for role in ${FUZZ_ROLES:-staffing-office department evaluator public}; do
+for role in ${FUZZ_ROLES:-staffing-office department institution evaluator public}; do
   case $role in
     staffing-office) run_schemathesis "$role" --header "Authorization: Bearer $token" ;;
     department) run_schemathesis "$role" --header "Authorization: Bearer $department_token" ;;
