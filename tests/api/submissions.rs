@@ -135,7 +135,11 @@ async fn an_institution_submits_its_department_passes_and_the_office_approves_on
         approved["steps"].as_array().unwrap().iter().map(|s| s["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["SAVE", "SUBMIT", "PASS", "APPROVE"]);
     assert_eq!(in_establishment(&app, office, inst).await, before + 1);
-    app.refused(Some(office), DECIDE, json!({"id": arrival_id, "approve": true}), "CONFLICT").await;
+    let again = app.refused(Some(office), DECIDE, json!({"id": arrival_id, "approve": true}), "CONFLICT").await;
+    assert!(
+        again["errors"][0]["extensions"]["messageZh"].as_str().unwrap().contains("该填报当前的状态不能办理此项"),
+        "{again}"
+    );
     assert_eq!(in_establishment(&app, office, inst).await, before + 1);
     app.ok(Some(office), DECIDE, json!({"id": departure_id, "approve": true})).await;
     assert_eq!(in_establishment(&app, office, inst).await, before);
@@ -180,6 +184,8 @@ async fn a_refusal_by_the_acts_own_rules_comes_back_before_sending_and_the_draft
     let future = saved["saveSubmission"]["id"].as_str().unwrap().to_string();
     let (_, body) = app.graphql(Some(&unit), SUBMIT, json!({"id": future})).await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    // In Chinese for a Chinese reader (the console asks with Accept-Language: zh).
+    assert!(body["errors"][0]["extensions"]["messageZh"].as_str().unwrap().contains("日期晚于今天"), "{body}");
     let listed = app.ok(Some(&unit), "{ submissions { id status } }", json!({})).await;
     assert!(listed["submissions"].as_array().unwrap().iter().all(|s| s["status"] == "DRAFT"), "{listed}");
     // Withdrawn, it is gone from the queue.
