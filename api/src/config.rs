@@ -121,6 +121,32 @@ pub struct Server {
     pub otel_service_name: String,
 }
 
+/// Settings that are secrets: each may instead come from a file named by `NAME_FILE` (the
+/// container convention: Docker and Kubernetes mount secrets as files).
+pub const FILE_SECRETS: [&str; 6] =
+    ["DATABASE_URL", "DATABASE_READ_URL", "JWT_SECRET", "PII_KEY", "OIDC_CLIENT_SECRET", "METRICS_TOKEN"];
+
+/// The secrets to take from files, as `(NAME, value)`: for each of [`FILE_SECRETS`] whose
+/// `NAME_FILE` is set, the file's content without its trailing newline. `NAME` and `NAME_FILE`
+/// both set is an error: which one should win would be a guess.
+pub fn secrets_from_files(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let mut found = Vec::new();
+    for name in FILE_SECRETS {
+        let Some(path) = var(&format!("{name}_FILE")).filter(|p| !p.is_empty()) else { continue };
+        if var(name).is_some() {
+            anyhow::bail!("both {name} and {name}_FILE are set: give one");
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("{name}_FILE ({path}): {e}"))?;
+        let value = text.strip_suffix('\n').unwrap_or(&text);
+        let value = value.strip_suffix('\r').unwrap_or(value);
+        if value.is_empty() {
+            anyhow::bail!("{name}_FILE ({path}) is empty");
+        }
+        found.push((name, value.to_string()));
+    }
+    Ok(found)
+}
+
 /// Shortest secret accepted from the environment, in bytes.
 pub const MIN_SECRET: usize = 32;
 
@@ -212,4 +238,27 @@ pub struct OidcSettings {
     /// The ID token claim matched against account user names.
     pub username_claim: String,
     pub scopes: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secrets_from_files;
+
+    #[test]
+    fn a_secret_comes_from_its_file_without_the_trailing_newline_and_never_from_both() {
+        let file = std::env::temp_dir().join(format!("jwt-secret-{}", std::process::id()));
+        std::fs::write(&file, "a-secret-from-a-mounted-file-0123456789\n").unwrap();
+        let path = file.display().to_string();
+        let env = |pairs: Vec<(&'static str, String)>| {
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+        };
+        let found = secrets_from_files(env(vec![("JWT_SECRET_FILE", path.clone())])).unwrap();
+        assert_eq!(found, vec![("JWT_SECRET", "a-secret-from-a-mounted-file-0123456789".to_string())]);
+        let both = secrets_from_files(env(vec![("JWT_SECRET_FILE", path), ("JWT_SECRET", "x".into())]));
+        assert!(both.unwrap_err().to_string().contains("both JWT_SECRET and JWT_SECRET_FILE"));
+        let missing = secrets_from_files(env(vec![("PII_KEY_FILE", "/nonexistent/pii".into())]));
+        assert!(missing.unwrap_err().to_string().contains("PII_KEY_FILE"));
+        assert!(secrets_from_files(env(vec![])).unwrap().is_empty());
+        std::fs::remove_file(&file).ok();
+    }
 }

@@ -48,8 +48,17 @@ fn print_report(report: &api::import::ImportReport, what: &str) -> std::process:
     std::process::ExitCode::SUCCESS
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<std::process::ExitCode> {
+fn main() -> anyhow::Result<std::process::ExitCode> {
+    // Secrets given as files (`JWT_SECRET_FILE`...) become the settings they name, before the
+    // command line is read and before any other thread exists.
+    for (name, value) in api::config::secrets_from_files(|name| std::env::var(name).ok())? {
+        // SAFETY: the process has one thread here: the runtime is built below.
+        unsafe { std::env::set_var(name, value) };
+    }
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(start())
+}
+
+async fn start() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     let settings = cli.settings;
     let format = match std::env::var("LOG_FORMAT").as_deref() {

@@ -265,6 +265,8 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 req.extensions_mut().insert(RequestId { id: request_id.clone(), chinese });
                 let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.path());
                 let started = Instant::now();
+                // Probes (a load balancer's every few seconds) are logged only at DEBUG.
+                let probe = matches!(req.path(), "/healthz" | "/readyz");
                 let call = {
                     let _entered = span.enter();
                     service.call(req)
@@ -272,7 +274,12 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 async move {
                     let mut response = call.await?;
                     let status = response.status().as_u16();
-                    tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "request finished");
+                    let elapsed_ms = started.elapsed().as_millis() as u64;
+                    if probe {
+                        tracing::debug!(status, elapsed_ms, "request finished");
+                    } else {
+                        tracing::info!(status, elapsed_ms, "request finished");
+                    }
                     if let Ok(value) = HeaderValue::from_str(&request_id) {
                         response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
                     }
