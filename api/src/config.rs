@@ -74,6 +74,13 @@ pub struct Server {
     /// Longest wait for a database connection before answering `UNAVAILABLE`, in milliseconds.
     #[arg(long, help_heading = "Limits", env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
     pub db_acquire_timeout_ms: u64,
+    /// Connections in each database pool (the primary's and the replica's); unset: 4 on
+    /// SQLite, 16 on PostgreSQL.
+    #[arg(long, help_heading = "Limits", env = "DB_POOL_SIZE")]
+    pub db_pool_size: Option<u32>,
+    /// HTTP worker threads; unset: one per CPU core.
+    #[arg(long, help_heading = "Limits", env = "WORKERS")]
+    pub workers: Option<usize>,
     /// Requests per minute from one address without a token.
     #[arg(long, help_heading = "Limits", env = "RATE_LIMIT_PUBLIC", default_value_t = 600)]
     pub rate_limit_public: u32,

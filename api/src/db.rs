@@ -50,11 +50,14 @@ pub struct PoolLimits {
     pub acquire_timeout: Duration,
     /// PostgreSQL's `statement_timeout` on every connection of the pool (none when `None`).
     pub statement_timeout: Option<Duration>,
+    /// Connections in the pool; `None`: 4 on SQLite (one writer at a time anyway), 16 on
+    /// PostgreSQL.
+    pub max_connections: Option<u32>,
 }
 
 impl Default for PoolLimits {
     fn default() -> Self {
-        Self { acquire_timeout: Duration::from_secs(10), statement_timeout: None }
+        Self { acquire_timeout: Duration::from_secs(10), statement_timeout: None, max_connections: None }
     }
 }
 
@@ -78,7 +81,7 @@ pub async fn connect_limited(url: &str, schema: Option<&str>, limits: PoolLimits
     options
         .sqlx_logging(false)
         .acquire_timeout(limits.acquire_timeout)
-        .max_connections(if url.starts_with("sqlite") { 4 } else { 16 })
+        .max_connections(limits.max_connections.unwrap_or(if url.starts_with("sqlite") { 4 } else { 16 }).max(1))
         .min_connections(1)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

@@ -83,6 +83,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                 acquire_timeout: std::time::Duration::from_millis(server.db_acquire_timeout_ms),
                 statement_timeout: (server.statement_timeout_ms > 0)
                     .then(|| std::time::Duration::from_millis(server.statement_timeout_ms)),
+                max_connections: server.db_pool_size,
             };
             let db = api::db::connect_limited(&settings.database_url, None, limits)
                 .await
@@ -110,6 +111,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
             let mut state = AppState::new(db, keys.verifier, pii)
                 .with_limits(api::server::Limits {
                     deadline: std::time::Duration::from_secs(server.request_timeout_secs.max(1)),
+                    workers: server.workers,
                     ..Default::default()
                 })
                 .with_throttle(api::throttle::Throttle::new(server.rate_limit_public, server.rate_limit_token))

@@ -447,7 +447,7 @@ async fn with_the_database_gone_requests_get_unavailable_at_once_and_the_service
     let direct = api::db::connect_with(&url, schema.as_deref()).await.unwrap();
     api::write::migrate(&direct).await.unwrap();
     api::seed::zhangye_tree(&direct).await.unwrap();
-    let limits = api::db::PoolLimits { acquire_timeout: Duration::from_secs(2), statement_timeout: None };
+    let limits = api::db::PoolLimits { acquire_timeout: Duration::from_secs(2), ..Default::default() };
     let Some(schema) = schema else {
         // SQLite has no server to lose: a closed pool stands in for it.
         let app = crate::helpers::spawn_app_on(dir, direct.clone(), |s| s).await;
@@ -540,6 +540,7 @@ async fn a_statement_past_postgresqls_timeout_answers_unavailable() {
     let limits = api::db::PoolLimits {
         acquire_timeout: Duration::from_secs(5),
         statement_timeout: Some(Duration::from_millis(50)),
+        max_connections: None,
     };
     let db = api::db::connect_limited(&url, Some(&schema), limits).await.unwrap();
     let error = db.execute_unprepared("SELECT pg_sleep(1)").await.unwrap_err();

@@ -47,6 +47,11 @@ fn each_subcommand_lists_its_own_options_and_only_serve_the_servers() {
     assert!(!help(&mut command, "migrate").contains("--jwt-secret"));
     assert!(help(&mut command, "import").contains("--pii-key"));
     assert!(Cli::try_parse_from(["api", "token", "--role", "PUBLIC", "--bind", "127.0.0.1:1"]).is_err());
+    // The server's pool size and worker count are its own knobs.
+    let serve = help(&mut command, "serve");
+    assert!(serve.contains("DB_POOL_SIZE") && serve.contains("WORKERS"), "{serve}");
+    assert!(Cli::try_parse_from(["api", "serve", "--db-pool-size", "8", "--workers", "2"]).is_ok());
+    assert!(Cli::try_parse_from(["api", "token", "--role", "PUBLIC", "--workers", "2"]).is_err());
 }
 
 #[test]
@@ -54,7 +59,7 @@ fn token_help_lists_the_roles_and_refuses_others() {
     let mut command = Cli::command();
     let token = command.find_subcommand_mut("token").unwrap();
     let help = token.render_long_help().to_string();
-    for role in ["STAFFING_OFFICE", "DEPARTMENT", "EVALUATOR", "PUBLIC"] {
+    for role in ["STAFFING_OFFICE", "DEPARTMENT", "INSTITUTION", "EVALUATOR", "PUBLIC"] {
         assert!(help.contains(role), "{help}");
     }
     assert!(Cli::try_parse_from(["api", "token", "--role", "ADMIN", "--jurisdiction", "620700"]).is_err());
@@ -237,4 +242,24 @@ async fn schemas_migrating_together_on_a_fresh_database_all_succeed() {
     if available {
         assert_eq!(home.as_deref(), Some("public"));
     }
+}
+
+/// `DB_POOL_SIZE` bounds the pool: with one connection held by an open transaction, the next
+/// statement waits its acquire timeout and is answered as unavailable, on both databases.
+#[tokio::test]
+async fn the_pool_holds_as_many_connections_as_it_is_given() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let dir = tempfile::tempdir().unwrap();
+    let (url, schema) = crate::helpers::fresh_database_url(&dir).await;
+    let limits = api::db::PoolLimits {
+        acquire_timeout: std::time::Duration::from_millis(300),
+        max_connections: Some(1),
+        ..Default::default()
+    };
+    let db = api::db::connect_limited(&url, schema.as_deref(), limits).await.unwrap();
+    let held = db.begin().await.unwrap();
+    let error = db.execute_unprepared("SELECT 1").await.unwrap_err();
+    assert_eq!(api::error::ApiError::from(error).code(), "UNAVAILABLE");
+    held.rollback().await.unwrap();
+    db.execute_unprepared("SELECT 1").await.unwrap();
 }

@@ -42,11 +42,13 @@ pub struct Limits {
     pub deadline: Duration,
     /// Largest answer sent; a larger one is replaced by an error.
     pub max_answer: usize,
+    /// HTTP worker threads; `None`: one per CPU core (actix's default).
+    pub workers: Option<usize>,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { deadline: Duration::from_secs(15), max_answer: 8 * 1024 * 1024 }
+        Self { deadline: Duration::from_secs(15), max_answer: 8 * 1024 * 1024, workers: None }
     }
 }
 
@@ -245,6 +247,7 @@ impl Metrics {
 
 /// Starts serving on an already bound listener (port 0 in tests).
 pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let workers = state.limits.workers;
     let server = HttpServer::new(move || {
         let mut cors = actix_cors::Cors::default()
             .allowed_methods(["GET", "POST"])
@@ -312,9 +315,12 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/", read().to(crate::portal::index))
             .route("/office/", read().to(crate::portal::console))
             .route("/office", read().to(crate::portal::console))
-    })
-    .listen(listener)?
-    .run();
+    });
+    let server = match workers {
+        Some(n) => server.workers(n.max(1)),
+        None => server,
+    };
+    let server = server.listen(listener)?.run();
     Ok(server)
 }
 
