@@ -73,6 +73,10 @@ pub enum Command {
         /// `verifyLedger` reported a difference, or a repair by hand).
         #[arg(long)]
         recount_totals: bool,
+        /// `status` lists each migration as applied or pending; `down` rolls back the last
+        /// ones; none applies what is pending.
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
     },
     /// Creates a jurisdiction and every level above it from the national division table (GB/T
     /// 2260), with their official names and kinds; running it again changes nothing.
@@ -209,4 +213,16 @@ pub struct ExportArgs {
     /// Output file; CSV goes to stdout when omitted, XLSX to KIND-CODE.xlsx.
     #[arg(long)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum MigrateAction {
+    /// Lists every migration, applied or pending, oldest first.
+    Status,
+    /// Rolls back the last applied migrations (their `down`), newest first.
+    Down {
+        /// How many.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
 }

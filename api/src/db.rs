@@ -184,6 +184,20 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, 
     Ok(Migrator::get_pending_migrations(db).await?.iter().map(|m| m.name().to_string()).collect())
 }
 
+/// Every migration, oldest first, with whether it is applied (`api migrate status`).
+pub async fn migration_status(db: &DatabaseConnection) -> Result<Vec<(String, bool)>, DbErr> {
+    Ok(Migrator::get_migration_with_status(db)
+        .await?
+        .iter()
+        .map(|m| (m.name().to_string(), m.status() == migration::MigrationStatus::Applied))
+        .collect())
+}
+
+/// Rolls back the last `steps` applied migrations, newest first (`api migrate down`).
+pub async fn migrate_down(db: &DatabaseConnection, steps: u32) -> Result<(), DbErr> {
+    Migrator::down(db, Some(steps)).await
+}
+
 /// Begins a transaction that reads a consistent snapshot and writes what it read (a
 /// disclosure release): REPEATABLE READ on PostgreSQL, IMMEDIATE on SQLite.
 pub async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {

@@ -257,7 +257,21 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
             api::backup::sqlite(&db, &file).await?;
             println!("backed up to {}", file.display());
         }
-        Command::Migrate { recount_totals } => {
+        Command::Migrate { action: Some(action), .. } => {
+            let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
+            match action {
+                api::cli::MigrateAction::Status => {
+                    for (name, applied) in api::db::migration_status(&db).await? {
+                        println!("{} {name}", if applied { "applied" } else { "pending" });
+                    }
+                }
+                api::cli::MigrateAction::Down { steps } => {
+                    api::db::migrate_down(&db, steps).await.context("rolling back")?;
+                    println!("rolled back {steps} migration(s)");
+                }
+            }
+        }
+        Command::Migrate { recount_totals, action: None } => {
             let db = api::db::connect(&settings.database_url).await.context("connecting to the database")?;
             let pending = api::db::pending_migrations(&db).await?;
             api::write::migrate(&db).await.context("migrating the database")?;

@@ -1,5 +1,6 @@
 //! Schema changes, applied in order by `api serve` (and by tests on a fresh database).
 
+pub use sea_orm_migration::migrator::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_foundation;

@@ -263,3 +263,22 @@ async fn the_pool_holds_as_many_connections_as_it_is_given() {
     held.rollback().await.unwrap();
     db.execute_unprepared("SELECT 1").await.unwrap();
 }
+
+/// `api migrate status` and `api migrate down`: the last migrations roll back (their `down`
+/// runs on this database) and apply again, the status saying which are pending in between.
+#[tokio::test]
+async fn the_last_migrations_roll_back_and_apply_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, schema) = crate::helpers::fresh_database_url(&dir).await;
+    let db = api::db::connect_with(&url, schema.as_deref()).await.unwrap();
+    api::write::migrate(&db).await.unwrap();
+    let status = api::db::migration_status(&db).await.unwrap();
+    assert!(status.len() > 30 && status.iter().all(|(_, applied)| *applied), "{status:?}");
+    api::db::migrate_down(&db, 2).await.unwrap();
+    let status = api::db::migration_status(&db).await.unwrap();
+    let pending: Vec<&str> = status.iter().filter(|(_, applied)| !applied).map(|(name, _)| name.as_str()).collect();
+    assert_eq!(pending, status[status.len() - 2..].iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>());
+    api::write::migrate(&db).await.unwrap();
+    assert!(api::db::migration_status(&db).await.unwrap().iter().all(|(_, applied)| *applied));
+    api::seed::zhangye_tree(&db).await.unwrap();
+}
