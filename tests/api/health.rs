@@ -68,3 +68,20 @@ async fn every_migration_goes_down_and_up_again() {
     assert_eq!(Migrator::get_pending_migrations(&app.db).await.unwrap().len(), 0);
     api::seed::zhangye_tree(&app.db).await.unwrap();
 }
+
+#[tokio::test]
+async fn metrics_gauge_each_pools_connections() {
+    let token = "metrics-token-for-the-tests-0123456789";
+    let app =
+        crate::helpers::spawn_app_with(|state| state.with_metrics_token(Some(token.into())).count_statements()).await;
+    app.get("/readyz").await;
+    let response = app.client.get(format!("{}/metrics", app.address)).bearer_auth(token).send().await.unwrap();
+    let body = response.text().await.unwrap();
+    for pool in ["primary", "read"] {
+        assert!(body.contains(&format!("db_pool_connections{{pool=\"{pool}\",state=\"idle\"}}")), "{body}");
+        assert!(body.contains(&format!("db_pool_connections{{pool=\"{pool}\",state=\"in_use\"}}")), "{body}");
+        let limit = body.lines().find(|l| l.starts_with(&format!("db_pool_max_connections{{pool=\"{pool}\"}}")));
+        let limit: i64 = limit.and_then(|l| l.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+        assert!(limit >= 4, "{body}");
+    }
+}

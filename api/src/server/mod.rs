@@ -25,6 +25,7 @@ use crate::throttle::Throttle;
 
 mod files;
 mod graphql_post;
+mod pools;
 mod signin;
 use files::{IMPORT_LIMIT, annual_statistics, export_download, import_upload, release_download, staff_template};
 pub use files::{ImportsRunning, Running};
@@ -168,8 +169,13 @@ impl AppState {
     }
 
     /// Counts every SQL statement in `db_statements_total` (by pool), so statements per
-    /// request can be read off `/metrics` under load. Call after `with_read_replica`.
+    /// request can be read off `/metrics` under load, and gauges each pool's connections
+    /// (`db_pool_connections`, `db_pool_max_connections`). Call after `with_read_replica`.
     pub fn count_statements(mut self) -> Self {
+        let pools = vec![("primary", self.db.clone()), ("read", self.read_db.clone())];
+        let gauges = pools::PoolGauges::new(pools);
+        // Registered once per state; a second call (a test) keeps the first.
+        let _ = self.metrics.registry.register(Box::new(gauges));
         for (pool, db) in [("primary", &mut self.db), ("read", &mut self.read_db)] {
             let counter = self.metrics.statements.with_label_values(&[pool]);
             db.set_metric_callback(move |_| counter.inc());

@@ -1,0 +1,59 @@
+//! Gauges of the database pools, read when `/metrics` is scraped: each pool's connections by
+//! state (idle, in use) and its limit, per pool (the primary's, the replica's).
+
+use prometheus::core::{Collector, Desc};
+use prometheus::proto::MetricFamily;
+use prometheus::{IntGaugeVec, Opts};
+use sea_orm::{DatabaseConnection, DbBackend};
+
+pub struct PoolGauges {
+    pools: Vec<(&'static str, DatabaseConnection)>,
+    connections: IntGaugeVec,
+    limit: IntGaugeVec,
+}
+
+impl PoolGauges {
+    pub fn new(pools: Vec<(&'static str, DatabaseConnection)>) -> Self {
+        let connections = IntGaugeVec::new(
+            Opts::new("db_pool_connections", "Connections of each database pool, by state (idle, in_use)"),
+            &["pool", "state"],
+        )
+        .expect("static metric definition");
+        let limit = IntGaugeVec::new(Opts::new("db_pool_max_connections", "Each database pool's limit"), &["pool"])
+            .expect("static metric definition");
+        Self { pools, connections, limit }
+    }
+}
+
+/// A pool's open connections, idle ones and limit.
+fn stats(db: &DatabaseConnection) -> (u32, usize, u32) {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+        }
+    }
+}
+
+impl Collector for PoolGauges {
+    fn desc(&self) -> Vec<&Desc> {
+        self.connections.desc().into_iter().chain(self.limit.desc()).collect()
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        for (name, db) in &self.pools {
+            let (open, idle, limit) = stats(db);
+            let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+            self.connections.with_label_values(&[name, "idle"]).set(idle);
+            self.connections.with_label_values(&[name, "in_use"]).set(i64::from(open).saturating_sub(idle));
+            self.limit.with_label_values(&[name]).set(i64::from(limit));
+        }
+        let mut families = self.connections.collect();
+        families.extend(self.limit.collect());
+        families
+    }
+}
