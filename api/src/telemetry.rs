@@ -76,6 +76,22 @@ pub fn init(format: LogFormat, otlp_endpoint: Option<&str>, service_name: &str) 
     Ok(Telemetry { provider })
 }
 
+/// The caller's trace, from its W3C trace-context headers (`traceparent`, `tracestate`): the
+/// request's span continues it, so a trace crosses from the caller into this service.
+pub fn remote_parent(headers: &actix_web::http::header::HeaderMap) -> opentelemetry::Context {
+    use opentelemetry::propagation::{Extractor, TextMapPropagator};
+    struct Headers<'a>(&'a actix_web::http::header::HeaderMap);
+    impl Extractor for Headers<'_> {
+        fn get(&self, key: &str) -> Option<&str> {
+            self.0.get(key).and_then(|v| v.to_str().ok())
+        }
+        fn keys(&self) -> Vec<&str> {
+            self.0.keys().map(|k| k.as_str()).collect()
+        }
+    }
+    opentelemetry_sdk::propagation::TraceContextPropagator::new().extract(&Headers(headers))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

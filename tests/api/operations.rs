@@ -166,13 +166,24 @@ async fn traces_go_to_an_otlp_collector_with_the_request_id() {
     let telemetry =
         api::telemetry::init(api::telemetry::LogFormat::Off, Some(&endpoint), "establishment-tests").unwrap();
     let app = spawn_app().await;
-    let response =
-        app.client.get(format!("{}/healthz", app.address)).header("x-request-id", "trace-me-42").send().await.unwrap();
+    // A caller's W3C trace context: the request's span continues its trace.
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let response = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "trace-me-42")
+        .header("traceparent", format!("00-{trace}-00f067aa0ba902b7-01"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 200);
+    let trace_bytes: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&trace[2 * i..2 * i + 2], 16).unwrap()).collect();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         telemetry.flush();
-        let found = received.lock().unwrap().iter().any(|body| body.windows(11).any(|w| w == b"trace-me-42"));
+        let found = received.lock().unwrap().iter().any(|body| {
+            body.windows(11).any(|w| w == b"trace-me-42") && body.windows(16).any(|w| w == trace_bytes.as_slice())
+        });
         if found {
             break;
         }

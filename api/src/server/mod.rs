@@ -273,6 +273,11 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 let chinese = reads_chinese(&req);
                 req.extensions_mut().insert(RequestId { id: request_id.clone(), chinese });
                 let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.path());
+                if req.headers().contains_key("traceparent") {
+                    use tracing_opentelemetry::OpenTelemetrySpanExt;
+                    // Without an OpenTelemetry layer there is no trace to continue: nothing to do.
+                    let _ = span.set_parent(crate::telemetry::remote_parent(req.headers()));
+                }
                 let started = Instant::now();
                 // Probes (a load balancer's every few seconds) are logged only at DEBUG.
                 let probe = matches!(req.path(), "/healthz" | "/readyz");
