@@ -85,3 +85,15 @@ async fn metrics_gauge_each_pools_connections() {
         assert!(limit >= 4, "{body}");
     }
 }
+
+#[tokio::test]
+async fn metrics_time_each_operation_and_name_the_build() {
+    let token = "metrics-token-for-the-tests-0123456789";
+    let app = crate::helpers::spawn_app_with(|state| state.with_metrics_token(Some(token.into()))).await;
+    app.ok(None, "query Probe { personCodeLists { name } }", serde_json::json!({})).await;
+    let response = app.client.get(format!("{}/metrics", app.address)).bearer_auth(token).send().await.unwrap();
+    let body = response.text().await.unwrap();
+    assert!(body.contains("graphql_request_duration_seconds_count{operation=\"Probe\"} 1"), "{body}");
+    let build = body.lines().find(|l| l.starts_with("build_info{")).unwrap_or_default();
+    assert!(build.contains(&format!("version=\"{}\"", env!("CARGO_PKG_VERSION"))) && build.ends_with(" 1"), "{body}");
+}

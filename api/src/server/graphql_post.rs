@@ -161,6 +161,7 @@ async fn run(
         request.data(scope).data(loaders).data(db.clone()).data(request_id.clone()).data(state.settler.clone());
     let mut still_running = false;
     let deadline = state.limits.deadline;
+    let started = std::time::Instant::now();
     // A panic in a resolver is a fault of ours: answered `INTERNAL`, never a dropped connection.
     let schema = state.schema.clone();
     let run = std::panic::AssertUnwindSafe(async move { schema.execute(request).await }).catch_unwind();
@@ -207,6 +208,7 @@ async fn run(
         finish_error(error, request_id);
     }
     outcome(&state.metrics, operation, &response.errors);
+    state.metrics.observe_latency(operation, started.elapsed());
     let Ok(answer) = serde_json::to_vec(&response).map(Bytes::from) else {
         let error = ApiError::Internal(anyhow::anyhow!("response not serialisable"));
         return (error_response(error, request_id), false);

@@ -9,7 +9,7 @@ use actix_web::dev::{Server, Service};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
-use prometheus::{Encoder, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
@@ -200,6 +200,8 @@ pub struct Metrics {
     http: actix_web_prom::PrometheusMetrics,
     statements: IntCounterVec,
     graphql: IntCounterVec,
+    /// How long executed GraphQL requests took, by the same bounded operation names.
+    latency: HistogramVec,
     operations: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
@@ -222,19 +224,44 @@ impl Metrics {
         )
         .expect("static metric definition");
         registry.register(Box::new(graphql.clone())).expect("metric registered once");
+        let latency = HistogramVec::new(
+            HistogramOpts::new("graphql_request_duration_seconds", "Executed GraphQL requests' duration by operation")
+                .buckets(vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0]),
+            &["operation"],
+        )
+        .expect("static metric definition");
+        registry.register(Box::new(latency.clone())).expect("metric registered once");
+        // The build, as a series of its own (value 1): `BUILD_COMMIT` is set when the image is built.
+        let build = IntGaugeVec::new(Opts::new("build_info", "The running build"), &["version", "commit"])
+            .expect("static metric definition");
+        build.with_label_values(&[env!("CARGO_PKG_VERSION"), option_env!("BUILD_COMMIT").unwrap_or("unknown")]).set(1);
+        registry.register(Box::new(build)).expect("metric registered once");
         #[cfg(target_os = "linux")]
         {
             let process = prometheus::process_collector::ProcessCollector::for_self();
             let _ = registry.register(Box::new(process));
         }
-        Self { registry, http, statements, graphql, operations: Arc::default() }
+        Self { registry, http, statements, graphql, latency, operations: Arc::default() }
     }
 
     /// Counts a GraphQL outcome. Operation names come from clients, so only a bounded number
     /// of distinct, well-formed names get a series of their own; the rest count as `other`.
     fn observe_graphql(&self, operation: Option<&str>, code: &str) {
+        let name = self.operation_label(operation);
+        self.graphql.with_label_values(&[name, code]).inc();
+    }
+
+    /// Records how long an executed GraphQL request took, under its bounded operation name.
+    fn observe_latency(&self, operation: Option<&str>, elapsed: Duration) {
+        let name = self.operation_label(operation);
+        self.latency.with_label_values(&[name]).observe(elapsed.as_secs_f64());
+    }
+
+    /// An operation name as a label: a bounded number of distinct, well-formed names, the
+    /// rest `other`.
+    fn operation_label<'a>(&self, operation: Option<&'a str>) -> &'a str {
         const MAX_OPERATIONS: usize = 500;
-        let name = match operation {
+        match operation {
             None => "anonymous",
             Some(name) if name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => "other",
             Some(name) => {
@@ -246,8 +273,7 @@ impl Metrics {
                     "other"
                 }
             }
-        };
-        self.graphql.with_label_values(&[name, code]).inc();
+        }
     }
 }
 
