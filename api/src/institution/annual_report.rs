@@ -7,7 +7,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::annual_report;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Actor, Change};
@@ -189,16 +189,10 @@ pub struct AnnualReportQuery;
 impl AnnualReportQuery {
     /// An institution's recorded annual reports, newest year first (not public).
     async fn annual_reports(&self, ctx: &Context<'_>, institution_id: ID) -> Result<Vec<AnnualReport>> {
-        let scope = scope(ctx);
-        scope.require_internal()?;
         let id = parse_id(&institution_id)?;
-        let Some(institution) =
-            scope.institutions().filter(entity::institution::Column::Id.eq(id)).one(db(ctx)).await?
-        else {
-            return Ok(Vec::new());
-        };
-        let rows = annual_report::Entity::find()
-            .filter(annual_report::Column::InstitutionId.eq(institution.id))
+        let rows = scope(ctx)
+            .annual_reports()?
+            .filter(annual_report::Column::InstitutionId.eq(id))
             .order_by_desc(annual_report::Column::Year)
             .all(db(ctx))
             .await?;

@@ -5,13 +5,14 @@
 mod across;
 pub mod dry;
 mod narrow;
+mod own;
 mod tree;
 
 use std::sync::Arc;
 
 use entity::{
-    audit_log, committee_member, department, establishment_event, evaluation_round, hospital_filing, institution,
-    jurisdiction, pool_loan, reduction_plan, staff, submission, vacancy_use_plan,
+    annual_report, audit_log, committee_member, department, establishment_event, evaluation_round, hospital_filing,
+    institution, jurisdiction, pool_loan, reduction_plan, staff, submission, vacancy_use_plan,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -395,6 +396,13 @@ impl Scope {
             .filter(hospital_filing::Column::InstitutionId.in_subquery(self.institution_ids())))
     }
 
+    /// Annual reports of institutions the caller reads; not public.
+    pub fn annual_reports(&self) -> ApiResult<Select<annual_report::Entity>> {
+        self.require_internal()?;
+        Ok(annual_report::Entity::find()
+            .filter(annual_report::Column::InstitutionId.in_subquery(self.institution_ids())))
+    }
+
     /// Evaluation rounds the caller may read: an office's and those below it; an evaluator's
     /// own seats in their jurisdiction; none for the public.
     pub fn rounds(&self) -> ApiResult<Select<evaluation_round::Entity>> {
@@ -469,28 +477,6 @@ impl Scope {
         if self.is_public() { Err(ApiError::forbidden("this field is not public")) } else { Ok(()) }
     }
 
-    /// A staffing office's reach over its own jurisdiction `own` alone, acting for `principal`:
-    /// how a submission is checked by the rules of the office's own act (a dry run) before the
-    /// office itself approves it.
-    pub fn office_over(principal: Principal, own: jurisdiction::Model) -> Self {
-        let readable: Arc<[i32]> = Arc::new([own.id]);
-        Self {
-            principal,
-            jurisdictions: Arc::new([own.clone()]),
-            reach: Reach::Office { own, readable },
-            departments: Arc::new([]),
-            dry: Default::default(),
-        }
-    }
-
-    /// The institution an `INSTITUTION` account is, with its jurisdiction.
-    pub fn own_institution(&self) -> ApiResult<(i32, &jurisdiction::Model)> {
-        match &self.reach {
-            Reach::Institution { institution_id, jurisdiction, .. } => Ok((*institution_id, jurisdiction)),
-            _ => Err(ApiError::forbidden("only an institution's own account keys its submissions")),
-        }
-    }
-
     /// The caller's own jurisdiction, when it is a staffing office; the only one it writes.
     pub fn office(&self) -> ApiResult<&jurisdiction::Model> {
         match &self.reach {
@@ -506,15 +492,6 @@ impl Scope {
             Ok(())
         } else {
             Err(ApiError::forbidden("a staffing office writes only its own jurisdiction's records"))
-        }
-    }
-
-    /// How many last characters of a national ID the caller sees where it is masked: four,
-    /// or for an institution's own account what its office decided.
-    pub fn masked_id_digits(&self) -> usize {
-        match &self.reach {
-            Reach::Institution { jurisdiction, .. } => usize::try_from(jurisdiction.institution_id_digits).unwrap_or(0),
-            _ => 4,
         }
     }
 

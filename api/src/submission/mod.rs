@@ -246,8 +246,12 @@ async fn with_details(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let person = match Act::open(row.kind, &row.payload, pii) {
-                Ok(Act::Arrival(input)) => Some(input.name),
+            // Only an arrival's sealed input is opened: the others name a person who exists.
+            let person = match row.kind {
+                SubmissionKind::Arrival => match Act::open(row.kind, &row.payload, pii) {
+                    Ok(Act::Arrival(input)) => Some(input.name),
+                    _ => None,
+                },
                 _ => row.staff_id.and_then(|id| names.get(&id).cloned()),
             };
             Submission { steps: steps.remove(&row.id).unwrap_or_default(), person, row }
