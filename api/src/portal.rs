@@ -2,7 +2,20 @@
 //! GraphQL fields over released snapshots (no personal data, no outside requests). Chinese
 //! labels with an English toggle; `?j=CODE` picks the area, `?q=` a search, `?lang=en`.
 
+use std::sync::LazyLock;
+
 use actix_web::HttpResponse;
+
+/// Where a page takes the product's labels of its enumerations.
+const LABELS_MARK: &str = "/*LABELS*/{}";
+
+/// The portal and the console with the product's labels in place.
+static PORTAL: LazyLock<String> = LazyLock::new(|| with_labels(include_str!("portal/index.html")));
+static CONSOLE: LazyLock<String> = LazyLock::new(|| with_labels(include_str!("console/index.html")));
+
+fn with_labels(page: &str) -> String {
+    page.replacen(LABELS_MARK, &crate::labels::enumerations_json(), 1)
+}
 
 /// The page may talk to its own origin only: a browser refuses any other request.
 const POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
@@ -13,7 +26,7 @@ pub async fn index() -> HttpResponse {
         .content_type("text/html; charset=utf-8")
         .insert_header(("Content-Security-Policy", POLICY))
         .insert_header(("Referrer-Policy", "no-referrer"))
-        .body(include_str!("portal/index.html"))
+        .body(PORTAL.as_str())
 }
 
 /// The console for staffing offices, departments and evaluators (`GET /office/`): sign in, then
@@ -25,5 +38,5 @@ pub async fn console() -> HttpResponse {
         .insert_header(("Content-Security-Policy", POLICY))
         .insert_header(("Referrer-Policy", "no-referrer"))
         .insert_header(("X-Frame-Options", "DENY"))
-        .body(include_str!("console/index.html"))
+        .body(CONSOLE.as_str())
 }

@@ -379,3 +379,61 @@ async fn the_demo_dates_vacancies_as_the_report_has_them_and_a_departure_dates_i
     assert_eq!(fiscal.last(), Some(&today.as_str()), "{data}");
     assert_eq!(fiscal.iter().filter(|s| **s == today).count(), 1, "only the freed slot is today's: {data}");
 }
+
+/// English words left in a Chinese text (runs of two or more ASCII letters).
+fn english_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).collect()
+}
+
+#[tokio::test]
+async fn every_finding_reads_in_chinese_for_a_chinese_reader() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let t = app.office("620700");
+    let lists = [
+        "microInstitutions",
+        "neverAdjusted",
+        "logisticsHeavy",
+        "fewProfessionals",
+        "ageing",
+        "longVacant",
+        "pastRetirementAge",
+        "offPostOverrun",
+        "secondedOut",
+        "longSecondment",
+        "secondedWithoutPapers",
+        "slotsWithoutDocument",
+        "nominallySelfFinanced",
+        "technicalUnitsUnderCivilServantLaw",
+        "unclassified",
+        "inconsistentClassification",
+    ];
+    let fields: Vec<String> = lists.iter().map(|l| format!("{l} {{ items(first: 200) {{ detail }} }}")).collect();
+    let q = format!(
+        r#"{{ findings(jurisdiction: "620700", includeDescendants: true) {{ {}
+            overlappingResponsibilities(minSimilarity: 0.3) {{ items(first: 200) {{ detail }} }} }} }}"#,
+        fields.join(" ")
+    );
+    let answer: Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&t)
+        .header("Accept-Language", "zh-CN")
+        .json(&json!({"query": q}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer["errors"].is_null(), "{answer}");
+    let mut read = 0;
+    for (list, page) in answer["data"]["findings"].as_object().unwrap() {
+        for item in page["items"].as_array().unwrap() {
+            let detail = item["detail"].as_str().unwrap();
+            assert!(english_words(detail).is_empty(), "{list}: {detail}");
+            read += 1;
+        }
+    }
+    assert!(read > 200, "the demo city's findings are many: {read}");
+}

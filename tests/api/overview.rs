@@ -224,7 +224,7 @@ async fn the_overview_exports_to_csv_and_xlsx() {
     let zh = api::export::build(&app.db, &scope, &request(api::export::Format::Csv, true)).await.unwrap();
     let zh = String::from_utf8(zh.bytes).unwrap();
     assert!(zh.starts_with("\u{feff}地区,表,项目,数值\n"), "{zh}");
-    assert!(zh.contains("620700,按机构规格,县处级,68\n"), "{zh}");
+    assert!(zh.contains("620700,按机构规格,正处级,68\n"), "{zh}");
     assert!(zh.contains("620700,按分类,公益一类,160\n"), "{zh}");
     assert!(!zh.contains("PUBLIC_WELFARE_I") && !zh.contains("by_level"), "{zh}");
     // The workbook: the same sheet, with a frozen bold header, an autofilter and column widths.

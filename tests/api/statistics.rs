@@ -62,7 +62,7 @@ async fn the_demo_citys_workbook_reconciles_with_its_overview_and_every_check_ag
         assert_eq!(value(&units, "事业单位总数", 0), o["institutionCount"].as_i64().unwrap(), "{below}");
         assert_eq!(value(&units, "事业单位总数", 1), o["establishment"]["approved"].as_i64().unwrap());
         let divisions = o["byLevel"].as_array().unwrap().iter().find(|c| c["key"] == "DIVISION").unwrap();
-        assert_eq!(value(&units, "机构规格｜县处级", 0), divisions["count"].as_i64().unwrap());
+        assert_eq!(value(&units, "机构规格｜正处级", 0), divisions["count"].as_i64().unwrap());
         let establishment = sheet(&bytes, "表2编制情况");
         assert_eq!(value(&establishment, "按经费｜财政拨款编制", 0), o["establishment"]["fiscal"].as_i64().unwrap());
         assert_eq!(value(&establishment, "使用｜其中：空编", 0), o["establishment"]["vacant"].as_i64().unwrap());

@@ -137,7 +137,7 @@ async fn an_institution_submits_its_department_passes_and_the_office_approves_on
     assert_eq!(in_establishment(&app, office, inst).await, before + 1);
     let again = app.refused(Some(office), DECIDE, json!({"id": arrival_id, "approve": true}), "CONFLICT").await;
     assert!(
-        again["errors"][0]["extensions"]["messageZh"].as_str().unwrap().contains("该填报当前的状态不能办理此项"),
+        again["errors"][0]["extensions"]["messageZh"].as_str().unwrap().contains("现为已批准，不能改为已批准"),
         "{again}"
     );
     assert_eq!(in_establishment(&app, office, inst).await, before + 1);

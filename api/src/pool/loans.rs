@@ -40,8 +40,8 @@ pub async fn lend(
     let pool = pool_for_write(&txn, institution.jurisdiction_id).await?;
     if !sectors(&pool).contains(&institution.sector) {
         return Err(ApiError::conflict(format!(
-            "the pool lends to {:?} only",
-            sectors(&pool).iter().map(|s| s.word()).collect::<Vec<_>>()
+            "the pool lends to {} only",
+            sectors(&pool).iter().map(|s| s.word()).collect::<Vec<_>>().join(", ")
         )));
     }
     let term = input.term_months.unwrap_or(pool.default_term_months);
