@@ -432,7 +432,7 @@ async fn an_office_uploads_a_staff_file_in_its_own_words_and_reads_each_bad_rows
     assert_eq!(
         report["errors"],
         json!([
-            {"line": 3, "reason": "身份证号：身份证号校验码不正确（GB 11643）"},
+            {"line": 3, "reason": "身份证号校验码不正确（GB 11643）"},
             {"line": 4, "reason": format!("单位统一社会信用代码：没有统一社会信用代码为{minle}的单位")},
         ]),
         "another jurisdiction's unit reads as unknown"

@@ -3,9 +3,9 @@
 //! and reason.
 
 mod departments;
-mod institutions;
-mod read;
-mod staff;
+pub(crate) mod institutions;
+pub(crate) mod read;
+pub(crate) mod staff;
 mod template;
 
 pub use departments::{

@@ -579,6 +579,29 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ("releases of different jurisdictions", "不同行政区划的公开版本不能比较"),
     ("that release is not this jurisdiction's", "该公开版本不属于本辖区"),
     ("this release was published before its figures were kept for audit", "该公开版本发布时尚未保存用于审计的数据"),
+    // Files and their rows (an import's reasons that carry values)
+    ("{} repeats line {}", "{}与第{}行重复"),
+    ("jurisdiction `{}` is not this office's own", "{}不是本辖区"),
+    ("jurisdiction `{}` does not exist", "行政区划{}不存在"),
+    ("`{}` is not a whole number from 0 to 100000", "“{}”不是0至100000的整数"),
+    ("`{}` must be 是 or 否 (true or false)", "“{}”应填写是或否"),
+    ("`{}` is not a date", "“{}”不是有效日期"),
+    ("{} is in the future", "{}晚于今天"),
+    ("{} is already registered", "{}已经登记"),
+    ("{} institutions are named `{}`: give the unit's credit code", "有{}个单位名为“{}”：请填写单位的统一社会信用代码"),
+    ("this person already holds an establishment slot (一人一编)", "该人员已占用编制（一人一编）"),
+    (
+        "filed staff are hired only by a hospital with an approved total-staff filing; `{}` has none",
+        "只有人员总量备案已批准的医院可以招聘备案制人员；“{}”没有备案",
+    ),
+    ("the filed total of `{}` is reached", "“{}”备案的人员总量已满"),
+    (
+        "no vacant {} slot left in `{}`: this row would put it over its establishment (超编); use \
+         --accept-over-establishment to record inherited over-establishment",
+        "“{1}”已没有{0}空编：此行将造成超编；如属历史遗留的超编，请用 `--accept-over-establishment` 导入",
+    ),
+    ("`{}` is a title and a count from 1 to 50, as 副主任2", "“{}”应为职务名称加1至50的职数，如副主任2"),
+    ("`{}` is a title and a count, as 副主任2", "“{}”应为职务名称加职数，如副主任2"),
     // Files
     ("exports are .csv or .xlsx", "导出文件应为 .csv 或 .xlsx"),
     (

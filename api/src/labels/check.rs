@@ -86,16 +86,18 @@ fn filled(template: &str) -> String {
 
 /// The messages one source file can answer with.
 fn messages_in(source: &str, validator: bool) -> Vec<String> {
+    let openings: Vec<&str> = if validator { [OPENINGS, &["Err("]].concat() } else { OPENINGS.to_vec() };
+    strings_after(source, &openings)
+}
+
+/// The strings (literal or `format!`ted) that follow any of `openings` in a file's code.
+fn strings_after(source: &str, openings: &[&str]) -> Vec<String> {
     let source = source.split("#[cfg(test)]").next().unwrap_or(source);
     let mut found = Vec::new();
-    let mut openings: Vec<&str> = OPENINGS.to_vec();
-    if validator {
-        openings.push("Err(");
-    }
-    for opening in openings {
+    for &opening in openings {
         for (at, _) in source.match_indices(opening) {
             let after = source[at + opening.len()..].trim_start();
-            if let Some(rest) = after.strip_prefix("format!(") {
+            if let Some(rest) = after.strip_prefix("format!(").or(opening.ends_with("format!(").then_some(after)) {
                 if let Some(rest) = rest.trim_start().strip_prefix('"') {
                     found.push(filled(&literal(rest)));
                 }
@@ -156,6 +158,63 @@ fn every_message_the_api_can_produce_reads_in_chinese() {
         }
     }
     assert!(faults.is_empty(), "{} of {} messages:\n{}", faults.len(), messages.len(), faults.join("\n"));
+}
+
+/// Where an import's reason for a row starts in the source.
+const REASON_OPENINGS: &[&str] = &["fail(", "Err(", "|| format!(", "reason: "];
+
+/// Reasons built from the readers' constants, which a scan cannot fill.
+fn constant_reasons() -> Vec<String> {
+    use crate::import::read::*;
+    vec![
+        format!("{TOO_MANY_ROWS} 7"),
+        format!("{TOO_MANY_COLUMNS} 7"),
+        format!("name: {CELL_TOO_LONG} 7"),
+        format!("name: {CONTROL_CHARACTER}"),
+        format!("{UNPACKS_TOO_LARGE} 7"),
+        format!("{PACKED_TOO_TIGHT} 7"),
+        format!("{TOO_MANY_TEXTS} 7"),
+        OUT_OF_ORDER.to_string(),
+        crate::import::staff::HELD_ELSEWHERE.to_string(),
+        crate::import::institutions::REGISTERED_ELSEWHERE.to_string(),
+    ]
+}
+
+#[test]
+fn every_import_reason_reads_in_chinese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![root.join("staff/record.rs"), root.join("codes.rs")];
+    let mut folders = vec![root.join("import")];
+    while let Some(folder) = folders.pop() {
+        for path in std::fs::read_dir(folder).expect("import folder").flatten().map(|e| e.path()) {
+            if path.is_dir() { folders.push(path) } else { files.push(path) }
+        }
+    }
+    let mut reasons = constant_reasons();
+    for file in files {
+        let source = std::fs::read_to_string(&file).expect("source file");
+        for reason in strings_after(&source, REASON_OPENINGS) {
+            // A reason that leads with its column's placeholder names a column: say which.
+            let reason = match reason.strip_prefix("7: ") {
+                Some(rest) => format!("name: {rest}"),
+                None => reason,
+            };
+            // "column 5" names a column without a header: not a sentence.
+            if !english_words(&reason).is_empty() && reason != "column 7" {
+                reasons.push(reason);
+            }
+        }
+    }
+    assert!(reasons.len() > 40, "the scan found only {} reasons", reasons.len());
+    let faults: Vec<String> = reasons
+        .iter()
+        .filter_map(|english| {
+            let chinese = super::reason_zh_in(english, "staff");
+            let words = english_words(&chinese);
+            (!words.is_empty()).then(|| format!("{english:?} reads {chinese:?}, English {words:?}"))
+        })
+        .collect();
+    assert!(faults.is_empty(), "{} of {} reasons:\n{}", faults.len(), reasons.len(), faults.join("\n"));
 }
 
 #[test]

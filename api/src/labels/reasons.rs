@@ -86,6 +86,7 @@ const REASONS: &[(&str, &str)] = &[
     ("is no longer active", "单位已撤销或合并：{}"),
     ("is not a valid value", "取值无效：{}"),
     ("is not a date such as 2020-01-01", "不是有效日期（如 2020-01-01）：{}"),
+    ("the date is in the future", "日期晚于今天"),
     ("is in the future", "日期晚于今天：{}"),
     ("before the person's birth date", "早于本人出生日期"),
     ("before the hire date", "早于进人日期"),
@@ -120,7 +121,7 @@ const REASONS: &[(&str, &str)] = &[
     ("too many columns; the most for this kind of file is", "列数过多，此类文件最多{}列"),
     ("a header cell is longer than 200 bytes: column", "表头单元格超过200字节：第{}列"),
     ("the cell is longer than the most a cell may hold, in bytes:", "单元格过长，最多{}字节"),
-    ("the cell holds a control character (such as NUL)", "单元格含有控制字符（如 NUL）"),
+    ("the cell holds a control character (such as NUL)", "单元格含有控制字符（如空字符）"),
     ("not UTF-8 text: save the file as CSV UTF-8", "不是 UTF-8 文本：请另存为“CSV UTF-8（逗号分隔）”"),
     ("the workbook unpacks to more than the most read, in bytes:", "工作簿解压后过大，最多{}字节"),
     ("the workbook is packed far tighter than a spreadsheet; the most ratio read is", "工作簿压缩比异常，最多{}倍"),
@@ -166,28 +167,32 @@ pub fn column_zh(column: &str, file: &str) -> Option<&'static str> {
 /// files have (`name`) is headed as that file heads it.
 pub fn reason_zh_in(reason: &str, file: &str) -> String {
     let (column, rest) = split_column(reason);
-    let sentence =
-        sentence_zh(column, rest).or_else(|| super::messages::detail_zh(rest)).unwrap_or_else(|| rest.to_string());
-    match column.and_then(|c| column_zh(c, file)) {
-        Some(header) => format!("{header}：{sentence}"),
-        None => sentence,
+    let sentence = known_sentence_zh(column, rest).unwrap_or_else(|| rest.to_string());
+    match column.and_then(|c| column_zh(c, file).or_else(|| super::field_zh(c))) {
+        Some(header) if !sentence.starts_with(header) => format!("{header}：{sentence}"),
+        _ => sentence,
     }
 }
 
-/// A reason in Chinese when the reasons' table knows its sentence (an API message quoting one).
+/// A reason in Chinese when the catalogue or the reasons' table knows its sentence.
 pub(super) fn known_reason_zh(reason: &str) -> Option<String> {
     let (column, rest) = split_column(reason);
-    let sentence = sentence_zh(column, rest)?;
-    Some(match column.and_then(|c| column_zh(c, "staff")) {
+    let sentence = known_sentence_zh(column, rest)?;
+    Some(match column.and_then(|c| column_zh(c, "staff").or_else(|| super::field_zh(c))) {
         Some(header) => format!("{header}：{sentence}"),
         None => sentence,
     })
 }
 
-/// A reason's column (`national_id: …`) and the rest.
+/// A sentence by the catalogue's template it fills, else by the reasons' table.
+fn known_sentence_zh(column: Option<&str>, rest: &str) -> Option<String> {
+    super::messages::catalogued(rest).or_else(|| sentence_zh(column, rest))
+}
+
+/// A reason's column (`national_id: …`, or a form's field, `postGrade: …`) and the rest.
 fn split_column(reason: &str) -> (Option<&str>, &str) {
     match reason.split_once(": ") {
-        Some((c, r)) if COLUMNS.iter().any(|(word, _)| *word == c) => (Some(c), r),
+        Some((c, r)) if COLUMNS.iter().any(|(word, _)| *word == c) || super::field_zh(c).is_some() => (Some(c), r),
         _ => (None, reason),
     }
 }
@@ -234,12 +239,12 @@ mod reason_tests {
     fn a_row_reason_reads_in_chinese_with_its_column() {
         assert_eq!(
             reason_zh("national_id: national ID number fails its check character (ISO 7064 MOD 11-2)"),
-            "身份证号：身份证号校验码不正确（GB 11643）"
+            "身份证号校验码不正确（GB 11643）"
         );
         assert_eq!(reason_zh("category: `教师` is not a valid value"), "岗位类别：取值无效：教师");
         assert_eq!(
             super::reason_zh_in("code: credit code `1162` must have 18 characters", "departments"),
-            "统一社会信用代码：应为18位：1162"
+            "统一社会信用代码1162应为18位"
         );
         assert_eq!(
             reason_zh("institution_credit_code: no institution has credit code `X1`"),

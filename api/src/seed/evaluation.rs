@@ -27,15 +27,15 @@ const OTHER_SECTORS: [Sector; 7] = [
 fn indicators() -> Vec<(&'static str, &'static str, IndicatorCategory, Vec<Sector>, f64)> {
     let (common, public, sector) = (IndicatorCategory::Common, IndicatorCategory::Public, IndicatorCategory::Sector);
     vec![
-        ("C1", "履职尽责 duty performance", common, vec![], 25.0),
-        ("C2", "服务质量 service quality", common, vec![], 20.0),
-        ("C3", "编制使用效率 staffing efficiency", common, vec![], 15.0),
-        ("C4", "财务管理 financial management", common, vec![], 10.0),
-        ("P1", "社会满意度 public satisfaction", public, vec![], 10.0),
-        ("S-EDU", "教育教学质量 teaching quality", sector, vec![Sector::Education], 20.0),
-        ("S-HEALTH", "医疗卫生服务 health services", sector, vec![Sector::Health], 20.0),
-        ("S-AGRI", "农业技术推广成效 extension results", sector, vec![Sector::AgricultureForestryWaterLivestock], 20.0),
-        ("S-OTHER", "行业职能履行 sector duties", sector, OTHER_SECTORS.to_vec(), 20.0),
+        ("C1", "履职尽责", common, vec![], 25.0),
+        ("C2", "服务质量", common, vec![], 20.0),
+        ("C3", "编制使用效率", common, vec![], 15.0),
+        ("C4", "财务管理", common, vec![], 10.0),
+        ("P1", "社会满意度", public, vec![], 10.0),
+        ("S-EDU", "教育教学质量", sector, vec![Sector::Education], 20.0),
+        ("S-HEALTH", "医疗卫生服务", sector, vec![Sector::Health], 20.0),
+        ("S-AGRI", "农业技术推广成效", sector, vec![Sector::AgricultureForestryWaterLivestock], 20.0),
+        ("S-OTHER", "行业职能履行", sector, OTHER_SECTORS.to_vec(), 20.0),
     ]
 }
 
