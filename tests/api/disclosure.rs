@@ -203,3 +203,35 @@ async fn by_default_a_release_publishes_every_count_openly() {
     assert_eq!(item["suppressed"], false);
     assert_eq!(seen["disclosure"]["overview"]["staffInEstablishment"], 1);
 }
+
+const PREVIEW: &str = "mutation($t: Int!) { previewRelease(suppressionThreshold: $t) { institutionCount withheld since
+    changes { name kind fields } } }";
+
+#[tokio::test]
+async fn a_release_previewed_shows_its_audit_and_changes_and_keeps_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    assert_eq!(app.error_code(None, PREVIEW, json!({"t": 0})).await, "FORBIDDEN");
+    // The audit's refusal is the preview's, as it would be the publication's: nothing kept.
+    let before = app.row_counts().await;
+    let (_, refused) = app.graphql(Some(t), PREVIEW, json!({"t": 5})).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "CONFLICT", "{refused}");
+    let first = &app.ok(Some(t), PREVIEW, json!({"t": 0})).await["previewRelease"];
+    assert_eq!(first["since"], serde_json::Value::Null, "no release yet: {first}");
+    assert_eq!(first["withheld"], 0);
+    let added = first["changes"].as_array().unwrap();
+    assert_eq!(added.len() as i64, first["institutionCount"].as_i64().unwrap(), "every record new: {first}");
+    assert!(added.iter().all(|c| c["kind"] == "ADDED"));
+    assert_eq!(app.row_counts().await, before, "a preview writes nothing, its audit row included");
+    assert!(app.ok(None, PUBLIC, json!({"r": null})).await["disclosure"].is_null(), "nothing was published");
+    // After a release and a change, the preview names what would change, as the release then does.
+    app.ok(Some(t), PUBLISH, json!({"t": 0})).await;
+    app.ok(Some(t), EVENT, event(&w.city.institution, "APPROVE", 3)).await;
+    let next = &app.ok(Some(t), PREVIEW, json!({"t": 0})).await["previewRelease"];
+    assert!(next["since"].is_string(), "{next}");
+    assert_eq!(
+        next["changes"],
+        json!([{"name": "张掖市疾病预防控制中心", "kind": "CHANGED", "fields": ["approvedFiscal", "vacant"]}])
+    );
+}

@@ -468,7 +468,7 @@ async fn an_office_uploads_institutions_of_its_own_jurisdiction_only() {
     let (status, report) = upload(&app, Some(&w.city.token), "institutions.csv", file.into_bytes()).await;
     assert_eq!(status, 200);
     assert_eq!(report["written"], 0, "{report}");
-    assert_eq!(report["errors"][0], json!({"line": 3, "reason": "行政区划代码：不是本辖区：620722"}));
+    assert_eq!(report["errors"][0], json!({"line": 3, "reason": "行政区划代码：620722不是本辖区"}));
     assert_eq!(report["errors"][1]["line"], 4, "{report}");
     assert!(report["errors"][1]["reason"].as_str().unwrap().starts_with("单位名称："), "{report}");
     let (_, report) =

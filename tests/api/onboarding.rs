@@ -487,7 +487,7 @@ async fn a_department_list_records_each_kind_and_code_and_the_institutions_file_
         .map(|e| (e["line"].as_u64().unwrap(), e["reason"].as_str().unwrap()))
         .collect();
     assert_eq!(reasons[0], (3, "部门类别：取值无效：局"), "{answer}");
-    assert!(reasons[1].0 == 4 && reasons[1].1.starts_with("统一社会信用代码："), "{answer}");
+    assert!(reasons[1].0 == 4 && reasons[1].1.starts_with("统一社会信用代码"), "{answer}");
     assert!(reasons[2].0 == 5 && reasons[2].1.starts_with("部门名称：同一"), "{answer}");
     // The list as the old system has it: the existing bureau takes its kind and code.
     let good = format!(
@@ -518,7 +518,7 @@ async fn a_department_list_records_each_kind_and_code_and_the_institutions_file_
     // Another county's list is not this office's to load.
     let other = "部门名称,行政区划代码,部门类别\n县水务局,620500,政府\n";
     let (_, answer) = crate::import::upload(&app, Some(&office), "departments.csv", other.into()).await;
-    assert_eq!(answer["errors"][0]["reason"], "行政区划代码：不是本辖区：620500", "{answer}");
+    assert_eq!(answer["errors"][0]["reason"], "行政区划代码：620500不是本辖区", "{answer}");
     // A department made through the API carries its kind too; a code held by another is refused.
     let made = app
         .ok(

@@ -170,7 +170,7 @@ try:
     open_record("张掖市书画院", "hiPreview")
     def listed():
         """Staff in establishment as the record lists it (the preview words it differently)."""
-        return int(re.search(r"在编人员 (\d+)，编外人员", text("record")).group(1))
+        return int(re.search(r"在编人员 (\d+)（", text("record")).group(1))
 
     staff_before = listed()
     browser.find_element(By.ID, "hiName").send_keys("赵书文")

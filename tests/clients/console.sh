@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The office console and the public portal driven in a real browser. The console as an office
 # uses it: sign in (a wrong password first), the overview, an institution's record, an
-# establishment event previewed by a dry run and then confirmed, sign out. An institution's changes
+# establishment event previewed by a dry run and then confirmed, sign out. The finished console
+# (finish.py): a session renewed in place, records that add up, role fit, publishing, printing,
+# GraphiQL signed in, axe on every screen on a desktop and a phone. An institution's changes
 # sent, passed or returned by its department and approved by the office (submissions.py). The portal as a
 # citizen uses it, on a desktop and a phone, with axe-core's accessibility rules (from
 # tests/clients/node_modules: run `npm ci` there first). Selenium with Debian's chromium and
@@ -32,5 +34,6 @@ if [[ ! -x $venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; the
 fi
 "$here/with-server.sh" "$api" "$venv/bin/python" "$here/console.py" "$api"
 "$here/with-server.sh" "$api" "$venv/bin/python" "$here/submissions.py" "$api"
+"$here/with-server.sh" "$api" "$venv/bin/python" "$here/finish.py" "$api"
 "$here/with-server.sh" "$api" "$venv/bin/python" "$here/portal.py"
 "$here/oidc.sh" "$api" "$venv/bin/python"

@@ -8,7 +8,6 @@ change exactly once for each."""
 
 import json
 import os
-import pathlib
 import subprocess
 import sys
 import urllib.request
@@ -18,27 +17,19 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 
 import chromium
+import server_calls
 
 api, graphql = sys.argv[1], sys.argv[2]
 origin = graphql.rsplit("/graphql", 1)[0]
 UNIT = "张掖市书画院"
-axe = (pathlib.Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js").read_text()
 
 
 def token(*args):
-    return subprocess.run([api, "token", *args], capture_output=True, check=True, env=os.environ).stdout.decode().strip()
+    return server_calls.token(api, *args)
 
 
 def ask(bearer, query, variables=None):
-    request = urllib.request.Request(
-        graphql, data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"},
-    )
-    with urllib.request.urlopen(request) as response:
-        body = json.load(response)
-    if "errors" in body:
-        raise SystemExit(f"submissions: {query}: {body['errors']}")
-    return body["data"]
+    return server_calls.ask(graphql, bearer, query, variables, "submissions")
 
 
 def add_user(username, password, *args):
@@ -108,12 +99,7 @@ def queue():
 
 def accessible(where):
     """axe-core's WCAG 2 A/AA rules on the screen as it is now."""
-    browser.execute_script(axe)
-    violations = browser.execute_async_script(
-        """const done = arguments[arguments.length - 1];
-        axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
-          .then((r) => done(r.violations.map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))))
-          .catch((e) => done([{ id: "axe failed", nodes: [String(e)] }]));""")
+    violations = server_calls.axe_violations(browser)
     check(violations == [], f"{where}: accessibility violations {violations}")
 
 

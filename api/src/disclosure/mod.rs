@@ -10,7 +10,7 @@ mod publish;
 pub mod suppression;
 
 pub use audit_query::AuditQuery;
-pub use publish::publish;
+pub use publish::{ReleasePreview, publish};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -345,6 +345,38 @@ async fn jurisdiction_by_code(db: &DatabaseConnection, code: &str) -> ApiResult<
         .ok_or_else(|| ApiError::not_found(format!("jurisdiction {code} not found")))
 }
 
+/// What changed between two releases' rows: records added, changed (with the public fields
+/// that differ) and removed.
+pub(crate) fn changes_between(
+    old: &[release_institution::Model],
+    new: &[release_institution::Model],
+) -> Vec<ReleaseChange> {
+    let old_by: HashMap<i32, &release_institution::Model> = old.iter().map(|r| (r.institution_id, r)).collect();
+    let new_by: HashMap<i32, &release_institution::Model> = new.iter().map(|r| (r.institution_id, r)).collect();
+    let change = |r: &release_institution::Model, kind, fields| ReleaseChange {
+        institution_id: ID(r.institution_id.to_string()),
+        name: r.name.clone(),
+        kind,
+        fields,
+    };
+    let mut changes = Vec::new();
+    for r in new {
+        match old_by.get(&r.institution_id) {
+            None => changes.push(change(r, ChangeKind::Added, Vec::new())),
+            Some(before) => {
+                let fields = differences(before, r);
+                if !fields.is_empty() {
+                    changes.push(change(r, ChangeKind::Changed, fields));
+                }
+            }
+        }
+    }
+    for r in old.iter().filter(|r| !new_by.contains_key(&r.institution_id)) {
+        changes.push(change(r, ChangeKind::Removed, Vec::new()));
+    }
+    changes
+}
+
 fn differences(a: &release_institution::Model, b: &release_institution::Model) -> Vec<String> {
     let mut fields = Vec::new();
     let mut check = |name: &str, same: bool| {
@@ -426,39 +458,7 @@ impl DisclosureQuery {
         }
         let cache = ctx.data_unchecked::<ReleaseCache>();
         let (old, new) = (cache.rows(db, a.row.id).await?, cache.rows(db, b.row.id).await?);
-        let old_by: HashMap<i32, &release_institution::Model> = old.iter().map(|r| (r.institution_id, r)).collect();
-        let new_by: HashMap<i32, &release_institution::Model> = new.iter().map(|r| (r.institution_id, r)).collect();
-        let mut changes = Vec::new();
-        for r in new.iter() {
-            match old_by.get(&r.institution_id) {
-                None => changes.push(ReleaseChange {
-                    institution_id: ID(r.institution_id.to_string()),
-                    name: r.name.clone(),
-                    kind: ChangeKind::Added,
-                    fields: Vec::new(),
-                }),
-                Some(before) => {
-                    let fields = differences(before, r);
-                    if !fields.is_empty() {
-                        changes.push(ReleaseChange {
-                            institution_id: ID(r.institution_id.to_string()),
-                            name: r.name.clone(),
-                            kind: ChangeKind::Changed,
-                            fields,
-                        });
-                    }
-                }
-            }
-        }
-        for r in old.iter().filter(|r| !new_by.contains_key(&r.institution_id)) {
-            changes.push(ReleaseChange {
-                institution_id: ID(r.institution_id.to_string()),
-                name: r.name.clone(),
-                kind: ChangeKind::Removed,
-                fields: Vec::new(),
-            });
-        }
-        Ok(changes)
+        Ok(changes_between(&old, &new))
     }
 }
 
@@ -479,5 +479,16 @@ impl DisclosureMutation {
     ) -> Result<Release> {
         let row = publish(db(ctx), scope(ctx), &actor(ctx), suppression_threshold, &note).await?;
         release_of(db(ctx), row.id).await
+    }
+
+    /// What `publishRelease` would publish now, nothing kept: the suppression audit's verdict
+    /// (a refusal is this mutation's error, as it would be the publication's), the records that
+    /// withhold their people figures, and the changes since the latest release.
+    async fn preview_release(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] suppression_threshold: i32,
+    ) -> Result<ReleasePreview> {
+        publish::preview(db(ctx), scope(ctx), &actor(ctx), suppression_threshold).await
     }
 }

@@ -91,6 +91,7 @@ fn unprotectable(snapshots: &[Snapshot], ids: &[i32], threshold: i32) -> ApiErro
     ))
 }
 
+/// Publishes a release: written, audited, sealed with the audit chain's head, committed.
 #[tracing::instrument(skip_all)]
 pub async fn publish(
     db: &DatabaseConnection,
@@ -99,27 +100,98 @@ pub async fn publish(
     threshold: i32,
     note: &str,
 ) -> ApiResult<disclosure_release::Model> {
+    let txn = begin_snapshot(db).await?;
+    let (release, _) = write_release(&txn, scope, actor, threshold, note).await?;
+    // The chain's head at publication (the release's own audit row is its last link): a later
+    // rewrite of the history behind it is visible against what was made public.
+    crate::write::settle(&txn).await?;
+    let head = audit::head(&txn, false).await?;
+    let mut sealed: disclosure_release::ActiveModel = release.into();
+    sealed.audit_seq = Set(Some(head.seq));
+    sealed.audit_hash = Set(Some(head.hash));
+    let release = sealed.update(&txn).await?;
+    crate::write::commit(txn).await?;
+    Ok(release)
+}
+
+/// What publishing now would publish, nothing kept: the release is written and audited in a
+/// transaction that is rolled back, so the suppression audit's verdict is the real one.
+pub async fn preview(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    threshold: i32,
+) -> ApiResult<ReleasePreview> {
+    let txn = begin_snapshot(db).await?;
+    let (release, withheld) = write_release(&txn, scope, actor, threshold, "").await?;
+    let latest = disclosure_release::Entity::find()
+        .filter(disclosure_release::Column::JurisdictionId.eq(release.jurisdiction_id))
+        .filter(disclosure_release::Column::Id.ne(release.id))
+        .order_by_desc(disclosure_release::Column::Id)
+        .one(&txn)
+        .await?;
+    let rows = |id: i32| {
+        release_institution::Entity::find()
+            .filter(release_institution::Column::ReleaseId.eq(id))
+            .order_by_asc(release_institution::Column::InstitutionId)
+            .all(&txn)
+    };
+    let now = rows(release.id).await?;
+    let before = match &latest {
+        Some(l) => rows(l.id).await?,
+        None => Vec::new(),
+    };
+    let preview = ReleasePreview {
+        institution_count: release.institution_count,
+        withheld: withheld as i32,
+        since: latest.map(|l| l.released_at),
+        changes: super::changes_between(&before, &now),
+    };
+    txn.rollback().await?;
+    Ok(preview)
+}
+
+/// What publishing now would publish: the suppression audit passed (a refusal is the
+/// mutation's error), how many records withhold their people figures, and what changed since
+/// the latest release.
+#[derive(async_graphql::SimpleObject)]
+pub struct ReleasePreview {
+    pub institution_count: i32,
+    /// Records whose people figures the threshold withholds.
+    pub withheld: i32,
+    /// When the latest release was published (none yet: every record is new).
+    pub since: Option<chrono::DateTime<Utc>>,
+    pub changes: Vec<super::ReleaseChange>,
+}
+
+/// The release's rows and audit row, in the caller's transaction; with how many records withhold.
+async fn write_release(
+    txn: &sea_orm::DatabaseTransaction,
+    scope: &Scope,
+    actor: &Actor,
+    threshold: i32,
+    note: &str,
+) -> ApiResult<(disclosure_release::Model, usize)> {
     let own = scope.office()?.id;
     if !(0..=50).contains(&threshold) {
         return Err(ApiError::bad_input("`suppressionThreshold` must be from 0 (publish every count) to 50"));
     }
-    let txn = begin_snapshot(db).await?;
     // One publication of a jurisdiction at a time: each is audited against the one before it.
     jurisdiction::Entity::update_many()
         .col_expr(jurisdiction::Column::Code, Expr::col(jurisdiction::Column::Code))
         .filter(jurisdiction::Column::Id.eq(own))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let rows = institution::Entity::find()
         .filter(institution::Column::JurisdictionId.eq(own))
         .filter(institution::Column::Status.eq(InstitutionStatus::Active))
         .order_by_asc(institution::Column::Id)
-        .all(&txn)
+        .all(txn)
         .await?;
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let departments: HashMap<i32, String> = department::Entity::find()
         .filter(department::Column::JurisdictionId.eq(own))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|d| (d.id, d.name))
@@ -127,13 +199,13 @@ pub async fn publish(
     let mut balances: HashMap<i32, Vec<establishment_balance::Model>> = HashMap::new();
     for b in establishment_balance::Entity::find()
         .filter(establishment_balance::Column::JurisdictionId.eq(own))
-        .all(&txn)
+        .all(txn)
         .await?
     {
         balances.entry(b.institution_id).or_default().push(b);
     }
-    let staff = counts_by_institution(&txn, &ids).await?;
-    let grades = latest_grades(&txn, own).await?;
+    let staff = counts_by_institution(txn, &ids).await?;
+    let grades = latest_grades(txn, own).await?;
     let snapshots: Vec<Snapshot> = rows
         .into_iter()
         .map(|row| Snapshot {
@@ -148,7 +220,7 @@ pub async fn publish(
     let records = snapshots.iter().map(Snapshot::record).collect();
     // Audited with every earlier release: an attacker holds them all.
     let earlier: Vec<suppression::Basis> =
-        earlier_bases(&txn, own, None).await?.into_iter().map(|(_, basis)| basis).collect();
+        earlier_bases(txn, own, None).await?.into_iter().map(|(_, basis)| basis).collect();
     let basis = suppression::choose(records, overview.totals(), threshold.into(), &earlier)
         .map_err(|ids| unprotectable(&snapshots, &ids, threshold))?;
     let hidden: Vec<bool> = basis.records.iter().map(|r| r.hidden).collect();
@@ -171,7 +243,7 @@ pub async fn publish(
         overview: Set(serde_json::to_string(&overview).unwrap_or_default()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let mut batch = Vec::new();
     for (k, s) in snapshots.iter().enumerate() {
@@ -210,17 +282,17 @@ pub async fn publish(
             ..Default::default()
         });
         if batch.len() == 200 {
-            release_institution::Entity::insert_many(std::mem::take(&mut batch)).exec(&txn).await?;
+            release_institution::Entity::insert_many(std::mem::take(&mut batch)).exec(txn).await?;
         }
     }
     if !batch.is_empty() {
-        release_institution::Entity::insert_many(batch).exec(&txn).await?;
+        release_institution::Entity::insert_many(batch).exec(txn).await?;
     }
     release_figures::ActiveModel {
         release_id: Set(release.id),
         figures: Set(serde_json::to_string(&basis).unwrap_or_default()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let change = Change {
         action: "disclosure.release",
@@ -234,17 +306,8 @@ pub async fn publish(
             "withheld": hidden.iter().filter(|h| **h).count(),
         })),
     };
-    audit::record(&txn, actor, change).await?;
-    // The chain's head at publication (the release's own audit row is its last link): a later
-    // rewrite of the history behind it is visible against what was made public.
-    crate::write::settle(&txn).await?;
-    let head = audit::head(&txn, false).await?;
-    let mut sealed: disclosure_release::ActiveModel = release.into();
-    sealed.audit_seq = Set(Some(head.seq));
-    sealed.audit_hash = Set(Some(head.hash));
-    let release = sealed.update(&txn).await?;
-    crate::write::commit(txn).await?;
-    Ok(release)
+    audit::record(txn, actor, change).await?;
+    Ok((release, hidden.iter().filter(|h| **h).count()))
 }
 
 /// The latest published grade of each institution of a jurisdiction.

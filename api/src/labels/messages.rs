@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use super::access::ACCESS;
 use super::catalogue::MESSAGES;
 
 /// Each error code's sentence in Chinese.
@@ -28,8 +29,11 @@ struct Template {
 /// The catalogue's templates, the most specific (most fixed text) first, so that a template
 /// made mostly of holes only takes what no other one fits.
 static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
-    let mut all: Vec<Template> =
-        MESSAGES.iter().map(|(english, chinese)| Template { pieces: english.split("{}").collect(), chinese }).collect();
+    let mut all: Vec<Template> = MESSAGES
+        .iter()
+        .chain(ACCESS)
+        .map(|(english, chinese)| Template { pieces: english.split("{}").collect(), chinese })
+        .collect();
     all.sort_by_key(|t| std::cmp::Reverse(t.pieces.iter().map(|p| p.len()).sum::<usize>()));
     all
 });

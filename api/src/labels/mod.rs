@@ -3,6 +3,7 @@
 //! import files' headers and reasons ([`reasons`]) and of every message the API answers with
 //! ([`messages`]).
 
+mod access;
 mod catalogue;
 mod fields;
 mod messages;
@@ -121,6 +122,26 @@ const LABELS: &[(&str, &str)] = &[
     ("DISSOLVED", "已撤销"),
     ("MERGED", "已合并"),
     ("CONVERTED", "已转制"),
+    // Establishment events, staff movements and reforms
+    ("APPROVE", "核增"),
+    ("REDUCE", "核减"),
+    ("FREEZE", "冻结"),
+    ("UNFREEZE", "解冻"),
+    ("RECLAIM", "收回"),
+    ("ALLOCATE", "调剂划入"),
+    ("CONVERT", "转换"),
+    ("POOL_FUND", "周转池基数"),
+    ("DEPOSIT", "存入周转池"),
+    ("WITHDRAW", "从周转池取回"),
+    ("LEND", "周转池借出"),
+    ("REPAY", "归还周转池"),
+    ("HIRE", "进人"),
+    ("SECOND_OUT", "借调出"),
+    ("RETURN", "借调返回"),
+    ("RETIRE", "退休"),
+    ("LEAVE", "离开"),
+    ("DISSOLVE", "撤销"),
+    ("MERGE", "合并"),
     // What a submission carries
     ("ARRIVAL", "人员入编"),
     ("DEPARTURE", "人员出编"),
