@@ -27,6 +27,9 @@ pub struct Model {
     pub approved_fiscal: i32,
     pub approved_self_financed: i32,
     pub vacant: i32,
+    /// Slots the institution has deposited in the turnover pool, and borrowed from it.
+    pub deposited: i32,
+    pub borrowed: i32,
     pub size_band: String,
     pub staff_in_establishment: Option<i32>,
     pub management: Option<i32>,

@@ -36,6 +36,7 @@ mod m20261206_000030_plan_posts;
 mod m20261206_000031_recruitment_quota;
 mod m20261207_000032_person_record;
 mod m20261207_000033_submissions;
+mod m20261207_000034_release_pool;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_recruitment_quota::Migration),
             Box::new(m20261207_000032_person_record::Migration),
             Box::new(m20261207_000033_submissions::Migration),
+            Box::new(m20261207_000034_release_pool::Migration),
         ]
     }
 }

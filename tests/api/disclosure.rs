@@ -132,6 +132,23 @@ async fn the_demo_citys_release_reproduces_the_report_for_the_public() {
         hospitals.iter().any(|h| h["grade"].is_string() && h["gradeYear"] == 2025),
         "published grades are disclosed: {hospitals:?}"
     );
+    // The pool's slots in the public records add up to the office's pool figures.
+    let pool = app.ok(Some(&t), r#"{ overview(jurisdiction: "620700") { pool { deposited lent } } }"#, json!({})).await;
+    let records = app
+        .ok(
+            None,
+            r#"{ disclosure(jurisdiction: "620700") { a: institutions(first: 200) { items { deposited borrowed } }
+                b: institutions(first: 200, offset: 200) { items { deposited borrowed } } } }"#,
+            json!({}),
+        )
+        .await;
+    let d = &records["disclosure"];
+    let items: Vec<&serde_json::Value> =
+        d["a"]["items"].as_array().unwrap().iter().chain(d["b"]["items"].as_array().unwrap()).collect();
+    let sum = |field: &str| items.iter().map(|i| i[field].as_i64().unwrap()).sum::<i64>();
+    assert_eq!(sum("deposited"), pool["overview"]["pool"]["deposited"].as_i64().unwrap());
+    assert!(sum("deposited") > 0, "the demo city deposits slots");
+    assert_eq!(sum("borrowed"), pool["overview"]["pool"]["lent"].as_i64().unwrap());
 }
 
 /// Every root field, called without a token with its required arguments filled in: only the

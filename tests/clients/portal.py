@@ -117,6 +117,7 @@ def desktop():
         wait.until(lambda b: not b.find_element(By.ID, "record").get_attribute("hidden"))
         check(browser, name in text(browser, "record"), "the record opened by keyboard is the row's")
         check(browser, f"({hospital['gradeYear']})" in text(browser, "record"), "the published grade with its year")
+        check(browser, "周转池编制" in text(browser, "record"), "the record shows its pool slots")
         accessible(browser, "an open record")
         close = browser.find_element(By.ID, "close")
         close.send_keys(Keys.ENTER)

@@ -160,6 +160,14 @@ impl DisclosedInstitution {
     async fn vacant(&self) -> Option<i32> {
         published_vacant(&self.0)
     }
+    /// Slots deposited in the jurisdiction's turnover pool (周转池), decided in public documents.
+    async fn deposited(&self) -> i32 {
+        self.0.deposited
+    }
+    /// Slots borrowed from the turnover pool.
+    async fn borrowed(&self) -> i32 {
+        self.0.borrowed
+    }
     /// `null` when suppressed (a small count that could single out a person).
     async fn staff_in_establishment(&self) -> Option<i32> {
         self.0.staff_in_establishment
@@ -395,6 +403,8 @@ fn differences(a: &release_institution::Model, b: &release_institution::Model) -
     check("approvedFiscal", a.approved_fiscal == b.approved_fiscal);
     check("approvedSelfFinanced", a.approved_self_financed == b.approved_self_financed);
     check("vacant", published_vacant(a) == published_vacant(b));
+    check("deposited", a.deposited == b.deposited);
+    check("borrowed", a.borrowed == b.borrowed);
     check("staffInEstablishment", a.staff_in_establishment == b.staff_in_establishment);
     check("temporary", a.temporary == b.temporary);
     check("grade", a.grade == b.grade);

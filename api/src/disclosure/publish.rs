@@ -266,6 +266,8 @@ async fn write_release(
             approved_self_financed: Set(s.establishment.self_financed),
             // A withheld record stores placeholders, never its figures.
             vacant: Set(if hidden[k] { 0 } else { s.establishment.vacant }),
+            deposited: Set(s.establishment.deposited),
+            borrowed: Set(s.establishment.borrowed),
             size_band: Set(if hidden[k] {
                 String::new()
             } else {
