@@ -160,6 +160,9 @@ def office_desktop():
     sign_in("zhang.office")
     check(tabs_shown() == sorted(["overview", "institutions", "people", "submissions", "plans", "imports", "findings",
                                   "disclosure", "rounds", "accounts"]), f"an office's tabs: {tabs_shown()}")
+    # Chinese throughout: the tabs and who is signed in carry no English word.
+    shown = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "nav button") if b.is_displayed()] + [text("who")]
+    check(not [w for w in shown if re.search(r"[A-Za-z]{2,}", w)], f"English in the header: {shown}")
     accessible("the overview")
     # The list: the office's own level by default, counted as the overview counts, in pages of 50.
     tab("institutions")
