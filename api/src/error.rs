@@ -22,6 +22,37 @@ pub enum ApiError {
         retry_after: Duration,
     },
     Internal(anyhow::Error),
+    /// A GraphQL request refused as a request, before it ran (GraphQL over HTTP's request
+    /// errors: a document that does not parse or validate, one over its cost, a persisted
+    /// query not known).
+    Request(RequestError),
+}
+
+/// Why a GraphQL request was refused before it ran.
+#[derive(Debug)]
+pub enum RequestError {
+    ParseFailed(String),
+    ValidationFailed(String),
+    /// Over the caller's budget (or nested too deep): what it costs and what is allowed.
+    CostExceeded {
+        message: String,
+        cost: u64,
+        budget: u64,
+    },
+    /// An automatic persisted query (APQ) whose text this server does not hold: the client
+    /// sends it again with its text.
+    PersistedQueryNotFound,
+}
+
+impl RequestError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ParseFailed(_) => "GRAPHQL_PARSE_FAILED",
+            Self::ValidationFailed(_) => "GRAPHQL_VALIDATION_FAILED",
+            Self::CostExceeded { .. } => "COST_EXCEEDED",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+        }
+    }
 }
 
 /// What every service and resolver returns. Resolvers return it too (async-graphql accepts
@@ -47,6 +78,7 @@ impl ApiError {
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
+            Self::Request(refusal) => refusal.code(),
         }
     }
 
@@ -60,6 +92,10 @@ impl ApiError {
                 format!("too many requests; try again in {} s", retry_after.as_secs().max(1))
             }
             Self::Internal(_) => "internal error".to_string(),
+            Self::Request(RequestError::ParseFailed(m) | RequestError::ValidationFailed(m)) => m.clone(),
+            Self::Request(RequestError::CostExceeded { message, .. }) => message.clone(),
+            // Apollo's clients recognise the refusal by this message.
+            Self::Request(RequestError::PersistedQueryNotFound) => "PersistedQueryNotFound".to_string(),
         }
     }
 

@@ -31,6 +31,7 @@ pub mod labels;
 pub mod oidc;
 pub mod overview;
 pub mod parsed_documents;
+pub mod persisted_queries;
 pub mod pii;
 pub mod pool;
 pub mod portal;

@@ -21,7 +21,8 @@ async fn the_anonymous_fan_out_is_refused_before_any_statement_with_its_cost_and
     let (status, body) = app.graphql(None, FAN_OUT, json!({})).await;
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
     assert_eq!(status, 200);
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "COST_EXCEEDED", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["budget"], 5000, "{body}");
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("costs") && message.contains("budget of 5000"), "{message}");
     assert_eq!(app.statements(), before, "a refused request ran SQL");

@@ -185,11 +185,11 @@ async fn too_deep_or_too_complex_queries_are_refused() {
         deep = format!("children {{ {deep} }}");
     }
     let (_, body) = app.graphql(t, &format!("{{ jurisdictions {{ {deep} }} }}"), json!({})).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "COST_EXCEEDED", "{body}");
     assert!(body["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("deep"), "{body}");
     let wide: String = (0..2600).map(|i| format!("a{i}: jurisdictions {{ code }} ")).collect();
     let (_, body) = app.graphql(t, &format!("{{ {wide} }}"), json!({})).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "COST_EXCEEDED");
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("budget"), "{body}");
     assert!(body.get("data").is_none_or(|d| d.is_null()));
 }
@@ -209,7 +209,7 @@ async fn oversized_bodies_batches_and_junk_are_refused() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     let (_, body) = app.graphql(None, "{ jurisdictions { nope } }", json!({})).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
 }
 
 #[tokio::test]

@@ -24,6 +24,7 @@ mod lifecycle;
 mod limits;
 mod onboarding;
 mod operations;
+mod over_http;
 mod overview;
 mod people;
 mod pool;

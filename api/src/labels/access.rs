@@ -34,6 +34,21 @@ pub(super) const ACCESS: &[(&str, &str)] = &[
     ("wrong user name or password", "用户名或密码错误"),
     ("lifetime must be positive", "有效期须大于零"),
     // Requests and their limits
+    (
+        "a GET asks with `query` (and `variables`, `operationName`, `extensions` as JSON)",
+        "`GET` 请求须带 `query` 参数（`variables`、`operationName`、`extensions` 为 JSON）",
+    ),
+    ("`{}` is a JSON object in a GET's query string", "`GET` 请求的参数 `{}` 应为 JSON 对象"),
+    ("a mutation is sent with POST, never GET", "修改数据的请求须用 `POST` 发送，不能用 `GET`"),
+    (
+        "`persistedQuery` is an object with `version` 1 and `sha256Hash`",
+        "`persistedQuery` 应为含 `version` 1 和 `sha256Hash` 的对象",
+    ),
+    (
+        "the persisted query's `sha256Hash` is not the SHA-256 of its document",
+        "持久化查询的 `sha256Hash` 与查询正文的 `SHA-256` 摘要不符",
+    ),
+    ("PersistedQueryNotFound", "本系统尚未保存该查询"),
     ("the body must be one GraphQL request as JSON", "请求体应为一个 JSON 格式的 GraphQL 请求"),
     (
         "the request costs {}, over this caller's budget of {} (lists count their page size times what each item asks \

@@ -18,6 +18,10 @@ const CODE_SENTENCES: &[(&str, &str)] = &[
     ("UNAVAILABLE", "系统暂时不可用，请稍后再试"),
     ("RATE_LIMITED", "操作过于频繁，请稍后再试"),
     ("INTERNAL", "系统内部错误，请凭请求编号联系管理员"),
+    ("GRAPHQL_PARSE_FAILED", "请求的查询语句无法解析"),
+    ("GRAPHQL_VALIDATION_FAILED", "请求的查询与接口定义不符"),
+    ("COST_EXCEEDED", "查询开销超出上限"),
+    ("PERSISTED_QUERY_NOT_FOUND", "本系统尚未保存该查询，请随查询正文重新发送"),
 ];
 
 /// An English template cut at its `{}` holes, with its Chinese.
@@ -139,8 +143,10 @@ fn library_zh(message: &str) -> Option<String> {
 /// catalogue knows it (else the sentence alone; the English stays in `messageEn`).
 pub fn message_zh(code: &str, message: &str) -> String {
     let sentence = CODE_SENTENCES.iter().find(|(c, _)| *c == code).map_or("操作未完成", |(_, s)| *s);
+    // A parse error's detail is the parser's own account of the text (where it stopped).
+    let silent = ["INTERNAL", "GRAPHQL_PARSE_FAILED", "PERSISTED_QUERY_NOT_FOUND"];
     match detail_zh(message) {
-        Some(detail) if !detail.is_empty() && code != "INTERNAL" => format!("{sentence}：{detail}"),
+        Some(detail) if !detail.is_empty() && !silent.contains(&code) => format!("{sentence}：{detail}"),
         _ => sentence.to_string(),
     }
 }

@@ -1,6 +1,7 @@
-//! `POST /graphql`: authenticate, admit, resolve the caller's scope, run the document within
-//! its cost and deadline (a change in a task of its own, never cut off), and answer with each
-//! error's code and the request's id.
+//! `POST /graphql` (and `GET /graphql?query=…`, through [`answer`]): authenticate, admit,
+//! resolve the caller's scope, run the document within its cost and deadline (a change in a
+//! task of its own, never cut off), and answer with each error's code and the request's id, as
+//! GraphQL over HTTP has it (`application/graphql-response+json` when the client asks for it).
 
 use actix_web::http::{StatusCode, header};
 use actix_web::web::Bytes;
@@ -13,15 +14,58 @@ use tracing::Instrument;
 use super::signin::authenticate;
 use super::{AppState, Metrics, admit, error_response, graphql_refusal, request_id, status_of};
 use crate::auth::Role;
-use crate::error::ApiError;
+use crate::error::{ApiError, RequestError};
 use crate::graphql::context::RequestId;
-use crate::graphql::cost::CostModel;
+use crate::graphql::cost::{CostModel, Refusal};
 use crate::graphql::loaders::Loaders;
 use crate::idempotency::Claim;
 use crate::scope::Scope;
 
 pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    answer(state, req, body, false).await
+}
+
+/// The media type of the answer: GraphQL over HTTP's own when the client accepts it (request
+/// errors then answer 4xx), else `application/json` (always 200 for a GraphQL answer).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Media {
+    Json,
+    GraphqlResponse,
+}
+
+pub(super) const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+impl Media {
+    fn of(req: &HttpRequest) -> Self {
+        let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if accept.contains(GRAPHQL_RESPONSE) { Self::GraphqlResponse } else { Self::Json }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::GraphqlResponse => GRAPHQL_RESPONSE,
+        }
+    }
+}
+
+/// A request refused before it ran, in the client's media type: 200 for `application/json`,
+/// the code's status for `application/graphql-response+json`.
+fn refused(error: ApiError, request_id: &RequestId, media: Media) -> HttpResponse {
+    let code = error.code();
+    let mut response = graphql_refusal(error, request_id);
+    if media == Media::GraphqlResponse {
+        *response.status_mut() = status_of(code);
+    }
+    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static(media.content_type()));
+    response
+}
+
+/// Answers one GraphQL request given as its JSON body (`over_get`: it came as `GET`, so it may
+/// not write, and a public answer may be cached by a proxy).
+pub(super) async fn answer(state: web::Data<AppState>, req: HttpRequest, body: Bytes, over_get: bool) -> HttpResponse {
     let request_id = request_id(&req);
+    let media = Media::of(&req);
     let principal = match authenticate(&state, &req).await {
         Ok(principal) => principal,
         Err(error) => return error_response(error, &request_id),
@@ -31,8 +75,9 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
         return error_response(error, &request_id);
     }
     let public = principal.role == Role::Public;
+    let kept = if over_get { Kept::PublicGet } else { Kept::No };
     if public && let Some(answer) = state.public_answers.get(&body) {
-        return json_bytes(answer);
+        return json_bytes(answer, media, kept);
     }
     let mut request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
@@ -41,7 +86,16 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
             return error_response(error, &request_id);
         }
     };
+    if let Err(error) = state.persisted.resolve(&mut request) {
+        state.metrics.observe_graphql(None, error.code());
+        return refused(error, &request_id, media);
+    }
     state.documents.prepare(&principal, &mut request);
+    if let Err(error) = request.parsed_query() {
+        let error = ApiError::Request(RequestError::ParseFailed(error.to_string()));
+        state.metrics.observe_graphql(None, error.code());
+        return refused(error, &request_id, media);
+    }
     let operation = operation_name(&mut request);
     // Priced before anything runs: no statement is sent for a request over its budget.
     let budget = CostModel::budget(principal.role);
@@ -49,13 +103,24 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
     if let Ok(document) = request.parsed_query()
         && let Err(refusal) = state.cost.check(document, &variables, budget)
     {
-        state.metrics.observe_graphql(operation.as_deref(), "BAD_USER_INPUT");
         tracing::info!(
             operation = operation.as_deref().unwrap_or("anonymous"),
             "refused before it ran: {}",
             refusal.message()
         );
-        return graphql_refusal(ApiError::bad_input(refusal.message()), &request_id);
+        let error = match refusal {
+            Refusal::OverBudget { cost, budget } => {
+                ApiError::Request(RequestError::CostExceeded { message: refusal.message(), cost, budget })
+            }
+            Refusal::TooDeep { depth } => ApiError::Request(RequestError::CostExceeded {
+                message: refusal.message(),
+                cost: depth as u64,
+                budget: crate::graphql::cost::MAX_DEPTH as u64,
+            }),
+            Refusal::TextTooLong { .. } => ApiError::bad_input(refusal.message()),
+        };
+        state.metrics.observe_graphql(operation.as_deref(), error.code());
+        return refused(error, &request_id, media);
     }
     if state.health.is_down() {
         state.metrics.observe_graphql(operation.as_deref(), "UNAVAILABLE");
@@ -66,11 +131,20 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
     let writes = request.parsed_query().map_or(true, |document| {
         document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
     });
+    if writes && over_get {
+        // GraphQL over HTTP: a GET never writes (a link, a prefetch or a proxy may repeat it).
+        let error = ApiError::bad_input("a mutation is sent with POST, never GET");
+        state.metrics.observe_graphql(operation.as_deref(), error.code());
+        let mut response = refused(error, &request_id, media);
+        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return response;
+    }
     if writes && public && request.parsed_query().is_ok() {
         // The public writes nothing: refused before any rule is looked at.
         let error = ApiError::forbidden("the public may only read; sign in to change records");
         state.metrics.observe_graphql(operation.as_deref(), error.code());
-        return graphql_refusal(error, &request_id);
+        return refused(error, &request_id, media);
     }
     // Writes apply once: a key claimed before the write runs, its first answer kept.
     let claim = match req.headers().get(crate::idempotency::HEADER).filter(|_| writes) {
@@ -96,8 +170,21 @@ pub(super) async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, b
         }
         None => None,
     };
-    let asked =
-        Asked { principal, writes, public, body: &body, operation: operation.as_deref(), claim: claim.as_deref() };
+    let kept = match (over_get, public) {
+        (true, true) => Kept::PublicGet,
+        (true, false) => Kept::Private,
+        (false, _) => Kept::No,
+    };
+    let asked = Asked {
+        principal,
+        writes,
+        public,
+        body: &body,
+        operation: operation.as_deref(),
+        claim: claim.as_deref(),
+        media,
+        kept,
+    };
     let (response, still_running) = run(&state, request, asked, &request_id).await;
     let Some(id) = claim else { return response };
     if still_running {
@@ -135,6 +222,17 @@ struct Asked<'a> {
     operation: Option<&'a str>,
     /// The idempotency key claimed for this write, if any.
     claim: Option<&'a str>,
+    media: Media,
+    kept: Kept,
+}
+
+/// How long others may keep an answer: a public answer to a GET for a minute (it reads a
+/// release, which never changes), a signed-in one nowhere; a POST's answer is not cacheable.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    No,
+    PublicGet,
+    Private,
 }
 
 /// Runs a request within its scope, cost and deadline; answers the response, and whether a
@@ -145,7 +243,7 @@ async fn run(
     asked: Asked<'_>,
     request_id: &RequestId,
 ) -> (HttpResponse, bool) {
-    let Asked { principal, writes, public, body, operation, claim } = asked;
+    let Asked { principal, writes, public, body, operation, claim, media, kept } = asked;
     let db = if writes { &state.db } else { &state.read_db };
     let scope = match Scope::resolve_cached(db, &state.jurisdictions, principal).await {
         Ok(scope) => scope,
@@ -219,7 +317,7 @@ async fn run(
             answer.len(),
             state.limits.max_answer
         ));
-        return (graphql_refusal(error, request_id), false);
+        return (refused(error, request_id, media), false);
     }
     // An outage or a rate limit met while resolving is answered with its HTTP status.
     let code_of = |e: &ServerError| match e.extensions.as_ref().and_then(|x| x.get("code")) {
@@ -236,8 +334,15 @@ async fn run(
         };
         let response = HttpResponse::build(status_of(&code))
             .insert_header((header::RETRY_AFTER, retry.to_string()))
-            .content_type("application/json")
+            .content_type(media.content_type())
             .body(answer);
+        return (response, false);
+    }
+    // GraphQL over HTTP: a request that did not validate is a request error (4xx) when the
+    // client reads the GraphQL media type.
+    let invalid = response.errors.iter().any(|e| code_of(e) == "GRAPHQL_VALIDATION_FAILED");
+    if invalid && media == Media::GraphqlResponse {
+        let response = HttpResponse::BadRequest().content_type(media.content_type()).body(answer);
         return (response, false);
     }
     if response.errors.is_empty() {
@@ -250,7 +355,8 @@ async fn run(
             state.public_answers.put(body, answer.clone());
         }
     }
-    (json_bytes(answer), false)
+    let kept = if response.errors.is_empty() { kept } else { Kept::Private.min_of(kept) };
+    (json_bytes(answer, media, kept), false)
 }
 
 /// A change that passed the deadline goes on in its task: when it ends, its answer is kept
@@ -307,8 +413,26 @@ fn outcome(metrics: &Metrics, operation: Option<&str>, errors: &[ServerError]) {
     }
 }
 
-fn json_bytes(answer: Bytes) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(answer)
+impl Kept {
+    /// An answer with errors is never kept by others.
+    fn min_of(self, asked: Kept) -> Kept {
+        if asked == Kept::No { Kept::No } else { self }
+    }
+}
+
+fn json_bytes(answer: Bytes, media: Media, kept: Kept) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response.content_type(media.content_type());
+    match kept {
+        Kept::No => {}
+        Kept::PublicGet => {
+            response.insert_header((header::CACHE_CONTROL, "public, max-age=60"));
+        }
+        Kept::Private => {
+            response.insert_header((header::CACHE_CONTROL, "private, no-store"));
+        }
+    }
+    response.body(answer)
 }
 
 /// Gives every error a CONTRACT.md code. Our resolvers' errors carry one (they are
@@ -316,16 +440,18 @@ fn json_bytes(answer: Bytes) -> HttpResponse {
 /// argument that does not parse) are the client's; anything else without a code is an
 /// internal fault.
 pub(super) fn finish_error(error: &mut ServerError, request_id: &RequestId) {
-    let client_fault = error.path.is_empty()
-        || error.message.starts_with("Invalid value for argument")
-        || error.message.starts_with("Failed to parse");
+    // An argument that does not parse is the caller's input; anything else said of the
+    // document as a whole (no path) is that it does not validate against the schema.
+    let input = error.message.starts_with("Invalid value for argument") || error.message.starts_with("Failed to parse");
+    let invalid = error.path.is_empty() && !input;
     let existing = match error.extensions.as_ref().and_then(|e| e.get("code")) {
         Some(async_graphql::Value::String(code)) => Some(code.clone()),
         _ => None,
     };
     let code = match existing {
         Some(code) => code,
-        None if client_fault => "BAD_USER_INPUT".to_string(),
+        None if invalid => "GRAPHQL_VALIDATION_FAILED".to_string(),
+        None if input => "BAD_USER_INPUT".to_string(),
         None => {
             tracing::error!(error = %crate::error::bounded(&error.message), "internal error without a code");
             error.message = "internal error".into();

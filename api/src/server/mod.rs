@@ -24,11 +24,13 @@ use crate::scope::JurisdictionTree;
 use crate::throttle::Throttle;
 
 mod files;
+mod graphql_get;
 mod graphql_post;
 mod pools;
 mod signin;
 use files::{IMPORT_LIMIT, annual_statistics, export_download, import_upload, release_download, staff_template};
 pub use files::{ImportsRunning, Running};
+use graphql_get::graphql_get;
 use graphql_post::graphql_post;
 use signin::authenticate;
 
@@ -65,6 +67,8 @@ pub struct AppState {
     pub public_answers: Arc<PublicAnswers>,
     /// Documents parsed before, per caller.
     pub documents: Arc<crate::parsed_documents::ParsedDocuments>,
+    /// Automatic persisted queries' documents, by hash.
+    pub persisted: Arc<crate::persisted_queries::PersistedQueries>,
     pub jurisdictions: Arc<JurisdictionTree>,
     pub cost: Arc<CostModel>,
     pub limits: Limits,
@@ -113,6 +117,7 @@ impl AppState {
             metrics: Metrics::new(),
             public_answers: Arc::default(),
             documents: Arc::default(),
+            persisted: Arc::default(),
             jurisdictions: Arc::default(),
             imports: Arc::default(),
         }
@@ -328,7 +333,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 .instrument(span)
             })
             .route("/graphql", web::post().to(graphql_post))
-            .route("/graphql", read().to(graphiql))
+            .route("/graphql", read().to(graphql_get))
             .route("/graphiql/{file}", read().to(graphiql_asset))
             .route("/schema.graphql", read().to(schema_sdl))
             .route("/healthz", read().to(healthz))
@@ -407,6 +412,10 @@ fn error_body(error: &ApiError, request_id: &RequestId) -> serde_json::Value {
     if matches!(error, ApiError::Internal(_)) {
         extensions["requestId"] = request_id.id.clone().into();
     }
+    if let ApiError::Request(crate::error::RequestError::CostExceeded { cost, budget, .. }) = error {
+        extensions["cost"] = (*cost).into();
+        extensions["budget"] = (*budget).into();
+    }
     let (english, chinese) = (error.message(), crate::labels::message_zh(error.code(), &error.message()));
     let message = if request_id.chinese {
         extensions["messageEn"] = english.into();
@@ -427,6 +436,8 @@ fn status_of(code: &str) -> StatusCode {
         "CONFLICT" => StatusCode::CONFLICT,
         "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" | "COST_EXCEEDED" => StatusCode::BAD_REQUEST,
+        "PERSISTED_QUERY_NOT_FOUND" => StatusCode::OK,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -482,7 +493,7 @@ const GRAPHIQL_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 
     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
     frame-ancestors 'none'";
 
-async fn graphiql() -> HttpResponse {
+pub(super) fn graphiql() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Content-Security-Policy", GRAPHIQL_POLICY))
@@ -577,10 +588,10 @@ mod tests {
         let code = resolver.extensions.as_ref().and_then(|e| e.get("code")).cloned();
         assert_eq!(code, Some(async_graphql::Value::from("INTERNAL")));
         assert_eq!(resolver.message, "internal error");
-        // async-graphql's own complaints about the request are the client's.
+        // async-graphql's own complaints about the document are its validation's.
         let mut syntax = ServerError::new("Unknown field \"nope\" on type \"Query\".", None);
         finish_error(&mut syntax, &id);
         let code = syntax.extensions.as_ref().and_then(|e| e.get("code")).cloned();
-        assert_eq!(code, Some(async_graphql::Value::from("BAD_USER_INPUT")));
+        assert_eq!(code, Some(async_graphql::Value::from("GRAPHQL_VALIDATION_FAILED")));
     }
 }
