@@ -293,3 +293,32 @@ async fn the_last_migrations_roll_back_and_apply_again() {
     assert!(api::db::migration_status(&db).await.unwrap().iter().all(|(_, applied)| *applied));
     api::seed::zhangye_tree(&db).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_lost_read_replica_sends_reads_to_the_primary_and_readiness_holds() {
+    // A replica that never answers (nothing listens on port 1), opened lazily as a lost one is.
+    let mut options = sea_orm::ConnectOptions::new("postgres://postgres@127.0.0.1:1/lost");
+    options
+        .connect_lazy(true)
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(300))
+        .connect_timeout(std::time::Duration::from_millis(300));
+    let lost = sea_orm::Database::connect(options).await.unwrap();
+    let app = spawn_app_with(move |state| state.with_read_replica(lost)).await;
+    let w = crate::fixture::world(&app).await;
+    let t = Some(w.city.token.as_str());
+    // Every read answers, from the primary: the first after the loss included.
+    for _ in 0..3 {
+        let data = app.ok(t, "{ institutions(first: 5) { totalCount } }", json!({})).await;
+        assert!(data["institutions"]["totalCount"].as_i64().unwrap() > 0, "{data}");
+        app.ok(None, "{ jurisdictions { code } }", json!({})).await;
+    }
+    let export =
+        app.client.get(format!("{}/exports/overview.csv?jurisdiction=620700", app.address)).bearer_auth(&w.city.token);
+    assert_eq!(export.send().await.unwrap().status().as_u16(), 200, "an export reads the primary too");
+    // Ready, saying the replica is lost; writes are untouched.
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status().as_u16(), 200);
+    assert!(ready.text().await.unwrap().contains("replica"), "readiness names the lost replica");
+    app.ok(t, crate::fixture::EVENT, crate::fixture::event(&w.city.institution, "APPROVE", 1)).await;
+}

@@ -46,7 +46,7 @@ pub(super) async fn release_download(
         let id: i32 = id.parse().map_err(|_| ApiError::not_found("no such release"))?;
         let format = crate::export::Format::parse(format).ok_or_else(|| ApiError::not_found("no such release"))?;
         let chinese = params.lang.as_deref() != Some("en");
-        let file = crate::export::published_release(&state.read_db, id, format, chinese).await?;
+        let file = crate::export::published_release(state.reads().await, id, format, chinese).await?;
         Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
     }
     .await;
@@ -76,7 +76,7 @@ pub(super) async fn export_download(
     let result = async {
         let principal = authenticate(&state, &req).await?;
         admit(&state, &req, &principal)?;
-        let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
+        let scope = Scope::resolve_cached(state.reads().await, &state.jurisdictions, principal).await?;
         let (kind, format) = file.rsplit_once('.').ok_or_else(|| ApiError::not_found("no such export"))?;
         let format =
             crate::export::Format::parse(format).ok_or_else(|| ApiError::not_found("exports are .csv or .xlsx"))?;
@@ -90,7 +90,7 @@ pub(super) async fn export_download(
             pii: &state.pii,
             writer: &state.db,
         };
-        let file = crate::export::build(&state.read_db, &scope, &request).await?;
+        let file = crate::export::build(state.reads().await, &scope, &request).await?;
         Ok::<_, ApiError>((format.content_type(), file.bytes, file.name))
     }
     .await;
@@ -116,9 +116,9 @@ pub(super) async fn annual_statistics(
     let result = async {
         let principal = authenticate(&state, &req).await?;
         admit(&state, &req, &principal)?;
-        let scope = Scope::resolve_cached(&state.read_db, &state.jurisdictions, principal).await?;
+        let scope = Scope::resolve_cached(state.reads().await, &state.jurisdictions, principal).await?;
         let book = crate::statistics::annual(
-            &state.read_db,
+            state.reads().await,
             &scope,
             &state.pii,
             &params.jurisdiction,

@@ -244,12 +244,23 @@ async fn run(
     request_id: &RequestId,
 ) -> (HttpResponse, bool) {
     let Asked { principal, writes, public, body, operation, claim, media, kept } = asked;
-    let db = if writes { &state.db } else { &state.read_db };
-    let scope = match Scope::resolve_cached(db, &state.jurisdictions, principal).await {
+    let mut db = if writes { &state.db } else { state.reads().await };
+    let outage = |error: &ApiError| matches!(error, ApiError::Unavailable(m) if m == crate::error::OUTAGE);
+    let mut resolved = Scope::resolve_cached(db, &state.jurisdictions, principal.clone()).await;
+    if let Err(error) = &resolved
+        && outage(error)
+        && state.is_replica(db)
+    {
+        // The replica was lost since it last answered: this read goes to the primary.
+        state.outage_on(db);
+        db = &state.db;
+        resolved = Scope::resolve_cached(db, &state.jurisdictions, principal).await;
+    }
+    let scope = match resolved {
         Ok(scope) => scope,
         Err(error) => {
-            if matches!(&error, ApiError::Unavailable(m) if m == crate::error::OUTAGE) {
-                state.health.outage();
+            if outage(&error) {
+                state.outage_on(db);
             }
             return (error_response(error, request_id), false);
         }
@@ -325,7 +336,7 @@ async fn run(
         _ => String::new(),
     };
     if response.errors.iter().any(|e| e.message == crate::error::OUTAGE) {
-        state.health.outage();
+        state.outage_on(db);
     }
     if let Some(code) = response.errors.iter().map(code_of).find(|c| c == "UNAVAILABLE" || c == "RATE_LIMITED") {
         let retry = match code.as_str() {

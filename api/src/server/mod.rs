@@ -27,6 +27,7 @@ mod files;
 mod graphql_get;
 mod graphql_post;
 mod pools;
+mod replica;
 mod signin;
 use files::{IMPORT_LIMIT, annual_statistics, export_download, import_upload, release_download, staff_template};
 pub use files::{ImportsRunning, Running};
@@ -81,6 +82,8 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     /// Whether the database was just seen unreachable (requests then answered at once).
     pub health: Arc<crate::db::Health>,
+    /// Whether the read replica answers (reads go to the primary while it does not).
+    replica: Arc<replica::Replica>,
     /// Sign-in with a password (`POST /auth/login`); `None` when the server cannot sign tokens.
     pub signin: Option<Arc<crate::signin::SignIn>>,
     /// Sign-in at an OpenID Connect provider instead of passwords (`OIDC_ISSUER`).
@@ -118,6 +121,7 @@ impl AppState {
             public_answers: Arc::default(),
             documents: Arc::default(),
             persisted: Arc::default(),
+            replica: Arc::default(),
             jurisdictions: Arc::default(),
             imports: Arc::default(),
         }
@@ -170,6 +174,7 @@ impl AppState {
     /// on the primary. A client reading right after its own write may see the replica's lag.
     pub fn with_read_replica(mut self, read_db: DatabaseConnection) -> Self {
         self.read_db = read_db;
+        self.replica = Arc::new(replica::Replica::configured());
         self
     }
 
@@ -337,7 +342,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/graphiql/{file}", read().to(graphiql_asset))
             .route("/schema.graphql", read().to(schema_sdl))
             .route("/healthz", read().to(healthz))
-            .route("/readyz", read().to(readyz))
+            .route("/readyz", read().to(replica::readyz))
             .route("/metrics", read().to(metrics))
             .route("/exports/{file}", read().to(export_download))
             .route("/statistics/annual.xlsx", read().to(annual_statistics))
@@ -528,21 +533,6 @@ async fn schema_sdl(state: web::Data<AppState>) -> HttpResponse {
 
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().body("ok")
-}
-
-async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let both = async { state.db.ping().await.and(state.read_db.ping().await) };
-    match tokio::time::timeout(Duration::from_secs(2), both).await {
-        Ok(Ok(())) => {
-            state.health.recovered();
-            HttpResponse::Ok().body("ready")
-        }
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "database not ready");
-            HttpResponse::ServiceUnavailable().body("database unavailable")
-        }
-        Err(_) => HttpResponse::ServiceUnavailable().body("database timed out"),
-    }
 }
 
 /// `/metrics` on the API's address: only with the configured token (operators scrape it;
