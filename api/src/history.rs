@@ -253,8 +253,8 @@ impl HistoryQuery {
                 },
             })
             .collect();
-        let end_cursor = edges.last().map(|e| e.cursor.clone());
-        Ok(AuditConnection { total_count, page_info: PageInfo { has_next_page, end_cursor }, edges })
+        let page_info = PageInfo::forward(edges.iter().map(|e| &e.cursor), has_next_page, after.is_some());
+        Ok(AuditConnection { total_count, page_info, edges })
     }
 }
 

@@ -115,3 +115,23 @@ async fn an_automatic_persisted_query_is_asked_by_hash_once_its_document_is_know
     let body: Value = over_get.json().await.unwrap();
     assert_eq!(body["data"], first["data"]);
 }
+
+#[tokio::test]
+async fn a_page_says_where_it_starts_and_whether_rows_come_before_it_as_relay_reads_it() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let t = app.office("620700");
+    let page = "query($after: String) { institutions(first: 3, after: $after) {
+        pageInfo { hasPreviousPage hasNextPage startCursor endCursor } edges { cursor } } }";
+    let first = app.ok(Some(&t), page, json!({"after": null})).await;
+    let info = &first["institutions"]["pageInfo"];
+    let edges = first["institutions"]["edges"].as_array().unwrap();
+    assert_eq!((info["hasPreviousPage"].as_bool(), info["hasNextPage"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(info["startCursor"], edges[0]["cursor"]);
+    assert_eq!(info["endCursor"], edges[2]["cursor"]);
+    let second = app.ok(Some(&t), page, json!({"after": info["endCursor"]})).await;
+    let info = &second["institutions"]["pageInfo"];
+    assert_eq!(info["hasPreviousPage"], true, "a page after a cursor has rows before it");
+    assert_eq!(info["startCursor"], second["institutions"]["edges"][0]["cursor"]);
+    assert_ne!(info["startCursor"], first["institutions"]["pageInfo"]["endCursor"]);
+}

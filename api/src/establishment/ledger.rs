@@ -424,7 +424,7 @@ impl LedgerQuery {
                 node: LedgerEntry(row),
             })
             .collect();
-        let end_cursor = edges.last().map(|e| e.cursor.clone());
-        Ok(LedgerConnection { total_count, page_info: PageInfo { has_next_page, end_cursor }, edges })
+        let page_info = PageInfo::forward(edges.iter().map(|e| &e.cursor), has_next_page, after.is_some());
+        Ok(LedgerConnection { total_count, page_info, edges })
     }
 }

@@ -15,10 +15,27 @@ use crate::positional::Positional;
 pub const DEFAULT_PAGE: u64 = 20;
 pub const MAX_PAGE: u64 = 100;
 
+/// Relay's page information. Pages go forward (`first`, `after`): a page asked for `after` a
+/// cursor has rows before it, one asked without none.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PageInfo {
     pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
     pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    /// The page of `cursors` (its edges' own, in order), asked `after` a cursor or not.
+    pub fn forward<'a>(
+        mut cursors: impl DoubleEndedIterator<Item = &'a String>,
+        has_next_page: bool,
+        after: bool,
+    ) -> Self {
+        let start_cursor = cursors.next().cloned();
+        let end_cursor = cursors.next_back().cloned().or_else(|| start_cursor.clone());
+        Self { has_next_page, has_previous_page: after, start_cursor, end_cursor }
+    }
 }
 
 /// Where the previous page ended: the sort key and id of its last row.

@@ -215,6 +215,6 @@ pub async fn list(
             InstitutionEdge { cursor, node: Institution(row) }
         })
         .collect();
-    let end_cursor = edges.last().map(|edge| edge.cursor.clone());
-    Ok(InstitutionConnection { total_count, page_info: PageInfo { has_next_page, end_cursor }, edges })
+    let page_info = PageInfo::forward(edges.iter().map(|e| &e.cursor), has_next_page, after.is_some());
+    Ok(InstitutionConnection { total_count, page_info, edges })
 }

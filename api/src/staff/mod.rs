@@ -327,6 +327,6 @@ async fn list(
             StaffEdge { cursor, node: Staff(row) }
         })
         .collect();
-    let end_cursor = edges.last().map(|e| e.cursor.clone());
-    Ok(StaffConnection { total_count, page_info: PageInfo { has_next_page, end_cursor }, edges })
+    let page_info = PageInfo::forward(edges.iter().map(|e| &e.cursor), has_next_page, after.is_some());
+    Ok(StaffConnection { total_count, page_info, edges })
 }
