@@ -101,7 +101,7 @@ try:
     # The office's account: the dashboard, with the city's figures.
     at_provider_as("zhao.office")
     wait.until(lambda b: "4,158" in text("main"))
-    check("620700" in text("who") and "STAFFING_OFFICE" in text("who"), f"who: {text('who')!r}")
+    check("620700" in text("who") and "编办" in text("who"), f"who: {text('who')!r}")
     # A new tab (no session storage) resumes from the cookie.
     browser.execute_script("sessionStorage.clear()")
     browser.refresh()
