@@ -127,6 +127,7 @@ async fn forget_expired(db: &DatabaseConnection) {
     }
 }
 
-fn hex(bytes: impl AsRef<[u8]>) -> String {
+/// Bytes as lowercase hexadecimal (a digest as it is written).
+pub fn hex(bytes: impl AsRef<[u8]>) -> String {
     bytes.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }

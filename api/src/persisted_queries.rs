@@ -52,7 +52,7 @@ impl PersistedQueries {
             request.query = query.to_string();
             return Ok(());
         }
-        let actual: String = Sha256::digest(request.query.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let actual = crate::idempotency::hex(Sha256::digest(request.query.as_bytes()));
         if actual != hash {
             return Err(ApiError::bad_input("the persisted query's `sha256Hash` is not the SHA-256 of its document"));
         }

@@ -167,21 +167,21 @@ pub fn column_zh(column: &str, file: &str) -> Option<&'static str> {
 /// files have (`name`) is headed as that file heads it.
 pub fn reason_zh_in(reason: &str, file: &str) -> String {
     let (column, rest) = split_column(reason);
-    let sentence = known_sentence_zh(column, rest).unwrap_or_else(|| rest.to_string());
+    headed(column, known_sentence_zh(column, rest).unwrap_or_else(|| rest.to_string()), file)
+}
+
+/// A reason in Chinese when the catalogue or the reasons' table knows its sentence (an API message quoting one).
+pub(super) fn known_reason_zh(reason: &str) -> Option<String> {
+    let (column, rest) = split_column(reason);
+    Some(headed(column, known_sentence_zh(column, rest)?, "staff"))
+}
+
+/// A sentence under its column's Chinese header, unless it already starts with it.
+fn headed(column: Option<&str>, sentence: String, file: &str) -> String {
     match column.and_then(|c| column_zh(c, file).or_else(|| super::field_zh(c))) {
         Some(header) if !sentence.starts_with(header) => format!("{header}：{sentence}"),
         _ => sentence,
     }
-}
-
-/// A reason in Chinese when the catalogue or the reasons' table knows its sentence.
-pub(super) fn known_reason_zh(reason: &str) -> Option<String> {
-    let (column, rest) = split_column(reason);
-    let sentence = known_sentence_zh(column, rest)?;
-    Some(match column.and_then(|c| column_zh(c, "staff").or_else(|| super::field_zh(c))) {
-        Some(header) => format!("{header}：{sentence}"),
-        None => sentence,
-    })
 }
 
 /// A sentence by the catalogue's template it fills, else by the reasons' table.

@@ -366,7 +366,8 @@ async fn run(
             state.public_answers.put(body, answer.clone());
         }
     }
-    let kept = if response.errors.is_empty() { kept } else { Kept::Private.min_of(kept) };
+    // An answer with errors is never kept by others (a POST's stays uncacheable).
+    let kept = if response.errors.is_empty() || kept == Kept::No { kept } else { Kept::Private };
     (json_bytes(answer, media, kept), false)
 }
 
@@ -421,13 +422,6 @@ fn outcome(metrics: &Metrics, operation: Option<&str>, errors: &[ServerError]) {
         } else {
             tracing::info!(operation = name, codes = ?codes, "graphql request refused");
         }
-    }
-}
-
-impl Kept {
-    /// An answer with errors is never kept by others.
-    fn min_of(self, asked: Kept) -> Kept {
-        if asked == Kept::No { Kept::No } else { self }
     }
 }
 
