@@ -135,6 +135,22 @@ pub struct JwtSigner {
     audience: Option<String>,
 }
 
+impl JwtSigner {
+    /// The signer for the server's sign-in sessions. An RSA key is refused: the `rsa` crate's
+    /// private-key operations are not constant time (RUSTSEC-2023-0071), which is acceptable for
+    /// `api token` on an operator's machine, not for a server whose callers can time it.
+    pub fn for_sessions(self) -> anyhow::Result<Self> {
+        if matches!(self.algorithm, Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512) {
+            anyhow::bail!(
+                "JWT_PRIVATE_KEY_FILE is an RSA key: the server would sign session tokens with it, and RSA signing \
+                 can leak the key through its timing (RUSTSEC-2023-0071). Sign sessions with an ES256 key or \
+                 JWT_SECRET; an RSA key may still verify tokens, and sign them with `api token`"
+            );
+        }
+        Ok(self)
+    }
+}
+
 /// The key material a deployment is configured with.
 pub struct JwtKeys {
     pub verifier: JwtVerifier,
@@ -354,6 +370,8 @@ mod tests {
             let forged = JwtKeys::from_secret(&pem, None, Some("api".into())).signer.unwrap();
             let forged = forged.sign(Role::StaffingOffice, Some("620700"), None, "t", Duration::from_secs(60)).unwrap();
             assert!(keys.verifier.verify(&forged).is_err(), "{kind} accepted an HS256 token");
+            // The server signs sessions with an EC key, never with an RSA one.
+            assert_eq!(signer.for_sessions().is_ok(), kind == "es256", "{kind}");
         }
     }
 

@@ -23,7 +23,8 @@ pub struct Identity {
     /// RS256/ES256 public key (PEM) used instead of a secret.
     #[arg(long, help_heading = "Identity", env = "JWT_PUBLIC_KEY_FILE")]
     pub jwt_public_key_file: Option<PathBuf>,
-    /// Private key (PEM) matching `JWT_PUBLIC_KEY_FILE`, used only by `api token`.
+    /// Private key (PEM) matching `JWT_PUBLIC_KEY_FILE`: `api token` signs with it, and `serve` signs
+    /// sign-in sessions with it when it is an EC key (an RSA key is refused there).
     #[arg(long, help_heading = "Identity", env = "JWT_PRIVATE_KEY_FILE")]
     pub jwt_private_key_file: Option<PathBuf>,
     /// Required `iss` claim, when set.

@@ -128,6 +128,7 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                 tracing::info!("queries read from the replica");
             }
             if let Some(signer) = signer {
+                let signer = signer.for_sessions()?;
                 let ttl = parse_ttl(&server.session_ttl).map_err(anyhow::Error::msg)?;
                 state = state.with_signin(api::signin::SignIn::new(signer, ttl, server.session_cookie_secure)?);
                 if let Some(oidc) = server.oidc() {
