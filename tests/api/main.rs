@@ -31,6 +31,7 @@ mod pool;
 mod portal;
 mod record;
 mod reforms;
+mod relay;
 mod scope;
 mod signin;
 mod statistics;

@@ -340,3 +340,13 @@ impl EvaluationMutation {
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
+
+/// One round, when the caller may see it (its office, or a member of its committee); none when
+/// it may not.
+pub(crate) async fn visible(ctx: &Context<'_>, id: i32) -> Result<Option<EvaluationRound>> {
+    match visible_round(db(ctx), scope(ctx), id).await {
+        Ok(round) => Ok(Some(round)),
+        Err(crate::error::ApiError::NotFound(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
+}

@@ -235,6 +235,11 @@ impl EvaluationRound {
     async fn id(&self) -> ID {
         ID(self.row.id.to_string())
     }
+    /// Relay's global id (the `Node` interface's id field): unique across types, read back by
+    /// `node(id:)`. `id` stays the row id every other argument takes.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::context::global_id("EvaluationRound", self.row.id)
+    }
     async fn year(&self) -> i32 {
         self.row.year
     }

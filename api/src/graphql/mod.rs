@@ -3,6 +3,7 @@
 pub mod context;
 pub mod cost;
 pub mod loaders;
+pub mod node;
 pub mod pagination;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -15,6 +16,7 @@ use crate::establishment::{
 use crate::evaluation::{EvaluationMutation, EvaluationQuery};
 use crate::filing::{FilingMutation, FilingQuery};
 use crate::findings::FindingsQuery;
+use crate::graphql::node::NodeQuery;
 use crate::history::HistoryQuery;
 use crate::institution::annual_report::{AnnualReportMutation, AnnualReportQuery};
 use crate::institution::particulars::ParticularsMutation;
@@ -53,6 +55,7 @@ pub struct Query(
     AccountsQuery,
     SubmissionQuery,
     AnnualReportQuery,
+    NodeQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -93,5 +96,10 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema in SDL, as served at `/schema.graphql` and checked in as `api/schema.graphql`.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    sdl_of(&builder().finish())
+}
+
+/// A built schema's SDL, with each scalar's `@specifiedBy`.
+pub fn sdl_of(schema: &ApiSchema) -> String {
+    schema.sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

@@ -61,6 +61,11 @@ impl Institution {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// Relay's global id (the `Node` interface's id field): unique across types, read back by
+    /// `node(id:)`. `id` stays the row id every other argument takes.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::context::global_id("Institution", self.0.id)
+    }
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -249,14 +254,7 @@ impl InstitutionQuery {
     /// mode, classification and the three determinations as decided then, `establishment` and
     /// `staffCounts` rebuilt from the ledger and the staff movements.
     async fn institution(&self, ctx: &Context<'_>, id: ID, as_of: Option<NaiveDate>) -> Result<Option<Institution>> {
-        scope(ctx).require_internal()?;
-        let id = parse_id(&id)?;
-        let row = scope(ctx)
-            .institutions()
-            .filter(institution::Column::Id.eq(id))
-            .one(db(ctx))
-            .await
-            .map_err(crate::error::ApiError::from)?;
+        let row = visible(ctx, parse_id(&id)?).await?.map(|found| found.0);
         let (Some(row), Some(on)) = (row.clone(), as_of) else { return Ok(row.map(Institution)) };
         crate::overview::asof::check_day(on)?;
         let (mut stood, _) = crate::overview::asof::rebuild(db(ctx), &[row.jurisdiction_id], Some(row.id), on).await?;
@@ -267,6 +265,18 @@ impl InstitutionQuery {
         loaders.staff_counts.feed_one(row.id, then.staff).await;
         Ok(Some(Institution(then.row)))
     }
+}
+
+/// One institution, when in the caller's scope (never the public's: it reads releases).
+pub(crate) async fn visible(ctx: &Context<'_>, id: i32) -> Result<Option<Institution>> {
+    scope(ctx).require_internal()?;
+    let row = scope(ctx)
+        .institutions()
+        .filter(institution::Column::Id.eq(id))
+        .one(db(ctx))
+        .await
+        .map_err(crate::error::ApiError::from)?;
+    Ok(row.map(Institution))
 }
 
 pub use service::InstitutionMutation;

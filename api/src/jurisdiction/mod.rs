@@ -27,6 +27,11 @@ impl Jurisdiction {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// Relay's global id (the `Node` interface's id field): unique across types, read back by
+    /// `node(id:)`. `id` stays the row id every other argument takes.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::context::global_id("Jurisdiction", self.0.id)
+    }
     /// Administrative division code (GB/T 2260).
     async fn code(&self) -> &str {
         &self.0.code
@@ -80,6 +85,12 @@ impl JurisdictionQuery {
         let row = scope(ctx).jurisdictions().filter(jurisdiction::Column::Code.eq(code)).one(db(ctx)).await?;
         Ok(row.map(Jurisdiction))
     }
+}
+
+/// One jurisdiction by its row id, when in the caller's scope.
+pub(crate) async fn visible(ctx: &Context<'_>, id: i32) -> Result<Option<Jurisdiction>> {
+    let row = scope(ctx).jurisdictions().filter(jurisdiction::Column::Id.eq(id)).one(db(ctx)).await?;
+    Ok(row.map(Jurisdiction))
 }
 
 #[derive(InputObject)]

@@ -89,6 +89,7 @@ pub(super) const ACCESS: &[(&str, &str)] = &[
     ("`search` is longer than 50 characters", "搜索词最多50个字符"),
     ("`asOf` is a past day (or today)", "查询日期须为今天或以前的日期"),
     ("`{}` is not an id", "“{}”不是有效的编号"),
+    ("`{}` is not a node id", "“{}”不是有效的全局编号"),
     // Who may do what
     ("a staffing office writes only its own jurisdiction's records", "只能办理本辖区的事项"),
     ("only a staffing office may change establishment records", "只有机构编制部门可以办理编制事项"),

@@ -528,7 +528,7 @@ async fn graphiql_asset(file: web::Path<String>) -> HttpResponse {
 }
 
 async fn schema_sdl(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(state.schema.sdl())
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(crate::graphql::sdl_of(&state.schema))
 }
 
 async fn healthz() -> HttpResponse {

@@ -35,6 +35,11 @@ impl Staff {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// Relay's global id (the `Node` interface's id field): unique across types, read back by
+    /// `node(id:)`. `id` stays the row id every other argument takes.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::context::global_id("Staff", self.0.id)
+    }
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -252,10 +257,14 @@ impl StaffQuery {
 
     /// One person, when in the caller's reach.
     async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Staff>> {
-        let id = parse_id(&id)?;
-        let row = scope(ctx).staff()?.filter(staff::Column::Id.eq(id)).one(db(ctx)).await?;
-        Ok(row.map(Staff))
+        visible(ctx, parse_id(&id)?).await
     }
+}
+
+/// One person, when in the caller's reach.
+pub(crate) async fn visible(ctx: &Context<'_>, id: i32) -> Result<Option<Staff>> {
+    let row = scope(ctx).staff()?.filter(staff::Column::Id.eq(id)).one(db(ctx)).await?;
+    Ok(row.map(Staff))
 }
 
 struct StaffFilters {

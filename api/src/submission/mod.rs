@@ -111,6 +111,11 @@ impl Submission {
     async fn id(&self) -> ID {
         ID(self.row.id.to_string())
     }
+    /// Relay's global id (the `Node` interface's id field): unique across types, read back by
+    /// `node(id:)`. `id` stays the row id every other argument takes.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::context::global_id("Submission", self.row.id)
+    }
     async fn kind(&self) -> SubmissionKind {
         self.row.kind
     }
@@ -347,6 +352,15 @@ impl SubmissionQuery {
 
 fn desk<'a>(ctx: &Context<'a>, actor: &'a crate::audit::Actor) -> Desk<'a> {
     Desk { pii: pii(ctx), throttle: ctx.data_unchecked::<std::sync::Arc<Throttle>>(), scope: scope(ctx), actor }
+}
+
+/// One submission, when in the caller's queue or its own.
+pub(crate) async fn visible(ctx: &Context<'_>, id: i32) -> Result<Option<Submission>> {
+    let row = scope(ctx).submissions()?.filter(submission::Column::Id.eq(id)).one(db(ctx)).await?;
+    match row {
+        Some(row) => Ok(Some(one(ctx, row).await?)),
+        None => Ok(None),
+    }
 }
 
 async fn one(ctx: &Context<'_>, row: submission::Model) -> Result<Submission> {
