@@ -3,7 +3,7 @@
 //
 //   node tests/clients/introspect.mjs http://127.0.0.1:8080/graphql [path/to/schema.graphql]
 //
-// Sends graphql-js's own getIntrospectionQuery() (default options, as GraphiQL and most tools do),
+// Sends graphql-js's own getIntrospectionQuery() (default options, with specifiedByUrl),
 // fails on any `errors`, builds a client schema from the answer and compares it, printed in a
 // canonical order, with the checked-in SDL (api/schema.graphql by default). Exit 0 only when equal.
 import { readFileSync } from 'node:fs';
@@ -33,7 +33,8 @@ function fail(message) {
   process.exit(1);
 }
 
-const query = getIntrospectionQuery();
+// Asking for scalars' specifiedByURL too, so that `@specifiedBy` is compared as well.
+const query = getIntrospectionQuery({ specifiedByUrl: true });
 let response;
 try {
   response = await fetch(url, {
