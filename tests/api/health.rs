@@ -84,6 +84,8 @@ async fn metrics_gauge_each_pools_connections() {
         let limit: i64 = limit.and_then(|l| l.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
         assert!(limit >= 4, "{body}");
     }
+    // The tests' replica is a second pool on the primary, which replays nothing: no lag.
+    assert!(body.lines().any(|l| l == "db_replica_lag_seconds 0"), "{body}");
 }
 
 #[tokio::test]

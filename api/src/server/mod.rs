@@ -180,10 +180,11 @@ impl AppState {
 
     /// Counts every SQL statement in `db_statements_total` (by pool), so statements per
     /// request can be read off `/metrics` under load, and gauges each pool's connections
-    /// (`db_pool_connections`, `db_pool_max_connections`). Call after `with_read_replica`.
+    /// (`db_pool_connections`, `db_pool_max_connections`) and the replica's replay lag
+    /// (`db_replica_lag_seconds`). Call after `with_read_replica`.
     pub fn count_statements(mut self) -> Self {
         let pools = vec![("primary", self.db.clone()), ("read", self.read_db.clone())];
-        let gauges = pools::PoolGauges::new(pools);
+        let gauges = pools::PoolGauges::new(pools, &self.replica);
         // Registered once per state; a second call (a test) keeps the first.
         let _ = self.metrics.registry.register(Box::new(gauges));
         for (pool, db) in [("primary", &mut self.db), ("read", &mut self.read_db)] {

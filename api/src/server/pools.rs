@@ -1,19 +1,26 @@
 //! Gauges of the database pools, read when `/metrics` is scraped: each pool's connections by
-//! state (idle, in use) and its limit, per pool (the primary's, the replica's).
+//! state (idle, in use) and its limit, per pool (the primary's, the replica's), and the read
+//! replica's replay lag as last measured.
+
+use std::sync::Arc;
 
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{IntGaugeVec, Opts};
+use prometheus::{Gauge, IntGaugeVec, Opts};
 use sea_orm::{DatabaseConnection, DbBackend};
+
+use super::replica::Replica;
 
 pub struct PoolGauges {
     pools: Vec<(&'static str, DatabaseConnection)>,
     connections: IntGaugeVec,
     limit: IntGaugeVec,
+    /// The read replica, when one is configured, and its lag's gauge.
+    replica: Option<(Arc<Replica>, Gauge)>,
 }
 
 impl PoolGauges {
-    pub fn new(pools: Vec<(&'static str, DatabaseConnection)>) -> Self {
+    pub fn new(pools: Vec<(&'static str, DatabaseConnection)>, replica: &Arc<Replica>) -> Self {
         let connections = IntGaugeVec::new(
             Opts::new("db_pool_connections", "Connections of each database pool, by state (idle, in_use)"),
             &["pool", "state"],
@@ -21,7 +28,12 @@ impl PoolGauges {
         .expect("static metric definition");
         let limit = IntGaugeVec::new(Opts::new("db_pool_max_connections", "Each database pool's limit"), &["pool"])
             .expect("static metric definition");
-        Self { pools, connections, limit }
+        let replica = replica.is_configured().then(|| {
+            let help = "The read replica's replay lag in seconds, as last measured (each /readyz, and before reads \
+                        when it was not seen answering for 5 s)";
+            (replica.clone(), Gauge::new("db_replica_lag_seconds", help).expect("static metric definition"))
+        });
+        Self { pools, connections, limit, replica }
     }
 }
 
@@ -41,7 +53,8 @@ fn stats(db: &DatabaseConnection) -> (u32, usize, u32) {
 
 impl Collector for PoolGauges {
     fn desc(&self) -> Vec<&Desc> {
-        self.connections.desc().into_iter().chain(self.limit.desc()).collect()
+        let lag = self.replica.iter().flat_map(|(_, gauge)| gauge.desc());
+        self.connections.desc().into_iter().chain(self.limit.desc()).chain(lag).collect()
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
@@ -54,6 +67,12 @@ impl Collector for PoolGauges {
         }
         let mut families = self.connections.collect();
         families.extend(self.limit.collect());
+        if let Some((replica, gauge)) = &self.replica
+            && let Some(lag) = replica.lag_seconds()
+        {
+            gauge.set(lag);
+            families.extend(gauge.collect());
+        }
         families
     }
 }

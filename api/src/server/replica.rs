@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpResponse, web};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use super::AppState;
 
@@ -17,6 +17,13 @@ const TRUSTED: Duration = Duration::from_secs(5);
 const LEFT_ALONE: Duration = Duration::from_secs(15);
 /// How long a ping may take before the replica counts as lost.
 const PING: Duration = Duration::from_millis(500);
+/// How far a PostgreSQL standby's replay is behind its primary, in seconds: none while it has
+/// replayed all it received (a quiet primary sends nothing to replay), none on a server that is
+/// not a standby.
+const LAG: &str = "SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() \
+    THEN 0::float8 ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8 END";
+/// `lag_ms` before the replica was first reached.
+const UNKNOWN: u64 = u64::MAX;
 
 pub struct Replica {
     /// A replica was configured (else reads go to the primary, which `read_db` then is).
@@ -26,6 +33,8 @@ pub struct Replica {
     seen_ms: AtomicU64,
     lost_ms: AtomicU64,
     lost: AtomicBool,
+    /// The replica's replay lag when it last answered, in milliseconds.
+    lag_ms: AtomicU64,
 }
 
 impl Default for Replica {
@@ -36,6 +45,7 @@ impl Default for Replica {
             seen_ms: AtomicU64::new(0),
             lost_ms: AtomicU64::new(0),
             lost: AtomicBool::new(false),
+            lag_ms: AtomicU64::new(UNKNOWN),
         }
     }
 }
@@ -45,6 +55,38 @@ impl Replica {
         let replica = Self::default();
         replica.present.store(true, Ordering::Relaxed);
         replica
+    }
+
+    pub(super) fn is_configured(&self) -> bool {
+        self.present.load(Ordering::Relaxed)
+    }
+
+    /// The replica's replay lag in seconds when it last answered (0 for a server that replays
+    /// nothing: the primary itself, or SQLite); none before it first answered.
+    pub(super) fn lag_seconds(&self) -> Option<f64> {
+        let ms = self.lag_ms.load(Ordering::Relaxed);
+        (ms != UNKNOWN).then(|| ms as f64 / 1000.0)
+    }
+
+    /// Whether the replica answers within [`PING`]; on PostgreSQL the same round trip reads its
+    /// replay lag.
+    async fn probe(&self, db: &DatabaseConnection) -> bool {
+        let answer = async {
+            match db.get_database_backend() {
+                DbBackend::Postgres => {
+                    let row = db.query_one_raw(Statement::from_string(DbBackend::Postgres, LAG)).await?;
+                    Ok::<f64, sea_orm::DbErr>(row.and_then(|row| row.try_get_by_index::<f64>(0).ok()).unwrap_or(0.0))
+                }
+                _ => db.ping().await.map(|()| 0.0),
+            }
+        };
+        match tokio::time::timeout(PING, answer).await {
+            Ok(Ok(lag)) => {
+                self.lag_ms.store((lag.max(0.0) * 1000.0) as u64, Ordering::Relaxed);
+                true
+            }
+            _ => false,
+        }
     }
 
     fn now_ms(&self) -> u64 {
@@ -83,15 +125,12 @@ impl AppState {
         if seen > 0 && now.saturating_sub(seen) < TRUSTED.as_millis() as u64 && !replica.lost.load(Ordering::Relaxed) {
             return &self.read_db;
         }
-        match tokio::time::timeout(PING, self.read_db.ping()).await {
-            Ok(Ok(())) => {
-                replica.seen();
-                &self.read_db
-            }
-            _ => {
-                replica.lost();
-                &self.db
-            }
+        if replica.probe(&self.read_db).await {
+            replica.seen();
+            &self.read_db
+        } else {
+            replica.lost();
+            &self.db
         }
     }
 
@@ -125,14 +164,11 @@ pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if !state.replica.present.load(Ordering::Relaxed) {
         return HttpResponse::Ok().body("ready");
     }
-    match tokio::time::timeout(PING, state.read_db.ping()).await {
-        Ok(Ok(())) => {
-            state.replica.seen();
-            HttpResponse::Ok().body("ready")
-        }
-        _ => {
-            state.replica.lost();
-            HttpResponse::Ok().body("ready (the read replica does not answer: reads go to the primary)")
-        }
+    if state.replica.probe(&state.read_db).await {
+        state.replica.seen();
+        HttpResponse::Ok().body("ready")
+    } else {
+        state.replica.lost();
+        HttpResponse::Ok().body("ready (the read replica does not answer: reads go to the primary)")
     }
 }
