@@ -177,12 +177,22 @@ async fn traces_go_to_an_otlp_collector_with_the_request_id() {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
+    app.ok(None, "query TracedProbe { __typename }", json!({})).await;
     let trace_bytes: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&trace[2 * i..2 * i + 2], 16).unwrap()).collect();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         telemetry.flush();
+        // The span continues the caller's trace, carries the request id and OpenTelemetry's
+        // semantic attributes of an HTTP server span.
+        let has = |body: &[u8], needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
         let found = received.lock().unwrap().iter().any(|body| {
-            body.windows(11).any(|w| w == b"trace-me-42") && body.windows(16).any(|w| w == trace_bytes.as_slice())
+            has(body, b"trace-me-42")
+                && has(body, &trace_bytes)
+                && [b"http.request.method".as_slice(), b"url.path", b"/healthz", b"http.response.status_code"]
+                    .iter()
+                    .all(|attribute| has(body, attribute))
+        }) && received.lock().unwrap().iter().any(|body| {
+            has(body, b"graphql.operation.name") && has(body, b"TracedProbe") && has(body, b"graphql.operation.type")
         });
         if found {
             break;

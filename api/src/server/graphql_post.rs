@@ -97,6 +97,9 @@ pub(super) async fn answer(state: web::Data<AppState>, req: HttpRequest, body: B
         return refused(error, &request_id, media);
     }
     let operation = operation_name(&mut request);
+    if let Some(name) = &operation {
+        tracing::Span::current().record("graphql.operation.name", name.as_str());
+    }
     // Priced before anything runs: no statement is sent for a request over its budget.
     let budget = CostModel::budget(principal.role);
     let variables = request.variables.clone();
@@ -131,6 +134,7 @@ pub(super) async fn answer(state: web::Data<AppState>, req: HttpRequest, body: B
     let writes = request.parsed_query().map_or(true, |document| {
         document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
     });
+    tracing::Span::current().record("graphql.operation.type", if writes { "mutation" } else { "query" });
     if writes && over_get {
         // GraphQL over HTTP: a GET never writes (a link, a prefetch or a proxy may repeat it).
         let error = ApiError::bad_input("a mutation is sent with POST, never GET");
