@@ -2,7 +2,7 @@
 //! reforms, reduction plans, staff movements) and the audit log, for the caller's scope.
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::enums::MovementKind;
 use entity::{
     audit_log, classification_decision, establishment_event, institution, reduction_plan, reform, staff_movement,
@@ -11,13 +11,14 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::{ApiError, Result};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, scope};
 use crate::graphql::pagination::{Cursor, PageInfo, page_size};
 
 #[derive(SimpleObject, Debug, Clone)]
 pub struct TimelineEntry {
-    pub on: NaiveDate,
+    pub on: Day,
     /// `ESTABLISHMENT`, `CLASSIFICATION`, `DETERMINATION`, `REFORM`, `REDUCTION_PLAN` or `STAFF`.
     pub category: String,
     /// What happened, in the enumeration words (e.g. `RECLAIM FISCAL -3`, `HIRE`).
@@ -85,7 +86,7 @@ impl HistoryQuery {
             .all(db)
             .await?;
         entries.extend(events.into_iter().map(|e| TimelineEntry {
-            on: e.effective_on,
+            on: Day(e.effective_on),
             category: "ESTABLISHMENT".into(),
             what: format!("{} {} {:+}{}", e.kind.word(), e.funding.word(), e.approved_delta, frozen(e.frozen_delta)),
             document_no: Some(e.document_no),
@@ -100,7 +101,7 @@ impl HistoryQuery {
             .all(db)
             .await?;
         entries.extend(decisions.into_iter().map(|d| TimelineEntry {
-            on: d.decided_on,
+            on: Day(d.decided_on),
             category: "CLASSIFICATION".into(),
             what: d.classification.word().to_string(),
             document_no: Some(d.document_no),
@@ -125,7 +126,7 @@ impl HistoryQuery {
                 .collect::<Vec<_>>()
                 .join("; ");
             TimelineEntry {
-                on: d.decided_on,
+                on: Day(d.decided_on),
                 category: "DETERMINATION".into(),
                 what: changed.join(", "),
                 document_no: Some(d.document_no),
@@ -145,7 +146,7 @@ impl HistoryQuery {
             .all(db)
             .await?;
         entries.extend(reforms.into_iter().map(|r| TimelineEntry {
-            on: r.effective_on,
+            on: Day(r.effective_on),
             category: "REFORM".into(),
             what: if r.institution_id == id {
                 r.kind.word().to_string()
@@ -164,7 +165,7 @@ impl HistoryQuery {
             .all(db)
             .await?;
         entries.extend(plans.into_iter().map(|p| TimelineEntry {
-            on: p.opened_on,
+            on: Day(p.opened_on),
             category: "REDUCTION_PLAN".into(),
             what: format!("OPEN target {} ({} reduced, {})", p.target, p.reduced, p.status.word()),
             document_no: Some(p.document_no),
@@ -180,7 +181,7 @@ impl HistoryQuery {
             .all(db)
             .await?;
         entries.extend(movements.into_iter().map(|m| TimelineEntry {
-            on: m.occurred_on,
+            on: Day(m.occurred_on),
             category: "STAFF".into(),
             what: m.kind.word().to_string(),
             document_no: m.document_no,

@@ -77,3 +77,26 @@ async fn a_global_id_reads_back_its_object_within_the_callers_scope_and_row_ids_
         app.refused(Some(city), NODE, json!({"id": wrong}), "BAD_USER_INPUT").await;
     }
 }
+
+#[tokio::test]
+async fn the_date_scalars_name_their_specification_and_a_malformed_day_is_the_clients_mistake() {
+    let app = spawn_app().await;
+    for (scalar, url) in [
+        ("NaiveDate", "https://scalars.graphql.org/andimarek/local-date.html"),
+        ("DateTime", "https://datatracker.ietf.org/doc/html/rfc3339"),
+    ] {
+        let query = format!("{{ __type(name: \"{scalar}\") {{ kind specifiedByURL }} }}");
+        let answer = app.ok(None, &query, json!({})).await;
+        assert_eq!(answer["__type"]["specifiedByURL"], url, "{answer}");
+    }
+    let world = world(&app).await;
+    let city = Some(world.city.token.as_str());
+    let asked = "query($d: NaiveDate) { overview(jurisdiction: \"620700\", asOf: $d) { institutionCount } }";
+    let answer = app.ok(city, asked, json!({"d": "2026-01-31"})).await;
+    assert!(answer["overview"]["institutionCount"].as_i64().is_some(), "{answer}");
+    for wrong in ["2026-02-30", "31/01/2026", "2026-1-31x"] {
+        app.refused(city, asked, json!({"d": wrong}), "BAD_USER_INPUT").await;
+    }
+    let inline = "{ overview(jurisdiction: \"620700\", asOf: \"yesterday\") { institutionCount } }";
+    app.refused(city, inline, json!({}), "BAD_USER_INPUT").await;
+}

@@ -28,6 +28,7 @@ use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::Day;
 use crate::scope::Scope;
 
 /// The figures in force for a jurisdiction: the newest granted to it.
@@ -239,7 +240,7 @@ pub struct HandDownInput {
     pub total_establishment: i32,
     pub fiscal_people: i32,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     /// Why, as the decision says it (统筹调剂 to a development zone, a correction...).
     pub reason: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
@@ -268,8 +269,12 @@ pub async fn hand_down(
 ) -> ApiResult<Control> {
     let dry_run = input.dry_run;
     let own = scope.office()?.clone();
-    let document_no =
-        checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on)?;
+    let document_no = checked_decision(
+        input.total_establishment,
+        input.fiscal_people,
+        &input.document_no,
+        NaiveDate::from(input.effective_on),
+    )?;
     let reason = checked_reason(input.reason)?;
     let txn = begin_write(db).await?;
     lock(&txn, own.id).await?;
@@ -311,7 +316,7 @@ pub async fn hand_down(
         total: input.total_establishment,
         people: input.fiscal_people,
         document_no,
-        effective_on: input.effective_on,
+        effective_on: NaiveDate::from(input.effective_on),
         reason,
     };
     granted.record(&txn, actor, "control.hand_down").await?;
@@ -354,7 +359,7 @@ pub struct RecordGrantedInput {
     pub fiscal_people: i32,
     /// The level above's document granting the figures (下达编制控制数的文件).
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     /// Why, as the office notes it (a correction of a figure keyed wrong...).
     pub reason: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
@@ -374,8 +379,12 @@ pub async fn record_granted(
     input: RecordGrantedInput,
 ) -> ApiResult<Control> {
     let own = scope.office()?.clone();
-    let document_no =
-        checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on)?;
+    let document_no = checked_decision(
+        input.total_establishment,
+        input.fiscal_people,
+        &input.document_no,
+        NaiveDate::from(input.effective_on),
+    )?;
     let reason = checked_reason(input.reason)?;
     let txn = begin_write(db).await?;
     if let Some(parent) = own.parent_id {
@@ -405,7 +414,7 @@ pub async fn record_granted(
         total: input.total_establishment,
         people: input.fiscal_people,
         document_no,
-        effective_on: input.effective_on,
+        effective_on: NaiveDate::from(input.effective_on),
         reason,
     };
     granted.record(&txn, actor, "control.record_granted").await?;
@@ -422,7 +431,7 @@ pub struct ControlFigure {
     pub total_establishment: i32,
     pub fiscal_people: i32,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     /// What the jurisdiction holds against it (its own level and what it handed down).
     pub used_establishment: i64,
     pub used_fiscal_people: i64,
@@ -479,7 +488,7 @@ fn view(row: control_figure::Model, code: String, name: String, held: &ControlUs
         total_establishment: row.total_establishment,
         fiscal_people: row.fiscal_people,
         document_no: row.document_no,
-        effective_on: row.effective_on,
+        effective_on: Day(row.effective_on),
         used_establishment: held.establishment(),
         used_fiscal_people: held.people(),
     }
@@ -497,7 +506,7 @@ pub struct FigureStep {
     pub previous_total_establishment: Option<i32>,
     pub previous_fiscal_people: Option<i32>,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: Option<String>,
     /// The jurisdiction whose office decided: the parent, or the jurisdiction itself where it
     /// recorded what a level outside the system granted.
@@ -544,7 +553,7 @@ pub async fn history<C: ConnectionTrait>(db: &C, jurisdiction_id: i32) -> ApiRes
             previous_total_establishment: previous.map(|p| p.total_establishment),
             previous_fiscal_people: previous.map(|p| p.fiscal_people),
             document_no: row.document_no.clone(),
-            effective_on: row.effective_on,
+            effective_on: Day(row.effective_on),
             reason: row.reason.clone(),
             granted_by_code: granters.get(&row.granted_by).cloned().unwrap_or_default(),
             recorded_by: row.recorded_by.clone(),

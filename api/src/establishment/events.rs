@@ -15,6 +15,7 @@ use super::ledger::{Document, Entry, operation, record_entry};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
 use crate::institution::Institution;
@@ -29,7 +30,7 @@ pub struct InitialEstablishmentInput {
     pub self_financed: i32,
     /// 文号 of the approving document.
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     #[graphql(default)]
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
@@ -55,7 +56,7 @@ pub async fn set_initial(
         return Err(ApiError::bad_input("an initial establishment needs at least one slot"));
     }
     let reason = if input.reason.trim().is_empty() { "initial establishment" } else { input.reason.trim() };
-    let document = Document::parse(&input.document_no, input.effective_on, reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), reason)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, institution_id).await?;
     let approvals = establishment_event::Entity::find()
@@ -134,7 +135,7 @@ pub struct EstablishmentEventInput {
     pub slots: i32,
     /// 文号
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -148,7 +149,7 @@ pub struct TransferEstablishmentInput {
     pub funding: Funding,
     pub slots: i32,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -160,7 +161,7 @@ pub struct ReserveReductionInput {
     pub funding: Funding,
     pub slots: i32,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -241,7 +242,7 @@ pub async fn record_event(
     let dry_run = input.dry_run;
     let id = parse_id(&input.institution_id)?;
     positive(input.slots)?;
-    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), &input.reason)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, id).await?;
     active(&institution)?;
@@ -304,7 +305,7 @@ pub async fn transfer(
     if from_id == to_id {
         return Err(ApiError::bad_input("a transfer needs two different institutions"));
     }
-    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), &input.reason)?;
     let txn = begin_write(db).await?;
     // Lock in id order so two opposite transfers cannot deadlock.
     let (first, second) = (from_id.min(to_id), from_id.max(to_id));
@@ -356,7 +357,7 @@ pub async fn reduce_reserve(
 ) -> ApiResult<EstablishmentChange> {
     let dry_run = input.dry_run;
     positive(input.slots)?;
-    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), &input.reason)?;
     let own = scope.office()?.id;
     let txn = begin_write(db).await?;
     let op = operation();

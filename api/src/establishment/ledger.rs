@@ -17,6 +17,7 @@ use super::slots::{move_balance, move_reserve};
 use crate::audit::Actor;
 use crate::codes;
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, scope};
 use crate::graphql::pagination::{Cursor, PageInfo, page_size};
@@ -323,8 +324,8 @@ impl LedgerEntry {
     async fn document_no(&self) -> &str {
         &self.0.document_no
     }
-    async fn effective_on(&self) -> NaiveDate {
-        self.0.effective_on
+    async fn effective_on(&self) -> Day {
+        Day(self.0.effective_on)
     }
     async fn reason(&self) -> &str {
         &self.0.reason
@@ -382,8 +383,8 @@ impl LedgerQuery {
         institution_id: Option<ID>,
         kind: Option<EventKind>,
         funding: Option<Funding>,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
+        from: Option<Day>,
+        to: Option<Day>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<LedgerConnection> {

@@ -15,6 +15,7 @@ use super::ledger::{Document, Entry, operation, record_entry};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
@@ -46,11 +47,11 @@ impl ReductionPlan {
     async fn reason(&self) -> &str {
         &self.0.reason
     }
-    async fn opened_on(&self) -> NaiveDate {
-        self.0.opened_on
+    async fn opened_on(&self) -> Day {
+        Day(self.0.opened_on)
     }
-    async fn closed_on(&self) -> Option<NaiveDate> {
-        self.0.closed_on
+    async fn closed_on(&self) -> Option<Day> {
+        self.0.closed_on.map(Day)
     }
 }
 
@@ -59,7 +60,7 @@ pub struct OpenReductionPlanInput {
     pub institution_id: ID,
     pub target: i32,
     pub document_no: String,
-    pub opened_on: NaiveDate,
+    pub opened_on: Day,
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -77,7 +78,7 @@ async fn open(
     if !(1..=10_000).contains(&input.target) {
         return Err(ApiError::bad_input("`target` must be a whole number from 1 to 10000"));
     }
-    let document = Document::parse(&input.document_no, input.opened_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.opened_on), &input.reason)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, id).await?;
     if institution.status != entity::enums::InstitutionStatus::Active {

@@ -29,6 +29,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::Establishment;
 use crate::error::ApiResult;
+use crate::graphql::Day;
 
 /// SQLite accepts at most 32,766 bound values; stay well below.
 const CHUNK: usize = 5_000;
@@ -39,7 +40,7 @@ pub struct Vacancy {
     pub funding: Funding,
     /// The day it became vacant: its last holder left, or it was approved (or unfrozen,
     /// withdrawn from the pool, borrowed) and never filled since.
-    pub since: NaiveDate,
+    pub since: Day,
     /// Its last holder's departure dates it (else an approval, or the import's record).
     #[graphql(skip)]
     pub freed_by_departure: bool,
@@ -164,7 +165,7 @@ pub async fn vacancies_of<C: ConnectionTrait>(db: &C, ids: &[i32]) -> ApiResult<
             let dates = replay(history, actual);
             let vacancies = dates.into_iter().map(|(since, freed_by_departure)| Vacancy {
                 funding: row.funding,
-                since,
+                since: Day(since),
                 freed_by_departure,
             });
             found.entry(id).or_default().extend(vacancies);
@@ -200,7 +201,7 @@ async fn inherited_dates<C: ConnectionTrait>(
             let (Some(since), Some(list)) = (since, found.get_mut(&id)) else { continue };
             let imported = imported.date_naive();
             for vacancy in list.iter_mut().filter(|v| v.since <= imported && !v.freed_by_departure) {
-                vacancy.since = since;
+                vacancy.since = Day(since);
             }
         }
     }

@@ -2,11 +2,14 @@
 
 pub mod context;
 pub mod cost;
+pub mod date;
 pub mod loaders;
 pub mod node;
 pub mod pagination;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+pub use date::Day;
 
 use crate::accounts::{AccountsMutation, AccountsQuery};
 use crate::disclosure::{AuditQuery, DisclosureMutation, DisclosureQuery};

@@ -13,6 +13,7 @@ use super::{LeadershipPost, parse_id};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::Day;
 use crate::scope::Scope;
 
 #[derive(InputObject)]
@@ -22,7 +23,7 @@ pub struct AppointLeaderInput {
     /// One of the institution's approved leadership posts.
     pub post_title: String,
     pub document_no: String,
-    pub appointed_on: NaiveDate,
+    pub appointed_on: Day,
 }
 
 /// A leader in post.
@@ -30,7 +31,7 @@ pub struct AppointLeaderInput {
 pub struct Leader {
     pub id: ID,
     pub staff_id: ID,
-    pub appointed_on: NaiveDate,
+    pub appointed_on: Day,
     pub document_no: String,
 }
 
@@ -57,7 +58,7 @@ pub fn fillings(institution: &institution::Model, leaders: &[leader::Model]) -> 
         let view = Leader {
             id: ID(row.id.to_string()),
             staff_id: ID(row.staff_id.to_string()),
-            appointed_on: row.appointed_on,
+            appointed_on: Day(row.appointed_on),
             document_no: row.document_no.clone(),
         };
         match fillings.iter_mut().find(|f| f.title == row.post_title) {
@@ -86,7 +87,8 @@ pub async fn appoint(
     actor: &Actor,
     input: AppointLeaderInput,
 ) -> ApiResult<leader::Model> {
-    let document = crate::establishment::Document::parse(&input.document_no, input.appointed_on, "appointment")?;
+    let document =
+        crate::establishment::Document::parse(&input.document_no, NaiveDate::from(input.appointed_on), "appointment")?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     let person = scope.person_for_write(&txn, parse_id(&input.staff_id)?).await?;

@@ -20,6 +20,7 @@ use sea_orm::{ColumnTrait, QueryFilter};
 use crate::error::Result;
 use crate::establishment::Establishment;
 use crate::figures::StaffCounts;
+use crate::graphql::Day;
 use crate::graphql::context::{InternalGuard, db, scope};
 use crate::graphql::loaders::{Loaders, required, to_graphql};
 use crate::jurisdiction::Jurisdiction;
@@ -38,7 +39,7 @@ pub struct ClassificationDecision {
     pub classification: Classification,
     pub previous: Option<Classification>,
     pub document_no: String,
-    pub decided_on: NaiveDate,
+    pub decided_on: Day,
     pub actor: String,
 }
 
@@ -48,7 +49,7 @@ impl From<classification_decision::Model> for ClassificationDecision {
             classification: row.classification,
             previous: row.previous,
             document_no: row.document_no,
-            decided_on: row.decided_on,
+            decided_on: Day(row.decided_on),
             actor: row.actor,
         }
     }
@@ -123,8 +124,8 @@ impl Institution {
         self.0.legal_person
     }
     #[graphql(guard = "InternalGuard")]
-    async fn established_on(&self) -> NaiveDate {
-        self.0.established_on
+    async fn established_on(&self) -> Day {
+        Day(self.0.established_on)
     }
     #[graphql(guard = "InternalGuard")]
     async fn merged_into_id(&self) -> Option<ID> {
@@ -253,11 +254,12 @@ impl InstitutionQuery {
     /// of that day (null if it did not exist yet): status, level, funding form, management
     /// mode, classification and the three determinations as decided then, `establishment` and
     /// `staffCounts` rebuilt from the ledger and the staff movements.
-    async fn institution(&self, ctx: &Context<'_>, id: ID, as_of: Option<NaiveDate>) -> Result<Option<Institution>> {
+    async fn institution(&self, ctx: &Context<'_>, id: ID, as_of: Option<Day>) -> Result<Option<Institution>> {
         let row = visible(ctx, parse_id(&id)?).await?.map(|found| found.0);
         let (Some(row), Some(on)) = (row.clone(), as_of) else { return Ok(row.map(Institution)) };
-        crate::overview::asof::check_day(on)?;
-        let (mut stood, _) = crate::overview::asof::rebuild(db(ctx), &[row.jurisdiction_id], Some(row.id), on).await?;
+        crate::overview::asof::check_day(NaiveDate::from(on))?;
+        let (mut stood, _) =
+            crate::overview::asof::rebuild(db(ctx), &[row.jurisdiction_id], Some(row.id), NaiveDate::from(on)).await?;
         let Some(then) = stood.pop() else { return Ok(None) };
         // The record's figures come from the rebuilt state for the rest of this request.
         let loaders = ctx.data_unchecked::<Loaders>();

@@ -9,6 +9,7 @@ use entity::vacancy_use_plan;
 
 use super::Institution;
 use crate::error::Result;
+use crate::graphql::Day;
 use crate::graphql::loaders::{Loaders, to_graphql};
 
 /// A vacancy-use plan: the request, the decision and what hires have drawn on it.
@@ -80,8 +81,8 @@ impl VacancyUsePlan {
     async fn document_no(&self) -> Option<&str> {
         self.row.document_no.as_deref()
     }
-    async fn expires_on(&self) -> Option<NaiveDate> {
-        self.row.expires_on
+    async fn expires_on(&self) -> Option<Day> {
+        self.row.expires_on.map(Day)
     }
     async fn requested_by(&self) -> &str {
         &self.row.requested_by
@@ -96,8 +97,8 @@ impl VacancyUsePlan {
         self.row.decided_at
     }
     /// The day the plan was approved: hires draw on it from then.
-    async fn approved_on(&self) -> Option<NaiveDate> {
-        crate::vacancy_use::approved_from(&self.row)
+    async fn approved_on(&self) -> Option<Day> {
+        (crate::vacancy_use::approved_from(&self.row)).map(Day)
     }
     /// A revocation (收回): its reason, document, who and when.
     async fn revoked_reason(&self) -> Option<&str> {

@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 
 #[derive(InputObject, Clone)]
@@ -186,7 +187,7 @@ pub struct CreateInstitutionInput {
     pub management_mode: ManagementMode,
     #[graphql(default = true)]
     pub legal_person: bool,
-    pub established_on: NaiveDate,
+    pub established_on: Day,
     #[graphql(default)]
     pub responsibilities: String,
     #[graphql(default)]
@@ -203,7 +204,7 @@ impl CreateInstitutionInput {
             .map(|p| LeadershipPost { title: p.title.trim().to_string(), count: p.count })
             .collect();
         check_three_determinations(&self.internal_bodies, &posts)?;
-        check_established_on(self.established_on)?;
+        check_established_on(NaiveDate::from(self.established_on))?;
         Ok(NewInstitution {
             credit_code: match self.credit_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
                 Some(code) => Some(CreditCode::parse(code).map_err(ApiError::BadInput)?),
@@ -216,7 +217,7 @@ impl CreateInstitutionInput {
             funding_form: self.funding_form,
             management_mode: self.management_mode,
             legal_person: self.legal_person,
-            established_on: self.established_on,
+            established_on: NaiveDate::from(self.established_on),
             responsibilities: self.responsibilities.trim().to_string(),
             internal_bodies: self.internal_bodies.into_iter().map(|b| b.trim().to_string()).collect(),
             leadership_posts: posts,
@@ -234,7 +235,7 @@ pub struct UpdateInstitutionInput {
     pub funding_form: Option<FundingForm>,
     pub management_mode: Option<ManagementMode>,
     pub legal_person: Option<bool>,
-    pub established_on: Option<NaiveDate>,
+    pub established_on: Option<Day>,
     pub responsibilities: Option<String>,
     pub internal_bodies: Option<Vec<String>>,
     pub leadership_posts: Option<Vec<LeadershipPostInput>>,
@@ -253,7 +254,7 @@ pub struct DecideDeterminationsInput {
     pub leadership_posts: Option<Vec<LeadershipPostInput>>,
     /// 文号 of the decision.
     pub document_no: String,
-    pub decided_on: NaiveDate,
+    pub decided_on: Day,
     pub reason: String,
 }
 
@@ -263,7 +264,7 @@ pub struct ClassifyInput {
     pub classification: Classification,
     /// 文号 of the classification decision.
     pub document_no: String,
-    pub decided_on: NaiveDate,
+    pub decided_on: Day,
 }
 
 #[derive(SimpleObject)]
@@ -360,8 +361,8 @@ pub async fn update(
         row.legal_person = Set(v);
     }
     if let Some(v) = input.established_on {
-        check_established_on(v)?;
-        row.established_on = Set(v);
+        check_established_on(NaiveDate::from(v))?;
+        row.established_on = Set(NaiveDate::from(v));
     }
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
@@ -394,9 +395,15 @@ pub async fn classify(
             input.classification.word()
         )));
     }
-    let after =
-        record_classification(&txn, actor, before.clone(), input.classification, &document_no, input.decided_on)
-            .await?;
+    let after = record_classification(
+        &txn,
+        actor,
+        before.clone(),
+        input.classification,
+        &document_no,
+        NaiveDate::from(input.decided_on),
+    )
+    .await?;
     let change =
         Change::updated("institution.classify", "institution", after.id, after.jurisdiction_id, &before, &after);
     audit::record(&txn, actor, change).await?;
@@ -416,7 +423,8 @@ pub async fn decide(
     input: DecideDeterminationsInput,
 ) -> ApiResult<institution::Model> {
     let id = parse_id(&input.institution_id)?;
-    let document = crate::establishment::Document::parse(&input.document_no, input.decided_on, &input.reason)?;
+    let document =
+        crate::establishment::Document::parse(&input.document_no, NaiveDate::from(input.decided_on), &input.reason)?;
     let txn = begin_write(db).await?;
     let before = scope.institution_for_write(&txn, id).await?;
     if before.status != entity::enums::InstitutionStatus::Active {
@@ -546,7 +554,7 @@ impl InstitutionMutation {
         Ok(super::leadership::Leader {
             id: ID(row.id.to_string()),
             staff_id: ID(row.staff_id.to_string()),
-            appointed_on: row.appointed_on,
+            appointed_on: Day(row.appointed_on),
             document_no: row.document_no,
         })
     }

@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use crate::error::{ApiResult, Result};
 use crate::figures::StaffCounts;
 pub use crate::figures::{EstablishmentTotals, SizeBand};
+use crate::graphql::Day;
 use crate::graphql::context::{db, scope};
 use crate::scope::Scope;
 
@@ -178,12 +179,12 @@ impl OverviewQuery {
         ctx: &Context<'_>,
         jurisdiction: String,
         #[graphql(default = false)] include_descendants: bool,
-        as_of: Option<chrono::NaiveDate>,
+        as_of: Option<Day>,
     ) -> Result<Overview> {
         let scope = scope(ctx);
         // Jurisdiction-wide figures are for staffing offices; departments see their own units.
         scope.office()?;
-        match as_of {
+        match as_of.map(chrono::NaiveDate::from) {
             Some(on) => {
                 crate::overview::asof::check_day(on)?;
                 let ids = scope.narrow(db(ctx), &jurisdiction, include_descendants).await?;

@@ -25,7 +25,7 @@ pub async fn deposit(
     let dry_run = input.dry_run;
     count(input.slots)?;
     let reason = if input.reason.trim().is_empty() { "long-vacant slots deposited" } else { input.reason.trim() };
-    let document = Document::parse(&input.document_no, input.effective_on, reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), reason)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     if institution.status != InstitutionStatus::Active {
@@ -99,7 +99,7 @@ pub(super) async fn withdraw(
     let dry_run = input.dry_run;
     count(input.slots)?;
     let reason = if input.reason.trim().is_empty() { "deposited slots withdrawn" } else { input.reason.trim() };
-    let document = Document::parse(&input.document_no, input.effective_on, reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), reason)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     let pool = pool_for_write(&txn, institution.jurisdiction_id).await?;

@@ -31,7 +31,7 @@ pub async fn lend(
     if purpose.is_empty() {
         return Err(ApiError::bad_input("a loan states its purpose"));
     }
-    let document = Document::parse(&input.document_no, input.lent_on, &purpose)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.lent_on), &purpose)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, parse_id(&input.institution_id)?).await?;
     if institution.status != InstitutionStatus::Active {
@@ -67,8 +67,11 @@ pub async fn lend(
         institution_id: Set(institution.id),
         slots: Set(input.slots),
         outstanding: Set(input.slots),
-        lent_on: Set(input.lent_on),
-        due_on: Set(input.lent_on.checked_add_months(Months::new(term as u32)).unwrap_or(input.lent_on)),
+        lent_on: Set(NaiveDate::from(input.lent_on)),
+        due_on: Set(input
+            .lent_on
+            .checked_add_months(Months::new(term as u32))
+            .unwrap_or(NaiveDate::from(input.lent_on))),
         purpose: Set(purpose),
         document_no: Set(document.number.clone()),
         status: Set(LoanStatus::Open),

@@ -25,6 +25,7 @@ use crate::scope::Scope;
 mod deposits;
 mod loans;
 
+use crate::graphql::Day;
 use deposits::withdraw;
 pub use deposits::{WithdrawalResult, deposit};
 pub use loans::{LoanCandidate, Settlement, lend, repay_on_departure};
@@ -56,7 +57,7 @@ pub struct PoolMovementInput {
     pub institution_id: ID,
     pub slots: i32,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     #[graphql(default)]
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
@@ -72,7 +73,7 @@ pub struct LoanInput {
     pub term_months: Option<i32>,
     pub purpose: String,
     pub document_no: String,
-    pub lent_on: NaiveDate,
+    pub lent_on: Day,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -82,7 +83,7 @@ pub struct LoanInput {
 pub struct FundInput {
     pub slots: i32,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -104,11 +105,11 @@ impl Loan {
     async fn outstanding(&self) -> i32 {
         self.0.outstanding
     }
-    async fn lent_on(&self) -> NaiveDate {
-        self.0.lent_on
+    async fn lent_on(&self) -> Day {
+        Day(self.0.lent_on)
     }
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
+    async fn due_on(&self) -> Day {
+        Day(self.0.due_on)
     }
     async fn purpose(&self) -> &str {
         &self.0.purpose
@@ -134,7 +135,7 @@ pub struct SectorLoans {
 pub struct QueuedWithdrawal {
     pub institution_id: ID,
     pub remaining: i32,
-    pub requested_on: NaiveDate,
+    pub requested_on: Day,
 }
 
 pub struct Pool {
@@ -225,7 +226,7 @@ impl Pool {
             .map(|r| QueuedWithdrawal {
                 institution_id: ID(r.institution_id.to_string()),
                 remaining: r.remaining,
-                requested_on: r.requested_on,
+                requested_on: Day(r.requested_on),
             })
             .collect())
     }
@@ -424,8 +425,11 @@ pub async fn fund(
     let dry_run = input.dry_run;
     count(input.slots)?;
     let own = scope.office()?.id;
-    let document =
-        Document::parse(&input.document_no, input.effective_on, "reclaimed slots into the pool's base fund")?;
+    let document = Document::parse(
+        &input.document_no,
+        NaiveDate::from(input.effective_on),
+        "reclaimed slots into the pool's base fund",
+    )?;
     let txn = begin_write(db).await?;
     let pool = pool_for_write(&txn, own).await?;
     if pool.base_fund + pool.deposited + input.slots > cap(&txn, &pool).await? {
@@ -550,10 +554,10 @@ impl PoolMutation {
     async fn settle_due_loans(
         &self,
         ctx: &Context<'_>,
-        on: NaiveDate,
+        on: Day,
         #[graphql(default, desc = "Answer what would result, writing nothing (audit included).")] dry_run: bool,
     ) -> Result<Settlement> {
-        let settled = settle(db(ctx), scope(ctx), &actor(ctx), on, dry_run).await?;
+        let settled = settle(db(ctx), scope(ctx), &actor(ctx), NaiveDate::from(on), dry_run).await?;
         crate::dry_run::answer(ctx).await;
         Ok(settled)
     }
@@ -563,10 +567,12 @@ impl PoolMutation {
         ctx: &Context<'_>,
         loan_id: ID,
         slots: i32,
-        repaid_on: NaiveDate,
+        repaid_on: Day,
         #[graphql(default, desc = "Answer what would result, writing nothing (audit included).")] dry_run: bool,
     ) -> Result<Loan> {
-        let loan = repay(db(ctx), scope(ctx), &actor(ctx), parse_id(&loan_id)?, slots, repaid_on, dry_run).await?;
+        let loan =
+            repay(db(ctx), scope(ctx), &actor(ctx), parse_id(&loan_id)?, slots, NaiveDate::from(repaid_on), dry_run)
+                .await?;
         crate::dry_run::answer(ctx).await;
         Ok(Loan(loan))
     }

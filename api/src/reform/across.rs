@@ -25,6 +25,7 @@ use crate::audit::{self, Actor, Change, snapshot};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{Deltas, Document, Entry, operation, write_row};
+use crate::graphql::Day;
 use crate::graphql::context::{actor, db, parse_id, scope};
 use crate::institution::Institution;
 use crate::scope::Scope;
@@ -38,7 +39,7 @@ pub struct MoveInstitutionInput {
     /// The supervising department that takes the unit on the receiving side.
     pub department_id: ID,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -127,7 +128,7 @@ pub async fn move_institution(
 ) -> ApiResult<institution::Model> {
     let id = parse_id(&input.institution_id)?;
     let department_id = parse_id(&input.department_id)?;
-    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), &input.reason)?;
     let txn = begin_write(db).await?;
     let unit = scope.institution_for_move(&txn, id).await?;
     if unit.status != InstitutionStatus::Active {
@@ -234,7 +235,7 @@ pub struct TransferAcrossInput {
     pub plan_id: ID,
     /// The transfer's document (调动通知).
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -269,7 +270,9 @@ pub async fn transfer_person(
     if from.jurisdiction_id == to.jurisdiction_id {
         return Err(ApiError::bad_input("within one jurisdiction a person moves by transferStaff"));
     }
-    let recruitment = crate::vacancy_use::check_draw(&txn, plan_id, &to, input.effective_on, person.category).await?;
+    let recruitment =
+        crate::vacancy_use::check_draw(&txn, plan_id, &to, NaiveDate::from(input.effective_on), person.category)
+            .await?;
     if recruitment != Recruitment::TransferIn {
         return Err(ApiError::bad_input(
             "a transfer across jurisdictions draws on the receiving office's plan recruiting by TRANSFER_IN",
@@ -280,7 +283,8 @@ pub async fn transfer_person(
         crate::establishment::check_fiscal_person(&txn, to.jurisdiction_id).await?;
     }
     let before = person.clone();
-    let moved = move_person(&txn, actor, person, &from, &to, input.effective_on, Some(&document)).await?;
+    let moved =
+        move_person(&txn, actor, person, &from, &to, NaiveDate::from(input.effective_on), Some(&document)).await?;
     for (action, side) in [("staff.transfer_out", from.jurisdiction_id), ("staff.transfer_in", to.jurisdiction_id)] {
         let change = Change::updated(action, "staff", moved.id, side, &before, &moved);
         audit::record(&txn, actor, change).await?;

@@ -18,6 +18,7 @@ use crate::audit::{self, Actor, Change, snapshot};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{Document, Entry, operation, record_entry};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
 use crate::institution::{CreateInstitutionInput, Institution};
@@ -39,7 +40,7 @@ pub struct Destination {
 pub struct DissolveInput {
     pub institution_id: ID,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: String,
     /// Where each remaining person goes; every one must be given.
     #[graphql(default)]
@@ -57,7 +58,7 @@ pub struct MergeInput {
     /// …or a new one, created in the same transaction.
     pub new_target: Option<CreateInstitutionInput>,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -68,7 +69,7 @@ pub struct MergeInput {
 pub struct ConvertInput {
     pub institution_id: ID,
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub reason: String,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -211,7 +212,7 @@ pub async fn dissolve(
 ) -> ApiResult<ReformResult> {
     let dry_run = input.dry_run;
     let id = parse_id(&input.institution_id)?;
-    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), &input.reason)?;
     let mut destinations: HashMap<i32, i32> = HashMap::new();
     for d in &input.destinations {
         if destinations.insert(parse_id(&d.staff_id)?, parse_id(&d.institution_id)?).is_some() {
@@ -285,7 +286,7 @@ pub async fn merge(
     input: MergeInput,
 ) -> ApiResult<ReformResult> {
     let dry_run = input.dry_run;
-    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), &input.reason)?;
     let mut source_ids: Vec<i32> = input.source_ids.iter().map(parse_id).collect::<ApiResult<_>>()?;
     source_ids.sort_unstable();
     source_ids.dedup();
@@ -416,7 +417,7 @@ pub async fn convert(
 ) -> ApiResult<ReformResult> {
     let dry_run = input.dry_run;
     let id = parse_id(&input.institution_id)?;
-    let document = Document::parse(&input.document_no, input.effective_on, &input.reason)?;
+    let document = Document::parse(&input.document_no, NaiveDate::from(input.effective_on), &input.reason)?;
     let txn = begin_write(db).await?;
     let institution = scope.institution_for_write(&txn, id).await?;
     check_active(&institution)?;

@@ -8,12 +8,13 @@ use entity::reform;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::error::ApiResult;
+use crate::graphql::Day;
 
 /// Reform results since a date: institutions removed, slots reclaimed into the reserve and
 /// slots allocated from it, all from recorded reforms and the ledger.
 #[derive(SimpleObject, Debug, Clone, Default)]
 pub struct ReformResults {
-    pub since: Option<NaiveDate>,
+    pub since: Option<Day>,
     pub institutions_removed: i64,
     pub dissolved: i64,
     pub merged: i64,
@@ -51,7 +52,7 @@ pub async fn results_since<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    let mut results = ReformResults { since: Some(since), ..Default::default() };
+    let mut results = ReformResults { since: Some(Day(since)), ..Default::default() };
     for (kind, n) in kinds {
         match kind {
             ReformKind::Dissolve => results.dissolved = n,

@@ -13,6 +13,7 @@ use crate::audit::Actor;
 use crate::auth::{Principal, Role};
 use crate::codes::NationalId;
 use crate::filing::{HospitalProfileInput, approve_filing, propose_filing, set_profile};
+use crate::graphql::Day;
 use crate::pii::PiiCipher;
 use crate::pool::{FundInput, LoanInput, PoolMovementInput, PoolRulesInput, configure, deposit, fund, lend};
 use crate::scope::Scope;
@@ -52,7 +53,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
     let base = FundInput {
         slots: POOL_BASE_FUND,
         document_no: "张编发〔2024〕18号".into(),
-        effective_on: day(2024, 8, 1),
+        effective_on: Day(day(2024, 8, 1)),
         dry_run: false,
     };
     fund(db, &scope, &actor, base).await.map_err(failed)?;
@@ -73,7 +74,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
             term_months: Some(24),
             purpose: format!("{}急诊科扩容，急需医护人员", name(&hospital)),
             document_no: "张编发〔2024〕21号".into(),
-            lent_on: day(2024, 9, 1),
+            lent_on: Day(day(2024, 9, 1)),
             dry_run: false,
         };
         lend(db, &scope, &actor, input).await.map_err(failed)?;
@@ -95,7 +96,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
             institution_id: ID(unit.id.to_string()),
             slots: vacant.min(3),
             document_no: "张编发〔2026〕9号".into(),
-            effective_on: day(2026, 6, 1),
+            effective_on: Day(day(2026, 6, 1)),
             reason: "长期空编存入周转池".into(),
             dry_run: false,
         };
@@ -113,7 +114,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
             term_months: None,
             purpose: format!("{}新增班级，急需专任教师", school.name),
             document_no: "张编发〔2026〕12号".into(),
-            lent_on: day(2026, 7, 1),
+            lent_on: Day(day(2026, 7, 1)),
             dry_run: false,
         };
         lend(db, &scope, &actor, input).await.map_err(failed)?;
@@ -142,7 +143,7 @@ pub async fn load(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<()
                 national_id: id,
                 category: StaffCategory::ProfessionalTechnical,
                 basis: StaffBasis::Filed,
-                hire_date: day(2025, 9, 1),
+                hire_date: Day(day(2025, 9, 1)),
                 title_level: Some("初级".into()),
                 paid_by_budget: false,
                 plan_id: None,

@@ -14,6 +14,7 @@ use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::Day;
 use crate::graphql::context::{actor, db, parse_id, scope};
 use crate::scope::Scope;
 
@@ -25,11 +26,11 @@ pub const ENTREPRENEURSHIP_MONTHS: u32 = 36;
 pub struct OffPost {
     pub id: ID,
     pub kind: AbsenceKind,
-    pub started_on: NaiveDate,
+    pub started_on: Day,
     /// The last day of the approved term.
-    pub until: Option<NaiveDate>,
+    pub until: Option<Day>,
     /// The day the person came back (none while away).
-    pub ended_on: Option<NaiveDate>,
+    pub ended_on: Option<Day>,
     pub document_no: String,
     pub place: Option<String>,
     /// Still away after the term's last day.
@@ -43,9 +44,9 @@ impl From<staff_absence::Model> for OffPost {
         OffPost {
             id: ID(row.id.to_string()),
             kind: row.kind,
-            started_on: row.started_on,
-            until: row.until,
-            ended_on: row.ended_on,
+            started_on: Day(row.started_on),
+            until: row.until.map(Day),
+            ended_on: row.ended_on.map(Day),
             document_no: row.document_no,
             place: row.place,
             overrun,
@@ -57,10 +58,10 @@ impl From<staff_absence::Model> for OffPost {
 pub struct StartOffPostInput {
     pub staff_id: ID,
     pub kind: AbsenceKind,
-    pub started_on: NaiveDate,
+    pub started_on: Day,
     /// The term's last day: required but for long sick leave; leave to start a business runs
     /// at most three years.
-    pub until: Option<NaiveDate>,
+    pub until: Option<Day>,
     /// The approving document (审批文号).
     pub document_no: String,
     /// Where: the village, the body attached to, the school.
@@ -74,7 +75,7 @@ pub struct StartOffPostInput {
 pub struct EndOffPostInput {
     pub staff_id: ID,
     /// The day the person is back in post.
-    pub ended_on: NaiveDate,
+    pub ended_on: Day,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,
@@ -186,8 +187,8 @@ async fn start(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: Sta
         institution_id: Set(person.institution_id),
         staff_id: Set(person.id),
         kind: Set(input.kind),
-        started_on: Set(input.started_on),
-        until: Set(input.until),
+        started_on: Set(NaiveDate::from(input.started_on)),
+        until: Set(input.until.map(NaiveDate::from)),
         ended_on: Set(None),
         document_no: Set(document),
         place: Set(place),
@@ -217,7 +218,7 @@ async fn end(db: &DatabaseConnection, scope: &Scope, actor: &Actor, input: EndOf
         return Err(ApiError::bad_input("`endedOn` is before the time off post began"));
     }
     let mut row: staff_absence::ActiveModel = before.clone().into();
-    row.ended_on = Set(Some(input.ended_on));
+    row.ended_on = Set(Some(NaiveDate::from(input.ended_on)));
     let after = row.update(&txn).await?;
     touch(&txn, &person).await?;
     let change =

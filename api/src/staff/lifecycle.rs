@@ -17,6 +17,7 @@ use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, release_slot};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, pii, scope};
 use crate::pii::PiiCipher;
@@ -112,7 +113,7 @@ pub async fn move_person<C: ConnectionTrait>(
 pub struct TransferStaffInput {
     pub staff_id: ID,
     pub to_institution_id: ID,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub document_no: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -124,10 +125,10 @@ pub struct SecondStaffInput {
     pub staff_id: ID,
     /// The government body the person is seconded to (借调).
     pub seconded_to: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     /// The last day of the secondment's approved term; the `offPostOverrun` finding lists a
     /// secondment still running past it.
-    pub until: Option<NaiveDate>,
+    pub until: Option<Day>,
     pub document_no: Option<String>,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
@@ -137,7 +138,7 @@ pub struct SecondStaffInput {
 #[derive(InputObject)]
 pub struct StaffDateInput {
     pub staff_id: ID,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     pub document_no: Option<String>,
     #[graphql(default)]
     pub note: String,
@@ -187,7 +188,7 @@ pub async fn transfer(
 ) -> ApiResult<staff::Model> {
     let dry_run = input.dry_run;
     let (staff_id, to_id) = (parse_id(&input.staff_id)?, parse_id(&input.to_institution_id)?);
-    not_future(input.effective_on)?;
+    not_future(NaiveDate::from(input.effective_on))?;
     let document = optional_document(&input.document_no)?;
     let txn = begin_write(db).await?;
     let before = scope.person_for_write(&txn, staff_id).await?;
@@ -200,7 +201,9 @@ pub async fn transfer(
     let a = scope.institution_for_write(&txn, first).await?;
     let b = if first == second { a.clone() } else { scope.institution_for_write(&txn, second).await? };
     let (from, to) = if a.id == from_id { (a, b) } else { (b, a) };
-    let after = move_person(&txn, actor, before.clone(), &from, &to, input.effective_on, document.as_deref()).await?;
+    let after =
+        move_person(&txn, actor, before.clone(), &from, &to, NaiveDate::from(input.effective_on), document.as_deref())
+            .await?;
     audited(&txn, actor, "staff.transfer", &before, &after).await?;
     crate::dry_run::finish(txn, scope, dry_run).await?;
     Ok(after)
@@ -215,7 +218,7 @@ async fn second(
 ) -> ApiResult<staff::Model> {
     let dry_run = input.dry_run;
     let id = parse_id(&input.staff_id)?;
-    not_future(input.effective_on)?;
+    not_future(NaiveDate::from(input.effective_on))?;
     let body = codes::name("secondedTo", &input.seconded_to).map_err(ApiError::BadInput)?;
     let document = optional_document(&input.document_no)?;
     if input.until.is_some_and(|until| until < input.effective_on) {
@@ -233,14 +236,19 @@ async fn second(
         &before,
         before.institution_id,
         MovementKind::SecondOut,
-        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &body, reason: None },
+        Occasion {
+            on: NaiveDate::from(input.effective_on),
+            document_no: document.as_deref(),
+            note: &body,
+            reason: None,
+        },
     )
     .await?;
     let mut row: staff::ActiveModel = before.clone().into();
     row.status = Set(StaffStatus::SecondedOut);
     row.seconded_to = Set(Some(body));
-    row.seconded_since = Set(Some(input.effective_on));
-    row.seconded_until = Set(input.until);
+    row.seconded_since = Set(Some(NaiveDate::from(input.effective_on)));
+    row.seconded_until = Set(input.until.map(NaiveDate::from));
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     audited(&txn, actor, "staff.second", &before, &after).await?;
@@ -257,7 +265,7 @@ async fn give_back(
 ) -> ApiResult<staff::Model> {
     let dry_run = input.dry_run;
     let id = parse_id(&input.staff_id)?;
-    not_future(input.effective_on)?;
+    not_future(NaiveDate::from(input.effective_on))?;
     let document = optional_document(&input.document_no)?;
     let txn = begin_write(db).await?;
     let before = scope.person_for_write(&txn, id).await?;
@@ -270,7 +278,12 @@ async fn give_back(
         &before,
         before.institution_id,
         MovementKind::Return,
-        Occasion { on: input.effective_on, document_no: document.as_deref(), note: &input.note, reason: None },
+        Occasion {
+            on: NaiveDate::from(input.effective_on),
+            document_no: document.as_deref(),
+            note: &input.note,
+            reason: None,
+        },
     )
     .await?;
     let mut row: staff::ActiveModel = before.clone().into();
@@ -296,7 +309,7 @@ pub async fn end<C: crate::db::Writes>(
 ) -> ApiResult<staff::Model> {
     let dry_run = input.dry_run;
     let id = parse_id(&input.staff_id)?;
-    not_future(input.effective_on)?;
+    not_future(NaiveDate::from(input.effective_on))?;
     let document = optional_document(&input.document_no)?;
     let basis = input.retirement_basis;
     if basis.is_some() && status != StaffStatus::Retired {
@@ -321,7 +334,13 @@ pub async fn end<C: crate::db::Writes>(
     if status == StaffStatus::Retired {
         let number = pii.decrypt(&before.national_id_cipher).map_err(ApiError::internal)?;
         let national_id = codes::NationalId::parse(&number).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-        check_retirement(&national_id, before.category, input.effective_on, basis, document.as_deref())?;
+        check_retirement(
+            &national_id,
+            before.category,
+            NaiveDate::from(input.effective_on),
+            basis,
+            document.as_deref(),
+        )?;
     }
     let institution = institution_of(&txn, scope, &before).await?;
     let after = depart(
@@ -331,7 +350,7 @@ pub async fn end<C: crate::db::Writes>(
         &institution,
         status,
         Occasion {
-            on: input.effective_on,
+            on: NaiveDate::from(input.effective_on),
             document_no: document.as_deref(),
             note: &input.note,
             reason: Some(reason.word()),
@@ -356,7 +375,7 @@ pub async fn end<C: crate::db::Writes>(
 pub struct RetirementExtensionInput {
     pub staff_id: ID,
     /// The last day in post: past the statutory retirement day, by at most three years.
-    pub until: NaiveDate,
+    pub until: Day,
     /// The agreement's approving document (协商一致, 报批).
     pub document_no: String,
     /// Answer what the change would result in, writing nothing (audit included).
@@ -382,9 +401,9 @@ async fn extend(
     }
     let number = pii.decrypt(&before.national_id_cipher).map_err(ApiError::internal)?;
     let national_id = codes::NationalId::parse(&number).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-    check_extension(&national_id, before.category, input.until)?;
+    check_extension(&national_id, before.category, NaiveDate::from(input.until))?;
     let mut row: staff::ActiveModel = before.clone().into();
-    row.retirement_extended_to = Set(Some(input.until));
+    row.retirement_extended_to = Set(Some(NaiveDate::from(input.until)));
     row.updated_at = Set(chrono::Utc::now());
     let after = row.update(&txn).await?;
     // The audit row keeps the agreement's document with the record as it is after.

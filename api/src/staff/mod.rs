@@ -12,13 +12,13 @@ pub use lifecycle::{LifecycleMutation, Occasion, StaffDateInput, end, move_perso
 pub use service::{HireInput, NewPerson, StaffFactsInput, StaffMutation, arrival, hire, hire_person, record_facts};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::NaiveDate;
 use entity::enums::{StaffBasis, StaffCategory, StaffStatus};
 use entity::staff;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::{ApiError, ApiResult, Result};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, pii, scope};
 use crate::graphql::loaders::{Loaders, to_graphql};
@@ -70,16 +70,16 @@ impl Staff {
     async fn status(&self) -> StaffStatus {
         self.0.status
     }
-    async fn hire_date(&self) -> NaiveDate {
-        self.0.hire_date
+    async fn hire_date(&self) -> Day {
+        Day(self.0.hire_date)
     }
     /// The government body a seconded person (借调) works at.
     async fn seconded_to(&self) -> Option<&str> {
         self.0.seconded_to.as_deref()
     }
     /// The day the secondment began.
-    async fn seconded_since(&self) -> Option<NaiveDate> {
-        self.0.seconded_since
+    async fn seconded_since(&self) -> Option<Day> {
+        self.0.seconded_since.map(Day)
     }
     /// Shown only where the national ID is shown in full (the person's own office).
     async fn birth_year(&self, ctx: &Context<'_>) -> Option<i32> {
@@ -94,8 +94,8 @@ impl Staff {
         self.0.retirement_basis
     }
     /// An agreed flexible postponement (弹性延迟退休): the last day in post.
-    async fn retirement_extended_to(&self) -> Option<NaiveDate> {
-        self.0.retirement_extended_to
+    async fn retirement_extended_to(&self) -> Option<Day> {
+        self.0.retirement_extended_to.map(Day)
     }
     async fn over_establishment(&self) -> bool {
         self.0.over_establishment
@@ -105,8 +105,8 @@ impl Staff {
         self.0.departure_reason
     }
     /// The last day of a secondment's approved term.
-    async fn seconded_until(&self) -> Option<NaiveDate> {
-        self.0.seconded_until
+    async fn seconded_until(&self) -> Option<Day> {
+        self.0.seconded_until.map(Day)
     }
     /// 性别 (GB/T 2261.1: 1 男, 2 女), from the national ID: personal data, read where the ID
     /// is read in full.
@@ -143,12 +143,12 @@ impl Staff {
         self.0.duty.as_deref()
     }
     /// 参加工作时间.
-    async fn work_started_on(&self) -> Option<NaiveDate> {
-        self.0.work_started_on
+    async fn work_started_on(&self) -> Option<Day> {
+        self.0.work_started_on.map(Day)
     }
     /// 入编时间.
-    async fn entered_establishment_on(&self) -> Option<NaiveDate> {
-        self.0.entered_establishment_on
+    async fn entered_establishment_on(&self) -> Option<Day> {
+        self.0.entered_establishment_on.map(Day)
     }
     /// Off post now (在编不在岗: 离岗创业, 长期病休...): read by the person's own office only.
     async fn off_post(&self, ctx: &Context<'_>) -> Result<Option<absence::OffPost>> {

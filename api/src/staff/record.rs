@@ -17,6 +17,7 @@ use entity::staff;
 use sea_orm::Set;
 
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::Day;
 
 /// The national code lists a person's record uses.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -146,9 +147,9 @@ pub struct PersonFactsInput {
     /// 职务 (院长, 校长, 科长...).
     pub duty: Option<String>,
     /// 参加工作时间.
-    pub work_started_on: Option<NaiveDate>,
+    pub work_started_on: Option<Day>,
     /// 入编时间.
-    pub entered_establishment_on: Option<NaiveDate>,
+    pub entered_establishment_on: Option<Day>,
 }
 
 /// A fact to set: `None` leaves it, `Some(None)` clears it.
@@ -189,8 +190,8 @@ impl PersonFactsInput {
                 Some("") => Some(None),
                 Some(text) => Some(Some(crate::codes::name("duty", text)?)),
             },
-            work_started_on: self.work_started_on,
-            entered_establishment_on: self.entered_establishment_on,
+            work_started_on: self.work_started_on.map(NaiveDate::from),
+            entered_establishment_on: self.entered_establishment_on.map(NaiveDate::from),
         };
         if let Some(Some(grade)) = &facts.post_grade {
             check_grade(grade, category)?;

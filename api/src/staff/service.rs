@@ -18,6 +18,7 @@ use crate::codes::{self, NationalId};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, occupy_slot_accepting_excess};
+use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, pii, scope};
 use crate::pii::PiiCipher;
@@ -97,7 +98,7 @@ pub struct HireInput {
     pub national_id: String,
     pub category: StaffCategory,
     pub basis: StaffBasis,
-    pub hire_date: NaiveDate,
+    pub hire_date: Day,
     pub title_level: Option<String>,
     /// Temporary staff only: paid from the budget, so counted among the fiscally supported
     /// people of the jurisdiction (财政供养人员).
@@ -127,8 +128,8 @@ impl HireInput {
             ));
         }
         let national_id = NationalId::parse(&self.national_id).map_err(ApiError::BadInput)?;
-        check_hire_date(self.hire_date, &national_id)?;
-        super::retirement::check_working_age(&national_id, self.category, self.hire_date)?;
+        check_hire_date(NaiveDate::from(self.hire_date), &national_id)?;
+        super::retirement::check_working_age(&national_id, self.category, NaiveDate::from(self.hire_date))?;
         let facts = self.facts.clone().unwrap_or_default();
         let facts = facts.check(self.category, national_id.birth_date()).map_err(ApiError::BadInput)?;
         Ok(NewPerson {
@@ -137,7 +138,7 @@ impl HireInput {
             category: self.category,
             basis: self.basis,
             status: StaffStatus::Active,
-            hire_date: self.hire_date,
+            hire_date: NaiveDate::from(self.hire_date),
             title_level: self.title_level.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string),
             paid_by_budget: self.paid_by_budget,
             facts,
@@ -377,7 +378,7 @@ pub struct StaffFactsInput {
     pub facts: PersonFactsInput,
     /// The decision or certificate the change rests on (聘任文件, 学历证书编号...).
     pub document_no: String,
-    pub effective_on: NaiveDate,
+    pub effective_on: Day,
     /// Answer what the change would result in, writing nothing (audit included).
     #[graphql(default)]
     pub dry_run: bool,

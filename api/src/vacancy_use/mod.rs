@@ -26,6 +26,7 @@ pub mod annual;
 pub mod figures;
 pub mod posts;
 
+use crate::graphql::Day;
 pub use crate::institution::plans::VacancyUsePlan;
 use crate::institution::plans::{remaining, today};
 pub use figures::{VacancyUseFigures, figures};
@@ -69,12 +70,12 @@ pub struct DecideVacancyUseInput {
     /// For CUT: the slots approved, fewer than requested.
     pub slots: Option<i32>,
     /// For APPROVE and CUT: the last day a hire may draw on the plan.
-    pub expires_on: Option<NaiveDate>,
+    pub expires_on: Option<Day>,
     /// For APPROVE and CUT: the decision's document number (文号).
     pub document_no: Option<String>,
     /// For APPROVE and CUT: the decision's date (its document's), today when not given; hires
     /// draw on the plan from that day.
-    pub approved_on: Option<NaiveDate>,
+    pub approved_on: Option<Day>,
     /// Required for CUT and REFUSE.
     pub reason: Option<String>,
     /// For CUT of a plan with structured posts: the posts approved, adding up to `slots`.
@@ -251,7 +252,7 @@ pub async fn decide(
             }
             let document_no =
                 crate::codes::document_no(input.document_no.as_deref().unwrap_or("")).map_err(ApiError::BadInput)?;
-            let approved_on = input.approved_on.unwrap_or_else(today);
+            let approved_on = input.approved_on.map_or_else(today, NaiveDate::from);
             if approved_on > today() {
                 return Err(ApiError::bad_input("`approvedOn` is in the future"));
             }
@@ -263,7 +264,7 @@ pub async fn decide(
             scope.institution_for_request(&txn, plan.institution_id).await?;
             room(slots, free_for_plans(&txn, plan.institution_id, plan.funding).await?, plan.funding)?;
             row.status = Set(VacancyUseStatus::Approved);
-            row.expires_on = Set(Some(expires_on));
+            row.expires_on = Set(Some(NaiveDate::from(expires_on)));
             row.document_no = Set(Some(document_no));
             slots
         }
@@ -410,7 +411,7 @@ pub struct RevokeVacancyUseInput {
 pub struct ExtendVacancyUseInput {
     pub plan_id: ID,
     /// The new last day a hire may draw on the plan: later than the present one, not past.
-    pub expires_on: NaiveDate,
+    pub expires_on: Day,
     pub document_no: String,
     pub reason: Option<String>,
 }
@@ -479,7 +480,7 @@ pub async fn extend(
         return Err(ApiError::conflict("the plan's quota is drawn in full: there is nothing to extend"));
     }
     let mut row: vacancy_use_plan::ActiveModel = plan.clone().into();
-    row.expires_on = Set(Some(input.expires_on));
+    row.expires_on = Set(Some(NaiveDate::from(input.expires_on)));
     // The extension's document and reason are the audit row's; the plan keeps its own decision.
     let after = row.update(&txn).await?;
     let mut change =
