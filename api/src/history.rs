@@ -11,9 +11,9 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::{ApiError, Result};
-use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, scope};
+use crate::graphql::date::Day;
 use crate::graphql::pagination::{Cursor, PageInfo, page_size};
 
 #[derive(SimpleObject, Debug, Clone)]

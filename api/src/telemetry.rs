@@ -92,6 +92,24 @@ pub fn remote_parent(headers: &actix_web::http::header::HeaderMap) -> openteleme
     opentelemetry_sdk::propagation::TraceContextPropagator::new().extract(&Headers(headers))
 }
 
+/// A request's span under OpenTelemetry's HTTP server conventions: named by the method (no
+/// route is known before routing), its attributes under their semantic names; the status and
+/// the GraphQL operation are recorded when known.
+pub fn request_span(method: &str, path: &str, request_id: &str) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        otel.name = method,
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        request_id = request_id,
+        http.request.method = method,
+        url.path = path,
+        http.response.status_code = tracing::field::Empty,
+        graphql.operation.name = tracing::field::Empty,
+        graphql.operation.type = tracing::field::Empty,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -28,7 +28,7 @@ use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 use crate::scope::Scope;
 
 /// The figures in force for a jurisdiction: the newest granted to it.
@@ -269,12 +269,8 @@ pub async fn hand_down(
 ) -> ApiResult<Control> {
     let dry_run = input.dry_run;
     let own = scope.office()?.clone();
-    let document_no = checked_decision(
-        input.total_establishment,
-        input.fiscal_people,
-        &input.document_no,
-        NaiveDate::from(input.effective_on),
-    )?;
+    let document_no =
+        checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on.0)?;
     let reason = checked_reason(input.reason)?;
     let txn = begin_write(db).await?;
     lock(&txn, own.id).await?;
@@ -379,12 +375,8 @@ pub async fn record_granted(
     input: RecordGrantedInput,
 ) -> ApiResult<Control> {
     let own = scope.office()?.clone();
-    let document_no = checked_decision(
-        input.total_establishment,
-        input.fiscal_people,
-        &input.document_no,
-        NaiveDate::from(input.effective_on),
-    )?;
+    let document_no =
+        checked_decision(input.total_establishment, input.fiscal_people, &input.document_no, input.effective_on.0)?;
     let reason = checked_reason(input.reason)?;
     let txn = begin_write(db).await?;
     if let Some(parent) = own.parent_id {

@@ -15,9 +15,9 @@ use super::ledger::{Document, Entry, operation, record_entry};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
-use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, scope};
+use crate::graphql::date::Day;
 use crate::institution::Institution;
 use crate::scope::Scope;
 

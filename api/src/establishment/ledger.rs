@@ -17,9 +17,9 @@ use super::slots::{move_balance, move_reserve};
 use crate::audit::Actor;
 use crate::codes;
 use crate::error::{ApiError, ApiResult, Result};
-use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, scope};
+use crate::graphql::date::Day;
 use crate::graphql::pagination::{Cursor, PageInfo, page_size};
 
 /// The document behind an establishment change: its number (文号), effective date and reason.

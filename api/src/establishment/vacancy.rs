@@ -29,7 +29,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::Establishment;
 use crate::error::ApiResult;
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 
 /// SQLite accepts at most 32,766 bound values; stay well below.
 const CHUNK: usize = 5_000;

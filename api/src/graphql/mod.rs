@@ -9,8 +9,6 @@ pub mod pagination;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-pub use date::Day;
-
 use crate::accounts::{AccountsMutation, AccountsQuery};
 use crate::disclosure::{AuditQuery, DisclosureMutation, DisclosureQuery};
 use crate::establishment::{

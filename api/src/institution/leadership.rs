@@ -13,7 +13,7 @@ use super::{LeadershipPost, parse_id};
 use crate::audit::{self, Actor, Change};
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 use crate::scope::Scope;
 
 #[derive(InputObject)]

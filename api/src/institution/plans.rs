@@ -9,7 +9,7 @@ use entity::vacancy_use_plan;
 
 use super::Institution;
 use crate::error::Result;
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 use crate::graphql::loaders::{Loaders, to_graphql};
 
 /// A vacancy-use plan: the request, the decision and what hires have drawn on it.

@@ -15,8 +15,8 @@ use crate::error::{ApiError, ApiResult, Result};
 use crate::graphql::context::{actor, db, scope};
 use crate::scope::Scope;
 
-use crate::graphql::Day;
 use crate::graphql::context::parse_id;
+use crate::graphql::date::Day;
 
 #[derive(InputObject, Clone)]
 pub struct LeadershipPostInput {

@@ -13,8 +13,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use crate::error::{ApiResult, Result};
 use crate::figures::StaffCounts;
 pub use crate::figures::{EstablishmentTotals, SizeBand};
-use crate::graphql::Day;
 use crate::graphql::context::{db, scope};
+use crate::graphql::date::Day;
 use crate::scope::Scope;
 
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]

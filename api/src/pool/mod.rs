@@ -25,7 +25,7 @@ use crate::scope::Scope;
 mod deposits;
 mod loans;
 
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 use deposits::withdraw;
 pub use deposits::{WithdrawalResult, deposit};
 pub use loans::{LoanCandidate, Settlement, lend, repay_on_departure};

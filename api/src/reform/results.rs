@@ -8,7 +8,7 @@ use entity::reform;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::error::ApiResult;
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 
 /// Reform results since a date: institutions removed, slots reclaimed into the reserve and
 /// slots allocated from it, all from recorded reforms and the ledger.

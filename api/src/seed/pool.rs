@@ -13,7 +13,7 @@ use crate::audit::Actor;
 use crate::auth::{Principal, Role};
 use crate::codes::NationalId;
 use crate::filing::{HospitalProfileInput, approve_filing, propose_filing, set_profile};
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 use crate::pii::PiiCipher;
 use crate::pool::{FundInput, LoanInput, PoolMovementInput, PoolRulesInput, configure, deposit, fund, lend};
 use crate::scope::Scope;

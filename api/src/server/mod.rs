@@ -309,20 +309,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 let request_id = client_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
                 let chinese = reads_chinese(&req);
                 req.extensions_mut().insert(RequestId { id: request_id.clone(), chinese });
-                // OpenTelemetry's HTTP server conventions: the span named by the method (no route
-                // is known before routing), its attributes under their semantic names.
-                let span = tracing::info_span!(
-                    "request",
-                    otel.name = %req.method(),
-                    otel.kind = "server",
-                    otel.status_code = tracing::field::Empty,
-                    request_id = %request_id,
-                    http.request.method = %req.method(),
-                    url.path = %req.path(),
-                    http.response.status_code = tracing::field::Empty,
-                    graphql.operation.name = tracing::field::Empty,
-                    graphql.operation.type = tracing::field::Empty,
-                );
+                let span = crate::telemetry::request_span(req.method().as_str(), req.path(), &request_id);
                 if req.headers().contains_key("traceparent") {
                     use tracing_opentelemetry::OpenTelemetrySpanExt;
                     // Without an OpenTelemetry layer there is no trace to continue: nothing to do.

@@ -14,8 +14,8 @@ use crate::audit::{self, Actor, Change};
 use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
-use crate::graphql::Day;
 use crate::graphql::context::{actor, db, parse_id, scope};
+use crate::graphql::date::Day;
 use crate::scope::Scope;
 
 /// The longest term of leave to start a business (离岗创业): three years (人社部规〔2017〕4号).

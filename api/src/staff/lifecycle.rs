@@ -17,9 +17,9 @@ use crate::codes;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, Result};
 use crate::establishment::{occupy_slot, release_slot};
-use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{actor, db, pii, scope};
+use crate::graphql::date::Day;
 use crate::pii::PiiCipher;
 use crate::scope::Scope;
 

@@ -18,9 +18,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::{ApiError, ApiResult, Result};
-use crate::graphql::Day;
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, pii, scope};
+use crate::graphql::date::Day;
 use crate::graphql::loaders::{Loaders, to_graphql};
 use crate::graphql::pagination::{Count, Cursor, PageInfo, counted_page, page_size};
 use crate::institution::Institution;

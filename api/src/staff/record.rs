@@ -17,7 +17,7 @@ use entity::staff;
 use sea_orm::Set;
 
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 
 /// The national code lists a person's record uses.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

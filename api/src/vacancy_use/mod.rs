@@ -26,7 +26,7 @@ pub mod annual;
 pub mod figures;
 pub mod posts;
 
-use crate::graphql::Day;
+use crate::graphql::date::Day;
 pub use crate::institution::plans::VacancyUsePlan;
 use crate::institution::plans::{remaining, today};
 pub use figures::{VacancyUseFigures, figures};

@@ -338,10 +338,12 @@ fn person_facts(
         political_status: text(check, "political_status"),
         post_grade: text(check, "post_grade"),
         duty: text(check, "duty"),
-        work_started_on: check.optional("work_started_on", |c| c.date("work_started_on"))?.map(crate::graphql::Day),
+        work_started_on: check
+            .optional("work_started_on", |c| c.date("work_started_on"))?
+            .map(crate::graphql::date::Day),
         entered_establishment_on: check
             .optional("entered_establishment_on", |c| c.date("entered_establishment_on"))?
-            .map(crate::graphql::Day),
+            .map(crate::graphql::date::Day),
     };
     match input.check(category, born) {
         Ok(facts) => Some(facts),
