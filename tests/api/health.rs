@@ -84,6 +84,12 @@ async fn metrics_gauge_each_pools_connections() {
         let limit: i64 = limit.and_then(|l| l.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
         assert!(limit >= 4, "{body}");
     }
+    // A connection is idle in each pool: taken at once.
+    for pool in ["primary", "read"] {
+        let line = body.lines().find(|l| l.starts_with(&format!("db_pool_acquire_seconds{{pool=\"{pool}\"}}")));
+        let seconds: f64 = line.and_then(|l| l.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(9.0);
+        assert!(seconds < 0.5, "{body}");
+    }
     // The tests' replica is a second pool on the primary, which replays nothing: no lag.
     assert!(body.lines().any(|l| l == "db_replica_lag_seconds 0"), "{body}");
 }

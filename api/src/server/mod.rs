@@ -9,7 +9,6 @@ use actix_web::dev::{Server, Service};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, web};
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
@@ -26,6 +25,7 @@ use crate::throttle::Throttle;
 mod files;
 mod graphql_get;
 mod graphql_post;
+mod metrics;
 mod pools;
 mod replica;
 mod signin;
@@ -33,6 +33,8 @@ use files::{IMPORT_LIMIT, annual_statistics, export_download, import_upload, rel
 pub use files::{ImportsRunning, Running};
 use graphql_get::graphql_get;
 use graphql_post::graphql_post;
+use metrics::metrics;
+pub use metrics::{Metrics, metrics_text, serve_metrics};
 use signin::authenticate;
 
 /// Largest request body accepted (a GraphQL document with its variables).
@@ -186,7 +188,9 @@ impl AppState {
         let pools = vec![("primary", self.db.clone()), ("read", self.read_db.clone())];
         let gauges = pools::PoolGauges::new(pools, &self.replica);
         // Registered once per state; a second call (a test) keeps the first.
-        let _ = self.metrics.registry.register(Box::new(gauges));
+        if self.metrics.pools.set(gauges.clone()).is_ok() {
+            let _ = self.metrics.registry.register(Box::new(gauges));
+        }
         for (pool, db) in [("primary", &mut self.db), ("read", &mut self.read_db)] {
             let counter = self.metrics.statements.with_label_values(&[pool]);
             db.set_metric_callback(move |_| counter.inc());
@@ -202,90 +206,6 @@ fn build_schema(pii: &PiiCipher, throttle: &Arc<Throttle>) -> ApiSchema {
         .data(crate::disclosure::ReleaseCache::default())
         .data(crate::findings::FindingsCache::default())
         .finish()
-}
-
-#[derive(Clone)]
-pub struct Metrics {
-    registry: Registry,
-    /// HTTP requests and their latency by endpoint, method and status (actix-web-prom).
-    http: actix_web_prom::PrometheusMetrics,
-    statements: IntCounterVec,
-    graphql: IntCounterVec,
-    /// How long executed GraphQL requests took, by the same bounded operation names.
-    latency: HistogramVec,
-    operations: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
-}
-
-impl Metrics {
-    fn new() -> Self {
-        let registry = Registry::new();
-        // Unmatched paths share one label value, so probing random URLs adds no series.
-        let http = actix_web_prom::PrometheusMetricsBuilder::new("")
-            .registry(registry.clone())
-            .mask_unmatched_patterns("UNMATCHED")
-            .build()
-            .expect("static metric definition");
-        let statements =
-            IntCounterVec::new(Opts::new("db_statements_total", "SQL statements sent, by pool"), &["pool"])
-                .expect("static metric definition");
-        registry.register(Box::new(statements.clone())).expect("metric registered once");
-        let graphql = IntCounterVec::new(
-            Opts::new("graphql_requests_total", "GraphQL requests by operation name and outcome (OK or an error code)"),
-            &["operation", "code"],
-        )
-        .expect("static metric definition");
-        registry.register(Box::new(graphql.clone())).expect("metric registered once");
-        let latency = HistogramVec::new(
-            HistogramOpts::new("graphql_request_duration_seconds", "Executed GraphQL requests' duration by operation")
-                .buckets(vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0]),
-            &["operation"],
-        )
-        .expect("static metric definition");
-        registry.register(Box::new(latency.clone())).expect("metric registered once");
-        // The build, as a series of its own (value 1): `BUILD_COMMIT` is set when the image is built.
-        let build = IntGaugeVec::new(Opts::new("build_info", "The running build"), &["version", "commit"])
-            .expect("static metric definition");
-        build.with_label_values(&[env!("CARGO_PKG_VERSION"), option_env!("BUILD_COMMIT").unwrap_or("unknown")]).set(1);
-        registry.register(Box::new(build)).expect("metric registered once");
-        #[cfg(target_os = "linux")]
-        {
-            let process = prometheus::process_collector::ProcessCollector::for_self();
-            let _ = registry.register(Box::new(process));
-        }
-        Self { registry, http, statements, graphql, latency, operations: Arc::default() }
-    }
-
-    /// Counts a GraphQL outcome. Operation names come from clients, so only a bounded number
-    /// of distinct, well-formed names get a series of their own; the rest count as `other`.
-    fn observe_graphql(&self, operation: Option<&str>, code: &str) {
-        let name = self.operation_label(operation);
-        self.graphql.with_label_values(&[name, code]).inc();
-    }
-
-    /// Records how long an executed GraphQL request took, under its bounded operation name.
-    fn observe_latency(&self, operation: Option<&str>, elapsed: Duration) {
-        let name = self.operation_label(operation);
-        self.latency.with_label_values(&[name]).observe(elapsed.as_secs_f64());
-    }
-
-    /// An operation name as a label: a bounded number of distinct, well-formed names, the
-    /// rest `other`.
-    fn operation_label<'a>(&self, operation: Option<&'a str>) -> &'a str {
-        const MAX_OPERATIONS: usize = 500;
-        match operation {
-            None => "anonymous",
-            Some(name) if name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => "other",
-            Some(name) => {
-                let mut seen = self.operations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                if seen.contains(name) || seen.len() < MAX_OPERATIONS {
-                    seen.insert(name.to_string());
-                    name
-                } else {
-                    "other"
-                }
-            }
-        }
-    }
 }
 
 /// Starts serving on an already bound listener (port 0 in tests).
@@ -380,19 +300,6 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
 /// A route answering `GET` and `HEAD` alike (actix sends no body for `HEAD`).
 fn read() -> actix_web::Route {
     web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
-}
-
-/// Serves `/metrics` alone on its own address (`METRICS_BIND`), for a scraper on a private
-/// network.
-pub fn serve_metrics(listener: TcpListener, metrics: Metrics) -> std::io::Result<Server> {
-    let server = HttpServer::new(move || {
-        let metrics = metrics.clone();
-        App::new().route("/metrics", web::get().to(move || std::future::ready(metrics_text(&metrics))))
-    })
-    .workers(1)
-    .listen(listener)?
-    .run();
-    Ok(server)
 }
 
 /// A caller may pass its own request id (letters, digits and dashes, up to 64).
@@ -539,33 +446,6 @@ async fn schema_sdl(state: web::Data<AppState>) -> HttpResponse {
 
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().body("ok")
-}
-
-/// `/metrics` on the API's address: only with the configured token (operators scrape it;
-/// the public must not read request counts and timings).
-async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let presented = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
-    match (&state.metrics_token, presented) {
-        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
-            metrics_text(&state.metrics)
-        }
-        (Some(_), _) => HttpResponse::Unauthorized().insert_header((header::WWW_AUTHENTICATE, "Bearer")).finish(),
-        (None, _) => HttpResponse::NotFound().finish(),
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// The Prometheus text of every metric.
-pub fn metrics_text(metrics: &Metrics) -> HttpResponse {
-    let mut buffer = Vec::new();
-    let families = metrics.registry.gather();
-    if TextEncoder::new().encode(&families, &mut buffer).is_err() {
-        return HttpResponse::InternalServerError().finish();
-    }
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(buffer)
 }
 
 #[cfg(test)]

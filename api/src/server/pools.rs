@@ -1,20 +1,26 @@
 //! Gauges of the database pools, read when `/metrics` is scraped: each pool's connections by
-//! state (idle, in use) and its limit, per pool (the primary's, the replica's), and the read
-//! replica's replay lag as last measured.
+//! state (idle, in use), its limit and how long a connection takes to acquire, per pool (the
+//! primary's, the replica's), and the read replica's replay lag as last measured.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{Gauge, IntGaugeVec, Opts};
+use prometheus::{Gauge, GaugeVec, IntGaugeVec, Opts};
 use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::replica::Replica;
 
+/// Longest a sampled acquire is waited for; a pool that gives no connection by then reads this.
+const ACQUIRE_LIMIT: Duration = Duration::from_secs(1);
+
+#[derive(Clone)]
 pub struct PoolGauges {
     pools: Vec<(&'static str, DatabaseConnection)>,
     connections: IntGaugeVec,
     limit: IntGaugeVec,
+    acquire: GaugeVec,
     /// The read replica, when one is configured, and its lag's gauge.
     replica: Option<(Arc<Replica>, Gauge)>,
 }
@@ -33,7 +39,35 @@ impl PoolGauges {
                         when it was not seen answering for 5 s)";
             (replica.clone(), Gauge::new("db_replica_lag_seconds", help).expect("static metric definition"))
         });
-        Self { pools, connections, limit, replica }
+        let acquire = GaugeVec::new(
+            Opts::new(
+                "db_pool_acquire_seconds",
+                "Time to acquire a connection from each pool, sampled at each scrape (1 when none came within a second)",
+            ),
+            &["pool"],
+        )
+        .expect("static metric definition");
+        Self { pools, connections, limit, acquire, replica }
+    }
+}
+
+impl PoolGauges {
+    /// Times taking one connection from each pool (and giving it back): what a request arriving
+    /// now would wait, 0 while one is idle, the longer the more requests queue before it.
+    pub async fn sample_acquire(&self) {
+        for (name, db) in &self.pools {
+            let started = Instant::now();
+            let acquired = match db.get_database_backend() {
+                DbBackend::Postgres => tokio::time::timeout(ACQUIRE_LIMIT, db.get_postgres_connection_pool().acquire())
+                    .await
+                    .map(|c| c.is_ok()),
+                _ => tokio::time::timeout(ACQUIRE_LIMIT, db.get_sqlite_connection_pool().acquire())
+                    .await
+                    .map(|c| c.is_ok()),
+            };
+            let waited = if acquired == Ok(true) { started.elapsed() } else { ACQUIRE_LIMIT };
+            self.acquire.with_label_values(&[name]).set(waited.as_secs_f64());
+        }
     }
 }
 
@@ -54,7 +88,7 @@ fn stats(db: &DatabaseConnection) -> (u32, usize, u32) {
 impl Collector for PoolGauges {
     fn desc(&self) -> Vec<&Desc> {
         let lag = self.replica.iter().flat_map(|(_, gauge)| gauge.desc());
-        self.connections.desc().into_iter().chain(self.limit.desc()).chain(lag).collect()
+        self.connections.desc().into_iter().chain(self.limit.desc()).chain(self.acquire.desc()).chain(lag).collect()
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
@@ -67,6 +101,7 @@ impl Collector for PoolGauges {
         }
         let mut families = self.connections.collect();
         families.extend(self.limit.collect());
+        families.extend(self.acquire.collect());
         if let Some((replica, gauge)) = &self.replica
             && let Some(lag) = replica.lag_seconds()
         {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::AppState;
 
@@ -73,10 +73,11 @@ impl Replica {
     async fn probe(&self, db: &DatabaseConnection) -> bool {
         let answer = async {
             match db.get_database_backend() {
-                DbBackend::Postgres => {
-                    let row = db.query_one_raw(Statement::from_string(DbBackend::Postgres, LAG)).await?;
-                    Ok::<f64, sea_orm::DbErr>(row.and_then(|row| row.try_get_by_index::<f64>(0).ok()).unwrap_or(0.0))
-                }
+                // On the pool itself, like `ping`: a probe is not one of a request's statements.
+                DbBackend::Postgres => sea_orm::sqlx::query_scalar::<_, f64>(LAG)
+                    .fetch_one(db.get_postgres_connection_pool())
+                    .await
+                    .map_err(|error| sea_orm::DbErr::Custom(error.to_string())),
                 _ => db.ping().await.map(|()| 0.0),
             }
         };
