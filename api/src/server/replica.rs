@@ -18,10 +18,11 @@ const LEFT_ALONE: Duration = Duration::from_secs(15);
 /// How long a ping may take before the replica counts as lost.
 const PING: Duration = Duration::from_millis(500);
 /// How far a PostgreSQL standby's replay is behind its primary, in seconds: none while it has
-/// replayed all it received (a quiet primary sends nothing to replay), none on a server that is
-/// not a standby.
+/// replayed all it received (a quiet primary sends nothing to replay) and on a server that is
+/// not a standby; unknown (null) while it is behind but has replayed no transaction since it
+/// started.
 const LAG: &str = "SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() \
-    THEN 0::float8 ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8 END";
+    THEN 0::float8 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 END";
 /// `lag_ms` before the replica was first reached.
 const UNKNOWN: u64 = u64::MAX;
 
@@ -74,16 +75,17 @@ impl Replica {
         let answer = async {
             match db.get_database_backend() {
                 // On the pool itself, like `ping`: a probe is not one of a request's statements.
-                DbBackend::Postgres => sea_orm::sqlx::query_scalar::<_, f64>(LAG)
+                DbBackend::Postgres => sea_orm::sqlx::query_scalar::<_, Option<f64>>(LAG)
                     .fetch_one(db.get_postgres_connection_pool())
                     .await
                     .map_err(|error| sea_orm::DbErr::Custom(error.to_string())),
-                _ => db.ping().await.map(|()| 0.0),
+                _ => db.ping().await.map(|()| Some(0.0)),
             }
         };
         match tokio::time::timeout(PING, answer).await {
             Ok(Ok(lag)) => {
-                self.lag_ms.store((lag.max(0.0) * 1000.0) as u64, Ordering::Relaxed);
+                let ms = lag.map_or(UNKNOWN, |lag| (lag.max(0.0) * 1000.0) as u64);
+                self.lag_ms.store(ms, Ordering::Relaxed);
                 true
             }
             _ => false,
