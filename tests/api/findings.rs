@@ -113,6 +113,39 @@ async fn offices_download_findings_releases_and_the_overview_as_csv_and_xlsx() {
     );
 }
 
+/// A credit code of digits only (as many are) leaves in every download whole: a text cell in
+/// the workbook, and behind a tab in a CSV so that Excel and LibreOffice do not read it as a
+/// number and round it (`tests/clients/spreadsheets.sh` opens the files in LibreOffice itself).
+#[tokio::test]
+async fn downloads_keep_every_digit_of_a_credit_code() {
+    use calamine::{Data, Reader};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    // A unit whose code is all digits (its check character happens to be one).
+    let code = (10..100)
+        .map(|n| crate::fixture::credit_code("620700", n))
+        .find(|code| code.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap();
+    let unit = crate::fixture::institution(&app, &w.city.token, &w.city.department, "张掖市数字编码中心", &code).await;
+    crate::fixture::establishment(&app, &w.city.token, &unit, 3, 0).await;
+    let release = app.ok(Some(&w.city.token), "mutation { publishRelease { id } }", json!({})).await;
+    let id = release["publishRelease"]["id"].as_str().unwrap().to_string();
+    let download = |path: String| {
+        let client = app.client.clone();
+        async move { client.get(path).send().await.unwrap().bytes().await.unwrap() }
+    };
+    // The public release as a citizen downloads it, and an office's findings.
+    let csv = download(format!("{}/releases/{id}.csv", app.address)).await;
+    let csv = String::from_utf8(csv.to_vec()).unwrap();
+    assert!(csv.contains(&format!(",\t{code},")), "the code behind a tab: {csv}");
+    let xlsx = download(format!("{}/releases/{id}.xlsx", app.address)).await;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<&Data> = sheet.rows().flatten().filter(|cell| cell.to_string() == code).collect();
+    assert!(!cells.is_empty(), "the code is in the workbook");
+    assert!(cells.iter().all(|cell| matches!(cell, Data::String(_))), "a text cell, never a number: {cells:?}");
+}
+
 /// A fixture built for the remaining findings: each one names exactly the institutions made
 /// to show it.
 #[tokio::test]
