@@ -94,6 +94,30 @@ async fn metrics_gauge_each_pools_connections() {
     assert!(body.lines().any(|l| l == "db_replica_lag_seconds 0"), "{body}");
 }
 
+/// Operation names come from clients: only a name the document holds gets a series of its own,
+/// and only so many names; the rest count as `other`.
+#[tokio::test]
+async fn metrics_label_only_operations_in_the_document_and_only_so_many() {
+    let token = "metrics-token-for-the-tests-0123456789";
+    let app = crate::helpers::spawn_app_with(|state| state.with_metrics_token(Some(token.into()))).await;
+    let ask = |body: serde_json::Value| {
+        let request = app.client.post(format!("{}/graphql", app.address)).json(&body);
+        async move { request.send().await.unwrap().status() }
+    };
+    ask(serde_json::json!({"query": "query Held { __typename }", "operationName": "Held"})).await;
+    ask(serde_json::json!({"query": "query Held { __typename }", "operationName": "Invented"})).await;
+    for n in 0..520 {
+        ask(serde_json::json!({"query": format!("query Made{n} {{ __typename }}")})).await;
+    }
+    let body = app.client.get(format!("{}/metrics", app.address)).bearer_auth(token).send().await.unwrap();
+    let body = body.text().await.unwrap();
+    let series: Vec<&str> = body.lines().filter(|l| l.starts_with("graphql_requests_total{")).collect();
+    assert!(series.iter().any(|l| l.contains("operation=\"Held\"")), "{body}");
+    assert!(!body.contains("Invented"), "a name the document does not hold has no series");
+    assert!(series.iter().any(|l| l.contains("operation=\"other\"")), "{body}");
+    assert!(series.len() <= 502, "{} series", series.len());
+}
+
 #[tokio::test]
 async fn metrics_time_each_operation_and_name_the_build() {
     let token = "metrics-token-for-the-tests-0123456789";

@@ -401,11 +401,14 @@ fn keep_when_done(
 
 /// The operation a request runs: the name it asks for, or its document's only operation's.
 fn operation_name(request: &mut async_graphql::Request) -> Option<String> {
-    if let Some(name) = &request.operation_name {
-        return Some(name.clone());
-    }
+    let asked = request.operation_name.clone();
     let document = request.parsed_query().ok()?;
-    document.operations.iter().find_map(|(name, _)| name.map(|n| n.to_string()))
+    let mut named = document.operations.iter().filter_map(|(name, _)| name.map(|n| n.to_string()));
+    match asked {
+        // A name the document does not hold is not an operation's: metrics count it as `other`.
+        Some(asked) => Some(if named.any(|name| name == asked) { asked } else { "other".to_string() }),
+        None => named.next(),
+    }
 }
 
 /// Counts and logs how a GraphQL request ended: `OK`, or its first error's code.
