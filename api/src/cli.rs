@@ -91,6 +91,20 @@ pub enum Command {
         #[command(subcommand)]
         what: UserCommand,
     },
+    /// Checks a downloaded release (`/releases/{id}.json`) against its signature (`.json.sig`):
+    /// exits 0 and names the key when it holds, non-zero when a byte differs.
+    VerifyRelease {
+        /// The release as downloaded.
+        file: PathBuf,
+        /// Its signature (64 raw bytes).
+        sig: PathBuf,
+        /// The public key (PEM, `/release-signing-key.pem`); default: this server's own key
+        /// (`RELEASE_SIGNING_KEY_FILE`, or the one in the data folder).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[arg(long, env = "RELEASE_SIGNING_KEY_FILE", hide = true)]
+        release_signing_key_file: Option<PathBuf>,
+    },
     /// Prints a signed JWT on stdout.
     Token {
         /// The caller's role.

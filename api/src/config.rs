@@ -59,6 +59,10 @@ pub struct Server {
     /// pending; run `cargo run -p migration -- up` or `api migrate` instead).
     #[arg(long, help_heading = "Serving", env = "MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
     pub migrate_on_start: bool,
+    /// Ed25519 private key (PKCS#8 PEM) releases are signed with; unset: one kept in
+    /// `data/release-signing-key.pem`, made on first start.
+    #[arg(long, help_heading = "Serving", env = "RELEASE_SIGNING_KEY_FILE")]
+    pub release_signing_key_file: Option<PathBuf>,
     /// Origins allowed to call the API from a browser (comma-separated); empty: none.
     #[arg(long, help_heading = "Serving", env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
@@ -203,6 +207,15 @@ pub fn read_or_create_key(path: &std::path::Path) -> anyhow::Result<String> {
     let key = base64::engine::general_purpose::STANDARD.encode(bytes);
     write_private(path, &key).with_context(|| format!("writing {}", path.display()))?;
     Ok(key)
+}
+
+/// Writes a new key file (mode 0600), its folder made when missing; an existing file is refused.
+pub fn write_key_file(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    write_private(path, contents).with_context(|| format!("writing {}", path.display()))
 }
 
 fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {

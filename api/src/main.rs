@@ -106,6 +106,12 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                 let summary = api::seed::demo::load(&db, &pii).await?;
                 tracing::info!(?summary, "demo city loaded");
             }
+            let release_signer = api::disclosure::signing::ReleaseSigner::load(
+                server.release_signing_key_file.as_deref(),
+                &settings.data_dir,
+            )?;
+            release_signer.register(&db).await.context("recording the release-signing key")?;
+            tracing::info!(fingerprint = release_signer.fingerprint(), "releases are signed with this key");
             let listener = TcpListener::bind(&server.bind).with_context(|| format!("binding {}", server.bind))?;
             let signer = keys.signer;
             let mut state = AppState::new(db, keys.verifier, pii)
@@ -138,7 +144,17 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
             } else if server.oidc().is_some() {
                 anyhow::bail!("OIDC_ISSUER needs a key to sign session tokens (JWT_SECRET or a private key)");
             }
-            let state = state.count_statements();
+            let state = state.count_statements().with_release_signer(release_signer);
+            // Releases published before releases were signed (or by the demo's seeding) are
+            // signed now, in the background: their first download would sign them otherwise.
+            let signing = state.clone();
+            tokio::spawn(async move {
+                match api::disclosure::signing::sign_unsigned(&signing.db, &signing.release_signer).await {
+                    Ok(0) => {}
+                    Ok(count) => tracing::info!(count, "releases signed"),
+                    Err(error) => tracing::warn!(error = %error.message(), "signing earlier releases"),
+                }
+            });
             let metrics_server = match &server.metrics_bind {
                 Some(address) => {
                     let listener =
@@ -250,6 +266,35 @@ async fn run(command: Command, settings: api::config::Global) -> anyhow::Result<
                     let path = path.clone().unwrap_or_else(|| PathBuf::from(&file.name));
                     std::fs::write(&path, &file.bytes)?;
                     eprintln!("wrote {}", path.display());
+                }
+            }
+        }
+        Command::VerifyRelease { file, sig, key, release_signing_key_file } => {
+            let body = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let signature = std::fs::read(&sig).with_context(|| format!("reading {}", sig.display()))?;
+            let pem = match &key {
+                Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+                None => {
+                    let path = release_signing_key_file
+                        .clone()
+                        .unwrap_or_else(|| settings.data_dir.join("release-signing-key.pem"));
+                    anyhow::ensure!(path.exists(), "no key: give --key PEM (the server's /release-signing-key.pem)");
+                    api::disclosure::signing::ReleaseSigner::load(Some(&path), &settings.data_dir)?
+                        .public_key_pem()
+                        .to_string()
+                }
+            };
+            match api::disclosure::signing::verify(&body, &signature, &pem) {
+                Ok(fingerprint) => {
+                    println!("{}: signature valid, key {fingerprint}", file.display());
+                    if let Some(named) = api::disclosure::signing::signer_named_in(&body).filter(|n| *n != fingerprint)
+                    {
+                        println!("(the release names key {named})");
+                    }
+                }
+                Err(reason) => {
+                    eprintln!("{}: NOT VALID: {reason}", file.display());
+                    return Ok(std::process::ExitCode::FAILURE);
                 }
             }
         }

@@ -33,6 +33,8 @@ pub mod reduction_plan;
 pub mod reform;
 pub mod release_figures;
 pub mod release_institution;
+pub mod release_signature;
+pub mod release_signing_key;
 pub mod reserve_balance;
 pub mod round_institution;
 pub mod round_result;

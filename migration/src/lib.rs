@@ -37,6 +37,7 @@ mod m20261206_000031_recruitment_quota;
 mod m20261207_000032_person_record;
 mod m20261207_000033_submissions;
 mod m20261207_000034_release_pool;
+mod m20261207_000035_release_signatures;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_person_record::Migration),
             Box::new(m20261207_000033_submissions::Migration),
             Box::new(m20261207_000034_release_pool::Migration),
+            Box::new(m20261207_000035_release_signatures::Migration),
         ]
     }
 }

@@ -33,6 +33,7 @@ mod record;
 mod reforms;
 mod relay;
 mod scope;
+mod signed_releases;
 mod signin;
 mod statistics;
 mod submissions;

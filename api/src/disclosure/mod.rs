@@ -7,6 +7,7 @@
 
 mod audit_query;
 mod publish;
+pub mod signing;
 pub mod suppression;
 
 pub use audit_query::AuditQuery;
@@ -235,6 +236,13 @@ impl Release {
     }
     async fn institution_count(&self) -> i32 {
         self.row.institution_count
+    }
+    /// How to check this release offline: the key that signed it, when, and where its signed
+    /// bytes and signature are. Null until it is signed (a release published before releases
+    /// were signed is signed when the server starts, or at its first download).
+    async fn signature(&self, ctx: &Context<'_>) -> Result<Option<signing::ReleaseSignature>> {
+        let loaders = ctx.data_unchecked::<crate::graphql::loaders::Loaders>();
+        loaders.release_signatures.load_one(self.row.id).await.map_err(crate::graphql::loaders::to_api)
     }
     /// The audit chain's head when the release was published (position and hash): anyone
     /// holding it can see later whether the history behind the release was rewritten.
@@ -487,7 +495,8 @@ impl DisclosureMutation {
         #[graphql(default = 0)] suppression_threshold: i32,
         #[graphql(default)] note: String,
     ) -> Result<Release> {
-        let row = publish(db(ctx), scope(ctx), &actor(ctx), suppression_threshold, &note).await?;
+        let signer = ctx.data_opt::<Arc<signing::ReleaseSigner>>().map(|signer| signer.as_ref());
+        let row = publish(db(ctx), scope(ctx), &actor(ctx), suppression_threshold, &note, signer).await?;
         release_of(db(ctx), row.id).await
     }
 

@@ -91,7 +91,8 @@ fn unprotectable(snapshots: &[Snapshot], ids: &[i32], threshold: i32) -> ApiErro
     ))
 }
 
-/// Publishes a release: written, audited, sealed with the audit chain's head, committed.
+/// Publishes a release: written, audited, sealed with the audit chain's head, signed (when a
+/// key is at hand; else at its first download), committed.
 #[tracing::instrument(skip_all)]
 pub async fn publish(
     db: &DatabaseConnection,
@@ -99,6 +100,7 @@ pub async fn publish(
     actor: &Actor,
     threshold: i32,
     note: &str,
+    signer: Option<&super::signing::ReleaseSigner>,
 ) -> ApiResult<disclosure_release::Model> {
     let txn = begin_snapshot(db).await?;
     let (release, _) = write_release(&txn, scope, actor, threshold, note).await?;
@@ -110,6 +112,9 @@ pub async fn publish(
     sealed.audit_seq = Set(Some(head.seq));
     sealed.audit_hash = Set(Some(head.hash));
     let release = sealed.update(&txn).await?;
+    if let Some(signer) = signer {
+        super::signing::sign(&txn, signer, release.id).await?;
+    }
     crate::write::commit(txn).await?;
     Ok(release)
 }

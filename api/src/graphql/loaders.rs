@@ -55,6 +55,8 @@ pub struct Loaders {
     pub vacancy_use_plans: Cached<PlansOf>,
     /// Each person's open time off post.
     pub off_post: Cached<OffPostOf>,
+    /// Which key signed each release.
+    pub release_signatures: Cached<crate::disclosure::signing::SignaturesOf>,
 }
 
 fn cached<T: Loader<i32>>(loader: T) -> Cached<T> {
@@ -66,6 +68,7 @@ impl Loaders {
         Self {
             vacancies: cached(VacanciesOf(db.clone())),
             off_post: cached(OffPostOf(db.clone())),
+            release_signatures: cached(crate::disclosure::signing::SignaturesOf(db.clone())),
             round_institutions: cached(RoundInstitutions(db.clone())),
             leaders: cached(LeadersOf(db.clone())),
             round_members: cached(RoundMembers(db.clone())),

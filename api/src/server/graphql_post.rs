@@ -270,8 +270,13 @@ async fn run(
         }
     };
     let loaders = Loaders::new(db, &scope, &state.pii);
-    let request =
-        request.data(scope).data(loaders).data(db.clone()).data(request_id.clone()).data(state.settler.clone());
+    let request = request
+        .data(scope)
+        .data(loaders)
+        .data(db.clone())
+        .data(request_id.clone())
+        .data(state.settler.clone())
+        .data(state.release_signer.clone());
     let mut still_running = false;
     let deadline = state.limits.deadline;
     let started = std::time::Instant::now();

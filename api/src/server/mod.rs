@@ -27,6 +27,7 @@ mod graphql_get;
 mod graphql_post;
 mod metrics;
 mod pools;
+mod releases;
 mod replica;
 mod signin;
 use files::{IMPORT_LIMIT, annual_statistics, export_download, import_upload, release_download, staff_template};
@@ -95,6 +96,8 @@ pub struct AppState {
     pub settler: Arc<crate::totals::Settler>,
     /// The offices with an upload being imported (one each at a time).
     pub imports: Arc<ImportsRunning>,
+    /// The key releases are signed with (one of its own unless `with_release_signer` gives one).
+    pub release_signer: Arc<crate::disclosure::signing::ReleaseSigner>,
 }
 
 impl AppState {
@@ -115,6 +118,7 @@ impl AppState {
             oidc: None,
             pii,
             settler: crate::totals::Settler::new(db.clone()),
+            release_signer: Arc::new(crate::disclosure::signing::ReleaseSigner::generate()),
             read_db: db.clone(),
             db,
             verifier: Arc::new(verifier),
@@ -169,6 +173,12 @@ impl AppState {
     /// Serves `/metrics` on the API's address to requests bearing `token`.
     pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
         self.metrics_token = token;
+        self
+    }
+
+    /// Signs releases with `signer` (the office's kept key) instead of a key of the state's own.
+    pub fn with_release_signer(mut self, signer: crate::disclosure::signing::ReleaseSigner) -> Self {
+        self.release_signer = Arc::new(signer);
         self
     }
 
@@ -272,6 +282,10 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/metrics", read().to(metrics))
             .route("/exports/{file}", read().to(export_download))
             .route("/statistics/annual.xlsx", read().to(annual_statistics))
+            .route("/releases/{id}.json", read().to(releases::signed_json))
+            .route("/releases/{id}.json.sig", read().to(releases::signature))
+            .route("/release-signing-key.pem", read().to(releases::public_key))
+            .route("/release-signing-keys.json", read().to(releases::keys))
             .route("/releases/{file}", read().to(release_download))
             .route("/imports/staff-template.xlsx", read().to(staff_template))
             .service(

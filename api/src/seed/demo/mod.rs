@@ -227,7 +227,7 @@ async fn publish_releases(db: &DatabaseConnection) -> anyhow::Result<()> {
         };
         let scope = crate::scope::Scope::resolve(db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
         let actor = Actor::system("seed --demo");
-        crate::disclosure::publish(db, &scope, &actor, threshold, "首次公开 first release")
+        crate::disclosure::publish(db, &scope, &actor, threshold, "首次公开 first release", None)
             .await
             .map_err(|e| anyhow::anyhow!(e.message()))?;
     }
