@@ -55,4 +55,19 @@ echo "overview: $answer"
 grep -q '"approved":4158' <<<"$answer"
 page=$(curl -fsS "http://$BIND/")
 grep -q '<html' <<<"$page" && echo "portal: served"
+# A release as a citizen checks it offline: downloaded with its signature and the office's key,
+# verified by `api verify-release` and by openssl, and refused once a byte is changed.
+release=$(curl -fsS "http://$BIND/graphql" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"query":"mutation { publishRelease { id } }"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["publishRelease"]["id"])')
+curl -fsS -o "$tmp/r.json" "http://$BIND/releases/$release.json"
+curl -fsS -o "$tmp/r.json.sig" "http://$BIND/releases/$release.json.sig"
+curl -fsS -o "$tmp/key.pem" "http://$BIND/release-signing-key.pem"
+"$api" verify-release "$tmp/r.json" "$tmp/r.json.sig" --key "$tmp/key.pem"
+(cd "$tmp" && "$api" verify-release r.json r.json.sig) >/dev/null # the server's own key, from its data folder
+openssl pkeyutl -verify -pubin -inkey "$tmp/key.pem" -rawin -in "$tmp/r.json" -sigfile "$tmp/r.json.sig"
+sed -i 's/"releaseId":/"releaseId":1/' "$tmp/r.json"
+if "$api" verify-release "$tmp/r.json" "$tmp/r.json.sig" --key "$tmp/key.pem" 2>/dev/null; then
+  echo "a changed release was accepted" >&2; exit 1
+fi
+echo "release $release: signature verified by api verify-release and openssl; a changed byte refused"
 echo "smoke: passed"

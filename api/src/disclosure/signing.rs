@@ -82,17 +82,7 @@ impl ReleaseSigner {
     pub async fn register(&self, db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
         use release_signing_key::Column;
         let now = Utc::now();
-        let row = release_signing_key::ActiveModel {
-            fingerprint: Set(self.fingerprint.clone()),
-            public_key_pem: Set(self.public_pem.clone()),
-            valid_from: Set(now),
-            valid_until: Set(None),
-            ..Default::default()
-        };
-        release_signing_key::Entity::insert(row)
-            .on_conflict(OnConflict::column(Column::Fingerprint).do_nothing().to_owned())
-            .exec_without_returning(db)
-            .await?;
+        self.publish_key(db).await?;
         release_signing_key::Entity::update_many()
             .col_expr(Column::ValidUntil, sea_orm::sea_query::Expr::value(now))
             .filter(Column::Fingerprint.ne(self.fingerprint.clone()))
@@ -103,6 +93,22 @@ impl ReleaseSigner {
             .col_expr(Column::ValidUntil, sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None))
             .filter(Column::Fingerprint.eq(self.fingerprint.clone()))
             .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Lists this key among those that have signed (once), in use from now.
+    async fn publish_key<C: ConnectionTrait>(&self, db: &C) -> Result<(), sea_orm::DbErr> {
+        let row = release_signing_key::ActiveModel {
+            fingerprint: Set(self.fingerprint.clone()),
+            public_key_pem: Set(self.public_pem.clone()),
+            valid_from: Set(Utc::now()),
+            valid_until: Set(None),
+            ..Default::default()
+        };
+        release_signing_key::Entity::insert(row)
+            .on_conflict(OnConflict::column(release_signing_key::Column::Fingerprint).do_nothing().to_owned())
+            .exec_without_returning(db)
             .await?;
         Ok(())
     }
@@ -196,18 +202,8 @@ pub async fn sign<C: ConnectionTrait>(
         .all(db)
         .await?;
     let body = canonical(&document(&release, &place, &records, signer.fingerprint())?);
-    // Any key that signs is published (a server's first key, a test's), in use from now.
-    let key = release_signing_key::ActiveModel {
-        fingerprint: Set(signer.fingerprint.clone()),
-        public_key_pem: Set(signer.public_pem.clone()),
-        valid_from: Set(Utc::now()),
-        valid_until: Set(None),
-        ..Default::default()
-    };
-    release_signing_key::Entity::insert(key)
-        .on_conflict(OnConflict::column(release_signing_key::Column::Fingerprint).do_nothing().to_owned())
-        .exec_without_returning(db)
-        .await?;
+    // Any key that signs is published (a server's first key, a test's).
+    signer.publish_key(db).await?;
     let signature = signer.key.sign(body.as_bytes()).to_bytes().to_vec();
     let row = release_signature::ActiveModel {
         release_id: Set(release_id),
