@@ -2,13 +2,18 @@
 rules (loaded from tests/clients/node_modules, nothing from the network), keyboard use, the
 state in the URL with the back button, over-establishment explained, labels by the
 jurisdiction's level, release history, downloads as published, the footer, print styles, and
-a withheld record explained. argv = [GraphQL URL]. With SCREENSHOTS=DIR, the screenshots of
+a withheld record explained, the release's signature checked with openssl as the page says, and an
+open record printed alone on one A4 page with its verification line. argv = [GraphQL URL]. With SCREENSHOTS=DIR, the screenshots of
 docs/ are written there."""
 
+import base64
 import json
 import os
 import pathlib
+import re
+import subprocess
 import sys
+import tempfile
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -82,10 +87,30 @@ def tab_to(browser, accept, limit=60):
     check(browser, False, "not reachable with the keyboard")
 
 
+def download(path):
+    with urllib.request.urlopen(f"{origin}{path}") as response:
+        return response.read()
+
+
+def verified_by_openssl(release):
+    """The release, its signature and the key as the page links them, checked by openssl."""
+    with tempfile.TemporaryDirectory() as folder:
+        files = {"key.pem": "/release-signing-key.pem", "r.json": f"/releases/{release}.json", "r.json.sig": f"/releases/{release}.json.sig"}
+        for name, path in files.items():
+            pathlib.Path(folder, name).write_bytes(download(path))
+        result = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "key.pem", "-rawin", "-in", "r.json", "-sigfile", "r.json.sig"],
+                                cwd=folder, capture_output=True, text=True)
+        return result.returncode == 0 and "Signature Verified Successfully" in result.stdout
+
+
 def desktop():
     browser = open_browser("1280,1000")
     wait = waiter(browser)
     try:
+        # The city's latest release, as signed (the first download signs a release the demo
+        # published before the server had its key).
+        latest = public('{ disclosure(jurisdiction: "620700") { id } }')["disclosure"]["id"]
+        download(f"/releases/{latest}.json")
         browser.get(f"{origin}/")
         ready(browser)
         accessible(browser, "the city's page")
@@ -102,6 +127,14 @@ def desktop():
         check(browser, "csv" in kinds and "xlsx" in kinds, f"downloads: {links}")
         with urllib.request.urlopen(links[kinds.index("csv")]) as response:
             check(browser, response.read(3) == b"\xef\xbb\xbf", "the CSV starts with a byte-order mark")
+        # How to check the release: the key's fingerprint, the files, the openssl command; and
+        # the command holds on the files the page links.
+        browser.find_element(By.CSS_SELECTOR, "#verify summary").click()
+        verify = text(browser, "verify")
+        check(browser, re.search(r"[0-9a-f]{64}", verify) and "openssl pkeyutl -verify" in verify, f"verification: {verify!r}")
+        hrefs = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#verify a")]
+        check(browser, any(h.endswith(f"/releases/{latest}.json.sig") for h in hrefs), f"signature linked: {hrefs}")
+        check(browser, verified_by_openssl(latest), "openssl verifies the release the page links")
         if shots:
             browser.save_screenshot(os.path.join(shots, "portal.png"))
         # Keyboard: reach the search box, search for a graded hospital, open its record with Enter.
@@ -118,7 +151,17 @@ def desktop():
         check(browser, name in text(browser, "record"), "the record opened by keyboard is the row's")
         check(browser, f"({hospital['gradeYear']})" in text(browser, "record"), "the published grade with its year")
         check(browser, "周转池编制" in text(browser, "record"), "the record shows its pool slots")
+        line = text(browser, "recordLine")
+        check(browser, f"/releases/{latest}.json" in line and "公钥指纹" in line, f"the record's verification line: {line!r}")
         accessible(browser, "an open record")
+        # Printed, an open record is a document of its own: alone, on one A4 page.
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        check(browser, not browser.find_element(By.ID, "figures").is_displayed(), "an open record prints without the overview")
+        check(browser, "/releases/" in text(browser, "recordLine"), "the verification line is printed")
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True})
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(pdf["data"])))
+        check(browser, pages == 1, f"a record prints on one A4 page, not {pages}")
         close = browser.find_element(By.ID, "close")
         close.send_keys(Keys.ENTER)
         wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("hidden"))
