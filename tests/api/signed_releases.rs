@@ -136,3 +136,19 @@ async fn an_older_release_is_signed_when_fetched_and_a_replaced_key_stays_publis
     // The release keeps its bytes and its signer.
     assert_eq!(bytes(&app, &format!("/releases/{id}.json")).await, body);
 }
+
+/// At start the server signs what was published before it had a key: every unsigned release
+/// once, none twice.
+#[tokio::test]
+async fn releases_published_before_signing_are_signed_once_at_start() {
+    let app = spawn_app().await;
+    api::seed::demo::load(&app.db, &app.pii).await.unwrap();
+    let signer = api::disclosure::signing::ReleaseSigner::generate();
+    let signed = api::disclosure::signing::sign_unsigned(&app.db, &signer).await.unwrap();
+    let releases =
+        app.ok(Some(&app.office("620700")), "{ childDisclosures(jurisdiction: \"620700\") { id } }", json!({})).await;
+    assert!(signed > releases["childDisclosures"].as_array().unwrap().len(), "the city's and its counties': {signed}");
+    assert_eq!(api::disclosure::signing::sign_unsigned(&app.db, &signer).await.unwrap(), 0);
+    let listed: Value = serde_json::from_slice(&bytes(&app, "/release-signing-keys.json").await).unwrap();
+    assert!(listed["keys"].as_array().unwrap().iter().any(|k| k["fingerprint"] == signer.fingerprint()));
+}

@@ -243,15 +243,22 @@ pub async fn signed(
 
 /// Signs every release not signed yet (those published before releases were signed); how many.
 pub async fn sign_unsigned(db: &DatabaseConnection, signer: &ReleaseSigner) -> ApiResult<usize> {
-    let signed: Vec<i32> = release_signature::Entity::find().all(db).await?.iter().map(|r| r.release_id).collect();
+    use sea_orm::QuerySelect;
+    // Ids only: a signed release's body is the size of the release.
+    let signed: Vec<i32> = release_signature::Entity::find()
+        .select_only()
+        .column(release_signature::Column::ReleaseId)
+        .into_tuple()
+        .all(db)
+        .await?;
     let unsigned: Vec<i32> = disclosure_release::Entity::find()
+        .select_only()
+        .column(disclosure_release::Column::Id)
         .filter(disclosure_release::Column::Id.is_not_in(signed))
         .order_by_asc(disclosure_release::Column::Id)
+        .into_tuple()
         .all(db)
-        .await?
-        .iter()
-        .map(|r| r.id)
-        .collect();
+        .await?;
     for id in &unsigned {
         self::signed(db, signer, *id).await?;
     }
