@@ -152,3 +152,23 @@ async fn releases_published_before_signing_are_signed_once_at_start() {
     let listed: Value = serde_json::from_slice(&bytes(&app, "/release-signing-keys.json").await).unwrap();
     assert!(listed["keys"].as_array().unwrap().iter().any(|k| k["fingerprint"] == signer.fingerprint()));
 }
+
+/// A release can be megabytes: its downloads count against the caller's rate limit like any
+/// other request.
+#[tokio::test]
+async fn release_downloads_count_against_the_callers_rate_limit() {
+    let app = crate::helpers::spawn_app_with(|state| state.with_throttle(api::throttle::Throttle::new(3, 1_000))).await;
+    let w = world(&app).await;
+    let release = app.ok(Some(&w.city.token), "mutation { publishRelease { id } }", json!({})).await;
+    let id = release["publishRelease"]["id"].as_str().unwrap().to_string();
+    let mut statuses = Vec::new();
+    for path in
+        [format!("/releases/{id}.json"), format!("/releases/{id}.json.sig"), "/release-signing-keys.json".into()]
+    {
+        statuses.push(app.client.get(format!("{}{path}", app.address)).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200]);
+    let fourth = app.client.get(format!("{}/releases/{id}.json", app.address)).send().await.unwrap();
+    assert_eq!(fourth.status().as_u16(), 429);
+    assert!(fourth.headers().contains_key("retry-after"));
+}

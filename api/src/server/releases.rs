@@ -1,19 +1,22 @@
 //! Signed releases over HTTP (CONTRACT.md): `/releases/{id}.json` (the release as signed),
 //! `/releases/{id}.json.sig` (its Ed25519 signature, 64 raw bytes), `/release-signing-key.pem`
 //! (the key in use) and `/release-signing-keys.json` (every key that has signed, with when it
-//! was in use). All public: a release is public, and so is the means to check it.
+//! was in use). All public: a release is public, and so is the means to check it; each request
+//! counts against its caller's rate limit like any other (a release can be megabytes).
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use entity::release_signing_key;
 use sea_orm::{EntityTrait, QueryOrder};
 
-use super::{AppState, error_response, request_id};
+use super::{AppState, admit, authenticate, error_response, request_id};
 use crate::disclosure::signing;
 use crate::error::ApiError;
 
 /// A release as signed (made and kept now for one published before signing).
-async fn stored(state: &AppState, id: &str) -> Result<entity::release_signature::Model, ApiError> {
+async fn stored(state: &AppState, req: &HttpRequest, id: &str) -> Result<entity::release_signature::Model, ApiError> {
+    let principal = authenticate(state, req).await?;
+    admit(state, req, &principal)?;
     let id: i32 = id.parse().map_err(|_| ApiError::not_found("no such release"))?;
     signing::signed(&state.db, &state.release_signer, id).await
 }
@@ -28,14 +31,14 @@ fn immutable(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
 }
 
 pub(super) async fn signed_json(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
-    match stored(&state, &id).await {
+    match stored(&state, &req, &id).await {
         Ok(row) => immutable("application/json", format!("{}.json", row.release_id), row.body.into_bytes()),
         Err(error) => error_response(error, &request_id(&req)),
     }
 }
 
 pub(super) async fn signature(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
-    match stored(&state, &id).await {
+    match stored(&state, &req, &id).await {
         Ok(row) => immutable("application/octet-stream", format!("{}.json.sig", row.release_id), row.signature),
         Err(error) => error_response(error, &request_id(&req)),
     }
@@ -49,6 +52,13 @@ pub(super) async fn public_key(state: web::Data<AppState>) -> HttpResponse {
 }
 
 pub(super) async fn keys(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let admitted = match authenticate(&state, &req).await {
+        Ok(principal) => admit(&state, &req, &principal),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = admitted {
+        return error_response(error, &request_id(&req));
+    }
     let rows = release_signing_key::Entity::find()
         .order_by_asc(release_signing_key::Column::ValidFrom)
         .all(state.reads().await)
