@@ -11,20 +11,9 @@ import { createHash } from 'node:crypto';
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { relayStylePagination } from '@apollo/client/utilities';
+import { office as officeCheck } from './office.mjs';
 
-const url = process.argv[2];
-const token = process.env.OFFICE_TOKEN;
-if (!url || !token) {
-  console.error('usage: OFFICE_TOKEN=... apollo.mjs GRAPHQL_URL');
-  process.exit(2);
-}
-function fail(message) {
-  console.error(`apollo: FAIL: ${message}`);
-  process.exit(1);
-}
-function check(condition, message) {
-  if (!condition) fail(message);
-}
+const { url, token, fail, check } = officeCheck('apollo');
 
 // Every request the client sends, as the server sees it.
 const sent = [];

@@ -16,29 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { codegen } from '@graphql-codegen/core';
 import * as operations from '@graphql-codegen/typescript-operations';
 import { buildClientSchema, getIntrospectionQuery, parse, printSchema } from 'graphql';
+import { office } from './office.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const url = process.argv[2];
-const token = process.env.OFFICE_TOKEN;
-if (!url || !token) {
-  console.error('usage: OFFICE_TOKEN=... codegen.mjs GRAPHQL_URL');
-  process.exit(2);
-}
-function fail(message) {
-  console.error(`codegen: FAIL: ${message}`);
-  process.exit(1);
-}
+const { fail, ask } = office('codegen');
 
-async function ask(query, variables = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  if (body.errors?.length) fail(`${query.slice(0, 60)}…: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 const schema = buildClientSchema(await ask(getIntrospectionQuery()));
 const documentText = readFileSync(resolve(here, 'operations.graphql'), 'utf8');

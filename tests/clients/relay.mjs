@@ -11,18 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { office } from './office.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const url = process.argv[2];
-const token = process.env.OFFICE_TOKEN;
-if (!url || !token) {
-  console.error('usage: OFFICE_TOKEN=... relay.mjs GRAPHQL_URL');
-  process.exit(2);
-}
-function fail(message) {
-  console.error(`relay: FAIL: ${message}`);
-  process.exit(1);
-}
+const { fail, ask } = office('relay');
 
 const project = resolve(here, 'relay');
 const generated = join(project, 'src/__generated__');
@@ -42,16 +34,6 @@ function operation(name) {
   return JSON.parse(match[1]);
 }
 
-async function ask(query, variables) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  if (body.errors?.length) fail(`${query.slice(0, 60)}…: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 const pagination = operation('InstitutionsListPaginationQuery');
 const first = (await ask(pagination, { jurisdiction: '620700', first: 3 })).institutions;

@@ -272,12 +272,7 @@ impl InstitutionQuery {
 /// One institution, when in the caller's scope (never the public's: it reads releases).
 pub(crate) async fn visible(ctx: &Context<'_>, id: i32) -> Result<Option<Institution>> {
     scope(ctx).require_internal()?;
-    let row = scope(ctx)
-        .institutions()
-        .filter(institution::Column::Id.eq(id))
-        .one(db(ctx))
-        .await
-        .map_err(crate::error::ApiError::from)?;
+    let row = scope(ctx).institutions().filter(institution::Column::Id.eq(id)).one(db(ctx)).await?;
     Ok(row.map(Institution))
 }
 

@@ -11,12 +11,17 @@ use sea_orm::{EntityTrait, QueryOrder};
 
 use super::{AppState, admit, authenticate, error_response, request_id};
 use crate::disclosure::signing;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+
+/// Counts the request against its caller's rate limit.
+async fn admitted(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
+    let principal = authenticate(state, req).await?;
+    admit(state, req, &principal)
+}
 
 /// A release as signed (made and kept now for one published before signing).
-async fn stored(state: &AppState, req: &HttpRequest, id: &str) -> Result<entity::release_signature::Model, ApiError> {
-    let principal = authenticate(state, req).await?;
-    admit(state, req, &principal)?;
+async fn stored(state: &AppState, req: &HttpRequest, id: &str) -> ApiResult<entity::release_signature::Model> {
+    admitted(state, req).await?;
     let id: i32 = id.parse().map_err(|_| ApiError::not_found("no such release"))?;
     signing::signed(&state.db, &state.release_signer, id).await
 }
@@ -52,35 +57,30 @@ pub(super) async fn public_key(state: web::Data<AppState>) -> HttpResponse {
 }
 
 pub(super) async fn keys(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let admitted = match authenticate(&state, &req).await {
-        Ok(principal) => admit(&state, &req, &principal),
-        Err(error) => Err(error),
-    };
-    if let Err(error) = admitted {
-        return error_response(error, &request_id(&req));
+    match signing_keys(&state, &req).await {
+        Ok(keys) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+            .json(serde_json::json!({ "keys": keys })),
+        Err(error) => error_response(error, &request_id(&req)),
     }
+}
+
+/// Every key that has signed, oldest first, with when it was in use.
+async fn signing_keys(state: &AppState, req: &HttpRequest) -> ApiResult<Vec<serde_json::Value>> {
+    admitted(state, req).await?;
     let rows = release_signing_key::Entity::find()
         .order_by_asc(release_signing_key::Column::ValidFrom)
         .all(state.reads().await)
-        .await
-        .map_err(ApiError::from);
-    match rows {
-        Ok(rows) => {
-            let keys: Vec<serde_json::Value> = rows
-                .into_iter()
-                .map(|key| {
-                    serde_json::json!({
-                        "fingerprint": key.fingerprint,
-                        "publicKeyPem": key.public_key_pem,
-                        "validFrom": key.valid_from,
-                        "validUntil": key.valid_until,
-                    })
-                })
-                .collect();
-            HttpResponse::Ok()
-                .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-                .json(serde_json::json!({ "keys": keys }))
-        }
-        Err(error) => error_response(error, &request_id(&req)),
-    }
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|key| {
+            serde_json::json!({
+                "fingerprint": key.fingerprint,
+                "publicKeyPem": key.public_key_pem,
+                "validFrom": key.valid_from,
+                "validUntil": key.valid_until,
+            })
+        })
+        .collect())
 }
