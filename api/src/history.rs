@@ -3,13 +3,14 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::enums::MovementKind;
+use entity::enums::{MovementKind, StaffBasis};
 use entity::{
-    audit_log, classification_decision, establishment_event, institution, reduction_plan, reform, staff_movement,
+    audit_log, classification_decision, establishment_event, institution, reduction_plan, reform, staff, staff_movement,
 };
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::documents::Kind;
 use crate::error::{ApiError, Result};
 use crate::graphql::context::parse_id;
 use crate::graphql::context::{db, scope};
@@ -29,6 +30,9 @@ pub struct TimelineEntry {
     /// Change of the staff count this entry caused (staff movements only).
     pub staff_delta: i32,
     pub recorded_at: DateTime<Utc>,
+    /// Where the document this entry's act issued downloads (`/documents/.../ID.pdf`: a 批复, an
+    /// 入编 or 出编 notice), for those who may read the act; none for entries without one.
+    pub document: Option<String>,
 }
 
 /// Cap on each source of a timeline.
@@ -89,6 +93,7 @@ impl HistoryQuery {
             on: Day(e.effective_on),
             category: "ESTABLISHMENT".into(),
             what: format!("{} {} {:+}{}", e.kind.word(), e.funding.word(), e.approved_delta, frozen(e.frozen_delta)),
+            document: Some(Kind::EstablishmentEvent.path(e.id)),
             document_no: Some(e.document_no),
             detail: e.reason,
             actor: e.actor,
@@ -108,6 +113,7 @@ impl HistoryQuery {
             detail: d.previous.map(|p| format!("was {}", p.word())).unwrap_or_default(),
             actor: d.actor,
             staff_delta: 0,
+            document: None,
             recorded_at: d.created_at,
         }));
         let determinations = entity::determination_decision::Entity::find()
@@ -129,6 +135,7 @@ impl HistoryQuery {
                 on: Day(d.decided_on),
                 category: "DETERMINATION".into(),
                 what: changed.join(", "),
+                document: Some(Kind::Determination.path(d.id)),
                 document_no: Some(d.document_no),
                 detail: format!("{} ({detail})", d.reason),
                 actor: d.actor,
@@ -148,6 +155,7 @@ impl HistoryQuery {
         entries.extend(reforms.into_iter().map(|r| TimelineEntry {
             on: Day(r.effective_on),
             category: "REFORM".into(),
+            document: Some(Kind::Reform.path(r.id)),
             what: if r.institution_id == id {
                 r.kind.word().to_string()
             } else {
@@ -167,6 +175,7 @@ impl HistoryQuery {
         entries.extend(plans.into_iter().map(|p| TimelineEntry {
             on: Day(p.opened_on),
             category: "REDUCTION_PLAN".into(),
+            document: None,
             what: format!("OPEN target {} ({} reduced, {})", p.target, p.reduced, p.status.word()),
             document_no: Some(p.document_no),
             detail: p.reason,
@@ -180,10 +189,30 @@ impl HistoryQuery {
             .limit(TIMELINE_ROWS)
             .all(db)
             .await?;
+        // Only people in establishment have 入编 and 出编 notices.
+        let outside: std::collections::HashSet<i32> = if movements.is_empty() {
+            Default::default()
+        } else {
+            staff::Entity::find()
+                .select_only()
+                .column(staff::Column::Id)
+                .filter(staff::Column::Id.is_in(movements.iter().map(|m| m.staff_id).collect::<Vec<_>>()))
+                .filter(staff::Column::Basis.eq(StaffBasis::Temporary))
+                .into_tuple::<i32>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect()
+        };
         entries.extend(movements.into_iter().map(|m| TimelineEntry {
             on: Day(m.occurred_on),
             category: "STAFF".into(),
             what: m.kind.word().to_string(),
+            document: match m.kind {
+                MovementKind::SecondOut | MovementKind::Return => None,
+                _ if outside.contains(&m.staff_id) => None,
+                _ => Some(Kind::Movement.path(m.id)),
+            },
             document_no: m.document_no,
             detail: m.note,
             actor: m.actor,

@@ -13,6 +13,7 @@ pub mod codes;
 pub mod config;
 pub mod db;
 pub mod disclosure;
+pub mod documents;
 pub mod dry_run;
 pub mod error;
 pub mod establishment;

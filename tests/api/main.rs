@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod disclosure;
+mod documents;
 mod dry_run;
 mod establishment;
 mod evaluation;

@@ -164,6 +164,17 @@ try:
     browser.find_element(By.CSS_SELECTOR, "#decideForm button").click()
     wait.until(lambda b: "已审批" in text("planResult"))
     check("已批准" in text("planList") and "张掖市书画院" in text("planList"), f"approved: {text('planList')!r}")
+    # Its 编制使用核准通知单 downloads beside it, with the sign-in cookie, as a PDF.
+    def pdf_at(href):
+        return browser.execute_async_script(
+            "const done = arguments[1]; fetch(arguments[0]).then(async (r) => done([r.status, r.headers.get('content-type'),"
+            " new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5))]));",
+            href,
+        )
+    notices = browser.find_elements(By.CSS_SELECTOR, "#planList a[href^='/documents/vacancy-use/']")
+    check(len(notices) >= 1, "an approved plan links its notice")
+    answer = pdf_at(notices[0].get_attribute("href"))
+    check(answer == [200, "application/pdf", "%PDF-"], f"the notice: {answer}")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-approval.png"))
     # The office records a hire on that plan through the confirmation step and sees the figures change.
@@ -186,6 +197,13 @@ try:
     wait.until(lambda b: "已记录" in text("hiResult"))
     check(listed() == staff_before + 1, f"the record after the hire: {text('record')!r}")
     check("已用 1" in text("record"), f"the hire drew on the plan: {text('record')!r}")
+    # The record links the unit's establishment card and each act's document (the hire's 入编 notice).
+    answer = pdf_at(browser.find_element(By.ID, "recordCard").get_attribute("href"))
+    check(answer == [200, "application/pdf", "%PDF-"], f"the establishment card: {answer}")
+    acts = browser.find_elements(By.CSS_SELECTOR, "#recordHistory a[href^='/documents/movement/']")
+    check(len(acts) >= 1, "the hire's notice is linked from the history")
+    answer = pdf_at(acts[0].get_attribute("href"))
+    check(answer == [200, "application/pdf", "%PDF-"], f"the hire's notice: {answer}")
     if shots:
         browser.save_screenshot(os.path.join(shots, "console-hire.png"))
     # An import by upload with one bad row: nothing goes in, and the row's reason reads in Chinese.

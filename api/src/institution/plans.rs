@@ -84,6 +84,12 @@ impl VacancyUsePlan {
     async fn expires_on(&self) -> Option<Day> {
         self.row.expires_on.map(Day)
     }
+    /// Where its 编制使用核准通知单 downloads, once approved.
+    async fn notice(&self) -> Option<String> {
+        let approved = matches!(self.row.status, VacancyUseStatus::Approved | VacancyUseStatus::Revoked)
+            && self.row.approved.unwrap_or(0) > 0;
+        approved.then(|| crate::documents::Kind::VacancyUse.path(self.row.id))
+    }
     async fn requested_by(&self) -> &str {
         &self.row.requested_by
     }

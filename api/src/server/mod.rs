@@ -22,6 +22,7 @@ use crate::public_answers::PublicAnswers;
 use crate::scope::JurisdictionTree;
 use crate::throttle::Throttle;
 
+mod documents;
 mod files;
 mod graphql_get;
 mod graphql_post;
@@ -287,6 +288,8 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .route("/release-signing-key.pem", read().to(releases::public_key))
             .route("/release-signing-keys.json", read().to(releases::keys))
             .route("/releases/{file}", read().to(release_download))
+            .route("/documents/verify/{code}", read().to(documents::verify))
+            .route("/documents/{kind}/{file}", read().to(documents::pdf))
             .route("/imports/staff-template.xlsx", read().to(staff_template))
             .service(
                 web::resource("/imports/{file}")
