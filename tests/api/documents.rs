@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use api::auth::Role;
 use serde_json::{Value, json};
 
-use crate::fixture::{EVENT, HIRE, event, hire_input, national_id, world};
+use crate::fixture::{EVENT, HIRE, event, hire_input, national_id, second_institution, world};
 use crate::helpers::{TestApp, spawn_app};
 
 /// A document as `token` downloads it: the status, the verification code header and the
@@ -198,4 +198,48 @@ async fn the_establishment_card_holds_the_unit_its_figures_its_people_and_its_de
     assert_ne!(verdict["currentCode"], code);
     let (_, now, _) = document(&app, Some(&w.city.token), &path).await;
     assert_eq!(verdict["currentCode"], now);
+}
+
+#[tokio::test]
+async fn a_determination_and_a_merger_have_their_replies_for_both_units() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = Some(w.city.token.as_str());
+    let decide = "mutation($i: DecideDeterminationsInput!) { decideDeterminations(input: $i) { level } }";
+    let decision = json!({"i": {"institutionId": w.city.institution, "level": "DEPUTY_DIVISION",
+        "responsibilities": "承担全市疾病预防控制和健康促进工作", "documentNo": "张编发〔2026〕9号",
+        "decidedOn": "2026-06-01", "reason": "升格"}});
+    app.ok(t, decide, decision).await;
+    let small = second_institution(&app, &w.city.token, &w.city.department, "张掖市健康教育所", 44, 2).await;
+    let merge = "mutation($i: MergeInput!) { mergeInstitutions(input: $i) { slotsMoved } }";
+    let input = json!({"i": {"sourceIds": [small], "targetId": w.city.institution, "documentNo": "张编发〔2026〕11号",
+        "effectiveOn": "2026-07-01", "reason": "整合健康教育职能"}});
+    app.ok(t, merge, input).await;
+
+    let entries = timeline(&app, &w.city.token, &w.city.institution).await;
+    let determination = entry(&entries, "DETERMINATION", "")["document"].as_str().unwrap().to_string();
+    let (status, _, text) = document(&app, Some(&w.city.token), &determination).await;
+    assert_eq!(status, 200);
+    let text = squeezed(&text);
+    for expected in [
+        "关于调整张掖市疾病预防控制中心机构编制事项的批复",
+        "张编发〔2026〕9号",
+        "公共卫生服务",
+        "承担全市疾病预防控制和健康促进工作",
+        "2026年6月1日",
+    ] {
+        assert!(text.contains(expected), "the reply says {expected}: {text}");
+    }
+    // The merger's reply is read from the receiving unit's history: the merged unit, the one it joined.
+    let merger = entry(&entries, "REFORM", "MERGE")["document"].as_str().unwrap().to_string();
+    let (status, _, text) = document(&app, Some(&w.city.token), &merger).await;
+    assert_eq!(status, 200);
+    let text = squeezed(&text);
+    for expected in
+        ["关于张掖市健康教育所合并的批复", "并入张掖市疾病预防控制中心", "张编发〔2026〕11号", "整合健康教育职能"]
+    {
+        assert!(text.contains(expected), "the reply says {expected}: {text}");
+    }
+    assert_eq!(document(&app, Some(&w.minle.token), &merger).await.0, 404);
+    assert_eq!(document(&app, None, &determination).await.0, 403);
 }
