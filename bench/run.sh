@@ -397,6 +397,10 @@ DATABASE_URL=$SERVER/$IMPORT_DB bounded 600 /usr/bin/time -f "%e %M" -o "$OUT/im
 read -r IMPORT_SECONDS IMPORT_KB <"$OUT/import.time"
 IMPORTED=$(psql -X -tA "$SERVER/$IMPORT_DB" -c "SELECT COUNT(*) FROM staff WHERE name LIKE '导入%'")
 
+# --- official outputs ------------------------------------------------------------------------
+say "documents and the province's signed release"
+bounded 600 bench/documents.sh "$BIN" "$PRIMARY" "http://127.0.0.1:$PORT_A" >"$OUT/documents.md"
+
 # --- replica and a second instance ---------------------------------------------------------
 say "starting a streaming replica on port $REPLICA_PORT"
 HBA=$(psql -X -tA "$SERVER/postgres" -c "SHOW hba_file")
@@ -477,6 +481,9 @@ ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / 
   echo "Sessions idle inside a transaction right after the hires: $IDLE_IN_TX."
   echo "Peak memory of the API process over the whole run (every read, the hires, the replica's load): ${PEAK_A} MB (VmHWM); the peer's: ${PEAK_PEER} MB."
   echo "Import: $IMPORTED of $IMPORT_PEOPLE people through \`api import staff\` in ${IMPORT_SECONDS} s, $((IMPORT_KB / 1024)) MB peak RSS."
+  echo
+  cat "$OUT/documents.md"
+  echo
   echo "Replica: a hire through instance B was readable on the replica after ~${LAG_MS:-?} ms;"
   echo "city overview, $CONNECTIONS connections: one instance on the primary $ONE req/s;"
   echo "two instances at once (A on the primary, B reading the replica, $HALF connections each) $TWO req/s in all;"

@@ -38,6 +38,7 @@ pub mod pool;
 pub mod portal;
 pub mod positional;
 pub mod public_answers;
+pub mod reconciliation;
 pub mod reform;
 pub mod roster;
 pub mod scope;

@@ -27,6 +27,8 @@ pub mod institution;
 pub mod jurisdiction;
 pub mod leader;
 pub mod pool_loan;
+pub mod reconciliation;
+pub mod reconciliation_item;
 pub mod recruitment_quota;
 pub mod recusal;
 pub mod reduction_plan;

@@ -38,6 +38,7 @@ mod m20261207_000032_person_record;
 mod m20261207_000033_submissions;
 mod m20261207_000034_release_pool;
 mod m20261207_000035_release_signatures;
+mod m20261207_000036_reconciliations;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000033_submissions::Migration),
             Box::new(m20261207_000034_release_pool::Migration),
             Box::new(m20261207_000035_release_signatures::Migration),
+            Box::new(m20261207_000036_reconciliations::Migration),
         ]
     }
 }

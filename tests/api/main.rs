@@ -30,6 +30,7 @@ mod overview;
 mod people;
 mod pool;
 mod portal;
+mod reconciliation;
 mod record;
 mod reforms;
 mod relay;

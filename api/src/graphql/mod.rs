@@ -26,6 +26,7 @@ use crate::jurisdiction::department::{DepartmentMutation, DepartmentQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
 use crate::overview::OverviewQuery;
 use crate::pool::{PoolMutation, PoolQuery};
+use crate::reconciliation::{ReconciliationMutation, ReconciliationQuery};
 use crate::reform::ReformMutation;
 use crate::reform::across::AcrossMutation;
 use crate::staff::absence::OffPostMutation;
@@ -56,6 +57,7 @@ pub struct Query(
     AccountsQuery,
     SubmissionQuery,
     AnnualReportQuery,
+    ReconciliationQuery,
     NodeQuery,
 );
 
@@ -82,6 +84,7 @@ pub struct Mutation(
     VacancyUseMutation,
     AnnualPlanMutation,
     SubmissionMutation,
+    ReconciliationMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

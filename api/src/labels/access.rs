@@ -145,6 +145,12 @@ pub(super) const ACCESS: &[(&str, &str)] = &[
     ("no such import", "没有这种导入"),
     ("no such release", "没有该公开版本"),
     ("no such score to correct", "没有可更正的评分"),
+    // Payroll reconciliations (三个一致)
+    ("reconciliation {} not found", "未找到核对记录{}"),
+    ("reconciliation item {} not found", "未找到核对事项{}"),
+    ("reconciliations take payroll.csv or payroll.xlsx", "核对的工资名单须为CSV或XLSX文件"),
+    ("a resolution's note is from 1 to 1,000 characters", "处理说明须为1至1000个字符"),
+    ("`first` is from 1 to {}", "每页条数须为1至{}"),
     // Documents (公文)
     ("no such document", "没有该公文"),
     ("no such vacancy-use plan", "没有该用编计划"),

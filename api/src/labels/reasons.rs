@@ -77,6 +77,7 @@ const REASONS: &[(&str, &str)] = &[
     ("national ID number holds no valid birth date", "身份证号中的出生日期无效"),
     ("national ID number fails its check character", "身份证号校验码不正确（GB 11643）"),
     ("no institution has credit code", "没有统一社会信用代码为{}的单位"),
+    ("the same national ID as line", "与第{}行的身份证号相同"),
     ("not a code of its national list", "不是国家标准代码表中的代码：{}"),
     ("not a post grade of the person's category", "不是该人员岗位类别的岗位等级：{}"),
     ("before the person's sixteenth birthday (the lawful working age)", "早于年满16周岁（法定就业年龄）"),

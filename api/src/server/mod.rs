@@ -28,6 +28,7 @@ mod graphql_get;
 mod graphql_post;
 mod metrics;
 mod pools;
+mod reconciliations;
 mod releases;
 mod replica;
 mod signin;
@@ -295,6 +296,11 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 web::resource("/imports/{file}")
                     .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
                     .route(web::post().to(import_upload)),
+            )
+            .service(
+                web::resource("/reconciliations/{file}")
+                    .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                    .route(web::post().to(reconciliations::payroll)),
             )
             .route("/auth/login", web::post().to(signin::login))
             .route("/auth/logout", web::post().to(signin::logout))
