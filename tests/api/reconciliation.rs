@@ -141,6 +141,22 @@ async fn a_payroll_with_known_differences_gives_exactly_those_lists() {
     // Another county neither reopens the run nor resolves its findings.
     app.refused(Some(&w.minle.token), query, json!({"id": run}), "NOT_FOUND").await;
     app.refused(Some(&w.minle.token), resolve, json!({"id": item, "note": "x"}), "NOT_FOUND").await;
+    // Exported as a workbook: its counts, then every finding with how it was resolved.
+    let download = |token: &str| {
+        app.client.get(format!("{}/reconciliations/{run}.xlsx", app.address)).bearer_auth(token.to_string()).send()
+    };
+    let response = download(t).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let findings = book.worksheet_range("findings").unwrap();
+    assert_eq!(findings.rows().count(), 9, "a header and eight findings");
+    let text: Vec<String> = findings.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(text.contains(&"编制与发放单位不一致".to_string()), "{text:?}");
+    assert!(text.contains(&"已通知财政局改由急救中心发放".to_string()), "{text:?}");
+    assert!(text.contains(&"与第2行的身份证号相同".to_string()), "{text:?}");
+    assert_eq!(download(&w.minle.token).await.unwrap().status().as_u16(), 404);
     let listed = app.ok(Some(t), "{ reconciliations { id runBy fileSha256 } }", json!({})).await;
     assert_eq!(listed["reconciliations"].as_array().unwrap().len(), 1);
     assert_eq!(listed["reconciliations"][0]["fileSha256"].as_str().unwrap().len(), 64);

@@ -147,6 +147,7 @@ pub(super) const ACCESS: &[(&str, &str)] = &[
     ("no such score to correct", "没有可更正的评分"),
     // Payroll reconciliations (三个一致)
     ("reconciliation {} not found", "未找到核对记录{}"),
+    ("no such reconciliation", "没有该核对记录"),
     ("reconciliation item {} not found", "未找到核对事项{}"),
     ("reconciliations take payroll.csv or payroll.xlsx", "核对的工资名单须为CSV或XLSX文件"),
     ("a resolution's note is from 1 to 1,000 characters", "处理说明须为1至1000个字符"),

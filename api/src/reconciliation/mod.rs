@@ -23,7 +23,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use entity::enums::{StaffBasis, StaffStatus};
 use entity::{institution, reconciliation, reconciliation_item, staff};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -311,4 +313,115 @@ async fn save(
     audit::record(&txn, actor, Change::created("reconciliation.run", "reconciliation", run.id, office, &run)).await?;
     crate::write::commit(txn).await?;
     Ok(run.id)
+}
+
+/// A list's name in both languages, as the workbook heads its rows.
+fn list_name(list: &str) -> (&'static str, &'static str) {
+    match list {
+        NOT_PAID => ("in establishment, not paid", "在编未发放"),
+        NOT_IN_ESTABLISHMENT => ("paid, not in establishment", "发放但不在编"),
+        ELSEWHERE => ("paid by another institution", "编制与发放单位不一致"),
+        PAST_RETIREMENT => ("paid past retirement", "超龄或退休仍发放"),
+        _ => ("unreadable row", "无法识别的行"),
+    }
+}
+
+/// A saved run of the caller's own office as a workbook: its counts, then every finding with
+/// how it was resolved (`GET /reconciliations/{id}.xlsx`).
+pub async fn workbook(db: &DatabaseConnection, scope: &Scope, id: i32, chinese: bool) -> ApiResult<Vec<u8>> {
+    use crate::export::{Cell, Sheet};
+    let office = scope.office()?.id;
+    let run = reconciliation::Entity::find_by_id(id)
+        .filter(reconciliation::Column::JurisdictionId.eq(office))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("reconciliation {id} not found")))?;
+    let items = reconciliation_item::Entity::find()
+        .filter(reconciliation_item::Column::ReconciliationId.eq(id))
+        .order_by_asc(reconciliation_item::Column::Id)
+        .all(db)
+        .await?;
+    let text = |value: Option<&str>| value.map_or(Cell::Empty, |v| Cell::Text(v.to_string()));
+    let number = |n: i32| Cell::Number(f64::from(n));
+    let summary = Sheet {
+        name: "summary",
+        headers: vec![("figure", "项目"), ("value", "数值")],
+        rows: vec![
+            vec![Cell::Both { en: "run by".into(), zh: "核对人".into() }, Cell::Text(run.run_by.clone())],
+            vec![
+                Cell::Both { en: "run at (UTC)".into(), zh: "核对时间（UTC）".into() },
+                Cell::Text(run.run_at.to_rfc3339()),
+            ],
+            vec![
+                Cell::Both { en: "file SHA-256".into(), zh: "文件SHA-256".into() },
+                Cell::Text(run.file_sha256.clone()),
+            ],
+            vec![Cell::Both { en: "rows".into(), zh: "文件行数".into() }, number(run.file_rows)],
+            vec![Cell::Both { en: "people paid".into(), zh: "发放人数".into() }, number(run.payroll_people)],
+            vec![
+                Cell::Both { en: "fiscally supported (roster)".into(), zh: "财政供养人数（实名库）".into() },
+                number(run.fiscal_supported),
+            ],
+            vec![
+                Cell::Both { en: list_name(NOT_PAID).0.into(), zh: list_name(NOT_PAID).1.into() },
+                number(run.in_establishment_not_paid),
+            ],
+            vec![
+                Cell::Both {
+                    en: list_name(NOT_IN_ESTABLISHMENT).0.into(),
+                    zh: list_name(NOT_IN_ESTABLISHMENT).1.into(),
+                },
+                number(run.paid_not_in_establishment),
+            ],
+            vec![
+                Cell::Both { en: list_name(ELSEWHERE).0.into(), zh: list_name(ELSEWHERE).1.into() },
+                number(run.paid_elsewhere),
+            ],
+            vec![
+                Cell::Both { en: list_name(PAST_RETIREMENT).0.into(), zh: list_name(PAST_RETIREMENT).1.into() },
+                number(run.paid_past_retirement),
+            ],
+            vec![
+                Cell::Both { en: list_name(UNREADABLE).0.into(), zh: list_name(UNREADABLE).1.into() },
+                number(run.unreadable),
+            ],
+        ],
+    };
+    let findings = Sheet {
+        name: "findings",
+        headers: vec![
+            ("list", "类别"),
+            ("line", "行号"),
+            ("name", "姓名"),
+            ("national_id", "身份证号"),
+            ("institution", "编制所在单位"),
+            ("paid_by", "发放单位"),
+            ("reason", "原因"),
+            ("resolved_note", "处理情况"),
+            ("resolved_by", "处理人"),
+            ("resolved_at", "处理时间"),
+        ],
+        rows: items
+            .iter()
+            .map(|item| {
+                let (en, zh) = list_name(&item.list);
+                vec![
+                    Cell::Both { en: en.into(), zh: zh.into() },
+                    item.line.map_or(Cell::Empty, number),
+                    Cell::Text(item.name.clone()),
+                    Cell::Text(item.national_id.clone()),
+                    text(item.institution.as_deref()),
+                    text(item.paid_by.as_deref()),
+                    match (&item.reason, chinese) {
+                        (Some(reason), true) => Cell::Text(crate::labels::reason_zh(reason)),
+                        (reason, _) => text(reason.as_deref()),
+                    },
+                    text(item.resolved_note.as_deref()),
+                    text(item.resolved_by.as_deref()),
+                    item.resolved_at.map_or(Cell::Empty, |at| Cell::Text(at.to_rfc3339())),
+                ]
+            })
+            .collect(),
+    };
+    crate::export::xlsx_bytes(&[summary, findings], chinese).map_err(ApiError::Internal)
 }

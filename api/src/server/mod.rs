@@ -300,7 +300,8 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .service(
                 web::resource("/reconciliations/{file}")
                     .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-                    .route(web::post().to(reconciliations::payroll)),
+                    .route(web::post().to(reconciliations::payroll))
+                    .route(read().to(reconciliations::saved)),
             )
             .route("/auth/login", web::post().to(signin::login))
             .route("/auth/logout", web::post().to(signin::logout))

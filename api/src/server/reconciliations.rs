@@ -85,6 +85,39 @@ async fn run(state: &AppState, req: &HttpRequest, file: &str, params: &Params, b
     Ok(Answer::Lists(outcome))
 }
 
+#[derive(serde::Deserialize)]
+pub(super) struct LangParam {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// `GET /reconciliations/{id}.xlsx[?lang=en]`: a saved run of the caller's office as a workbook.
+pub(super) async fn saved(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<LangParam>,
+) -> HttpResponse {
+    let made = async {
+        let principal = authenticate(&state, &req).await?;
+        admit(&state, &req, &principal)?;
+        let scope = Scope::resolve_cached(state.reads().await, &state.jurisdictions, principal).await?;
+        let missing = || ApiError::not_found("no such reconciliation");
+        let id: i32 = file.strip_suffix(".xlsx").and_then(|id| id.parse().ok()).ok_or_else(missing)?;
+        let chinese = params.lang.as_deref() != Some("en");
+        let bytes = reconciliation::workbook(state.reads().await, &scope, id, chinese).await?;
+        Ok::<_, ApiError>((id, bytes))
+    };
+    match made.await {
+        Ok((id, bytes)) => HttpResponse::Ok()
+            .content_type(crate::export::Format::Xlsx.content_type())
+            .insert_header((header::CACHE_CONTROL, "private, no-store"))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"reconciliation-{id}.xlsx\"")))
+            .body(bytes),
+        Err(error) => error_response(error, &request_id(&req)),
+    }
+}
+
 pub(super) async fn payroll(
     state: web::Data<AppState>,
     req: HttpRequest,
