@@ -325,6 +325,23 @@ try:
     wait.until(lambda b: "已导入 1,200" in text("importResult"))
     stages = browser.find_element(By.ID, "importResult").get_attribute("data-stages")
     check(stages == "read,checking,checked,written", f"the import's progress: {stages!r}")
+    # A payroll reconciled against the roster: its upload's progress, the lists, the saved result's workbook.
+    payroll = os.path.join(os.environ.get("DATA_DIR", "/tmp"), "工资统发名单.csv")
+    with open(payroll, "w", encoding="utf-8-sig") as f:
+        f.write("身份证号,姓名,单位统一社会信用代码\n")
+        f.write(f"{national_id('62070219770707077')},查无此人,{hall}\n")
+    browser.find_element(By.ID, "payrollFile").send_keys(payroll)
+    browser.find_element(By.CSS_SELECTOR, "#reconcileForm button").click()
+    wait.until(ready.presence_of_element_located((By.ID, "reconcileSummary")))
+    check("发放 1 人" in text("reconcileSummary"), f"the summary: {text('reconcileSummary')!r}")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tbody[data-list=paidNotInEstablishment] tr")
+    check(len(rows) == 1 and "查无此人" in rows[0].text, "the unknown person is paid but not in establishment")
+    check(len(browser.find_elements(By.CSS_SELECTOR, "tbody[data-list=inEstablishmentNotPaid] tr")) == 200, "the first 200 unpaid are listed")
+    answer = browser.execute_async_script(
+        "const done = arguments[1]; fetch(arguments[0]).then((r) => done([r.status, r.headers.get('content-type')]));",
+        browser.find_element(By.ID, "reconcileXlsx").get_attribute("href"),
+    )
+    check(answer[0] == 200 and "spreadsheet" in answer[1], f"the saved result's workbook: {answer}")
     # Exports download with the sign-in cookie: the same workbooks as `api export`.
     for link in browser.find_elements(By.CSS_SELECTOR, "a.export"):
         status = browser.execute_async_script(

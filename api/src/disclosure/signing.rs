@@ -17,7 +17,9 @@ use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use entity::{disclosure_release, jurisdiction, release_institution, release_signature, release_signing_key};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -201,22 +203,35 @@ pub async fn sign<C: ConnectionTrait>(
         .order_by_asc(release_institution::Column::InstitutionId)
         .all(db)
         .await?;
+    let started = std::time::Instant::now();
     let body = canonical(&document(&release, &place, &records, signer.fingerprint())?);
     // Any key that signs is published (a server's first key, a test's).
     signer.publish_key(db).await?;
     let signature = signer.key.sign(body.as_bytes()).to_bytes().to_vec();
-    let row = release_signature::ActiveModel {
-        release_id: Set(release_id),
-        key_fingerprint: Set(signer.fingerprint.clone()),
-        body: Set(body),
-        signature: Set(signature),
-        signed_at: Set(Utc::now()),
+    let written = started.elapsed();
+    let row = release_signature::Model {
+        release_id,
+        key_fingerprint: signer.fingerprint.clone(),
+        body,
+        signature,
+        signed_at: Utc::now(),
     };
     // Two first downloads of an older release at once: the first signature stays.
-    release_signature::Entity::insert(row)
+    let kept = release_signature::Entity::insert(release_signature::ActiveModel::from(row.clone()).reset_all())
         .on_conflict(OnConflict::column(release_signature::Column::ReleaseId).do_nothing().to_owned())
         .exec_without_returning(db)
         .await?;
+    tracing::debug!(
+        release_id,
+        records = records.len(),
+        bytes = row.body.len(),
+        written_ms = written.as_millis() as u64,
+        stored_ms = (started.elapsed() - written).as_millis() as u64,
+        "release signed"
+    );
+    if kept == 1 {
+        return Ok(row);
+    }
     release_signature::Entity::find_by_id(release_id)
         .one(db)
         .await?
@@ -324,38 +339,42 @@ fn camel(snake: &str) -> String {
 /// integers, booleans and nulls a release holds), so the same release always reads as the
 /// same bytes.
 pub fn canonical(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(4096);
     write_canonical(value, &mut out);
-    out
+    // Only serde_json's own output and ASCII punctuation were written: valid UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(fields) => {
-            let mut names: Vec<&String> = fields.keys().collect();
-            names.sort();
-            out.push('{');
-            for (i, name) in names.into_iter().enumerate() {
+            let mut names: Vec<(&String, &Value)> = fields.iter().collect();
+            names.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (name, field)) in names.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(name.clone()).to_string());
-                out.push(':');
-                write_canonical(&fields[name], out);
+                // Writing JSON into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *out, name);
+                out.push(b':');
+                write_canonical(field, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => {
+            let _ = serde_json::to_writer(&mut *out, scalar);
+        }
     }
 }
 
