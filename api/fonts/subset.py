@@ -6,7 +6,7 @@ LICENSE-wqy-microhei.txt). The subset keeps what an office's documents hold: eve
 the Table of General Standard Chinese Characters (通用规范汉字表, 2013: the list names are
 written from) and of GB 2312, as Unicode's Unihan database tags them (kTGH, kGB0; Debian's
 unicode-data), GB 2312's other symbols, ASCII, Latin-1, general and CJK punctuation, and
-full-width forms. A character outside it is drawn as the font's empty box but is still
+full-width forms. A character outside it is drawn as a white square (□) but is still
 extracted as itself (the text layer keeps every character).
 
 Run from the repository root, with fonttools installed:

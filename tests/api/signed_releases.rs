@@ -84,6 +84,7 @@ async fn a_published_release_verifies_with_openssl_and_a_changed_byte_does_not()
     assert!(document["records"][0]["creditCode"].is_string(), "{}", document["records"][0]);
     // Canonical: keys in order, no whitespace; and the same bytes at every download.
     assert!(!String::from_utf8_lossy(&body).contains(": "));
+    assert_eq!(api::disclosure::signing::canonical(&document).into_bytes(), body, "the body is its own canonical form");
     assert_eq!(bytes(&app, &format!("/releases/{id}.json")).await, body);
 
     // One byte changed, anywhere: refused, by openssl and by the API's own check.

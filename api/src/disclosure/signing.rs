@@ -20,7 +20,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult};
@@ -204,7 +204,7 @@ pub async fn sign<C: ConnectionTrait>(
         .all(db)
         .await?;
     let started = std::time::Instant::now();
-    let body = canonical(&document(&release, &place, &records, signer.fingerprint())?);
+    let body = document(&release, &place, &records, signer.fingerprint())?;
     // Any key that signs is published (a server's first key, a test's).
     signer.publish_key(db).await?;
     let signature = signer.key.sign(body.as_bytes()).to_bytes().to_vec();
@@ -280,31 +280,19 @@ pub async fn sign_unsigned(db: &DatabaseConnection, signer: &ReleaseSigner) -> A
     Ok(unsigned.len())
 }
 
-/// The signed document: the release, its overview and every record (withheld counts null), the
-/// audit chain's head at publication and the signing key's fingerprint.
+/// The signed document in its canonical form: the release, its overview and every record
+/// (withheld counts null), the audit chain's head at publication and the signing key's
+/// fingerprint. The records, the bulk of it, are written one by one into the output (each as
+/// its row serialises, `id` and `release_id` left out, names in camelCase, in the order of the
+/// names) rather than built as one value first: the same bytes as [`canonical`] of the whole.
 fn document(
     release: &disclosure_release::Model,
     place: &jurisdiction::Model,
     records: &[release_institution::Model],
     fingerprint: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<String> {
     let overview: Value = serde_json::from_str(&release.overview).map_err(ApiError::internal)?;
-    let records = records
-        .iter()
-        .map(|record| {
-            let Value::Object(fields) = serde_json::to_value(record).map_err(ApiError::internal)? else {
-                return Err(ApiError::internal(anyhow::anyhow!("a release record is not an object")));
-            };
-            Ok(Value::Object(
-                fields
-                    .into_iter()
-                    .filter(|(name, _)| name != "id" && name != "release_id")
-                    .map(|(name, value)| (camel(&name), value))
-                    .collect::<Map<String, Value>>(),
-            ))
-        })
-        .collect::<ApiResult<Vec<Value>>>()?;
-    Ok(json!({
+    let head = json!({
         "releaseId": release.id,
         "jurisdiction": { "code": place.code, "name": place.name },
         "releasedAt": release.released_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -312,11 +300,65 @@ fn document(
         "suppressionThreshold": release.suppression_threshold,
         "institutionCount": release.institution_count,
         "overview": overview,
-        "records": records,
+        "records": [],
         "auditChainSeq": release.audit_seq,
         "auditChainHash": release.audit_hash,
         "signingKey": fingerprint,
-    }))
+    });
+    let Value::Object(head) = head else { unreachable!("a JSON object literal") };
+    let mut out = Vec::with_capacity(1024 + records.len() * 1024);
+    let mut names: Vec<(&String, &Value)> = head.iter().collect();
+    names.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.push(b'{');
+    for (i, (name, field)) in names.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut out, name);
+        out.push(b':');
+        if name == "records" {
+            write_records(records, &mut out)?;
+        } else {
+            write_canonical(field, &mut out);
+        }
+    }
+    out.push(b'}');
+    String::from_utf8(out).map_err(ApiError::internal)
+}
+
+fn write_records(records: &[release_institution::Model], out: &mut Vec<u8>) -> ApiResult<()> {
+    // Every record has the same fields: their camelCase names, sorted, are found once.
+    let mut order: Option<Vec<(String, String)>> = None;
+    out.push(b'[');
+    for (i, record) in records.iter().enumerate() {
+        let Value::Object(fields) = serde_json::to_value(record).map_err(ApiError::internal)? else {
+            return Err(ApiError::internal(anyhow::anyhow!("a release record is not an object")));
+        };
+        let order = order.get_or_insert_with(|| {
+            let mut names: Vec<(String, String)> = fields
+                .keys()
+                .filter(|name| *name != "id" && *name != "release_id")
+                .map(|name| (camel(name), name.clone()))
+                .collect();
+            names.sort_unstable();
+            names
+        });
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        for (j, (camel, snake)) in order.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut *out, camel);
+            out.push(b':');
+            write_canonical(fields.get(snake).unwrap_or(&Value::Null), out);
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    Ok(())
 }
 
 fn camel(snake: &str) -> String {

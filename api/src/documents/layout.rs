@@ -44,10 +44,15 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     }
 });
 
-/// A character's glyph (the empty box when the font has none) and its advance in ems.
+/// What stands for a character the font lacks: a white square, so that the character keeps a
+/// real glyph, and with it its text (krilla maps a glyph standing for several characters to
+/// each by an ActualText span; the font's .notdef glyph would map to none).
+const MISSING: char = '□';
+
+/// A character's glyph (a white square when the font has none) and its advance in ems.
 fn glyph(c: char) -> (GlyphId, f32) {
     let metrics = &*METRICS;
-    let id = metrics.charmap.map(c).unwrap_or_default();
+    let id = metrics.charmap.map(c).or_else(|| metrics.charmap.map(MISSING)).unwrap_or_default();
     let advance = metrics.advances.advance_width(id).unwrap_or(0.0) / metrics.units_per_em;
     (GlyphId::new(id.to_u32()), advance)
 }
@@ -356,4 +361,40 @@ fn circle((cx, cy): (f32, f32), r: f32) -> Option<krilla::geom::Path> {
     path.cubic_to(cx + K * r, cy - r, cx + r, cy - K * r, cx + r, cy);
     path.close();
     path.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A character outside the embedded subset (an Extension B ideograph, as some names hold) is
+    /// drawn as a white square, but a reader copying the text still gets it.
+    #[test]
+    fn a_character_the_font_lacks_is_still_extracted() {
+        use std::io::Write;
+        let draft = Draft {
+            kind: super::super::Kind::Movement,
+            subject: 1,
+            issuer: "张掖市机构编制委员会办公室".into(),
+            number: Some("张编发〔2026〕1号".into()),
+            title: "事业单位人员入编通知单".into(),
+            blocks: vec![Block::Paragraph("同意王𠀀明、李𠀁入编（□为空）。".into()), Block::Seal],
+            dated: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+        };
+        assert_eq!(glyph('𠀀').0, glyph(MISSING).0, "the subset lacks it");
+        let pdf = render(&draft, "验证码 MV1-00000000").unwrap();
+        let Ok(mut child) = std::process::Command::new("pdftotext")
+            .args(["-enc", "UTF-8", "-", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+        else {
+            panic!("pdftotext runs (apt-get install poppler-utils)");
+        };
+        child.stdin.take().unwrap().write_all(&pdf).unwrap();
+        let text = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains("同意王𠀀明、李𠀁入编（□为空）。"), "{text}");
+        assert!(text.contains("二〇二六年十二月七日"), "{text}");
+    }
 }
