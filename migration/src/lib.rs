@@ -39,6 +39,7 @@ mod m20261207_000033_submissions;
 mod m20261207_000034_release_pool;
 mod m20261207_000035_release_signatures;
 mod m20261207_000036_reconciliations;
+mod m20261207_000037_release_body_lz4;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_release_pool::Migration),
             Box::new(m20261207_000035_release_signatures::Migration),
             Box::new(m20261207_000036_reconciliations::Migration),
+            Box::new(m20261207_000037_release_body_lz4::Migration),
         ]
     }
 }

@@ -409,7 +409,7 @@ try:
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
     print("console: an office recorded an event through its preview; a department asked to use vacancies, the office "
           "approved and hired on the plan through its preview; a departure, a transfer, a merger and a conversion went through "
-          "theirs; an import's bad row was named in Chinese; a large import showed its progress; a county's account was made, "
+          "theirs; an import's bad row was named in Chinese; a large import showed its progress; a payroll was reconciled to its lists and workbook; a county's account was made, "
           "reset and disabled; an evaluator scored an institution")
 finally:
     browser.quit()
