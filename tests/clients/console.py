@@ -342,6 +342,8 @@ try:
         browser.find_element(By.ID, "reconcileXlsx").get_attribute("href"),
     )
     check(answer[0] == 200 and "spreadsheet" in answer[1], f"the saved result's workbook: {answer}")
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#reconcileRunList tr")) == 1)
+    check("zhang.office" in text("reconcileRunList"), f"the run is listed with who ran it: {text('reconcileRunList')!r}")
     # Exports download with the sign-in cookie: the same workbooks as `api export`.
     for link in browser.find_elements(By.CSS_SELECTOR, "a.export"):
         status = browser.execute_async_script(
