@@ -85,6 +85,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_tables(manager, &["reconciliation_item", "reconciliation"]).await
+        drop_tables(manager, &["reconciliation", "reconciliation_item"]).await
     }
 }
