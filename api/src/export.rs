@@ -249,6 +249,7 @@ pub async fn findings_sheet(
         ("few_professionals", findings.few_professionals(0.7).await),
         ("ageing", findings.ageing(50, 0.4).await.map_err(map)?),
         ("long_vacant", findings.long_vacant(24).await.map_err(map)?),
+        ("below_norm", findings.below_norm().await.map_err(map)?),
         ("seconded_out", findings.seconded_out().await),
         ("long_secondment", findings.long_secondment(12).await.map_err(map)?),
         ("seconded_without_papers", findings.seconded_without_papers().await.map_err(map)?),

@@ -29,6 +29,7 @@ pub mod import;
 pub mod institution;
 pub mod jurisdiction;
 pub mod labels;
+pub mod norms;
 pub mod oidc;
 pub mod overview;
 pub mod parsed_documents;

@@ -327,6 +327,16 @@ word_enum!(
 );
 
 word_enum!(
+    /// Which staffing norm a unit's profile is for: a school (中小学), a kindergarten (幼儿园) or
+    /// a township health centre (乡镇卫生院).
+    NormKind {
+        School = "SCHOOL",
+        Kindergarten = "KINDERGARTEN",
+        HealthCentre = "HEALTH_CENTRE",
+    }
+);
+
+word_enum!(
     /// A total-staff filing is proposed, then approved by the staffing office.
     FilingStatus {
         Proposed = "PROPOSED",

@@ -40,6 +40,7 @@ mod m20261207_000034_release_pool;
 mod m20261207_000035_release_signatures;
 mod m20261207_000036_reconciliations;
 mod m20261207_000037_release_body_lz4;
+mod m20261207_000038_staffing_norms;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000035_release_signatures::Migration),
             Box::new(m20261207_000036_reconciliations::Migration),
             Box::new(m20261207_000037_release_body_lz4::Migration),
+            Box::new(m20261207_000038_staffing_norms::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ mod idempotency;
 mod import;
 mod lifecycle;
 mod limits;
+mod norms;
 mod onboarding;
 mod operations;
 mod over_http;

@@ -20,6 +20,7 @@ use crate::institution::Institution;
 mod ages;
 mod documents;
 mod funding;
+mod norms;
 mod overlap;
 mod posts;
 mod secondment;
@@ -477,6 +478,11 @@ impl FindingsView {
     /// Vacancies standing for more than `months`.
     async fn long_vacant(&self, #[graphql(default = 24)] months: i32) -> Result<FindingPage<Finding>> {
         self.0.kept(format!("vacant:{months}"), self.0.long_vacant(months)).await.map(FindingPage)
+    }
+    /// Below their staffing norm (the report's problem 3): schools, kindergartens and township
+    /// health centres whose approved establishment is short of what their norm gives.
+    async fn below_norm(&self) -> Result<FindingPage<Finding>> {
+        self.0.kept("below-norm".into(), self.0.below_norm()).await.map(FindingPage)
     }
     /// People in post past the statutory retirement age (inherited from the old system, or an
     /// extension 弹性延迟): each institution with how many.

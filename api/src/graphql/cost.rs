@@ -65,6 +65,9 @@ const LIST_BOUNDS: &[(&str, &str, u64)] = &[
     ("Query", "annualReports", 100),
     ("Submission", "steps", crate::submission::MAX_STEPS as u64),
     ("Submission", "attachments", crate::submission::MAX_ATTACHMENTS as u64),
+    ("NormView", "sectors", 11),
+    ("NormView", "parameters", 30),
+    ("NormProposal", "terms", 6),
 ];
 
 /// Enumeration-sized lists (one row per enum word) and other short fixed lists.
@@ -78,6 +81,10 @@ const EXPENSIVE: &[(&str, &str, u64, u64)] = &[
     ("Query", "overview", 50, 1_000),
     ("Query", "findings", 1_000, 5_000),
     ("Query", "verifyLedger", 1_000, 5_000),
+    ("Query", "staffingNorms", 1_000, 5_000),
+    // Replays the ledger and movements of every unit that may give slots.
+    ("NormView", "redistribution", 1_000, 1_000),
+    ("Query", "unitNorm", 5, 5),
     ("Query", "institutionTimeline", 50, 50),
     ("Query", "evaluationFlags", 100, 100),
     ("Query", "loanCandidates", 100, 100),

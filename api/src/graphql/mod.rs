@@ -24,6 +24,7 @@ use crate::institution::particulars::ParticularsMutation;
 use crate::institution::{InstitutionMutation, InstitutionQuery};
 use crate::jurisdiction::department::{DepartmentMutation, DepartmentQuery};
 use crate::jurisdiction::{JurisdictionMutation, JurisdictionQuery};
+use crate::norms::graphql::{NormsMutation, NormsQuery};
 use crate::overview::OverviewQuery;
 use crate::pool::{PoolMutation, PoolQuery};
 use crate::reconciliation::{ReconciliationMutation, ReconciliationQuery};
@@ -58,6 +59,7 @@ pub struct Query(
     SubmissionQuery,
     AnnualReportQuery,
     ReconciliationQuery,
+    NormsQuery,
     NodeQuery,
 );
 
@@ -85,6 +87,7 @@ pub struct Mutation(
     AnnualPlanMutation,
     SubmissionMutation,
     ReconciliationMutation,
+    NormsMutation,
 );
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;

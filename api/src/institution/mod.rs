@@ -26,6 +26,7 @@ use crate::graphql::loaders::{Loaders, required, to_graphql};
 use crate::jurisdiction::Jurisdiction;
 use crate::jurisdiction::department::Department;
 
+#[derive(Clone)]
 pub struct Institution(pub institution::Model);
 
 #[derive(SimpleObject, serde::Serialize, serde::Deserialize, Clone, Debug)]

@@ -358,6 +358,19 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ("the filing is already approved", "该备案已经批准"),
     ("set the hospital's profile (beds, outpatient visits, grade) first", "请先登记医院概况（床位、门急诊人次、等级）"),
     ("beds must be from 1 to 20000 and outpatient visits not negative", "床位须为1至20000，门急诊人次不能为负数"),
+    // Staffing norms for schools, kindergartens and township health centres
+    (
+        "`pupilsPrimary`, `pupilsJunior` and `pupilsSenior` must each be from 0 to 20000",
+        "小学、初中、高中在校生数须各为0至20000",
+    ),
+    ("`classes` must be from 0 to 1000", "班数须为0至1000"),
+    ("`boarders` must be from 0 to the pupils or children", "寄宿生数须为0至在校生（在园幼儿）数"),
+    ("`children` must be from 1 to 5000", "在园幼儿数须为1至5000"),
+    ("`populationServed` must be from 1 to 2000000", "服务人口须为1至2000000"),
+    ("a school's profile needs its pupils", "学校须填写在校生数"),
+    ("a village school or teaching point has primary pupils", "村小、教学点须有小学在校生"),
+    ("a {} profile is for institutions of the {} sector", "{}测算情况只适用于{}行业的单位"),
+    ("`vacantMonths` may be 0 to 600", "空编月数须为0至600"),
     ("the approved total must lie within the norm's range, {} to {}", "批准的总量须在标准范围{}至{}之内"),
     // Reforms (撤并转)
     ("an institution cannot be merged into itself", "单位不能并入自身"),

@@ -54,6 +54,10 @@ const LABELS: &[(&str, &str)] = &[
     ("INDUSTRY_TRANSPORT", "工业信息交通"),
     ("SCIENCE_RESEARCH", "科学研究"),
     ("OTHER", "其他"),
+    // Staffing norms
+    ("SCHOOL", "中小学校"),
+    ("KINDERGARTEN", "幼儿园"),
+    ("HEALTH_CENTRE", "乡镇卫生院"),
     // Size band
     ("OVER_100", "100人以上"),
     ("FROM_50_TO_100", "50-100人"),
@@ -195,6 +199,7 @@ const LABELS: &[(&str, &str)] = &[
     ("few_professionals", "专技人员比例偏低"),
     ("ageing", "人员老化"),
     ("long_vacant", "长期空编"),
+    ("below_norm", "低于编制标准"),
     ("long_secondment", "长期借调"),
     ("seconded_without_papers", "借调无文件"),
     ("off_post_overrun", "超期不在岗"),

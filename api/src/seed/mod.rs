@@ -5,6 +5,7 @@ mod duties;
 mod evaluation;
 mod history;
 mod names;
+mod norms;
 mod plan;
 #[cfg(test)]
 mod plan_tests;

@@ -165,6 +165,7 @@ pub async fn load_unpublished(db: &DatabaseConnection, pii: &PiiCipher) -> anyho
     audit::record(&txn, &actor, change).await?;
     crate::write::commit(txn).await?;
     super::pool::load(db, pii).await?;
+    super::norms::load(db, CITY).await?;
     refresh_statistics(db).await?;
     Ok(summary)
 }
