@@ -127,6 +127,24 @@ try:
     browser.find_element(By.ID, "evConfirm").click()
     wait.until(lambda b: "核定编制 49（" in text("record"))
     check("核定编制 47（" in before, f"the record before: {before!r}")
+    # A school's staffing norm: its profile changed in its record, then a suggested transfer drafted,
+    # previewed and confirmed from the findings.
+    open_record("张掖市第二中学", "normSummary")
+    check("标准编制 174 名" in text("normSummary"), f"the school's norm: {text('normSummary')!r}")
+    browser.find_element(By.ID, "pf_pupilsSenior").clear()
+    browser.find_element(By.ID, "pf_pupilsSenior").send_keys("2500")
+    browser.find_element(By.CSS_SELECTOR, "#profileForm button").click()
+    wait.until(lambda b: "标准编制 200 名" in text("normSummary"))
+    browser.find_element(By.CSS_SELECTOR, "nav button[data-tab=findings]").click()
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#norms table")))
+    check("教育" in text("norms") and "低于编制标准" in text("main"), f"the norms' sector view: {text('norms')[:200]!r}")
+    browser.find_element(By.CSS_SELECTOR, "button.normMove").click()
+    wait.until(ready.presence_of_element_located((By.ID, "nmDocument")))
+    browser.find_element(By.ID, "nmDocument").send_keys("张编发〔2026〕31号")
+    browser.find_element(By.CSS_SELECTOR, "#normMoveForm button").click()
+    wait.until(ready.presence_of_element_located((By.ID, "nmConfirm")))
+    browser.find_element(By.ID, "nmConfirm").click()
+    wait.until(ready.presence_of_element_located((By.ID, "nmDone")))
     sign_out()
     # The department asks to fill two of the unit's vacant slots (用编申请)...
     sign_in("wang.culture", "a department's passphrase")
@@ -411,7 +429,7 @@ try:
     check(after_owed == before_owed - 1, f"one institution fewer to score: {before_owed} then {after_owed}")
     print("console: an office recorded an event through its preview; a department asked to use vacancies, the office "
           "approved and hired on the plan through its preview; a departure, a transfer, a merger and a conversion went through "
-          "theirs; an import's bad row was named in Chinese; a large import showed its progress; a payroll was reconciled to its lists and workbook; a county's account was made, "
+          "theirs; an import's bad row was named in Chinese; a large import showed its progress; a payroll was reconciled to its lists and workbook; a school's profile changed its norm and a suggested transfer was confirmed; a county's account was made, "
           "reset and disabled; an evaluator scored an institution")
 finally:
     browser.quit()
