@@ -400,6 +400,8 @@ IMPORTED=$(psql -X -tA "$SERVER/$IMPORT_DB" -c "SELECT COUNT(*) FROM staff WHERE
 # --- official outputs ------------------------------------------------------------------------
 say "documents and the province's signed release"
 bounded 600 bench/documents.sh "$BIN" "$PRIMARY" "http://127.0.0.1:$PORT_A" >"$OUT/documents.md"
+say "payroll reconciliation and the staffing norms' sector view"
+bounded 900 bench/reconciliation.sh "$BIN" "$PRIMARY" "http://127.0.0.1:$PORT_A" >"$OUT/reconciliation.md"
 
 # --- replica and a second instance ---------------------------------------------------------
 say "starting a streaming replica on port $REPLICA_PORT"
@@ -483,6 +485,8 @@ ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / 
   echo "Import: $IMPORTED of $IMPORT_PEOPLE people through \`api import staff\` in ${IMPORT_SECONDS} s, $((IMPORT_KB / 1024)) MB peak RSS."
   echo
   cat "$OUT/documents.md"
+  echo
+  cat "$OUT/reconciliation.md"
   echo
   echo "Replica: a hire through instance B was readable on the replica after ~${LAG_MS:-?} ms;"
   echo "city overview, $CONNECTIONS connections: one instance on the primary $ONE req/s;"

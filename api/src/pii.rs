@@ -65,9 +65,14 @@ impl PiiCipher {
 
     /// Keyed hash used for equality look-ups; hex, 64 characters.
     pub fn lookup_hash(&self, plain: &str) -> String {
+        self.lookup_key(plain).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The keyed hash's 32 bytes ([`Self::lookup_hash`] is their hex).
+    pub fn lookup_key(&self, plain: &str) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
         mac.update(plain.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        mac.finalize().into_bytes().into()
     }
 }
 

@@ -235,6 +235,12 @@ async fn the_demo_city_reads_as_the_reports_problem_three() {
     let moves = &view["redistribution"];
     assert!(moves["slots"].as_i64().unwrap() > 0, "{moves}");
     assert!(moves["items"].as_array().unwrap().iter().all(|m| m["decision"] == "TRANSFER_ESTABLISHMENT"));
+    // With its counties, the township health centres are short of theirs too.
+    let data = app.ok(Some(&t), NORMS, json!({"c": "620700", "d": true})).await;
+    let sectors = data["staffingNorms"]["sectors"].as_array().unwrap().clone();
+    let health = sectors.iter().find(|s| s["sector"] == "HEALTH").unwrap();
+    let centres = health["profiledUnits"].as_i64().unwrap();
+    assert!(centres >= 6 && health["unitsBelowNorm"].as_i64() == Some(centres), "{health}");
     let q = r#"{ findings(jurisdiction: "620700") { belowNorm { totalCount items { institution { name } } } } }"#;
     let found = &app.ok(Some(&t), q, json!({})).await["findings"]["belowNorm"];
     assert_eq!(found["totalCount"], 6);

@@ -210,3 +210,29 @@ async fn a_sibling_county_learns_nothing_from_another_countys_people() {
     assert_eq!(status, 400, "{answer}");
     assert!(answer["errorCount"].as_u64().unwrap() >= 1, "{answer}");
 }
+
+#[tokio::test]
+async fn a_long_list_is_answered_in_part_and_saved_whole() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let t = w.city.token.as_str();
+    let mut csv = String::from("national_id,name,institution_credit_code\n");
+    for k in 0..1_200u32 {
+        let birth = format!("{}0101", 1950 + k / 999);
+        csv.push_str(&format!("{},查无此人{k},\n", national_id("620700", &birth, k % 999 + 1)));
+    }
+    let (status, answer) = reconcile(&app, t, &csv).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["paidNotInEstablishment"].as_array().unwrap().len(), api::reconciliation::ANSWERED);
+    assert_eq!(answer["counts"]["paidNotInEstablishment"], 1_200);
+    assert_eq!(answer["counts"]["inEstablishmentNotPaid"], 1);
+    assert_eq!(answer["counts"]["unreadable"], 0);
+    let query = r#"query($id: ID!) { reconciliation(id: $id) { paidNotInEstablishment
+      items(list: "PAID_NOT_IN_ESTABLISHMENT", first: 500, offset: 1100) { line name } } }"#;
+    let id = answer["id"].to_string();
+    let run = &app.ok(Some(t), query, json!({"id": id})).await["reconciliation"];
+    assert_eq!(run["paidNotInEstablishment"], 1_200);
+    let rest = run["items"].as_array().unwrap();
+    assert_eq!(rest.len(), 100);
+    assert_eq!((rest[0]["line"].as_i64(), rest[0]["name"].as_str()), (Some(1_102), Some("查无此人1100")));
+}

@@ -14,7 +14,7 @@ pub use departments::{
 pub use institutions::{
     COLUMNS as INSTITUTION_COLUMNS, OPTIONAL as INSTITUTION_OPTIONAL, import_institutions, import_institutions_rows,
 };
-pub use read::{ReadLimits, Row, annotated_csv, preview_from, read_rows, read_rows_from};
+pub use read::{ReadLimits, Row, annotated_csv, for_each_row, preview_from, read_rows, read_rows_from};
 pub use staff::{
     COLUMNS as STAFF_COLUMNS, OPTIONAL as STAFF_OPTIONAL, Progress, import_staff, import_staff_rows,
     import_staff_with_progress,

@@ -38,6 +38,17 @@ impl ReadLimits {
         unpack_ratio: 200,
     };
 
+    /// A payroll checked against the roster (`POST /reconciliations/payroll.csv`): a province's
+    /// payroll in one file, read row by row and never kept whole.
+    pub const PAYROLL: Self = Self {
+        rows: 1_000_000,
+        extra_columns: 8,
+        cell_bytes: 16 * 1024,
+        unpacked_bytes: 256 * 1024 * 1024,
+        shared_strings_bytes: 64 * 1024 * 1024,
+        unpack_ratio: 200,
+    };
+
     /// A file an operator imports on the server (`api import`): a whole province's inventory.
     pub const LOCAL: Self = Self {
         rows: 2_000_000,
@@ -105,17 +116,35 @@ pub fn read_rows_from(
     limits: ReadLimits,
 ) -> Result<Vec<Row>, RowErrors> {
     let mut table = Table::new(required, limits);
-    let read = match extension {
-        "csv" => read_csv(bytes, &mut table),
-        "xlsx" => read_xlsx(bytes, &mut table, &limits),
-        _ => Err(at(1, "the file must be .csv or .xlsx".to_string())),
-    };
+    let read = read_file(bytes, extension, &mut table, &limits);
     if let Err(refusal) = read {
         let mut errors = RowErrors::default();
         errors.push(refusal);
         return Err(errors);
     }
     table.finish()
+}
+
+/// Reads a file's rows one by one into `each`, keeping none (`extension`: csv or xlsx), with the
+/// checks and limits of [`read_rows_from`]; answers how many rows there were. A row with a cell
+/// refused still reaches `each`, emptied; the file is then refused at the end with every reason.
+pub fn for_each_row(
+    bytes: &[u8],
+    extension: &str,
+    required: &[&str],
+    limits: ReadLimits,
+    each: &mut dyn FnMut(&Row),
+) -> Result<usize, RowErrors> {
+    let mut table = Table::new(required, limits);
+    table.sink = Some(each);
+    let read = read_file(bytes, extension, &mut table, &limits);
+    if let Err(refusal) = read {
+        let mut errors = RowErrors::default();
+        errors.push(refusal);
+        return Err(errors);
+    }
+    let count = table.count;
+    table.finish().map(|_| count)
 }
 
 /// What a file would be read as, before anything is written: each header cell with the column
@@ -130,11 +159,7 @@ pub fn preview_from(
     first: usize,
 ) -> Result<serde_json::Value, RowErrors> {
     let mut table = Table::new(required, limits);
-    let read = match extension {
-        "csv" => read_csv(bytes, &mut table),
-        "xlsx" => read_xlsx(bytes, &mut table, &limits),
-        _ => Err(at(1, "the file must be .csv or .xlsx".to_string())),
-    };
+    let read = read_file(bytes, extension, &mut table, &limits);
     let Some(header) = table.header.clone() else {
         let mut errors = RowErrors::default();
         errors.push(read.err().unwrap_or_else(|| at(1, "the file is empty; a header row is required".into())));
@@ -211,6 +236,15 @@ pub fn annotated_csv(rows: &[Row], errors: &[RowError], reason: impl Fn(&RowErro
     out
 }
 
+/// Reads a `.csv` or `.xlsx` file's records into `table`.
+fn read_file(bytes: &[u8], extension: &str, table: &mut Table<'_>, limits: &ReadLimits) -> Result<(), RowError> {
+    match extension {
+        "csv" => read_csv(bytes, table),
+        "xlsx" => read_xlsx(bytes, table, limits),
+        _ => Err(at(1, "the file must be .csv or .xlsx".to_string())),
+    }
+}
+
 fn at(line: usize, reason: String) -> RowError {
     RowError { line, reason }
 }
@@ -228,12 +262,25 @@ struct Table<'a> {
     header: Option<Arc<Header>>,
     width: usize,
     rows: Vec<Row>,
+    /// Rows taken, kept or handed on.
+    count: usize,
+    /// Where rows go instead of `rows`, when a reader keeps none.
+    sink: Option<&'a mut dyn FnMut(&Row)>,
     errors: RowErrors,
 }
 
 impl<'a> Table<'a> {
     fn new(required: &'a [&'a str], limits: ReadLimits) -> Self {
-        Self { required, limits, header: None, width: 0, rows: Vec::new(), errors: RowErrors::default() }
+        Self {
+            required,
+            limits,
+            header: None,
+            width: 0,
+            rows: Vec::new(),
+            count: 0,
+            sink: None,
+            errors: RowErrors::default(),
+        }
     }
 
     /// The kind's own columns (required and optional) and the extra ones a file may carry.
@@ -249,7 +296,7 @@ impl<'a> Table<'a> {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return Ok(());
         }
-        if self.rows.len() >= self.limits.rows {
+        if self.count >= self.limits.rows {
             return Err(at(line, format!("{TOO_MANY_ROWS} {}", self.limits.rows)));
         }
         let mut kept = Vec::with_capacity(self.width.min(cells.len()));
@@ -257,7 +304,12 @@ impl<'a> Table<'a> {
             let cell = self.cell(line, i, cell);
             kept.push(cell.into_boxed_str());
         }
-        self.rows.push(Row { line, header, cells: kept });
+        let row = Row { line, header, cells: kept };
+        self.count += 1;
+        match self.sink.as_mut() {
+            Some(sink) => sink(&row),
+            None => self.rows.push(row),
+        }
         Ok(())
     }
 

@@ -17,8 +17,9 @@
 //! office reopens and resolves one by one (`graphql.rs`).
 
 mod graphql;
+mod spill;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::enums::{StaffBasis, StaffStatus};
@@ -32,7 +33,7 @@ use sha2::{Digest, Sha256};
 use crate::audit::{self, Actor, Change};
 use crate::codes::{NationalId, mask_national_id};
 use crate::error::{ApiError, ApiResult};
-use crate::import::Row;
+use crate::import::{ReadLimits, Row, RowErrors};
 use crate::pii::PiiCipher;
 use crate::scope::Scope;
 
@@ -47,6 +48,10 @@ pub const NOT_IN_ESTABLISHMENT: &str = "PAID_NOT_IN_ESTABLISHMENT";
 pub const ELSEWHERE: &str = "PAID_ELSEWHERE";
 pub const PAST_RETIREMENT: &str = "PAID_PAST_RETIREMENT";
 pub const UNREADABLE: &str = "UNREADABLE";
+/// The lists in the order a run keeps them.
+const LISTS: [&str; 5] = [NOT_PAID, NOT_IN_ESTABLISHMENT, ELSEWHERE, PAST_RETIREMENT, UNREADABLE];
+
+pub use spill::ANSWERED;
 
 /// One finding as the answer and the saved run give it.
 #[derive(Serialize, Clone, Debug)]
@@ -64,7 +69,19 @@ pub struct Item {
     staff_id: Option<i32>,
 }
 
-/// What a reconciliation answers (CONTRACT.md), with the saved run's id.
+/// How many items each list has in all (the answer's lists carry the first [`ANSWERED`]).
+#[derive(Serialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub in_establishment_not_paid: usize,
+    pub paid_not_in_establishment: usize,
+    pub paid_elsewhere: usize,
+    pub paid_past_retirement: usize,
+    pub unreadable: usize,
+}
+
+/// What a reconciliation answers (CONTRACT.md), with the saved run's id: each list's first
+/// [`ANSWERED`] items and every list's count; the saved run has every item.
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct Outcome {
@@ -72,6 +89,7 @@ pub struct Outcome {
     pub rows: usize,
     pub payroll_people: usize,
     pub fiscal_supported: usize,
+    pub counts: Counts,
     pub in_establishment_not_paid: Vec<Item>,
     pub paid_not_in_establishment: Vec<Item>,
     pub paid_elsewhere: Vec<Item>,
@@ -79,18 +97,16 @@ pub struct Outcome {
     pub unreadable: Vec<Item>,
 }
 
-/// A roster person, with what the checks read.
+/// A roster person, with what the checks read (the name and sealed number are read afterwards,
+/// only for those the file lacks).
 struct Held {
     id: i32,
-    name: String,
     institution_id: i32,
     basis: StaffBasis,
     status: StaffStatus,
     paid_by_budget: bool,
     category: entity::enums::StaffCategory,
     extended_to: Option<chrono::NaiveDate>,
-    cipher: String,
-    hash: String,
 }
 
 impl Held {
@@ -106,20 +122,31 @@ impl Held {
     }
 }
 
-/// Checks `rows` (the file, its SHA-256 over `bytes`) against the roster of `jurisdictions`
-/// (the checked one first) and saves the run; the roster is not changed.
-#[allow(clippy::too_many_arguments)]
-pub async fn reconcile(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    pii: &PiiCipher,
-    actor: &Actor,
-    jurisdictions: &[i32],
-    include_descendants: bool,
-    rows: &[Row],
-    bytes: &[u8],
-) -> ApiResult<Outcome> {
-    let office = scope.office()?.id;
+/// The checked jurisdictions' roster and institutions, compact enough for a province (about 60
+/// bytes a person): each person's keyed hash in a sorted list rather than a map.
+pub struct Roster {
+    people: Vec<Held>,
+    /// (keyed hash of the ID number, index into `people`), sorted.
+    by_key: Vec<([u8; 32], u32)>,
+    unit_name: HashMap<i32, String>,
+    by_code: HashMap<String, i32>,
+}
+
+/// A stored keyed hash (hex) as its bytes.
+fn key_of(hex: &str) -> Option<[u8; 32]> {
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
+type RosterRow =
+    (i32, i32, StaffBasis, StaffStatus, bool, entity::enums::StaffCategory, Option<chrono::NaiveDate>, String);
+
+/// Loads the roster of `jurisdictions` (every person not gone), streamed into its compact form.
+pub async fn roster(db: &DatabaseConnection, scope: &Scope, jurisdictions: &[i32]) -> ApiResult<Roster> {
+    use futures_util::TryStreamExt;
     let units: Vec<(i32, String, Option<String>)> = scope
         .institutions_in(jurisdictions)?
         .select_only()
@@ -127,121 +154,257 @@ pub async fn reconcile(
         .into_tuple()
         .all(db)
         .await?;
-    let unit_name: HashMap<i32, String> = units.iter().map(|(id, name, _)| (*id, name.clone())).collect();
-    let by_code: HashMap<String, i32> =
+    let by_code =
         units.iter().filter_map(|(id, _, code)| code.as_ref().map(|c| (c.to_ascii_uppercase(), *id))).collect();
-    let roster: Vec<Held> = scope
+    let unit_name = units.into_iter().map(|(id, name, _)| (id, name)).collect();
+    let mut people = Vec::new();
+    let mut by_key = Vec::new();
+    let mut rows = scope
         .staff_in(jurisdictions)?
+        .select_only()
+        .columns([
+            staff::Column::Id,
+            staff::Column::InstitutionId,
+            staff::Column::Basis,
+            staff::Column::Status,
+            staff::Column::PaidByBudget,
+            staff::Column::Category,
+            staff::Column::RetirementExtendedTo,
+            staff::Column::NationalIdHash,
+        ])
         .filter(staff::Column::Status.ne(StaffStatus::Left))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| Held {
-            id: p.id,
-            name: p.name,
-            institution_id: p.institution_id,
-            basis: p.basis,
-            status: p.status,
-            paid_by_budget: p.paid_by_budget,
-            category: p.category,
-            extended_to: p.retirement_extended_to,
-            cipher: p.national_id_cipher,
-            hash: p.national_id_hash,
+        .into_tuple::<RosterRow>()
+        .stream(db)
+        .await?;
+    while let Some((id, institution_id, basis, status, paid_by_budget, category, extended_to, hash)) =
+        rows.try_next().await?
+    {
+        let Some(key) = key_of(&hash) else { continue };
+        by_key.push((key, people.len() as u32));
+        people.push(Held { id, institution_id, basis, status, paid_by_budget, category, extended_to });
+    }
+    drop(rows);
+    // A person on the roster twice (retired, then taken on again) is read as the record holding a
+    // slot: among equal keys, the one holding a slot sorts first.
+    by_key.sort_unstable_by_key(|(key, at)| (*key, !people[*at as usize].holds_slot(), *at));
+    by_key.dedup_by_key(|(key, _)| *key);
+    Ok(Roster { people, by_key, unit_name, by_code })
+}
+
+impl Roster {
+    fn find(&self, key: &[u8; 32]) -> Option<usize> {
+        self.by_key.binary_search_by(|(k, _)| k.cmp(key)).ok().map(|i| self.by_key[i].1 as usize)
+    }
+}
+
+/// What the file's rows gave, before the people it lacks are added and the run saved.
+pub struct Checked {
+    outcome: Outcome,
+    /// The line that paid each roster person (0: not paid).
+    paid: Vec<u32>,
+    spill: spill::Spill,
+    /// A temporary file that could not be written: the run fails.
+    failed: Option<std::io::Error>,
+}
+
+impl Checked {
+    /// Records a finding of list `LISTS[list]`: kept in the answer while the list is short.
+    fn put(&mut self, list: usize, item: Item) {
+        if let Err(e) = self.spill.add(list, &item) {
+            self.failed.get_or_insert(e);
+        }
+        let o = &mut self.outcome;
+        let kept = match list {
+            0 => &mut o.in_establishment_not_paid,
+            1 => &mut o.paid_not_in_establishment,
+            2 => &mut o.paid_elsewhere,
+            3 => &mut o.paid_past_retirement,
+            _ => &mut o.unreadable,
+        };
+        if kept.len() < ANSWERED {
+            kept.push(item);
+        }
+    }
+}
+
+/// Reads the payroll row by row (on a blocking thread) and checks each against the roster; a
+/// file that cannot be read answers its reasons.
+pub fn check(roster: &Roster, pii: &PiiCipher, bytes: &[u8], extension: &str) -> ApiResult<Result<Checked, RowErrors>> {
+    let today = Utc::now().date_naive();
+    let fiscal_supported = roster.people.iter().filter(|p| p.fiscal_supported()).count();
+    let mut checked = Checked {
+        outcome: Outcome {
+            id: 0,
+            rows: 0,
+            payroll_people: 0,
+            fiscal_supported,
+            counts: Counts::default(),
+            in_establishment_not_paid: Vec::new(),
+            paid_not_in_establishment: Vec::new(),
+            paid_elsewhere: Vec::new(),
+            paid_past_retirement: Vec::new(),
+            unreadable: Vec::new(),
+        },
+        paid: vec![0; roster.people.len()],
+        spill: spill::Spill::new().map_err(ApiError::internal)?,
+        failed: None,
+    };
+    // Numbers of people not on the roster, by their first line (to tell a row paid twice).
+    let mut strangers: HashMap<u64, u32> = HashMap::new();
+    let mut each = |row: &Row| check_row(roster, pii, today, row, &mut checked, &mut strangers);
+    let rows = match crate::import::for_each_row(bytes, extension, &COLUMNS, ReadLimits::PAYROLL, &mut each) {
+        Ok(rows) => rows,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if let Some(e) = checked.failed.take() {
+        return Err(ApiError::internal(e));
+    }
+    checked.outcome.rows = rows;
+    checked.outcome.payroll_people = checked.paid.iter().filter(|line| **line > 0).count() + strangers.len();
+    Ok(Ok(checked))
+}
+
+/// The first 8 bytes of a keyed hash: enough to tell a million numbers apart (a chance collision
+/// among 10^6 is about 3 in 10^8, and the key keeps anyone from making one), at a quarter of the
+/// memory.
+fn short_key(key: &[u8; 32]) -> u64 {
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&key[..8]);
+    u64::from_le_bytes(first)
+}
+
+fn check_row(
+    roster: &Roster,
+    pii: &PiiCipher,
+    today: chrono::NaiveDate,
+    row: &Row,
+    checked: &mut Checked,
+    strangers: &mut HashMap<u64, u32>,
+) {
+    let line = i32::try_from(row.line).ok();
+    let (raw, name) = (row.get("national_id"), row.get("name").to_string());
+    let code = row.get("institution_credit_code").to_ascii_uppercase();
+    let payer = roster.by_code.get(&code).copied();
+    let named = payer.and_then(|id| roster.unit_name.get(&id).cloned()).or_else(|| (!code.is_empty()).then_some(code));
+    let item = |national_id: String, institution: Option<String>| Item {
+        line,
+        name: name.clone(),
+        national_id,
+        institution,
+        paid_by: None,
+        reason: None,
+        staff_id: None,
+    };
+    let id = match NationalId::parse(raw) {
+        Ok(id) => id,
+        Err(reason) => {
+            let shown =
+                if raw.chars().count() == 18 { mask_national_id(raw) } else { "*".repeat(raw.chars().count().min(18)) };
+            checked.put(4, Item { reason: Some(reason), ..item(shown, named) });
+            return;
+        }
+    };
+    let masked = mask_national_id(id.as_str());
+    let key = pii.lookup_key(id.as_str());
+    let repeated = |first: usize| Item {
+        reason: Some(format!("the same national ID as line {first}")),
+        ..item(masked.clone(), named.clone())
+    };
+    let Some(at) = roster.find(&key) else {
+        match strangers.entry(short_key(&key)) {
+            std::collections::hash_map::Entry::Occupied(first) => checked.put(4, repeated(*first.get() as usize)),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(u32::try_from(row.line).unwrap_or(u32::MAX));
+                checked.put(1, item(masked, named));
+            }
+        }
+        return;
+    };
+    if checked.paid[at] > 0 {
+        checked.put(4, repeated(checked.paid[at] as usize));
+        return;
+    }
+    checked.paid[at] = u32::try_from(row.line).unwrap_or(u32::MAX).max(1);
+    let person = &roster.people[at];
+    let holding = roster.unit_name.get(&person.institution_id).cloned();
+    let found = |institution: Option<String>| Item { staff_id: Some(person.id), ..item(masked.clone(), institution) };
+    if person.status == StaffStatus::Retired {
+        checked.put(3, found(holding));
+    } else if !person.holds_slot() {
+        if !(person.basis == StaffBasis::Temporary && person.paid_by_budget) {
+            checked.put(1, found(holding.or(named)));
+        }
+    } else if past_retirement(&id, person, today) {
+        checked.put(3, found(holding));
+    } else if payer.is_some_and(|payer| payer != person.institution_id) {
+        checked.put(2, Item { paid_by: named, ..found(holding) });
+    }
+}
+
+/// Adds the fiscal people holding a slot whom the file lacks (their names and sealed numbers
+/// read now, for those only) and saves the run; the roster is not changed.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    pii: &PiiCipher,
+    actor: &Actor,
+    jurisdictions: &[i32],
+    include_descendants: bool,
+    roster: &Roster,
+    checked: Checked,
+    bytes: &[u8],
+) -> ApiResult<Outcome> {
+    let office = scope.office()?.id;
+    let mut checked = checked;
+    let unpaid: Vec<usize> = (0..roster.people.len())
+        .filter(|&at| {
+            checked.paid[at] == 0 && roster.people[at].basis == StaffBasis::Fiscal && roster.people[at].holds_slot()
         })
         .collect();
-    // A person on the roster twice (retired, then taken on again) is read as the record holding a slot.
-    let mut by_hash: HashMap<&str, usize> = HashMap::with_capacity(roster.len());
-    for (at, person) in roster.iter().enumerate() {
-        let kept = by_hash.entry(person.hash.as_str()).or_insert(at);
-        if person.holds_slot() {
-            *kept = at;
-        }
+    let mut sealed: HashMap<i32, (String, String)> = HashMap::with_capacity(unpaid.len());
+    for chunk in unpaid.chunks(5_000) {
+        let ids = chunk.iter().map(|&at| roster.people[at].id);
+        let rows: Vec<(i32, String, String)> = scope
+            .staff_in(jurisdictions)?
+            .select_only()
+            .columns([staff::Column::Id, staff::Column::Name, staff::Column::NationalIdCipher])
+            .filter(staff::Column::Id.is_in(ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        sealed.extend(rows.into_iter().map(|(id, name, cipher)| (id, (name, cipher))));
     }
-
-    let today = Utc::now().date_naive();
-    let mut outcome = Outcome {
-        id: 0,
-        rows: rows.len(),
-        payroll_people: 0,
-        fiscal_supported: roster.iter().filter(|p| p.fiscal_supported()).count(),
-        in_establishment_not_paid: Vec::new(),
-        paid_not_in_establishment: Vec::new(),
-        paid_elsewhere: Vec::new(),
-        paid_past_retirement: Vec::new(),
-        unreadable: Vec::new(),
-    };
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut paid: HashSet<usize> = HashSet::new();
-    for row in rows {
-        let line = i32::try_from(row.line).ok();
-        let (raw, name) = (row.get("national_id"), row.get("name").to_string());
-        let code = row.get("institution_credit_code").to_ascii_uppercase();
-        let payer = by_code.get(&code).copied();
-        let named = payer.and_then(|id| unit_name.get(&id).cloned()).or_else(|| (!code.is_empty()).then_some(code));
-        let item = |national_id: String, institution: Option<String>| Item {
-            line,
-            name: name.clone(),
-            national_id,
-            institution,
-            paid_by: None,
-            reason: None,
-            staff_id: None,
-        };
-        let id = match NationalId::parse(raw) {
-            Ok(id) => id,
-            Err(reason) => {
-                let shown = if raw.chars().count() == 18 {
-                    mask_national_id(raw)
-                } else {
-                    "*".repeat(raw.chars().count().min(18))
-                };
-                outcome.unreadable.push(Item { reason: Some(reason), ..item(shown, named) });
-                continue;
-            }
-        };
-        if let Some(first) = seen.insert(id.as_str().to_string(), row.line) {
-            let reason = format!("the same national ID as line {first}");
-            outcome.unreadable.push(Item { reason: Some(reason), ..item(mask_national_id(id.as_str()), named) });
-            continue;
-        }
-        let masked = mask_national_id(id.as_str());
-        let Some(&at) = by_hash.get(pii.lookup_hash(id.as_str()).as_str()) else {
-            outcome.paid_not_in_establishment.push(item(masked, named));
-            continue;
-        };
-        paid.insert(at);
-        let person = &roster[at];
-        let holding = unit_name.get(&person.institution_id).cloned();
-        let found =
-            |institution: Option<String>| Item { staff_id: Some(person.id), ..item(masked.clone(), institution) };
-        if person.status == StaffStatus::Retired {
-            outcome.paid_past_retirement.push(found(holding));
-        } else if !person.holds_slot() {
-            if !(person.basis == StaffBasis::Temporary && person.paid_by_budget) {
-                outcome.paid_not_in_establishment.push(found(holding.or(named)));
-            }
-        } else if past_retirement(&id, person, today) {
-            outcome.paid_past_retirement.push(found(holding));
-        } else if payer.is_some_and(|payer| payer != person.institution_id) {
-            outcome.paid_elsewhere.push(Item { paid_by: named, ..found(holding) });
-        }
-    }
-    outcome.payroll_people = seen.len();
-    for (at, person) in roster.iter().enumerate() {
-        if person.basis == StaffBasis::Fiscal && person.holds_slot() && !paid.contains(&at) {
-            let number = pii.decrypt(&person.cipher).map_err(ApiError::Internal)?;
-            outcome.in_establishment_not_paid.push(Item {
+    for at in unpaid {
+        let person = &roster.people[at];
+        let Some((name, cipher)) = sealed.remove(&person.id) else { continue };
+        let number = pii.decrypt(&cipher).map_err(ApiError::Internal)?;
+        checked.put(
+            0,
+            Item {
                 line: None,
-                name: person.name.clone(),
+                name,
                 national_id: mask_national_id(&number),
-                institution: unit_name.get(&person.institution_id).cloned(),
+                institution: roster.unit_name.get(&person.institution_id).cloned(),
                 paid_by: None,
                 reason: None,
                 staff_id: Some(person.id),
-            });
-        }
+            },
+        );
     }
-    outcome.id = save(db, actor, office, jurisdictions[0], include_descendants, bytes, &outcome).await?;
+    if let Some(e) = checked.failed.take() {
+        return Err(ApiError::internal(e));
+    }
+    let Checked { mut outcome, spill, .. } = checked;
+    let [a, b, c, d, e] = spill.counts;
+    outcome.counts = Counts {
+        in_establishment_not_paid: a,
+        paid_not_in_establishment: b,
+        paid_elsewhere: c,
+        paid_past_retirement: d,
+        unreadable: e,
+    };
+    outcome.id = save(db, actor, office, jurisdictions[0], include_descendants, bytes, &outcome, spill).await?;
     Ok(outcome)
 }
 
@@ -253,6 +416,7 @@ fn past_retirement(id: &NationalId, person: &Held, today: chrono::NaiveDate) -> 
 }
 
 /// Saves the run and its findings in one transaction, with its audit row; answers its id.
+#[allow(clippy::too_many_arguments)]
 async fn save(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -261,8 +425,10 @@ async fn save(
     include_descendants: bool,
     bytes: &[u8],
     outcome: &Outcome,
+    spill: spill::Spill,
 ) -> ApiResult<i32> {
-    let count = |list: &[Item]| i32::try_from(list.len()).unwrap_or(i32::MAX);
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    let c = &outcome.counts;
     let txn = crate::db::begin_write(db).await?;
     let run = reconciliation::ActiveModel {
         jurisdiction_id: Set(office),
@@ -271,44 +437,46 @@ async fn save(
         run_by: Set(actor.subject.clone()),
         run_at: Set(Utc::now()),
         file_sha256: Set(Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()),
-        file_rows: Set(i32::try_from(outcome.rows).unwrap_or(i32::MAX)),
-        payroll_people: Set(i32::try_from(outcome.payroll_people).unwrap_or(i32::MAX)),
-        fiscal_supported: Set(i32::try_from(outcome.fiscal_supported).unwrap_or(i32::MAX)),
-        in_establishment_not_paid: Set(count(&outcome.in_establishment_not_paid)),
-        paid_not_in_establishment: Set(count(&outcome.paid_not_in_establishment)),
-        paid_elsewhere: Set(count(&outcome.paid_elsewhere)),
-        paid_past_retirement: Set(count(&outcome.paid_past_retirement)),
-        unreadable: Set(count(&outcome.unreadable)),
+        file_rows: Set(count(outcome.rows)),
+        payroll_people: Set(count(outcome.payroll_people)),
+        fiscal_supported: Set(count(outcome.fiscal_supported)),
+        in_establishment_not_paid: Set(count(c.in_establishment_not_paid)),
+        paid_not_in_establishment: Set(count(c.paid_not_in_establishment)),
+        paid_elsewhere: Set(count(c.paid_elsewhere)),
+        paid_past_retirement: Set(count(c.paid_past_retirement)),
+        unreadable: Set(count(c.unreadable)),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
-    let lists = [
-        (NOT_PAID, &outcome.in_establishment_not_paid),
-        (NOT_IN_ESTABLISHMENT, &outcome.paid_not_in_establishment),
-        (ELSEWHERE, &outcome.paid_elsewhere),
-        (PAST_RETIREMENT, &outcome.paid_past_retirement),
-        (UNREADABLE, &outcome.unreadable),
-    ];
-    let items: Vec<reconciliation_item::ActiveModel> = lists
-        .iter()
-        .flat_map(|(list, items)| {
-            items.iter().map(|item| reconciliation_item::ActiveModel {
-                reconciliation_id: Set(run.id),
-                list: Set((*list).to_string()),
-                line: Set(item.line),
-                name: Set(item.name.clone()),
-                national_id: Set(item.national_id.clone()),
-                staff_id: Set(item.staff_id),
-                institution: Set(item.institution.clone()),
-                paid_by: Set(item.paid_by.clone()),
-                reason: Set(item.reason.clone()),
-                ..Default::default()
-            })
-        })
-        .collect();
-    for chunk in items.chunks(500) {
-        reconciliation_item::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    // Read back from the temporary files 500 at a time, list by list: a province's findings are
+    // never in memory whole.
+    for (list, mut items) in LISTS.into_iter().zip(spill.read_back().map_err(ApiError::internal)?) {
+        loop {
+            let batch = items
+                .by_ref()
+                .take(500)
+                .map(|stored| {
+                    stored.map(|item| reconciliation_item::ActiveModel {
+                        reconciliation_id: Set(run.id),
+                        list: Set(list.to_string()),
+                        line: Set(item.line),
+                        name: Set(item.name),
+                        national_id: Set(item.national_id),
+                        staff_id: Set(item.staff_id),
+                        institution: Set(item.institution),
+                        paid_by: Set(item.paid_by),
+                        reason: Set(item.reason),
+                        ..Default::default()
+                    })
+                })
+                .collect::<std::io::Result<Vec<_>>>()
+                .map_err(ApiError::internal)?;
+            if batch.is_empty() {
+                break;
+            }
+            reconciliation_item::Entity::insert_many(batch).exec_without_returning(&txn).await?;
+        }
     }
     audit::record(&txn, actor, Change::created("reconciliation.run", "reconciliation", run.id, office, &run)).await?;
     crate::write::commit(txn).await?;

@@ -1,12 +1,14 @@
-//! The demo's schools and kindergartens profiled for their staffing norms, through the same
-//! operation an office uses, so that the report's problem 3 (too few slots for education against
-//! rigid demand) reads with numbers: each school's pupils are what its approved establishment
-//! would serve at the norm, grown by 15 to 35 % (enrolment grew, slots did not), and the county
-//! schools board a third of their pupils. Special-education and vocational schools, which have
-//! norms of their own, and the units that teach no pupils are left without a profile.
+//! The demo's schools, kindergartens and township health centres profiled for their staffing
+//! norms, through the same operation an office uses, so that the report's problem 3 (too few slots
+//! for education and health against rigid demand) reads with numbers: each unit serves what its
+//! approved establishment would serve at the norm, grown by 15 to 35 % (enrolment and the
+//! population served grew, slots did not), and a county's schools board a third of their pupils (a
+//! district's, in town, do not). Special-education and vocational schools, which have norms of
+//! their own, hospitals (their own norm, under total-staff filing) and units serving no pupils or
+//! population are left without a profile.
 
 use async_graphql::ID;
-use entity::enums::{InstitutionStatus, NormKind, Sector};
+use entity::enums::{InstitutionStatus, JurisdictionKind, NormKind, Sector};
 use entity::{establishment_balance, institution, jurisdiction};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -21,6 +23,8 @@ const SENIOR: f64 = 12.5;
 const JUNIOR: f64 = 13.5;
 const PRIMARY: f64 = 19.0;
 const CHILDREN: f64 = 6.0;
+/// People served per slot of a township health centre (about 1 per 1,000, the 2011 guideline).
+const SERVED: f64 = 1000.0;
 
 /// Pupils per staff member of each stage a unit teaches, with the stage's share of the unit.
 type Stages = &'static [(f64, f64)];
@@ -39,6 +43,9 @@ fn stages(name: &str) -> Option<(NormKind, Stages)> {
     if name.ends_with("幼儿园") {
         return Some((NormKind::Kindergarten, &[(CHILDREN, 1.0)]));
     }
+    if name.ends_with("卫生院") {
+        return Some((NormKind::HealthCentre, &[(SERVED, 1.0)]));
+    }
     schools.into_iter().find(|(word, _, _)| name.ends_with(word)).map(|(_, kind, stages)| (kind, stages))
 }
 
@@ -48,8 +55,8 @@ fn growth(name: &str) -> f64 {
     1.15 + f64::from(h % 5) * 0.05
 }
 
-/// Profiles the schools of `city` and of the counties below it (whose schools board).
-pub async fn load(db: &DatabaseConnection, city: &str) -> anyhow::Result<()> {
+/// Profiles the schools of every jurisdiction (a county's board a third of their pupils).
+pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     let actor = Actor::system("seed --demo");
     let tree = jurisdiction::Entity::find().order_by_asc(jurisdiction::Column::Id).all(db).await?;
     for place in tree {
@@ -63,12 +70,12 @@ pub async fn load(db: &DatabaseConnection, city: &str) -> anyhow::Result<()> {
         let scope = Scope::resolve(db, principal).await.map_err(|e| anyhow::anyhow!(e.message()))?;
         let units = institution::Entity::find()
             .filter(institution::Column::JurisdictionId.eq(place.id))
-            .filter(institution::Column::Sector.eq(Sector::Education))
+            .filter(institution::Column::Sector.is_in([Sector::Education, Sector::Health]))
             .filter(institution::Column::Status.eq(InstitutionStatus::Active))
             .order_by_asc(institution::Column::Id)
             .all(db)
             .await?;
-        let county = place.parent_id.is_some() && place.code != city;
+        let county = place.kind == JurisdictionKind::County;
         for unit in units {
             let Some((kind, stages)) = stages(&unit.name) else { continue };
             let balances = establishment_balance::Entity::find()
@@ -76,8 +83,11 @@ pub async fn load(db: &DatabaseConnection, city: &str) -> anyhow::Result<()> {
                 .all(db)
                 .await?;
             let approved: i32 = balances.iter().map(|b| b.approved).sum();
-            let served =
-                |ratio: f64, share: f64| (f64::from(approved) * share * ratio * growth(&unit.name)).round() as i32;
+            // At least one slot's worth more than the unit holds, however small it is.
+            let served = |ratio: f64, share: f64| {
+                let slots = f64::from(approved) * share;
+                (slots * ratio * growth(&unit.name)).max((slots + 1.0) * ratio).round() as i32
+            };
             let mut input = UnitProfileInput {
                 institution_id: ID(unit.id.to_string()),
                 kind,
@@ -102,6 +112,8 @@ pub async fn load(db: &DatabaseConnection, city: &str) -> anyhow::Result<()> {
                     input.pupils_junior = n;
                 } else if ratio == PRIMARY {
                     input.pupils_primary = n;
+                } else if ratio == SERVED {
+                    input.population_served = n;
                 } else {
                     input.children = n;
                     input.classes = (n + 29) / 30;

@@ -299,7 +299,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             )
             .service(
                 web::resource("/reconciliations/{file}")
-                    .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                    .app_data(web::PayloadConfig::new(reconciliations::PAYROLL_LIMIT))
                     .route(web::post().to(reconciliations::payroll))
                     .route(read().to(reconciliations::saved)),
             )

@@ -9,9 +9,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::{AppState, admit, authenticate, error_response, request_id};
 use crate::audit::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::import::ReadLimits;
 use crate::reconciliation::{self, Outcome};
 use crate::scope::Scope;
+
+/// Largest payroll accepted (HTTP 413 above): a province's 600,000 people as CSV are about 30 MiB.
+pub(super) const PAYROLL_LIMIT: usize = 64 * 1024 * 1024;
 
 #[derive(serde::Deserialize)]
 pub(super) struct Params {
@@ -44,15 +46,19 @@ async fn run(state: &AppState, req: &HttpRequest, file: &str, params: &Params, b
     let code = params.jurisdiction.clone().unwrap_or_else(|| own.code.clone());
     let jurisdictions = scope.narrow(&state.db, &code, params.include_descendants).await?;
     let _running = state.imports.start(own.id)?;
-    let bytes = body.clone();
-    let read = tokio::task::spawn_blocking(move || {
-        crate::import::read_rows_from(&bytes, extension, &reconciliation::COLUMNS, ReadLimits::UPLOAD)
+    // The roster first (streamed from the database), then the file row by row against it on a
+    // blocking thread: neither is kept whole as rows.
+    let roster = reconciliation::roster(&state.db, &scope, &jurisdictions).await?;
+    let (bytes, pii) = (body.clone(), state.pii.clone());
+    let (roster, read) = tokio::task::spawn_blocking(move || {
+        let read = reconciliation::check(&roster, &pii, &bytes, extension);
+        (roster, read)
     })
     .await
     .map_err(ApiError::internal)?;
     let chinese = params.lang.as_deref() != Some("en");
-    let rows = match read {
-        Ok(rows) => rows,
+    let checked = match read? {
+        Ok(checked) => checked,
         Err(errors) => {
             let (errors, count) = errors.into_sorted();
             let errors: Vec<serde_json::Value> = errors
@@ -66,14 +72,15 @@ async fn run(state: &AppState, req: &HttpRequest, file: &str, params: &Params, b
         }
     };
     let actor = Actor::of(&scope, Some(request_id(req).id.clone()));
-    let mut outcome = reconciliation::reconcile(
+    let mut outcome = reconciliation::finish(
         &state.db,
         &scope,
         &state.pii,
         &actor,
         &jurisdictions,
         params.include_descendants,
-        &rows,
+        &roster,
+        checked,
         &body,
     )
     .await?;

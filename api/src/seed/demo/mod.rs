@@ -96,6 +96,7 @@ pub async fn load_synthetic(
         }
     }
     crate::write::commit(txn).await?;
+    super::norms::load(db).await?;
     refresh_statistics(db).await?;
     Ok(summary)
 }
@@ -165,7 +166,7 @@ pub async fn load_unpublished(db: &DatabaseConnection, pii: &PiiCipher) -> anyho
     audit::record(&txn, &actor, change).await?;
     crate::write::commit(txn).await?;
     super::pool::load(db, pii).await?;
-    super::norms::load(db, CITY).await?;
+    super::norms::load(db).await?;
     refresh_statistics(db).await?;
     Ok(summary)
 }

@@ -51,6 +51,8 @@ pub struct Targets {
     pub departed: i32,
     /// The units the report names carry its figures (the city only).
     pub named: bool,
+    /// A county: its health units include township health centres (乡镇卫生院).
+    pub county: bool,
 }
 
 impl Targets {
@@ -101,6 +103,7 @@ impl Targets {
             seconded_out: 46,
             departed: 120,
             named: true,
+            county: false,
         }
     }
 
@@ -110,6 +113,7 @@ impl Targets {
         let n = self.institutions();
         let shares = apportion(&[0, 0, 35, 45, 20], n);
         self.levels = [shares[0], shares[1], shares[2], shares[3], shares[4]];
+        self.county = true;
         self
     }
 
@@ -149,6 +153,7 @@ impl Targets {
             seconded_out: scale(self.seconded_out),
             departed: scale(self.departed),
             named: false,
+            county: self.county,
         }
     }
 }
@@ -274,16 +279,24 @@ fn size_weight(sector: Sector, unit: &str) -> f64 {
     }
 }
 
+/// A county's health units, most typical first: its hospitals and its township health centres
+/// (乡镇卫生院), which hold much of a county's health establishment.
+const COUNTY_HEALTH: [&str; 5] = ["人民医院", "中医医院", "城关镇中心卫生院", "妇幼保健院", "新华镇卫生院"];
+
 /// Unit names for a sector, skipping any another sector already took.
 fn units_for(
     sector: Sector,
     count: usize,
     societies: usize,
+    county: bool,
     used: &mut std::collections::HashSet<String>,
 ) -> Vec<(&'static str, String)> {
     let mut candidates: Vec<(&'static str, String)> = Vec::new();
     if sector == Sector::Other {
         candidates.extend(SOCIETIES.iter().take(societies.min(count)).map(|(d, u)| (*d, u.to_string())));
+    }
+    if sector == Sector::Health && county {
+        candidates.extend(COUNTY_HEALTH.iter().map(|u| ("市卫生健康委员会", u.to_string())));
     }
     let base = catalog(sector);
     candidates.extend(base.iter().map(|(d, u)| (*d, u.to_string())));
@@ -314,7 +327,7 @@ pub fn plan(targets: &Targets, rng: &mut ChaCha8Rng) -> Vec<PlannedInstitution> 
     let mut list: Vec<PlannedInstitution> = Vec::new();
     let mut used = std::collections::HashSet::new();
     for (sector, count) in &targets.sectors {
-        for (department, unit) in units_for(*sector, *count, targets.classification[5], &mut used) {
+        for (department, unit) in units_for(*sector, *count, targets.classification[5], targets.county, &mut used) {
             let size_score = size_weight(*sector, &unit) * rng.gen_range(0.6..1.4);
             list.push(PlannedInstitution {
                 sector: *sector,
