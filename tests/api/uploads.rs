@@ -179,6 +179,10 @@ async fn a_workbook_bomb_is_refused_before_it_takes_memory() {
     let shared = br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>x</t></si></sst>"#;
     let announced = workbook(&sheet(""), Some(shared));
     assert!(refusal(&app, token, "staff.xlsx", announced).await.1.contains("文本数过多"));
+    // Two million announced: more than 16 MiB of shared strings can hold, so more than is read.
+    let shared = br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2000000" uniqueCount="2000000"><si><t>x</t></si></sst>"#;
+    let announced = workbook(&sheet(""), Some(shared));
+    assert!(refusal(&app, token, "staff.xlsx", announced).await.1.contains("1048576"));
     // The server is still there and answers at once.
     app.ok(Some(token), r#"{ overview(jurisdiction: "620700") { institutionCount } }"#, json!({})).await;
 }

@@ -433,7 +433,11 @@ fn check_workbook(bytes: &[u8], limits: &ReadLimits) -> Result<(), String> {
             return Err(format!("{UNPACKS_TOO_LARGE} {}", limits.unpacked_bytes));
         }
         if shared && let Some(count) = declared_count(&head) {
-            let most = (limits.rows as u64 + 1) * (limits.extra_columns as u64 + 32);
+            // calamine reserves room for the declared count: at most one text per 16 bytes the
+            // shared strings may unpack to (a text takes at least `<si><t>x</t></si>`), and no more
+            // than the rows' cells.
+            let cells = (limits.rows as u64 + 1) * (limits.extra_columns as u64 + 32);
+            let most = cells.min(limits.shared_strings_bytes / 16);
             if count > most {
                 return Err(format!("{TOO_MANY_TEXTS} {most}"));
             }
