@@ -7,7 +7,6 @@ use entity::enums::InstitutionStatus;
 use entity::{institution, norm_parameter};
 use sea_orm::{ColumnTrait, QueryFilter};
 
-use super::Parameters;
 use super::profile::{UnitProfileInput, set_profile};
 use super::view::{Normed, NormedUnit, SectorNorm, SuggestedMove, load};
 use crate::error::{ApiError, Result};
@@ -74,9 +73,9 @@ impl NormView {
         #[graphql(default = 50)] first: i32,
         #[graphql(default = 0)] offset: i32,
     ) -> Result<NormedUnitPage> {
-        let list: Vec<NormedUnit> =
-            if below_norm_only { self.0.below_norm().into_iter().cloned().collect() } else { self.0.units.clone() };
-        Ok(NormedUnitPage { total_count: list.len() as i32, items: window(&list, first, offset)? })
+        let list: Vec<&NormedUnit> = if below_norm_only { self.0.below_norm() } else { self.0.units.iter().collect() };
+        let items = window(&list, first, offset)?.into_iter().cloned().collect();
+        Ok(NormedUnitPage { total_count: list.len() as i32, items })
     }
     /// The report's problem 3 answered: long-vacant slots (`vacantMonths` or more) of units not
     /// below their norm, suggested for the units below it. A suggestion only; each move is
@@ -99,8 +98,8 @@ impl NormView {
         })
     }
     /// The parameters the proposals use, each with its source.
-    async fn parameters(&self, ctx: &Context<'_>) -> Result<Vec<NormParameter>> {
-        Ok(Parameters::load(db(ctx)).await?.all().into_iter().map(NormParameter::from).collect())
+    async fn parameters(&self) -> Vec<NormParameter> {
+        self.0.parameters.all().into_iter().map(NormParameter::from).collect()
     }
 }
 

@@ -83,6 +83,8 @@ pub struct Normed {
     /// Every active unit of the scope, with its balances.
     rows: Vec<institution::Model>,
     balances: HashMap<i32, Vec<establishment_balance::Model>>,
+    /// The parameters the proposals were made with.
+    pub parameters: Parameters,
 }
 
 /// Loads the norms over `rows` (active units the caller reads).
@@ -123,7 +125,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, rows: Vec<institution::Model>) -> 
             occupied,
         });
     }
-    Ok(Normed { units, rows, balances })
+    Ok(Normed { units, rows, balances, parameters })
 }
 
 impl Normed {
